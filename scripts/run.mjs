@@ -1,0 +1,69 @@
+#!/usr/bin/env node
+// The README's two commands land here (`npm start`, `npm test`), run by plain Node so that a
+// machine with only Node and npm works: it installs Bun through npm when missing, installs the
+// locked dependencies, then hands over to Bun.
+import { spawnSync, spawn } from 'node:child_process'
+import { existsSync } from 'node:fs'
+import { dirname, join } from 'node:path'
+import { fileURLToPath } from 'node:url'
+
+const root = join(dirname(fileURLToPath(import.meta.url)), '..')
+const BUN_VERSION = '1.4.5'
+const command = process.argv[2]
+const rest = process.argv.slice(3)
+
+function bunWorks(bin) {
+  const r = spawnSync(bin, ['--version'], { encoding: 'utf8' })
+  if (r.status !== 0) return false
+  const [major, minor] = r.stdout.trim().split('.').map(Number)
+  return major > 1 || (major === 1 && minor >= 4)
+}
+
+function findBun() {
+  const local = join(root, '.tools', 'node_modules', '.bin', 'bun')
+  if (process.env.BUN_BIN && bunWorks(process.env.BUN_BIN)) return process.env.BUN_BIN
+  if (bunWorks('bun')) return 'bun'
+  if (existsSync(local) && bunWorks(local)) return local
+  console.log(`Installing Bun ${BUN_VERSION} through npm into .tools/ ...`)
+  const r = spawnSync('npm', ['install', '--prefix', join(root, '.tools'), '--no-audit', '--no-fund', `bun@${BUN_VERSION}`], {
+    stdio: 'inherit',
+  })
+  if (r.status !== 0 || !bunWorks(local)) {
+    console.error('Could not install Bun through npm.')
+    process.exit(1)
+  }
+  return local
+}
+
+function run(bin, args, options = {}) {
+  const r = spawnSync(bin, args, { stdio: 'inherit', cwd: root, ...options })
+  if (r.status !== 0) process.exit(r.status ?? 1)
+}
+
+const bun = findBun()
+run(bun, ['install', '--frozen-lockfile'])
+
+if (command === 'start') {
+  const child = spawn(bun, ['run', 'src/main.ts', ...rest], { stdio: 'inherit', cwd: root })
+  for (const signal of ['SIGINT', 'SIGTERM']) process.on(signal, () => child.kill(signal))
+  child.on('exit', (code) => process.exit(code ?? 0))
+} else if (command === 'test') {
+  // Bun prints its own totals; the plain "N passed, N failed" line is for CI readers.
+  const child = spawn(bun, ['test', ...rest], { cwd: root, stdio: ['inherit', 'pipe', 'pipe'] })
+  let tail = ''
+  const keep = (chunk, out) => {
+    out.write(chunk)
+    tail = (tail + chunk.toString()).slice(-4000)
+  }
+  child.stdout.on('data', (c) => keep(c, process.stdout))
+  child.stderr.on('data', (c) => keep(c, process.stderr))
+  child.on('exit', (code) => {
+    const passed = Number(/^\s*(\d+) pass$/m.exec(tail)?.[1] ?? 0)
+    const failed = Number(/^\s*(\d+) fail$/m.exec(tail)?.[1] ?? 0)
+    console.log(`\ntests: ${passed} passed, ${failed} failed`)
+    process.exit(code ?? 1)
+  })
+} else {
+  console.error('usage: node scripts/run.mjs start|test [args]')
+  process.exit(2)
+}

@@ -1,0 +1,115 @@
+import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs'
+import { join, resolve } from 'node:path'
+import { randomBytes } from 'node:crypto'
+import { Type as t, type Static } from '@sinclair/typebox'
+import { Value } from '@sinclair/typebox/value'
+
+/** Secrets Souk needs; generated and kept under DATA_DIR outside production. */
+const SECRET_NAMES = ['JWT_SECRET'] as const
+type SecretName = (typeof SECRET_NAMES)[number]
+
+const urlOf = (schemes: string[]) =>
+  t.String({ pattern: `^(${schemes.join('|')})://.+`, description: `a ${schemes.join(' or ')} URL` })
+
+const EnvSchema = t.Object({
+  PORT: t.Integer({ minimum: 0, maximum: 65535, default: 3000 }),
+  DATA_DIR: t.String({ minLength: 1, default: './data' }),
+  DATABASE_URL: t.Optional(urlOf(['postgres', 'postgresql'])),
+  REDIS_URL: t.Optional(urlOf(['redis', 'rediss'])),
+  PUBLIC_URL: t.Optional(urlOf(['http', 'https'])),
+  LOG_LEVEL: t.Union([t.Literal('debug'), t.Literal('info'), t.Literal('warn'), t.Literal('error'), t.Literal('silent')], {
+    default: 'info',
+  }),
+  NODE_ENV: t.Union([t.Literal('development'), t.Literal('test'), t.Literal('production')], { default: 'development' }),
+  JWT_SECRET: t.Optional(t.String({ minLength: 32, description: 'at least 32 characters (256 bits)' })),
+})
+type Env = Static<typeof EnvSchema>
+
+export type LogLevel = Env['LOG_LEVEL']
+
+export interface Config {
+  port: number
+  dataDir: string
+  databaseUrl: string | null
+  redisUrl: string | null
+  publicUrl: string
+  logLevel: LogLevel
+  env: Env['NODE_ENV']
+  secrets: Record<SecretName, string>
+}
+
+export class ConfigError extends Error {
+  constructor(readonly problems: { variable: string; message: string }[]) {
+    super(`Invalid configuration: ${problems.map((p) => `${p.variable}: ${p.message}`).join('; ')}`)
+    this.name = 'ConfigError'
+  }
+}
+
+/** Keeps only the variables Souk reads, drops empty strings (an empty var means unset). */
+function pickEnv(env: Record<string, string | undefined>): Record<string, string> {
+  const out: Record<string, string> = {}
+  for (const key of Object.keys(EnvSchema.properties)) {
+    const value = env[key]
+    if (value !== undefined && value !== '') out[key] = value
+  }
+  return out
+}
+
+/**
+ * Parses the environment once. Throws ConfigError naming every bad variable.
+ * Secrets missing outside production are generated and persisted in DATA_DIR/secrets.json,
+ * so a restart keeps sessions; in production a missing secret is an error.
+ */
+export function loadConfig(env: Record<string, string | undefined> = process.env): Config {
+  const raw = Value.Default(EnvSchema, Value.Convert(EnvSchema, pickEnv(env)))
+  const errors = [...Value.Errors(EnvSchema, raw)]
+  if (errors.length > 0) {
+    const seen = new Set<string>()
+    const problems = errors
+      .map((e) => ({ variable: e.path.replace(/^\//, '') || '(root)', message: e.schema.description ?? e.message }))
+      .filter((p) => (seen.has(p.variable) ? false : (seen.add(p.variable), true)))
+    throw new ConfigError(problems)
+  }
+  const parsed = raw as Env
+  const dataDir = resolve(parsed.DATA_DIR)
+  return {
+    port: parsed.PORT,
+    dataDir,
+    databaseUrl: parsed.DATABASE_URL ?? null,
+    redisUrl: parsed.REDIS_URL ?? null,
+    publicUrl: (parsed.PUBLIC_URL ?? `http://localhost:${parsed.PORT}`).replace(/\/+$/, ''),
+    logLevel: parsed.LOG_LEVEL,
+    env: parsed.NODE_ENV,
+    secrets: resolveSecrets(parsed, dataDir),
+  }
+}
+
+function resolveSecrets(env: Env, dataDir: string): Record<SecretName, string> {
+  const missing = SECRET_NAMES.filter((name) => env[name] === undefined)
+  if (missing.length > 0 && env.NODE_ENV === 'production') {
+    throw new ConfigError(missing.map((variable) => ({ variable, message: 'required when NODE_ENV=production' })))
+  }
+  const file = join(dataDir, 'secrets.json')
+  const stored: Partial<Record<SecretName, string>> = existsSync(file) ? JSON.parse(readFileSync(file, 'utf8')) : {}
+  let changed = false
+  const secrets = {} as Record<SecretName, string>
+  for (const name of SECRET_NAMES) {
+    const given = env[name]
+    if (given !== undefined) {
+      secrets[name] = given
+      continue
+    }
+    let kept = stored[name]
+    if (kept === undefined) {
+      kept = randomBytes(32).toString('base64url')
+      stored[name] = kept
+      changed = true
+    }
+    secrets[name] = kept
+  }
+  if (changed) {
+    mkdirSync(dataDir, { recursive: true })
+    writeFileSync(file, JSON.stringify(stored, null, 2), { mode: 0o600 })
+  }
+  return secrets
+}

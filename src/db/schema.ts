@@ -1,0 +1,3 @@
+// The schema index: every domain's tables, re-exported for Drizzle's relational queries and
+// drizzle-kit (drizzle.config.ts globs src/modules/*/table.ts). Domains add their line here.
+export {}

@@ -1,0 +1,126 @@
+import { randomUUID } from 'node:crypto'
+import Redis from 'ioredis'
+import type { Logger } from '../lib/log'
+
+export type BusHandler = (message: unknown) => void
+
+/**
+ * What modules publish through and the gateway listens on. Delivery to this instance's
+ * subscribers is immediate; a Redis-backed bus also carries the message to every other instance.
+ */
+export interface Bus {
+  readonly kind: 'local' | 'redis'
+  publish(topic: string, message: unknown): Promise<void>
+  /** Returns the function that removes this subscription. */
+  subscribe(topic: string, handler: BusHandler): () => void
+  /** Resolves when the transport answers; throws otherwise (readiness). */
+  ping(): Promise<void>
+  close(): Promise<void>
+}
+
+class LocalTopics {
+  private readonly handlers = new Map<string, Set<BusHandler>>()
+
+  /** Adds a handler; reports whether it is the topic's first. */
+  add(topic: string, handler: BusHandler): boolean {
+    let set = this.handlers.get(topic)
+    const first = set === undefined
+    if (set === undefined) this.handlers.set(topic, (set = new Set()))
+    set.add(handler)
+    return first
+  }
+
+  /** Removes a handler; reports whether the topic is now empty. */
+  remove(topic: string, handler: BusHandler): boolean {
+    const set = this.handlers.get(topic)
+    if (set === undefined || !set.delete(handler)) return false
+    if (set.size > 0) return false
+    this.handlers.delete(topic)
+    return true
+  }
+
+  deliver(topic: string, message: unknown, log: Logger): void {
+    for (const handler of this.handlers.get(topic) ?? []) {
+      try {
+        handler(message)
+      } catch (error) {
+        log.error('bus handler failed', { topic, error })
+      }
+    }
+  }
+}
+
+/** One process: subscribers are in this process only. */
+export function createLocalBus(log: Logger): Bus {
+  const topics = new LocalTopics()
+  return {
+    kind: 'local',
+    publish: async (topic, message) => topics.deliver(topic, message, log),
+    subscribe: (topic, handler) => {
+      topics.add(topic, handler)
+      return () => void topics.remove(topic, handler)
+    },
+    ping: async () => {},
+    close: async () => {},
+  }
+}
+
+interface Envelope {
+  origin: string
+  message: unknown
+}
+
+/**
+ * Many instances: each publish also goes to Redis, and an instance subscribes in Redis only to
+ * topics it has local subscribers for (reference-counted). If Redis drops, local delivery goes on
+ * and ioredis reconnects and resubscribes; clients fill the gap by replay.
+ */
+export function createRedisBus(url: string, log: Logger): Bus {
+  const origin = randomUUID()
+  const topics = new LocalTopics()
+  const options = { maxRetriesPerRequest: 1, retryStrategy: (times: number) => Math.min(times * 200, 2000) }
+  const pub = new Redis(url, { ...options, connectionName: 'souk-pub' })
+  const sub = new Redis(url, { ...options, connectionName: 'souk-sub' })
+  for (const conn of [pub, sub]) conn.on('error', (error) => log.warn('redis connection error', { error: error.message }))
+  sub.on('message', (channel: string, raw: string) => {
+    let envelope: Envelope
+    try {
+      envelope = JSON.parse(raw) as Envelope
+    } catch {
+      log.warn('bus dropped a malformed message', { topic: channel })
+      return
+    }
+    if (envelope.origin !== origin) topics.deliver(channel, envelope.message, log)
+  })
+  return {
+    kind: 'redis',
+    publish: async (topic, message) => {
+      topics.deliver(topic, message, log)
+      try {
+        await pub.publish(topic, JSON.stringify({ origin, message } satisfies Envelope))
+      } catch (error) {
+        log.warn('bus publish to redis failed', { topic, error: (error as Error).message })
+      }
+    },
+    subscribe: (topic, handler) => {
+      if (topics.add(topic, handler)) {
+        sub.subscribe(topic).catch((error: Error) => log.warn('redis subscribe failed', { topic, error: error.message }))
+      }
+      return () => {
+        if (topics.remove(topic, handler)) {
+          sub.unsubscribe(topic).catch((error: Error) => log.warn('redis unsubscribe failed', { topic, error: error.message }))
+        }
+      }
+    },
+    ping: async () => {
+      await pub.ping()
+    },
+    close: async () => {
+      await Promise.allSettled([pub.quit(), sub.quit()])
+    },
+  }
+}
+
+export function createBus(redisUrl: string | null, log: Logger): Bus {
+  return redisUrl === null ? createLocalBus(log) : createRedisBus(redisUrl, log)
+}
