@@ -32,7 +32,10 @@ export function openPostgres(url: string, options: { max?: number } = {}): Datab
 /** Opens embedded PGlite: on disk under `dir`, or in memory when `dir` is null. */
 export async function openPglite(dir: string | null): Promise<Database> {
   if (dir !== null) mkdirSync(dir, { recursive: true })
-  const client = await PGlite.create(dir ?? 'memory://')
+  return wrapPglite(await PGlite.create(dir ?? 'memory://'))
+}
+
+export function wrapPglite(client: PGlite): Database {
   return {
     kind: 'pglite',
     db: drizzlePglite(client, { schema }) as unknown as Db,

@@ -1,3 +1,4 @@
 // The schema index: every domain's tables, re-exported for Drizzle's relational queries and
 // drizzle-kit (drizzle.config.ts globs src/modules/*/table.ts). Domains add their line here.
-export {}
+export * from '../modules/accounts/table'
+export * from '../modules/mail/table'

@@ -2,7 +2,8 @@ import { createHash, randomBytes } from 'node:crypto'
 import { readFileSync, readdirSync } from 'node:fs'
 import { join } from 'node:path'
 import postgres from 'postgres'
-import { type Database, openPglite, openPostgres } from './client'
+import type { PGlite } from '@electric-sql/pglite'
+import { type Database, openPglite, openPostgres, wrapPglite } from './client'
 import { MIGRATIONS_FOLDER, migrateDatabase } from './migrate'
 
 /** A test file's own database; `drop()` removes it. */
@@ -27,6 +28,7 @@ function templateName(): string {
 }
 
 let template: Promise<string> | null = null
+let pgliteTemplate: Promise<PGlite> | null = null
 
 async function ensureTemplate(admin: postgres.Sql, baseUrl: string): Promise<string> {
   const name = templateName()
@@ -57,8 +59,12 @@ async function ensureTemplate(admin: postgres.Sql, baseUrl: string): Promise<str
 export async function createTestDatabase(env: Record<string, string | undefined> = process.env): Promise<TestDatabase> {
   const baseUrl = env.DATABASE_URL
   if (baseUrl === undefined || baseUrl === '') {
-    const database = await openPglite(null)
-    await migrateDatabase(database)
+    // Cloning a migrated in-memory instance is about twice as fast as booting a new one.
+    pgliteTemplate ??= openPglite(null).then(async (database) => {
+      await migrateDatabase(database)
+      return database.client as PGlite
+    })
+    const database = wrapPglite((await (await pgliteTemplate).clone()) as PGlite)
     return Object.assign(database, { drop: () => database.close() })
   }
   const admin = postgres(withDatabase(baseUrl, 'postgres'), { max: 1, onnotice: () => {} })

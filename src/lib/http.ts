@@ -22,6 +22,13 @@ export function errorBody(type: ErrorType, message: string, requestId: string, d
 
 /** Elysia's validation failure as field problems: `body.email`, `query.limit`, ... */
 function fieldProblems(error: Readonly<ValidationError>): FieldProblem[] {
+  // Elysia checks coerced query/param scalars (numbers, booleans) on their own and reports them as
+  // type 'property' without a path; such schemas name their field in `title` (see pageQuery).
+  if (error.type === 'property') {
+    const title = (error.validator as { title?: unknown } | undefined)?.title
+    const field = typeof title === 'string' ? title : 'request'
+    return error.all.map((e) => ({ field, message: e.summary ?? e.message }))
+  }
   return error.all.map((e) => {
     const path = 'path' in e && typeof e.path === 'string' ? e.path.replace(/^\//, '').replaceAll('/', '.') : ''
     return { field: path === '' ? error.type : `${error.type}.${path}`, message: e.summary ?? e.message }

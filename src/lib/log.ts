@@ -16,7 +16,11 @@ export interface Logger {
  * Structured JSON lines on stdout, one object a line. Hand-written rather than pino: it is
  * twenty lines, synchronous (no worker thread under Bun) and has no dependency.
  */
-export function createLogger(level: LogLevel, base: LogFields = {}, write = (line: string) => process.stdout.write(line)): Logger {
+export function createLogger(
+  level: LogLevel,
+  base: LogFields = {},
+  write: (line: string) => void = (line) => void process.stdout.write(line),
+): Logger {
   const min = RANK[level]
   const emit = (lvl: Exclude<LogLevel, 'silent'>, msg: string, fields?: LogFields) => {
     if (RANK[lvl] < min) return

@@ -7,7 +7,7 @@ export const MAX_LIMIT = 100
 /** Query parameters of every cursor-paged list; spread into a route's query schema. */
 export const pageQuery = {
   cursor: t.Optional(t.String({ maxLength: 512, description: 'opaque cursor from a previous page' })),
-  limit: t.Optional(t.Integer({ minimum: 1, maximum: MAX_LIMIT, default: DEFAULT_LIMIT })),
+  limit: t.Optional(t.Integer({ minimum: 1, maximum: MAX_LIMIT, default: DEFAULT_LIMIT, title: 'query.limit' })),
 }
 
 /** The `{ items, nextCursor }` envelope of a page of `item`. */

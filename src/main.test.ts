@@ -1,0 +1,93 @@
+import { afterAll, describe, expect, it } from 'bun:test'
+import { existsSync, mkdtempSync, rmSync } from 'node:fs'
+import { tmpdir } from 'node:os'
+import { join } from 'node:path'
+
+const dirs: string[] = []
+afterAll(() => {
+  for (const d of dirs) rmSync(d, { recursive: true, force: true })
+})
+
+/** Starts `bun src/main.ts` as a real process on a random port and waits for its start line. */
+async function startSouk(env: Record<string, string>) {
+  const proc = Bun.spawn([process.execPath, 'src/main.ts'], {
+    cwd: join(import.meta.dir, '..'),
+    env: { PATH: process.env.PATH ?? '', PORT: '0', LOG_LEVEL: 'info', ...env },
+    stdout: 'pipe',
+    stderr: 'pipe',
+  })
+  const lines: Record<string, unknown>[] = []
+  const decoder = new TextDecoder()
+  let buffer = ''
+  const reading = (async () => {
+    const reader = proc.stdout.getReader()
+    for (let chunk = await reader.read(); !chunk.done; chunk = await reader.read()) {
+      buffer += decoder.decode(chunk.value)
+      let nl: number
+      while ((nl = buffer.indexOf('\n')) >= 0) {
+        const line = buffer.slice(0, nl)
+        buffer = buffer.slice(nl + 1)
+        try {
+          lines.push(JSON.parse(line))
+        } catch {
+          // not a log line
+        }
+      }
+    }
+  })()
+  const deadline = Date.now() + 60_000
+  while (!lines.some((l) => l.msg === 'souk started')) {
+    if (proc.exitCode !== null) throw new Error(`souk exited early: ${await new Response(proc.stderr).text()}`)
+    if (Date.now() > deadline) throw new Error('souk did not start within 60 s')
+    await Bun.sleep(20)
+  }
+  const url = String(lines.find((l) => l.msg === 'souk started')!.url)
+  return { proc, url, lines, reading }
+}
+
+describe('main process', () => {
+  it('starts on the embedded defaults, serves readiness, and stops cleanly on SIGTERM', async () => {
+    const dataDir = mkdtempSync(join(tmpdir(), 'souk-main-'))
+    dirs.push(dataDir)
+    const souk = await startSouk({ DATA_DIR: dataDir })
+    const ready = await fetch(`${souk.url}/readyz`)
+    expect(ready.status).toBe(200)
+    expect(existsSync(join(dataDir, 'pg'))).toBe(true)
+    expect(existsSync(join(dataDir, 'secrets.json'))).toBe(true)
+
+    souk.proc.kill('SIGTERM')
+    expect(await souk.proc.exited).toBe(0)
+    await souk.reading
+    expect(souk.lines.map((l) => l.msg)).toContain('souk stopped')
+    expect(souk.lines.find((l) => l.msg === 'souk stopped')?.forced).toBe(false)
+    await expect(fetch(`${souk.url}/healthz`)).rejects.toThrow()
+
+    // A restart on the same data directory comes up again on the kept database.
+    const again = await startSouk({ DATA_DIR: dataDir })
+    expect((await fetch(`${again.url}/readyz`)).status).toBe(200)
+    again.proc.kill('SIGINT')
+    expect(await again.proc.exited).toBe(0)
+  }, 120_000)
+
+  it('refuses to start with a bad variable and names it', async () => {
+    const proc = Bun.spawn([process.execPath, 'src/main.ts'], {
+      cwd: join(import.meta.dir, '..'),
+      env: { PATH: process.env.PATH ?? '', PORT: 'eighty', DATA_DIR: mkdtempSync(join(tmpdir(), 'souk-main-')) },
+      stdout: 'pipe',
+      stderr: 'pipe',
+    })
+    expect(await proc.exited).toBe(2)
+    expect(await new Response(proc.stderr).text()).toContain('PORT')
+  })
+
+  it('refuses to start in production without secrets', async () => {
+    const proc = Bun.spawn([process.execPath, 'src/main.ts'], {
+      cwd: join(import.meta.dir, '..'),
+      env: { PATH: process.env.PATH ?? '', NODE_ENV: 'production', DATA_DIR: mkdtempSync(join(tmpdir(), 'souk-main-')) },
+      stdout: 'pipe',
+      stderr: 'pipe',
+    })
+    expect(await proc.exited).toBe(2)
+    expect(await new Response(proc.stderr).text()).toContain('JWT_SECRET: required when NODE_ENV=production')
+  })
+})
