@@ -8,8 +8,8 @@ import { Value } from '@sinclair/typebox/value'
 const SECRET_NAMES = ['JWT_SECRET'] as const
 type SecretName = (typeof SECRET_NAMES)[number]
 
-const urlOf = (schemes: string[]) =>
-  t.String({ pattern: `^(${schemes.join('|')})://.+`, description: `a ${schemes.join(' or ')} URL` })
+const urlOf = (schemes: string[], options: { default?: string } = {}) =>
+  t.String({ pattern: `^(${schemes.join('|')})://.+`, description: `a ${schemes.join(' or ')} URL`, ...options })
 
 const EnvSchema = t.Object({
   PORT: t.Integer({ minimum: 0, maximum: 65535, default: 3000 }),
@@ -22,6 +22,13 @@ const EnvSchema = t.Object({
   }),
   NODE_ENV: t.Union([t.Literal('development'), t.Literal('test'), t.Literal('production')], { default: 'development' }),
   JWT_SECRET: t.Optional(t.String({ minLength: 32, description: 'at least 32 characters (256 bits)' })),
+  TRUST_PROXY: t.Boolean({ default: false, description: 'true or false' }),
+  ADMIN_EMAIL: t.Optional(t.String({ pattern: '^[^@\\s]+@[^@\\s]+$', description: 'an email address' })),
+  ADMIN_PASSWORD: t.Optional(t.String({ minLength: 8, maxLength: 128, description: '8 to 128 characters' })),
+  SMTP_URL: t.Optional(urlOf(['smtp', 'smtps'])),
+  MAIL_FROM: t.String({ minLength: 3, default: 'Souk <no-reply@localhost>' }),
+  GOOGLE_CLIENT_ID: t.Optional(t.String({ minLength: 1 })),
+  GOOGLE_JWKS_URL: urlOf(['http', 'https'], { default: 'https://www.googleapis.com/oauth2/v3/certs' }),
 })
 type Env = Static<typeof EnvSchema>
 
@@ -36,6 +43,15 @@ export interface Config {
   logLevel: LogLevel
   env: Env['NODE_ENV']
   secrets: Record<SecretName, string>
+  /** Take the client address from X-Forwarded-For (behind one reverse proxy). */
+  trustProxy: boolean
+  /** The admin created or updated at start, when both variables are set. */
+  admin: { email: string; password: string } | null
+  /** SMTP when set; otherwise mail is stored and shown in the development mailbox. */
+  smtpUrl: string | null
+  mailFrom: string
+  /** Google sign-in, enabled only when a client id is configured. */
+  google: { clientId: string; jwksUrl: string } | null
 }
 
 export class ConfigError extends Error {
@@ -71,6 +87,10 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
     throw new ConfigError(problems)
   }
   const parsed = raw as Env
+  if ((parsed.ADMIN_EMAIL === undefined) !== (parsed.ADMIN_PASSWORD === undefined)) {
+    const variable = parsed.ADMIN_EMAIL === undefined ? 'ADMIN_EMAIL' : 'ADMIN_PASSWORD'
+    throw new ConfigError([{ variable, message: 'ADMIN_EMAIL and ADMIN_PASSWORD go together' }])
+  }
   const dataDir = resolve(parsed.DATA_DIR)
   return {
     port: parsed.PORT,
@@ -81,6 +101,14 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
     logLevel: parsed.LOG_LEVEL,
     env: parsed.NODE_ENV,
     secrets: resolveSecrets(parsed, dataDir),
+    trustProxy: parsed.TRUST_PROXY,
+    admin:
+      parsed.ADMIN_EMAIL !== undefined && parsed.ADMIN_PASSWORD !== undefined
+        ? { email: parsed.ADMIN_EMAIL, password: parsed.ADMIN_PASSWORD }
+        : null,
+    smtpUrl: parsed.SMTP_URL ?? null,
+    mailFrom: parsed.MAIL_FROM,
+    google: parsed.GOOGLE_CLIENT_ID !== undefined ? { clientId: parsed.GOOGLE_CLIENT_ID, jwksUrl: parsed.GOOGLE_JWKS_URL } : null,
   }
 }
 

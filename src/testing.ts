@@ -2,12 +2,16 @@ import { mkdtempSync, rmSync } from 'node:fs'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { randomBytes } from 'node:crypto'
+import { eq } from 'drizzle-orm'
 import { type AppContext, createApp } from './app'
 import { loadConfig } from './config'
 import { createTestDatabase, type TestDatabase } from './db/test-database'
 import { startQueue } from './jobs/queue'
+import { type Clock, systemClock } from './lib/clock'
 import { createLogger } from './lib/log'
+import { createRateLimiter } from './lib/rate-limit'
 import { type Bus, createBus } from './realtime/bus'
+import { users } from './modules/accounts/table'
 
 export interface TestApp {
   app: ReturnType<typeof createApp>
@@ -21,7 +25,16 @@ export interface TestApp {
  * Builds the real app for one test file: its own database (clone of the migrated template on
  * Postgres, fresh PGlite otherwise), the Redis bus when REDIS_URL is set, and optionally the queue.
  */
-export async function createTestApp(options: { queue?: boolean; bus?: Bus } = {}): Promise<TestApp> {
+export async function createTestApp(
+  options: {
+    queue?: boolean
+    bus?: Bus
+    /** Time for every rule of the app (a ManualClock lets a test move it). */
+    clock?: Clock
+    /** Extra environment variables, e.g. `{ PUBLIC_URL: 'https://souk.example', GOOGLE_CLIENT_ID: '...' }`. */
+    env?: Record<string, string>
+  } = {},
+): Promise<TestApp> {
   const dataDir = mkdtempSync(join(tmpdir(), 'souk-test-'))
   const config = loadConfig({
     NODE_ENV: 'test',
@@ -30,12 +43,18 @@ export async function createTestApp(options: { queue?: boolean; bus?: Bus } = {}
     REDIS_URL: process.env.REDIS_URL,
     JWT_SECRET: randomBytes(32).toString('base64url'),
     LOG_LEVEL: process.env.TEST_LOG_LEVEL ?? 'silent',
+    // Tests pose as many clients through X-Forwarded-For (see testIp), so per-address limits
+    // of one test do not spill into the next.
+    TRUST_PROXY: 'true',
+    ...options.env,
   })
   const log = createLogger(config.logLevel)
   const database = await createTestDatabase()
   const bus = options.bus ?? createBus(config.redisUrl, log)
   const queue = options.queue === true ? await startQueue(database, log) : null
-  const ctx = { config, database, bus, queue, log }
+  // Own key prefix: test files share one Redis and must not share counters.
+  const limiter = createRateLimiter(config.redisUrl, log, `souk-test:${randomBytes(6).toString('hex')}:`)
+  const ctx = { config, database, bus, queue, log, clock: options.clock ?? systemClock, limiter }
   const app = createApp(ctx)
   return {
     app,
@@ -44,8 +63,94 @@ export async function createTestApp(options: { queue?: boolean; bus?: Bus } = {}
     close: async () => {
       await queue?.stop()
       await bus.close()
+      await limiter.close()
       await database.drop()
       rmSync(dataDir, { recursive: true, force: true })
     },
+  }
+}
+
+/** Resolves once `condition` holds, polling each tick; fails after `timeoutMs` (a wait on a condition, not a sleep). */
+export async function waitFor(condition: () => boolean | Promise<boolean>, timeoutMs = 5_000, what = 'condition'): Promise<void> {
+  const deadline = performance.now() + timeoutMs
+  while (!(await condition())) {
+    if (performance.now() > deadline) throw new Error(`timed out after ${timeoutMs} ms waiting for ${what}`)
+    await Bun.sleep(5)
+  }
+}
+
+let ipCounter = 0
+
+/** A client address no other test in this process uses (send it as X-Forwarded-For). */
+export function testIp(): string {
+  ipCounter += 1
+  return `10.${(ipCounter >> 16) & 255}.${(ipCounter >> 8) & 255}.${ipCounter & 255}`
+}
+
+/** `POST path` with a JSON body from one client address; extra headers merge in. */
+export function postJson(t: TestApp, path: string, body: unknown, headers: Record<string, string> = {}): Promise<Response> {
+  return t.request(path, { method: 'POST', headers: { 'content-type': 'application/json', ...headers }, body: JSON.stringify(body) })
+}
+
+/** The `name=value` pair of the refresh cookie a response set, or null. */
+export function refreshCookieOf(response: Response): string | null {
+  const cookie = response.headers.getSetCookie().find((c) => /^(__Host-)?souk_refresh=/.test(c))
+  return cookie === undefined ? null : cookie.split(';')[0]!
+}
+
+/** The newest code in the development mailbox of `email` (reads through the HTTP route). */
+export async function latestCode(t: TestApp, email: string): Promise<string> {
+  const response = await t.request(`/api/v1/dev/mail?to=${encodeURIComponent(email)}&limit=1`)
+  const { items } = (await response.json()) as { items: { text: string }[] }
+  const code = /\b(\d{6})\b/.exec(items[0]?.text ?? '')?.[1]
+  if (code === undefined) throw new Error(`no code in the mailbox of ${email}`)
+  return code
+}
+
+export interface TestUser {
+  id: string
+  email: string
+  password: string
+  /** The address the user signed up from; reuse it to stay "the same client". */
+  ip: string
+  accessToken: string
+  /** `souk_refresh=...`, ready for a Cookie header. */
+  refreshCookie: string
+  /** `{ authorization: 'Bearer ...' }` for requests as this user. */
+  auth: Record<string, string>
+}
+
+let userCounter = 0
+
+/**
+ * Signs a new user up through the real routes (register, code from the dev mailbox, verify),
+ * so the user is verified and signed in. `role` is then set in the database: roles other
+ * than buyer are granted by other flows (vendor approval, admin bootstrap).
+ */
+export async function signUpAndSignIn(
+  t: TestApp,
+  options: { email?: string; password?: string; displayName?: string; role?: 'buyer' | 'vendor' | 'admin' } = {},
+): Promise<TestUser> {
+  userCounter += 1
+  const email = options.email ?? `user${userCounter}-${randomBytes(3).toString('hex')}@example.test`
+  const password = options.password ?? `test password ${randomBytes(6).toString('hex')}`
+  const ip = testIp()
+  const headers = { 'x-forwarded-for': ip }
+  const registered = await postJson(t, '/api/v1/auth/register', { email, password, displayName: options.displayName ?? `User ${userCounter}` }, headers)
+  if (registered.status !== 202) throw new Error(`register answered ${registered.status}: ${await registered.text()}`)
+  const verified = await postJson(t, '/api/v1/auth/verify', { email, code: await latestCode(t, email) }, headers)
+  if (verified.status !== 200) throw new Error(`verify answered ${verified.status}: ${await verified.text()}`)
+  const body = (await verified.json()) as { accessToken: string; user: { id: string } }
+  if (options.role !== undefined && options.role !== 'buyer') {
+    await t.ctx.database.db.update(users).set({ role: options.role }).where(eq(users.id, body.user.id))
+  }
+  return {
+    id: body.user.id,
+    email,
+    password,
+    ip,
+    accessToken: body.accessToken,
+    refreshCookie: refreshCookieOf(verified)!,
+    auth: { authorization: `Bearer ${body.accessToken}` },
   }
 }

@@ -1,3 +1,5 @@
+import { t } from 'elysia'
+
 /** The closed set of error types a client can see, each with its HTTP status. */
 export const ERROR_STATUS = {
   invalid_data: 400,
@@ -35,3 +37,19 @@ export class AppError extends Error {
     return ERROR_STATUS[this.type]
   }
 }
+
+/**
+ * The body every error answer has (built by `errorBody` in http.ts), as a schema: routes list it
+ * under each error status they can answer, so OpenAPI and the typed client see it.
+ */
+export const ErrorResponse = t.Object(
+  {
+    error: t.Object({
+      type: t.UnionEnum(Object.keys(ERROR_STATUS) as [ErrorType, ...ErrorType[]]),
+      message: t.String(),
+      details: t.Optional(t.Unknown()),
+      requestId: t.String(),
+    }),
+  },
+  { description: 'The error shape shared by every route' },
+)

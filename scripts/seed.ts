@@ -1,0 +1,16 @@
+// `bun scripts/seed.ts`: seeds demo data into the configured database (DATABASE_URL or the
+// embedded PGlite under DATA_DIR) when it has none yet. `npm start` does this on a first start.
+import { loadConfig } from '../src/config'
+import { openDatabase } from '../src/db/client'
+import { migrateDatabase } from '../src/db/migrate'
+import { systemClock } from '../src/lib/clock'
+import { createLogger } from '../src/lib/log'
+import { DEMO_ACCOUNTS, seedDemo } from '../src/seed'
+
+const config = loadConfig()
+const log = createLogger(config.logLevel)
+const database = await openDatabase(config)
+await migrateDatabase(database)
+const seeded = await seedDemo({ db: database.db, clock: systemClock, log })
+await database.close()
+console.log(seeded ? `Seeded demo data. Sign in as: ${DEMO_ACCOUNTS.map((a) => `${a.email} / ${a.password}`).join(', ')}` : 'The database already has data; nothing seeded.')

@@ -1,0 +1,264 @@
+import { type Cookie, Elysia, t } from 'elysia'
+import type { Config } from '../../config'
+import type { Db } from '../../db/client'
+import type { Clock } from '../../lib/clock'
+import { AppError, ErrorResponse } from '../../lib/errors'
+import type { Logger } from '../../lib/log'
+import { type RateLimiter, rateLimitPlugin } from '../../lib/rate-limit'
+import type { Bus } from '../../realtime/bus'
+import type { Mailer } from '../mail/service'
+import { authPlugin } from './auth'
+import { AccountsModel as M } from './model'
+import { createGoogleVerifier } from './service/google'
+import { changePassword, confirmEmailChange, deleteAccount, getMe, getPublicProfile, requestEmailChange, updateMe } from './service/profile'
+import { RESET_REQUESTED, requestPasswordReset, resetPassword } from './service/recovery'
+import { register, resendCode, verifyEmail } from './service/registration'
+import { listSessions, refreshSession, revokeOwnSession, revokeSessions, type SignIn, signOut } from './service/sessions'
+import { type AccountsDeps, MINUTE } from './service/shared'
+import { signIn, signInWithGoogle } from './service/signin'
+
+export { authPlugin, type AuthRule, type CurrentUser, type Role } from './auth'
+export { SESSION_REVOKED_TOPIC, AccountsModel } from './model'
+export { bootstrapAdmin, ensureUser, hasNoUsers } from './service/profile'
+
+/** What the accounts routes are built from; an AppContext plus the mailer fits. */
+export interface AccountsContext {
+  database: { db: Db }
+  config: Config
+  clock: Clock
+  bus: Bus
+  limiter: RateLimiter
+  log: Logger
+  mailer: Mailer
+}
+
+/** The header a cookie-authenticated write must carry (any value). */
+export const CSRF_HEADER = 'x-souk-csrf'
+
+const HOUR = 60 * MINUTE
+// Per client address, on top of the per-account rules inside the services.
+const LIMITS = {
+  register: { scope: 'register', limit: 10, windowMs: HOUR },
+  verify: { scope: 'verify', limit: 30, windowMs: 15 * MINUTE },
+  resend: { scope: 'resend', limit: 10, windowMs: HOUR },
+  login: { scope: 'login', limit: 30, windowMs: 15 * MINUTE },
+  google: { scope: 'google', limit: 30, windowMs: 15 * MINUTE },
+  refresh: { scope: 'refresh', limit: 60, windowMs: 15 * MINUTE },
+  forgot: { scope: 'forgot', limit: 10, windowMs: HOUR },
+  reset: { scope: 'reset', limit: 30, windowMs: 15 * MINUTE },
+}
+
+/**
+ * Register, verify, sign-in (password and Google), refresh, sign-out, password reset, the
+ * signed-in user's account (/me) and public profiles. The refresh token lives only in an
+ * HttpOnly SameSite=Strict cookie (`__Host-` prefixed over https); the two routes that act on
+ * it alone (refresh, logout) also require the X-Souk-CSRF header, which a cross-site form cannot
+ * send and a cross-site script cannot send without a CORS preflight this server never grants.
+ */
+export function accountsRoutes(ctx: AccountsContext) {
+  const deps: AccountsDeps = {
+    db: ctx.database.db,
+    config: ctx.config,
+    clock: ctx.clock,
+    bus: ctx.bus,
+    mailer: ctx.mailer,
+    limiter: ctx.limiter,
+    log: ctx.log,
+    google: ctx.config.google === null ? null : createGoogleVerifier(ctx.config.google, ctx.clock),
+  }
+  const secure = ctx.config.publicUrl.startsWith('https://')
+  const cookieName = secure ? '__Host-souk_refresh' : 'souk_refresh'
+  const refreshCookie = t.Cookie({ [cookieName]: t.Optional(t.String()) })
+  const cookieOptions = { httpOnly: true, secure, sameSite: 'strict', path: '/' } as const
+  // Validation keeps only declared headers, so Sec-Fetch-Site is declared to be seen.
+  const csrfHeaders = t.Object({
+    [CSRF_HEADER]: t.Optional(t.String({ description: 'required: any value' })),
+    'sec-fetch-site': t.Optional(t.String({ description: 'sent by browsers; cross-site is refused' })),
+  })
+
+  type Jar = Record<string, Cookie<string | undefined>>
+  const jarOf = (cookie: Jar) => cookie[cookieName]!
+  /** Puts the refresh token in its cookie and answers the access token. */
+  const grant = (cookie: Jar, signedIn: SignIn) => {
+    jarOf(cookie).set({ ...cookieOptions, value: signedIn.refresh.token, expires: signedIn.refresh.expiresAt })
+    return signedIn.body
+  }
+  // Elysia's remove() drops Secure, and a browser ignores a __Host- cookie set without it.
+  const clearRefresh = (cookie: Jar) => jarOf(cookie).set({ ...cookieOptions, value: '', maxAge: 0 })
+  const requireCsrf = ({ headers }: { headers: Record<string, string | undefined> }) => {
+    if (headers[CSRF_HEADER] === undefined || headers['sec-fetch-site'] === 'cross-site') {
+      throw new AppError('forbidden', `This request needs the ${CSRF_HEADER} header`)
+    }
+  }
+  const clientOf = (request: Request, clientIp: string) => ({ ip: clientIp, userAgent: request.headers.get('user-agent')?.slice(0, 512) ?? null })
+
+  return new Elysia({ name: 'accounts', prefix: '/api/v1' })
+    .use(authPlugin(ctx))
+    .use(rateLimitPlugin({ limiter: ctx.limiter, clock: ctx.clock, trustProxy: ctx.config.trustProxy }))
+    .guard({ detail: { tags: ['Auth'] } }, (auth) =>
+      auth
+        .post('/auth/register', async ({ body, status }) => status(202, await register(deps, body)), {
+          body: M.registerBody,
+          rateLimit: LIMITS.register,
+          response: { 202: M.codeSent, 400: ErrorResponse },
+          detail: { summary: 'Start a sign-up: a 6-digit code is emailed (same answer for every address)' },
+        })
+        .post('/auth/verify', async ({ body, cookie, request, clientIp }) => grant(cookie, await verifyEmail(deps, body, clientOf(request, clientIp))), {
+          body: M.verifyBody,
+          cookie: refreshCookie,
+          rateLimit: LIMITS.verify,
+          response: { 200: M.signedIn, 400: ErrorResponse },
+          detail: { summary: 'Confirm a sign-up with its code; signs in' },
+        })
+        .post('/auth/resend', async ({ body, status }) => status(202, await resendCode(deps, body.email)), {
+          body: M.emailBody,
+          rateLimit: LIMITS.resend,
+          response: { 202: M.codeSent, 400: ErrorResponse },
+          detail: { summary: 'Send a new sign-up code (once a minute per address)' },
+        })
+        .post('/auth/login', async ({ body, cookie, request, clientIp }) => grant(cookie, await signIn(deps, body, clientOf(request, clientIp))), {
+          body: M.loginBody,
+          cookie: refreshCookie,
+          rateLimit: LIMITS.login,
+          response: { 200: M.signedIn, 400: ErrorResponse, 401: ErrorResponse, 403: ErrorResponse },
+          detail: { summary: 'Sign in with email and password (403 email_not_verified, 429 when locked out)' },
+        })
+        .post('/auth/google', async ({ body, cookie, request, clientIp }) => grant(cookie, await signInWithGoogle(deps, body.idToken, clientOf(request, clientIp))), {
+          body: M.googleBody,
+          cookie: refreshCookie,
+          rateLimit: LIMITS.google,
+          response: { 200: M.signedIn, 400: ErrorResponse, 401: ErrorResponse, 404: ErrorResponse, 409: ErrorResponse, 503: ErrorResponse },
+          detail: { summary: 'Sign in with a Google ID token (404 when Google sign-in is not configured)' },
+        })
+        .post(
+          '/auth/refresh',
+          async ({ cookie, request, clientIp }) => {
+            const token = jarOf(cookie).value
+            if (token === undefined || token === '') throw new AppError('unauthorized', 'Not signed in')
+            return grant(cookie, await refreshSession(deps, token, clientOf(request, clientIp)))
+          },
+          {
+            cookie: refreshCookie,
+            headers: csrfHeaders,
+            beforeHandle: requireCsrf,
+            rateLimit: LIMITS.refresh,
+            response: { 200: M.signedIn, 401: ErrorResponse, 403: ErrorResponse, 409: ErrorResponse },
+            detail: { summary: 'Exchange the refresh cookie for a new access token and a rotated cookie (409: a concurrent refresh won; retry)' },
+          },
+        )
+        .post(
+          '/auth/logout',
+          async ({ cookie, status }) => {
+            await signOut(deps, jarOf(cookie).value || null)
+            clearRefresh(cookie)
+            return status(204, undefined)
+          },
+          {
+            cookie: refreshCookie,
+            headers: csrfHeaders,
+            beforeHandle: requireCsrf,
+            response: { 204: t.Undefined(), 403: ErrorResponse },
+            detail: { summary: "Sign out: ends the refresh cookie's session and clears the cookie" },
+          },
+        )
+        .post(
+          '/auth/password/forgot',
+          async ({ body, status }) => {
+            await requestPasswordReset(deps, body.email)
+            return status(202, { message: RESET_REQUESTED })
+          },
+          {
+            body: M.emailBody,
+            rateLimit: LIMITS.forgot,
+            response: { 202: M.accepted, 400: ErrorResponse },
+            detail: { summary: 'Email a password-reset link (same answer for every address)' },
+          },
+        )
+        .post(
+          '/auth/password/reset',
+          async ({ body, status }) => {
+            await resetPassword(deps, body)
+            return status(204, undefined)
+          },
+          {
+            body: M.resetBody,
+            rateLimit: LIMITS.reset,
+            response: { 204: t.Undefined(), 400: ErrorResponse },
+            detail: { summary: 'Choose a new password with a reset token; ends every session' },
+          },
+        ),
+    )
+    .guard({ auth: true, detail: { tags: ['Me'] } }, (me) =>
+      me
+        .get('/me', ({ user }) => getMe(deps, user), {
+          response: { 200: M.me },
+          detail: { summary: 'The signed-in account' },
+        })
+        .patch('/me', ({ user, body }) => updateMe(deps, user, body), {
+          body: M.updateMeBody,
+          response: { 200: M.me, 400: ErrorResponse },
+          detail: { summary: 'Change profile fields (display name, bio, location, phone); anything else in the body is ignored' },
+        })
+        .post(
+          '/me/password',
+          async ({ user, body, status }) => {
+            await changePassword(deps, user, body)
+            return status(204, undefined)
+          },
+          {
+            body: M.changePasswordBody,
+            response: { 204: t.Undefined(), 400: ErrorResponse, 429: ErrorResponse },
+            detail: { summary: 'Change the password (current one required); ends the other sessions' },
+          },
+        )
+        .post('/me/email', async ({ user, body, status }) => status(202, await requestEmailChange(deps, user, body)), {
+          body: M.changeEmailBody,
+          response: { 202: M.codeSent, 400: ErrorResponse, 429: ErrorResponse },
+          detail: { summary: 'Start an email change: a code goes to the new address' },
+        })
+        .post('/me/email/confirm', ({ user, body }) => confirmEmailChange(deps, user, body.code), {
+          body: M.codeBody,
+          response: { 200: M.me, 400: ErrorResponse, 409: ErrorResponse },
+          detail: { summary: 'Finish an email change with the code sent to the new address' },
+        })
+        .get('/me/sessions', async ({ user }) => ({ items: await listSessions(deps, user) }), {
+          response: { 200: M.sessionList },
+          detail: { summary: 'My open sessions (signed-in devices)' },
+        })
+        .delete('/me/sessions', async ({ user }) => ({ revoked: await revokeSessions(deps, user.id, { except: user.sessionId }, 'revoked') }), {
+          response: { 200: M.revoked },
+          detail: { summary: 'End every session but this one' },
+        })
+        .delete(
+          '/me/sessions/:id',
+          async ({ user, params, status }) => {
+            await revokeOwnSession(deps, user, params.id)
+            return status(204, undefined)
+          },
+          {
+            params: M.sessionParams,
+            response: { 204: t.Undefined(), 404: ErrorResponse },
+            detail: { summary: 'End one of my sessions' },
+          },
+        )
+        .delete(
+          '/me',
+          async ({ user, body, cookie, status }) => {
+            await deleteAccount(deps, user, body.password)
+            clearRefresh(cookie)
+            return status(204, undefined)
+          },
+          {
+            body: M.passwordBody,
+            cookie: refreshCookie,
+            response: { 204: t.Undefined(), 400: ErrorResponse, 429: ErrorResponse },
+            detail: { summary: 'Delete my account (password required): personal data is erased, sessions end' },
+          },
+        ),
+    )
+    .get('/users/:id', ({ params }) => getPublicProfile(deps.db, params.id), {
+      params: M.userParams,
+      response: { 200: M.publicProfile, 404: ErrorResponse },
+      detail: { tags: ['Users'], summary: 'A public profile' },
+    })
+}

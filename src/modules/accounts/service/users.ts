@@ -1,0 +1,45 @@
+import { and, eq, isNull } from 'drizzle-orm'
+import type { AccountsModel } from '../model'
+import { users } from '../table'
+import type { Conn } from './shared'
+
+export type UserRow = typeof users.$inferSelect
+
+/** A live (not deleted) account by its normalised email, or null. */
+export async function findUserByEmail(db: Conn, email: string): Promise<UserRow | null> {
+  const [row] = await db
+    .select()
+    .from(users)
+    .where(and(eq(users.email, email), isNull(users.deletedAt)))
+    .limit(1)
+  return row ?? null
+}
+
+/** A live account by id, or null. */
+export async function findUserById(db: Conn, id: string): Promise<UserRow | null> {
+  const [row] = await db
+    .select()
+    .from(users)
+    .where(and(eq(users.id, id), isNull(users.deletedAt)))
+    .limit(1)
+  return row ?? null
+}
+
+/** The signed-in user's own view of their account. */
+export function toMe(user: UserRow): AccountsModel.Me {
+  return {
+    id: user.id,
+    // Only live accounts reach here, and a live account always has an email.
+    email: user.email ?? '',
+    emailVerified: user.emailVerifiedAt !== null,
+    role: user.role,
+    displayName: user.displayName,
+    bio: user.bio,
+    location: user.location,
+    phone: user.phone,
+    avatarUrl: user.avatarUrl,
+    hasPassword: user.passwordHash !== null,
+    googleLinked: user.googleSub !== null,
+    createdAt: user.createdAt,
+  }
+}

@@ -1,0 +1,118 @@
+import { index, integer, pgTable, text, timestamp } from 'drizzle-orm/pg-core'
+
+export const ROLES = ['buyer', 'vendor', 'admin'] as const
+export type Role = (typeof ROLES)[number]
+
+const at = (name: string) => timestamp(name, { withTimezone: true })
+
+/**
+ * One person. A deleted account keeps its row (orders and messages point at it) with every
+ * personal field cleared; `email` and `google_sub` are then null, which frees them for reuse.
+ */
+export const users = pgTable('users', {
+  id: text('id').primaryKey(),
+  /** Lower-cased; unique among live accounts. */
+  email: text('email').unique(),
+  emailVerifiedAt: at('email_verified_at'),
+  /** argon2id (PHC string); null for accounts that only sign in with Google, and after deletion. */
+  passwordHash: text('password_hash'),
+  googleSub: text('google_sub').unique(),
+  role: text('role', { enum: ROLES }).notNull().default('buyer'),
+  displayName: text('display_name').notNull(),
+  bio: text('bio'),
+  location: text('location'),
+  phone: text('phone'),
+  avatarUrl: text('avatar_url'),
+  createdAt: at('created_at').notNull(),
+  updatedAt: at('updated_at').notNull(),
+  deletedAt: at('deleted_at'),
+})
+
+/**
+ * A signed-in device: one refresh-token family. Revoking it ends every token of the family and
+ * the access tokens naming it (the auth plugin checks the session on each request).
+ */
+export const sessions = pgTable(
+  'sessions',
+  {
+    id: text('id').primaryKey(),
+    userId: text('user_id')
+      .notNull()
+      .references(() => users.id),
+    createdAt: at('created_at').notNull(),
+    lastUsedAt: at('last_used_at').notNull(),
+    /** Absolute end (created + 30 days): rotation never extends it. */
+    expiresAt: at('expires_at').notNull(),
+    revokedAt: at('revoked_at'),
+    revokedReason: text('revoked_reason'),
+    userAgent: text('user_agent'),
+    ip: text('ip'),
+  },
+  (table) => [index('sessions_user_idx').on(table.userId, table.createdAt)],
+)
+
+/** Refresh tokens by SHA-256 of the value; a used one stays as evidence for reuse detection. */
+export const refreshTokens = pgTable(
+  'refresh_tokens',
+  {
+    tokenHash: text('token_hash').primaryKey(),
+    sessionId: text('session_id')
+      .notNull()
+      .references(() => sessions.id, { onDelete: 'cascade' }),
+    createdAt: at('created_at').notNull(),
+    /** Set once, when this token is exchanged for the next one. */
+    rotatedAt: at('rotated_at'),
+  },
+  (table) => [index('refresh_tokens_session_idx').on(table.sessionId)],
+)
+
+export const CODE_PURPOSES = ['verify_email', 'change_email'] as const
+export type CodePurpose = (typeof CODE_PURPOSES)[number]
+
+/** 6-digit email codes, HMAC'd with the server secret (a bare hash of 10^6 values is no secret). */
+export const emailCodes = pgTable(
+  'email_codes',
+  {
+    id: integer('id').primaryKey().generatedAlwaysAsIdentity(),
+    userId: text('user_id')
+      .notNull()
+      .references(() => users.id),
+    purpose: text('purpose', { enum: CODE_PURPOSES }).notNull(),
+    codeHash: text('code_hash').notNull(),
+    /** The address being verified: the account's own, or the new one for change_email. */
+    email: text('email').notNull(),
+    failedAttempts: integer('failed_attempts').notNull().default(0),
+    createdAt: at('created_at').notNull(),
+    expiresAt: at('expires_at').notNull(),
+    consumedAt: at('consumed_at'),
+  },
+  (table) => [index('email_codes_user_purpose_idx').on(table.userId, table.purpose)],
+)
+
+export const passwordResetTokens = pgTable(
+  'password_reset_tokens',
+  {
+    tokenHash: text('token_hash').primaryKey(),
+    userId: text('user_id')
+      .notNull()
+      .references(() => users.id),
+    createdAt: at('created_at').notNull(),
+    expiresAt: at('expires_at').notNull(),
+    usedAt: at('used_at'),
+  },
+  (table) => [index('password_reset_tokens_user_idx').on(table.userId)],
+)
+
+/** Hashes of the account's recent passwords, the current one included (reuse check). */
+export const passwordHistory = pgTable(
+  'password_history',
+  {
+    id: integer('id').primaryKey().generatedAlwaysAsIdentity(),
+    userId: text('user_id')
+      .notNull()
+      .references(() => users.id),
+    passwordHash: text('password_hash').notNull(),
+    createdAt: at('created_at').notNull(),
+  },
+  (table) => [index('password_history_user_idx').on(table.userId, table.createdAt)],
+)

@@ -1,0 +1,116 @@
+import { afterAll, beforeAll, describe, expect, it } from 'bun:test'
+import { ManualClock } from '../../lib/clock'
+import { createLogger } from '../../lib/log'
+import { createTestApp, type TestApp } from '../../testing'
+import { createMailer } from './service'
+
+const clock = new ManualClock()
+let t: TestApp
+
+beforeAll(async () => {
+  t = await createTestApp({ clock })
+})
+afterAll(() => t.close())
+
+const mailer = () => createMailer({ db: t.ctx.database.db, clock, log: t.ctx.log, smtpUrl: null, from: 'Souk <no-reply@souk.test>' })
+const mailbox = async (to: string) => (await t.request(`/api/v1/dev/mail?to=${encodeURIComponent(to)}`)).json()
+
+describe('the development mailbox', () => {
+  it('keeps mail per recipient, newest first, whatever the case of the address', async () => {
+    const m = mailer()
+    await m.send({ to: 'Reader@Example.test', subject: 'first', text: 'one' })
+    clock.advance(1_000)
+    await m.send({ to: 'reader@example.test', subject: 'second', text: 'two' })
+    await m.send({ to: 'other@example.test', subject: 'not yours', text: 'three' })
+    const { items } = await mailbox('READER@example.test')
+    expect(items.map((i: { subject: string }) => i.subject)).toEqual(['second', 'first'])
+    expect(items[0]).toMatchObject({ to: 'reader@example.test', text: 'two', id: expect.stringMatching(/^mail_/) })
+  })
+
+  it('shows dispatched mail once it is stored (reads wait for sends in flight)', async () => {
+    const m = mailer()
+    m.dispatch({ to: 'later@example.test', subject: 'queued', text: 'soon' })
+    await m.settled()
+    expect((await mailbox('later@example.test')).items).toHaveLength(1)
+  })
+
+  it('400s a missing or malformed address', async () => {
+    expect((await t.request('/api/v1/dev/mail')).status).toBe(400)
+    expect((await t.request('/api/v1/dev/mail?to=nope')).status).toBe(400)
+  })
+
+  it('is not mounted in production', async () => {
+    const production = await createTestApp({ env: { NODE_ENV: 'production' } })
+    try {
+      expect((await production.request('/api/v1/dev/mail?to=a@example.test')).status).toBe(404)
+    } finally {
+      await production.close()
+    }
+  })
+})
+
+describe('createMailer() with SMTP_URL', () => {
+  /** Just enough SMTP for one plain-text delivery; records what it receives. */
+  function fakeSmtpServer() {
+    const received: string[] = []
+    const server = Bun.listen<{ data: boolean; buffer: string }>({
+      hostname: '127.0.0.1',
+      port: 0,
+      socket: {
+        open: (socket) => {
+          socket.data = { data: false, buffer: '' }
+          socket.write('220 fake ESMTP\r\n')
+        },
+        data: (socket, chunk) => {
+          socket.data.buffer += chunk.toString()
+          let end: number
+          while ((end = socket.data.buffer.indexOf('\r\n')) !== -1) {
+            if (socket.data.data) {
+              const done = socket.data.buffer.indexOf('\r\n.\r\n')
+              if (done === -1) return
+              received.push(socket.data.buffer.slice(0, done))
+              socket.data.buffer = socket.data.buffer.slice(done + 5)
+              socket.data.data = false
+              socket.write('250 queued\r\n')
+              continue
+            }
+            const line = socket.data.buffer.slice(0, end)
+            socket.data.buffer = socket.data.buffer.slice(end + 2)
+            const verb = line.slice(0, 4).toUpperCase()
+            if (verb === 'EHLO') socket.write('250-fake\r\n250 8BITMIME\r\n')
+            else if (verb === 'DATA') {
+              socket.data.data = true
+              socket.write('354 go on\r\n')
+            } else if (verb === 'QUIT') {
+              socket.write('221 bye\r\n')
+              socket.end()
+            } else socket.write('250 ok\r\n')
+          }
+        },
+      },
+    })
+    return { server, received }
+  }
+
+  it('delivers through the SMTP server and stores nothing', async () => {
+    const { server, received } = fakeSmtpServer()
+    try {
+      const smtp = createMailer({
+        db: t.ctx.database.db,
+        clock,
+        log: createLogger('silent'),
+        smtpUrl: `smtp://127.0.0.1:${server.port}`,
+        from: 'Souk <no-reply@souk.test>',
+      })
+      expect(smtp.kind).toBe('smtp')
+      await smtp.send({ to: 'smtp-reader@example.test', subject: 'Over the wire', text: 'Hello by SMTP' })
+      expect(received).toHaveLength(1)
+      expect(received[0]).toContain('Subject: Over the wire')
+      expect(received[0]).toContain('To: smtp-reader@example.test')
+      expect(received[0]).toContain('Hello by SMTP')
+      expect((await mailbox('smtp-reader@example.test')).items).toHaveLength(0)
+    } finally {
+      server.stop(true)
+    }
+  })
+})
