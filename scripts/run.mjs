@@ -41,10 +41,21 @@ function run(bin, args, options = {}) {
 }
 
 const bun = findBun()
-run(bun, ['install', '--frozen-lockfile'])
+// Children (tests spawn Souk processes) find the same Bun first on PATH.
+if (bun !== 'bun') process.env.PATH = `${dirname(bun)}:${process.env.PATH}`
+// In production (the container) the image already holds the production dependencies and the
+// built client; everywhere else both commands install and build so they run current code.
+const production = process.env.NODE_ENV === 'production'
+if (production) {
+  run(bun, ['install', '--frozen-lockfile', '--production'])
+} else {
+  run(bun, ['install', '--frozen-lockfile'])
+  // The server renders pages from the built client (web/dist).
+  if (command === 'start' || command === 'test') run(bun, ['run', 'build:web'])
+}
 
 if (command === 'start') {
-  const child = spawn(bun, ['run', 'src/main.ts', ...rest], { stdio: 'inherit', cwd: root })
+  const child = spawn(bun, ['run', 'src/main.ts', '--demo', ...rest], { stdio: 'inherit', cwd: root })
   for (const signal of ['SIGINT', 'SIGTERM']) process.on(signal, () => child.kill(signal))
   child.on('exit', (code) => process.exit(code ?? 0))
 } else if (command === 'test') {
@@ -63,7 +74,9 @@ if (command === 'start') {
     console.log(`\ntests: ${passed} passed, ${failed} failed`)
     process.exit(code ?? 1)
   })
+} else if (command === 'typecheck') {
+  run(bun, ['run', 'typecheck'])
 } else {
-  console.error('usage: node scripts/run.mjs start|test [args]')
+  console.error('usage: node scripts/run.mjs start|test|typecheck [args]')
   process.exit(2)
 }

@@ -1,0 +1,39 @@
+/**
+ * The contract between the Elysia process and the SSR bundle (web/dist/server/entry-server.js).
+ * Types only: the server imports the bundle at run time, the bundle imports nothing from here.
+ */
+
+/** What the client needs to know about the server before it hydrates; serialized into the page. */
+export interface BootConfig {
+  /** The server has a `/ws` socket endpoint; the client connects only then. */
+  realtime: boolean
+}
+
+/** Tags the client build produced for the entry, from Vite's manifest (paths are absolute URLs). */
+export interface EntryAssets {
+  script: string
+  styles: string[]
+  preloads: string[]
+}
+
+export interface RenderInput {
+  /** The page request; its cookies and request id are forwarded to in-process API calls. */
+  request: Request
+  /** Calls the app in process (no network hop) — what the typed API client uses during SSR. */
+  handle(request: Request): Promise<Response>
+  publicUrl: string
+  assets: EntryAssets
+  boot: BootConfig
+  /** Injected before </body>, e.g. the dev-mode reload script. */
+  extraBody?: string
+}
+
+export interface RenderResult {
+  status: number
+  headers: Headers
+  html: string
+}
+
+export interface SsrModule {
+  render(input: RenderInput): Promise<RenderResult>
+}

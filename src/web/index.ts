@@ -1,0 +1,144 @@
+import { Elysia, NotFoundError } from 'elysia'
+import { join } from 'node:path'
+import type { AnyElysia } from 'elysia'
+import type { AppContext } from '../app'
+import { requestIdOf } from '../lib/http'
+import { createBuildLoader, type WebBuild, WebBuildMissing } from './build'
+import { PAGE_INVALIDATION_TOPIC, PageCache, parseInvalidation } from './cache'
+import type { BootConfig } from './contract'
+
+/** Shared caches may keep a page a minute and serve it stale while they refetch. */
+export const PUBLIC_PAGE_CACHE = 'public, max-age=0, s-maxage=60, stale-while-revalidate=600'
+export const PRIVATE_PAGE_CACHE = 'private, no-cache'
+const IMMUTABLE = 'public, max-age=31536000, immutable'
+const PUBLIC_FILE_CACHE = 'public, max-age=3600'
+const RENDER_CACHE_MS = 10_000
+const RENDER_CACHE_ENTRIES = 500
+const ASSET_NAME = /^[\w.-]+$/
+const DEV_EVENTS = '/__souk/dev-events'
+
+/** Paths that belong to the API or the socket: never answered with an HTML page. */
+function isApiPath(path: string): boolean {
+  return path === '/api' || path.startsWith('/api/') || path === '/ws' || path.startsWith('/ws/')
+}
+
+/**
+ * A request that carries credentials may be rendered for someone: it is never shared or cached.
+ * Any cookie counts, so a future session cookie cannot leak into a shared cache by omission.
+ */
+function isPersonal(request: Request): boolean {
+  return request.headers.has('authorization') || (request.headers.get('cookie') ?? '') !== ''
+}
+
+function etagOf(html: string): string {
+  return `"${Bun.hash(html).toString(36)}"`
+}
+
+function matchesEtag(request: Request, etag: string): boolean {
+  const header = request.headers.get('if-none-match')
+  if (header === null) return false
+  return header === '*' || header.split(',').some((tag) => tag.trim().replace(/^W\//, '') === etag)
+}
+
+/** Dev only: the page reloads itself when the server restarts or the client is rebuilt. */
+const DEV_RELOAD_SCRIPT = `<script type="module">let s;new EventSource('${DEV_EVENTS}').onmessage=(e)=>{if(s===undefined)s=e.data;else if(e.data!==s)location.reload()}</script>`
+
+function devEvents(currentId: () => Promise<string>, bootId: string): Response {
+  let timer: Timer | undefined
+  const stream = new ReadableStream<string>({
+    start(controller) {
+      let last = ''
+      const tick = async () => {
+        const id = `${bootId}.${await currentId().catch(() => last)}`
+        if (id !== last) controller.enqueue(`data: ${(last = id)}\n\n`)
+      }
+      void tick()
+      timer = setInterval(() => void tick(), 500)
+    },
+    cancel: () => clearInterval(timer),
+  })
+  return new Response(stream, { headers: { 'content-type': 'text/event-stream', 'cache-control': 'no-store' } })
+}
+
+/**
+ * Serves the web client: hashed assets, public files and every page route rendered on the server.
+ * Mounted last as a functional plugin so it can call the whole app in process during SSR and see
+ * whether a `/ws` route exists. Adds no routes to the typed API.
+ */
+export function webPages(ctx: AppContext) {
+  return <T extends AnyElysia>(app: T): T => {
+    const development = ctx.config.env === 'development'
+    const builds = createBuildLoader({ watch: development })
+    const cache = new PageCache(development ? 0 : RENDER_CACHE_MS, RENDER_CACHE_ENTRIES)
+    ctx.bus.subscribe(PAGE_INVALIDATION_TOPIC, (message) => cache.invalidate(parseInvalidation(message)))
+    let cachedBuild = ''
+    const bootId = crypto.randomUUID().slice(0, 8)
+
+    const boot = (): BootConfig => ({ realtime: app.routes.some((r) => r.method === 'WS' && r.path === '/ws') })
+
+    const build = async (request: Request): Promise<WebBuild | Response> => {
+      try {
+        return await builds.current()
+      } catch (error) {
+        if (!(error instanceof WebBuildMissing)) throw error
+        ctx.log.error('web build missing', { requestId: requestIdOf(request), dir: error.dir })
+        return new Response(error.message, { status: 503, headers: { 'content-type': 'text/plain; charset=utf-8', 'retry-after': '5' } })
+      }
+    }
+
+    const renderPage = async (request: Request, loaded: WebBuild): Promise<Response> => {
+      const url = new URL(request.url)
+      const personal = isPersonal(request)
+      // Renders of an older build point at assets that may be gone.
+      if (loaded.id !== cachedBuild) {
+        cache.invalidate()
+        cachedBuild = loaded.id
+      }
+      const key = url.pathname + url.search
+      let page = personal ? null : cache.get(key)
+      const hit = page !== null
+      if (page === null) {
+        const result = await loaded.ssr.render({
+          request,
+          handle: (inner) => app.handle(inner),
+          publicUrl: ctx.config.publicUrl,
+          assets: loaded.assets,
+          boot: boot(),
+          extraBody: development ? DEV_RELOAD_SCRIPT : undefined,
+        })
+        const location = result.headers.get('location')
+        if (location !== null) return new Response(null, { status: result.status, headers: { location, 'cache-control': 'no-store' } })
+        if (result.status !== 200) {
+          return new Response(result.html, { status: result.status, headers: { 'content-type': 'text/html; charset=utf-8', 'cache-control': 'no-store' } })
+        }
+        page = { html: result.html, etag: etagOf(result.html) }
+        if (!personal) cache.set(key, page)
+      }
+      // x-cache says whether this instance rendered the page or reused a recent render.
+      const headers = { etag: page.etag, 'cache-control': personal ? PRIVATE_PAGE_CACHE : PUBLIC_PAGE_CACHE, 'x-cache': hit ? 'HIT' : 'MISS' }
+      if (matchesEtag(request, page.etag)) return new Response(null, { status: 304, headers })
+      return new Response(page.html, { headers: { ...headers, 'content-type': 'text/html; charset=utf-8' } })
+    }
+
+    const plugin = new Elysia({ name: 'web', detail: { hide: true } })
+      .get('/assets/:file', async ({ params, request }) => {
+        if (!ASSET_NAME.test(params.file)) throw new NotFoundError()
+        const loaded = await build(request)
+        if (loaded instanceof Response) return loaded
+        const file = Bun.file(join(loaded.assetsDir, params.file))
+        if (!(await file.exists())) throw new NotFoundError()
+        return new Response(file, { headers: { 'cache-control': IMMUTABLE } })
+      })
+      .get('/*', async ({ request, path }) => {
+        if (isApiPath(path)) throw new NotFoundError()
+        if (development && path === DEV_EVENTS) return devEvents(async () => (await builds.current()).id, bootId)
+        const loaded = await build(request)
+        if (loaded instanceof Response) return loaded
+        const file = loaded.publicFiles.get(path)
+        if (file !== undefined) return new Response(Bun.file(file), { headers: { 'cache-control': PUBLIC_FILE_CACHE } })
+        return renderPage(request, loaded)
+      })
+    app.use(plugin)
+    return app
+  }
+}

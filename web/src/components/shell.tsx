@@ -1,0 +1,180 @@
+import { A, useLocation, useNavigate, useSearchParams } from '@solidjs/router'
+import { type JSX, onMount, Suspense } from 'solid-js'
+import { liveState } from '../lib/live'
+import { effectiveTheme, initTheme, setTheme, type ThemeChoice, themeChoice, toggleTheme } from '../lib/theme'
+import { Icon } from './icons'
+import { Menu } from './menu'
+import { Toaster } from './toast'
+
+const LIVE_LABEL = {
+  unavailable: 'Live updates not enabled',
+  connecting: 'Connecting to live updates…',
+  open: 'Live updates on',
+  reconnecting: 'Reconnecting to live updates…',
+} as const
+
+function SearchBox() {
+  const [params] = useSearchParams()
+  const location = useLocation()
+  const navigate = useNavigate()
+  // Outside the catalog the box starts empty; the query belongs to catalog results.
+  const current = () => (location.pathname === '/catalog' && typeof params.q === 'string' ? params.q : '')
+  return (
+    <form
+      class="search"
+      role="search"
+      action="/catalog"
+      method="get"
+      onSubmit={(e) => {
+        e.preventDefault()
+        const q = String(new FormData(e.currentTarget).get('q') ?? '').trim()
+        navigate(q === '' ? '/catalog' : `/catalog?q=${encodeURIComponent(q)}`)
+      }}
+    >
+      <label for="site-search" class="visually-hidden">
+        Search Souk
+      </label>
+      <Icon name="search" />
+      <input id="site-search" type="search" name="q" placeholder="Search products and vendors" autocomplete="off" value={current()} />
+    </form>
+  )
+}
+
+function Header() {
+  return (
+    <header class="site-header">
+      <div class="container site-header__inner">
+        <A href="/" class="brand" end>
+          <img src="/brand/logo.svg" alt="" width="34" height="34" />
+          <span>Souk</span>
+        </A>
+        <SearchBox />
+        <div class="header-actions">
+          <button
+            type="button"
+            class="icon-button theme-toggle"
+            aria-label="Dark theme"
+            aria-pressed={effectiveTheme() === 'dark'}
+            title="Toggle dark theme"
+            onClick={toggleTheme}
+          >
+            <Icon name="moon" class="icon-moon" />
+            <Icon name="sun" class="icon-sun" />
+          </button>
+          <A href="/notifications" class="icon-button" aria-label="Notifications" title="Notifications">
+            <Icon name="bell" />
+          </A>
+          <A href="/inbox" class="icon-button" aria-label="Inbox" title="Inbox">
+            <Icon name="inbox" />
+          </A>
+          <Menu label="Account menu" button={<Icon name="user" />}>
+            <div class="menu__heading" role="presentation">
+              You are not signed in
+            </div>
+            <A href="/signin" class="menu__item" role="menuitem" tabindex="-1">
+              <Icon name="login" /> Sign in
+            </A>
+            <A href="/signup" class="menu__item" role="menuitem" tabindex="-1">
+              <Icon name="plus" /> Create an account
+            </A>
+            <div class="menu__separator" role="separator" />
+            <A href="/account" class="menu__item" role="menuitem" tabindex="-1">
+              <Icon name="settings" /> Account settings
+            </A>
+            <A href="/jobs" class="menu__item" role="menuitem" tabindex="-1">
+              <Icon name="activity" /> Jobs
+            </A>
+            <A href="/admin" class="menu__item" role="menuitem" tabindex="-1">
+              <Icon name="shield" /> Admin
+            </A>
+          </Menu>
+        </div>
+      </div>
+    </header>
+  )
+}
+
+function ThemeSelect() {
+  return (
+    <label class="row" style={{ gap: '8px' }}>
+      <span>Theme</span>
+      <select class="select" style={{ width: 'auto', 'min-height': '34px', padding: '4px 32px 4px 10px' }} value={themeChoice()} onChange={(e) => setTheme(e.currentTarget.value as ThemeChoice)}>
+        <option value="system">System</option>
+        <option value="light">Light</option>
+        <option value="dark">Dark</option>
+      </select>
+    </label>
+  )
+}
+
+function Footer() {
+  return (
+    <footer class="site-footer">
+      <div class="container">
+        <div class="footer-grid">
+          <div class="stack" style={{ gap: '10px' }}>
+            <A href="/" class="brand" end>
+              <img src="/brand/wordmark.svg" alt="Souk" width="115" height="34" style={{ width: '115px' }} />
+            </A>
+            <p class="muted" style={{ margin: 0 }}>
+              A marketplace where you talk to the people you buy from — live.
+            </p>
+          </div>
+          <nav aria-labelledby="footer-shop">
+            <h2 id="footer-shop">Shop</h2>
+            <ul>
+              <li><A href="/catalog">Catalog</A></li>
+              <li><A href="/notifications">Notifications</A></li>
+              <li><A href="/inbox">Inbox</A></li>
+            </ul>
+          </nav>
+          <nav aria-labelledby="footer-account">
+            <h2 id="footer-account">Account</h2>
+            <ul>
+              <li><A href="/signin">Sign in</A></li>
+              <li><A href="/signup">Create an account</A></li>
+              <li><A href="/account">Settings</A></li>
+              <li><A href="/jobs">Jobs</A></li>
+            </ul>
+          </nav>
+          <nav aria-labelledby="footer-souk">
+            <h2 id="footer-souk">Souk</h2>
+            <ul>
+              <li><A href="/status">System status</A></li>
+              <li><A href="/design">Design system</A></li>
+              <li><a href="/api/docs">API reference</a></li>
+              <li><A href="/admin">Admin</A></li>
+            </ul>
+          </nav>
+        </div>
+        <div class="footer-bottom">
+          <span>© Souk</span>
+          <span class="live-status" data-state={liveState()} role="status">
+            {LIVE_LABEL[liveState()]}
+          </span>
+          <ThemeSelect />
+        </div>
+      </div>
+    </footer>
+  )
+}
+
+/** The page frame every route renders inside. */
+export function Shell(props: { children?: JSX.Element }) {
+  onMount(initTheme)
+  return (
+    <>
+      <a class="skip-link" href="#main">
+        Skip to content
+      </a>
+      <Header />
+      <main id="main" tabindex="-1">
+        <div class="container">
+          <Suspense>{props.children}</Suspense>
+        </div>
+      </main>
+      <Footer />
+      <Toaster />
+    </>
+  )
+}

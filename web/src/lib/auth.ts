@@ -1,0 +1,92 @@
+import { treaty } from '@elysiajs/eden'
+import type { App } from '../../../src/app'
+
+/**
+ * Client-side session handling, in one place: the access token lives in memory only; the refresh
+ * token is an HttpOnly cookie the browser sends to the refresh endpoint. On a 401 every caller
+ * waits on one shared refresh, then retries once. No Solid in here, so Bun's test runner runs it.
+ */
+
+export const REFRESH_PATH = '/api/v1/auth/refresh'
+
+export interface AuthClientOptions {
+  /** Origin the API lives on. */
+  baseUrl: string
+  /** Called once a refresh has failed: the session is over. */
+  onSignedOut(): void
+  /** Called whenever the token changes, so the UI can follow the signed-in state. */
+  onTokenChange?(token: string | null): void
+  fetch?: typeof fetch
+}
+
+export interface AuthClient {
+  /** A fetch that adds the bearer token and survives one expired token. */
+  fetch(input: string | URL, init?: RequestInit): Promise<Response>
+  accessToken(): string | null
+  /** Set by sign-in (and cleared by sign-out) — the accounts screens call this. */
+  setAccessToken(token: string | null): void
+  /** Runs (or joins) the one refresh in flight; resolves to the new token or null. */
+  refresh(): Promise<string | null>
+}
+
+function isAuthEndpoint(input: string | URL): boolean {
+  const path = new URL(input, 'http://x').pathname
+  // A 401 from sign-in means wrong credentials, not an expired session: never refresh on it.
+  return path.startsWith('/api/v1/auth/')
+}
+
+export function createAuthClient(options: AuthClientOptions): AuthClient {
+  const baseFetch = options.fetch ?? ((input, init) => globalThis.fetch(input, init))
+  let token: string | null = null
+  const setToken = (next: string | null) => {
+    token = next
+    options.onTokenChange?.(next)
+  }
+  let inFlight: Promise<string | null> | null = null
+
+  // The refresh call goes through the typed client too: its path, CSRF header and answer are checked
+  // against the accounts routes at compile time.
+  const server = treaty<App>(options.baseUrl, { fetcher: baseFetch as typeof fetch, fetch: { credentials: 'include' } })
+
+  async function runRefresh(retryOnConflict = true): Promise<string | null> {
+    try {
+      const res = await server.api.v1.auth.refresh.post(undefined, { headers: { 'x-souk-csrf': '1' } })
+      // 409: another tab rotated the cookie at the same moment; the browser now holds the new one.
+      if (res.status === 409 && retryOnConflict) return runRefresh(false)
+      return res.data?.accessToken ?? null
+    } catch {
+      return null
+    }
+  }
+
+  function refresh(): Promise<string | null> {
+    inFlight ??= runRefresh().then((next) => {
+      setToken(next)
+      inFlight = null
+      if (next === null) options.onSignedOut()
+      return next
+    })
+    return inFlight
+  }
+
+  function send(input: string | URL, init: RequestInit | undefined, bearer: string | null) {
+    const headers = new Headers(init?.headers)
+    if (bearer !== null) headers.set('authorization', `Bearer ${bearer}`)
+    return baseFetch(input, { ...init, headers, credentials: 'include' })
+  }
+
+  return {
+    accessToken: () => token,
+    setAccessToken: setToken,
+    refresh,
+    async fetch(input, init) {
+      const used = token
+      const first = await send(input, init, used)
+      if (first.status !== 401 || isAuthEndpoint(input)) return first
+      // Another request may have refreshed while this one was in flight: reuse its token.
+      const next = token !== null && token !== used ? token : await refresh()
+      if (next === null) return first
+      return send(input, init, next)
+    },
+  }
+}

@@ -1,0 +1,104 @@
+/**
+ * Real-browser test harness: Souk in process on a random port with its own database, Debian's
+ * Chromium through playwright-core, console errors and failed asset loads collected per page, and
+ * screenshots saved under test-artifacts/screenshots.
+ */
+import { spawnSync } from 'node:child_process'
+import { existsSync, mkdirSync } from 'node:fs'
+import { join } from 'node:path'
+import { type Browser, type BrowserContextOptions, chromium, type Page } from 'playwright-core'
+import { WEB_DIST } from '../../src/web/build'
+import { createTestApp, type TestApp } from '../../src/testing'
+
+const ROOT = join(import.meta.dir, '..', '..')
+export const SCREENSHOTS = join(ROOT, 'test-artifacts', 'screenshots')
+export const CHROMIUM = process.env.CHROMIUM_PATH ?? '/usr/bin/chromium'
+
+export const VIEWPORTS = {
+  desktop: { width: 1280, height: 800 },
+  mobile: { width: 375, height: 740 },
+} as const
+
+/**
+ * `scripts/run.mjs test` builds the client before the suite; a bare `bun test` on a fresh clone
+ * builds it here once, so a browser test never runs against nothing.
+ */
+export function ensureWebBuild(): void {
+  if (existsSync(join(WEB_DIST, 'client/.vite/manifest.json')) && existsSync(join(WEB_DIST, 'server/entry-server.js'))) return
+  const result = spawnSync('bun', ['run', 'build:web'], { cwd: ROOT, stdio: 'inherit' })
+  if (result.status !== 0) throw new Error('bun run build:web failed')
+}
+
+export interface Souk {
+  url: string
+  testApp: TestApp
+  close(): Promise<void>
+}
+
+/** Starts the real app (test database, test config) listening on a free port. */
+export async function startSouk(): Promise<Souk> {
+  ensureWebBuild()
+  // With the queue running the app is ready, so /readyz answers 200 like a healthy deployment.
+  const testApp = await createTestApp({ queue: true })
+  testApp.app.listen({ port: 0, hostname: '127.0.0.1' })
+  const server = testApp.app.server
+  if (server === null) throw new Error('the app did not start listening')
+  return {
+    url: `http://127.0.0.1:${server.port}`,
+    testApp,
+    close: async () => {
+      await testApp.app.stop(true)
+      await testApp.close()
+    },
+  }
+}
+
+export function launchBrowser(): Promise<Browser> {
+  return chromium.launch({
+    executablePath: CHROMIUM,
+    args: ['--headless', '--no-sandbox', '--disable-gpu', '--disable-background-networking', '--disable-component-update', '--disable-sync', '--no-first-run'],
+  })
+}
+
+/** Everything that went wrong on a page: console errors, uncaught exceptions, failed loads. */
+export interface PageProblems {
+  problems: string[]
+}
+
+export interface OpenedPage extends PageProblems {
+  page: Page
+  close(): Promise<void>
+}
+
+export async function openPage(browser: Browser, options: BrowserContextOptions & { viewport?: { width: number; height: number } } = {}): Promise<OpenedPage> {
+  const context = await browser.newContext({ viewport: VIEWPORTS.desktop, ...options })
+  const page = await context.newPage()
+  const problems: string[] = []
+  // Documents may be 404 on purpose (the not-found page); Chromium logs those as console errors.
+  const missingDocuments = new Set<string>()
+  page.on('console', (message) => {
+    if (message.type() !== 'error') return
+    if (message.text().startsWith('Failed to load resource') && missingDocuments.has(message.location().url)) return
+    problems.push(`console error: ${message.text()} (${message.location().url})`)
+  })
+  page.on('pageerror', (error) => problems.push(`uncaught: ${error.message}`))
+  page.on('requestfailed', (request) => problems.push(`request failed: ${request.url()} ${request.failure()?.errorText ?? ''}`))
+  page.on('response', (response) => {
+    if (response.status() < 400) return
+    if (response.request().resourceType() === 'document' && response.status() === 404) missingDocuments.add(response.url())
+    else problems.push(`${response.status()} for ${response.request().resourceType()} ${response.url()}`)
+  })
+  return { page, problems, close: () => context.close() }
+}
+
+/** Waits until the client has hydrated (entry-client marks it) — interaction before is a race. */
+export async function hydrated(page: Page): Promise<void> {
+  await page.waitForFunction(() => document.documentElement.dataset.hydrated === 'true')
+}
+
+export async function screenshot(page: Page, name: string): Promise<string> {
+  mkdirSync(SCREENSHOTS, { recursive: true })
+  const file = join(SCREENSHOTS, `${name}.png`)
+  await page.screenshot({ path: file, fullPage: true })
+  return file
+}

@@ -1,0 +1,123 @@
+import { afterAll, beforeAll, describe, expect, it } from 'bun:test'
+import { createTestApp, type TestApp } from '../../src/testing'
+import { invalidatePages, PageCache } from '../../src/web/cache'
+import { PRIVATE_PAGE_CACHE, PUBLIC_PAGE_CACHE } from '../../src/web/index'
+import { ensureWebBuild } from './browser'
+
+let t: TestApp
+
+beforeAll(async () => {
+  ensureWebBuild()
+  t = await createTestApp()
+}, 60_000)
+
+afterAll(() => t.close())
+
+describe('page responses', () => {
+  it('lets shared caches keep anonymous pages and revalidates with an ETag', async () => {
+    const first = await t.request('/catalog')
+    expect(first.status).toBe(200)
+    expect(first.headers.get('cache-control')).toBe(PUBLIC_PAGE_CACHE)
+    const etag = first.headers.get('etag')
+    expect(etag).toMatch(/^".+"$/)
+    const again = await t.request('/catalog', { headers: { 'if-none-match': etag! } })
+    expect(again.status).toBe(304)
+    expect(await again.text()).toBe('')
+    expect(again.headers.get('etag')).toBe(etag)
+  })
+
+  it('never lets a shared cache keep a page rendered for a request with credentials', async () => {
+    const credentials: Record<string, string>[] = [{ cookie: 'session=abc' }, { authorization: 'Bearer x' }]
+    for (const headers of credentials) {
+      const res = await t.request('/catalog', { headers })
+      expect(res.status).toBe(200)
+      expect(res.headers.get('cache-control')).toBe(PRIVATE_PAGE_CACHE)
+      expect(res.headers.get('x-cache')).toBe('MISS')
+    }
+  })
+
+  it('answers an unknown page with the HTML 404 page', async () => {
+    const res = await t.request('/no/such/page')
+    expect(res.status).toBe(404)
+    expect(res.headers.get('content-type')).toContain('text/html')
+    expect(res.headers.get('cache-control')).toBe('no-store')
+    expect(await res.text()).toContain('We couldn’t find that page')
+  })
+
+  it('keeps the JSON error shape for unknown API paths', async () => {
+    const res = await t.request('/api/v1/no-such-thing')
+    expect(res.status).toBe(404)
+    const body = (await res.json()) as { error: { type: string; message: string; requestId: string } }
+    expect(body.error.type).toBe('not_found')
+    expect(body.error.requestId).toBe(res.headers.get('x-request-id')!)
+  })
+
+  it('puts per-page title, description and share tags in the head', async () => {
+    const html = await (await t.request('/catalog?q=lamp')).text()
+    expect(html).toContain('<title>“lamp” in the catalog · Souk</title>')
+    expect(html).toContain('<meta property="og:title" content="“lamp” in the catalog · Souk">')
+    expect(html).toContain('<meta name="twitter:card" content="summary_large_image">')
+    expect(html).toContain('<link rel="canonical" href="http://localhost:3000/catalog">')
+  })
+})
+
+describe('assets', () => {
+  it('serves hashed assets as immutable and public files with a short cache', async () => {
+    const html = await (await t.request('/')).text()
+    const script = /<script type="module" src="(\/assets\/[^"]+\.js)"/.exec(html)?.[1]
+    expect(script).toBeDefined()
+    const asset = await t.request(script!)
+    expect(asset.status).toBe(200)
+    expect(asset.headers.get('cache-control')).toBe('public, max-age=31536000, immutable')
+    expect(asset.headers.get('content-type')).toContain('javascript')
+
+    const logo = await t.request('/brand/logo.svg')
+    expect(logo.status).toBe(200)
+    expect(logo.headers.get('content-type')).toContain('image/svg+xml')
+  })
+
+  it('404s a missing asset without rendering a page', async () => {
+    for (const path of ['/assets/nope-123.js', '/assets/..%2Fserver%2Fentry-server.js']) {
+      const res = await t.request(path)
+      expect(res.status).toBe(404)
+      expect(res.headers.get('content-type')).toContain('application/json')
+    }
+  })
+})
+
+describe('render cache', () => {
+  it('reuses a recent anonymous render until the bus says the page changed', async () => {
+    expect((await t.request('/signup')).headers.get('x-cache')).toBe('MISS')
+    expect((await t.request('/signup')).headers.get('x-cache')).toBe('HIT')
+    await invalidatePages(t.ctx.bus, ['/catalog'])
+    expect((await t.request('/signup')).headers.get('x-cache')).toBe('HIT')
+    await invalidatePages(t.ctx.bus, ['/signup'])
+    expect((await t.request('/signup')).headers.get('x-cache')).toBe('MISS')
+    await invalidatePages(t.ctx.bus)
+    expect((await t.request('/signup')).headers.get('x-cache')).toBe('MISS')
+  })
+})
+
+describe('PageCache', () => {
+  it('expires entries and evicts the oldest beyond its size', () => {
+    let now = 0
+    const cache = new PageCache(1000, 2, () => now)
+    cache.set('/a', { html: 'a', etag: '"a"' })
+    cache.set('/b', { html: 'b', etag: '"b"' })
+    cache.set('/c', { html: 'c', etag: '"c"' })
+    expect(cache.get('/a')).toBeNull()
+    expect(cache.get('/c')?.html).toBe('c')
+    now = 1000
+    expect(cache.get('/c')).toBeNull()
+  })
+
+  it('invalidates by path prefix, including query variants', () => {
+    const cache = new PageCache(1000, 10)
+    for (const key of ['/products/p1', '/products/p1?tab=reviews', '/products/p10', '/catalog']) cache.set(key, { html: key, etag: '"x"' })
+    cache.invalidate(['/products/p1'])
+    expect(cache.get('/products/p1')).toBeNull()
+    expect(cache.get('/products/p1?tab=reviews')).toBeNull()
+    expect(cache.get('/products/p10')).not.toBeNull()
+    expect(cache.get('/catalog')).not.toBeNull()
+  })
+})
