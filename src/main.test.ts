@@ -2,6 +2,7 @@ import { afterAll, describe, expect, it } from 'bun:test'
 import { existsSync, mkdtempSync, rmSync } from 'node:fs'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
+import { waitFor } from './testing'
 
 const dirs: string[] = []
 afterAll(() => {
@@ -69,25 +70,63 @@ describe('main process', () => {
     expect(await again.proc.exited).toBe(0)
   }, 120_000)
 
-  it('refuses to start with a bad variable and names it', async () => {
+  it('lets a request in flight at SIGTERM finish before exiting', async () => {
+    const dataDir = mkdtempSync(join(tmpdir(), 'souk-main-'))
+    dirs.push(dataDir)
+    const souk = await startSouk({ DATA_DIR: dataDir, LOG_LEVEL: 'debug' })
+    // A sign-in whose body is still arriving when the signal comes.
+    let sendRest!: () => void
+    const body = new ReadableStream<Uint8Array>({
+      start(controller) {
+        controller.enqueue(new TextEncoder().encode('{"email":"nobody@souk.test",'))
+        sendRest = () => {
+          controller.enqueue(new TextEncoder().encode('"password":"not-the-password"}'))
+          controller.close()
+        }
+      },
+    })
+    const response = fetch(`${souk.url}/api/v1/auth/login`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json' },
+      body,
+    })
+    await waitFor(
+      () => souk.lines.some((l) => l.msg === 'request start' && l.path === '/api/v1/auth/login'),
+      10_000,
+      'the server to receive the sign-in',
+    )
+    souk.proc.kill('SIGTERM')
+    await waitFor(() => souk.lines.some((l) => l.msg === 'souk stopping'), 10_000, 'the stopping line')
+    sendRest()
+    const res = await response
+    expect(res.status).toBe(401)
+    expect((await res.json()).error.type).toBe('unauthorized')
+    expect(await souk.proc.exited).toBe(0)
+    expect(souk.lines.find((l) => l.msg === 'souk stopped')?.forced).toBe(false)
+  }, 120_000)
+
+  /** Runs `bun src/main.ts` with `env` on a fresh data dir, expecting it to refuse to start. */
+  async function refusal(env: Record<string, string>) {
+    const dataDir = mkdtempSync(join(tmpdir(), 'souk-main-'))
+    dirs.push(dataDir)
     const proc = Bun.spawn([process.execPath, 'src/main.ts'], {
       cwd: join(import.meta.dir, '..'),
-      env: { PATH: process.env.PATH ?? '', PORT: 'eighty', DATA_DIR: mkdtempSync(join(tmpdir(), 'souk-main-')) },
+      env: { PATH: process.env.PATH ?? '', DATA_DIR: dataDir, ...env },
       stdout: 'pipe',
       stderr: 'pipe',
     })
-    expect(await proc.exited).toBe(2)
-    expect(await new Response(proc.stderr).text()).toContain('PORT')
+    return { code: await proc.exited, stderr: await new Response(proc.stderr).text() }
+  }
+
+  it('refuses to start with a bad variable and names it', async () => {
+    const { code, stderr } = await refusal({ PORT: 'eighty' })
+    expect(code).toBe(2)
+    expect(stderr).toContain('PORT')
   })
 
   it('refuses to start in production without secrets', async () => {
-    const proc = Bun.spawn([process.execPath, 'src/main.ts'], {
-      cwd: join(import.meta.dir, '..'),
-      env: { PATH: process.env.PATH ?? '', NODE_ENV: 'production', DATA_DIR: mkdtempSync(join(tmpdir(), 'souk-main-')) },
-      stdout: 'pipe',
-      stderr: 'pipe',
-    })
-    expect(await proc.exited).toBe(2)
-    expect(await new Response(proc.stderr).text()).toContain('JWT_SECRET: required when NODE_ENV=production')
+    const { code, stderr } = await refusal({ NODE_ENV: 'production' })
+    expect(code).toBe(2)
+    expect(stderr).toContain('JWT_SECRET: required when NODE_ENV=production')
   })
 })

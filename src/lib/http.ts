@@ -46,6 +46,7 @@ export function httpBasics(log: Logger) {
       const id = given !== null && SANE_REQUEST_ID.test(given) ? given : crypto.randomUUID()
       meta.set(request, { id, start: performance.now() })
       set.headers['x-request-id'] = id
+      log.debug('request start', { requestId: id, method: request.method, path: new URL(request.url).pathname })
     })
     .onError({ as: 'global' }, ({ code, error, request, path, set }) => {
       const requestId = requestIdOf(request)
