@@ -4,6 +4,17 @@ import type { Logger } from '../lib/log'
 
 export type BusHandler = (message: unknown) => void
 
+/** Removes a subscription when called. */
+export interface Unsubscribe {
+  (): void
+  /**
+   * Resolves once messages published on any instance reach the handler (the Redis SUBSCRIBE is
+   * acknowledged, or failed: local delivery works either way). Read a log after it, not before,
+   * and nothing published in between is missed.
+   */
+  readonly ready: Promise<void>
+}
+
 /**
  * What modules publish through and the gateway listens on. Delivery to this instance's
  * subscribers is immediate; a Redis-backed bus also carries the message to every other instance.
@@ -11,8 +22,7 @@ export type BusHandler = (message: unknown) => void
 export interface Bus {
   readonly kind: 'local' | 'redis'
   publish(topic: string, message: unknown): Promise<void>
-  /** Returns the function that removes this subscription. */
-  subscribe(topic: string, handler: BusHandler): () => void
+  subscribe(topic: string, handler: BusHandler): Unsubscribe
   /** Resolves when the transport answers; throws otherwise (readiness). */
   ping(): Promise<void>
   close(): Promise<void>
@@ -58,7 +68,7 @@ export function createLocalBus(log: Logger): Bus {
     publish: async (topic, message) => topics.deliver(topic, message, log),
     subscribe: (topic, handler) => {
       topics.add(topic, handler)
-      return () => void topics.remove(topic, handler)
+      return Object.assign(() => void topics.remove(topic, handler), { ready: Promise.resolve() })
     },
     ping: async () => {},
     close: async () => {},
@@ -81,6 +91,8 @@ export function createRedisBus(url: string, log: Logger): Bus {
   const options = { maxRetriesPerRequest: 1, retryStrategy: (times: number) => Math.min(times * 200, 2000) }
   const pub = new Redis(url, { ...options, connectionName: 'souk-pub' })
   const sub = new Redis(url, { ...options, connectionName: 'souk-sub' })
+  // Per topic, the SUBSCRIBE that later handlers of the topic wait on too.
+  const subscribing = new Map<string, Promise<void>>()
   for (const conn of [pub, sub]) conn.on('error', (error) => log.warn('redis connection error', { error: error.message }))
   sub.on('message', (channel: string, raw: string) => {
     let envelope: Envelope
@@ -104,13 +116,21 @@ export function createRedisBus(url: string, log: Logger): Bus {
     },
     subscribe: (topic, handler) => {
       if (topics.add(topic, handler)) {
-        sub.subscribe(topic).catch((error: Error) => log.warn('redis subscribe failed', { topic, error: error.message }))
+        subscribing.set(
+          topic,
+          sub.subscribe(topic).then(
+            () => {},
+            (error: Error) => log.warn('redis subscribe failed', { topic, error: error.message }),
+          ),
+        )
       }
-      return () => {
+      const unsubscribe = () => {
         if (topics.remove(topic, handler)) {
+          subscribing.delete(topic)
           sub.unsubscribe(topic).catch((error: Error) => log.warn('redis unsubscribe failed', { topic, error: error.message }))
         }
       }
+      return Object.assign(unsubscribe, { ready: subscribing.get(topic) ?? Promise.resolve() })
     },
     ping: async () => {
       await pub.ping()

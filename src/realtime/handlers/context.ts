@@ -1,0 +1,33 @@
+import type { Db } from '../../db/client'
+import type { Clock } from '../../lib/clock'
+import type { Logger } from '../../lib/log'
+import type { CurrentUser } from '../../modules/accounts'
+import type { ChatDeps } from '../../modules/chat/service/shared'
+import type { Connection } from '../connection'
+import type { Hub } from '../hub'
+import type { Presence } from '../presence'
+import type { ClientMessage, ClientMessageType } from '../protocol'
+
+/** Services of modules that handlers call; createApp builds them and hands them over (Realtime.provide). */
+export interface SocketServices {
+  chat: ChatDeps
+}
+
+/** What message handlers work with; built once by the gateway. */
+export interface HandlerContext {
+  db: Db
+  clock: Clock
+  log: Logger
+  hub: Hub
+  presence: Presence
+  /** The user and token expiry behind an access token, or null (invalid, expired, session ended). */
+  authenticate(accessToken: string): Promise<{ user: CurrentUser; expiresAtMs: number } | null>
+  /** Re-files a socket under its (possibly new) session after an `auth` message. */
+  moveSession(conn: Connection, user: CurrentUser): void
+  /** The module services (throws until createApp provided them; no socket opens before that). */
+  services(): SocketServices
+}
+
+export type MessageOf<T extends ClientMessageType> = Extract<ClientMessage, { type: T }>
+
+export type Handler<T extends ClientMessageType> = (ctx: HandlerContext, conn: Connection, message: MessageOf<T>) => Promise<void>

@@ -1,0 +1,129 @@
+import type { Server } from 'bun'
+import type { Db } from '../db/client'
+import type { Logger } from '../lib/log'
+import { latestEventId, readEventRange } from '../modules/events/service'
+import type { Bus, Unsubscribe } from './bus'
+import type { EventMessage } from './protocol'
+
+/** This instance's live view of one topic, shared by every local socket following it. */
+export interface Feed {
+  readonly topic: string
+  /** The last durable id delivered to the topic's sockets; later ones arrive in order after it. */
+  lastId: number
+  refs: number
+  /** Resolves once the bus subscription is live and `lastId` is read from the event log. */
+  readonly ready: Promise<void>
+  /** Durable events go through here one at a time (gap fills await the database). */
+  chain: Promise<void>
+  /** Sockets replaying towards this topic collect its live events here meanwhile. */
+  readonly buffers: Set<EventMessage[]>
+  readonly off: Unsubscribe
+}
+
+function isEvent(message: unknown): message is EventMessage {
+  if (typeof message !== 'object' || message === null) return false
+  const m = message as Record<string, unknown>
+  return m.type === 'event' && typeof m.topic === 'string' && (m.id === null || Number.isSafeInteger(m.id))
+}
+
+/**
+ * Fans bus events out to local sockets through Bun's `server.publish`: one bus subscription per
+ * topic however many sockets follow it, dropped with the last one. Durable events reach sockets
+ * in id order without gaps or repeats: an id at or below `lastId` is a repeat (dropped), an id
+ * past `lastId + 1` means events were published out of order or lost (two writers, a Redis
+ * outage), and the missing ones are read from the event log first. Every id is in the log by then:
+ * events are published after commit, and per-topic ids commit in order.
+ */
+export class Hub {
+  private server: Server<unknown> | null = null
+  private readonly feeds = new Map<string, Feed>()
+
+  constructor(private readonly deps: { db: Db; bus: Bus; log: Logger }) {}
+
+  /** The server sockets are upgraded on; known from the first upgrade. */
+  bind(server: Server<unknown>): void {
+    this.server ??= server
+  }
+
+  /** Follows a topic (counted: pair with `leave`); resolves when its feed is live. */
+  async join(topic: string): Promise<Feed> {
+    const feed = this.feeds.get(topic) ?? this.open(topic)
+    feed.refs += 1
+    try {
+      await feed.ready
+    } catch (error) {
+      feed.refs -= 1
+      throw error
+    }
+    return feed
+  }
+
+  leave(topic: string): void {
+    const feed = this.feeds.get(topic)
+    if (feed === undefined || --feed.refs > 0) return
+    this.feeds.delete(topic)
+    feed.off()
+  }
+
+  /** The last id delivered on a topic this instance follows (0 when it does not). */
+  lastIdOf(topic: string): number {
+    return this.feeds.get(topic)?.lastId ?? 0
+  }
+
+  /** Starts collecting a feed's live events (for a socket replaying); call the returned stop. */
+  collect(feed: Feed): { events: EventMessage[]; stop(): void } {
+    const events: EventMessage[] = []
+    feed.buffers.add(events)
+    return { events, stop: () => void feed.buffers.delete(events) }
+  }
+
+  /** Topics followed on this instance, and sockets replaying towards one right now. */
+  stats(): { topics: number; replaying: number } {
+    let replaying = 0
+    for (const feed of this.feeds.values()) replaying += feed.buffers.size
+    return { topics: this.feeds.size, replaying }
+  }
+
+  close(): void {
+    for (const feed of this.feeds.values()) feed.off()
+    this.feeds.clear()
+  }
+
+  private open(topic: string): Feed {
+    const { bus, db, log } = this.deps
+    const off = bus.subscribe(topic, (message) => {
+      if (!isEvent(message)) return void log.warn('hub dropped a malformed event', { topic })
+      if (message.id === null) return this.deliver(feed, message)
+      feed.chain = feed.chain
+        .then(() => this.deliverInOrder(feed, message as EventMessage & { id: number }))
+        .catch((error: unknown) => log.error('hub delivery failed', { topic, error }))
+    })
+    const ready = off.ready.then(async () => {
+      feed.lastId = await latestEventId(db, topic)
+    })
+    const feed: Feed = { topic, lastId: 0, refs: 0, ready, chain: ready, buffers: new Set(), off }
+    // A feed that failed to start is not kept: the next join tries again.
+    ready.catch(() => {
+      if (this.feeds.get(topic) === feed) this.feeds.delete(topic)
+      off()
+    })
+    this.feeds.set(topic, feed)
+    return feed
+  }
+
+  private async deliverInOrder(feed: Feed, event: EventMessage & { id: number }): Promise<void> {
+    if (event.id <= feed.lastId) return
+    if (event.id > feed.lastId + 1) {
+      const missed = await readEventRange(this.deps.db, feed.topic, feed.lastId, event.id - 1)
+      if (missed.length < event.id - feed.lastId - 1) this.deps.log.warn('hub could not fill a gap', { topic: feed.topic, from: feed.lastId, to: event.id })
+      for (const earlier of missed) this.deliver(feed, earlier)
+    }
+    feed.lastId = event.id
+    this.deliver(feed, event)
+  }
+
+  private deliver(feed: Feed, event: EventMessage): void {
+    this.server?.publish(feed.topic, JSON.stringify(event))
+    for (const buffer of feed.buffers) buffer.push(event)
+  }
+}

@@ -1,0 +1,168 @@
+import { Elysia, t } from 'elysia'
+import Redis from 'ioredis'
+import type { Config } from '../config'
+import type { Db } from '../db/client'
+import type { Clock } from '../lib/clock'
+import { AppError, ErrorResponse } from '../lib/errors'
+import { idSchema } from '../lib/ids'
+import type { Logger } from '../lib/log'
+import { type RateLimiter, rateLimitPlugin } from '../lib/rate-limit'
+import { authPlugin } from '../modules/accounts'
+import { pruneEvents } from '../modules/events/service'
+import type { Bus } from './bus'
+import { Gateway } from './gateway'
+import type { SocketServices } from './handlers/context'
+import { Hub } from './hub'
+import { createMemoryPresenceStore, createPresence, createRedisPresenceStore, HEARTBEAT_MS } from './presence'
+import { MAX_MESSAGE_BYTES, PresenceData } from './protocol'
+import { createMemoryTicketStore, createRedisTicketStore, createTickets, TICKET_TTL_MS } from './tickets'
+import { canSeeUser, createTopicRules, type TopicRules } from './topics'
+
+/**
+ * Bun's WebSocket settings, for the ROOT Elysia instance (Bun reads them from the server; values
+ * given on a route are ignored).
+ */
+export const SOCKET_OPTIONS = {
+  /** Larger frames close the socket with 1009 before they are buffered or parsed. */
+  maxPayloadLength: MAX_MESSAGE_BYTES,
+  /**
+   * Output queued for one socket before it is closed: live events are published to every
+   * follower at once and cannot wait for one slow reader, so a client that stops reading is cut
+   * off here (and reconnects and replays) instead of growing server memory or slowing the others.
+   */
+  backpressureLimit: 1024 * 1024,
+  closeOnBackpressureLimit: true,
+  /** Bun pings a quiet socket before this many seconds and closes it if nothing, not even a pong, comes back. */
+  idleTimeout: 60,
+  sendPings: true,
+}
+
+/** How often expired sessions are looked for (the app clock decides who expired). */
+const SWEEP_MS = 1_000
+const PRUNE_MS = 60 * 60_000
+const MINUTE = 60_000
+
+export interface RealtimeDeps {
+  config: Config
+  database: { db: Db }
+  bus: Bus
+  clock: Clock
+  log: Logger
+  limiter: RateLimiter
+}
+
+export interface Realtime {
+  /** Access rules per topic family; modules register theirs in createApp. */
+  readonly topics: TopicRules
+  /** `POST /api/v1/realtime/ticket`, `GET /api/v1/users/:id/presence` and the `/ws` socket. */
+  routes(): ReturnType<typeof realtimeRoutes>
+  /** Hands the module services socket handlers call (chat) over; createApp does it once. */
+  provide(services: SocketServices): void
+  /**
+   * Whether one of the user's sockets on THIS instance follows the topic (chat: "is viewing the
+   * conversation"). Sockets on other instances are not seen: across instances it can say no
+   * when the answer is yes, never the reverse.
+   */
+  isSubscribed(userId: string, topic: string): boolean
+  /** Sockets open on this instance, topics they follow, sockets replaying (operations, tests). */
+  stats(): { connections: number; topics: number; replaying: number }
+  /** Graceful stop: sockets closed with 1001, their users taken offline, timers and Redis ended. */
+  close(): Promise<void>
+}
+
+/**
+ * The realtime core of one instance: gateway, hub, presence, tickets and topic rules, with their
+ * timers. Built once by main.ts (or a test) beside the bus, and closed on stop.
+ */
+export function createRealtime(deps: RealtimeDeps): Realtime {
+  const { config, bus, clock, log } = deps
+  const db = deps.database.db
+  const redis =
+    config.redisUrl === null
+      ? null
+      : new Redis(config.redisUrl, { maxRetriesPerRequest: 1, connectionName: 'souk-realtime', retryStrategy: (times: number) => Math.min(times * 200, 2000) })
+  redis?.on('error', (error) => log.warn('redis connection error', { error: error.message }))
+  const presence = createPresence({ store: redis === null ? createMemoryPresenceStore() : createRedisPresenceStore(redis), bus, clock, log })
+  const tickets = createTickets(redis === null ? createMemoryTicketStore() : createRedisTicketStore(redis), clock)
+  const hub = new Hub({ db, bus, log })
+  const topics = createTopicRules(db)
+  const gateway = new Gateway({ db, config, clock, log, bus, hub, presence, topics })
+  const timers = [
+    setInterval(() => gateway.sweep(), SWEEP_MS),
+    setInterval(() => void presence.heartbeat(), HEARTBEAT_MS),
+    setInterval(() => void pruneEvents(db, clock.now()).catch((error: unknown) => log.error('event pruning failed', { error })), PRUNE_MS),
+  ]
+  for (const timer of timers) timer.unref()
+  let closing: Promise<void> | null = null
+  return {
+    topics,
+    routes: () => realtimeRoutes(deps, { tickets, gateway, hub, presence }),
+    provide: (services) => gateway.provide(services),
+    isSubscribed: (userId, topic) => gateway.isSubscribed(userId, topic),
+    stats: () => ({ connections: gateway.count(), ...hub.stats() }),
+    close: () =>
+      (closing ??= (async () => {
+        for (const timer of timers) clearInterval(timer)
+        gateway.stop()
+        await presence.leaveAll()
+        hub.close()
+        await redis?.quit().catch(() => {})
+      })()),
+  }
+}
+
+function realtimeRoutes(
+  deps: RealtimeDeps,
+  parts: { tickets: ReturnType<typeof createTickets>; gateway: Gateway; hub: Hub; presence: ReturnType<typeof createPresence> },
+) {
+  const { tickets, gateway, hub, presence } = parts
+  const { config, clock, limiter } = deps
+  const db = deps.database.db
+  return new Elysia({ name: 'realtime' })
+    .use(authPlugin(deps))
+    .use(rateLimitPlugin({ limiter, clock, trustProxy: config.trustProxy }))
+    .post(
+      '/api/v1/realtime/ticket',
+      // The auth macro accepted the header, so it is `Bearer <token>`.
+      ({ headers }) => tickets.issue(headers.authorization!.slice('Bearer '.length)),
+      {
+        auth: true,
+        rateLimit: { scope: 'realtime-ticket', limit: 60, windowMs: MINUTE },
+        response: { 200: t.Object({ ticket: t.String(), expiresAt: t.Date() }) },
+        detail: {
+          tags: ['Realtime'],
+          summary: `A single-use ticket for /ws?ticket=… (valid ${TICKET_TTL_MS / 1000} s): the socket's proof of sign-in, so no token goes in a URL`,
+        },
+      },
+    )
+    .get(
+      '/api/v1/users/:id/presence',
+      async ({ params }) => {
+        if (!(await canSeeUser(db, params.id))) throw new AppError('not_found', 'No such user')
+        return presence.status(params.id)
+      },
+      {
+        params: t.Object({ id: idSchema('usr') }),
+        response: { 200: PresenceData, 404: ErrorResponse },
+        detail: { tags: ['Users'], summary: 'Online, or when last seen (live on the topic presence:<userId>)' },
+      },
+    )
+    .resolve(async ({ query, request, server }) => {
+      // Browsers always send Origin on a WebSocket; other clients (apps, tests) may not, and could
+      // forge it anyway. The ticket is the authentication; Origin stops other sites' pages.
+      const origin = request.headers.get('origin')
+      if (origin !== null && !config.allowedOrigins.includes(origin)) throw new AppError('forbidden', 'This origin may not open the socket')
+      const accessToken = typeof query.ticket === 'string' ? await tickets.redeem(query.ticket) : null
+      const socketAuth = accessToken === null ? null : await gateway.authenticate(accessToken)
+      if (socketAuth === null) throw new AppError('unauthorized', 'Connect with a fresh ticket from POST /api/v1/realtime/ticket')
+      if (server !== null) hub.bind(server)
+      return { socketAuth }
+    })
+    .ws('/ws', {
+      detail: { tags: ['Realtime'], summary: 'The socket: /ws?ticket=… (messages: src/realtime/protocol.ts)' },
+      open: (ws) => gateway.open(ws.raw as never, ws.id, ws.data.socketAuth),
+      message: (ws, message) => gateway.message(ws.id, message),
+      drain: (ws) => gateway.drain(ws.id),
+      close: (ws) => gateway.close(ws.id),
+    })
+}

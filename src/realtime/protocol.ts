@@ -1,0 +1,172 @@
+// The WebSocket contract, both directions, imported by the web client (web/src/lib/live.ts): every
+// frame is one JSON object, a member of `ClientMessage` or `ServerMessage`, discriminated on
+// `type`. Schemas only: `t` from 'elysia/type-system' and nothing server-only, so it bundles for
+// the browser. Event kinds and their data live in src/modules/events/kinds.ts (one line per kind).
+import { t } from 'elysia/type-system'
+import { ChatMessage, ChatReceipt, MAX_MESSAGE_LENGTH } from '../modules/chat/item'
+import { EventMessage, TOPIC_PATTERN } from '../modules/events/kinds'
+
+export {
+  type DurableEvent,
+  type DurableKind,
+  type EphemeralEvent,
+  type EventKind,
+  EventMessage,
+  PresenceData,
+  TOPIC_FAMILIES,
+  type Topic,
+  type TopicFamily,
+  TypingData,
+} from '../modules/events/kinds'
+
+/** Frames larger than this close the socket with 1009 before they are read. */
+export const MAX_MESSAGE_BYTES = 64 * 1024
+
+/** Topics one socket may be subscribed to at once. */
+export const MAX_TOPICS_PER_SOCKET = 100
+/** Sockets one user may keep open on one server (tabs and devices). */
+export const MAX_SOCKETS_PER_USER = 20
+
+/** `<family>:<id>`: user, conversation, job, product or presence, then an id. */
+export const TopicString = t.String({ pattern: TOPIC_PATTERN, maxLength: 80 })
+
+const ref = t.Optional(t.String({ minLength: 1, maxLength: 64, description: 'chosen by the client; echoed in the answer to this message' }))
+
+// ---- client -> server ----
+
+export const SubscribeMessage = t.Object({
+  type: t.Literal('subscribe'),
+  ref,
+  topic: TopicString,
+  since: t.Optional(t.Integer({ minimum: 0, description: 'the last event id seen: replays what came after, then goes live' })),
+})
+export const UnsubscribeMessage = t.Object({ type: t.Literal('unsubscribe'), ref, topic: TopicString })
+export const PingMessage = t.Object({ type: t.Literal('ping'), ref })
+export const AuthMessage = t.Object({
+  type: t.Literal('auth'),
+  ref,
+  accessToken: t.String({ minLength: 1, maxLength: 4096, description: 'a fresh access token (after a refresh): extends the socket' }),
+})
+export const TypingMessage = t.Object({
+  type: t.Literal('typing'),
+  ref,
+  topic: TopicString,
+  typing: t.Boolean({ description: 'true while typing (repeat every few seconds), false when stopped' }),
+})
+
+const conversationId = t.String({ pattern: '^cnv_[0-9a-f]{32}$' })
+export const ChatSendMessage = t.Object({
+  type: t.Literal('chat.send'),
+  ref,
+  conversationId,
+  clientId: t.String({
+    pattern: '^[0-9a-fA-F]{8}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{12}$',
+    description: 'a UUID the client makes per message; a retry with it never makes a second message',
+  }),
+  body: t.String({ minLength: 1, maxLength: MAX_MESSAGE_LENGTH }),
+})
+export const ChatReadMessage = t.Object({
+  type: t.Literal('chat.read'),
+  ref,
+  conversationId,
+  upTo: t.Integer({ minimum: 0, description: 'the seq of the newest message seen; the read pointer only moves forward' }),
+})
+
+export const ClientMessage = t.Union([SubscribeMessage, UnsubscribeMessage, PingMessage, AuthMessage, TypingMessage, ChatSendMessage, ChatReadMessage])
+export type ClientMessage = typeof ClientMessage.static
+export type ClientMessageType = ClientMessage['type']
+
+// ---- server -> client ----
+
+/** Stable codes of `error` frames: the same string in the reply and in the server log. */
+export const ERROR_CODES = [
+  /** Not JSON, not an object, or fields that do not match the message's schema. */
+  'BadMessage',
+  /** A `type` the server does not know. */
+  'UnknownType',
+  /** Too many messages: this one was dropped (keep flooding and the socket is closed with 4008). */
+  'RateLimited',
+  /** The topic may not be read by this user (or, for `typing`, is not subscribed). */
+  'TopicForbidden',
+  /** More topics on one socket than MAX_TOPICS_PER_SOCKET. */
+  'TooManySubscriptions',
+  /** `auth` with a token that is invalid, expired, or of another user; the socket keeps its old one. */
+  'Unauthorized',
+  /** No such conversation or message, or not one of this user's. */
+  'NotFound',
+  /** Not allowed, e.g. a message to or from a user who blocked the other. */
+  'Forbidden',
+  /** The request conflicts with the current state; refetch and retry. */
+  'Conflict',
+  /** The server failed; retry later. */
+  'Internal',
+] as const
+export type ErrorCode = (typeof ERROR_CODES)[number]
+
+/**
+ * Close codes the server uses. The close reason is the name (`SessionRevoked` and
+ * `SessionExpired` share 4001). A client reconnects after any of them except 4001 (refresh the
+ * access token first) and 4029 (too many tabs).
+ */
+export const CLOSE_CODES = {
+  /** The server is shutting down: reconnect (another instance answers). */
+  GoingAway: 1001,
+  /** A frame over MAX_MESSAGE_BYTES (closed by the server before reading it). */
+  PayloadTooLarge: 1009,
+  /** The session was revoked, or its access token expired without an `auth` message. */
+  SessionEnded: 4001,
+  /** Kept sending after `RateLimited` errors. */
+  RateLimited: 4008,
+  /** The user has MAX_SOCKETS_PER_USER sockets open on this server already. */
+  TooManyConnections: 4029,
+} as const
+export type CloseCode = (typeof CLOSE_CODES)[keyof typeof CLOSE_CODES]
+
+export const SubscribedMessage = t.Object({
+  type: t.Literal('subscribed'),
+  ref,
+  topic: t.String(),
+  replayed: t.Integer({ minimum: 0, description: 'events replayed (sent just before this message)' }),
+  lastId: t.Integer({ minimum: 0, description: 'the last event id of the topic the client now has: resume from it' }),
+})
+export const UnsubscribedMessage = t.Object({ type: t.Literal('unsubscribed'), ref, topic: t.String() })
+export const ResyncMessage = t.Object(
+  {
+    type: t.Literal('resync'),
+    ref,
+    topic: t.String(),
+    reason: t.Literal('ReplayWindowExceeded'),
+    lastId: t.Integer({ minimum: 0, description: 'live events continue after this id' }),
+  },
+  { description: 'answers a `subscribe` whose `since` cannot be replayed: the client is subscribed (live), and refetches the state over REST' },
+)
+export const AckMessage = t.Object({
+  type: t.Literal('ack'),
+  ref,
+  of: t.Literal('auth'),
+  expiresAt: t.String({ format: 'date-time', description: 'when the socket must be re-authenticated' }),
+})
+export const ChatSentMessage = t.Object(
+  {
+    type: t.Literal('ack'),
+    ref,
+    of: t.Literal('chat.send'),
+    clientId: t.String(),
+    message: ChatMessage,
+  },
+  { description: 'answers `chat.send`: the stored message for the client id (the first one, for a retry)' },
+)
+export const ChatReadAckMessage = t.Object(
+  { type: t.Literal('ack'), ref, of: t.Literal('chat.read'), receipt: ChatReceipt },
+  { description: 'answers `chat.read` with my pointers and unread counts after it' },
+)
+export const ErrorMessage = t.Object({
+  type: t.Literal('error'),
+  ref,
+  code: t.UnionEnum(ERROR_CODES),
+  message: t.String(),
+})
+export const PongMessage = t.Object({ type: t.Literal('pong'), ref })
+
+export const ServerMessage = t.Union([...EventMessage.anyOf, SubscribedMessage, UnsubscribedMessage, ResyncMessage, AckMessage, ChatSentMessage, ChatReadAckMessage, ErrorMessage, PongMessage])
+export type ServerMessage = typeof ServerMessage.static
