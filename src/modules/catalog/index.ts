@@ -1,0 +1,293 @@
+import { Elysia, t } from 'elysia'
+import type { AppContext } from '../../app'
+import { AppError, ErrorResponse } from '../../lib/errors'
+import { DEFAULT_LIMIT } from '../../lib/pagination'
+import { strictQueryPlugin } from '../../lib/query'
+import { clientIpOf } from '../../lib/rate-limit'
+import { authPlugin } from '../accounts'
+import { VendorsModel } from '../vendors/model'
+import { ATTR_PARAM, CatalogModel as M } from './model'
+import { CategoryTreeCache, createCategory, deleteCategory, updateCategory } from './service/categories'
+import { listFavorites, listRecentlyViewed, productStats, recordView, shareProduct, toggleFavorite } from './service/engagement'
+import { findImageFile } from './service/images'
+import { addImage, deleteImage, makePrimary, MAX_IMAGES, reorderImages } from './service/media'
+import { createProduct, deleteProduct, getProduct, listMyProducts, markSold, reactivate, setPlacement, updateProduct } from './service/products'
+import { listReports, reportProduct, reportVendor, resolveReport } from './service/reports'
+import { searchProducts, similarProducts, suggest } from './service/search'
+import type { CatalogDeps } from './service/shared'
+
+export { CatalogModel, productTopic } from './model'
+
+/** Anyone may cache the tree for a minute; admins' edits reach everyone within that. */
+const TREE_CACHE = 'public, max-age=60'
+/** A photo's URL names its content (a hash), so it can be cached for good. */
+const IMAGE_CACHE = 'public, max-age=31536000, immutable'
+
+/**
+ * The catalog: the category tree, products (vendors' own, admins' placement), search, favorites,
+ * views, policy-checked sharing, per-product statistics and the moderation queue of reports.
+ */
+export function catalogRoutes(ctx: Pick<AppContext, 'database' | 'config' | 'clock' | 'bus'>) {
+  const deps: CatalogDeps = { db: ctx.database.db, clock: ctx.clock, bus: ctx.bus, publicUrl: ctx.config.publicUrl }
+  const tree = new CategoryTreeCache(ctx.bus)
+  const created = <T>(status: (code: 201, body: T) => unknown, body: T) => status(201, body)
+  return new Elysia({ name: 'catalog', prefix: '/api/v1' })
+    .use(authPlugin(ctx))
+    .use(strictQueryPlugin)
+    .guard({ detail: { tags: ['Categories'] } }, (app) =>
+      app
+        .get(
+          '/categories',
+          async ({ set }) => {
+            set.headers['cache-control'] = TREE_CACHE
+            return { items: await tree.get(deps.db) }
+          },
+          {
+            response: { 200: M.categoryTree },
+            detail: { summary: 'The category tree with attribute definitions (cached)' },
+          },
+        )
+        .post('/admin/categories', async ({ body, status }) => created(status, await createCategory(deps, body)), {
+          auth: 'admin',
+          body: M.createCategoryBody,
+          response: { 201: M.category, 400: ErrorResponse, 409: ErrorResponse },
+          detail: { tags: ['Admin'], summary: 'Create a category' },
+        })
+        .patch('/admin/categories/:id', ({ params, body }) => updateCategory(deps, params.id, body), {
+          auth: 'admin',
+          params: M.categoryParams,
+          body: M.updateCategoryBody,
+          response: { 200: M.category, 400: ErrorResponse, 404: ErrorResponse, 409: ErrorResponse },
+          detail: { tags: ['Admin'], summary: 'Edit or move a category (400 when the move would make a cycle)' },
+        })
+        .delete(
+          '/admin/categories/:id',
+          async ({ params, status }) => {
+            await deleteCategory(deps, params.id)
+            return status(204, undefined)
+          },
+          {
+            auth: 'admin',
+            params: M.categoryParams,
+            response: { 204: t.Undefined(), 404: ErrorResponse, 409: ErrorResponse },
+            detail: { tags: ['Admin'], summary: 'Delete a category (409 while it has products or subcategories)' },
+          },
+        ),
+    )
+    .guard({ detail: { tags: ['Products'] } }, (app) =>
+      app
+        .get('/products', ({ query, queryExtras }) => searchProducts(deps, query, queryExtras), {
+          query: M.searchQuery,
+          strictQuery: { schema: M.searchQuery, extra: ATTR_PARAM },
+          response: { 200: M.productPage, 400: ErrorResponse },
+          detail: {
+            summary: 'Search and browse the catalog',
+            description:
+              'Full-text search (`q`, ranked) with filters and keyset pages. `attr.<key>=<value>` filters on an attribute value (any number of keys). Unknown or repeated parameters are refused with 400 naming them.',
+          },
+        })
+        .post('/products', async ({ user, body, status }) => created(status, await createProduct(deps, user, body)), {
+          auth: 'vendor',
+          body: M.createProductBody,
+          response: { 201: M.product, 400: ErrorResponse, 409: ErrorResponse },
+          detail: { summary: 'List a product in my shop (draft unless status is active)' },
+        })
+        .get('/me/products', ({ user, query }) => listMyProducts(deps, user, { status: query.status, cursor: query.cursor, limit: query.limit ?? DEFAULT_LIMIT }), {
+          auth: 'vendor',
+          query: M.mineQuery,
+          strictQuery: { schema: M.mineQuery },
+          response: { 200: M.productPage, 400: ErrorResponse },
+          detail: { summary: 'My products in every state, newest first' },
+        })
+        .get('/products/:slug', ({ params, viewer }) => getProduct(deps, params.slug, viewer), {
+          viewer: true,
+          params: M.productParams,
+          response: { 200: M.product, 404: ErrorResponse },
+          detail: { summary: 'A product (its vendor and admins also see drafts and archived ones)' },
+        })
+        .patch('/products/:slug', ({ user, params, body }) => updateProduct(deps, user, params.slug, body), {
+          auth: ['vendor', 'admin'],
+          params: M.productParams,
+          body: M.updateProductBody,
+          response: { 200: M.product, 400: ErrorResponse, 404: ErrorResponse, 409: ErrorResponse },
+          detail: { summary: 'Change my product (or any, as an admin); stock, price and status changes go live on product:<id>' },
+        })
+        .delete(
+          '/products/:slug',
+          async ({ user, params, status }) => {
+            await deleteProduct(deps, user, params.slug)
+            return status(204, undefined)
+          },
+          {
+            auth: ['vendor', 'admin'],
+            params: M.productParams,
+            response: { 204: t.Undefined(), 404: ErrorResponse },
+            detail: { summary: 'Delete my product (soft: its link keeps answering 404, its slug is never reused)' },
+          },
+        )
+        .post('/products/:slug/mark-sold', ({ user, params }) => markSold(deps, user, params.slug), {
+          auth: ['vendor', 'admin'],
+          params: M.productParams,
+          response: { 200: M.product, 404: ErrorResponse, 409: ErrorResponse },
+          detail: { summary: 'Mark an active product sold' },
+        })
+        .post('/products/:slug/reactivate', ({ user, params }) => reactivate(deps, user, params.slug), {
+          auth: ['vendor', 'admin'],
+          params: M.productParams,
+          response: { 200: M.product, 404: ErrorResponse, 409: ErrorResponse },
+          detail: { summary: 'Put a sold or archived product back on sale' },
+        })
+        .get('/products/:slug/similar', async ({ params, query }) => ({ items: await similarProducts(deps, params.slug, query.limit ?? 8) }), {
+          params: M.productParams,
+          query: M.listLimitQuery,
+          strictQuery: { schema: M.listLimitQuery },
+          response: { 200: M.productList, 400: ErrorResponse, 404: ErrorResponse },
+          detail: { summary: 'Products like this one (same category first, then similar titles)' },
+        })
+        .get('/search/suggest', ({ query }) => suggest(deps, query.q, query.limit ?? 8), {
+          query: M.suggestQuery,
+          strictQuery: { schema: M.suggestQuery },
+          response: { 200: M.suggestions, 400: ErrorResponse },
+          detail: { summary: 'Suggestions while typing: products by word prefix, categories by name' },
+        })
+        .post('/products/:slug/images', async ({ user, params, body, status }) => created(status, await addImage(deps, user, params.slug, body.file)), {
+          auth: ['vendor', 'admin'],
+          params: M.productParams,
+          body: M.imageUploadBody,
+          response: { 201: M.productImage, 400: ErrorResponse, 403: ErrorResponse, 404: ErrorResponse, 409: ErrorResponse, 413: ErrorResponse, 415: ErrorResponse },
+          detail: {
+            tags: ['Media'],
+            summary: 'Add a photo to my product (multipart, field "file")',
+            description: `Checked by content (JPEG, PNG, WebP or GIF), at most 5 MB and 40 megapixels, then re-encoded without metadata into a display size (within 1600 px) and a 480 px square thumbnail, both WebP. At most ${MAX_IMAGES} photos (409). 413: too large; 415: not an accepted image; 400: too many pixels or undecodable.`,
+          },
+        })
+        .put('/products/:slug/images', async ({ user, params, body }) => ({ items: await reorderImages(deps, user, params.slug, body) }), {
+          auth: ['vendor', 'admin'],
+          params: M.productParams,
+          body: M.imageOrderBody,
+          response: { 200: M.imageList, 400: ErrorResponse, 403: ErrorResponse, 404: ErrorResponse },
+          detail: { tags: ['Media'], summary: 'Reorder the photos of my product (the first is the primary one)' },
+        })
+        .post('/products/:slug/images/:imageId/primary', async ({ user, params }) => ({ items: await makePrimary(deps, user, params.slug, params.imageId) }), {
+          auth: ['vendor', 'admin'],
+          params: M.imageParams,
+          response: { 200: M.imageList, 403: ErrorResponse, 404: ErrorResponse },
+          detail: { tags: ['Media'], summary: 'Make a photo the primary one (moves it first)' },
+        })
+        .delete(
+          '/products/:slug/images/:imageId',
+          async ({ user, params, status }) => {
+            await deleteImage(deps, user, params.slug, params.imageId)
+            return status(204, undefined)
+          },
+          {
+            auth: ['vendor', 'admin'],
+            params: M.imageParams,
+            response: { 204: t.Undefined(), 403: ErrorResponse, 404: ErrorResponse },
+            detail: { tags: ['Media'], summary: 'Delete a photo of my product' },
+          },
+        )
+        .get(
+          '/product-images/:id/:file',
+          async ({ params }) => {
+            const [version, size] = params.file.slice(0, -'.webp'.length).split('-') as [string, 'display' | 'thumb']
+            const bytes = await findImageFile(deps.db, params.id, version, size)
+            if (bytes === null) throw new AppError('not_found', 'No such photo')
+            return new Response(bytes, { headers: { 'content-type': 'image/webp', 'cache-control': IMAGE_CACHE, 'x-content-type-options': 'nosniff' } })
+          },
+          {
+            params: M.imageFileParams,
+            response: { 404: ErrorResponse },
+            detail: { tags: ['Media'], summary: 'A product photo (the url or thumbnailUrl of an image); immutable, cached for a year' },
+          },
+        )
+        .patch('/admin/products/:slug', ({ user, params, body }) => setPlacement(deps, user, params.slug, body), {
+          auth: 'admin',
+          params: M.productParams,
+          body: M.placementBody,
+          response: { 200: M.product, 400: ErrorResponse, 404: ErrorResponse },
+          detail: { tags: ['Admin'], summary: 'Feature or boost a product until a time (null ends it)' },
+        }),
+    )
+    .guard({ detail: { tags: ['Engagement'] } }, (app) =>
+      app
+        .post('/products/:slug/favorite', ({ user, params }) => toggleFavorite(deps, user, params.slug), {
+          auth: true,
+          params: M.productParams,
+          response: { 200: M.favoriteToggled, 404: ErrorResponse },
+          detail: { summary: 'Add to or remove from my favorites (a toggle)' },
+        })
+        .get('/me/favorites', ({ user, query }) => listFavorites(deps, user, { cursor: query.cursor, limit: query.limit ?? DEFAULT_LIMIT }), {
+          auth: true,
+          query: VendorsModel.listQuery,
+          strictQuery: { schema: VendorsModel.listQuery },
+          response: { 200: M.productPage, 400: ErrorResponse },
+          detail: { summary: 'My favorites, latest first' },
+        })
+        .post('/products/:slug/view', ({ viewer, params, request, server }) => recordView(deps, viewer, clientIpOf(request, server, ctx.config.trustProxy), params.slug), {
+          viewer: true,
+          params: M.productParams,
+          response: { 200: M.viewRecorded, 404: ErrorResponse },
+          detail: {
+            summary: 'Count a view of the product page (once per viewer and day)',
+            description: 'The product page calls this once it is shown; a signed-in view also feeds "recently viewed" and the share policy.',
+          },
+        })
+        .get('/me/recently-viewed', async ({ user, query }) => ({ items: await listRecentlyViewed(deps, user, query.limit ?? 20) }), {
+          auth: true,
+          query: M.listLimitQuery,
+          strictQuery: { schema: M.listLimitQuery },
+          response: { 200: M.productList, 400: ErrorResponse },
+          detail: { summary: 'Products I viewed recently, latest first' },
+        })
+        .post('/products/:slug/share', async ({ user, params, body, status }) => created(status, await shareProduct(deps, user, params.slug, body.channel ?? 'link')), {
+          auth: true,
+          params: M.productParams,
+          body: M.shareBody,
+          response: { 201: M.shared, 400: ErrorResponse, 404: ErrorResponse, 409: ErrorResponse },
+          detail: {
+            summary: 'Share a product: buyers who viewed it and its own vendor only (403 otherwise)',
+            description: 'Records an immutable share event; sharesCount is the number of events.',
+          },
+        })
+        .get('/products/:slug/stats', ({ user, params, query }) => productStats(deps, user, params.slug, query.days ?? 30), {
+          auth: true,
+          params: M.productParams,
+          query: M.statsQuery,
+          strictQuery: { schema: M.statsQuery },
+          response: { 200: M.stats, 400: ErrorResponse, 404: ErrorResponse },
+          detail: { summary: 'Views, favorites, shares and chats per day (its vendor and admins)' },
+        }),
+    )
+    .guard({ detail: { tags: ['Moderation'] } }, (app) =>
+      app
+        .post('/products/:slug/report', async ({ user, params, body, status }) => created(status, await reportProduct(deps, user, params.slug, body)), {
+          auth: true,
+          params: M.productParams,
+          body: M.reportBody,
+          response: { 201: M.report, 400: ErrorResponse, 404: ErrorResponse, 409: ErrorResponse },
+          detail: { summary: 'Report a product to the moderators' },
+        })
+        .post('/vendors/:slug/report', async ({ user, params, body, status }) => created(status, await reportVendor(deps, user, params.slug, body)), {
+          auth: true,
+          params: VendorsModel.slugParams,
+          body: M.reportBody,
+          response: { 201: M.report, 400: ErrorResponse, 404: ErrorResponse, 409: ErrorResponse },
+          detail: { summary: 'Report a shop to the moderators' },
+        })
+        .get('/admin/reports', ({ query }) => listReports(deps, { status: query.status, cursor: query.cursor, limit: query.limit ?? DEFAULT_LIMIT }), {
+          auth: 'admin',
+          query: M.reportsQuery,
+          strictQuery: { schema: M.reportsQuery },
+          response: { 200: M.reportPage, 400: ErrorResponse },
+          detail: { tags: ['Admin'], summary: 'The moderation queue, oldest first' },
+        })
+        .post('/admin/reports/:id/resolve', ({ user, params, body }) => resolveReport(deps, user, params.id, body), {
+          auth: 'admin',
+          params: M.reportParams,
+          body: M.resolveBody,
+          response: { 200: M.report, 400: ErrorResponse, 404: ErrorResponse, 409: ErrorResponse },
+          detail: { tags: ['Admin'], summary: 'Resolve a report: dismiss, unpublish the product, or suspend the shop' },
+        }),
+    )
+}

@@ -1,0 +1,137 @@
+import { and, asc, eq, gt, inArray, isNull, or, sql } from 'drizzle-orm'
+import { pgErrorOf, UNIQUE_VIOLATION } from '../../../db/errors'
+import { AppError } from '../../../lib/errors'
+import { newId } from '../../../lib/ids'
+import { decodeCursor, type Page, toPage } from '../../../lib/pagination'
+import { invalidatePages } from '../../../web/cache'
+import type { CurrentUser } from '../../accounts'
+import { applyVendorDecision, findVendorBySlug, vendorSummaries } from '../../vendors/service'
+import type { CatalogModel } from '../model'
+import { products, reports } from '../table'
+import { accessProduct, announceProductChange, type CatalogDeps, type Conn, productColumns, type ProductRow } from './shared'
+
+type ReportRow = typeof reports.$inferSelect
+
+async function toReports(db: Conn, rows: ReportRow[]): Promise<CatalogModel.Report[]> {
+  const productIds = [...new Set(rows.map((r) => r.productId).filter((id) => id !== null))]
+  const [found, shops] = await Promise.all([
+    productIds.length === 0 ? [] : db.select({ id: products.id, slug: products.slug, title: products.title }).from(products).where(inArray(products.id, productIds)),
+    vendorSummaries(db, rows.map((r) => r.vendorId)),
+  ])
+  const byId = new Map(found.map((p) => [p.id, p]))
+  return rows.map((row) => ({
+    id: row.id,
+    reporterId: row.reporterId,
+    target: row.productId === null ? 'vendor' : 'product',
+    product: (row.productId === null ? null : byId.get(row.productId)) ?? null,
+    vendor: shops.get(row.vendorId)!,
+    reason: row.reason,
+    details: row.details,
+    status: row.status,
+    resolution: row.resolution,
+    resolutionNote: row.resolutionNote,
+    resolvedAt: row.resolvedAt,
+    createdAt: row.createdAt,
+  }))
+}
+
+async function fileReport(deps: CatalogDeps, reporter: CurrentUser, target: { productId: string | null; vendorId: string }, input: CatalogModel.ReportBody) {
+  const [row] = await deps.db
+    .insert(reports)
+    .values({
+      id: newId('rpt'),
+      reporterId: reporter.id,
+      productId: target.productId,
+      vendorId: target.vendorId,
+      reason: input.reason,
+      details: input.details?.trim() || null,
+      createdAt: deps.clock.now(),
+    })
+    .returning()
+    .catch((error: unknown) => {
+      if (pgErrorOf(error)?.code === UNIQUE_VIOLATION) throw new AppError('conflict', 'You have already reported this; a moderator will look at it')
+      throw error
+    })
+  return (await toReports(deps.db, [row!]))[0]!
+}
+
+/** Reports a public product to the moderators (one open report per person and product). */
+export async function reportProduct(deps: CatalogDeps, reporter: CurrentUser, slug: string, input: CatalogModel.ReportBody): Promise<CatalogModel.Report> {
+  const { product, isOwner, isPublic } = await accessProduct(deps.db, slug, reporter)
+  if (isOwner) throw new AppError('forbidden', 'You cannot report your own product')
+  if (!isPublic) throw new AppError('not_found', 'No such product')
+  return fileReport(deps, reporter, { productId: product.id, vendorId: product.vendorId }, input)
+}
+
+/** Reports an approved shop to the moderators (one open report per person and shop). */
+export async function reportVendor(deps: CatalogDeps, reporter: CurrentUser, slug: string, input: CatalogModel.ReportBody): Promise<CatalogModel.Report> {
+  const vendor = await findVendorBySlug(deps.db, slug)
+  if (vendor === null || vendor.status !== 'approved') throw new AppError('not_found', 'No such shop')
+  if (vendor.userId === reporter.id) throw new AppError('forbidden', 'You cannot report your own shop')
+  return fileReport(deps, reporter, { productId: null, vendorId: vendor.id }, input)
+}
+
+/** The moderation queue, oldest first (open by default). */
+export async function listReports(deps: CatalogDeps, query: { status?: 'open' | 'resolved'; cursor?: string; limit: number }): Promise<Page<CatalogModel.Report>> {
+  const after = query.cursor === undefined ? null : decodeCursor(query.cursor, 2)
+  const rows = await deps.db
+    .select()
+    .from(reports)
+    .where(
+      and(
+        eq(reports.status, query.status ?? 'open'),
+        after === null
+          ? undefined
+          : or(gt(reports.createdAt, new Date(after[0]!)), and(eq(reports.createdAt, new Date(after[0]!)), gt(reports.id, String(after[1])))),
+      ),
+    )
+    .orderBy(asc(reports.createdAt), asc(reports.id))
+    .limit(query.limit + 1)
+  const page = toPage(rows, query.limit, (r) => [r.createdAt.toISOString(), r.id])
+  return { items: await toReports(deps.db, page.items), nextCursor: page.nextCursor }
+}
+
+/**
+ * An admin resolves an open report: `dismiss` closes it; `unpublish` takes its product out of the
+ * catalog for good (archived, and its vendor cannot publish it again); `suspend_vendor` suspends the
+ * shop. Acting also closes the other open reports of the same product or shop. All in one
+ * transaction; live clients and cached pages hear of it after commit.
+ */
+export async function resolveReport(deps: CatalogDeps, admin: CurrentUser, reportId: string, input: CatalogModel.ResolveBody): Promise<CatalogModel.Report> {
+  const now = deps.clock.now()
+  const resolved = { status: 'resolved' as const, resolution: input.action, resolutionNote: input.note?.trim() || null, resolvedBy: admin.id, resolvedAt: now }
+  const { report, unpublished } = await deps.db.transaction(async (tx) => {
+    const [open] = await tx.select().from(reports).where(eq(reports.id, reportId)).for('update')
+    if (open === undefined) throw new AppError('not_found', 'No such report')
+    if (open.status !== 'open') throw new AppError('conflict', 'This report is already resolved')
+    let unpublished: { before: ProductRow; after: ProductRow } | null = null
+    let sameTarget = sql`false`
+    if (input.action === 'unpublish') {
+      if (open.productId === null) throw new AppError('invalid_data', 'Only a product report can unpublish', [{ field: 'body.action', message: 'needs a product report' }])
+      const [before] = await tx.select(productColumns).from(products).where(eq(products.id, open.productId)).for('update')
+      const [after] = await tx
+        .update(products)
+        .set({ status: 'archived', unpublishedAt: now, version: sql`${products.version} + 1`, updatedAt: now })
+        .where(and(eq(products.id, open.productId), isNull(products.unpublishedAt)))
+        .returning(productColumns)
+      if (before !== undefined && after !== undefined) unpublished = { before, after }
+      sameTarget = sql`${reports.productId} = ${open.productId}`
+    }
+    if (input.action === 'suspend_vendor') {
+      const reason = `After a report: ${open.reason}${resolved.resolutionNote === null ? '' : ` (${resolved.resolutionNote})`}`
+      await applyVendorDecision(tx, { adminId: admin.id, now }, open.vendorId, 'suspend', reason).catch((error: unknown) => {
+        // Already suspended (another report got there first): the outcome stands.
+        if (!(error instanceof AppError && error.type === 'conflict' && (error.details as { status?: string }).status === 'suspended')) throw error
+      })
+      sameTarget = sql`${reports.vendorId} = ${open.vendorId}`
+    }
+    await tx
+      .update(reports)
+      .set(resolved)
+      .where(and(eq(reports.status, 'open'), or(eq(reports.id, open.id), sameTarget)))
+    return { report: { ...open, ...resolved }, unpublished }
+  })
+  if (unpublished !== null) await announceProductChange(deps.bus, unpublished.before, unpublished.after, true, false, now)
+  else if (input.action === 'suspend_vendor') await invalidatePages(deps.bus)
+  return (await toReports(deps.db, [report]))[0]!
+}

@@ -1,0 +1,155 @@
+import { and, count, eq, getTableColumns, inArray, isNull, type SQL } from 'drizzle-orm'
+import type { Db, Tx } from '../../../db/client'
+import type { Clock } from '../../../lib/clock'
+import { AppError } from '../../../lib/errors'
+import type { Bus } from '../../../realtime/bus'
+import { invalidatePages } from '../../../web/cache'
+import type { CurrentUser } from '../../accounts'
+import { findVendorById, sellingVendorIds, vendorSummaries } from '../../vendors/service'
+import { type CatalogModel, productTopic } from '../model'
+import { categories, products, productShares } from '../table'
+import { primaryImagesOf } from './images'
+
+export interface CatalogDeps {
+  db: Db
+  clock: Clock
+  bus: Bus
+  /** Base of the links shares hand out. */
+  publicUrl: string
+}
+
+export type Conn = Db | Tx
+
+/** Every column but the search vector, which is large and never shown. */
+const { search: _search, ...columns } = getTableColumns(products)
+export const productColumns = columns
+export type ProductRow = Omit<typeof products.$inferSelect, 'search'>
+
+export const DAY_MS = 86_400_000
+/** The UTC day of `date` as YYYY-MM-DD (views are deduplicated and stats kept per day). */
+export const dayOf = (date: Date) => date.toISOString().slice(0, 10)
+
+/** Anyone may see a product page in these states (a sold one stays reachable by its link). */
+const PUBLIC_STATUSES = ['active', 'sold'] as const
+
+/** SQL: the product is public: live, published, not unpublished by a moderator, its shop approved. */
+export function isPublic(db: Conn): SQL {
+  return and(isNull(products.deletedAt), isNull(products.unpublishedAt), inArray(products.status, [...PUBLIC_STATUSES]), inArray(products.vendorId, sellingVendorIds(db)))!
+}
+
+/** SQL: the product is in the catalog (public and for sale). */
+export function isListed(db: Conn): SQL {
+  return and(isPublic(db), eq(products.status, 'active'))!
+}
+
+/** The same rule as isPublic, for a row in hand (its shop's status passed in). */
+export function rowIsPublic(row: ProductRow, vendorApproved: boolean): boolean {
+  return vendorApproved && row.deletedAt === null && row.unpublishedAt === null && (PUBLIC_STATUSES as readonly string[]).includes(row.status)
+}
+
+export async function findProductBySlug(db: Conn, slug: string, options: { forUpdate?: boolean } = {}): Promise<ProductRow | null> {
+  const query = db.select(productColumns).from(products).where(and(eq(products.slug, slug), isNull(products.deletedAt))).limit(1)
+  const [row] = await (options.forUpdate === true ? query.for('update') : query)
+  return row ?? null
+}
+
+/** Products by id, deleted ones included: a conversation keeps showing what it was about. */
+export async function findProductsByIds(db: Conn, ids: string[]): Promise<ProductRow[]> {
+  return ids.length === 0 ? [] : db.select(productColumns).from(products).where(inArray(products.id, [...new Set(ids)]))
+}
+
+/** What the caller may do with one product: see it, change it. */
+export interface ProductAccess {
+  product: ProductRow
+  vendorUserId: string
+  isOwner: boolean
+  canEdit: boolean
+  isPublic: boolean
+  vendorApproved: boolean
+}
+
+/**
+ * Loads a product for `viewer` (null: anonymous). Its vendor and admins see it in every state;
+ * anyone else only while it is public, and otherwise gets 404, as if it did not exist.
+ */
+export async function accessProduct(db: Conn, slug: string, viewer: CurrentUser | null, options: { forUpdate?: boolean } = {}): Promise<ProductAccess> {
+  const product = await findProductBySlug(db, slug, options)
+  const vendor = product === null ? null : await findVendorById(db, product.vendorId)
+  if (product === null || vendor === null) throw new AppError('not_found', 'No such product')
+  const isOwner = viewer !== null && vendor.userId === viewer.id
+  // A suspended vendor cannot change their products (an admin still can).
+  const canEdit = viewer?.role === 'admin' || (isOwner && vendor.status === 'approved')
+  const visible = rowIsPublic(product, vendor.status === 'approved')
+  if (!visible && !isOwner && viewer?.role !== 'admin') throw new AppError('not_found', 'No such product')
+  return { product, vendorUserId: vendor.userId, isOwner, canEdit, isPublic: visible, vendorApproved: vendor.status === 'approved' }
+}
+
+/** Like accessProduct, but the caller must be allowed to change it (403 otherwise). */
+export async function editableProduct(db: Conn, slug: string, user: CurrentUser, options: { forUpdate?: boolean } = {}): Promise<ProductAccess> {
+  const access = await accessProduct(db, slug, user, options)
+  if (!access.canEdit) {
+    throw new AppError('forbidden', access.isOwner ? 'Your shop is not approved to sell right now' : 'Only its vendor can change this product')
+  }
+  return access
+}
+
+const isActiveUntil = (until: Date | null, now: Date) => until !== null && until > now
+
+/** Rows to cards: their categories, shops and primary photos are read in one query each. */
+export async function toSummaries(db: Conn, rows: ProductRow[], now: Date): Promise<CatalogModel.ProductSummary[]> {
+  const categoryIds = [...new Set(rows.map((r) => r.categoryId).filter((id) => id !== null))]
+  const [cats, shops, images] = await Promise.all([
+    categoryIds.length === 0
+      ? []
+      : db.select({ id: categories.id, slug: categories.slug, name: categories.name }).from(categories).where(inArray(categories.id, categoryIds)),
+    vendorSummaries(db, rows.map((r) => r.vendorId)),
+    primaryImagesOf(db, rows.map((r) => r.id)),
+  ])
+  const byId = new Map(cats.map((c) => [c.id, c]))
+  return rows.map((row) => ({
+    id: row.id,
+    slug: row.slug,
+    title: row.title,
+    priceMinor: row.priceMinor,
+    currency: row.currency,
+    stock: row.stock,
+    condition: row.condition,
+    location: row.location,
+    status: row.status,
+    category: (row.categoryId === null ? null : byId.get(row.categoryId)) ?? null,
+    // Products cannot exist without their shop (foreign key).
+    vendor: shops.get(row.vendorId)!,
+    featured: isActiveUntil(row.featuredUntil, now),
+    boosted: isActiveUntil(row.boostedUntil, now),
+    viewsCount: row.viewsCount,
+    favoritesCount: row.favoritesCount,
+    image: images.get(row.id) ?? null,
+    createdAt: row.createdAt,
+  }))
+}
+
+/** Share events of a product: `sharesCount` is derived from them, never stored. */
+export async function countShares(db: Conn, productId: string): Promise<number> {
+  const [row] = await db.select({ n: count() }).from(productShares).where(eq(productShares.productId, productId))
+  return row?.n ?? 0
+}
+
+/**
+ * After a product write commits: its live topic hears about price, stock and status changes, and
+ * cached public pages are dropped when the product was or is public. Every page is dropped, not a
+ * list of paths: the home page shows products too, and a path prefix of `/` would match all anyway.
+ */
+export async function announceProductChange(bus: Bus, before: ProductRow | null, after: ProductRow, publicBefore: boolean, publicAfter: boolean, now: Date): Promise<void> {
+  const changes: CatalogModel.ProductUpdated['changes'] = {}
+  if (before !== null) {
+    if (before.priceMinor !== after.priceMinor) changes.priceMinor = after.priceMinor
+    if (before.currency !== after.currency) changes.currency = after.currency
+    if (before.stock !== after.stock) changes.stock = after.stock
+    if (before.status !== after.status) changes.status = after.status
+  }
+  if (Object.keys(changes).length > 0) {
+    const event: CatalogModel.ProductUpdated = { kind: 'product.updated', productId: after.id, version: after.version, changes, at: now.toISOString() }
+    await bus.publish(productTopic(after.id), event)
+  }
+  if (publicBefore || publicAfter) await invalidatePages(bus)
+}

@@ -1,0 +1,242 @@
+import { and, asc, eq, gt, inArray, or } from 'drizzle-orm'
+import type { Db, Tx } from '../../db/client'
+import { pgErrorOf, UNIQUE_VIOLATION } from '../../db/errors'
+import type { Clock } from '../../lib/clock'
+import { AppError } from '../../lib/errors'
+import { newId } from '../../lib/ids'
+import { decodeCursor, type Page, toPage } from '../../lib/pagination'
+import type { Bus } from '../../realtime/bus'
+import { invalidatePages } from '../../web/cache'
+import { setRole } from '../accounts'
+import type { VendorsModel } from './model'
+import { type VendorStatus, vendors } from './table'
+
+export interface VendorsDeps {
+  db: Db
+  clock: Clock
+  bus: Bus
+}
+
+type Conn = Db | Tx
+type VendorRow = typeof vendors.$inferSelect
+
+const normalizeTaxNumber = (value: string) => value.replace(/[\s.-]/g, '').toUpperCase()
+
+export function toVendor(row: VendorRow): VendorsModel.Vendor {
+  const { reviewedBy: _, ...vendor } = row
+  return vendor
+}
+
+function toStorefront(row: VendorRow): VendorsModel.Storefront {
+  return {
+    id: row.id,
+    companyName: row.companyName,
+    slug: row.slug,
+    description: row.description,
+    contactEmail: row.contactEmail,
+    contactPhone: row.contactPhone,
+    city: row.city,
+    country: row.country,
+    website: row.website,
+    logoUrl: row.logoUrl,
+    // Only approved shops have a storefront, and approval sets approvedAt.
+    memberSince: row.approvedAt ?? row.createdAt,
+  }
+}
+
+/** Maps the unique constraints of `vendors` onto the field a client can fix. */
+function conflictOf(error: unknown): AppError | null {
+  const pg = pgErrorOf(error)
+  if (pg?.code !== UNIQUE_VIOLATION) return null
+  if (pg.constraint === 'vendors_slug_unique') return new AppError('conflict', 'That shop address is taken', [{ field: 'body.slug', message: 'is taken' }])
+  if (pg.constraint === 'vendors_tax_number_key') {
+    return new AppError('conflict', 'A shop with this tax number exists', [{ field: 'body.taxNumber', message: 'is already registered' }])
+  }
+  if (pg.constraint === 'vendors_user_id_unique') return new AppError('conflict', 'You have already applied')
+  return null
+}
+
+/**
+ * Applies to sell. A first application, or a new one after a rejection, waits for an admin as
+ * `pending`; an open, approved or suspended shop cannot apply again (409).
+ */
+export async function applyToSell(deps: VendorsDeps, userId: string, input: VendorsModel.ApplyBody): Promise<VendorsModel.Vendor> {
+  const now = deps.clock.now()
+  const fields = {
+    companyName: input.companyName.trim(),
+    slug: input.slug,
+    description: input.description.trim(),
+    contactEmail: input.contactEmail.trim().toLowerCase(),
+    contactPhone: input.contactPhone.trim(),
+    address: input.address.trim(),
+    city: input.city.trim(),
+    country: input.country,
+    website: input.website ?? null,
+    taxNumber: normalizeTaxNumber(input.taxNumber),
+    status: 'pending' as const,
+    statusReason: null,
+    reviewedBy: null,
+    reviewedAt: null,
+    updatedAt: now,
+  }
+  try {
+    const [existing] = await deps.db.select({ id: vendors.id, status: vendors.status }).from(vendors).where(eq(vendors.userId, userId)).limit(1)
+    if (existing !== undefined && existing.status !== 'rejected') {
+      throw new AppError('conflict', existing.status === 'pending' ? 'Your application is waiting for review' : 'You already have a shop')
+    }
+    const [row] =
+      existing === undefined
+        ? await deps.db.insert(vendors).values({ id: newId('ven'), userId, createdAt: now, ...fields }).returning()
+        : // Only a rejected application is resubmitted; the status guard loses a race to a second submit.
+          await deps.db.update(vendors).set(fields).where(and(eq(vendors.id, existing.id), eq(vendors.status, 'rejected'))).returning()
+    if (row === undefined) throw new AppError('conflict', 'Your application is waiting for review')
+    return toVendor(row)
+  } catch (error) {
+    throw conflictOf(error) ?? error
+  }
+}
+
+/** The caller's own shop or application, or null. */
+export async function findVendorOfUser(db: Conn, userId: string): Promise<VendorRow | null> {
+  const [row] = await db.select().from(vendors).where(eq(vendors.userId, userId)).limit(1)
+  return row ?? null
+}
+
+/** The caller's shop or application; `shop: null` when they never applied (an answer, not an error). */
+export async function getMyVendor(db: Db, userId: string): Promise<VendorsModel.MyShop> {
+  const row = await findVendorOfUser(db, userId)
+  return { shop: row === null ? null : toVendor(row) }
+}
+
+/** A shop by its slug whatever its status, or null (filters and reports resolve slugs with it). */
+export async function findVendorBySlug(db: Conn, slug: string): Promise<VendorRow | null> {
+  const [row] = await db.select().from(vendors).where(eq(vendors.slug, slug)).limit(1)
+  return row ?? null
+}
+
+export async function findVendorById(db: Conn, id: string): Promise<VendorRow | null> {
+  const [row] = await db.select().from(vendors).where(eq(vendors.id, id)).limit(1)
+  return row ?? null
+}
+
+/** A public storefront: approved shops only; anything else is 404 as if it did not exist. */
+export async function getStorefront(db: Db, slug: string): Promise<VendorsModel.Storefront> {
+  const row = await findVendorBySlug(db, slug)
+  if (row === null || row.status !== 'approved') throw new AppError('not_found', 'No such shop')
+  return toStorefront(row)
+}
+
+/** Approved shops, A to Z. */
+export async function listStorefronts(db: Db, page: { cursor?: string; limit: number }): Promise<Page<VendorsModel.Storefront>> {
+  const after = page.cursor === undefined ? null : decodeCursor(page.cursor, 2)
+  const rows = await db
+    .select()
+    .from(vendors)
+    .where(
+      and(
+        eq(vendors.status, 'approved'),
+        after === null
+          ? undefined
+          : or(gt(vendors.companyName, String(after[0])), and(eq(vendors.companyName, String(after[0])), gt(vendors.id, String(after[1])))),
+      ),
+    )
+    .orderBy(asc(vendors.companyName), asc(vendors.id))
+    .limit(page.limit + 1)
+  return toPage(rows, page.limit, (r) => [r.companyName, r.id], toStorefront)
+}
+
+/** The admin queue: oldest first, optionally one status (pending applications, suspended shops). */
+export async function listVendorsForAdmin(db: Db, query: { status?: VendorStatus; cursor?: string; limit: number }): Promise<Page<VendorsModel.Vendor>> {
+  const after = query.cursor === undefined ? null : decodeCursor(query.cursor, 2)
+  const rows = await db
+    .select()
+    .from(vendors)
+    .where(
+      and(
+        query.status === undefined ? undefined : eq(vendors.status, query.status),
+        after === null
+          ? undefined
+          : or(gt(vendors.createdAt, new Date(after[0]!)), and(eq(vendors.createdAt, new Date(after[0]!)), gt(vendors.id, String(after[1])))),
+      ),
+    )
+    .orderBy(asc(vendors.createdAt), asc(vendors.id))
+    .limit(query.limit + 1)
+  return toPage(rows, query.limit, (r) => [r.createdAt.toISOString(), r.id], toVendor)
+}
+
+/** Public shop cards by id, for products and reports that name their shop. */
+export async function vendorSummaries(db: Conn, ids: string[]): Promise<Map<string, VendorsModel.Summary>> {
+  if (ids.length === 0) return new Map()
+  const rows = await db
+    .select({ id: vendors.id, slug: vendors.slug, companyName: vendors.companyName, logoUrl: vendors.logoUrl, city: vendors.city, country: vendors.country })
+    .from(vendors)
+    .where(inArray(vendors.id, [...new Set(ids)]))
+  return new Map(rows.map((r) => [r.id, r]))
+}
+
+/**
+ * The ids of shops that may sell now, as a subquery, so the catalog filters on it in the same
+ * statement (`inArray(products.vendorId, sellingVendorIds(db))`) without reading this table.
+ */
+export function sellingVendorIds(db: Conn) {
+  return db.select({ id: vendors.id }).from(vendors).where(eq(vendors.status, 'approved'))
+}
+
+export type VendorDecision = 'approve' | 'reject' | 'suspend' | 'reinstate'
+
+/** Which status each decision starts from and leads to. */
+const DECISIONS: Record<VendorDecision, { from: VendorStatus; to: VendorStatus }> = {
+  approve: { from: 'pending', to: 'approved' },
+  reject: { from: 'pending', to: 'rejected' },
+  suspend: { from: 'approved', to: 'suspended' },
+  reinstate: { from: 'suspended', to: 'approved' },
+}
+
+/**
+ * Applies an admin's decision inside the caller's transaction. The status moves only from the
+ * state the decision expects, so two admins acting at once cannot both win (409 for the other).
+ * Approval makes a buyer a vendor in the same transaction (an admin keeps their role). The caller
+ * drops cached pages after commit (storefronts and product pages change with the status).
+ */
+export async function applyVendorDecision(
+  tx: Tx,
+  at: { adminId: string; now: Date },
+  vendorId: string,
+  decision: VendorDecision,
+  reason: string | null,
+): Promise<VendorRow> {
+  const { from, to } = DECISIONS[decision]
+  const [updated] = await tx
+    .update(vendors)
+    .set({
+      status: to,
+      statusReason: reason,
+      reviewedBy: at.adminId,
+      reviewedAt: at.now,
+      updatedAt: at.now,
+      ...(decision === 'approve' ? { approvedAt: at.now } : {}),
+    })
+    .where(and(eq(vendors.id, vendorId), eq(vendors.status, from)))
+    .returning()
+  if (updated === undefined) {
+    const current = await findVendorById(tx, vendorId)
+    if (current === null) throw new AppError('not_found', 'No such shop')
+    throw new AppError('conflict', `Cannot ${decision} a shop that is ${current.status}`, { status: current.status })
+  }
+  if (decision === 'approve') await setRole(tx, updated.userId, 'vendor', ['buyer'], at.now)
+  return updated
+}
+
+/** An admin approves, rejects (with a reason), suspends (with a reason) or reinstates a shop. */
+export async function decideVendor(
+  deps: VendorsDeps,
+  adminId: string,
+  vendorId: string,
+  decision: VendorDecision,
+  reason: string | null = null,
+): Promise<VendorsModel.Vendor> {
+  const now = deps.clock.now()
+  const row = await deps.db.transaction((tx) => applyVendorDecision(tx, { adminId, now }, vendorId, decision, reason))
+  await invalidatePages(deps.bus)
+  return toVendor(row)
+}

@@ -1,0 +1,46 @@
+import { index, pgTable, text, timestamp, uniqueIndex } from 'drizzle-orm/pg-core'
+import { users } from '../accounts/table'
+
+export const VENDOR_STATUSES = ['pending', 'approved', 'rejected', 'suspended'] as const
+export type VendorStatus = (typeof VENDOR_STATUSES)[number]
+
+const at = (name: string) => timestamp(name, { withTimezone: true })
+
+/**
+ * A shop: one per user. It starts as an application (`pending`); an admin approves it (the user
+ * becomes a vendor) or rejects it with a reason. Only `approved` shops sell: a suspended shop's
+ * products leave the catalog until it is reinstated.
+ */
+export const vendors = pgTable(
+  'vendors',
+  {
+    id: text('id').primaryKey(),
+    userId: text('user_id')
+      .notNull()
+      .unique()
+      .references(() => users.id),
+    companyName: text('company_name').notNull(),
+    /** Public address of the storefront (`/vendors/<slug>`); unique, never reused. */
+    slug: text('slug').notNull().unique(),
+    description: text('description').notNull(),
+    contactEmail: text('contact_email').notNull(),
+    contactPhone: text('contact_phone').notNull(),
+    address: text('address').notNull(),
+    city: text('city').notNull(),
+    /** ISO 3166-1 alpha-2. */
+    country: text('country').notNull(),
+    website: text('website'),
+    /** Upper-cased with spaces, dots and dashes removed, so one number cannot register twice. */
+    taxNumber: text('tax_number').notNull(),
+    logoUrl: text('logo_url'),
+    status: text('status', { enum: VENDOR_STATUSES }).notNull().default('pending'),
+    /** Why the application was rejected or the shop suspended (shown to its owner). */
+    statusReason: text('status_reason'),
+    reviewedBy: text('reviewed_by').references(() => users.id),
+    reviewedAt: at('reviewed_at'),
+    approvedAt: at('approved_at'),
+    createdAt: at('created_at').notNull(),
+    updatedAt: at('updated_at').notNull(),
+  },
+  (table) => [uniqueIndex('vendors_tax_number_key').on(table.taxNumber), index('vendors_status_idx').on(table.status, table.createdAt)],
+)
