@@ -12,7 +12,7 @@ const log = createLogger('silent')
 beforeAll(async () => {
   database = await createTestDatabase()
   queue = await startQueue(database, log)
-})
+}, 30_000)
 afterAll(async () => {
   await queue.stop()
   await database.drop()
@@ -94,5 +94,43 @@ describe('job queue', () => {
     })
     await waitFor(() => ran.includes('committed'), 15_000, 'the committed job')
     expect(ran).toEqual(['committed'])
+  }, SLOW)
+
+  it('lists dead letters with their errors, and redrives one for a new round of tries', async () => {
+    let fail = true
+    const runs: string[] = []
+    const kind = defineJob<{ tag: string }>(
+      'test.redrive',
+      async (data) => {
+        runs.push(data.tag)
+        if (fail) throw new Error('mailbox unavailable')
+      },
+      { retryLimit: 0, backoff: false },
+    )
+    await queue.register(kind)
+    const id = await queue.enqueue(kind, { tag: 'lost' })
+    await queue.whenFinished(kind.name, [id!], 15_000)
+    expect(await queue.state(kind.name, id!)).toBe('failed')
+    let dead: Awaited<ReturnType<Queue['deadLetters']>> = []
+    await waitFor(async () => (dead = (await queue.deadLetters(10)).filter((d) => d.kind === kind.name)).length === 1, 10_000, 'the dead letter')
+    expect(dead[0]).toMatchObject({ kind: kind.name, error: 'mailbox unavailable', attempts: 1 })
+    fail = false
+    expect(await queue.redrive(kind.name, dead[0]!.id)).toBe(true)
+    await waitFor(() => runs.length === 2, 15_000, 'the redriven job to run')
+    expect(await queue.redrive(kind.name, dead[0]!.id)).toBe(false)
+  }, SLOW)
+
+  it('cancels a waiting job: it never runs', async () => {
+    const ran: string[] = []
+    const kind = defineJob<{ tag: string }>('test.cancel', async (data) => {
+      ran.push(data.tag)
+    })
+    await queue.register(kind)
+    const id = await queue.enqueue(kind, { tag: 'cancelled' }, { startAfter: new Date(Date.now() + 2_000) })
+    await queue.cancel(kind.name, id!)
+    expect(await queue.state(kind.name, id!)).toBe('cancelled')
+    const later = await queue.enqueue(kind, { tag: 'runs' })
+    await queue.whenFinished(kind.name, [later!], 15_000)
+    expect(ran).toEqual(['runs'])
   }, SLOW)
 })

@@ -23,6 +23,14 @@ export interface JobKindOptions {
   /** A try running longer than this is failed and retried. */
   expireInSeconds: number
   /**
+   * Workers touch a running job this often (pg-boss's heartbeat, at half the interval); one not
+   * touched for this long (its worker died) is failed and retried within SUPERVISE_SECONDS more,
+   * so a long expireInSeconds does not keep a crashed job hanging. At least 10; null: off.
+   */
+  heartbeatSeconds: number | null
+  /** Copy a job that failed its last retry into the kind's dead-letter queue (see deadLetters()). */
+  deadLetter: boolean
+  /**
    * While a job with the same singleton key is queued or running, enqueueing another is a no-op:
    * duplicate requests make no duplicate work. Every enqueue of such a kind must name its key.
    */
@@ -39,7 +47,42 @@ export interface JobKind<T extends object> {
   run(data: T, attempt: JobAttempt): Promise<unknown>
 }
 
-const DEFAULTS: JobKindOptions = { retryLimit: 3, retryDelaySeconds: 5, backoff: true, concurrency: 2, expireInSeconds: 15 * 60, singleton: false }
+/** What enqueueing needs of a kind: its name and options, not its handler (which may be bound later). */
+export type JobKindRef = Pick<JobKind<object>, 'name' | 'options'>
+
+const DEFAULTS: JobKindOptions = {
+  retryLimit: 3,
+  retryDelaySeconds: 5,
+  backoff: true,
+  concurrency: 2,
+  expireInSeconds: 15 * 60,
+  heartbeatSeconds: null,
+  deadLetter: true,
+  singleton: false,
+}
+
+/**
+ * How often pg-boss's supervisor fails expired jobs and jobs whose heartbeat stopped, and refreshes
+ * the queue counts depth() reports. pg-boss defaults to 60 s; 10 s bounds how long a job of a dead
+ * worker waits before its retry, for the price of a few cheap indexed queries a minute.
+ */
+const SUPERVISE_SECONDS = 10
+/** How often an instance checks whether a cron schedule is due (pg-boss: 30 s); one instance per interval does it. */
+const CRON_CHECK_SECONDS = 10
+const SUPERVISION = {
+  superviseIntervalSeconds: SUPERVISE_SECONDS,
+  monitorIntervalSeconds: SUPERVISE_SECONDS,
+  cronMonitorIntervalSeconds: CRON_CHECK_SECONDS,
+}
+const FINISHED: JobState[] = ['completed', 'cancelled', 'failed']
+
+/** The message of a failure as pg-boss stores it (the thrown error, or its own `{ value: { message } }`). */
+function messageOf(output: unknown): string | null {
+  if (typeof output !== 'object' || output === null) return null
+  const { message, value } = output as { message?: unknown; value?: unknown }
+  if (typeof message === 'string') return message
+  return value === undefined ? null : messageOf(value)
+}
 
 export function defineJob<T extends object>(
   name: string,
@@ -56,6 +99,8 @@ export const deadLetterOf = (kind: string) => `${kind}.dead`
 export interface EnqueueOptions {
   /** Enqueue inside this transaction: the job exists only if it commits. */
   tx?: Tx
+  /** The job's id (a UUID), when the caller records it before sending. */
+  id?: string
   /** Required by singleton kinds: a second enqueue with a key still queued or running returns null. */
   singletonKey?: string
   startAfter?: Date
@@ -71,18 +116,45 @@ export interface QueueDepth {
   dead: number
 }
 
+/** A job that failed its last retry, as its kind's dead-letter queue holds it. */
+export interface DeadLetter {
+  /** Its id in the dead-letter queue (what redrive() takes). */
+  id: string
+  kind: string
+  error: string | null
+  /** Tries it had, the first included. */
+  attempts: number
+  failedAt: Date
+}
+
+/** Where a job is: waiting (created, retry), running (active), or finished in one of three ways. */
+export type JobState = 'created' | 'retry' | 'active' | 'completed' | 'cancelled' | 'failed'
+
 export interface Queue {
   readonly boss: PgBoss
   /** True between a successful start and stop (readiness). */
   started(): boolean
   /** Creates the kind's queue and dead-letter queue; starts its workers unless web-only. */
   register(kind: JobKind<object>): Promise<void>
-  enqueue<T extends object>(kind: JobKind<T>, data: T, options?: EnqueueOptions): Promise<string | null>
+  enqueue<T extends object>(kind: JobKind<T> | JobKindRef, data: T, options?: EnqueueOptions): Promise<string | null>
   /** Cron schedule; pg-boss fires each schedule once however many instances run. */
-  schedule<T extends object>(kind: JobKind<T>, cron: string, data?: T): Promise<void>
+  schedule<T extends object>(kind: JobKind<T> | JobKindRef, cron: string, data?: T): Promise<void>
+  /** Cancels a queued or running job (a running handler is not interrupted: it stops at its next check). */
+  cancel(kind: string, id: string, options?: { tx?: Tx }): Promise<void>
+  /** The job's state, or null once it is gone (deleted after its retention). */
+  state(kind: string, id: string): Promise<JobState | null>
+  /** Resolves once none of the jobs is waiting or running, or after `timeoutMs` (whichever comes first). */
+  whenFinished(kind: string, ids: string[], timeoutMs: number): Promise<void>
   depth(): Promise<QueueDepth[]>
+  /** The newest dead letters of every registered kind, newest first. */
+  deadLetters(limit: number): Promise<DeadLetter[]>
+  /** Sends a dead letter back to its kind's queue for a new round of tries; false when there is no such dead letter. */
+  redrive(kind: string, deadLetterId: string): Promise<boolean>
   stop(): Promise<void>
 }
+
+/** pg-boss runs on the caller's transaction when given one (the only safe way inside one on a shared PGlite). */
+const onConnection = (tx: Tx | undefined) => (tx === undefined ? {} : { db: fromDrizzle(tx as never, sql as never) })
 
 /**
  * Starts the durable job queue (pg-boss) on the app's own database: its own pool on Postgres,
@@ -93,27 +165,31 @@ export async function startQueue(database: Database, log: Logger, options: { wor
   const workers = options.workers ?? true
   const boss =
     database.kind === 'postgres'
-      ? new PgBoss({ connectionString: database.url, schema: 'pgboss', max: 4 })
-      : new PgBoss({ db: fromPglite(database.client), backend: 'pglite', schema: 'pgboss' })
+      ? new PgBoss({ connectionString: database.url, schema: 'pgboss', max: 4, ...SUPERVISION })
+      : new PgBoss({ db: fromPglite(database.client), backend: 'pglite', schema: 'pgboss', ...SUPERVISION })
   boss.on('error', (error) => log.error('job queue error', { error }))
   await boss.start()
   let running = true
   const kinds = new Set<string>()
+  const withDeadLetters = new Set<string>()
+  const state = async (kind: string, id: string): Promise<JobState | null> => (await boss.findJobs(kind, { id }))[0]?.state ?? null
   return {
     boss,
     started: () => running,
     register: async (kind) => {
-      const { retryLimit, retryDelaySeconds, backoff, concurrency, expireInSeconds, singleton } = kind.options
-      await boss.createQueue(deadLetterOf(kind.name))
+      const { retryLimit, retryDelaySeconds, backoff, concurrency, expireInSeconds, heartbeatSeconds, deadLetter, singleton } = kind.options
+      if (deadLetter) await boss.createQueue(deadLetterOf(kind.name))
       await boss.createQueue(kind.name, {
         retryLimit,
         retryDelay: retryDelaySeconds,
         retryBackoff: backoff,
         expireInSeconds,
-        deadLetter: deadLetterOf(kind.name),
+        ...(heartbeatSeconds === null ? {} : { heartbeatSeconds }),
+        ...(deadLetter ? { deadLetter: deadLetterOf(kind.name) } : {}),
         // 'exclusive' allows one queued-or-active job per singleton key.
         policy: singleton ? 'exclusive' : 'standard',
       })
+      if (deadLetter) withDeadLetters.add(kind.name)
       kinds.add(kind.name)
       if (!workers) return
       await boss.work<object>(kind.name, { localConcurrency: concurrency, batchSize: 1, pollingIntervalSeconds: 1 }, async ([job]) => {
@@ -129,15 +205,30 @@ export async function startQueue(database: Database, log: Logger, options: { wor
         }
       })
     },
-    enqueue: (kind, data, { tx, singletonKey, startAfter } = {}) => {
+    enqueue: (kind, data, { tx, id, singletonKey, startAfter } = {}) => {
       if (kind.options.singleton && singletonKey === undefined) throw new Error(`${kind.name} needs a singleton key`)
       return boss.send(kind.name, data, {
-        ...(tx === undefined ? {} : { db: fromDrizzle(tx as never, sql as never) }),
+        ...onConnection(tx),
+        ...(id === undefined ? {} : { id }),
         ...(singletonKey === undefined ? {} : { singletonKey }),
         ...(startAfter === undefined ? {} : { startAfter }),
       })
     },
     schedule: (kind, cron, data) => boss.schedule(kind.name, cron, data ?? null),
+    cancel: async (kind, id, { tx } = {}) => {
+      await boss.cancel(kind, id, onConnection(tx))
+    },
+    state,
+    whenFinished: async (kind, ids, timeoutMs) => {
+      const deadline = performance.now() + timeoutMs
+      for (const id of ids) {
+        while (performance.now() < deadline) {
+          const now = await state(kind, id)
+          if (now === null || FINISHED.includes(now)) break
+          await Bun.sleep(25)
+        }
+      }
+    },
     depth: async () => {
       const names = [...kinds]
       const found = await boss.getQueues([...names, ...names.map(deadLetterOf)])
@@ -153,6 +244,27 @@ export async function startQueue(database: Database, log: Logger, options: { wor
           dead: byName.get(deadLetterOf(name))?.totalCount ?? 0,
         }
       })
+    },
+    deadLetters: async (limit) => {
+      const found = await Promise.all(
+        [...withDeadLetters].map(async (kind) =>
+          (await boss.findJobs(deadLetterOf(kind), { queued: true })).map((job) => ({
+            id: job.id,
+            kind,
+            error: messageOf(job.sourceOutput ?? job.output),
+            attempts: (job.sourceRetryCount ?? 0) + 1,
+            failedAt: job.createdOn,
+          })),
+        ),
+      )
+      return found
+        .flat()
+        .sort((a, b) => b.failedAt.getTime() - a.failedAt.getTime())
+        .slice(0, limit)
+    },
+    redrive: async (kind, deadLetterId) => {
+      if (!withDeadLetters.has(kind)) return false
+      return (await boss.redrive(deadLetterOf(kind), { ids: [deadLetterId] })) > 0
     },
     stop: async () => {
       running = false

@@ -1,8 +1,9 @@
 import { afterAll, beforeAll, describe, expect, it } from 'bun:test'
 import { ManualClock } from '../../lib/clock'
 import { createLogger } from '../../lib/log'
-import { createTestApp, type TestApp } from '../../testing'
-import { createMailer } from './service'
+import { defineJob } from '../../jobs/queue'
+import { createTestApp, type TestApp, waitFor } from '../../testing'
+import { createMailer, type MailMessage } from './service'
 
 const clock = new ManualClock()
 let t: TestApp
@@ -47,6 +48,31 @@ describe('the development mailbox', () => {
       await production.close()
     }
   })
+})
+
+describe('createMailer() with a queue', () => {
+  let queued: TestApp
+  beforeAll(async () => {
+    queued = await createTestApp({ queue: true })
+  }, 30_000)
+  afterAll(() => queued.close())
+
+  it('sends through the email.send job, and the mailbox shows it once delivered', async () => {
+    const { mailer } = queued.services
+    await mailer.send({ to: 'queued@example.test', subject: 'via the queue', text: 'hello' })
+    // The dev mailbox settles first: it waits for the queued delivery.
+    const { items } = await (await queued.request('/api/v1/dev/mail?to=queued@example.test')).json()
+    expect(items).toMatchObject([{ subject: 'via the queue', text: 'hello', id: expect.stringMatching(/^mail_[0-9a-f]{32}$/) }])
+  }, 30_000)
+
+  it('retries a delivery that fails (the SMTP server is down)', async () => {
+    const down = createMailer({ db: queued.ctx.database.db, clock, log: createLogger('silent'), smtpUrl: 'smtp://127.0.0.1:1', from: 'Souk <no-reply@souk.test>', queue: queued.ctx.queue })
+    const job = defineJob('test.mail-down', (message: MailMessage, attempt) => down.job.run(message, attempt), down.job.options)
+    await queued.ctx.queue!.register(job)
+    const id = await queued.ctx.queue!.enqueue(job, { to: 'nobody@example.test', subject: 'lost', text: 'x' })
+    await waitFor(async () => (await queued.ctx.queue!.state(job.name, id!)) === 'retry', 20_000, 'the first try to fail')
+    expect(down.job.options.retryLimit).toBeGreaterThan(0)
+  }, 30_000)
 })
 
 describe('createMailer() with SMTP_URL', () => {

@@ -1,6 +1,7 @@
 import { desc, eq } from 'drizzle-orm'
 import { createTransport } from 'nodemailer'
 import type { Db } from '../../db/client'
+import { defineJob, type JobKind, type Queue } from '../../jobs/queue'
 import type { Clock } from '../../lib/clock'
 import { newId } from '../../lib/ids'
 import type { Logger } from '../../lib/log'
@@ -15,16 +16,30 @@ export interface MailMessage {
 
 export interface Mailer {
   readonly kind: 'smtp' | 'stored'
-  /** Delivers (SMTP) or stores (development mailbox) one message; rejects when that fails. */
+  /** The `email.send` job kind that delivers queued mail; registered with the queue at start. */
+  readonly job: JobKind<MailMessage>
+  /**
+   * With a queue: enqueues the message, and the queue delivers it with retries (rejects only when
+   * enqueueing fails). Without one (unit tests): delivers (SMTP) or stores (development mailbox)
+   * it now, and rejects when that fails.
+   */
   send(message: MailMessage): Promise<void>
   /**
    * Sends without making the caller wait, logging a failure. Auth flows use it so that an
    * answer takes the same time whether or not a message went out (no account enumeration).
    */
   dispatch(message: MailMessage): void
-  /** Resolves once every dispatched message has been sent or has failed. */
+  /**
+   * Resolves once every message sent or dispatched from here has been delivered or has failed
+   * (waiting at most SETTLE_TIMEOUT_MS for the queue): the development mailbox reads after it.
+   */
   settled(): Promise<void>
 }
+
+/** The longest settled() waits for queued mail (a worker elsewhere may be slow or stopped). */
+export const SETTLE_TIMEOUT_MS = 10_000
+/** Queued messages settled() keeps track of; beyond it the oldest are forgotten (nobody may ever settle). */
+const TRACKED_MAX = 1_000
 
 export interface MailerDeps {
   db: Db
@@ -32,22 +47,46 @@ export interface MailerDeps {
   log: Logger
   smtpUrl: string | null
   from: string
+  /** Send through the queue when there is one. */
+  queue?: Queue | null
 }
 
 /** SMTP when a URL is configured, otherwise the database-backed development mailbox. */
-export function createMailer({ db, clock, log, smtpUrl, from }: MailerDeps): Mailer {
+export function createMailer({ db, clock, log, smtpUrl, from, queue = null }: MailerDeps): Mailer {
   const transport = smtpUrl === null ? null : createTransport(smtpUrl)
-  const send = async (message: MailMessage) => {
+  /** `id` makes storing idempotent: a queued message retried after a crash is stored once. */
+  const deliver = async (message: MailMessage, id: string) => {
     const to = message.to.toLowerCase()
     if (transport !== null) {
       await transport.sendMail({ from, to, subject: message.subject, text: message.text })
       return
     }
-    await db.insert(mailMessages).values({ id: newId('mail'), to, subject: message.subject, text: message.text, createdAt: clock.now() })
+    await db
+      .insert(mailMessages)
+      .values({ id, to, subject: message.subject, text: message.text, createdAt: clock.now() })
+      .onConflictDoNothing()
+  }
+  const queued = new Set<string>()
+  const job = defineJob<MailMessage>(
+    'email.send',
+    async (message, attempt) => {
+      await deliver({ to: message.to, subject: message.subject, text: message.text }, `mail_${attempt.id.replaceAll('-', '')}`)
+      queued.delete(attempt.id)
+    },
+    // About 10 s, 20 s, 40 s, ... between tries: long enough for an SMTP server to come back.
+    { retryLimit: 5, retryDelaySeconds: 10, backoff: true, concurrency: 4, expireInSeconds: 120 },
+  )
+  const send = async (message: MailMessage) => {
+    if (queue === null) return deliver(message, newId('mail'))
+    const id = await queue.enqueue(job, message)
+    if (id === null) return
+    queued.add(id)
+    if (queued.size > TRACKED_MAX) queued.delete(queued.values().next().value!)
   }
   const inFlight = new Set<Promise<void>>()
   return {
     kind: transport === null ? 'stored' : 'smtp',
+    job,
     send,
     dispatch: (message) => {
       const sending = send(message)
@@ -57,6 +96,10 @@ export function createMailer({ db, clock, log, smtpUrl, from }: MailerDeps): Mai
     },
     settled: async () => {
       await Promise.all([...inFlight])
+      if (queue === null || queued.size === 0) return
+      const ids = [...queued]
+      await queue.whenFinished(job.name, ids, SETTLE_TIMEOUT_MS)
+      for (const id of ids) queued.delete(id)
     },
   }
 }

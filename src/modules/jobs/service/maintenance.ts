@@ -1,0 +1,102 @@
+import { and, asc, between, count, gte, inArray, lt, sql } from 'drizzle-orm'
+import type { Db } from '../../../db/client'
+import { countSessionsOpened, countSignUps } from '../../accounts/service/activity'
+import { purgeEndedSessions, purgeExpiredCodes } from '../../accounts/service/housekeeping'
+import { pruneEvents } from '../../events/service'
+import { purgeReadNotifications } from '../../notifications/service'
+import { dailyStats, jobFiles, jobs } from '../table'
+import { trackedJob } from './runner'
+import { DAY } from './shared'
+
+/** Finished jobs are kept this long (their downloads expire far sooner). */
+export const JOB_RETENTION_MS = 30 * DAY
+/** Read notifications are kept this long; unread ones stay. */
+export const READ_NOTIFICATION_RETENTION_MS = 30 * DAY
+
+/** Deletes expired downloads and jobs finished more than JOB_RETENTION_MS ago; answers how many rows went. */
+export async function purgeJobs(db: Db, now: Date): Promise<number> {
+  const files = await db.delete(jobFiles).where(lt(jobFiles.expiresAt, now)).returning({ id: jobFiles.jobId })
+  const old = await db
+    .delete(jobs)
+    .where(lt(jobs.finishedAt, new Date(now.getTime() - JOB_RETENTION_MS)))
+    .returning({ id: jobs.id })
+  return files.length + old.length
+}
+
+/**
+ * `maintenance.purge` (daily, on MAINTENANCE_CRON): each module deletes what has outlived its
+ * use, through its own service. One step per module, with what it deleted in the result.
+ */
+export const maintenancePurge = trackedJob<Record<string, never>>(
+  'maintenance.purge',
+  async (deps, _input, progress) => {
+    const now = deps.clock.now()
+    const tasks: { step: string; name: string; run: () => Promise<number | void> }[] = [
+      { step: 'Expired email codes and reset tokens', name: 'codes', run: () => purgeExpiredCodes(deps.db, now) },
+      { step: 'Ended sessions', name: 'sessions', run: () => purgeEndedSessions(deps.db, now) },
+      { step: 'Old read notifications', name: 'notifications', run: () => purgeReadNotifications(deps.db, new Date(now.getTime() - READ_NOTIFICATION_RETENTION_MS)) },
+      { step: 'Events past retention', name: 'events', run: () => pruneEvents(deps.db, now) },
+      { step: 'Expired downloads and old jobs', name: 'jobs', run: () => purgeJobs(deps.db, now) },
+    ]
+    const counts: Record<string, number> = {}
+    for (const [i, task] of tasks.entries()) {
+      await progress.step(task.step)
+      const deleted = await task.run()
+      if (typeof deleted === 'number') {
+        counts[task.name] = deleted
+        await progress.log(`${task.name}: ${deleted} deleted`)
+      }
+      await progress.percent(((i + 1) / tasks.length) * 100)
+    }
+    return { result: { counts } }
+  },
+  { concurrency: 1, retryLimit: 2, retryDelaySeconds: 60 },
+)
+
+const dayStart = (day: string) => new Date(`${day}T00:00:00.000Z`)
+/** The UTC day before `now`, as YYYY-MM-DD. */
+export const previousDay = (now: Date) => new Date(now.getTime() - DAY).toISOString().slice(0, 10)
+
+/**
+ * Computes one UTC day's figures and writes them to daily_stats (a second run for the same day
+ * overwrites them): users signed up, sessions opened, and jobs run (finished, either way) per kind.
+ */
+export async function rollUpDay(db: Db, day: string): Promise<Record<string, number>> {
+  const from = dayStart(day)
+  const to = new Date(from.getTime() + DAY)
+  const figures: Record<string, number> = {
+    'users.signed_up': await countSignUps(db, from, to),
+    'sessions.opened': await countSessionsOpened(db, from, to),
+  }
+  const runs = await db
+    .select({ kind: jobs.kind, n: count() })
+    .from(jobs)
+    .where(and(gte(jobs.finishedAt, from), lt(jobs.finishedAt, to), inArray(jobs.status, ['succeeded', 'failed'])))
+    .groupBy(jobs.kind)
+  for (const run of runs) figures[`jobs.run.${run.kind}`] = run.n
+  await db
+    .insert(dailyStats)
+    .values(Object.entries(figures).map(([metric, value]) => ({ day, metric, value })))
+    .onConflictDoUpdate({ target: [dailyStats.day, dailyStats.metric], set: { value: sql`excluded.value` } })
+  return figures
+}
+
+/** The figures of the days `from`..`to` (YYYY-MM-DD, both included), by day then metric: what the admin dashboard reads. */
+export async function readDailyStats(db: Db, from: string, to: string) {
+  return db
+    .select()
+    .from(dailyStats)
+    .where(between(dailyStats.day, from, to))
+    .orderBy(asc(dailyStats.day), asc(dailyStats.metric))
+}
+
+/** `stats.daily` (daily, on MAINTENANCE_CRON): rolls up the previous UTC day, or `day` when given. */
+export const statsRollUp = trackedJob<{ day?: string }>(
+  'stats.daily',
+  async (deps, input, progress) => {
+    const day = input.day ?? previousDay(deps.clock.now())
+    await progress.step(`Rolling up ${day}`)
+    return { result: { counts: await rollUpDay(deps.db, day) } }
+  },
+  { concurrency: 1, retryLimit: 2, retryDelaySeconds: 60 },
+)
