@@ -1,0 +1,217 @@
+import { and, count, eq, gt, inArray, isNull, ne, or, type SQL, sql } from 'drizzle-orm'
+import type { Db, Tx } from '../../../db/client'
+import type { Clock } from '../../../lib/clock'
+import { AppError } from '../../../lib/errors'
+import type { Logger } from '../../../lib/log'
+import { decodeCursor } from '../../../lib/pagination'
+import type { Bus } from '../../../realtime/bus'
+import { findUserById } from '../../accounts/service/users'
+import { primaryImagesOf } from '../../catalog/service/images'
+import { findProductsByIds } from '../../catalog/service/shared'
+import type { DurableEvent } from '../../events/kinds'
+import { appendEvent } from '../../events/service'
+import type { AfterCommit, NotifyInput } from '../../notifications'
+import type { ChatMessage, Conversation } from '../item'
+import { blocks, conversationMembers, conversations, messages } from '../table'
+
+/** What the chat services need; built once in createApp (or a test). */
+export interface ChatDeps {
+  db: Db
+  bus: Bus
+  clock: Clock
+  log: Logger
+  /** The notifications service's `notify`, inside the caller's transaction. */
+  notify(tx: Tx, input: NotifyInput): Promise<AfterCommit | null>
+  /**
+   * Whether the user has a socket following the topic, i.e. has the conversation open. Answered by
+   * the realtime gateway, handed in by createApp: modules never import the socket layer.
+   */
+  isViewing(userId: string, topic: string): boolean
+}
+
+export type Conn = Db | Tx
+export type ConversationRow = typeof conversations.$inferSelect
+export type MessageRow = typeof messages.$inferSelect
+
+export const conversationTopic = (id: string) => `conversation:${id}` as const
+export const userTopic = (id: string) => `user:${id}` as const
+export const imagePath = (messageId: string) => `/api/v1/messages/${messageId}/image.webp`
+
+export const otherSide = (conversation: ConversationRow, userId: string) => (conversation.buyerId === userId ? conversation.sellerId : conversation.buyerId)
+
+/** SQL: `userId` is a participant of the conversation row in scope. */
+export const isMember = (userId: string): SQL => or(eq(conversations.buyerId, userId), eq(conversations.sellerId, userId))!
+
+/** A `[time, id]` keyset cursor of a list ordered by a timestamp then id, or null for the first page. */
+export function decodeTimeCursor(cursor: string | undefined): { time: Date; id: string } | null {
+  if (cursor === undefined) return null
+  const [time, id] = decodeCursor(cursor, 2)
+  const at = new Date(String(time))
+  if (Number.isNaN(at.getTime())) throw new AppError('invalid_data', 'The cursor is not valid', [{ field: 'query.cursor', message: 'not a cursor from this list' }])
+  return { time: at, id: String(id) }
+}
+
+export const notFound = () => new AppError('not_found', 'No such conversation')
+
+export function toMessage(row: MessageRow): ChatMessage {
+  const deleted = row.deletedAt !== null
+  return {
+    id: row.id,
+    conversationId: row.conversationId,
+    seq: row.seq,
+    senderId: row.senderId,
+    kind: row.kind,
+    body: deleted ? null : row.body,
+    image: deleted || row.imageWidth === null || row.imageHeight === null ? null : { url: imagePath(row.id), width: row.imageWidth, height: row.imageHeight },
+    system: row.system,
+    clientId: row.clientId,
+    deleted,
+    createdAt: row.createdAt.toISOString(),
+  }
+}
+
+/**
+ * The conversation if `userId` takes part in it, else null: a stranger cannot tell a conversation
+ * of others from one that does not exist. Every read and write starts here (or folds the same
+ * condition into its own statement).
+ */
+export async function findConversation(db: Conn, conversationId: string, userId: string): Promise<ConversationRow | null> {
+  const [row] = await db
+    .select()
+    .from(conversations)
+    .where(and(eq(conversations.id, conversationId), isMember(userId)))
+    .limit(1)
+  return row ?? null
+}
+
+export async function requireConversation(db: Conn, conversationId: string, userId: string): Promise<ConversationRow> {
+  const row = await findConversation(db, conversationId, userId)
+  if (row === null) throw notFound()
+  return row
+}
+
+/** Whether the socket may follow `conversation:<id>`: participants only. */
+export async function canReadConversation(db: Db, conversationId: string, userId: string): Promise<boolean> {
+  return (await findConversation(db, conversationId, userId)) !== null
+}
+
+/** Blocks between `userId` and each of `others`, either way. */
+export async function blocksWith(db: Conn, userId: string, others: string[]): Promise<{ byMe: Set<string>; byThem: Set<string> }> {
+  const rows =
+    others.length === 0
+      ? []
+      : await db
+          .select({ blockerId: blocks.blockerId, blockedId: blocks.blockedId })
+          .from(blocks)
+          .where(or(and(eq(blocks.blockerId, userId), inArray(blocks.blockedId, others)), and(eq(blocks.blockedId, userId), inArray(blocks.blockerId, others))))
+  return {
+    byMe: new Set(rows.filter((r) => r.blockerId === userId).map((r) => r.blockedId)),
+    byThem: new Set(rows.filter((r) => r.blockedId === userId).map((r) => r.blockerId)),
+  }
+}
+
+/** The 403 a blocked pair gets, worded for the side asking. */
+export async function refuseIfBlocked(db: Conn, userId: string, otherId: string): Promise<void> {
+  const { byMe, byThem } = await blocksWith(db, userId, [otherId])
+  if (byMe.has(otherId)) throw new AppError('forbidden', 'You blocked this user; unblock them to send messages')
+  if (byThem.has(otherId)) throw new AppError('forbidden', 'This user is not accepting messages from you')
+}
+
+/** SQL condition: messages `userId` has not read (the other side's, after their read pointer, not deleted). */
+function unreadWhere(userId: string): SQL {
+  return and(gt(messages.seq, conversationMembers.readSeq), ne(messages.senderId, userId), isNull(messages.deletedAt))!
+}
+
+/** Unread messages of `userId` per conversation (only those with any), optionally limited to some. */
+export async function unreadCounts(db: Conn, userId: string, conversationIds?: string[]): Promise<Map<string, number>> {
+  if (conversationIds?.length === 0) return new Map()
+  const rows = await db
+    .select({ conversationId: messages.conversationId, n: count() })
+    .from(messages)
+    .innerJoin(conversationMembers, and(eq(conversationMembers.conversationId, messages.conversationId), eq(conversationMembers.userId, userId)))
+    .where(and(unreadWhere(userId), conversationIds === undefined ? undefined : inArray(messages.conversationId, conversationIds)))
+    .groupBy(messages.conversationId)
+  return new Map(rows.map((r) => [r.conversationId, r.n]))
+}
+
+/** Unread messages of `userId` across every conversation (the header badge). */
+export async function unreadTotal(db: Conn, userId: string): Promise<number> {
+  const [row] = await db
+    .select({ n: count() })
+    .from(messages)
+    .innerJoin(conversationMembers, and(eq(conversationMembers.conversationId, messages.conversationId), eq(conversationMembers.userId, userId)))
+    .where(unreadWhere(userId))
+  return row?.n ?? 0
+}
+
+/**
+ * Takes the user's inbox lock until commit. Counting unread messages and appending the `inbox`
+ * event happen under it, so events carry counts in the order they were counted: otherwise two
+ * writers could count in one order and append in the other, and the newest event would carry the
+ * older count. Lock order, to never deadlock: a member row first, then this lock, then anything
+ * appended on `user:<id>` (the notification too). Taking it twice in one transaction is a no-op.
+ */
+export async function lockInbox(tx: Tx, userId: string): Promise<void> {
+  await tx.execute(sql`select pg_advisory_xact_lock(hashtext(${`inbox:${userId}`}))`)
+}
+
+/** Appends the `inbox` event of `userId`: the conversation's and the total unread counts (under lockInbox). */
+export async function appendInboxEvent(tx: Tx, now: Date, userId: string, conversationId: string): Promise<DurableEvent> {
+  await lockInbox(tx, userId)
+  const [perConversation, total] = await Promise.all([unreadCounts(tx, userId, [conversationId]), unreadTotal(tx, userId)])
+  return appendEvent(tx, now, { topic: userTopic(userId), kind: 'inbox', data: { conversationId, unread: perConversation.get(conversationId) ?? 0, unreadTotal: total } })
+}
+
+/** Conversation rows as `viewerId` sees them: product header, other side, last message, unread, receipts, blocks. */
+export async function toConversations(db: Conn, viewerId: string, rows: ConversationRow[]): Promise<Conversation[]> {
+  if (rows.length === 0) return []
+  const ids = rows.map((r) => r.id)
+  const others = [...new Set(rows.map((r) => otherSide(r, viewerId)))]
+  const withMessages = rows.filter((r) => r.lastSeq > 0)
+  const productIds = rows.map((r) => r.productId)
+  const [members, lastMessages, unread, productRows, photos, people, blocked] = await Promise.all([
+    db.select().from(conversationMembers).where(inArray(conversationMembers.conversationId, ids)),
+    withMessages.length === 0
+      ? []
+      : db
+          .select()
+          .from(messages)
+          .where(or(...withMessages.map((r) => and(eq(messages.conversationId, r.id), eq(messages.seq, r.lastSeq))))),
+    unreadCounts(db, viewerId, ids),
+    findProductsByIds(db, productIds),
+    primaryImagesOf(db, productIds),
+    Promise.all(others.map((id) => findUserById(db, id))),
+    blocksWith(db, viewerId, others),
+  ])
+  const member = new Map(members.map((m) => [`${m.conversationId}:${m.userId}`, m]))
+  const last = new Map(lastMessages.map((m) => [m.conversationId, m]))
+  const product = new Map(productRows.map((p) => [p.id, p]))
+  const person = new Map(people.filter((p) => p !== null).map((p) => [p.id, p]))
+  return rows.map((row) => {
+    const otherId = otherSide(row, viewerId)
+    const p = product.get(row.productId)!
+    const other = person.get(otherId)
+    const lastMessage = last.get(row.id)
+    const theirs = member.get(`${row.id}:${otherId}`)
+    return {
+      id: row.id,
+      product: { id: p.id, slug: p.slug, title: p.title, imageUrl: photos.get(p.id)?.thumbnailUrl ?? null, priceMinor: p.priceMinor, currency: p.currency, status: p.deletedAt === null ? p.status : 'deleted' },
+      buyerId: row.buyerId,
+      sellerId: row.sellerId,
+      role: row.buyerId === viewerId ? 'buyer' : 'seller',
+      // A deleted account keeps its id; its name is gone.
+      other: other === undefined ? { id: otherId, displayName: 'Deleted account', avatarUrl: null } : { id: other.id, displayName: other.displayName, avatarUrl: other.avatarUrl },
+      lastMessage: lastMessage === undefined ? null : toMessage(lastMessage),
+      lastSeq: row.lastSeq,
+      unread: unread.get(row.id) ?? 0,
+      myReadSeq: member.get(`${row.id}:${viewerId}`)?.readSeq ?? 0,
+      otherReadSeq: theirs?.readSeq ?? 0,
+      otherDeliveredSeq: theirs?.deliveredSeq ?? 0,
+      blocked: blocked.byMe.has(otherId) || blocked.byThem.has(otherId),
+      blockedByMe: blocked.byMe.has(otherId),
+      transaction: row.transactionStatus,
+      lastActivityAt: row.lastActivityAt.toISOString(),
+      createdAt: row.createdAt.toISOString(),
+    }
+  })
+}

@@ -1,0 +1,85 @@
+import { and, eq, sql } from 'drizzle-orm'
+import type { Tx } from '../../../db/client'
+import { AppError } from '../../../lib/errors'
+import { newId } from '../../../lib/ids'
+import type { DurableEvent } from '../../events/kinds'
+import { appendEvent, publishEvents } from '../../events/service'
+import type { Conversation, TransactionStatus, TransactionStep } from '../item'
+import { conversations, messages } from '../table'
+import { afterSend } from './messages'
+import { type ChatDeps, type ConversationRow, conversationTopic, isMember, type MessageRow, notFound, toConversations, toMessage } from './shared'
+
+/**
+ * The transaction state machine of a conversation (seed 000): none → sale_confirmed (the seller
+ * confirms the sale) → completed (the buyer confirms receipt). Each step is taken once, by its
+ * side, in this order.
+ */
+const STEPS: Record<TransactionStep, { by: 'buyer' | 'seller'; from: TransactionStatus; to: TransactionStatus }> = {
+  sale_confirmed: { by: 'seller', from: 'none', to: 'sale_confirmed' },
+  receipt_confirmed: { by: 'buyer', from: 'sale_confirmed', to: 'completed' },
+}
+
+export interface TransactionStepResult {
+  conversation: ConversationRow
+  /** The system message the step put in the thread. */
+  message: MessageRow
+  /** To publish once the caller's transaction committed (`publishEvents`). */
+  events: DurableEvent[]
+}
+
+/**
+ * THE HOOK for other modules (commerce: orders and escrow). Takes `step` in the conversation for
+ * `actorId`, inside the caller's transaction, so the order change and the conversation's state
+ * commit or fail together: the status moves, a system message goes into the thread, and the
+ * `message` and `transaction` events are appended. The caller publishes `events` after commit
+ * (and may call `afterTransactionStep` to notify the other side).
+ *
+ * Throws AppError: 404 when the conversation is not the actor's; 409 when the actor is the wrong
+ * side for the step or the conversation is not in the state the step leaves from (a step is never
+ * taken twice).
+ */
+export async function takeTransactionStep(deps: Pick<ChatDeps, 'clock'>, tx: Tx, input: { conversationId: string; actorId: string; step: TransactionStep }): Promise<TransactionStepResult> {
+  const [conversation] = await tx
+    .select()
+    .from(conversations)
+    .where(and(eq(conversations.id, input.conversationId), isMember(input.actorId)))
+    .for('update')
+  if (conversation === undefined) throw notFound()
+  const rule = STEPS[input.step]
+  const side = conversation.sellerId === input.actorId ? 'seller' : 'buyer'
+  if (side !== rule.by) throw new AppError('conflict', `Only the ${rule.by} can take this step`, { step: input.step, status: conversation.transactionStatus })
+  if (conversation.transactionStatus !== rule.from) {
+    throw new AppError('conflict', `The transaction is ${conversation.transactionStatus.replace('_', ' ')}: this step needs it ${rule.from.replace('_', ' ')}`, {
+      step: input.step,
+      status: conversation.transactionStatus,
+    })
+  }
+  const now = deps.clock.now()
+  const [updated] = await tx
+    .update(conversations)
+    .set({ transactionStatus: rule.to, lastSeq: sql`${conversations.lastSeq} + 1`, lastActivityAt: now })
+    .where(eq(conversations.id, conversation.id))
+    .returning()
+  const seq = updated!.lastSeq
+  const [message] = await tx
+    .insert(messages)
+    .values({ id: newId('msg'), conversationId: conversation.id, seq, senderId: input.actorId, clientId: null, kind: 'system', body: null, system: input.step, createdAt: now })
+    .returning()
+  const topic = conversationTopic(conversation.id)
+  const events = [
+    await appendEvent(tx, now, { topic, kind: 'message', data: toMessage(message!) }),
+    await appendEvent(tx, now, { topic, kind: 'transaction', data: { conversationId: conversation.id, status: rule.to, step: input.step, by: input.actorId, at: now.toISOString() } }),
+  ]
+  return { conversation: updated!, message: message!, events }
+}
+
+/** After a committed step: the other side is notified and their unread counts pushed, as for a message. */
+export const afterTransactionStep = (deps: ChatDeps, result: TransactionStepResult) => afterSend(deps, result.conversation, result.message)
+
+/** The routes' way in: one step in its own transaction, published, answered as the updated conversation. */
+export async function confirmStep(deps: ChatDeps, userId: string, conversationId: string, step: TransactionStep): Promise<Conversation> {
+  const result = await deps.db.transaction((tx) => takeTransactionStep(deps, tx, { conversationId, actorId: userId, step }))
+  await publishEvents(deps.bus, result.events)
+  await afterTransactionStep(deps, result)
+  return (await toConversations(deps.db, userId, [result.conversation]))[0]!
+}
