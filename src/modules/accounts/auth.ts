@@ -44,5 +44,14 @@ export function authPlugin(deps: AuthDeps) {
         return { user }
       },
     }),
+    /**
+     * `{ viewer: true }`: for public routes that answer more to a signed-in caller. Resolves
+     * `viewer` (CurrentUser or null); a missing or invalid token means anonymous, never 401.
+     */
+    viewer: {
+      async resolve({ headers }) {
+        return { viewer: await authenticate(resolver, bearerToken(headers.authorization)) }
+      },
+    },
   })
 }

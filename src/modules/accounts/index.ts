@@ -6,9 +6,11 @@ import { AppError, ErrorResponse } from '../../lib/errors'
 import type { Logger } from '../../lib/log'
 import { type RateLimiter, rateLimitPlugin } from '../../lib/rate-limit'
 import type { Bus } from '../../realtime/bus'
+import { invalidatePages } from '../../web/cache'
 import type { Mailer } from '../mail/service'
 import { authPlugin } from './auth'
 import { AccountsModel as M } from './model'
+import { findAvatar, removeAvatar, setAvatar } from './service/avatars'
 import { createGoogleVerifier } from './service/google'
 import { changePassword, confirmEmailChange, deleteAccount, getMe, getPublicProfile, requestEmailChange, updateMe } from './service/profile'
 import { RESET_REQUESTED, requestPasswordReset, resetPassword } from './service/recovery'
@@ -20,6 +22,7 @@ import { signIn, signInWithGoogle } from './service/signin'
 export { authPlugin, type AuthRule, type CurrentUser, type Role } from './auth'
 export { SESSION_REVOKED_TOPIC, AccountsModel } from './model'
 export { bootstrapAdmin, ensureUser, hasNoUsers } from './service/profile'
+export { setRole } from './service/users'
 
 /** What the accounts routes are built from; an AppContext plus the mailer fits. */
 export interface AccountsContext {
@@ -30,10 +33,28 @@ export interface AccountsContext {
   limiter: RateLimiter
   log: Logger
   mailer: Mailer
+  notify: AccountsDeps['notify']
 }
 
 /** The header a cookie-authenticated write must carry (any value). */
 export const CSRF_HEADER = 'x-souk-csrf'
+
+/** The refresh cookie's name: `__Host-` prefixed over https, where browsers then insist on Secure and Path=/. */
+export function refreshCookieName(publicUrl: string): string {
+  return publicUrl.startsWith('https://') ? '__Host-souk_refresh' : 'souk_refresh'
+}
+
+/**
+ * Whether a request carries a refresh cookie. The page renderer tells the client so: it restores
+ * the session on load only then, and an anonymous visit never calls the refresh endpoint (a 401).
+ */
+export function hasRefreshCookie(request: Request, publicUrl: string): boolean {
+  const prefix = `${refreshCookieName(publicUrl)}=`
+  return (request.headers.get('cookie') ?? '').split(';').some((pair) => {
+    const trimmed = pair.trim()
+    return trimmed.startsWith(prefix) && trimmed.length > prefix.length
+  })
+}
 
 const HOUR = 60 * MINUTE
 // Per client address, on top of the per-account rules inside the services.
@@ -46,7 +67,11 @@ const LIMITS = {
   refresh: { scope: 'refresh', limit: 60, windowMs: 15 * MINUTE },
   forgot: { scope: 'forgot', limit: 10, windowMs: HOUR },
   reset: { scope: 'reset', limit: 30, windowMs: 15 * MINUTE },
+  // Decoding images costs CPU; nobody needs to change their picture more often.
+  avatar: { scope: 'avatar', limit: 20, windowMs: HOUR },
 }
+
+const AVATAR_CACHE = 'public, max-age=31536000, immutable'
 
 /**
  * Register, verify, sign-in (password and Google), refresh, sign-out, password reset, the
@@ -65,9 +90,10 @@ export function accountsRoutes(ctx: AccountsContext) {
     limiter: ctx.limiter,
     log: ctx.log,
     google: ctx.config.google === null ? null : createGoogleVerifier(ctx.config.google, ctx.clock),
+    notify: ctx.notify,
   }
   const secure = ctx.config.publicUrl.startsWith('https://')
-  const cookieName = secure ? '__Host-souk_refresh' : 'souk_refresh'
+  const cookieName = refreshCookieName(ctx.config.publicUrl)
   const refreshCookie = t.Cookie({ [cookieName]: t.Optional(t.String()) })
   const cookieOptions = { httpOnly: true, secure, sameSite: 'strict', path: '/' } as const
   // Validation keeps only declared headers, so Sec-Fetch-Site is declared to be seen.
@@ -91,6 +117,11 @@ export function accountsRoutes(ctx: AccountsContext) {
     }
   }
   const clientOf = (request: Request, clientIp: string) => ({ ip: clientIp, userAgent: request.headers.get('user-agent')?.slice(0, 512) ?? null })
+  /** Drops cached renders of a public profile page after the data on it changed. */
+  const profileChanged = async <T>(userId: string, result: T): Promise<T> => {
+    await invalidatePages(ctx.bus, [`/users/${userId}`])
+    return result
+  }
 
   return new Elysia({ name: 'accounts', prefix: '/api/v1' })
     .use(authPlugin(ctx))
@@ -134,8 +165,14 @@ export function accountsRoutes(ctx: AccountsContext) {
           '/auth/refresh',
           async ({ cookie, request, clientIp }) => {
             const token = jarOf(cookie).value
-            if (token === undefined || token === '') throw new AppError('unauthorized', 'Not signed in')
-            return grant(cookie, await refreshSession(deps, token, clientOf(request, clientIp)))
+            try {
+              if (token === undefined || token === '') throw new AppError('unauthorized', 'Not signed in')
+              return grant(cookie, await refreshSession(deps, token, clientOf(request, clientIp)))
+            } catch (error) {
+              // A dead cookie is dropped, so the next page load does not try to restore it again.
+              if (error instanceof AppError && error.type === 'unauthorized') clearRefresh(cookie)
+              throw error
+            }
           },
           {
             cookie: refreshCookie,
@@ -194,7 +231,7 @@ export function accountsRoutes(ctx: AccountsContext) {
           response: { 200: M.me },
           detail: { summary: 'The signed-in account' },
         })
-        .patch('/me', ({ user, body }) => updateMe(deps, user, body), {
+        .patch('/me', async ({ user, body }) => profileChanged(user.id, await updateMe(deps, user, body)), {
           body: M.updateMeBody,
           response: { 200: M.me, 400: ErrorResponse },
           detail: { summary: 'Change profile fields (display name, bio, location, phone); anything else in the body is ignored' },
@@ -221,6 +258,20 @@ export function accountsRoutes(ctx: AccountsContext) {
           response: { 200: M.me, 400: ErrorResponse, 409: ErrorResponse },
           detail: { summary: 'Finish an email change with the code sent to the new address' },
         })
+        .post('/me/avatar', async ({ user, body }) => profileChanged(user.id, await setAvatar(deps, user, body.file)), {
+          body: M.avatarBody,
+          rateLimit: LIMITS.avatar,
+          response: { 200: M.me, 400: ErrorResponse, 413: ErrorResponse, 415: ErrorResponse },
+          detail: {
+            summary: 'Upload my avatar (multipart, field "file")',
+            description:
+              'Checked by content (JPEG, PNG, WebP or GIF), at most 5 MB and 40 megapixels, then re-encoded as a 256 px square WebP without metadata. 413: too large; 415: not an accepted image; 400: too many pixels or undecodable.',
+          },
+        })
+        .delete('/me/avatar', async ({ user }) => profileChanged(user.id, await removeAvatar(deps, user)), {
+          response: { 200: M.me },
+          detail: { summary: 'Remove my avatar' },
+        })
         .get('/me/sessions', async ({ user }) => ({ items: await listSessions(deps, user) }), {
           response: { 200: M.sessionList },
           detail: { summary: 'My open sessions (signed-in devices)' },
@@ -246,7 +297,7 @@ export function accountsRoutes(ctx: AccountsContext) {
           async ({ user, body, cookie, status }) => {
             await deleteAccount(deps, user, body.password)
             clearRefresh(cookie)
-            return status(204, undefined)
+            return profileChanged(user.id, status(204, undefined))
           },
           {
             body: M.passwordBody,
@@ -261,4 +312,20 @@ export function accountsRoutes(ctx: AccountsContext) {
       response: { 200: M.publicProfile, 404: ErrorResponse },
       detail: { tags: ['Users'], summary: 'A public profile' },
     })
+    .get(
+      '/users/:id/avatar/:file',
+      async ({ params }) => {
+        const avatar = await findAvatar(deps.db, params.id, params.file.slice(0, -'.webp'.length))
+        if (avatar === null) throw new AppError('not_found', 'No such avatar')
+        // The URL names the content (its hash), so it can be cached for good.
+        return new Response(avatar.image, {
+          headers: { 'content-type': avatar.contentType, 'cache-control': AVATAR_CACHE, 'x-content-type-options': 'nosniff' },
+        })
+      },
+      {
+        params: M.avatarParams,
+        response: { 404: ErrorResponse },
+        detail: { tags: ['Users'], summary: 'An avatar image (the avatarUrl of a profile); immutable, cached for a year' },
+      },
+    )
 }

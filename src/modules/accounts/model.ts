@@ -81,6 +81,14 @@ export namespace AccountsModel {
   export const sessionParams = t.Object({ id: idSchema('ses') })
   export const revoked = t.Object({ revoked: t.Integer({ description: 'how many sessions were ended' }) })
 
+  export const avatarBody = t.Object({
+    file: t.File({ description: 'a JPEG, PNG, WebP or GIF image of at most 5 MB and 40 megapixels, recognised by its content' }),
+  })
+  export const avatarParams = t.Object({
+    id: idSchema('usr'),
+    file: t.String({ pattern: '^[0-9a-f]{16}\\.webp$', description: 'the version in the avatarUrl of a profile' }),
+  })
+
   export const publicProfile = t.Object({
     id: idSchema('usr'),
     displayName: t.String(),

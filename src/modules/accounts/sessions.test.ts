@@ -140,6 +140,13 @@ describe('POST /auth/refresh', () => {
     expect((await refresh('souk_refresh=not-a-token')).status).toBe(401)
   })
 
+  it('drops a cookie it cannot use, so the next page load does not try it again', async () => {
+    const response = await refresh('souk_refresh=not-a-token')
+    expect(response.status).toBe(401)
+    expect(response.headers.getSetCookie().find((c) => c.startsWith('souk_refresh='))).toContain('Max-Age=0')
+    expect((await response.json()).error.type).toBe('unauthorized')
+  })
+
   it('refuses a request without the CSRF header, or sent cross-site', async () => {
     const session = await signIn(alice)
     const bare = await refresh(session.cookie, {})

@@ -1,9 +1,12 @@
-import { index, integer, pgTable, text, timestamp } from 'drizzle-orm/pg-core'
+import { customType, index, integer, pgTable, text, timestamp } from 'drizzle-orm/pg-core'
 
 export const ROLES = ['buyer', 'vendor', 'admin'] as const
 export type Role = (typeof ROLES)[number]
 
 const at = (name: string) => timestamp(name, { withTimezone: true })
+
+/** Raw bytes; postgres.js reads them as a Buffer, PGlite as a Uint8Array (a Buffer is one too). */
+const bytea = customType<{ data: Uint8Array<ArrayBuffer>; driverData: Uint8Array<ArrayBuffer> }>({ dataType: () => 'bytea' })
 
 /**
  * One person. A deleted account keeps its row (orders and messages point at it) with every
@@ -116,3 +119,19 @@ export const passwordHistory = pgTable(
   },
   (table) => [index('password_history_user_idx').on(table.userId, table.createdAt)],
 )
+
+/**
+ * Each user's current avatar, re-encoded (see src/lib/images.ts). Kept in the database, not on
+ * disk: any number of stateless instances serve it, and backups and account deletion cover it
+ * with everything else. An avatar is ~10 KB and served with a year-long cache, so reads are rare.
+ */
+export const userAvatars = pgTable('user_avatars', {
+  userId: text('user_id')
+    .primaryKey()
+    .references(() => users.id),
+  /** Hash of the image; part of its URL, so a new avatar is a new URL and caches never go stale. */
+  version: text('version').notNull(),
+  contentType: text('content_type').notNull(),
+  image: bytea('image').notNull(),
+  createdAt: at('created_at').notNull(),
+})

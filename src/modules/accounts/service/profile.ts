@@ -1,12 +1,13 @@
 import { eq } from 'drizzle-orm'
 import type { Db } from '../../../db/client'
+import { pgErrorOf, UNIQUE_VIOLATION } from '../../../db/errors'
 import type { Clock } from '../../../lib/clock'
 import { AppError } from '../../../lib/errors'
 import { newId } from '../../../lib/ids'
 import type { Logger } from '../../../lib/log'
 import { rateLimitedError } from '../../../lib/rate-limit'
 import type { AccountsModel } from '../model'
-import { emailCodes, passwordHistory, passwordResetTokens, type Role, users } from '../table'
+import { emailCodes, passwordHistory, passwordResetTokens, type Role, userAvatars, users } from '../table'
 import { consumeCode, issueCode } from './codes'
 import { assertNotLockedOut, recordFailure } from './lockout'
 import { addressInUseMail, emailChangeCodeMail, emailChangedMail } from './mail-text'
@@ -115,21 +116,11 @@ export async function confirmEmailChange(deps: AccountsDeps, current: CurrentUse
     .returning()
     .catch((error: unknown) => {
       // The address was taken between the request and the confirmation.
-      if (isUniqueViolation(error)) throw new AppError('conflict', 'This address now belongs to another account')
+      if (pgErrorOf(error)?.code === UNIQUE_VIOLATION) throw new AppError('conflict', 'This address now belongs to another account')
       throw error
     })
   if (user.email !== null) deps.mailer.dispatch(emailChangedMail(user.email, newEmail))
   return toMe(row!)
-}
-
-/** Postgres' unique_violation, also when drizzle wraps the driver's error as its cause. */
-function isUniqueViolation(error: unknown): boolean {
-  let e = error
-  for (let depth = 0; depth < 3 && typeof e === 'object' && e !== null; depth++) {
-    if ((e as { code?: unknown }).code === '23505') return true
-    e = (e as { cause?: unknown }).cause
-  }
-  return false
 }
 
 /**
@@ -160,6 +151,7 @@ export async function deleteAccount(deps: AccountsDeps, current: CurrentUser, pa
     await tx.delete(passwordHistory).where(eq(passwordHistory.userId, user.id))
     await tx.delete(emailCodes).where(eq(emailCodes.userId, user.id))
     await tx.delete(passwordResetTokens).where(eq(passwordResetTokens.userId, user.id))
+    await tx.delete(userAvatars).where(eq(userAvatars.userId, user.id))
     return revokeSessionRows(tx, now, user.id, {}, 'account_deleted')
   })
   await announceRevoked(deps, user.id, revoked, 'account_deleted')

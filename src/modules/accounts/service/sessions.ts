@@ -1,5 +1,5 @@
 import { createHash, randomBytes } from 'node:crypto'
-import { and, desc, eq, gt, isNull, ne } from 'drizzle-orm'
+import { and, count, desc, eq, gt, isNull, ne, sql } from 'drizzle-orm'
 import { SignJWT, jwtVerify } from 'jose'
 import type { Config } from '../../../config'
 import type { Db } from '../../../db/client'
@@ -115,11 +115,32 @@ export async function openSession(deps: AccountsDeps, user: UserRow, meta: Clien
   const now = deps.clock.now()
   const sessionId = newId('ses')
   const expiresAt = new Date(now.getTime() + SESSION_LIFETIME_MS)
-  const token = await deps.db.transaction(async (tx) => {
+  const { token, notice } = await deps.db.transaction(async (tx) => {
+    const newDevice = await isNewDevice(tx, user.id, meta)
     await tx.insert(sessions).values({ id: sessionId, userId: user.id, createdAt: now, lastUsedAt: now, expiresAt, userAgent: meta.userAgent, ip: meta.ip })
-    return issueRefreshToken(tx, sessionId, now)
+    const token = await issueRefreshToken(tx, sessionId, now)
+    // The security notice is written with the session it reports, and sent once that committed.
+    const notice = newDevice
+      ? await deps.notify(tx, {
+          userId: user.id,
+          type: 'system',
+          text: `New sign-in to your account from ${meta.userAgent?.slice(0, 120) ?? 'an unknown browser'} (${meta.ip}). Not you? Sign that device out and change your password.`,
+          link: '/account',
+        })
+      : null
+    return { token, notice }
   })
+  await notice?.()
   return signedIn(deps, user, sessionId, { token, expiresAt })
+}
+
+/** A sign-in from a browser (user agent) none of the account's earlier sessions used; never the first one. */
+async function isNewDevice(db: Conn, userId: string, meta: ClientMeta): Promise<boolean> {
+  const [row] = await db
+    .select({ total: count(), same: count(sql`case when ${sessions.userAgent} is not distinct from ${meta.userAgent} then 1 end`) })
+    .from(sessions)
+    .where(eq(sessions.userId, userId))
+  return (row?.total ?? 0) > 0 && row?.same === 0
 }
 
 type Rotation =

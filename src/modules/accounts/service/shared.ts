@@ -5,6 +5,7 @@ import type { Logger } from '../../../lib/log'
 import type { RateLimiter } from '../../../lib/rate-limit'
 import type { Bus } from '../../../realtime/bus'
 import type { Mailer } from '../../mail/service'
+import type { AfterCommit, NotifyInput } from '../../notifications/service'
 import type { GoogleVerifier } from './google'
 
 /** What the accounts services need, handed in by the plugin (or a test). */
@@ -18,6 +19,8 @@ export interface AccountsDeps {
   log: Logger
   /** Null when Google sign-in is not configured. */
   google: GoogleVerifier | null
+  /** The notifications service's `notify`, bound to its dependencies (the new-sign-in notice). */
+  notify(tx: Tx, input: NotifyInput): Promise<AfterCommit | null>
 }
 
 /** A query surface: the database or an open transaction. */

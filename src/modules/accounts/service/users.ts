@@ -1,6 +1,6 @@
-import { and, eq, isNull } from 'drizzle-orm'
+import { and, eq, inArray, isNull } from 'drizzle-orm'
 import type { AccountsModel } from '../model'
-import { users } from '../table'
+import { type Role, users } from '../table'
 import type { Conn } from './shared'
 
 export type UserRow = typeof users.$inferSelect
@@ -42,4 +42,18 @@ export function toMe(user: UserRow): AccountsModel.Me {
     googleLinked: user.googleSub !== null,
     createdAt: user.createdAt,
   }
+}
+
+/**
+ * Gives a live account `role`, but only while its current role is one of `from` (so approving a
+ * vendor application never demotes an admin). Takes a transaction so the change commits with the
+ * decision that caused it. Reports whether the role changed.
+ */
+export async function setRole(db: Conn, userId: string, role: Role, from: readonly Role[], now: Date): Promise<boolean> {
+  const changed = await db
+    .update(users)
+    .set({ role, updatedAt: now })
+    .where(and(eq(users.id, userId), isNull(users.deletedAt), inArray(users.role, [...from])))
+    .returning({ id: users.id })
+  return changed.length > 0
 }
