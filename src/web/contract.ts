@@ -7,6 +7,15 @@
 export interface BootConfig {
   /** The server has a `/ws` socket endpoint; the client connects only then. */
   realtime: boolean
+  /**
+   * The page request carried a refresh cookie: the client restores the session on load. Without
+   * one it never calls the refresh endpoint, so an anonymous visit causes no 401.
+   */
+  session: boolean
+  /** Google sign-in is configured: the client id its button needs; null hides the button. */
+  googleClientId: string | null
+  /** The development mailbox (`/dev/mail`) exists; never in production. */
+  devMail: boolean
 }
 
 /** Tags the client build produced for the entry, from Vite's manifest (paths are absolute URLs). */

@@ -3,6 +3,7 @@ import { join } from 'node:path'
 import type { AnyElysia } from 'elysia'
 import type { AppContext } from '../app'
 import { requestIdOf } from '../lib/http'
+import { hasRefreshCookie } from '../modules/accounts'
 import { createBuildLoader, type WebBuild, WebBuildMissing } from './build'
 import { PAGE_INVALIDATION_TOPIC, PageCache, parseInvalidation } from './cache'
 import type { BootConfig } from './contract'
@@ -74,7 +75,12 @@ export function webPages(ctx: AppContext) {
     let cachedBuild = ''
     const bootId = crypto.randomUUID().slice(0, 8)
 
-    const boot = (): BootConfig => ({ realtime: app.routes.some((r) => r.method === 'WS' && r.path === '/ws') })
+    const boot = (request: Request): BootConfig => ({
+      realtime: app.routes.some((r) => r.method === 'WS' && r.path === '/ws'),
+      session: hasRefreshCookie(request, ctx.config.publicUrl),
+      googleClientId: ctx.config.google?.clientId ?? null,
+      devMail: app.routes.some((r) => r.method === 'GET' && r.path === '/api/v1/dev/mail'),
+    })
 
     const build = async (request: Request): Promise<WebBuild | Response> => {
       try {
@@ -103,13 +109,17 @@ export function webPages(ctx: AppContext) {
           handle: (inner) => app.handle(inner),
           publicUrl: ctx.config.publicUrl,
           assets: loaded.assets,
-          boot: boot(),
+          boot: boot(request),
           extraBody: development ? DEV_RELOAD_SCRIPT : undefined,
         })
         const location = result.headers.get('location')
         if (location !== null) return new Response(null, { status: result.status, headers: { location, 'cache-control': 'no-store' } })
         if (result.status !== 200) {
           return new Response(result.html, { status: result.status, headers: { 'content-type': 'text/html; charset=utf-8', 'cache-control': 'no-store' } })
+        }
+        // A page that asked not to be stored (see NoStore in web/src/lib/head.tsx).
+        if (result.headers.get('cache-control') === 'no-store') {
+          return new Response(result.html, { headers: { 'content-type': 'text/html; charset=utf-8', 'cache-control': 'no-store' } })
         }
         page = { html: result.html, etag: etagOf(result.html) }
         if (!personal) cache.set(key, page)

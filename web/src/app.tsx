@@ -2,35 +2,56 @@ import { type RouteDefinition, Router } from '@solidjs/router'
 import { Shell } from './components/shell'
 import Account from './routes/account'
 import Admin from './routes/admin'
-import Catalog from './routes/catalog'
+import AdminJobs from './routes/admin-jobs'
+import Catalog, { route as catalogRoute } from './routes/catalog'
+import Dashboard from './routes/dashboard'
+import EditProduct from './routes/dashboard/edit-product'
+import NewProduct from './routes/dashboard/new-product'
 import Design from './routes/design'
-import Home from './routes/home'
+import DevMail, { route as devMailRoute } from './routes/dev-mail'
+import ForgotPassword from './routes/forgot-password'
+import Home, { route as homeRoute } from './routes/home'
 import Inbox from './routes/inbox'
 import Jobs from './routes/jobs'
 import NotFound from './routes/not-found'
 import Notifications from './routes/notifications'
-import Product from './routes/product'
+import Product, { route as productRoute } from './routes/product'
+import ResetPassword from './routes/reset-password'
+import Sell from './routes/sell'
 import SignIn from './routes/signin'
 import SignUp from './routes/signup'
 import Status, { route as statusRoute } from './routes/status'
-import Vendor from './routes/vendor'
+import UserProfile, { route as userRoute } from './routes/user'
+import Vendor, { route as vendorRoute } from './routes/vendor'
+import Verify from './routes/verify'
 
 /**
  * Every page. Components are imported eagerly: the whole client is far under its size budget, and
  * eager routes hydrate without waiting for a chunk. Split with lazy() when that stops being true.
  */
 export const routes: RouteDefinition[] = [
-  { path: '/', component: Home },
-  { path: '/catalog', component: Catalog },
-  { path: '/products/:id', component: Product },
-  { path: '/vendors/:slug', component: Vendor },
+  { path: '/', component: Home, ...homeRoute },
+  { path: '/catalog', component: Catalog, ...catalogRoute },
+  { path: '/products/:slug', component: Product, ...productRoute },
+  { path: '/vendors/:slug', component: Vendor, ...vendorRoute },
+  { path: '/sell', component: Sell },
+  { path: '/dashboard', component: Dashboard },
+  { path: '/dashboard/products/new', component: NewProduct },
+  { path: '/dashboard/products/:slug', component: EditProduct },
   { path: '/signin', component: SignIn },
   { path: '/signup', component: SignUp },
+  { path: '/verify', component: Verify },
+  { path: '/forgot-password', component: ForgotPassword },
+  { path: '/reset-password', component: ResetPassword },
   { path: '/account', component: Account },
-  { path: '/inbox', component: Inbox },
+  { path: '/users/:id', component: UserProfile, ...userRoute },
+  { path: '/dev/mail', component: DevMail, ...devMailRoute },
+  // One route, so opening a thread keeps the list mounted.
+  { path: '/inbox/:id?', component: Inbox },
   { path: '/notifications', component: Notifications },
   { path: '/jobs', component: Jobs },
   { path: '/admin', component: Admin },
+  { path: '/admin/jobs', component: AdminJobs },
   { path: '/status', component: Status, ...statusRoute },
   { path: '/design', component: Design },
   { path: '*404', component: NotFound },

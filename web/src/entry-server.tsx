@@ -11,7 +11,7 @@ import { createServerApi, type SsrScope } from './lib/api'
  */
 export async function render(input: RenderInput): Promise<RenderResult> {
   const url = new URL(input.request.url)
-  const scope: SsrScope = { api: createServerApi(input.request, input.handle), meta: null, publicUrl: input.publicUrl }
+  const scope: SsrScope = { api: createServerApi(input.request, input.handle), meta: null, publicUrl: input.publicUrl, boot: input.boot }
   const event = { request: input.request, locals: {}, response: { status: 200, headers: new Headers() }, souk: scope } as RequestEvent
   const body = await provideRequestEvent(event, () => renderToStringAsync(() => <App url={url.pathname + url.search} />))
   const html = renderDocument({

@@ -46,8 +46,9 @@ beforeEach(() => {
 
 function client() {
   const signedOut: number[] = []
-  const auth = createAuthClient({ baseUrl: base, onSignedOut: () => signedOut.push(Date.now()) })
-  return { auth, signedOut }
+  const refreshed: string[] = []
+  const auth = createAuthClient({ baseUrl: base, onSignedOut: () => signedOut.push(Date.now()), onRefreshed: (session) => refreshed.push(session.accessToken) })
+  return { auth, signedOut, refreshed }
 }
 
 describe('createAuthClient()', () => {
@@ -99,6 +100,33 @@ describe('createAuthClient()', () => {
     expect((await auth.fetch(`${base}/api/v1/me`)).status).toBe(200)
     expect(refreshCalls).toBe(2)
     expect(signedOut).toEqual([])
+  })
+
+  it('restores a session for a tab without a token, and tells who is signed in', async () => {
+    const { auth, signedOut, refreshed } = client()
+    expect(await auth.refresh()).toBe('token-2')
+    expect(refreshed).toEqual(['token-2'])
+    expect(auth.accessToken()).toBe('token-2')
+    expect(signedOut).toEqual([])
+  })
+
+  it('leaves a tab without a token signed out, without sending it to sign in, when the cookie is dead', async () => {
+    refreshWorks = false
+    const { auth, signedOut, refreshed } = client()
+    expect(await auth.refresh()).toBeNull()
+    expect([signedOut, refreshed]).toEqual([[], []])
+  })
+
+  it('hands each refreshed token to its listeners (the socket re-authenticates with it) until they stop', async () => {
+    const { auth } = client()
+    const heard: string[] = []
+    const stop = auth.onAccessToken((token) => heard.push(token))
+    auth.setAccessToken('expired')
+    await auth.fetch(`${base}/api/v1/me`)
+    expect(heard).toEqual(['token-2'])
+    stop()
+    await auth.refresh()
+    expect(heard).toEqual(['token-2'])
   })
 
   it('does not treat a rejected sign-in as an expired session', async () => {

@@ -7,8 +7,9 @@ import { spawnSync } from 'node:child_process'
 import { existsSync, mkdirSync } from 'node:fs'
 import { join } from 'node:path'
 import { type Browser, type BrowserContextOptions, chromium, type Page } from 'playwright-core'
+import type { Clock } from '../../src/lib/clock'
+import { createTestApp, type TestApp, type TestUser, testIp } from '../../src/testing'
 import { WEB_DIST } from '../../src/web/build'
-import { createTestApp, type TestApp } from '../../src/testing'
 
 const ROOT = join(import.meta.dir, '..', '..')
 export const SCREENSHOTS = join(ROOT, 'test-artifacts', 'screenshots')
@@ -35,16 +36,28 @@ export interface Souk {
   close(): Promise<void>
 }
 
-/** Starts the real app (test database, test config) listening on a free port. */
-export async function startSouk(): Promise<Souk> {
+/** A port nobody listens on right now (the app must know its address before it starts: PUBLIC_URL). */
+function freePort(): number {
+  const probe = Bun.listen({ hostname: '127.0.0.1', port: 0, socket: { data() {} } })
+  const port = probe.port
+  probe.stop(true)
+  return port
+}
+
+/**
+ * Starts the real app (test database, test config) listening on a free port. PUBLIC_URL is the
+ * address the browser uses, so links in captured mail (password reset) lead back to this app.
+ */
+export async function startSouk(options: { clock?: Clock; env?: Record<string, string> } = {}): Promise<Souk> {
   ensureWebBuild()
+  const port = freePort()
+  const url = `http://127.0.0.1:${port}`
   // With the queue running the app is ready, so /readyz answers 200 like a healthy deployment.
-  const testApp = await createTestApp({ queue: true })
-  testApp.app.listen({ port: 0, hostname: '127.0.0.1' })
-  const server = testApp.app.server
-  if (server === null) throw new Error('the app did not start listening')
+  const testApp = await createTestApp({ queue: true, clock: options.clock, env: { PUBLIC_URL: url, ...options.env } })
+  testApp.app.listen({ port, hostname: '127.0.0.1' })
+  if (testApp.app.server === null) throw new Error('the app did not start listening')
   return {
-    url: `http://127.0.0.1:${server.port}`,
+    url,
     testApp,
     close: async () => {
       await testApp.app.stop(true)
@@ -71,7 +84,9 @@ export interface OpenedPage extends PageProblems {
 }
 
 export async function openPage(browser: Browser, options: BrowserContextOptions & { viewport?: { width: number; height: number } } = {}): Promise<OpenedPage> {
-  const context = await browser.newContext({ viewport: VIEWPORTS.desktop, ...options })
+  // Each context poses as its own client address (tests trust X-Forwarded-For), so per-address
+  // rate limits of one test do not spill into the next.
+  const context = await browser.newContext({ viewport: VIEWPORTS.desktop, extraHTTPHeaders: { 'x-forwarded-for': testIp() }, ...options })
   const page = await context.newPage()
   const problems: string[] = []
   // Documents may be 404 on purpose (the not-found page); Chromium logs those as console errors.
@@ -82,13 +97,29 @@ export async function openPage(browser: Browser, options: BrowserContextOptions 
     problems.push(`console error: ${message.text()} (${message.location().url})`)
   })
   page.on('pageerror', (error) => problems.push(`uncaught: ${error.message}`))
-  page.on('requestfailed', (request) => problems.push(`request failed: ${request.url()} ${request.failure()?.errorText ?? ''}`))
+  page.on('requestfailed', (request) => {
+    const reason = request.failure()?.errorText ?? ''
+    // A fetch the page cancels on purpose (search-as-you-type drops the stale suggestion request)
+    // is not a failure; an aborted script, style, image or document still is.
+    if (request.resourceType() === 'fetch' && reason === 'net::ERR_ABORTED') return
+    problems.push(`request failed: ${request.url()} ${reason}`)
+  })
   page.on('response', (response) => {
     if (response.status() < 400) return
     if (response.request().resourceType() === 'document' && response.status() === 404) missingDocuments.add(response.url())
     else problems.push(`${response.status()} for ${response.request().resourceType()} ${response.url()}`)
   })
   return { page, problems, close: () => context.close() }
+}
+
+/**
+ * Signs `user` in to a browser context the way a returning visitor is: with the refresh cookie
+ * their browser keeps. The next page load restores the session from it.
+ */
+export async function signInContext(page: Page, souk: Souk, user: TestUser): Promise<void> {
+  const split = user.refreshCookie.indexOf('=')
+  const [name, value] = [user.refreshCookie.slice(0, split), user.refreshCookie.slice(split + 1)]
+  await page.context().addCookies([{ name, value, url: souk.url, httpOnly: true, sameSite: 'Strict' }])
 }
 
 /** Waits until the client has hydrated (entry-client marks it) — interaction before is a race. */

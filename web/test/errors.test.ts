@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'bun:test'
-import { ApiError, fieldErrors, toApiError } from '../src/lib/errors'
+import { ApiError, fieldErrors, formMessage, toApiError } from '../src/lib/errors'
 
 describe('toApiError()', () => {
   it('reads the server error shape', () => {
@@ -35,5 +35,32 @@ describe('fieldErrors()', () => {
 
   it('is empty for anything that is not an ApiError', () => {
     expect(fieldErrors(new Error('boom'))).toEqual({})
+  })
+})
+
+describe('ApiError facts', () => {
+  it('reads the retry time of a 429 and the reason of a 403 from object details', () => {
+    expect(toApiError(429, { error: { type: 'rate_limited', message: 'Too many; try again in 42 s', details: { retryAfter: 42 }, requestId: 'r' } }).facts).toEqual({ retryAfter: 42 })
+    expect(toApiError(403, { error: { type: 'forbidden', message: 'Confirm first', details: { reason: 'email_not_verified' }, requestId: 'r' } }).facts).toEqual({ reason: 'email_not_verified' })
+    expect(toApiError(400, { error: { type: 'invalid_data', message: 'x', details: [], requestId: 'r' } }).facts).toEqual({})
+  })
+})
+
+describe('formMessage()', () => {
+  const schema = toApiError(400, { error: { type: 'invalid_data', message: 'Invalid body.email', details: [{ field: 'body.email', message: 'Expected an email' }], requestId: 'r' } })
+
+  it('says nothing above the form when every problem sits beside its field', () => {
+    expect(formMessage(schema, ['email', 'password'])).toBeNull()
+  })
+
+  it('names a problem whose field the form does not show', () => {
+    expect(formMessage(schema, ['password'])).toBe('email Expected an email')
+  })
+
+  it("keeps the server's own words for rule errors, and apologises for anything else", () => {
+    const rule = toApiError(400, { error: { type: 'invalid_data', message: 'This code is not valid; it may have expired.', details: [{ field: 'body.code', message: 'is not valid' }], requestId: 'r' } })
+    expect(formMessage(rule, ['code'])).toBe('This code is not valid; it may have expired.')
+    expect(formMessage(new TypeError('fetch failed'), [])).toBe('Something went wrong. Check your connection and try again.')
+    expect(formMessage(undefined, [])).toBeNull()
   })
 })

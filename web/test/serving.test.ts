@@ -1,5 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from 'bun:test'
-import { createTestApp, type TestApp } from '../../src/testing'
+import { createTestApp, signUpAndSignIn, type TestApp } from '../../src/testing'
+import type { BootConfig } from '../../src/web/contract'
 import { invalidatePages, PageCache } from '../../src/web/cache'
 import { PRIVATE_PAGE_CACHE, PUBLIC_PAGE_CACHE } from '../../src/web/index'
 import { ensureWebBuild } from './browser'
@@ -119,5 +120,69 @@ describe('PageCache', () => {
     expect(cache.get('/products/p1?tab=reviews')).toBeNull()
     expect(cache.get('/products/p10')).not.toBeNull()
     expect(cache.get('/catalog')).not.toBeNull()
+  })
+})
+
+const bootOf = async (response: Response) => JSON.parse(/<script type="application\/json" id="souk-boot">(.*?)<\/script>/.exec(await response.text())![1]!) as BootConfig
+
+describe('pages and the session', () => {
+  it('tells the client to restore a session only when the refresh cookie came along, and renders that page private', async () => {
+    const anonymous = await t.request('/catalog')
+    expect((await bootOf(anonymous)).session).toBe(false)
+    const user = await signUpAndSignIn(t)
+    const returning = await t.request('/catalog', { headers: { cookie: `theme=dark; ${user.refreshCookie}` } })
+    expect(returning.headers.get('cache-control')).toBe(PRIVATE_PAGE_CACHE)
+    expect((await bootOf(returning)).session).toBe(true)
+    expect((await bootOf(await t.request('/catalog', { headers: { cookie: 'souk_refresh=' } }))).session).toBe(false)
+  })
+
+  it('sends an anonymous visitor of a signed-in page to sign in, with the way back', async () => {
+    const res = await t.request('/account?tab=devices')
+    expect(res.status).toBe(302)
+    expect(res.headers.get('location')).toBe('/signin?next=%2Faccount%3Ftab%3Ddevices')
+    expect(res.headers.get('cache-control')).toBe('no-store')
+  })
+
+  it('renders a public profile on the server, with share tags', async () => {
+    const user = await signUpAndSignIn(t, { displayName: 'Rania Mansouri' })
+    const res = await t.request(`/users/${user.id}`)
+    expect(res.status).toBe(200)
+    expect(res.headers.get('cache-control')).toBe(PUBLIC_PAGE_CACHE)
+    const html = await res.text()
+    expect(html).toContain('<title>Rania Mansouri · Souk</title>')
+    expect(html).toContain('<meta property="og:type" content="profile">')
+    expect(html).toMatch(/<h1[^>]*>Rania Mansouri<\/h1>/)
+    expect((await t.request('/users/usr_00000000000000000000000000000000')).status).toBe(404)
+  })
+
+  it('keeps the development mailbox page out of every cache', async () => {
+    const res = await t.request('/dev/mail?to=someone%40example.test')
+    expect(res.status).toBe(200)
+    expect(res.headers.get('cache-control')).toBe('no-store')
+    expect((await bootOf(res)).devMail).toBe(true)
+  })
+
+  it('shows the Google button only when Google sign-in is configured', async () => {
+    expect(await (await t.request('/signin')).text()).not.toContain('google-sign-in')
+    const google = await createTestApp({ env: { GOOGLE_CLIENT_ID: 'souk-test.apps.googleusercontent.com' } })
+    try {
+      const res = await google.request('/signin')
+      expect((await bootOf(res.clone())).googleClientId).toBe('souk-test.apps.googleusercontent.com')
+      expect(await res.text()).toContain('class="google-sign-in"')
+    } finally {
+      await google.close()
+    }
+  })
+
+  it('has no development mailbox in production', async () => {
+    const production = await createTestApp({ env: { NODE_ENV: 'production' } })
+    try {
+      const res = await production.request('/dev/mail?to=someone%40example.test')
+      expect(res.status).toBe(404)
+      expect(await res.text()).toContain('We couldn’t find that page')
+      expect((await bootOf(await production.request('/signin'))).devMail).toBe(false)
+    } finally {
+      await production.close()
+    }
   })
 })

@@ -26,11 +26,19 @@ export function Badge(props: { tone?: Tone; children: JSX.Element }) {
   return <span class={props.tone === undefined || props.tone === 'neutral' ? 'badge' : `badge badge--${props.tone}`}>{props.children}</span>
 }
 
-export function Callout(props: { children: JSX.Element }) {
+const CALLOUT_ICONS = { info: 'info', success: 'check', danger: 'alert' } as const
+const CALLOUT_ROLES = { info: 'note', success: 'status', danger: 'alert' } as const
+
+/**
+ * A boxed message. `success` is announced politely (role=status) and `danger` at once
+ * (role=alert): forms use them to say what happened after a submit.
+ */
+export function Callout(props: { tone?: keyof typeof CALLOUT_ICONS; children: JSX.Element }) {
+  const tone = () => props.tone ?? 'info'
   return (
-    <div class="callout" role="note">
-      <Icon name="info" />
-      <p>{props.children}</p>
+    <div class={`callout callout--${tone()}`} role={CALLOUT_ROLES[tone()]}>
+      <Icon name={CALLOUT_ICONS[tone()]} />
+      <div class="callout__body">{props.children}</div>
     </div>
   )
 }

@@ -32,12 +32,12 @@ function FieldMessages(props: FieldProps & { id: string }) {
 }
 
 export function TextField(props: FieldProps & JSX.InputHTMLAttributes<HTMLInputElement>) {
-  const [own, input] = splitProps(props, ['label', 'error', 'hint', 'id'])
+  const [own, input] = splitProps(props, ['label', 'error', 'hint', 'id', 'class'])
   const id = own.id ?? createUniqueId()
   return (
     <div class="field">
       <label for={id}>{own.label}</label>
-      <input {...input} id={id} class="input" aria-invalid={own.error !== undefined} aria-describedby={describedBy(id, own)} />
+      <input {...input} id={id} class={own.class === undefined ? 'input' : `input ${own.class}`} aria-invalid={own.error !== undefined} aria-describedby={describedBy(id, own)} />
       <FieldMessages {...own} id={id} />
     </div>
   )
@@ -55,8 +55,27 @@ export function SelectField(props: FieldProps & { options: SelectOption[] } & JS
     <div class="field">
       <label for={id}>{own.label}</label>
       <select {...select} id={id} class="select" aria-invalid={own.error !== undefined} aria-describedby={describedBy(id, own)}>
-        <For each={own.options}>{(option) => <option value={option.value}>{option.label}</option>}</For>
+        {/* `selected` too: Solid sets the select's value before its options exist, which a browser ignores. */}
+        <For each={own.options}>
+          {(option) => (
+            <option value={option.value} selected={option.value === select.value}>
+              {option.label}
+            </option>
+          )}
+        </For>
       </select>
+      <FieldMessages {...own} id={id} />
+    </div>
+  )
+}
+
+export function TextAreaField(props: FieldProps & JSX.TextareaHTMLAttributes<HTMLTextAreaElement>) {
+  const [own, textarea] = splitProps(props, ['label', 'error', 'hint', 'id'])
+  const id = own.id ?? createUniqueId()
+  return (
+    <div class="field">
+      <label for={id}>{own.label}</label>
+      <textarea {...textarea} id={id} class="input textarea" aria-invalid={own.error !== undefined} aria-describedby={describedBy(id, own)} />
       <FieldMessages {...own} id={id} />
     </div>
   )

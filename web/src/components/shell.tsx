@@ -1,9 +1,13 @@
-import { A, useLocation, useNavigate, useSearchParams } from '@solidjs/router'
+import { A } from '@solidjs/router'
 import { type JSX, onMount, Suspense } from 'solid-js'
 import { liveState } from '../lib/live'
 import { effectiveTheme, initTheme, setTheme, type ThemeChoice, themeChoice, toggleTheme } from '../lib/theme'
+import { AccountMenu } from './account-menu'
+import { Bell } from './bell'
+import { InboxLink } from './chat-inbox-link'
 import { Icon } from './icons'
-import { Menu } from './menu'
+import { JobFinishedToasts } from './job-card'
+import { SearchBox } from './search-box'
 import { Toaster } from './toast'
 
 const LIVE_LABEL = {
@@ -12,33 +16,6 @@ const LIVE_LABEL = {
   open: 'Live updates on',
   reconnecting: 'Reconnecting to live updates…',
 } as const
-
-function SearchBox() {
-  const [params] = useSearchParams()
-  const location = useLocation()
-  const navigate = useNavigate()
-  // Outside the catalog the box starts empty; the query belongs to catalog results.
-  const current = () => (location.pathname === '/catalog' && typeof params.q === 'string' ? params.q : '')
-  return (
-    <form
-      class="search"
-      role="search"
-      action="/catalog"
-      method="get"
-      onSubmit={(e) => {
-        e.preventDefault()
-        const q = String(new FormData(e.currentTarget).get('q') ?? '').trim()
-        navigate(q === '' ? '/catalog' : `/catalog?q=${encodeURIComponent(q)}`)
-      }}
-    >
-      <label for="site-search" class="visually-hidden">
-        Search Souk
-      </label>
-      <Icon name="search" />
-      <input id="site-search" type="search" name="q" placeholder="Search products and vendors" autocomplete="off" value={current()} />
-    </form>
-  )
-}
 
 function Header() {
   return (
@@ -61,33 +38,9 @@ function Header() {
             <Icon name="moon" class="icon-moon" />
             <Icon name="sun" class="icon-sun" />
           </button>
-          <A href="/notifications" class="icon-button" aria-label="Notifications" title="Notifications">
-            <Icon name="bell" />
-          </A>
-          <A href="/inbox" class="icon-button" aria-label="Inbox" title="Inbox">
-            <Icon name="inbox" />
-          </A>
-          <Menu label="Account menu" button={<Icon name="user" />}>
-            <div class="menu__heading" role="presentation">
-              You are not signed in
-            </div>
-            <A href="/signin" class="menu__item" role="menuitem" tabindex="-1">
-              <Icon name="login" /> Sign in
-            </A>
-            <A href="/signup" class="menu__item" role="menuitem" tabindex="-1">
-              <Icon name="plus" /> Create an account
-            </A>
-            <div class="menu__separator" role="separator" />
-            <A href="/account" class="menu__item" role="menuitem" tabindex="-1">
-              <Icon name="settings" /> Account settings
-            </A>
-            <A href="/jobs" class="menu__item" role="menuitem" tabindex="-1">
-              <Icon name="activity" /> Jobs
-            </A>
-            <A href="/admin" class="menu__item" role="menuitem" tabindex="-1">
-              <Icon name="shield" /> Admin
-            </A>
-          </Menu>
+          <Bell />
+          <InboxLink />
+          <AccountMenu />
         </div>
       </div>
     </header>
@@ -124,6 +77,8 @@ function Footer() {
             <h2 id="footer-shop">Shop</h2>
             <ul>
               <li><A href="/catalog">Catalog</A></li>
+              <li><A href="/sell">Sell on Souk</A></li>
+              <li><A href="/dashboard">Vendor dashboard</A></li>
               <li><A href="/notifications">Notifications</A></li>
               <li><A href="/inbox">Inbox</A></li>
             </ul>
@@ -175,6 +130,7 @@ export function Shell(props: { children?: JSX.Element }) {
       </main>
       <Footer />
       <Toaster />
+      <JobFinishedToasts />
     </>
   )
 }

@@ -24,6 +24,11 @@ export function toast(message: string, tone: ToastTone = 'info'): void {
   setTimeout(() => dismissToast(id), TOAST_MS)
 }
 
+/** Shows a failed call's message (the server's, for an ApiError), or `fallback` for anything else. */
+export function toastError(error: unknown, fallback: string): void {
+  toast(error instanceof Error ? error.message : fallback, 'error')
+}
+
 export function Toaster() {
   return (
     <ol class="toaster" aria-live="polite" aria-label="Notifications">

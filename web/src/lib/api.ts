@@ -1,10 +1,12 @@
 import { treaty } from '@elysiajs/eden'
 import { query } from '@solidjs/router'
-import { createSignal } from 'solid-js'
 import { getRequestEvent, isServer } from 'solid-js/web'
 import type { App } from '../../../src/app'
-import { type AuthClient, createAuthClient } from './auth'
+import type { AccountsModel } from '../../../src/modules/accounts/model'
+import type { BootConfig } from '../../../src/web/contract'
+import { type AuthClient, CSRF_HEADERS, createAuthClient } from './auth'
 import { toApiError } from './errors'
+import { sessionStatus, setSessionUser } from './session'
 
 /** The typed client: every path, body and response comes from the server's route schemas. */
 export type Api = ReturnType<typeof treaty<App>>
@@ -14,6 +16,7 @@ export interface SsrScope {
   api: Api
   meta: PageMetaData | null
   publicUrl: string
+  boot: BootConfig
 }
 
 export interface PageMetaData {
@@ -50,18 +53,20 @@ export function createServerApi(page: Request, handle: (request: Request) => Pro
   })
 }
 
-const [accessToken, setAccessTokenSignal] = createSignal<string | null>(null)
-/** True while this tab holds an access token. */
-export const signedIn = () => accessToken() !== null
-
 let browser: { api: Api; auth: AuthClient } | null = null
+// True while this tab itself ends its session (sign-out, account deletion): the server closing the
+// socket and refusing refreshes is then expected, not a reason to send the visitor to sign in.
+let ending = false
 
 function browserClients() {
   if (browser === null) {
     const auth = createAuthClient({
       baseUrl: window.location.origin,
-      onTokenChange: setAccessTokenSignal,
+      onRefreshed: (session) => setSessionUser(session.user),
+      // The session ended under the visitor's feet (revoked, expired): sign in again, then come back.
       onSignedOut: () => {
+        if (ending || sessionStatus() !== 'signed-in') return
+        setSessionUser(null)
         const next = window.location.pathname + window.location.search
         window.location.assign(`/signin?next=${encodeURIComponent(next)}`)
       },
@@ -78,10 +83,53 @@ export function api(): Api {
   return scope.api
 }
 
-/** The browser's session handling (sign-in screens set the token through it). */
-export function authClient(): AuthClient {
-  if (isServer) throw new Error('authClient() is browser-only')
+function authClient(): AuthClient {
+  if (isServer) throw new Error('the session is browser-only')
   return browserClients().auth
+}
+
+/** Follows the access token through refreshes (the socket re-authenticates with each); answers the stop function. */
+export function onAccessToken(listener: (token: string) => void): () => void {
+  return authClient().onAccessToken(listener)
+}
+
+/** Starts the session a sign-in, a verified sign-up or a Google sign-in answered. */
+export function completeSignIn(session: AccountsModel.SignedIn): void {
+  authClient().setAccessToken(session.accessToken)
+  setSessionUser(session.user)
+}
+
+/**
+ * On page load with a refresh cookie (see BootConfig.session): trades it for an access token.
+ * A cookie that no longer works leaves the visitor signed out, where they were.
+ */
+export async function restoreSession(): Promise<void> {
+  if (sessionStatus() !== 'restoring') return
+  if ((await authClient().refresh()) === null) setSessionUser(null)
+}
+
+/**
+ * Runs a request that ends this tab's session on the server (sign-out, account deletion) and, once
+ * it succeeded, forgets the session here. A request that fails leaves the session as it was.
+ */
+export async function endSessionWith<T>(request: () => Promise<T>): Promise<T> {
+  ending = true
+  try {
+    const result = await request()
+    authClient().setAccessToken(null)
+    setSessionUser(null)
+    return result
+  } finally {
+    ending = false
+  }
+}
+
+/** Ends this device's session on the server (which clears the cookie), then here. */
+export async function signOut(): Promise<void> {
+  await endSessionWith(async () => {
+    const res = await api().api.v1.auth.logout.post(undefined, { headers: CSRF_HEADERS })
+    if (res.error !== null) throw toApiError(res.status, res.error.value)
+  })
 }
 
 /** Readiness of the server's dependencies; a 503 is an answer here, not an error. */
@@ -91,3 +139,100 @@ export const getSystemStatus = query(async () => {
   if (res.error.status === 503) return res.error.value
   throw toApiError(res.status, res.error.value)
 }, 'system-status')
+
+/** Someone's public profile; a 404 is an answer here (the page shows "not found"), not an error. */
+export const getPublicProfile = query(async (id: string) => {
+  const res = await api().api.v1.users({ id }).get()
+  if (res.error === null) return res.data
+  // 400: not even a user id; 404: no such user. Either way there is no profile to show.
+  if (res.status === 404 || res.status === 400) return null
+  throw toApiError(res.status, res.error.value)
+}, 'public-profile')
+
+/** The signed-in user's open sessions (devices), most recently used first. */
+export const getMySessions = query(async () => {
+  const res = await api().api.v1.me.sessions.get()
+  if (res.error !== null) throw toApiError(res.status, res.error.value)
+  return res.data.items
+}, 'my-sessions')
+
+/** Mail captured for one address by the development mailbox, newest first. */
+export const getDevMail = query(async (to: string) => {
+  const res = await api().api.v1.dev.mail.get({ query: { to, limit: 50 } })
+  if (res.error !== null) throw toApiError(res.status, res.error.value)
+  return res.data.items
+}, 'dev-mail')
+
+// ---- notifications and jobs (browser-only: they need the signed-in user's access token) ----
+
+type Answer<T> = { data: T; error: null; status: number } | { data: null; error: { value: unknown }; status: number }
+
+/** The data of a typed call, or the server's error thrown as ApiError. */
+async function answered<T>(call: Promise<Answer<T>>): Promise<T> {
+  const res = await call
+  if (res.error !== null) throw toApiError(res.status, res.error.value)
+  return res.data
+}
+
+const notifications = () => api().api.v1.notifications
+
+export const getUnreadCount = async () => (await answered(notifications()['unread-count'].get())).unreadCount
+export const listNotifications = (query: { unread?: boolean; cursor?: string; limit?: number }) => answered(notifications().get({ query }))
+export const markNotificationRead = (id: string) => answered(notifications()({ id }).read.post())
+export const markAllNotificationsRead = () => answered(notifications()['read-all'].post())
+export const deleteNotification = (id: string) => answered(notifications()({ id }).delete())
+export const getNotificationPreferences = async () => (await answered(notifications().preferences.get())).items
+export const updateNotificationPreferences = async (items: Parameters<ReturnType<typeof notifications>['preferences']['put']>[0]['items']) =>
+  (await answered(notifications().preferences.put({ items }))).items
+
+const jobs = () => api().api.v1.jobs
+
+export const listMyJobs = (query: { cursor?: string; limit?: number }) => answered(jobs().get({ query }))
+export const getJob = (id: string) => answered(jobs()({ id }).get())
+export const cancelJob = (id: string) => answered(jobs()({ id }).cancel.post())
+export const retryJob = (id: string) => answered(jobs()({ id }).retry.post())
+export const startExport = (sections: Parameters<ReturnType<typeof api>['api']['v1']['exports']['post']>[0]['sections']) =>
+  answered(api().api.v1.exports.post({ sections }))
+/** A finished export's file (it needs the owner's token, so it is fetched, not linked). */
+export const downloadJobFile = async (id: string, contentType: string) => {
+  // The route answers a raw Response (so it is typed); Eden reads a text body into a string.
+  const body: unknown = await answered(jobs()({ id }).download.get())
+  return new Blob([typeof body === 'string' ? body : ''], { type: contentType })
+}
+
+const adminJobs = () => api().api.v1.admin.jobs
+
+export const listAllJobs = (query: { status?: 'queued' | 'running' | 'succeeded' | 'failed' | 'cancelled'; cursor?: string; limit?: number }) => answered(adminJobs().get({ query }))
+export const getJobQueues = () => answered(adminJobs().queues.get())
+export const retryAnyJob = (id: string) => answered(adminJobs()({ id }).retry.post())
+export const retryDeadLetter = (kind: string, id: string) => answered(adminJobs()['dead-letters']({ kind })({ id }).retry.post())
+
+// ---- chat (browser-only, like notifications) ----
+
+const conversations = () => api().api.v1.conversations
+
+/** My conversation about a product, made on first contact ("Message seller"). */
+export const openConversationAbout = (productId: string) => answered(conversations().post({ productId }))
+export const listConversations = (query: { productId?: string; cursor?: string; limit?: number }) => answered(conversations().get({ query }))
+export const getConversation = (id: string) => answered(conversations()({ id }).get())
+export const listMessages = (id: string, query: { cursor?: string; limit?: number }) => answered(conversations()({ id }).messages.get({ query }))
+/** The REST fallback of the socket's `chat.send`; the same clientId again answers the first message. */
+export const sendChatText = (id: string, clientId: string, body: string) => answered(conversations()({ id }).messages.post({ clientId, body }))
+export const sendChatImage = (id: string, clientId: string, file: File, caption?: string) =>
+  answered(conversations()({ id }).images.post({ clientId, file, ...(caption === undefined ? {} : { caption }) }))
+export const markConversationRead = (id: string, upTo: number) => answered(conversations()({ id }).read.post({ upTo }))
+export const confirmSale = (id: string) => answered(conversations()({ id })['confirm-sale'].post())
+export const confirmReceipt = (id: string) => answered(conversations()({ id })['confirm-receipt'].post())
+export const deleteChatMessage = (id: string) => answered(api().api.v1.messages({ id }).delete())
+export const reportChatMessage = (id: string, body: Parameters<ReturnType<ReturnType<typeof api>['api']['v1']['messages']>['report']['post']>[0]) =>
+  answered(api().api.v1.messages({ id }).report.post(body))
+export const blockUser = (userId: string) => answered(api().api.v1.blocks({ userId }).post())
+export const unblockUser = (userId: string) => answered(api().api.v1.blocks({ userId }).delete())
+export const getInboxUnread = async () => (await answered(api().api.v1.inbox['unread-count'].get())).unreadTotal
+
+/** A photo only participants may see: fetched with the access token, answered as an object URL (revoke it when done). */
+export async function fetchPrivateImage(url: string): Promise<string> {
+  const res = await authClient().fetch(url)
+  if (!res.ok) throw toApiError(res.status, await res.json().catch(() => null))
+  return URL.createObjectURL(await res.blob())
+}

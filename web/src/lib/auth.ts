@@ -1,5 +1,6 @@
 import { treaty } from '@elysiajs/eden'
 import type { App } from '../../../src/app'
+import type { AccountsModel } from '../../../src/modules/accounts/model'
 
 /**
  * Client-side session handling, in one place: the access token lives in memory only; the refresh
@@ -9,13 +10,22 @@ import type { App } from '../../../src/app'
 
 export const REFRESH_PATH = '/api/v1/auth/refresh'
 
+/**
+ * The header the two cookie-only routes (refresh, logout) require: a cross-site form cannot send
+ * it, so a forged request is refused. Its value does not matter.
+ */
+export const CSRF_HEADERS = { 'x-souk-csrf': '1' } as const
+
 export interface AuthClientOptions {
   /** Origin the API lives on. */
   baseUrl: string
-  /** Called once a refresh has failed: the session is over. */
+  /**
+   * Called once a refresh has failed while the tab held a token: the session is over. A tab
+   * without one (restoring a session on page load) just stays signed out.
+   */
   onSignedOut(): void
-  /** Called whenever the token changes, so the UI can follow the signed-in state. */
-  onTokenChange?(token: string | null): void
+  /** Called with each session a refresh opens, so the UI can follow the signed-in user. */
+  onRefreshed?(session: AccountsModel.SignedIn): void
   fetch?: typeof fetch
 }
 
@@ -27,6 +37,11 @@ export interface AuthClient {
   setAccessToken(token: string | null): void
   /** Runs (or joins) the one refresh in flight; resolves to the new token or null. */
   refresh(): Promise<string | null>
+  /**
+   * Calls `listener` with every new access token a refresh brings (the socket re-authenticates
+   * with it, lib/live.ts); answers the function that stops it.
+   */
+  onAccessToken(listener: (token: string) => void): () => void
 }
 
 function isAuthEndpoint(input: string | URL): boolean {
@@ -38,33 +53,35 @@ function isAuthEndpoint(input: string | URL): boolean {
 export function createAuthClient(options: AuthClientOptions): AuthClient {
   const baseFetch = options.fetch ?? ((input, init) => globalThis.fetch(input, init))
   let token: string | null = null
-  const setToken = (next: string | null) => {
-    token = next
-    options.onTokenChange?.(next)
-  }
   let inFlight: Promise<string | null> | null = null
+  const tokenListeners = new Set<(token: string) => void>()
 
   // The refresh call goes through the typed client too: its path, CSRF header and answer are checked
   // against the accounts routes at compile time.
   const server = treaty<App>(options.baseUrl, { fetcher: baseFetch as typeof fetch, fetch: { credentials: 'include' } })
 
-  async function runRefresh(retryOnConflict = true): Promise<string | null> {
+  async function runRefresh(retryOnConflict = true): Promise<AccountsModel.SignedIn | null> {
     try {
-      const res = await server.api.v1.auth.refresh.post(undefined, { headers: { 'x-souk-csrf': '1' } })
+      const res = await server.api.v1.auth.refresh.post(undefined, { headers: CSRF_HEADERS })
       // 409: another tab rotated the cookie at the same moment; the browser now holds the new one.
       if (res.status === 409 && retryOnConflict) return runRefresh(false)
-      return res.data?.accessToken ?? null
+      return res.data
     } catch {
       return null
     }
   }
 
   function refresh(): Promise<string | null> {
-    inFlight ??= runRefresh().then((next) => {
-      setToken(next)
+    if (inFlight !== null) return inFlight
+    const hadToken = token !== null
+    inFlight = runRefresh().then((session) => {
+      token = session?.accessToken ?? null
       inFlight = null
-      if (next === null) options.onSignedOut()
-      return next
+      if (session !== null) {
+        options.onRefreshed?.(session)
+        for (const listener of tokenListeners) listener(session.accessToken)
+      } else if (hadToken) options.onSignedOut()
+      return token
     })
     return inFlight
   }
@@ -77,8 +94,14 @@ export function createAuthClient(options: AuthClientOptions): AuthClient {
 
   return {
     accessToken: () => token,
-    setAccessToken: setToken,
+    setAccessToken: (next) => {
+      token = next
+    },
     refresh,
+    onAccessToken: (listener) => {
+      tokenListeners.add(listener)
+      return () => void tokenListeners.delete(listener)
+    },
     async fetch(input, init) {
       const used = token
       const first = await send(input, init, used)

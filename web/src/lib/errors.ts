@@ -8,6 +8,14 @@ export interface FieldProblem {
   message: string
 }
 
+/** What some errors say besides field problems: `details` is then an object, not a list. */
+export interface ErrorFacts {
+  /** Seconds until a 429 may be retried. */
+  retryAfter?: number
+  /** A machine-readable cause, e.g. `email_not_verified` on a 403 sign-in. */
+  reason?: string
+}
+
 export class ApiError extends Error {
   constructor(
     readonly status: number,
@@ -15,6 +23,7 @@ export class ApiError extends Error {
     message: string,
     readonly details: FieldProblem[] = [],
     readonly requestId: string | null = null,
+    readonly facts: ErrorFacts = {},
   ) {
     super(message)
     this.name = 'ApiError'
@@ -37,10 +46,22 @@ export function toApiError(status: number, body: unknown): ApiError {
       typeof e.message === 'string' ? e.message : `Request failed (${status})`,
       details,
       typeof e.requestId === 'string' ? e.requestId : null,
+      factsOf(e.details),
     )
   }
   return new ApiError(status, status >= 500 ? 'unknown_error' : 'invalid_data', `Request failed (${status})`)
 }
+
+function factsOf(details: unknown): ErrorFacts {
+  if (typeof details !== 'object' || details === null || Array.isArray(details)) return {}
+  const { retryAfter, reason } = details as Record<string, unknown>
+  return {
+    ...(typeof retryAfter === 'number' && retryAfter > 0 ? { retryAfter: Math.ceil(retryAfter) } : {}),
+    ...(typeof reason === 'string' ? { reason } : {}),
+  }
+}
+
+const inputName = (field: string) => field.replace(/^(body|query|params)\./, '')
 
 /**
  * Field problems keyed by input name: `body.email` -> `email`, so a form shows each message beside
@@ -49,9 +70,22 @@ export function toApiError(status: number, body: unknown): ApiError {
 export function fieldErrors(error: unknown): Record<string, string> {
   if (!(error instanceof ApiError)) return {}
   const out: Record<string, string> = {}
-  for (const problem of error.details) {
-    const name = problem.field.replace(/^(body|query|params)\./, '')
-    out[name] ??= problem.message
-  }
+  for (const problem of error.details) out[inputName(problem.field)] ??= problem.message
   return out
+}
+
+/**
+ * What a form says above its fields about `error`. A failed schema check (the server's message is
+ * then only "Invalid body.x, ...") says nothing when each problem is shown beside the input it
+ * names (`fields`), and names a problem that has no input; any other error says its message,
+ * which tells more than the inline note (e.g. "This code is not valid; it may have expired").
+ */
+export function formMessage(error: unknown, fields: readonly string[]): string | null {
+  if (error === undefined || error === null) return null
+  if (!(error instanceof ApiError)) return 'Something went wrong. Check your connection and try again.'
+  const schemaCheck = error.type === 'invalid_data' && error.message.startsWith('Invalid ')
+  if (!schemaCheck) return error.message
+  const stray = error.details.find((problem) => !fields.includes(inputName(problem.field)))
+  if (stray !== undefined) return `${inputName(stray.field)} ${stray.message}`
+  return error.details.length > 0 ? null : error.message
 }

@@ -52,3 +52,12 @@ export function HttpStatus(props: { code: number }) {
   }
   return null
 }
+
+/**
+ * Keeps this render out of every cache, shared or in-process: for pages whose content changes
+ * from one second to the next (the development mailbox). Nothing in the browser.
+ */
+export function NoStore() {
+  if (isServer) getRequestEvent()?.response.headers.set('cache-control', 'no-store')
+  return null
+}

@@ -1,6 +1,9 @@
 import { SignedIn } from '../components/auth-gate'
-import { EmptyState } from '../components/feedback'
+import { Tabs } from '../components/tabs'
 import { PageMeta } from '../lib/head'
+import { AdminCategories } from './admin/categories'
+import { AdminReports } from './admin/reports'
+import { AdminVendors } from './admin/vendors'
 
 export default function Admin() {
   return (
@@ -9,14 +12,19 @@ export default function Admin() {
       <div class="page-header">
         <div>
           <h1>Admin</h1>
-          <p>Marketplace health, vendor applications, reports and users.</p>
+          <p>Shop applications, the category tree and the moderation queue.</p>
         </div>
       </div>
-      <SignedIn icon="shield" title="Administrators only" reason="Sign in with an administrator account to review vendor applications, reports and marketplace figures.">
-        <div class="card">
-          <EmptyState icon="chart" title="No figures yet">
-            Orders, revenue and sign-ups per day chart here once the marketplace has activity.
-          </EmptyState>
+      <SignedIn role="admin">
+        <div class="card card__body">
+          <Tabs
+            label="Administration"
+            items={[
+              { id: 'vendors', label: 'Vendor applications', content: () => <AdminVendors /> },
+              { id: 'categories', label: 'Categories', content: () => <AdminCategories /> },
+              { id: 'reports', label: 'Moderation queue', content: () => <AdminReports /> },
+            ]}
+          />
         </div>
       </SignedIn>
     </>

@@ -1,16 +1,31 @@
-import { A } from '@solidjs/router'
+import { A, createAsync, type RouteDefinition } from '@solidjs/router'
+import { For, Show } from 'solid-js'
 import { ButtonLink } from '../components/button'
 import { EmptyState } from '../components/feedback'
-import { Icon, type IconName } from '../components/icons'
+import { Icon } from '../components/icons'
+import { ProductGrid, ProductRail } from '../components/product-card'
+import { getCategories, searchProducts } from '../lib/catalog'
 import { PageMeta } from '../lib/head'
 
-const STEPS: { icon: IconName; title: string; text: string }[] = [
-  { icon: 'search', title: 'Find it', text: 'Search listings from independent vendors and save the ones you like.' },
-  { icon: 'chat', title: 'Ask the seller', text: 'Chat with the vendor about the product before you buy — answers arrive live.' },
-  { icon: 'shield', title: 'Pay safely', text: 'Your payment is held in escrow and released when your order arrives.' },
-]
+const FEATURED = { featured: true, limit: 8 } as const
+const BOOSTED = { boosted: true, limit: 8 } as const
+const NEWEST = { sort: 'newest', limit: 8 } as const
+
+export const route = {
+  preload: () => {
+    void getCategories()
+    void searchProducts(FEATURED)
+    void searchProducts(BOOSTED)
+    void searchProducts(NEWEST)
+  },
+} satisfies Omit<RouteDefinition, 'path'>
 
 export default function Home() {
+  const categories = createAsync(() => getCategories())
+  const featured = createAsync(() => searchProducts(FEATURED))
+  const boosted = createAsync(() => searchProducts(BOOSTED))
+  const newest = createAsync(() => searchProducts(NEWEST))
+  const topLevel = () => (categories() ?? []).filter((c) => c.depth === 0)
   return (
     <>
       <PageMeta title="Souk" description="Buy from independent vendors, chat with them live and pay safely through escrow." />
@@ -21,39 +36,52 @@ export default function Home() {
           <ButtonLink variant="primary" size="lg" href="/catalog">
             <Icon name="bag" /> Browse the catalog
           </ButtonLink>
-          <ButtonLink size="lg" href="/signup">
+          <ButtonLink size="lg" href="/sell">
             <Icon name="store" /> Start selling
           </ButtonLink>
         </div>
       </section>
 
-      <section class="section" aria-labelledby="how-heading">
-        <div class="section__header">
-          <h2 id="how-heading">How Souk works</h2>
-        </div>
-        <div class="steps">
-          {STEPS.map((step) => (
-            <div class="card step">
-              <div class="step__icon">
-                <Icon name={step.icon} />
-              </div>
-              <h3>{step.title}</h3>
-              <p>{step.text}</p>
-            </div>
-          ))}
-        </div>
-      </section>
+      <Show when={topLevel().length > 0}>
+        <section class="section" aria-labelledby="categories-heading">
+          <div class="section__header">
+            <h2 id="categories-heading">Shop by category</h2>
+          </div>
+          <ul class="category-tiles">
+            <For each={topLevel()}>
+              {(category) => (
+                <li>
+                  <A href={`/catalog?category=${category.slug}`} class="card category-tile">
+                    <span class="category-tile__name">{category.name}</span>
+                    <Show when={category.description}>{(text) => <span class="muted">{text()}</span>}</Show>
+                  </A>
+                </li>
+              )}
+            </For>
+          </ul>
+        </section>
+      </Show>
+
+      <ProductRail title="Featured" id="featured-heading" products={featured()?.items ?? []} more="/catalog?featured=1" />
+      <ProductRail title="Promoted by vendors" id="boosted-heading" products={boosted()?.items ?? []} />
 
       <section class="section" aria-labelledby="fresh-heading">
         <div class="section__header">
-          <h2 id="fresh-heading">Fresh listings</h2>
-          <A href="/catalog">See all</A>
+          <h2 id="fresh-heading">New arrivals</h2>
+          <A href="/catalog?sort=newest">See all</A>
         </div>
-        <div class="card">
-          <EmptyState icon="tag" title="No listings yet" headingLevel={3} actions={<ButtonLink href="/signup">Open a storefront</ButtonLink>}>
-            New products show up here as soon as vendors publish them.
-          </EmptyState>
-        </div>
+        <Show
+          when={(newest()?.items.length ?? 0) > 0}
+          fallback={
+            <div class="card">
+              <EmptyState icon="tag" title="No listings yet" headingLevel={3} actions={<ButtonLink href="/sell">Open a storefront</ButtonLink>}>
+                New products show up here as soon as vendors publish them.
+              </EmptyState>
+            </div>
+          }
+        >
+          <ProductGrid products={newest()!.items} label="New arrivals" eager={4} />
+        </Show>
       </section>
     </>
   )

@@ -1,6 +1,209 @@
+import { A } from '@solidjs/router'
+import { createEffect, createSignal, Index, on, Show } from 'solid-js'
+import type { NotificationItem } from '../../../src/modules/notifications/item'
+import type { NotificationsModel } from '../../../src/modules/notifications/model'
 import { SignedIn } from '../components/auth-gate'
-import { EmptyState } from '../components/feedback'
+import { applyNotificationEvent, markRead, NOTIFICATION_ICONS } from '../components/bell'
+import { Button } from '../components/button'
+import { EmptyState, Skeleton } from '../components/feedback'
+import { Icon } from '../components/icons'
+import { InfiniteList } from '../components/pagination'
+import { toast, toastError } from '../components/toast'
+import { deleteNotification, getNotificationPreferences, listNotifications, markAllNotificationsRead, updateNotificationPreferences } from '../lib/api'
+import { timeAgo } from '../lib/format'
 import { PageMeta } from '../lib/head'
+import { myTopic, useTopic } from '../lib/live'
+
+const TYPE_LABEL: Record<NotificationsModel.Preference['type'], string> = {
+  message: 'Messages',
+  order: 'Orders',
+  review: 'Reviews',
+  follow: 'New followers',
+  like: 'Likes',
+  comment: 'Comments',
+  system: 'Security and account',
+  job: 'Imports and exports',
+}
+
+/** My notifications, newest activity first, live: cursor pages, an unread filter, read and delete. */
+function NotificationList() {
+  const [unreadOnly, setUnreadOnly] = createSignal(false)
+  const [items, setItems] = createSignal<NotificationItem[] | null>(null)
+  const [cursor, setCursor] = createSignal<string | null>(null)
+
+  const load = async () => {
+    const unread = unreadOnly()
+    try {
+      const page = await listNotifications(unread ? { unread } : {})
+      if (unread !== unreadOnly()) return
+      setItems(page.items)
+      setCursor(page.nextCursor)
+    } catch (error) {
+      toastError(error, 'Could not load your notifications')
+    }
+  }
+  const loadMore = async () => {
+    const after = cursor()
+    if (after === null) return
+    try {
+      const page = await listNotifications({ ...(unreadOnly() ? { unread: true } : {}), cursor: after })
+      setItems((list) => [...(list ?? []), ...page.items.filter((n) => !list?.some((m) => m.id === n.id))])
+      setCursor(page.nextCursor)
+    } catch (error) {
+      toastError(error, 'Could not load more notifications')
+    }
+  }
+  createEffect(on(unreadOnly, () => void load()))
+
+  useTopic(myTopic, {
+    onEvent: (event) => setItems((list) => (list === null ? list : applyNotificationEvent(list, event))),
+    onResync: () => void load(),
+  })
+
+  const remove = async (item: NotificationItem) => {
+    try {
+      await deleteNotification(item.id)
+      setItems((list) => list?.filter((n) => n.id !== item.id) ?? null)
+    } catch (error) {
+      toastError(error, 'Could not delete it')
+    }
+  }
+  const markAll = () => markAllNotificationsRead().catch((error: unknown) => toastError(error, 'Could not mark them read'))
+  // Read ones stay in the unread view until it is reloaded: nothing jumps away under the pointer.
+  const unreadCount = () => (items() ?? []).filter((n) => !n.read).length
+
+  return (
+    <section class="card" aria-labelledby="notifications-list">
+      <div class="card__header">
+        <h2 id="notifications-list">Latest</h2>
+        <div class="row">
+          <div class="segmented" role="group" aria-label="Show">
+            <button type="button" aria-pressed={!unreadOnly()} onClick={() => setUnreadOnly(false)}>
+              All
+            </button>
+            <button type="button" aria-pressed={unreadOnly()} onClick={() => setUnreadOnly(true)}>
+              Unread
+            </button>
+          </div>
+          <Button size="sm" onClick={() => void markAll()} disabled={unreadCount() === 0}>
+            <Icon name="check" /> Mark all read
+          </Button>
+        </div>
+      </div>
+      <div class="card__body">
+        <Show
+          when={items()}
+          fallback={
+            <div class="stack" aria-busy="true" aria-label="Loading notifications">
+              <Skeleton height="48px" />
+              <Skeleton height="48px" />
+              <Skeleton height="48px" />
+            </div>
+          }
+        >
+          {(list) => (
+            <Show
+              when={list().length > 0}
+              fallback={
+                <EmptyState icon="bell" title={unreadOnly() ? 'Nothing unread' : 'You’re all caught up'} headingLevel={3}>
+                  New notifications appear here the moment they happen.
+                </EmptyState>
+              }
+            >
+              <InfiniteList items={list()} hasMore={cursor() !== null} loadMore={loadMore} label="Notifications">
+                {(item) => (
+                  <div class="notice-row" classList={{ 'is-unread': !item.read }}>
+                    <span class="notice-row__icon">
+                      <Icon name={NOTIFICATION_ICONS[item.type]} />
+                    </span>
+                    <div class="notice-row__text">
+                      <Show when={item.link} fallback={<span>{item.summary}</span>}>
+                        {(link) => (
+                          <A href={link()} onClick={() => markRead(item)}>
+                            {item.summary}
+                          </A>
+                        )}
+                      </Show>
+                      <span class="muted">
+                        {timeAgo(item.updatedAt)}
+                        <Show when={!item.read}> · unread</Show>
+                      </span>
+                    </div>
+                    <div class="notice-row__actions">
+                      <Show when={!item.read}>
+                        <Button size="sm" variant="ghost" onClick={() => markRead(item)} aria-label={`Mark read: ${item.summary}`}>
+                          <Icon name="check" />
+                        </Button>
+                      </Show>
+                      <Button size="sm" variant="ghost" onClick={() => void remove(item)} aria-label={`Delete: ${item.summary}`}>
+                        <Icon name="trash" />
+                      </Button>
+                    </div>
+                  </div>
+                )}
+              </InfiniteList>
+            </Show>
+          )}
+        </Show>
+      </div>
+    </section>
+  )
+}
+
+/** In-app and email, per notification type. Each toggle saves at once (rows by index keep focus across the answer). */
+function Preferences() {
+  const [items, setItems] = createSignal<NotificationsModel.Preference[] | null>(null)
+  getNotificationPreferences()
+    .then(setItems)
+    .catch((error: unknown) => toastError(error, 'Could not load your preferences'))
+
+  const change = async (next: NotificationsModel.Preference) => {
+    try {
+      setItems(await updateNotificationPreferences([next]))
+      toast('Preferences saved.', 'success')
+    } catch (error) {
+      toastError(error, 'Could not save your preferences')
+    }
+  }
+  return (
+    <section class="card" aria-labelledby="notification-preferences">
+      <div class="card__header">
+        <h2 id="notification-preferences">Preferences</h2>
+      </div>
+      <div class="card__body">
+        <Show when={items()} fallback={<Skeleton height="240px" />}>
+          {(list) => (
+            <table class="prefs">
+              <caption class="visually-hidden">Where each kind of notification reaches you</caption>
+              <thead>
+                <tr>
+                  <th scope="col">Type</th>
+                  <th scope="col">In the app</th>
+                  <th scope="col">Email</th>
+                </tr>
+              </thead>
+              <tbody>
+                <Index each={list()}>
+                  {(pref) => (
+                    <tr>
+                      <th scope="row">{TYPE_LABEL[pref().type]}</th>
+                      <td>
+                        <input type="checkbox" class="switch" checked={pref().inApp} aria-label={`${TYPE_LABEL[pref().type]} in the app`} onChange={(e) => void change({ ...pref(), inApp: e.currentTarget.checked })} />
+                      </td>
+                      <td>
+                        <input type="checkbox" class="switch" checked={pref().email} aria-label={`${TYPE_LABEL[pref().type]} by email`} onChange={(e) => void change({ ...pref(), email: e.currentTarget.checked })} />
+                      </td>
+                    </tr>
+                  )}
+                </Index>
+              </tbody>
+            </table>
+          )}
+        </Show>
+      </div>
+    </section>
+  )
+}
 
 export default function Notifications() {
   return (
@@ -12,11 +215,10 @@ export default function Notifications() {
           <p>Order updates, new messages and replies, newest first.</p>
         </div>
       </div>
-      <SignedIn icon="bell" title="Sign in to see your notifications" reason="Order updates, messages and mentions collect here and arrive live while you browse.">
-        <div class="card">
-          <EmptyState icon="bell" title="You’re all caught up">
-            New notifications appear here the moment they happen.
-          </EmptyState>
+      <SignedIn>
+        <div class="notifications-layout">
+          <NotificationList />
+          <Preferences />
         </div>
       </SignedIn>
     </>

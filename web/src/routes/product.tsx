@@ -1,33 +1,228 @@
-import { A, useParams } from '@solidjs/router'
-import { ButtonLink } from '../components/button'
-import { EmptyState } from '../components/feedback'
-import { Img } from '../components/media'
+import { A, action, createAsync, revalidate, type RouteDefinition, useAction, useNavigate, useParams, useSubmission } from '@solidjs/router'
+import { createEffect, createMemo, createSignal, For, on, onCleanup, Show } from 'solid-js'
+import { isServer } from 'solid-js/web'
+import type { CatalogModel } from '../../../src/modules/catalog/model'
+import { Button, ButtonLink } from '../components/button'
+import { Badge, EmptyState } from '../components/feedback'
+import { Gallery } from '../components/gallery'
+import { Icon } from '../components/icons'
+import { Avatar } from '../components/media'
+import { ProductRail } from '../components/product-card'
+import { ReportDialog } from '../components/report-dialog'
+import { toast } from '../components/toast'
+import { api } from '../lib/api'
+import { CONDITION_LABEL, formatPrice, getCategories, getProduct, getSimilar, must, type Product, subscribeProduct } from '../lib/catalog'
+import { ApiError } from '../lib/errors'
 import { HttpStatus, PageMeta } from '../lib/head'
+import { withNext } from '../lib/next'
+import { signedIn } from '../lib/session'
 
-/** No catalog exists yet, so every product id is unknown: the page says so with a real 404. */
-export default function Product() {
-  const params = useParams<{ id: string }>()
+export const route = {
+  preload: ({ params }) => {
+    void getProduct(params.slug!)
+    void getSimilar(params.slug!)
+    void getCategories()
+  },
+} satisfies Omit<RouteDefinition, 'path'>
+
+const toggleFavorite = action(async (slug: string) => {
+  const result = must(await api().api.v1.products({ slug }).favorite.post())
+  toast(result.favorited ? 'Saved to your favorites.' : 'Removed from your favorites.', 'success')
+  return result
+}, 'toggle-favorite')
+
+const shareProduct = action(async (slug: string) => {
+  const shared = must(await api().api.v1.products({ slug }).share.post({ channel: 'link' }))
+  await navigator.clipboard.writeText(shared.url)
+  toast('Link copied. Paste it anywhere to share this product.', 'success')
+  return shared
+}, 'share-product')
+
+/** Attribute labels from the category definitions; a key no definition names is shown as it is. */
+function useAttributeLabels() {
+  const categories = createAsync(() => getCategories())
+  return (key: string) => categories()?.flatMap((c) => c.attributes).find((d) => d.key === key)?.label ?? key.replaceAll('_', ' ')
+}
+
+const count = (n: number, noun: string) => `${n} ${noun}${n === 1 ? '' : 's'}`
+
+const valueText = (value: string | number | boolean) => (value === true ? 'Yes' : value === false ? 'No' : String(value))
+
+function Availability(props: { product: Product }) {
+  return (
+    <Show
+      when={props.product.status === 'active'}
+      fallback={<Badge tone={props.product.status === 'sold' ? 'danger' : 'warning'}>{props.product.status === 'sold' ? 'Sold' : props.product.status === 'draft' ? 'Draft — only you see it' : 'Archived'}</Badge>}
+    >
+      <Show when={props.product.stock > 0} fallback={<Badge tone="warning">Out of stock</Badge>}>
+        <Badge tone="success">{props.product.stock === 1 ? 'Only 1 left' : `${props.product.stock} in stock`}</Badge>
+      </Show>
+    </Show>
+  )
+}
+
+function Actions(props: { product: Product }) {
+  const navigate = useNavigate()
+  const favorite = useAction(toggleFavorite)
+  const share = useAction(shareProduct)
+  const favoriting = useSubmission(toggleFavorite)
+  const sharing = useSubmission(shareProduct)
+  const [reporting, setReporting] = createSignal(false)
+  const here = () => `/products/${props.product.slug}`
+  const asMember = (then: () => Promise<unknown>) => () => {
+    if (!signedIn()) return navigate(withNext('/signin', here()))
+    then().catch((error: unknown) => toast(error instanceof ApiError ? error.message : 'That did not work. Try again.', 'error'))
+  }
   return (
     <>
-      <HttpStatus code={404} />
-      <PageMeta title="Product not found" description="This product is not available on Souk." type="product" noindex />
+      <div class="product-actions">
+        <Button
+          variant={props.product.favorited ? 'primary' : 'secondary'}
+          aria-pressed={props.product.favorited}
+          disabled={favoriting.pending === true}
+          onClick={asMember(() => favorite(props.product.slug))}
+        >
+          <Icon name="heart" /> {props.product.favorited ? 'Saved' : 'Save'} <span class="muted-count">{props.product.favoritesCount}</span>
+        </Button>
+        <Button disabled={sharing.pending === true} onClick={asMember(() => share(props.product.slug))}>
+          <Icon name="share" /> Share
+        </Button>
+        <Button variant="ghost" onClick={asMember(async () => setReporting(true))}>
+          <Icon name="flag" /> Report
+        </Button>
+      </div>
+      <ReportDialog slug={props.product.slug} open={reporting()} onClose={() => setReporting(false)} />
+    </>
+  )
+}
+
+function ProductView(props: { product: Product }) {
+  const label = useAttributeLabels()
+  const similar = createAsync(() => getSimilar(props.product.slug))
+  // Live changes (price, stock, status) over the server render; the highest version wins.
+  const [live, setLive] = createSignal<CatalogModel.ProductUpdated | null>(null)
+  const product = createMemo(() => {
+    const update = live()
+    return update !== null && update.productId === props.product.id && update.version > props.product.version ? { ...props.product, ...update.changes } : props.product
+  })
+  createEffect(
+    on(
+      () => props.product.id,
+      (id) => {
+        setLive(null)
+        onCleanup(subscribeProduct(id, (event) => setLive((prev) => (prev === null || event.version > prev.version ? event : prev))))
+        // Counted once per page shown (the server deduplicates per viewer and day).
+        void api().api.v1.products({ slug: props.product.slug }).view.post()
+      },
+    ),
+  )
+  const p = product
+  const attributes = () => Object.entries(p().attributes)
+  return (
+    <>
+      <PageMeta
+        title={p().title}
+        description={`${formatPrice(p().priceMinor, p().currency)} · ${p().vendor.companyName}. ${p().description.slice(0, 150)}`}
+        image={p().image?.url}
+        type="product"
+        noindex={p().status !== 'active' && p().status !== 'sold'}
+      />
       <nav aria-label="Breadcrumb">
         <ol class="breadcrumbs">
           <li><A href="/" end>Home</A></li>
           <li><A href="/catalog">Catalog</A></li>
-          <li aria-current="page">{params.id}</li>
+          <Show when={p().category}>{(c) => <li><A href={`/catalog?category=${c().slug}`}>{c().name}</A></li>}</Show>
+          <li aria-current="page">{p().title}</li>
         </ol>
       </nav>
       <div class="product-layout">
-        <div class="media">
-          <Img src={null} alt="No image for this product" loading="eager" />
-        </div>
-        <div class="card">
-          <EmptyState icon="tag" title="This listing isn’t available" actions={<ButtonLink variant="primary" href="/catalog">Browse the catalog</ButtonLink>}>
-            {`There is no product “${params.id}”. It may have been removed by its vendor, or the link is mistyped.`}
-          </EmptyState>
+        <Gallery images={p().images} title={p().title} />
+        <div class="stack product-info">
+          <div class="stack stack--tight">
+            <div class="row">
+              <Availability product={p()} />
+              <Show when={p().featured}><Badge tone="primary">Featured</Badge></Show>
+              <Badge>{CONDITION_LABEL[p().condition]}</Badge>
+            </div>
+            <h1 class="product-title">{p().title}</h1>
+            <p class="product-price" data-testid="price">{formatPrice(p().priceMinor, p().currency)}</p>
+            <p class="muted product-facts">
+              <Icon name="pin" /> {p().location}
+              <span aria-hidden="true">·</span> {count(p().viewsCount, 'view')}
+              <span aria-hidden="true">·</span> {count(p().sharesCount, 'share')}
+            </p>
+          </div>
+          <div class="row">
+            <ButtonLink variant="primary" size="lg" href={`/inbox?product=${p().id}`}>
+              <Icon name="chat" /> Message seller
+            </ButtonLink>
+            <Show when={p().canEdit}>
+              <ButtonLink size="lg" href={`/dashboard/products/${p().slug}`}>
+                <Icon name="settings" /> Edit listing
+              </ButtonLink>
+            </Show>
+          </div>
+          <Actions product={p()} />
+          <A href={`/vendors/${p().vendor.slug}`} class="card vendor-card">
+            <Avatar src={p().vendor.logoUrl} name={`${p().vendor.companyName} logo`} size={48} />
+            <span class="stack stack--tight">
+              <strong>{p().vendor.companyName}</strong>
+              <span class="muted">{p().vendor.city}, {p().vendor.country} · Visit the storefront</span>
+            </span>
+            <Icon name="chevronRight" />
+          </A>
         </div>
       </div>
+      <div class="product-details">
+        <section class="card card__body" aria-labelledby="about-heading">
+          <h2 id="about-heading">About this item</h2>
+          <p class="product-description">{p().description}</p>
+        </section>
+        <Show when={attributes().length > 0}>
+          <section class="card card__body" aria-labelledby="details-heading">
+            <h2 id="details-heading">Details</h2>
+            <dl class="attributes">
+              <For each={attributes()}>
+                {([key, value]) => (
+                  <>
+                    <dt>{label(key)}</dt>
+                    <dd>{valueText(value)}</dd>
+                  </>
+                )}
+              </For>
+            </dl>
+          </section>
+        </Show>
+      </div>
+      <ProductRail title="You may also like" id="similar-heading" products={similar() ?? []} />
     </>
+  )
+}
+
+/** A product page, rendered on the server with its share tags; live while open. */
+export default function ProductPage() {
+  const params = useParams<{ slug: string }>()
+  const product = createAsync(() => getProduct(params.slug))
+  // The server renders anonymously; once the session is back, "saved" and "edit" follow the user.
+  if (!isServer) createEffect(on(signedIn, () => void revalidate(getProduct.keyFor(params.slug)), { defer: true }))
+  return (
+    <Show when={product() !== undefined}>
+      <Show
+        when={product()}
+        fallback={
+          <>
+            <HttpStatus code={404} />
+            <PageMeta title="Product not found" description="This product is not available on Souk." type="product" noindex />
+            <div class="card">
+              <EmptyState icon="tag" title="This listing isn’t available" actions={<ButtonLink variant="primary" href="/catalog">Browse the catalog</ButtonLink>}>
+                It may have been removed by its vendor, or the link is mistyped.
+              </EmptyState>
+            </div>
+          </>
+        }
+      >
+        {(p) => <ProductView product={p()} />}
+      </Show>
+    </Show>
   )
 }

@@ -1,28 +1,100 @@
-import { useParams } from '@solidjs/router'
+import { createAsync, type RouteDefinition, useParams } from '@solidjs/router'
+import { Show } from 'solid-js'
 import { ButtonLink } from '../components/button'
 import { EmptyState } from '../components/feedback'
+import { Icon } from '../components/icons'
 import { Avatar } from '../components/media'
+import { ProductGrid } from '../components/product-card'
+import { getStorefront, searchProducts } from '../lib/catalog'
+import { monthYear } from '../lib/format'
 import { HttpStatus, PageMeta } from '../lib/head'
 
-/** Storefront frame; until vendors exist every storefront is unknown, answered with a 404. */
+const productsOf = (vendor: string) => ({ vendor, limit: 48, sort: 'newest' }) as const
+
+// Only the shop is warmed: its products are asked for once it exists (an unknown slug is a 400 there).
+export const route = {
+  preload: ({ params }) => void getStorefront(params.slug!),
+} satisfies Omit<RouteDefinition, 'path'>
+
+/** A shop's public storefront, rendered on the server: who they are and what they sell. */
 export default function Vendor() {
   const params = useParams<{ slug: string }>()
+  const shop = createAsync(() => getStorefront(params.slug))
+  return (
+    <Show when={shop() !== undefined}>
+      <Show
+        when={shop()}
+        fallback={
+          <>
+            <HttpStatus code={404} />
+            <PageMeta title="Storefront not found" description="This storefront is not available on Souk." type="profile" noindex />
+            <div class="card">
+              <EmptyState icon="store" title="No storefront here" actions={<ButtonLink variant="primary" href="/catalog">Browse the catalog</ButtonLink>}>
+                {`No open shop uses the address “${params.slug}”. It may have closed, or the link is mistyped.`}
+              </EmptyState>
+            </div>
+          </>
+        }
+      >
+        {(s) => <Storefront shop={s()} />}
+      </Show>
+    </Show>
+  )
+}
+
+function Storefront(props: { shop: NonNullable<Awaited<ReturnType<typeof getStorefront>>> }) {
+  const products = createAsync(() => searchProducts(productsOf(props.shop.slug)))
   return (
     <>
-      <HttpStatus code={404} />
-      <PageMeta title="Storefront not found" description="This storefront is not available on Souk." type="profile" noindex />
+      <PageMeta title={props.shop.companyName} description={props.shop.description.slice(0, 200)} image={props.shop.logoUrl ?? undefined} type="profile" />
       <div class="storefront-banner" />
       <div class="storefront-head">
-        <Avatar name={`${params.slug} storefront`} size={88} />
+        <Avatar src={props.shop.logoUrl} name={`${props.shop.companyName} logo`} size={88} />
         <div>
-          <h1 style={{ margin: 0 }}>{params.slug}</h1>
-          <p class="muted" style={{ margin: 0 }}>Storefront</p>
+          <h1 style={{ margin: 0 }}>{props.shop.companyName}</h1>
+          <p class="muted" style={{ margin: 0 }}>
+            {props.shop.city}, {props.shop.country} · on Souk since {monthYear(props.shop.memberSince)}
+          </p>
         </div>
       </div>
-      <div class="card">
-        <EmptyState icon="store" title="No storefront here" actions={<ButtonLink variant="primary" href="/catalog">Browse the catalog</ButtonLink>}>
-          {`No vendor uses the address “${params.slug}”. Vendors’ storefronts list their products, reviews and how to reach them.`}
-        </EmptyState>
+      <div class="layout-sidebar">
+        <aside class="card card__body stack storefront-about" aria-labelledby="about-shop">
+          <h2 id="about-shop">About the shop</h2>
+          <p>{props.shop.description}</p>
+          <ul class="storefront-contact">
+            <li>
+              <Icon name="mail" /> <a href={`mailto:${props.shop.contactEmail}`}>{props.shop.contactEmail}</a>
+            </li>
+            <li>
+              <Icon name="phone" /> {props.shop.contactPhone}
+            </li>
+            <Show when={props.shop.website}>
+              {(site) => (
+                <li>
+                  <Icon name="monitor" /> <a href={site()} rel="noopener nofollow">{site().replace(/^https?:\/\//, '')}</a>
+                </li>
+              )}
+            </Show>
+          </ul>
+          <div class="rating-placeholder">
+            <Icon name="star" /> <span class="muted">No reviews yet</span>
+          </div>
+        </aside>
+        <section aria-labelledby="shop-products">
+          <h2 id="shop-products" class="visually-hidden">Products</h2>
+          <Show
+            when={(products()?.items.length ?? 0) > 0}
+            fallback={
+              <div class="card">
+                <EmptyState icon="bag" title="Nothing for sale right now" headingLevel={3}>
+                  This shop has no products listed at the moment. Check back soon.
+                </EmptyState>
+              </div>
+            }
+          >
+            <ProductGrid products={products()!.items} label={`Products of ${props.shop.companyName}`} eager={3} />
+          </Show>
+        </section>
       </div>
     </>
   )

@@ -1,0 +1,101 @@
+import { query } from '@solidjs/router'
+import type { CatalogModel } from '../../../src/modules/catalog/model'
+import { api } from './api'
+import { toApiError } from './errors'
+
+/**
+ * The catalog's queries: categories, search, product pages, storefronts, the vendor's dashboard
+ * and the admin queues. Kept beside api.ts (which other screens edit too) and built on its client.
+ */
+
+type Answer<T> = { data: T; error: null; status: number } | { data: null; error: { status: unknown; value: unknown }; status: number }
+
+/** The data of a typed-client answer, or the server's error thrown as an ApiError. */
+export function must<T>(res: Answer<T>): T {
+  if (res.error !== null) throw toApiError(res.status, res.error.value)
+  return res.data
+}
+
+/** The data, or null for a 404 (pages show "not found" for it rather than an error). */
+function orMissing<T>(res: Answer<T>): T | null {
+  if (res.error !== null && (res.status === 404 || res.status === 400)) return null
+  return must(res)
+}
+
+export type SearchQuery = CatalogModel.SearchQuery
+export type ProductSummary = CatalogModel.ProductSummary
+export type Product = CatalogModel.Product
+export type CategoryNode = CatalogModel.CategoryNode
+
+export const getCategories = query(async () => must(await api().api.v1.categories.get()).items, 'categories')
+
+export const searchProducts = query(async (q: SearchQuery) => must(await api().api.v1.products.get({ query: q })), 'products')
+
+export const getProduct = query(async (slug: string) => orMissing(await api().api.v1.products({ slug }).get()), 'product')
+
+/** Empty for an unknown product: the page preloads it before it knows the product exists. */
+export const getSimilar = query(async (slug: string) => orMissing(await api().api.v1.products({ slug }).similar.get({ query: { limit: 4 } }))?.items ?? [], 'similar')
+
+export const getStorefront = query(async (slug: string) => orMissing(await api().api.v1.vendors({ slug }).get()), 'storefront')
+
+/** The signed-in user's shop or application; null when they never applied. */
+export const getMyVendor = query(async () => must(await api().api.v1.me.vendor.get()).shop, 'my-vendor')
+
+export const getMyProducts = query(async (cursor?: string) => must(await api().api.v1.me.products.get({ query: { limit: 50, ...(cursor === undefined ? {} : { cursor }) } })), 'my-products')
+
+export const getProductStats = query(async (slug: string) => must(await api().api.v1.products({ slug }).stats.get({ query: { days: 14 } })), 'product-stats')
+
+export const getVendorApplications = query(
+  async (status: 'pending' | 'approved' | 'rejected' | 'suspended') => must(await api().api.v1.admin.vendors.get({ query: { status, limit: 50 } })).items,
+  'admin-vendors',
+)
+
+export const getReports = query(async (status: 'open' | 'resolved') => must(await api().api.v1.admin.reports.get({ query: { status, limit: 50 } })).items, 'admin-reports')
+
+/** Minor units from what a person types ("1450", "1450.5", "1,450.50"); undefined when it is not an amount. */
+export function parseMoney(text: string): number | undefined {
+  const plain = text.trim().replaceAll(',', '')
+  return /^\d+(\.\d{1,2})?$/.test(plain) ? Math.round(Number(plain) * 100) : undefined
+}
+
+/** The amount as typed in a form field ("1450.50"), from minor units. */
+export const moneyInput = (minor: number) => (minor % 100 === 0 ? String(minor / 100) : (minor / 100).toFixed(2))
+
+const MONEY = new Map<string, Intl.NumberFormat>()
+
+/** "1,450.00 MAD" from minor units; fixed to English so the server and the browser print the same. */
+export function formatPrice(minor: number, currency: string): string {
+  let format = MONEY.get(currency)
+  if (format === undefined) {
+    format = new Intl.NumberFormat('en', { style: 'currency', currency, currencyDisplay: 'code' })
+    MONEY.set(currency, format)
+  }
+  return format.format(minor / 100)
+}
+
+export const CONDITION_LABEL: Record<CatalogModel.ProductSummary['condition'], string> = {
+  new: 'New',
+  like_new: 'Like new',
+  good: 'Good',
+  fair: 'Fair',
+  handmade: 'Handmade',
+}
+
+export const SORT_LABEL: Record<NonNullable<SearchQuery['sort']>, string> = {
+  relevance: 'Best match',
+  newest: 'Newest',
+  price_asc: 'Price: low to high',
+  price_desc: 'Price: high to low',
+  popularity: 'Most popular',
+}
+
+/**
+ * Live updates of one product page (`product:<id>`: price, stock, status). The single hook point
+ * for the socket: web/src/lib/live.ts cannot subscribe to topics yet (it only keeps the
+ * connection), and the server registers no `product` topic rule yet. When both exist, subscribe
+ * here and call `onUpdate` with each `product.updated` event; the page already applies them.
+ * Returns the unsubscribe function.
+ */
+export function subscribeProduct(_productId: string, _onUpdate: (event: CatalogModel.ProductUpdated) => void): () => void {
+  return () => {}
+}

@@ -1,0 +1,36 @@
+import { createSignal } from 'solid-js'
+import { isServer } from 'solid-js/web'
+import type { AccountsModel } from '../../../src/modules/accounts/model'
+import { boot } from './boot'
+
+/**
+ * Who is signed in, in this tab. `restoring`: the page came with a refresh cookie and the session
+ * is being restored from it; the server renders that state too, so hydration matches and a
+ * signed-in visitor sees a placeholder, not a sign-in prompt, while it resolves.
+ */
+export type SessionStatus = 'restoring' | 'anonymous' | 'signed-in'
+
+export type SessionUser = AccountsModel.Me
+
+const initial = (): SessionStatus => (boot().session ? 'restoring' : 'anonymous')
+
+// Module state is per tab in the browser; on the server it would be shared by every request, so
+// the server answers from the request's boot data instead and never reads these signals.
+const [status, setStatus] = createSignal<SessionStatus>(isServer ? 'anonymous' : initial())
+const [user, setUser] = createSignal<SessionUser | null>(null)
+
+export function sessionStatus(): SessionStatus {
+  return isServer ? initial() : status()
+}
+
+export function currentUser(): SessionUser | null {
+  return isServer ? null : user()
+}
+
+export const signedIn = () => sessionStatus() === 'signed-in'
+
+/** Records the signed-in user (after sign-in, a refresh or a profile change), or null when signed out. */
+export function setSessionUser(next: SessionUser | null): void {
+  setUser(next)
+  setStatus(next === null ? 'anonymous' : 'signed-in')
+}

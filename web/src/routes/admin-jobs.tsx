@@ -1,0 +1,157 @@
+import { createSignal, For, Show } from 'solid-js'
+import type { JobSnapshot } from '../../../src/modules/jobs/snapshot'
+import { SignedIn } from '../components/auth-gate'
+import { Button, ButtonLink } from '../components/button'
+import { EmptyState, Skeleton } from '../components/feedback'
+import { Icon } from '../components/icons'
+import { JobCard } from '../components/job-card'
+import { toast, toastError } from '../components/toast'
+import { getJobQueues, listAllJobs, retryAnyJob, retryDeadLetter } from '../lib/api'
+import { timeAgo } from '../lib/format'
+import { PageMeta } from '../lib/head'
+
+type Queues = Awaited<ReturnType<typeof getJobQueues>>
+
+/** Queue depth per kind, failed jobs and dead letters, each failure retryable from here. */
+function JobsOverview() {
+  const [queues, setQueues] = createSignal<Queues | null>(null)
+  const [failed, setFailed] = createSignal<JobSnapshot[] | null>(null)
+  const load = async () => {
+    try {
+      const [q, f] = await Promise.all([getJobQueues(), listAllJobs({ status: 'failed', limit: 50 })])
+      setQueues(q)
+      setFailed(f.items)
+    } catch (error) {
+      toastError(error, 'Could not load the queues')
+    }
+  }
+  void load()
+
+  const redrive = async (kind: string, id: string) => {
+    try {
+      await retryDeadLetter(kind, id)
+      toast(`The ${kind} dead letter is back in its queue.`, 'success')
+      await load()
+    } catch (error) {
+      toastError(error, 'Could not retry the dead letter')
+    }
+  }
+
+  return (
+    <div class="stack">
+      <section class="card" aria-labelledby="queues-title">
+        <div class="card__header">
+          <h2 id="queues-title">Queues</h2>
+          <Button size="sm" onClick={() => void load()}>
+            <Icon name="refresh" /> Refresh
+          </Button>
+        </div>
+        <div class="card__body table-scroll">
+          <Show when={queues()} fallback={<Skeleton height="120px" />}>
+            {(q) => (
+              <table class="data-table">
+                <caption class="visually-hidden">Jobs per kind (counts lag by up to 10 seconds)</caption>
+                <thead>
+                  <tr>
+                    <th scope="col">Kind</th>
+                    <th scope="col">Ready</th>
+                    <th scope="col">Deferred</th>
+                    <th scope="col">Active</th>
+                    <th scope="col">Failed</th>
+                    <th scope="col">Dead</th>
+                  </tr>
+                </thead>
+                <tbody>
+                  <For each={q().queues}>
+                    {(row) => (
+                      <tr>
+                        <th scope="row">{row.kind}</th>
+                        <td>{row.ready}</td>
+                        <td>{row.deferred}</td>
+                        <td>{row.active}</td>
+                        <td>{row.failed}</td>
+                        <td>{row.dead}</td>
+                      </tr>
+                    )}
+                  </For>
+                </tbody>
+              </table>
+            )}
+          </Show>
+        </div>
+      </section>
+
+      <section class="stack" aria-labelledby="failed-title">
+        <h2 id="failed-title" class="section-title">
+          Failed jobs
+        </h2>
+        <Show when={failed()} fallback={<Skeleton height="120px" />}>
+          {(list) => (
+            <Show
+              when={list().length > 0}
+              fallback={
+                <div class="card">
+                  <EmptyState icon="check" title="No failed jobs" headingLevel={3}>
+                    Jobs that fail for good after their retries are listed here with their errors.
+                  </EmptyState>
+                </div>
+              }
+            >
+              <For each={list()}>{(job) => <JobCard job={job} retry={retryAnyJob} />}</For>
+            </Show>
+          )}
+        </Show>
+      </section>
+
+      <section class="card" aria-labelledby="dead-title">
+        <div class="card__header">
+          <h2 id="dead-title">Dead letters</h2>
+        </div>
+        <div class="card__body">
+          <Show when={queues()} fallback={<Skeleton height="80px" />}>
+            {(q) => (
+              <Show when={q().deadLetters.length > 0} fallback={<p class="muted">No dead letters. Work without a job record (emails) lands here after its last try.</p>}>
+                <ul class="list" aria-label="Dead letters">
+                  <For each={q().deadLetters}>
+                    {(letter) => (
+                      <li class="dead-letter">
+                        <div class="stack stack--tight">
+                          <strong>{letter.kind}</strong>
+                          <span class="muted">
+                            {letter.attempts} {letter.attempts === 1 ? 'try' : 'tries'} · failed {timeAgo(letter.failedAt)}
+                          </span>
+                          <code class="dead-letter__error">{letter.error ?? 'no error recorded'}</code>
+                        </div>
+                        <Button size="sm" onClick={() => void redrive(letter.kind, letter.id)}>
+                          <Icon name="refresh" /> Retry
+                        </Button>
+                      </li>
+                    )}
+                  </For>
+                </ul>
+              </Show>
+            )}
+          </Show>
+        </div>
+      </section>
+    </div>
+  )
+}
+
+export default function AdminJobs() {
+  return (
+    <>
+      <PageMeta title="Jobs and queues" description="Souk administration: background jobs." noindex />
+      <div class="page-header">
+        <div>
+          <h1>Jobs and queues</h1>
+          <p>Queue depth per kind, failed jobs and dead letters, with their errors.</p>
+        </div>
+        <ButtonLink href="/admin">Back to admin</ButtonLink>
+      </div>
+      <SignedIn role="admin">
+        <JobsOverview />
+      </SignedIn>
+    </>
+  )
+}
