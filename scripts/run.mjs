@@ -60,7 +60,9 @@ if (command === 'start') {
   child.on('exit', (code) => process.exit(code ?? 0))
 } else if (command === 'test') {
   // Bun prints its own totals; the plain "N passed, N failed" line is for CI readers.
-  const child = spawn(bun, ['test', ...rest], { cwd: root, stdio: ['inherit', 'pipe', 'pipe'] })
+  // Bun's 5 s default per test and hook is too short for tests that boot Souk or Chromium on a
+  // loaded 2-core machine; bunfig's [test] timeout is not applied to hooks, the flag is.
+  const child = spawn(bun, ['test', '--timeout', '60000', ...rest], { cwd: root, stdio: ['inherit', 'pipe', 'pipe'] })
   let tail = ''
   const keep = (chunk, out) => {
     out.write(chunk)

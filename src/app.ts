@@ -9,10 +9,17 @@ import { httpBasics } from './lib/http'
 import type { Logger } from './lib/log'
 import type { RateLimiter } from './lib/rate-limit'
 import { accountsRoutes } from './modules/accounts'
+import { catalogRoutes } from './modules/catalog'
+import { canReadConversation, type ChatDeps, chatRoutes } from './modules/chat'
 import { healthRoutes, type ReadinessChecks } from './modules/health'
+import { canReadJob, jobsRoutes, startJobs } from './modules/jobs'
 import { devMailRoutes } from './modules/mail'
-import { createMailer } from './modules/mail/service'
+import { createMailer, type Mailer } from './modules/mail/service'
+import { vendorsRoutes } from './modules/vendors'
+import { notificationsRoutes, notify } from './modules/notifications'
+import type { NotificationsDeps } from './modules/notifications/service'
 import type { Bus } from './realtime/bus'
+import { type Realtime, SOCKET_OPTIONS } from './realtime'
 import { webPages } from './web'
 
 /** Everything a running Souk shares; built once by main.ts (or a test) and handed to the app. */
@@ -26,9 +33,11 @@ export interface AppContext {
   clock: Clock
   /** Rate limits and lockouts: Redis when configured, so they hold across instances. */
   limiter: RateLimiter
+  /** The WebSocket gateway, presence and topic rules of this instance (closed on stop). */
+  realtime: Realtime
 }
 
-function readinessChecks({ database, bus, queue }: AppContext): ReadinessChecks {
+function readinessChecks({ database, bus, queue }: Pick<AppContext, 'database' | 'bus' | 'queue'>): ReadinessChecks {
   const checks: ReadinessChecks = {
     database: async () => {
       await queryRows(database.db, sql`select 1 as one`)
@@ -45,10 +54,49 @@ function readinessChecks({ database, bus, queue }: AppContext): ReadinessChecks 
   return checks
 }
 
+/** What the HTTP app and the job workers of one process share (one mailer: it tracks what it queued). */
+export interface Services {
+  mailer: Mailer
+}
+
+type ServicesContext = Pick<AppContext, 'config' | 'database' | 'bus' | 'queue' | 'log' | 'clock'>
+
+export function createServices(ctx: ServicesContext): Services {
+  return {
+    mailer: createMailer({ db: ctx.database.db, clock: ctx.clock, log: ctx.log, smtpUrl: ctx.config.smtpUrl, from: ctx.config.mailFrom, queue: ctx.queue }),
+  }
+}
+
+/**
+ * Registers every job kind with the queue (with workers, unless the queue is web-only) and the
+ * cron schedules. Once per process, after startQueue.
+ */
+export async function startJobKinds(ctx: ServicesContext & { queue: Queue }, services: Services): Promise<void> {
+  await ctx.queue.register(services.mailer.job)
+  await startJobs(ctx)
+}
+
+/** Health and readiness only: what a worker-only process serves on its port. */
+export function createHealthApp(ctx: Pick<AppContext, 'database' | 'bus' | 'queue' | 'log'>) {
+  return new Elysia().use(httpBasics(ctx.log)).use(healthRoutes(readinessChecks(ctx)))
+}
+
 /** Builds the whole HTTP app from the module plugins; tests build it the same way. */
-export function createApp(ctx: AppContext) {
-  const mailer = createMailer({ db: ctx.database.db, clock: ctx.clock, log: ctx.log, smtpUrl: ctx.config.smtpUrl, from: ctx.config.mailFrom })
-  return new Elysia()
+export function createApp(ctx: AppContext, { mailer }: Services = createServices(ctx)) {
+  ctx.realtime.topics.register('job', (viewer, id) => canReadJob(ctx.database.db, viewer, id))
+  const notifications: NotificationsDeps = { db: ctx.database.db, bus: ctx.bus, clock: ctx.clock, mailer, log: ctx.log }
+  const chat: ChatDeps = {
+    db: ctx.database.db,
+    bus: ctx.bus,
+    clock: ctx.clock,
+    log: ctx.log,
+    notify: (tx, input) => notify(notifications, tx, input),
+    isViewing: (userId, topic) => ctx.realtime.isSubscribed(userId, topic),
+  }
+  ctx.realtime.topics.register('conversation', (viewer, id) => canReadConversation(ctx.database.db, id, viewer.id))
+  ctx.realtime.provide({ chat })
+  // Bun takes WebSocket limits from the server, so they are set here on the root, not on /ws.
+  return new Elysia({ websocket: SOCKET_OPTIONS })
     .use(httpBasics(ctx.log))
     .use(
       openapi({
@@ -61,8 +109,20 @@ export function createApp(ctx: AppContext) {
       }),
     )
     .use(healthRoutes(readinessChecks(ctx)))
-    .use(accountsRoutes({ ...ctx, mailer }))
-    .use(ctx.config.env === 'production' ? new Elysia({ name: 'dev-mail-off' }) : devMailRoutes({ db: ctx.database.db, mailer }))
+    .use(accountsRoutes({ ...ctx, mailer, notify: (tx, input) => notify(notifications, tx, input) }))
+    .use(notificationsRoutes({ deps: notifications, config: ctx.config }))
+    .use(ctx.realtime.routes())
+    .use(
+      ctx.config.env === 'production'
+        ? // Typed as if mounted, so the development mailbox page reaches it through the typed client;
+          // that page calls it only when the boot data says it exists (never in production).
+          (new Elysia({ name: 'dev-mail-off' }) as unknown as ReturnType<typeof devMailRoutes>)
+        : devMailRoutes({ db: ctx.database.db, mailer }),
+    )
+    .use(vendorsRoutes(ctx))
+    .use(catalogRoutes(ctx))
+    .use(jobsRoutes(ctx))
+    .use(chatRoutes({ ...ctx, deps: chat }))
     .use(webPages(ctx))
 }
 

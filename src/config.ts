@@ -29,6 +29,14 @@ const EnvSchema = t.Object({
   MAIL_FROM: t.String({ minLength: 3, default: 'Souk <no-reply@localhost>' }),
   GOOGLE_CLIENT_ID: t.Optional(t.String({ minLength: 1 })),
   GOOGLE_JWKS_URL: urlOf(['http', 'https'], { default: 'https://www.googleapis.com/oauth2/v3/certs' }),
+  MAINTENANCE_CRON: t.String({
+    pattern: '^\\S+( \\S+){4}$',
+    default: '15 0 * * *',
+    description: 'a five-field cron expression (UTC), e.g. "15 0 * * *"',
+  }),
+  ALLOWED_ORIGINS: t.Optional(
+    t.String({ pattern: '^\\s*https?://[^,\\s]+(\\s*,\\s*https?://[^,\\s]+)*\\s*$', description: 'comma-separated http(s) origins' }),
+  ),
 })
 type Env = Static<typeof EnvSchema>
 
@@ -52,6 +60,10 @@ export interface Config {
   mailFrom: string
   /** Google sign-in, enabled only when a client id is configured. */
   google: { clientId: string; jwksUrl: string } | null
+  /** When the daily maintenance jobs (purge, statistics roll-up) run: a cron expression in UTC. */
+  maintenanceCron: string
+  /** Origins whose pages may open the WebSocket (`Origin` header); PUBLIC_URL's origin by default. */
+  allowedOrigins: string[]
 }
 
 export class ConfigError extends Error {
@@ -92,12 +104,13 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
     throw new ConfigError([{ variable, message: 'ADMIN_EMAIL and ADMIN_PASSWORD go together' }])
   }
   const dataDir = resolve(parsed.DATA_DIR)
+  const publicUrl = (parsed.PUBLIC_URL ?? `http://localhost:${parsed.PORT}`).replace(/\/+$/, '')
   return {
     port: parsed.PORT,
     dataDir,
     databaseUrl: parsed.DATABASE_URL ?? null,
     redisUrl: parsed.REDIS_URL ?? null,
-    publicUrl: (parsed.PUBLIC_URL ?? `http://localhost:${parsed.PORT}`).replace(/\/+$/, ''),
+    publicUrl,
     logLevel: parsed.LOG_LEVEL,
     env: parsed.NODE_ENV,
     secrets: resolveSecrets(parsed, dataDir),
@@ -109,6 +122,8 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
     smtpUrl: parsed.SMTP_URL ?? null,
     mailFrom: parsed.MAIL_FROM,
     google: parsed.GOOGLE_CLIENT_ID !== undefined ? { clientId: parsed.GOOGLE_CLIENT_ID, jwksUrl: parsed.GOOGLE_JWKS_URL } : null,
+    maintenanceCron: parsed.MAINTENANCE_CRON,
+    allowedOrigins: (parsed.ALLOWED_ORIGINS?.split(',') ?? [publicUrl]).map((origin) => new URL(origin.trim()).origin),
   }
 }
 

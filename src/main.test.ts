@@ -2,49 +2,12 @@ import { afterAll, describe, expect, it } from 'bun:test'
 import { existsSync, mkdtempSync, rmSync } from 'node:fs'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
-import { waitFor } from './testing'
+import { startSouk, waitFor } from './testing'
 
 const dirs: string[] = []
 afterAll(() => {
   for (const d of dirs) rmSync(d, { recursive: true, force: true })
 })
-
-/** Starts `bun src/main.ts` as a real process on a random port and waits for its start line. */
-async function startSouk(env: Record<string, string>) {
-  const proc = Bun.spawn([process.execPath, 'src/main.ts'], {
-    cwd: join(import.meta.dir, '..'),
-    env: { PATH: process.env.PATH ?? '', PORT: '0', LOG_LEVEL: 'info', ...env },
-    stdout: 'pipe',
-    stderr: 'pipe',
-  })
-  const lines: Record<string, unknown>[] = []
-  const decoder = new TextDecoder()
-  let buffer = ''
-  const reading = (async () => {
-    const reader = proc.stdout.getReader()
-    for (let chunk = await reader.read(); !chunk.done; chunk = await reader.read()) {
-      buffer += decoder.decode(chunk.value)
-      let nl: number
-      while ((nl = buffer.indexOf('\n')) >= 0) {
-        const line = buffer.slice(0, nl)
-        buffer = buffer.slice(nl + 1)
-        try {
-          lines.push(JSON.parse(line))
-        } catch {
-          // not a log line
-        }
-      }
-    }
-  })()
-  const deadline = Date.now() + 60_000
-  while (!lines.some((l) => l.msg === 'souk started')) {
-    if (proc.exitCode !== null) throw new Error(`souk exited early: ${await new Response(proc.stderr).text()}`)
-    if (Date.now() > deadline) throw new Error('souk did not start within 60 s')
-    await Bun.sleep(20)
-  }
-  const url = String(lines.find((l) => l.msg === 'souk started')!.url)
-  return { proc, url, lines, reading }
-}
 
 describe('main process', () => {
   it('starts on the embedded defaults, serves readiness, and stops cleanly on SIGTERM', async () => {

@@ -1,4 +1,4 @@
-import { createApp } from './app'
+import { createApp, createHealthApp, createServices, startJobKinds } from './app'
 import { type Config, ConfigError, loadConfig } from './config'
 import { openDatabase } from './db/client'
 import { migrateDatabase } from './db/migrate'
@@ -7,10 +7,18 @@ import { systemClock } from './lib/clock'
 import { createLogger } from './lib/log'
 import { createRateLimiter } from './lib/rate-limit'
 import { bootstrapAdmin } from './modules/accounts'
+import { createRealtime } from './realtime'
 import { createBus } from './realtime/bus'
 import { DEMO_ACCOUNTS, seedDemo } from './seed'
 
 const DRAIN_TIMEOUT_MS = 10_000
+
+/**
+ * What this process does: everything (the default), only HTTP and sockets (`--web-only`: jobs
+ * are enqueued and scheduled, never run), or only jobs (`--worker-only`: the port serves
+ * /healthz and /readyz alone).
+ */
+export type ProcessMode = 'all' | 'web' | 'worker'
 
 export interface Running {
   url: string
@@ -18,7 +26,8 @@ export interface Running {
 }
 
 /** config -> db (migrated) -> bus -> queue -> listen. Returns a handle whose stop() is graceful. */
-export async function start(config: Config, options: { demo?: boolean } = {}): Promise<Running> {
+export async function start(config: Config, options: { demo?: boolean; mode?: ProcessMode } = {}): Promise<Running> {
+  const mode = options.mode ?? 'all'
   const log = createLogger(config.logLevel, { service: 'souk' })
   const database = await openDatabase(config)
   await migrateDatabase(database)
@@ -27,11 +36,18 @@ export async function start(config: Config, options: { demo?: boolean } = {}): P
   const seeded = options.demo === true && (await seedDemo({ db: database.db, clock, log }))
   const bus = createBus(config.redisUrl, log)
   const limiter = createRateLimiter(config.redisUrl, log)
-  const queue = await startQueue(database, log)
-  const app = createApp({ config, database, bus, queue, log, clock, limiter }).listen(config.port)
+  const queue = await startQueue(database, log, { workers: mode !== 'web' })
+  const services = createServices({ config, database, bus, queue, log, clock })
+  await startJobKinds({ config, database, bus, queue, log, clock }, services)
+  const realtime = mode === 'worker' ? null : createRealtime({ config, database, bus, clock, log, limiter })
+  const app = (
+    realtime === null
+      ? createHealthApp({ database, bus, queue, log })
+      : createApp({ config, database, bus, queue, log, clock, limiter, realtime }, services)
+  ).listen(config.port)
   const server = app.server!
   const url = `http://localhost:${server.port}`
-  log.info('souk started', { url, database: database.kind, bus: bus.kind, publicUrl: config.publicUrl })
+  log.info('souk started', { url, mode, database: database.kind, bus: bus.kind, publicUrl: config.publicUrl })
   if (options.demo === true) printWelcome(config.publicUrl, seeded)
 
   let stopping: Promise<void> | null = null
@@ -40,6 +56,9 @@ export async function start(config: Config, options: { demo?: boolean } = {}): P
       log.info('souk stopping')
       // Stop accepting, let in-flight requests finish (bounded), then force-close the rest.
       const drained = server.stop(false)
+      // Sockets would hold the drain open: close them with 1001 (clients reconnect to another
+      // instance) and take their users offline now rather than at presence expiry.
+      await realtime?.close()
       const timedOut = await Promise.race([
         drained.then(() => false),
         Bun.sleep(DRAIN_TIMEOUT_MS).then(() => true),
@@ -75,8 +94,17 @@ if (import.meta.main) {
     console.error(error.message)
     process.exit(2)
   }
+  const webOnly = process.argv.includes('--web-only')
+  const workerOnly = process.argv.includes('--worker-only')
+  if (webOnly && workerOnly) {
+    console.error('--web-only and --worker-only exclude each other')
+    process.exit(2)
+  }
   // `npm start` passes --demo: a first start on an empty database seeds demo data (never in production).
-  const running = await start(config, { demo: process.argv.includes('--demo') && config.env !== 'production' })
+  const running = await start(config, {
+    demo: process.argv.includes('--demo') && config.env !== 'production',
+    mode: webOnly ? 'web' : workerOnly ? 'worker' : 'all',
+  })
   for (const signal of ['SIGTERM', 'SIGINT'] as const) {
     process.on(signal, () => {
       running.stop().then(

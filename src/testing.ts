@@ -3,19 +3,23 @@ import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { randomBytes } from 'node:crypto'
 import { eq } from 'drizzle-orm'
-import { type AppContext, createApp } from './app'
+import { type AppContext, createApp, createServices, type Services, startJobKinds } from './app'
 import { loadConfig } from './config'
 import { createTestDatabase, type TestDatabase } from './db/test-database'
 import { startQueue } from './jobs/queue'
 import { type Clock, systemClock } from './lib/clock'
 import { createLogger } from './lib/log'
 import { createRateLimiter } from './lib/rate-limit'
+import { createRealtime } from './realtime'
 import { type Bus, createBus } from './realtime/bus'
 import { users } from './modules/accounts/table'
+import { vendors } from './modules/vendors/table'
 
 export interface TestApp {
   app: ReturnType<typeof createApp>
   ctx: AppContext & { database: TestDatabase }
+  /** The app's mailer (what its routes and job workers send through). */
+  services: Services
   /** `app.handle` on an absolute localhost URL (Elysia 404s short hosts). */
   request(path: string, init?: RequestInit): Promise<Response>
   close(): Promise<void>
@@ -27,12 +31,15 @@ export interface TestApp {
  */
 export async function createTestApp(
   options: {
+    /** Start the job queue with every job kind registered (workers in this process). */
     queue?: boolean
     bus?: Bus
     /** Time for every rule of the app (a ManualClock lets a test move it). */
     clock?: Clock
     /** Extra environment variables, e.g. `{ PUBLIC_URL: 'https://souk.example', GOOGLE_CLIENT_ID: '...' }`. */
     env?: Record<string, string>
+    /** Another test app's database: two instances on one database. Its owner drops it. */
+    database?: TestDatabase
   } = {},
 ): Promise<TestApp> {
   const dataDir = mkdtempSync(join(tmpdir(), 'souk-test-'))
@@ -49,25 +56,42 @@ export async function createTestApp(
     ...options.env,
   })
   const log = createLogger(config.logLevel)
-  const database = await createTestDatabase()
+  const database = options.database ?? (await createTestDatabase())
   const bus = options.bus ?? createBus(config.redisUrl, log)
   const queue = options.queue === true ? await startQueue(database, log) : null
   // Own key prefix: test files share one Redis and must not share counters.
   const limiter = createRateLimiter(config.redisUrl, log, `souk-test:${randomBytes(6).toString('hex')}:`)
-  const ctx = { config, database, bus, queue, log, clock: options.clock ?? systemClock, limiter }
-  const app = createApp(ctx)
+  const clock = options.clock ?? systemClock
+  const realtime = createRealtime({ config, database, bus, clock, log, limiter })
+  const ctx = { config, database, bus, queue, log, clock, limiter, realtime }
+  const services = createServices(ctx)
+  const app = createApp(ctx, services)
+  if (queue !== null) await startJobKinds({ ...ctx, queue }, services)
   return {
     app,
     ctx,
+    services,
     request: (path, init) => app.handle(new Request(`http://localhost${path}`, init)),
     close: async () => {
+      await realtime.close()
+      if (app.server !== null) await app.stop(true)
       await queue?.stop()
       await bus.close()
       await limiter.close()
-      await database.drop()
+      if (options.database === undefined) await database.drop()
       rmSync(dataDir, { recursive: true, force: true })
     },
   }
+}
+
+/**
+ * Starts the app on a free port, for clients that need a real server (WebSockets); `close()`
+ * stops it. Answers its http:// and ws:// base URLs.
+ */
+export function listen(t: TestApp): { url: string; wsUrl: string } {
+  t.app.listen(0)
+  const port = t.app.server!.port
+  return { url: `http://localhost:${port}`, wsUrl: `ws://localhost:${port}` }
 }
 
 /** Resolves once `condition` holds, polling each tick; fails after `timeoutMs` (a wait on a condition, not a sleep). */
@@ -153,4 +177,116 @@ export async function signUpAndSignIn(
     refreshCookie: refreshCookieOf(verified)!,
     auth: { authorization: `Bearer ${body.accessToken}` },
   }
+}
+
+let shopCounter = 0
+
+/**
+ * A signed-in vendor with a shop (approved unless `status` says otherwise), made through the
+ * apply route and then set in the database, as an admin's decision would.
+ */
+export async function makeVendor(
+  t: TestApp,
+  options: { status?: 'pending' | 'approved' | 'suspended' | 'rejected'; companyName?: string; slug?: string } = {},
+): Promise<{ user: TestUser; vendor: { id: string; slug: string } }> {
+  shopCounter += 1
+  const suffix = `${shopCounter}-${randomBytes(3).toString('hex')}`
+  const user = await signUpAndSignIn(t, { role: options.status === undefined || options.status === 'approved' || options.status === 'suspended' ? 'vendor' : 'buyer' })
+  const applied = await postJson(
+    t,
+    '/api/v1/vendors',
+    {
+      companyName: options.companyName ?? `Shop ${suffix}`,
+      slug: options.slug ?? `shop-${suffix}`,
+      description: 'Hand-made goods from a small family workshop.',
+      contactEmail: `shop-${suffix}@example.test`,
+      contactPhone: '+212 600 000000',
+      address: '12 Derb Example',
+      city: 'Fez',
+      country: 'MA',
+      taxNumber: `TAX${suffix.replace('-', '')}`,
+    },
+    user.auth,
+  )
+  if (applied.status !== 201) throw new Error(`apply answered ${applied.status}: ${await applied.text()}`)
+  const vendor = (await applied.json()) as { id: string; slug: string }
+  const status = options.status ?? 'approved'
+  if (status !== 'pending') {
+    const now = new Date()
+    await t.ctx.database.db
+      .update(vendors)
+      .set({ status, approvedAt: status === 'rejected' ? null : now, reviewedAt: now })
+      .where(eq(vendors.id, vendor.id))
+  }
+  return { user, vendor: { id: vendor.id, slug: vendor.slug } }
+}
+
+/** `PATCH|DELETE|... path` with a JSON body; extra headers merge in. */
+export function sendJson(t: TestApp, method: string, path: string, body: unknown, headers: Record<string, string> = {}): Promise<Response> {
+  return t.request(path, { method, headers: { 'content-type': 'application/json', ...headers }, body: JSON.stringify(body) })
+}
+
+let productCounter = 0
+
+/** An active product of `vendor` (through the create route); `fields` override the defaults. */
+export async function makeProduct(t: TestApp, vendor: TestUser, fields: Record<string, unknown> & { categoryId: string }): Promise<{ id: string; slug: string } & Record<string, unknown>> {
+  productCounter += 1
+  const response = await postJson(
+    t,
+    '/api/v1/products',
+    {
+      title: `Test product ${productCounter}`,
+      description: 'A product made for a test.',
+      priceMinor: 10_000,
+      currency: 'MAD',
+      stock: 3,
+      condition: 'new',
+      location: 'Fez',
+      status: 'active',
+      ...fields,
+    },
+    vendor.auth,
+  )
+  if (response.status !== 201) throw new Error(`create product answered ${response.status}: ${await response.text()}`)
+  return (await response.json()) as { id: string; slug: string }
+}
+
+/**
+ * Starts `bun src/main.ts` (with `args`, e.g. `--worker-only`) as a real process on a random
+ * port and waits for its start line. `lines` fills with its JSON log lines as they come.
+ */
+export async function startSouk(env: Record<string, string>, args: string[] = []) {
+  const proc = Bun.spawn([process.execPath, 'src/main.ts', ...args], {
+    cwd: join(import.meta.dir, '..'),
+    env: { PATH: process.env.PATH ?? '', PORT: '0', LOG_LEVEL: 'info', ...env },
+    stdout: 'pipe',
+    stderr: 'pipe',
+  })
+  const lines: Record<string, unknown>[] = []
+  const decoder = new TextDecoder()
+  let buffer = ''
+  const reading = (async () => {
+    const reader = proc.stdout.getReader()
+    for (let chunk = await reader.read(); !chunk.done; chunk = await reader.read()) {
+      buffer += decoder.decode(chunk.value)
+      let nl: number
+      while ((nl = buffer.indexOf('\n')) >= 0) {
+        const line = buffer.slice(0, nl)
+        buffer = buffer.slice(nl + 1)
+        try {
+          lines.push(JSON.parse(line))
+        } catch {
+          // not a log line
+        }
+      }
+    }
+  })()
+  const deadline = Date.now() + 60_000
+  while (!lines.some((l) => l.msg === 'souk started')) {
+    if (proc.exitCode !== null) throw new Error(`souk exited early: ${await new Response(proc.stderr).text()}`)
+    if (Date.now() > deadline) throw new Error('souk did not start within 60 s')
+    await Bun.sleep(20)
+  }
+  const url = String(lines.find((l) => l.msg === 'souk started')!.url)
+  return { proc, url, lines, reading }
 }

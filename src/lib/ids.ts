@@ -5,6 +5,17 @@ export const ID_PREFIXES = {
   user: 'usr',
   session: 'ses',
   mail: 'mail',
+  vendor: 'ven',
+  category: 'cat',
+  product: 'prd',
+  productImage: 'img',
+  share: 'shr',
+  report: 'rpt',
+  notification: 'ntf',
+  job: 'job',
+  conversation: 'cnv',
+  message: 'msg',
+  block: 'blk',
 } as const
 
 export type IdPrefix = (typeof ID_PREFIXES)[keyof typeof ID_PREFIXES]

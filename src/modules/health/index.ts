@@ -32,7 +32,7 @@ export function healthRoutes(checks: ReadinessChecks) {
   return new Elysia({ name: 'health', detail: { tags: ['Operations'] } })
     .get('/healthz', () => ({ status: 'ok' as const }), {
       response: t.Object({ status: t.Literal('ok') }),
-      detail: { summary: 'Liveness: the process is up' },
+      detail: { summary: 'Liveness: the process is up', description: 'API-only on purpose: for load balancers and container health checks; no screen calls it.' },
     })
     .get(
       '/readyz',
