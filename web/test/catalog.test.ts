@@ -140,6 +140,15 @@ describe('a buyer', () => {
     const html = await (await fetch(`${souk.url}/catalog?category=lighting&max=2000&inStock=1`)).text()
     expect(html).toContain('Hammered brass lantern')
 
+    // The product page follows product:<id> over the socket; the server confirms with `subscribed`.
+    const followed = new Promise<void>((resolve) =>
+      page.on('websocket', (ws) =>
+        ws.on('framereceived', ({ payload }) => {
+          const frame = JSON.parse(String(payload)) as { type?: string; topic?: string }
+          if (frame.type === 'subscribed' && frame.topic === `product:${listed.id}`) resolve()
+        }),
+      ),
+    )
     const viewed = page.waitForResponse((r) => r.url().endsWith(`/products/${listed.slug}/view`) && r.request().method() === 'POST')
     await page.goto(`${souk.url}/products/${listed.slug}`)
     await hydrated(page)
@@ -163,16 +172,14 @@ describe('a buyer', () => {
     expect(shared).toMatch(new RegExp(`<meta property="og:image" content="${souk.url}/api/v1/product-images/img_[0-9a-f]{32}/[0-9a-f]{16}-display\\.webp">`))
     expect(shared).toContain('<meta property="og:title" content="Hammered brass lantern · Souk">')
 
-    // The vendor changes the price in the dashboard. live.ts cannot subscribe to product topics
-    // yet (see subscribeProduct in web/src/lib/catalog.ts), so the buyer sees it after a reload.
+    // The vendor changes the price in the dashboard; the buyer's open page shows it without a reload.
+    await followed
     const seller = await as(vendor.user, 'User', `/dashboard/products/${listed.slug}`)
     await seller.page.getByLabel('Price').fill('1299.50')
     await seller.page.getByRole('button', { name: 'Save changes' }).click()
     await toast(seller.page, 'Changes saved.')
     expect(seller.problems).toEqual([])
     await seller.close()
-    await page.reload()
-    await hydrated(page)
     await page.getByTestId('price').getByText('MAD 1,299.50').waitFor()
     expect(problems).toEqual([])
     await close()

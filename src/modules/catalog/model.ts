@@ -3,6 +3,7 @@ import { enumOf } from '../../lib/schema'
 import { idSchema } from '../../lib/ids'
 import { pageOf, pageQuery } from '../../lib/pagination'
 import { VendorsModel } from '../vendors/model'
+import { ProductUpdatedData } from './live'
 import { ATTRIBUTE_TYPES, CONDITIONS, PRODUCT_STATUSES, REPORT_REASONS, REPORT_RESOLUTIONS, REPORT_STATUSES, SHARE_CHANNELS } from './table'
 
 const nullable = <T extends TSchema>(schema: T) => t.Union([schema, t.Null()])
@@ -274,18 +275,7 @@ export namespace CatalogModel {
    * Published on `product:<id>` after a change to its stock, price or status commits. `changes`
    * holds only the fields that changed; a client keeps the update with the highest `version`.
    */
-  export const productUpdated = t.Object({
-    kind: t.Literal('product.updated'),
-    productId: idSchema('prd'),
-    version: t.Integer(),
-    changes: t.Object({
-      priceMinor: t.Optional(t.Integer()),
-      currency: t.Optional(t.String()),
-      stock: t.Optional(t.Integer()),
-      status: t.Optional(status),
-    }),
-    at: t.String({ format: 'date-time' }),
-  })
+  export const productUpdated = ProductUpdatedData
   export type ProductUpdated = typeof productUpdated.static
 }
 

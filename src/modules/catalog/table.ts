@@ -2,6 +2,7 @@ import { type SQL, sql } from 'drizzle-orm'
 import { type AnyPgColumn, check, customType, date, index, integer, jsonb, pgTable, primaryKey, text, timestamp, uniqueIndex } from 'drizzle-orm/pg-core'
 import { users } from '../accounts/table'
 import { vendors } from '../vendors/table'
+import { PRODUCT_STATUSES } from './live'
 
 const at = (name: string) => timestamp(name, { withTimezone: true })
 const tsvector = customType<{ data: string }>({ dataType: () => 'tsvector' })
@@ -44,8 +45,7 @@ export const categories = pgTable(
   (table) => [index('categories_parent_idx').on(table.parentId)],
 )
 
-export const PRODUCT_STATUSES = ['draft', 'active', 'sold', 'archived'] as const
-export type ProductStatus = (typeof PRODUCT_STATUSES)[number]
+export { PRODUCT_STATUSES, type ProductStatus } from './live'
 export const CONDITIONS = ['new', 'like_new', 'good', 'fair', 'handmade'] as const
 export type Condition = (typeof CONDITIONS)[number]
 

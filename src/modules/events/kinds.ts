@@ -9,6 +9,7 @@ import type { TSchema } from '@sinclair/typebox'
 import { t } from 'elysia/type-system'
 import { ChatMessage, InboxData, MessageDeletedData, ReceiptData, TransactionData } from '../chat/item'
 import { JobProgressData, JobSnapshot } from '../jobs/snapshot'
+import { ProductUpdatedData } from '../catalog/live'
 import { NotificationItem } from '../notifications/item'
 
 /** Topic families: a topic is `<family>:<id>`, e.g. `user:usr_…`, `product:prd_…`. */
@@ -58,6 +59,7 @@ export const EventMessage = t.Union([
   durable('job', 'job.progress', JobProgressData),
   durable('user', 'job.finished', JobSnapshot),
   ephemeral('presence', 'presence', PresenceData),
+  ephemeral('product', 'product.updated', ProductUpdatedData),
   ephemeral('conversation', 'typing', TypingData),
   durable('conversation', 'message', ChatMessage),
   durable('conversation', 'message.deleted', MessageDeletedData),

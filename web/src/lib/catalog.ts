@@ -2,6 +2,7 @@ import { query } from '@solidjs/router'
 import type { CatalogModel } from '../../../src/modules/catalog/model'
 import { api } from './api'
 import { toApiError } from './errors'
+import { followTopic } from './live'
 
 /**
  * The catalog's queries: categories, search, product pages, storefronts, the vendor's dashboard
@@ -90,12 +91,13 @@ export const SORT_LABEL: Record<NonNullable<SearchQuery['sort']>, string> = {
 }
 
 /**
- * Live updates of one product page (`product:<id>`: price, stock, status). The single hook point
- * for the socket: web/src/lib/live.ts cannot subscribe to topics yet (it only keeps the
- * connection), and the server registers no `product` topic rule yet. When both exist, subscribe
- * here and call `onUpdate` with each `product.updated` event; the page already applies them.
- * Returns the unsubscribe function.
+ * Live updates of one product page (`product:<id>`: price, stock, status) through the tab's socket,
+ * which exists while someone is signed in. Returns the unsubscribe function.
  */
-export function subscribeProduct(_productId: string, _onUpdate: (event: CatalogModel.ProductUpdated) => void): () => void {
-  return () => {}
+export function subscribeProduct(productId: string, onUpdate: (event: CatalogModel.ProductUpdated) => void): () => void {
+  return followTopic(`product:${productId}`, {
+    onEvent: (event) => {
+      if (event.kind === 'product.updated') onUpdate(event.data)
+    },
+  })
 }

@@ -39,6 +39,7 @@ const KINDS: Record<EventKind, true> = {
   read: true,
   transaction: true,
   inbox: true,
+  'product.updated': true,
 }
 
 /** An answer a message sent with `askLive` was refused with: an `error` frame's code and message. */

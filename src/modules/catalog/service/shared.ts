@@ -148,8 +148,9 @@ export async function announceProductChange(bus: Bus, before: ProductRow | null,
     if (before.status !== after.status) changes.status = after.status
   }
   if (Object.keys(changes).length > 0) {
-    const event: CatalogModel.ProductUpdated = { kind: 'product.updated', productId: after.id, version: after.version, changes, at: now.toISOString() }
-    await bus.publish(productTopic(after.id), event)
+    const data: CatalogModel.ProductUpdated = { productId: after.id, version: after.version, changes, at: now.toISOString() }
+    // An ephemeral protocol event (id null): a late page reads the product itself, not a replay.
+    await bus.publish(productTopic(after.id), { type: 'event', topic: productTopic(after.id), id: null, kind: 'product.updated', data })
   }
   if (publicBefore || publicAfter) await invalidatePages(bus)
 }

@@ -1,0 +1,20 @@
+// The live event of a product, for `product:<id>`. Schema only: the web client bundles it through
+// src/modules/events/kinds.ts, so nothing server-only may be imported here.
+import { t } from 'elysia/type-system'
+
+export const PRODUCT_STATUSES = ['draft', 'active', 'sold', 'archived'] as const
+export type ProductStatus = (typeof PRODUCT_STATUSES)[number]
+
+/** Price, stock or status changed; only the changed fields are present. The highest `version` wins. */
+export const ProductUpdatedData = t.Object({
+  productId: t.String(),
+  version: t.Integer(),
+  changes: t.Object({
+    priceMinor: t.Optional(t.Integer()),
+    currency: t.Optional(t.String()),
+    stock: t.Optional(t.Integer()),
+    status: t.Optional(t.Union(PRODUCT_STATUSES.map((s) => t.Literal(s)))),
+  }),
+  at: t.String({ format: 'date-time' }),
+})
+export type ProductUpdatedData = typeof ProductUpdatedData.static
