@@ -1,5 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from 'bun:test'
 import sharp from 'sharp'
+import { phonePhoto, pixelFlood } from '../../lib/image-fixtures'
 import { createTestApp, type TestApp, type TestUser, signUpAndSignIn } from '../../testing'
 import type { AccountsModel } from './model'
 
@@ -14,28 +15,7 @@ beforeAll(async () => {
 })
 afterAll(() => t.close())
 
-/** A photo as a phone writes it: 640×480, with EXIF naming the camera and where it was taken. */
-async function photo(format: 'jpeg' | 'png', colour = { r: 200, g: 90, b: 40 }): Promise<Uint8Array<ArrayBuffer>> {
-  const image = sharp({ create: { width: 640, height: 480, channels: 3, background: colour } }).withExif({
-    IFD0: { Make: 'SpyCam', Model: 'Serial 12345', Copyright: 'Alice' },
-    IFD3: { GPSLatitudeRef: 'N', GPSLatitude: '34/1 2/1 0/1' },
-  })
-  return new Uint8Array(await (format === 'jpeg' ? image.jpeg() : image.png()).toBuffer())
-}
-
-/**
- * A valid 1×1 PNG whose header then claims 100 000 × 100 000 pixels (40 GB once decoded): the
- * "pixel flood" a few bytes can carry. The header's CRC is fixed up so only the size is wrong.
- */
-async function pixelFlood(): Promise<Uint8Array<ArrayBuffer>> {
-  const png = new Uint8Array(await sharp({ create: { width: 1, height: 1, channels: 3, background: '#fff' } }).png().toBuffer())
-  const view = new DataView(png.buffer)
-  // Signature (8) + IHDR length (4) + "IHDR" (4), then width and height; the CRC covers type + data.
-  view.setUint32(16, 100_000)
-  view.setUint32(20, 100_000)
-  view.setUint32(29, Bun.hash.crc32(png.subarray(12, 29)))
-  return png
-}
+const photo = (format: 'jpeg' | 'png', colour?: { r: number; g: number; b: number }) => phonePhoto({ format, colour })
 
 function upload(user: TestUser, bytes: Uint8Array<ArrayBuffer> | string, name: string, type: string) {
   const form = new FormData()

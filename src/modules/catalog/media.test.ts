@@ -1,5 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from 'bun:test'
 import sharp from 'sharp'
+import { phonePhoto, pixelFlood } from '../../lib/image-fixtures'
 import { createTestApp, makeProduct, makeVendor, postJson, sendJson, type TestApp, type TestUser, signUpAndSignIn } from '../../testing'
 import type { CatalogModel } from './model'
 
@@ -22,23 +23,7 @@ beforeAll(async () => {
 afterAll(() => t.close())
 
 /** A phone photo: 2400×1800 JPEG with EXIF naming the camera and where it was taken. */
-async function photo(colour = { r: 200, g: 90, b: 40 }, size = { width: 2400, height: 1800 }): Promise<Uint8Array<ArrayBuffer>> {
-  const image = sharp({ create: { ...size, channels: 3, background: colour } }).withExif({
-    IFD0: { Make: 'SpyCam', Model: 'Serial 12345' },
-    IFD3: { GPSLatitudeRef: 'N', GPSLatitude: '34/1 2/1 0/1' },
-  })
-  return new Uint8Array(await image.jpeg().toBuffer())
-}
-
-/** A valid 1×1 PNG whose header claims 100 000 × 100 000 pixels (CRC fixed up): a "pixel flood". */
-async function pixelFlood(): Promise<Uint8Array<ArrayBuffer>> {
-  const png = new Uint8Array(await sharp({ create: { width: 1, height: 1, channels: 3, background: '#fff' } }).png().toBuffer())
-  const view = new DataView(png.buffer)
-  view.setUint32(16, 100_000)
-  view.setUint32(20, 100_000)
-  view.setUint32(29, Bun.hash.crc32(png.subarray(12, 29)))
-  return png
-}
+const photo = (colour?: { r: number; g: number; b: number }, size = { width: 2400, height: 1800 }) => phonePhoto({ ...size, colour })
 
 function upload(user: TestUser, slug: string, bytes: Uint8Array<ArrayBuffer> | string, name = 'photo.jpg', type = 'image/jpeg') {
   const form = new FormData()
