@@ -99,9 +99,10 @@ export async function openPage(browser: Browser, options: BrowserContextOptions 
   page.on('pageerror', (error) => problems.push(`uncaught: ${error.message}`))
   page.on('requestfailed', (request) => {
     const reason = request.failure()?.errorText ?? ''
-    // A fetch the page cancels on purpose (search-as-you-type drops the stale suggestion request)
-    // is not a failure; an aborted script, style, image or document still is.
-    if (request.resourceType() === 'fetch' && reason === 'net::ERR_ABORTED') return
+    // ERR_ABORTED is a cancellation, not a failure: the page aborted a fetch (a stale suggestion)
+    // or navigated away while something (the favicon, a fetch) was still loading. A missing or
+    // broken asset still fails the test: it answers 4xx/5xx (below) or fails with another error.
+    if (reason === 'net::ERR_ABORTED') return
     problems.push(`request failed: ${request.url()} ${reason}`)
   })
   page.on('response', (response) => {
