@@ -2,7 +2,13 @@ import { randomUUID } from 'node:crypto'
 import Redis from 'ioredis'
 import type { Logger } from '../lib/log'
 
-export type BusHandler = (message: unknown) => void
+/** `publishedAt`: busTime() when the message was published, on whichever instance. */
+export type BusHandler = (message: unknown, publishedAt: number) => void
+
+/** Milliseconds since the epoch, sub-millisecond: comparable across the instances of one machine. */
+export function busTime(): number {
+  return performance.timeOrigin + performance.now()
+}
 
 /** Removes a subscription when called. */
 export interface Unsubscribe {
@@ -23,6 +29,11 @@ export interface Bus {
   readonly kind: 'local' | 'redis'
   publish(topic: string, message: unknown): Promise<void>
   subscribe(topic: string, handler: BusHandler): Unsubscribe
+  /**
+   * Calls `listener` each time the transport is back after losing its connection, once it
+   * receives again: what other instances published meanwhile never arrived. Returns its removal.
+   */
+  onResume(listener: () => void): () => void
   /** Resolves when the transport answers; throws otherwise (readiness). */
   ping(): Promise<void>
   close(): Promise<void>
@@ -49,10 +60,14 @@ class LocalTopics {
     return true
   }
 
-  deliver(topic: string, message: unknown, log: Logger): void {
+  names(): string[] {
+    return [...this.handlers.keys()]
+  }
+
+  deliver(topic: string, message: unknown, publishedAt: number, log: Logger): void {
     for (const handler of this.handlers.get(topic) ?? []) {
       try {
-        handler(message)
+        handler(message, publishedAt)
       } catch (error) {
         log.error('bus handler failed', { topic, error })
       }
@@ -65,11 +80,13 @@ export function createLocalBus(log: Logger): Bus {
   const topics = new LocalTopics()
   return {
     kind: 'local',
-    publish: async (topic, message) => topics.deliver(topic, message, log),
+    publish: async (topic, message) => topics.deliver(topic, message, busTime(), log),
     subscribe: (topic, handler) => {
       topics.add(topic, handler)
       return Object.assign(() => void topics.remove(topic, handler), { ready: Promise.resolve() })
     },
+    // One process never loses its transport.
+    onResume: () => () => {},
     ping: async () => {},
     close: async () => {},
   }
@@ -77,13 +94,15 @@ export function createLocalBus(log: Logger): Bus {
 
 interface Envelope {
   origin: string
+  /** busTime() at publish (absent from instances that predate it). */
+  at?: number
   message: unknown
 }
 
 /**
  * Many instances: each publish also goes to Redis, and an instance subscribes in Redis only to
- * topics it has local subscribers for (reference-counted). If Redis drops, local delivery goes on
- * and ioredis reconnects and resubscribes; clients fill the gap by replay.
+ * topics it has local subscribers for (reference-counted). If Redis drops, local delivery goes on,
+ * ioredis reconnects and resubscribes, and `onResume` listeners (the hub) fill the gap.
  */
 export function createRedisBus(url: string, log: Logger): Bus {
   const origin = randomUUID()
@@ -94,6 +113,24 @@ export function createRedisBus(url: string, log: Logger): Bus {
   // Per topic, the SUBSCRIBE that later handlers of the topic wait on too.
   const subscribing = new Map<string, Promise<void>>()
   for (const conn of [pub, sub]) conn.on('error', (error) => log.warn('redis connection error', { error: error.message }))
+  const resumeListeners = new Set<() => void>()
+  let lost = false
+  sub.on('close', () => {
+    lost = true
+  })
+  sub.on('ready', () => {
+    if (!lost) return
+    lost = false
+    // ioredis resubscribes on its own right after 'ready'; subscribing again (a no-op for Redis)
+    // answers once every channel receives again, so listeners read the log after that, not before.
+    const channels = topics.names()
+    ;(channels.length === 0 ? Promise.resolve() : sub.subscribe(...channels)).then(
+      () => {
+        for (const listener of resumeListeners) listener()
+      },
+      (error: Error) => log.warn('redis resubscribe failed', { error: error.message }),
+    )
+  })
   sub.on('message', (channel: string, raw: string) => {
     let envelope: Envelope
     try {
@@ -102,14 +139,15 @@ export function createRedisBus(url: string, log: Logger): Bus {
       log.warn('bus dropped a malformed message', { topic: channel })
       return
     }
-    if (envelope.origin !== origin) topics.deliver(channel, envelope.message, log)
+    if (envelope.origin !== origin) topics.deliver(channel, envelope.message, envelope.at ?? busTime(), log)
   })
   return {
     kind: 'redis',
     publish: async (topic, message) => {
-      topics.deliver(topic, message, log)
+      const at = busTime()
+      topics.deliver(topic, message, at, log)
       try {
-        await pub.publish(topic, JSON.stringify({ origin, message } satisfies Envelope))
+        await pub.publish(topic, JSON.stringify({ origin, at, message } satisfies Envelope))
       } catch (error) {
         log.warn('bus publish to redis failed', { topic, error: (error as Error).message })
       }
@@ -131,6 +169,10 @@ export function createRedisBus(url: string, log: Logger): Bus {
         }
       }
       return Object.assign(unsubscribe, { ready: subscribing.get(topic) ?? Promise.resolve() })
+    },
+    onResume: (listener) => {
+      resumeListeners.add(listener)
+      return () => void resumeListeners.delete(listener)
     },
     ping: async () => {
       await pub.ping()

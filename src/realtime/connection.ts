@@ -1,5 +1,6 @@
 import type { ServerWebSocket } from 'bun'
 import type { Logger } from '../lib/log'
+import type { Metrics } from '../lib/metrics'
 import type { CurrentUser } from '../modules/accounts'
 import type { CloseCode, ErrorCode, ServerMessage } from './protocol'
 
@@ -9,16 +10,18 @@ export const MESSAGES_PER_SECOND = 20
 /** Messages refused in a row before the socket is closed with 4008. */
 export const REFUSALS_BEFORE_CLOSE = 40
 
-/** One open socket: who it is, what it follows, and its own limits. */
+/**
+ * One open socket: who it is, what it follows, and its own limits. Most sockets sit idle, so what
+ * only a busy socket needs (its topics, message queue, drain waiters) is made on first use.
+ */
 export class Connection {
-  /** Topics this socket holds a hub feed for (subscribed, or replaying towards it). */
-  readonly topics = new Set<string>()
   closed = false
   private tokens = MESSAGE_BURST
   private refilledAt: number | null = null
   private refusals = 0
-  private queue: Promise<void> = Promise.resolve()
-  private drainWaiters: (() => void)[] = []
+  private followed: Set<string> | null = null
+  private queue: Promise<void> | null = null
+  private drainWaiters: (() => void)[] | null = null
 
   constructor(
     readonly id: string,
@@ -27,11 +30,26 @@ export class Connection {
     /** When the access token behind the socket expires; an `auth` message moves it. */
     public expiresAtMs: number,
     private readonly log: Logger,
+    private readonly metrics: Metrics,
   ) {}
+
+  /** Topics this socket holds a hub feed for (subscribed, or replaying towards it). */
+  get topics(): Set<string> {
+    return (this.followed ??= new Set())
+  }
+
+  /** Empties `topics` (the socket closed), answering what it held. */
+  leaveAll(): string[] {
+    const held = this.followed === null ? [] : [...this.followed]
+    this.followed = null
+    return held
+  }
 
   /** Bun's send status: bytes sent, -1 queued under backpressure, 0 dropped. */
   send(message: ServerMessage): number {
-    return this.closed ? 0 : this.ws.send(JSON.stringify(message))
+    if (this.closed) return 0
+    this.metrics.sent(message.type)
+    return this.ws.send(JSON.stringify(message))
   }
 
   /** Answers an `error` frame, logged under the same code. */
@@ -46,13 +64,15 @@ export class Connection {
    */
   async sendPaced(message: ServerMessage): Promise<boolean> {
     const status = this.send(message)
-    if (status === -1) await new Promise<void>((resolve) => this.drainWaiters.push(resolve))
+    if (status === -1) await new Promise<void>((resolve) => (this.drainWaiters ??= []).push(resolve))
     return status !== 0 && !this.closed
   }
 
   /** Bun's drain signal: the socket took what was queued. */
   drained(): void {
-    for (const resolve of this.drainWaiters.splice(0)) resolve()
+    const waiters = this.drainWaiters ?? []
+    this.drainWaiters = null
+    for (const resolve of waiters) resolve()
   }
 
   /** Live delivery through Bun's pub/sub (`server.publish` reaches every socket subscribed here). */
@@ -95,6 +115,6 @@ export class Connection {
    * must not be overtaken by the unsubscribe sent after it. `work` handles its own errors.
    */
   enqueue(work: () => Promise<void>): void {
-    this.queue = this.queue.then(work)
+    this.queue = (this.queue ?? Promise.resolve()).then(work)
   }
 }

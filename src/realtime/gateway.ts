@@ -1,10 +1,12 @@
+import { randomUUID } from 'node:crypto'
 import { TypeCompiler, type TypeCheck } from '@sinclair/typebox/compiler'
-import type { ServerWebSocket } from 'bun'
+import type { Server, ServerWebSocket } from 'bun'
 import { decodeJwt } from 'jose'
 import type { Config } from '../config'
 import type { Db } from '../db/client'
 import type { Clock } from '../lib/clock'
 import type { Logger } from '../lib/log'
+import type { Metrics } from '../lib/metrics'
 import { type AccountsModel, type CurrentUser, SESSION_REVOKED_TOPIC } from '../modules/accounts'
 import { authenticate } from '../modules/accounts/service/sessions'
 import type { Bus, Unsubscribe } from './bus'
@@ -13,7 +15,7 @@ import type { HandlerContext, SocketServices } from './handlers/context'
 import { ROUTES } from './handlers'
 import type { Hub } from './hub'
 import type { Presence } from './presence'
-import { type ClientMessage, type ClientMessageType, CLOSE_CODES, type ErrorCode, MAX_SOCKETS_PER_USER } from './protocol'
+import { type ClientMessage, type ClientMessageType, CLOSE_CODES, type CloseCode, type ErrorCode, MAX_SOCKETS_PER_USER } from './protocol'
 import type { TopicRules } from './topics'
 
 /** A revocation that lands while a socket is still upgrading is remembered this long. */
@@ -24,6 +26,7 @@ export interface GatewayDeps {
   config: Pick<Config, 'secrets' | 'publicUrl'>
   clock: Clock
   log: Logger
+  metrics: Metrics
   bus: Bus
   hub: Hub
   presence: Presence
@@ -43,12 +46,19 @@ const validators = Object.fromEntries(Object.entries(ROUTES).map(([type, route])
   TypeCheck<never>
 >
 
-/**
- * Parses one frame. Elysia has already JSON-parsed a text frame that looked like JSON, so a
- * string here is text that failed to parse.
- */
+/** A text frame as JSON; undefined for a binary frame or text that is not JSON. */
+function decode(raw: string | Buffer): unknown {
+  if (typeof raw !== 'string') return undefined
+  try {
+    return JSON.parse(raw)
+  } catch {
+    return undefined
+  }
+}
+
+/** Checks one decoded frame against the protocol union. */
 function parseMessage(raw: unknown): ClientMessage | Refusal {
-  if (typeof raw !== 'object' || raw === null || Array.isArray(raw) || raw instanceof Uint8Array) {
+  if (typeof raw !== 'object' || raw === null || Array.isArray(raw)) {
     return { code: 'BadMessage', message: 'Each message is one JSON object in a text frame' }
   }
   const { type, ref: rawRef } = raw as { type?: unknown; ref?: unknown }
@@ -64,6 +74,40 @@ function parseMessage(raw: unknown): ClientMessage | Refusal {
 }
 
 /**
+ * What Bun keeps on each socket (`ws.data`). Elysia's Bun adapter hands every socket event to
+ * `ws.data.open/message/drain/close`, so the gateway upgrades with this small object itself
+ * (`upgrade`) instead of through Elysia's `.ws()`, which keeps the upgrade's whole context (the
+ * Request, its headers and query, a dozen closures) alive as long as the socket: most of the
+ * 11 KB an idle socket used to cost (bench S3). The handlers are prototype methods, shared by
+ * every socket.
+ */
+class SocketEvents {
+  private conn: Connection | null = null
+
+  constructor(
+    private readonly gateway: Gateway,
+    private auth: SocketAuth | null,
+  ) {}
+
+  open(ws: ServerWebSocket<unknown>): void {
+    this.conn = this.gateway.open(ws, this.auth!)
+    this.auth = null
+  }
+
+  message(_ws: ServerWebSocket<unknown>, raw: string | Buffer): void {
+    if (this.conn !== null) this.gateway.message(this.conn, raw)
+  }
+
+  drain(): void {
+    this.conn?.drained()
+  }
+
+  close(): void {
+    if (this.conn !== null) this.gateway.close(this.conn)
+  }
+}
+
+/**
  * The socket entry: keeps the open sockets, runs each message through the guard chain (session
  * still valid, per-socket rate, parse and schema, topic access) and hands it to its handler in
  * handlers/. The 64 KiB payload cap comes first, in Bun (maxPayloadLength): a larger frame closes
@@ -71,7 +115,7 @@ function parseMessage(raw: unknown): ClientMessage | Refusal {
  * session is revoked (bus topic `session:revoked`) or its token expires without an `auth`.
  */
 export class Gateway {
-  private readonly connections = new Map<string, Connection>()
+  private readonly connections = new Set<Connection>()
   private readonly byUser = new Map<string, Set<Connection>>()
   private readonly bySession = new Map<string, Set<Connection>>()
   private readonly recentlyRevoked = new Map<string, number>()
@@ -105,53 +149,64 @@ export class Gateway {
     return { user, expiresAtMs: (decodeJwt(accessToken).exp ?? 0) * 1000 }
   }
 
-  open(ws: ServerWebSocket<unknown>, id: string, auth: SocketAuth): void {
-    const { user } = auth
-    if (this.stopping) return ws.close(CLOSE_CODES.GoingAway, 'GoingAway')
-    // Revoked while the upgrade was in flight: the bus message came before the socket existed.
-    if (this.recentlyRevoked.has(user.sessionId)) return ws.close(CLOSE_CODES.SessionEnded, 'SessionRevoked')
-    if ((this.byUser.get(user.id)?.size ?? 0) >= MAX_SOCKETS_PER_USER) return ws.close(CLOSE_CODES.TooManyConnections, 'TooManyConnections')
-    const conn = new Connection(id, ws, user, auth.expiresAtMs, this.deps.log)
-    this.connections.set(id, conn)
-    file(this.byUser, user.id, conn)
-    file(this.bySession, user.sessionId, conn)
-    void this.deps.presence.join(user.id, id)
+  /**
+   * Upgrades the request to a socket of `auth`'s user (the route resolved it from the ticket);
+   * the answer when it cannot be upgraded (not a WebSocket handshake, or no server: `app.handle`),
+   * otherwise nothing (Bun has answered).
+   */
+  upgrade(server: Server<unknown> | null, request: Request, auth: SocketAuth): Response | undefined {
+    if (server?.upgrade(request, { data: new SocketEvents(this, auth) }) === true) return undefined
+    return new Response('Expected a websocket connection', { status: 400 })
   }
 
-  message(id: string, raw: unknown): void {
-    const conn = this.connections.get(id)
-    if (conn === undefined || conn.closed) return
+  /** A socket opened; null when it was refused (and is closing). */
+  open(ws: ServerWebSocket<unknown>, auth: SocketAuth): Connection | null {
+    const user = this.sharedUser(auth.user)
+    const refuse = (code: CloseCode, reason: string) => (ws.close(code, reason), null)
+    if (this.stopping) return refuse(CLOSE_CODES.GoingAway, 'GoingAway')
+    // Revoked while the upgrade was in flight: the bus message came before the socket existed.
+    if (this.recentlyRevoked.has(user.sessionId)) return refuse(CLOSE_CODES.SessionEnded, 'SessionRevoked')
+    if ((this.byUser.get(user.id)?.size ?? 0) >= MAX_SOCKETS_PER_USER) return refuse(CLOSE_CODES.TooManyConnections, 'TooManyConnections')
+    const conn = new Connection(randomUUID(), ws, user, auth.expiresAtMs, this.deps.log, this.deps.metrics)
+    this.connections.add(conn)
+    this.deps.metrics.socketOpened()
+    file(this.byUser, user.id, conn)
+    file(this.bySession, user.sessionId, conn)
+    void this.deps.presence.join(user.id, conn.id)
+    return conn
+  }
+
+  message(conn: Connection, raw: string | Buffer): void {
+    if (conn.closed) return
     // Guard: the session. The sweep closes expired sockets too; this catches one between sweeps.
-    if (this.closeIfExpired(conn)) return
-    // Guard: the rate, before parsing, so a flood of garbage counts too.
-    const admitted = conn.admit(this.deps.clock.now().getTime())
+    const nowMs = this.deps.clock.now().getTime()
+    if (this.closeIfExpired(conn, nowMs)) return
+    const decoded = decode(raw)
+    // Guard: the rate, before the schema check, so a flood of garbage counts too.
+    const admitted = conn.admit(nowMs)
     if (admitted === 'close') return conn.close(CLOSE_CODES.RateLimited, 'RateLimited')
-    if (admitted === 'refused') return conn.fail('RateLimited', 'Too many messages; slow down', refOf(raw))
-    const message = parseMessage(raw)
+    if (admitted === 'refused') return conn.fail('RateLimited', 'Too many messages; slow down', refOf(decoded))
+    const message = parseMessage(decoded)
+    this.deps.metrics.received('code' in message ? 'invalid' : message.type)
     if ('code' in message) return conn.fail(message.code, message.message, message.ref)
     conn.enqueue(() => this.dispatch(conn, message))
   }
 
-  drain(id: string): void {
-    this.connections.get(id)?.drained()
-  }
-
-  close(id: string): void {
-    const conn = this.connections.get(id)
-    if (conn === undefined) return
+  close(conn: Connection): void {
+    if (!this.connections.delete(conn)) return
     conn.markClosed()
-    this.connections.delete(id)
+    this.deps.metrics.socketClosed()
     unfile(this.byUser, conn.user.id, conn)
     unfile(this.bySession, conn.user.sessionId, conn)
-    for (const topic of conn.topics) this.deps.hub.leave(topic)
-    conn.topics.clear()
+    for (const topic of conn.leaveAll()) this.deps.hub.leave(topic)
     // On a graceful stop, presence takes every local connection offline in one go.
-    if (!this.stopping) void this.deps.presence.leave(conn.user.id, id)
+    if (!this.stopping) void this.deps.presence.leave(conn.user.id, conn.id)
   }
 
   /** Closes sockets whose token expired without an `auth`, and forgets old revocations. */
   sweep(): void {
-    for (const conn of this.connections.values()) this.closeIfExpired(conn)
+    const nowMs = this.deps.clock.now().getTime()
+    for (const conn of this.connections) this.closeIfExpired(conn, nowMs)
     const now = performance.now()
     for (const [sessionId, until] of this.recentlyRevoked) if (until <= now) this.recentlyRevoked.delete(sessionId)
   }
@@ -160,18 +215,12 @@ export class Gateway {
   stop(): void {
     this.stopping = true
     this.offRevoked()
-    for (const conn of this.connections.values()) conn.close(CLOSE_CODES.GoingAway, 'GoingAway')
+    for (const conn of this.connections) conn.close(CLOSE_CODES.GoingAway, 'GoingAway')
   }
 
   /** Hands the module services to the handlers (createApp, once it built them). */
   provide(services: SocketServices): void {
     this.provided = services
-  }
-
-  /** Whether one of the user's sockets on this instance follows the topic. */
-  isSubscribed(userId: string, topic: string): boolean {
-    for (const conn of this.byUser.get(userId) ?? []) if (conn.topics.has(topic)) return true
-    return false
   }
 
   /** Sockets open on this instance. */
@@ -194,8 +243,16 @@ export class Gateway {
     }
   }
 
-  private closeIfExpired(conn: Connection): boolean {
-    if (this.deps.clock.now().getTime() < conn.expiresAtMs) return false
+  /** A session's sockets (a browser's tabs) share one `user` when it is the same, not a copy each. */
+  private sharedUser(user: CurrentUser): CurrentUser {
+    for (const other of this.bySession.get(user.sessionId) ?? []) {
+      if (other.user.id === user.id && other.user.role === user.role) return other.user
+    }
+    return user
+  }
+
+  private closeIfExpired(conn: Connection, nowMs: number): boolean {
+    if (nowMs < conn.expiresAtMs) return false
     conn.close(CLOSE_CODES.SessionEnded, 'SessionExpired')
     return true
   }

@@ -1,8 +1,9 @@
 import type { Server } from 'bun'
 import type { Db } from '../db/client'
 import type { Logger } from '../lib/log'
+import type { Metrics } from '../lib/metrics'
 import { latestEventId, readEventRange } from '../modules/events/service'
-import type { Bus, Unsubscribe } from './bus'
+import { type Bus, busTime, type Unsubscribe } from './bus'
 import type { EventMessage } from './protocol'
 
 /** This instance's live view of one topic, shared by every local socket following it. */
@@ -18,6 +19,8 @@ export interface Feed {
   /** Sockets replaying towards this topic collect its live events here meanwhile. */
   readonly buffers: Set<EventMessage[]>
   readonly off: Unsubscribe
+  /** Records one delivery's publish-to-delivery time (seconds) under the topic's family. */
+  readonly delivered: (seconds: number) => void
 }
 
 function isEvent(message: unknown): message is EventMessage {
@@ -32,13 +35,20 @@ function isEvent(message: unknown): message is EventMessage {
  * in id order without gaps or repeats: an id at or below `lastId` is a repeat (dropped), an id
  * past `lastId + 1` means events were published out of order or lost (two writers, a Redis
  * outage), and the missing ones are read from the event log first. Every id is in the log by then:
- * events are published after commit, and per-topic ids commit in order.
+ * events are published after commit, and per-topic ids commit in order. When the bus comes back
+ * from an outage, every feed reads what it missed from the log at once, without waiting for the
+ * topic's next event.
  */
 export class Hub {
   private server: Server<unknown> | null = null
   private readonly feeds = new Map<string, Feed>()
+  private readonly offResume: () => void
 
-  constructor(private readonly deps: { db: Db; bus: Bus; log: Logger }) {}
+  constructor(private readonly deps: { db: Db; bus: Bus; log: Logger; metrics: Metrics }) {
+    this.offResume = deps.bus.onResume(() => {
+      for (const feed of this.feeds.values()) this.enqueue(feed, () => this.catchUp(feed))
+    })
+  }
 
   /** The server sockets are upgraded on; known from the first upgrade. */
   bind(server: Server<unknown>): void {
@@ -70,6 +80,17 @@ export class Hub {
     return this.feeds.get(topic)?.lastId ?? 0
   }
 
+  /**
+   * Resolves once the feed has delivered every event up to `id`, reading from the log those still
+   * on their way through the bus: a socket replayed up to `id` then goes live without repeats.
+   */
+  advance(feed: Feed, id: number): Promise<void> {
+    this.enqueue(feed, async () => {
+      if (id > feed.lastId) await this.fill(feed, id)
+    })
+    return feed.chain
+  }
+
   /** Starts collecting a feed's live events (for a socket replaying); call the returned stop. */
   collect(feed: Feed): { events: EventMessage[]; stop(): void } {
     const events: EventMessage[] = []
@@ -85,23 +106,22 @@ export class Hub {
   }
 
   close(): void {
+    this.offResume()
     for (const feed of this.feeds.values()) feed.off()
     this.feeds.clear()
   }
 
   private open(topic: string): Feed {
-    const { bus, db, log } = this.deps
-    const off = bus.subscribe(topic, (message) => {
+    const { bus, db, log, metrics } = this.deps
+    const off = bus.subscribe(topic, (message, publishedAt) => {
       if (!isEvent(message)) return void log.warn('hub dropped a malformed event', { topic })
-      if (message.id === null) return this.deliver(feed, message)
-      feed.chain = feed.chain
-        .then(() => this.deliverInOrder(feed, message as EventMessage & { id: number }))
-        .catch((error: unknown) => log.error('hub delivery failed', { topic, error }))
+      if (message.id === null) return this.deliver(feed, message, publishedAt)
+      this.enqueue(feed, () => this.deliverInOrder(feed, message as EventMessage & { id: number }, publishedAt))
     })
     const ready = off.ready.then(async () => {
       feed.lastId = await latestEventId(db, topic)
     })
-    const feed: Feed = { topic, lastId: 0, refs: 0, ready, chain: ready, buffers: new Set(), off }
+    const feed: Feed = { topic, lastId: 0, refs: 0, ready, chain: ready, buffers: new Set(), off, delivered: metrics.deliveryOf(topic) }
     // A feed that failed to start is not kept: the next join tries again.
     ready.catch(() => {
       if (this.feeds.get(topic) === feed) this.feeds.delete(topic)
@@ -111,19 +131,39 @@ export class Hub {
     return feed
   }
 
-  private async deliverInOrder(feed: Feed, event: EventMessage & { id: number }): Promise<void> {
-    if (event.id <= feed.lastId) return
-    if (event.id > feed.lastId + 1) {
-      const missed = await readEventRange(this.deps.db, feed.topic, feed.lastId, event.id - 1)
-      if (missed.length < event.id - feed.lastId - 1) this.deps.log.warn('hub could not fill a gap', { topic: feed.topic, from: feed.lastId, to: event.id })
-      for (const earlier of missed) this.deliver(feed, earlier)
-    }
-    feed.lastId = event.id
-    this.deliver(feed, event)
+  /** Runs a step of the feed's durable delivery after the ones before it. */
+  private enqueue(feed: Feed, step: () => Promise<void>): void {
+    feed.chain = feed.chain.then(step).catch((error: unknown) => this.deps.log.error('hub delivery failed', { topic: feed.topic, error }))
   }
 
-  private deliver(feed: Feed, event: EventMessage): void {
-    this.server?.publish(feed.topic, JSON.stringify(event))
+  private async deliverInOrder(feed: Feed, event: EventMessage & { id: number }, publishedAt: number): Promise<void> {
+    if (event.id <= feed.lastId) return
+    if (event.id > feed.lastId + 1) await this.fill(feed, event.id - 1)
+    feed.lastId = event.id
+    this.deliver(feed, event, publishedAt)
+  }
+
+  /** After a bus outage: delivers what the log holds past `lastId`. */
+  private async catchUp(feed: Feed): Promise<void> {
+    const latest = await latestEventId(this.deps.db, feed.topic)
+    if (latest > feed.lastId) await this.fill(feed, latest)
+  }
+
+  /** Delivers the logged events `lastId < id <= upTo` and moves `lastId` to `upTo`. */
+  private async fill(feed: Feed, upTo: number): Promise<void> {
+    const missed = await readEventRange(this.deps.db, feed.topic, feed.lastId, upTo)
+    if (missed.length < upTo - feed.lastId) this.deps.log.warn('hub could not fill a gap', { topic: feed.topic, from: feed.lastId, to: upTo })
+    for (const earlier of missed) this.deliver(feed, earlier, null)
+    feed.lastId = upTo
+  }
+
+  /** `publishedAt` (busTime) times a live event; a gap fill read from the log has none. */
+  private deliver(feed: Feed, event: EventMessage, publishedAt: number | null): void {
+    if (this.server !== null) {
+      this.server.publish(feed.topic, JSON.stringify(event))
+      this.deps.metrics.sent('event', this.server.subscriberCount(feed.topic))
+      if (publishedAt !== null) feed.delivered((busTime() - publishedAt) / 1000)
+    }
     for (const buffer of feed.buffers) buffer.push(event)
   }
 }

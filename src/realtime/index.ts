@@ -6,6 +6,7 @@ import type { Clock } from '../lib/clock'
 import { AppError, ErrorResponse } from '../lib/errors'
 import { idSchema } from '../lib/ids'
 import type { Logger } from '../lib/log'
+import type { Metrics } from '../lib/metrics'
 import { type RateLimiter, rateLimitPlugin } from '../lib/rate-limit'
 import { authPlugin } from '../modules/accounts'
 import { pruneEvents } from '../modules/events/service'
@@ -13,7 +14,7 @@ import type { Bus } from './bus'
 import { Gateway } from './gateway'
 import type { SocketServices } from './handlers/context'
 import { Hub } from './hub'
-import { createMemoryPresenceStore, createPresence, createRedisPresenceStore, HEARTBEAT_MS } from './presence'
+import { createMemoryPresenceStore, createPresence, createRedisPresenceStore, heartbeatMsFor, type ViewedTopic } from './presence'
 import { MAX_MESSAGE_BYTES, PresenceData } from './protocol'
 import { createMemoryTicketStore, createRedisTicketStore, createTickets, TICKET_TTL_MS } from './tickets'
 import { canSeeUser, createTopicRules, type TopicRules } from './topics'
@@ -49,6 +50,7 @@ export interface RealtimeDeps {
   clock: Clock
   log: Logger
   limiter: RateLimiter
+  metrics: Metrics
 }
 
 export interface Realtime {
@@ -59,11 +61,11 @@ export interface Realtime {
   /** Hands the module services socket handlers call (chat) over; createApp does it once. */
   provide(services: SocketServices): void
   /**
-   * Whether one of the user's sockets on THIS instance follows the topic (chat: "is viewing the
-   * conversation"). Sockets on other instances are not seen: across instances it can say no
-   * when the answer is yes, never the reverse.
+   * Whether one of the user's sockets, on any instance, follows the conversation (chat: "is viewing
+   * it"). Kept with presence: in Redis when configured, with the heartbeat's expiry, so a killed
+   * instance's sockets stop counting; says no when Redis does not answer.
    */
-  isSubscribed(userId: string, topic: string): boolean
+  isViewing(userId: string, topic: ViewedTopic): Promise<boolean>
   /** Sockets open on this instance, topics they follow, sockets replaying (operations, tests). */
   stats(): { connections: number; topics: number; replaying: number }
   /** Graceful stop: sockets closed with 1001, their users taken offline, timers and Redis ended. */
@@ -75,21 +77,27 @@ export interface Realtime {
  * timers. Built once by main.ts (or a test) beside the bus, and closed on stop.
  */
 export function createRealtime(deps: RealtimeDeps): Realtime {
-  const { config, bus, clock, log } = deps
+  const { config, bus, clock, log, metrics } = deps
   const db = deps.database.db
   const redis =
     config.redisUrl === null
       ? null
       : new Redis(config.redisUrl, { maxRetriesPerRequest: 1, connectionName: 'souk-realtime', retryStrategy: (times: number) => Math.min(times * 200, 2000) })
   redis?.on('error', (error) => log.warn('redis connection error', { error: error.message }))
-  const presence = createPresence({ store: redis === null ? createMemoryPresenceStore() : createRedisPresenceStore(redis), bus, clock, log })
+  const ttlMs = config.presenceTtlMs
+  const presence = createPresence({
+    store: redis === null ? createMemoryPresenceStore(ttlMs) : createRedisPresenceStore(redis, undefined, ttlMs),
+    bus,
+    clock,
+    log,
+  })
   const tickets = createTickets(redis === null ? createMemoryTicketStore() : createRedisTicketStore(redis), clock)
-  const hub = new Hub({ db, bus, log })
+  const hub = new Hub({ db, bus, log, metrics })
   const topics = createTopicRules(db)
-  const gateway = new Gateway({ db, config, clock, log, bus, hub, presence, topics })
+  const gateway = new Gateway({ db, config, clock, log, metrics, bus, hub, presence, topics })
   const timers = [
     setInterval(() => gateway.sweep(), SWEEP_MS),
-    setInterval(() => void presence.heartbeat(), HEARTBEAT_MS),
+    setInterval(() => void presence.heartbeat(), heartbeatMsFor(ttlMs)),
     setInterval(() => void pruneEvents(db, clock.now()).catch((error: unknown) => log.error('event pruning failed', { error })), PRUNE_MS),
   ]
   for (const timer of timers) timer.unref()
@@ -98,7 +106,7 @@ export function createRealtime(deps: RealtimeDeps): Realtime {
     topics,
     routes: () => realtimeRoutes(deps, { tickets, gateway, hub, presence }),
     provide: (services) => gateway.provide(services),
-    isSubscribed: (userId, topic) => gateway.isSubscribed(userId, topic),
+    isViewing: (userId, topic) => presence.isViewing(userId, topic),
     stats: () => ({ connections: gateway.count(), ...hub.stats() }),
     close: () =>
       (closing ??= (async () => {
@@ -158,11 +166,9 @@ function realtimeRoutes(
       if (server !== null) hub.bind(server)
       return { socketAuth }
     })
-    .ws('/ws', {
+    // A WS route of Elysia's without `.ws()`: the gateway upgrades with its own small socket data
+    // (see SocketEvents in gateway.ts), so no request context stays alive per socket.
+    .route('WS', '/ws', ({ request, server, socketAuth }) => gateway.upgrade(server, request, socketAuth), {
       detail: { tags: ['Realtime'], summary: 'The socket: /ws?ticket=… (messages: src/realtime/protocol.ts)' },
-      open: (ws) => gateway.open(ws.raw as never, ws.id, ws.data.socketAuth),
-      message: (ws, message) => gateway.message(ws.id, message),
-      drain: (ws) => gateway.drain(ws.id),
-      close: (ws) => gateway.close(ws.id),
     })
 }

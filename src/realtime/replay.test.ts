@@ -142,6 +142,25 @@ describe('subscribe with since', () => {
     expect(watcher.eventIds(topic)).toEqual(range(1, 70))
   })
 
+  it('does not repeat events it replayed that reach this instance through the bus only afterwards', async () => {
+    const alice = await signUpAndSignIn(t)
+    const topic = `user:${alice.id}`
+    const watcher = await open(alice)
+    await watcher.ask({ type: 'subscribe', topic })
+    await commitEvents(alice.id, 2)
+    await waitFor(() => watcher.eventIds(topic).length === 2)
+    // Committed, still on their way from another instance: the log has them, this feed not yet.
+    const inTransit = await commitEvents(alice.id, 5, { publish: false })
+
+    const resumed = await open(alice)
+    expect(await resumed.ask({ type: 'subscribe', topic, since: 2 })).toMatchObject({ type: 'subscribed', replayed: 5, lastId: 7 })
+    await publishEvents(t.ctx.bus, inTransit)
+    await commitEvents(alice.id, 1)
+    await waitFor(() => resumed.eventIds(topic).includes(8), 5_000, 'the next live event')
+    expect(resumed.eventIds(topic)).toEqual(range(3, 8))
+    expect(watcher.eventIds(topic)).toEqual(range(1, 8))
+  })
+
   it('answers resync past the retention window or MAX_REPLAY, then goes live after the latest id', async () => {
     const alice = await signUpAndSignIn(t)
     const topic = `user:${alice.id}`

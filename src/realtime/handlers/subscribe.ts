@@ -8,9 +8,10 @@ import type { Handler, HandlerContext } from './context'
 /**
  * Follows a topic (access was checked by the guard). Without `since` it goes live at once. With
  * `since` it first replays the missed durable events from the log, collecting live events
- * meanwhile, then sends the collected ones above the last replayed id and goes live, all in one
- * tick: no gap, no repeat. When `since` cannot be replayed it answers `resync` instead and goes
- * live after the topic's latest id.
+ * meanwhile, brings the topic's feed up to the last replayed id (events committed but still on
+ * their way through the bus would otherwise reach the socket a second time), then sends the
+ * collected ones above that id and goes live, all in one tick: no gap, no repeat. When `since`
+ * cannot be replayed it answers `resync` instead and goes live after the topic's latest id.
  */
 export const subscribe: Handler<'subscribe'> = async (ctx, conn, { ref, topic, since }) => {
   if (conn.topics.has(topic)) {
@@ -20,7 +21,12 @@ export const subscribe: Handler<'subscribe'> = async (ctx, conn, { ref, topic, s
   if (conn.topics.size >= MAX_TOPICS_PER_SOCKET) {
     return conn.fail('TooManySubscriptions', `A socket follows at most ${MAX_TOPICS_PER_SOCKET} topics`, ref)
   }
-  const feed = await ctx.hub.join(topic)
+  // Counts as viewing (chat notifications), on every instance, before the client hears `subscribed`.
+  await ctx.presence.view(conn.id, topic)
+  const feed = await ctx.hub.join(topic).catch((error: unknown) => {
+    void ctx.presence.unview(conn.id, topic)
+    throw error
+  })
   if (conn.closed) return ctx.hub.leave(topic)
   conn.topics.add(topic)
   try {
@@ -35,6 +41,7 @@ export const subscribe: Handler<'subscribe'> = async (ctx, conn, { ref, topic, s
     if (conn.topics.delete(topic)) {
       conn.unsubscribe(topic)
       ctx.hub.leave(topic)
+      void ctx.presence.unview(conn.id, topic)
     }
     throw error
   }
@@ -57,6 +64,8 @@ async function replayThenGoLive(ctx: HandlerContext, conn: Connection, feed: Fee
       lastId = replay.events.at(-1)?.id ?? since
       conn.send({ type: 'subscribed', ref, topic, replayed: replay.events.length, lastId })
     }
+    await ctx.hub.advance(feed, lastId)
+    if (conn.closed) return
     // From here to subscribe nothing awaits, so no live event can slip between the two.
     for (const event of live.events) if (event.id === null || event.id > lastId) conn.send(event)
     conn.subscribe(topic)

@@ -5,6 +5,7 @@ export const unsubscribe: Handler<'unsubscribe'> = async (ctx, conn, { ref, topi
   if (conn.topics.delete(topic)) {
     conn.unsubscribe(topic)
     ctx.hub.leave(topic)
+    await ctx.presence.unview(conn.id, topic)
   }
   conn.send({ type: 'unsubscribed', ref, topic })
 }

@@ -1,7 +1,7 @@
 import { batch, createSignal, onCleanup } from 'solid-js'
 import type { ChatMessage, Conversation } from '../../../src/modules/chat/item'
 import { getConversation, listMessages, markConversationRead, sendChatImage, sendChatText } from '../lib/api'
-import { askLive, type EventOf, LiveError, sendLive, useTopic } from '../lib/live'
+import { askLive, type EventOf, LiveError, liveState, sendLive, useTopic } from '../lib/live'
 
 /** A message of mine not yet stored: shown at once, then replaced by the stored one (same clientId). */
 export interface PendingMessage {
@@ -85,9 +85,13 @@ export function createThread(id: string, myId: string) {
     sendRead(id, last.seq).catch(() => (readSent = 0))
   }
 
+  // Reads can overlap (opened before the socket, then again once live): only the latest one lands.
+  let loads = 0
   const load = async () => {
+    const current = ++loads
     try {
       const [head, page] = await Promise.all([getConversation(id), listMessages(id, { limit: PAGE })])
+      if (current !== loads) return
       batch(() => {
         setConversation(head)
         setMessages((list) => upsert(list, page.items))
@@ -96,7 +100,7 @@ export function createThread(id: string, myId: string) {
       })
       markSeen()
     } catch (caught) {
-      setError(caught)
+      if (current === loads) setError(caught)
     }
   }
 
@@ -146,7 +150,11 @@ export function createThread(id: string, myId: string) {
     }
   }
 
-  useTopic(() => `conversation:${id}` as const, { onEvent, onResync: () => void load() })
+  // The history is read once the conversation is followed live (onLive, after every (re)connect):
+  // what is committed after that comes as an event, so nothing falls between the page and the
+  // live feed. Without an open socket it is read at once, and again when the socket comes.
+  useTopic(() => `conversation:${id}` as const, { onEvent, onResync: () => void load(), onLive: () => void load() })
+  if (liveState() !== 'open') void load()
 
   const onVisible = () => markSeen()
   document.addEventListener('visibilitychange', onVisible)
@@ -201,7 +209,6 @@ export function createThread(id: string, myId: string) {
   }
   onCleanup(stopTyping)
 
-  void load()
   return { conversation, setConversation, messages, pending, older, loadOlder, loadingOlder, error, otherTyping, send, retry, typing, stopTyping, reload: load }
 }
 

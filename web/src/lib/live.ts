@@ -1,4 +1,4 @@
-import { type Accessor, createEffect, createRoot, createSignal, on, onCleanup } from 'solid-js'
+import { type Accessor, createEffect, createMemo, createRoot, createSignal, on, onCleanup } from 'solid-js'
 import type { CLOSE_CODES, ClientMessage, EventKind, EventMessage, ServerMessage, Topic, TopicFamily } from '../../../src/realtime/protocol'
 import { api, onAccessToken } from './api'
 import { currentUser, signedIn } from './session'
@@ -64,12 +64,21 @@ export interface TopicHandlers<F extends TopicFamily> {
   onEvent?(event: EventOf<F>): void
   /** Events were lost beyond replay: refetch the topic's state over REST. */
   onResync?(): void
+  /**
+   * The topic is followed live (the server answered `subscribed`; at once when it already was),
+   * again after each reconnect. A REST read started from here meets the live events with no gap:
+   * what it does not hold yet arrives as an event. Reading before it can miss what is committed
+   * between the read and the subscription.
+   */
+  onLive?(): void
 }
 
 interface TopicEntry {
   refs: number
   /** The last durable id this tab has of the topic; null until the server or an event says. */
   lastId: number | null
+  /** Subscribed on the open socket (answered `subscribed` or `resync`). */
+  live: boolean
   last: Accessor<EventMessage | undefined>
   setLast(event: EventMessage): void
   handlers: Set<TopicHandlers<TopicFamily>>
@@ -134,7 +143,7 @@ export function followTopic<F extends TopicFamily>(topic: Topic<F>, handlers: To
   let entry = topics.get(topic)
   if (entry === undefined) {
     const [last, setLast] = createSignal<EventMessage | undefined>(undefined, { equals: false })
-    entry = { refs: 0, lastId: options.since ?? null, last, setLast, handlers: new Set() }
+    entry = { refs: 0, lastId: options.since ?? null, live: false, last, setLast, handlers: new Set() }
     topics.set(topic, entry)
     sendLive(subscribeMessage(topic, entry))
   }
@@ -143,6 +152,8 @@ export function followTopic<F extends TopicFamily>(topic: Topic<F>, handlers: To
   const own = handlers as TopicHandlers<TopicFamily>
   current.handlers.add(own)
   let released = false
+  // Live already (another follower): told once the caller has its handle, unless released by then.
+  if (current.live) queueMicrotask(() => !released && current.live && own.onLive?.())
   return () => {
     if (released) return
     released = true
@@ -158,9 +169,11 @@ export function followTopic<F extends TopicFamily>(topic: Topic<F>, handlers: To
  * and answers its latest event. Sharing a topic with other components costs no second subscription.
  */
 export function useTopic<F extends TopicFamily>(topic: () => Topic<F> | null, handlers: TopicHandlers<F> = {}, options: { since?: number } = {}): Accessor<EventOf<F> | undefined> {
+  // The same name again (a refetched page computing it anew) keeps the subscription as it is.
+  const wanted = createMemo(topic)
   const [name, setName] = createSignal<Topic<F> | null>(null)
   createEffect(() => {
-    const current = topic()
+    const current = wanted()
     // Followed before it is named, so readers of the answer find the topic's entry.
     if (current !== null) onCleanup(followTopic(current, handlers, options))
     setName(() => current)
@@ -206,13 +219,17 @@ function receive(raw: string): void {
   switch (message.type) {
     case 'subscribed': {
       const entry = topics.get(message.topic)
-      if (entry !== undefined && (entry.lastId === null || message.lastId > entry.lastId)) entry.lastId = message.lastId
+      if (entry === undefined) return
+      if (entry.lastId === null || message.lastId > entry.lastId) entry.lastId = message.lastId
+      entry.live = true
+      for (const handlers of [...entry.handlers]) handlers.onLive?.()
       return
     }
     case 'resync': {
       const entry = topics.get(message.topic)
       if (entry === undefined) return
       entry.lastId = message.lastId
+      entry.live = true
       for (const handlers of [...entry.handlers]) handlers.onResync?.()
       return
     }
@@ -279,6 +296,7 @@ export function connectLive(): void {
     current.addEventListener('close', (event) => {
       if (socket !== current) return
       socket = null
+      for (const entry of topics.values()) entry.live = false
       settleAll('The live connection closed')
       if (event.code === TOO_MANY_CONNECTIONS) return void setState('unavailable')
       if (event.code !== SESSION_ENDED) return retry()
@@ -301,6 +319,7 @@ export function connectLive(): void {
         clearTimeout(timer)
         const closing = socket
         socket = null
+        for (const entry of topics.values()) entry.live = false
         closing?.close()
         settleAll('Signed out')
         attempt = 0
