@@ -4,7 +4,7 @@ import { createTestDatabase, type TestDatabase } from '../../db/test-database'
 import { createLogger } from '../../lib/log'
 import { createLocalBus } from '../../realtime/bus'
 import type { NewEvent } from './kinds'
-import { appendEvent, EVENT_RETENTION_MS, latestEventId, MAX_REPLAY, pruneEvents, readSince, withEvents } from './service'
+import { appendEvent, appendEvents, EVENT_RETENTION_MS, latestEventId, MAX_REPLAY, pruneEvents, readSince, withEvents } from './service'
 
 let database: TestDatabase
 beforeAll(async () => {
@@ -26,6 +26,20 @@ const ids = (replay: Awaited<ReturnType<typeof readSince>>) => (replay.kind === 
 const range = (from: number, to: number) => Array.from({ length: to - from + 1 }, (_, i) => from + i)
 
 describe('appendEvent()', () => {
+  it('appends many events across topics in one call, numbered in list order within each topic', async () => {
+    const appended = await database.db.transaction((tx) =>
+      appendEvents(tx, new Date(), [notice('user:many-a', 'a1'), notice('user:many-b', 'b1'), notice('user:many-a', 'a2'), notice('user:many-a', 'a3')]),
+    )
+    expect(appended.map((e) => [e.topic, e.id])).toEqual([
+      ['user:many-a', 1],
+      ['user:many-b', 1],
+      ['user:many-a', 2],
+      ['user:many-a', 3],
+    ])
+    expect(ids(await readSince(database.db, new Date(), 'user:many-a', 0))).toEqual([1, 2, 3])
+    expect(await append(notice('user:many-a', 'a4')).then((e) => e.id)).toBe(4)
+  })
+
   it('numbers events 1, 2, 3… within each topic, independently of other topics', async () => {
     expect((await append(notice('user:a', 'one'))).id).toBe(1)
     expect((await append(notice('user:b', 'one'))).id).toBe(1)

@@ -1,5 +1,5 @@
-import { and, asc, eq, gt, lt, lte, sql } from 'drizzle-orm'
-import type { Db, Tx } from '../../db/client'
+import { and, asc, eq, gt, lt, lte, type SQL, sql } from 'drizzle-orm'
+import { type Db, queryRows, type Tx } from '../../db/client'
 import type { Bus } from '../../realtime/bus'
 import type { DurableEvent, NewEvent } from './kinds'
 import { events, eventTopics } from './table'
@@ -16,25 +16,61 @@ type Row = typeof events.$inferSelect
 const toEvent = (row: Row) => ({ type: 'event', topic: row.topic, id: row.id, kind: row.kind, data: row.data }) as DurableEvent
 
 /**
- * Appends a durable event inside the caller's transaction (the one that makes the change it
- * announces) and returns it; publish it with `publishEvents` once that transaction committed.
- * Takes a transaction, not the database: the topic's sequence row stays locked until commit,
- * which is what keeps commit order equal to id order within a topic.
+ * SQL for CTEs that append one event per row of `source` inside a larger statement, so a batch of
+ * writes and their events go to the database in one round trip. `source` names a CTE with a
+ * `topic` column and an `ord` column that orders rows within a topic; `data` is an expression
+ * over its row, aliased `s`. `<name>` yields each source row with its `event_id`. Each topic's
+ * counter row is bumped once, topics in order (no deadlock between two batches), and stays
+ * locked until commit (see appendEvent): append events as late as the transaction allows.
  */
-export async function appendEvent(tx: Tx, now: Date, event: NewEvent): Promise<DurableEvent> {
-  const [sequence] = await tx
-    .insert(eventTopics)
-    .values({ topic: event.topic, lastId: 1 })
-    .onConflictDoUpdate({ target: eventTopics.topic, set: { lastId: sql`${eventTopics.lastId} + 1` } })
-    .returning({ id: eventTopics.lastId })
-  const id = sequence!.id
-  await tx.insert(events).values({ topic: event.topic, id, kind: event.kind, data: event.data, createdAt: now })
-  return { type: 'event', id, ...event } as DurableEvent
+export function eventCtes(name: string, source: SQL, event: { kind: string | SQL; data: SQL; now: Date }): SQL {
+  const counters = sql.identifier(`${name}_counters`)
+  const numbered = sql.identifier(name)
+  return sql`${counters} as (
+      insert into ${eventTopics} (topic, last_id) select topic, count(*) from ${source} group by topic order by topic
+      on conflict (topic) do update set last_id = ${eventTopics}.last_id + excluded.last_id
+      returning topic, last_id),
+    ${numbered} as (
+      select s.*, c.last_id - count(*) over (partition by s.topic) + row_number() over (partition by s.topic order by s.ord) as event_id
+      from ${source} as s join ${counters} as c on c.topic = s.topic),
+    ${sql.identifier(`${name}_rows`)} as (
+      insert into ${events} (topic, id, kind, data, created_at)
+      select s.topic, s.event_id, ${event.kind}, ${event.data}, ${event.now.toISOString()}::timestamptz from ${numbered} as s)`
 }
 
-/** Publishes committed events to every instance's subscribers of their topics. */
+/**
+ * Appends durable events inside the caller's transaction (the one that makes the change they
+ * announce), in one statement, and returns them in the same order; publish them with
+ * `publishEvents` once that transaction committed. Takes a transaction, not the database: each
+ * topic's sequence row stays locked until commit, which is what keeps commit order equal to id
+ * order within a topic.
+ */
+export async function appendEvents(tx: Tx, now: Date, list: NewEvent[]): Promise<DurableEvent[]> {
+  if (list.length === 0) return []
+  const rows = list.map((event, ord) => sql`(${ord}::int, ${event.topic}::text, ${event.kind}::text, ${JSON.stringify(event.data)}::jsonb)`)
+  const appended = await queryRows<{ ord: number; event_id: string | number }>(
+    tx,
+    sql`with appending (ord, topic, kind, data) as (values ${sql.join(rows, sql`, `)}),
+      ${eventCtes('appended', sql`appending`, { kind: sql`s.kind`, data: sql`s.data`, now })}
+      select ord, event_id from appended`,
+  )
+  const ids = new Map(appended.map((row) => [row.ord, Number(row.event_id)]))
+  return list.map((event, ord) => ({ type: 'event', id: ids.get(ord)!, ...event }) as DurableEvent)
+}
+
+/** appendEvents for one event. */
+export async function appendEvent(tx: Tx, now: Date, event: NewEvent): Promise<DurableEvent> {
+  const [appended] = await appendEvents(tx, now, [event])
+  return appended!
+}
+
+/**
+ * Publishes committed events to every instance's subscribers of their topics, in order and all
+ * before the caller's next turn: a publish that waited on the one before could let a later
+ * transaction's event on the same topic overtake it (subscribers then refill the gap from the log).
+ */
 export async function publishEvents(bus: Bus, committed: DurableEvent[]): Promise<void> {
-  for (const event of committed) await bus.publish(event.topic, event)
+  await Promise.all(committed.map((event) => bus.publish(event.topic, event)))
 }
 
 /**

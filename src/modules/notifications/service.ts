@@ -90,6 +90,11 @@ export interface NotifyInput {
   /** What happened, without the actor: "liked your post". */
   text: string
   link?: string | null
+  /**
+   * False: in the app only, even where the user wants email for the type. For a caller that knows
+   * the user was told already and has not looked since (chat: a later message of an unread streak).
+   */
+  email?: boolean
 }
 
 /** Run once the transaction that called `notify` has committed: pushes it live, sends the email. */
@@ -153,7 +158,7 @@ export async function notify(deps: NotificationsDeps, tx: Tx, input: NotifyInput
     const unreadCount = await countUnread(tx, input.userId)
     event = await appendEvent(tx, now, { topic: userTopic(input.userId), kind: 'notification', data: { notification: toItem(row), unreadCount } })
   }
-  const mail = channels.email && recipient.email !== null ? { to: recipient.email, subject: `Souk: ${summary}`, text: `${summary}\n` } : null
+  const mail = channels.email && input.email !== false && recipient.email !== null ? { to: recipient.email, subject: `Souk: ${summary}`, text: `${summary}\n` } : null
   if (event === null && mail === null) return null
   return async () => {
     if (event !== null) await publishEvents(deps.bus, [event])

@@ -1,7 +1,7 @@
 import { and, eq, lt, sql } from 'drizzle-orm'
-import type { Tx } from '../../../db/client'
-import type { DurableEvent } from '../../events/kinds'
-import { appendEvent, withEvents } from '../../events/service'
+import { queryRows, type Tx } from '../../../db/client'
+import type { DurableEvent, NewEvent } from '../../events/kinds'
+import { appendEvent, appendEvents, withEvents } from '../../events/service'
 import type { ChatReceipt } from '../item'
 import { conversationMembers, conversations } from '../table'
 import { appendInboxEvent, type ChatDeps, conversationTopic, notFound, unreadCounts, unreadTotal } from './shared'
@@ -13,24 +13,56 @@ const member = (conversationId: string, userId: string) => and(eq(conversationMe
 /** `upTo`, but never past the conversation's newest message: a pointer cannot run ahead of it. */
 const capped = (conversationId: string, upTo: number) => sql`least(${upTo}, (select ${conversations.lastSeq} from ${conversations} where ${conversations.id} = ${conversationId}))`
 
-const receiptEvent = (tx: Tx, now: Date, row: MemberRow) =>
-  appendEvent(tx, now, {
-    topic: conversationTopic(row.conversationId),
-    kind: 'read',
-    data: { conversationId: row.conversationId, userId: row.userId, readSeq: row.readSeq, deliveredSeq: row.deliveredSeq },
-  })
+const receiptOf = (row: MemberRow): NewEvent => ({
+  topic: conversationTopic(row.conversationId),
+  kind: 'read',
+  data: { conversationId: row.conversationId, userId: row.userId, readSeq: row.readSeq, deliveredSeq: row.deliveredSeq },
+})
+
+/** Appends the `read` events of member rows whose pointers moved: take them after inbox locks (see lockInbox). */
+export const appendReceipts = (tx: Tx, now: Date, rows: MemberRow[]) => appendEvents(tx, now, rows.map(receiptOf))
+
+const receiptEvent = (tx: Tx, now: Date, row: MemberRow) => appendEvent(tx, now, receiptOf(row))
 
 /**
- * Moves `userId`'s delivered pointer up to `upTo` inside the caller's transaction and answers its
- * `read` event, or null when it was there already (a late or repeated delivery changes nothing).
+ * Moves delivered pointers of many (conversation, user) pairs in one statement, each to the
+ * highest `upTo` given for it (never past the conversation's newest message, never backwards);
+ * answers the rows that moved. Announce them with appendReceipts.
  */
-export async function markDelivered(tx: Tx, now: Date, conversationId: string, userId: string, upTo: number): Promise<DurableEvent | null> {
+export async function moveDeliveredMany(tx: Tx, targets: { conversationId: string; userId: string; upTo: number }[]): Promise<MemberRow[]> {
+  if (targets.length === 0) return []
+  const values = targets.map((t) => sql`(${t.conversationId}::text, ${t.userId}::text, ${t.upTo}::int)`)
+  const rows = await queryRows<{ conversation_id: string; user_id: string; read_seq: number; delivered_seq: number }>(
+    tx,
+    sql`update ${conversationMembers} as m set delivered_seq = v.target
+      from (
+        select t.conversation_id, t.user_id, least(max(t.up_to), max(c.last_seq)) as target
+        from (values ${sql.join(values, sql`, `)}) as t (conversation_id, user_id, up_to) join ${conversations} as c on c.id = t.conversation_id
+        group by t.conversation_id, t.user_id) as v
+      where m.conversation_id = v.conversation_id and m.user_id = v.user_id and m.delivered_seq < v.target
+      returning m.conversation_id, m.user_id, m.read_seq, m.delivered_seq`,
+  )
+  return rows.map((r) => ({ conversationId: r.conversation_id, userId: r.user_id, readSeq: r.read_seq, deliveredSeq: r.delivered_seq }))
+}
+
+/**
+ * Moves `userId`'s delivered pointer up to `upTo` inside the caller's transaction and answers the
+ * moved row, or null when it was there already (a late or repeated delivery changes nothing).
+ * Announce it with receiptEvent.
+ */
+async function moveDelivered(tx: Tx, conversationId: string, userId: string, upTo: number): Promise<MemberRow | null> {
   const [row] = await tx
     .update(conversationMembers)
     .set({ deliveredSeq: capped(conversationId, upTo) })
     .where(and(member(conversationId, userId), lt(conversationMembers.deliveredSeq, capped(conversationId, upTo))))
     .returning()
-  return row === undefined ? null : receiptEvent(tx, now, row)
+  return row ?? null
+}
+
+/** moveDelivered and its `read` event, when it moved. */
+export async function markDelivered(tx: Tx, now: Date, conversationId: string, userId: string, upTo: number): Promise<DurableEvent | null> {
+  const row = await moveDelivered(tx, conversationId, userId, upTo)
+  return row === null ? null : receiptEvent(tx, now, row)
 }
 
 /**
@@ -54,7 +86,9 @@ export async function markRead(deps: ChatDeps, userId: string, conversationId: s
       ;[row] = await tx.select().from(conversationMembers).where(member(conversationId, userId))
       if (row === undefined) throw notFound()
     } else {
-      events.push(await receiptEvent(tx, now, moved), await appendInboxEvent(tx, now, userId, conversationId))
+      // The inbox event before the receipt: conversation topics are taken last (see lockInbox).
+      const inbox = await appendInboxEvent(tx, now, userId, conversationId)
+      events.push(await receiptEvent(tx, now, moved), inbox)
     }
     const [perConversation, total] = await Promise.all([unreadCounts(tx, userId, [conversationId]), unreadTotal(tx, userId)])
     return {

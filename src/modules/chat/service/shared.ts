@@ -9,7 +9,7 @@ import { findUserById } from '../../accounts/service/users'
 import { primaryImagesOf } from '../../catalog/service/images'
 import { findProductsByIds } from '../../catalog/service/shared'
 import type { DurableEvent } from '../../events/kinds'
-import { appendEvent } from '../../events/service'
+import { appendEvents } from '../../events/service'
 import type { AfterCommit, NotifyInput } from '../../notifications'
 import type { ChatMessage, Conversation } from '../item'
 import { blocks, conversationMembers, conversations, messages } from '../table'
@@ -23,10 +23,10 @@ export interface ChatDeps {
   /** The notifications service's `notify`, inside the caller's transaction. */
   notify(tx: Tx, input: NotifyInput): Promise<AfterCommit | null>
   /**
-   * Whether the user has a socket following the topic, i.e. has the conversation open. Answered by
-   * the realtime gateway, handed in by createApp: modules never import the socket layer.
+   * Whether the user has a socket (on any instance) following the topic, i.e. has the conversation
+   * open. Answered by the realtime layer, handed in by createApp: modules never import it.
    */
-  isViewing(userId: string, topic: string): boolean
+  isViewing(userId: string, topic: `conversation:${string}`): Promise<boolean>
 }
 
 export type Conn = Db | Tx
@@ -37,7 +37,7 @@ export const conversationTopic = (id: string) => `conversation:${id}` as const
 export const userTopic = (id: string) => `user:${id}` as const
 export const imagePath = (messageId: string) => `/api/v1/messages/${messageId}/image.webp`
 
-export const otherSide = (conversation: ConversationRow, userId: string) => (conversation.buyerId === userId ? conversation.sellerId : conversation.buyerId)
+export const otherSide = (conversation: Pick<ConversationRow, 'buyerId' | 'sellerId'>, userId: string) => (conversation.buyerId === userId ? conversation.sellerId : conversation.buyerId)
 
 /** SQL: `userId` is a participant of the conversation row in scope. */
 export const isMember = (userId: string): SQL => or(eq(conversations.buyerId, userId), eq(conversations.sellerId, userId))!
@@ -117,8 +117,11 @@ export async function refuseIfBlocked(db: Conn, userId: string, otherId: string)
   if (byThem.has(otherId)) throw new AppError('forbidden', 'This user is not accepting messages from you')
 }
 
-/** SQL condition: messages `userId` has not read (the other side's, after their read pointer, not deleted). */
-function unreadWhere(userId: string): SQL {
+/**
+ * SQL condition: messages `userId` has not read (the other side's, after their read pointer, not
+ * deleted), with `conversation_members` of `userId` joined on the message's conversation.
+ */
+export function unreadWhere(userId: string | typeof conversationMembers.userId): SQL {
   return and(gt(messages.seq, conversationMembers.readSeq), ne(messages.senderId, userId), isNull(messages.deletedAt))!
 }
 
@@ -149,7 +152,8 @@ export async function unreadTotal(db: Conn, userId: string): Promise<number> {
  * event happen under it, so events carry counts in the order they were counted: otherwise two
  * writers could count in one order and append in the other, and the newest event would carry the
  * older count. Lock order, to never deadlock: a member row first, then this lock, then anything
- * appended on `user:<id>` (the notification too). Taking it twice in one transaction is a no-op.
+ * appended on `user:<id>` (the notification too), then conversation topics (whose counters sends
+ * wait on). Taking it twice in one transaction is a no-op.
  */
 export async function lockInbox(tx: Tx, userId: string): Promise<void> {
   await tx.execute(sql`select pg_advisory_xact_lock(hashtext(${`inbox:${userId}`}))`)
@@ -158,8 +162,34 @@ export async function lockInbox(tx: Tx, userId: string): Promise<void> {
 /** Appends the `inbox` event of `userId`: the conversation's and the total unread counts (under lockInbox). */
 export async function appendInboxEvent(tx: Tx, now: Date, userId: string, conversationId: string): Promise<DurableEvent> {
   await lockInbox(tx, userId)
-  const [perConversation, total] = await Promise.all([unreadCounts(tx, userId, [conversationId]), unreadTotal(tx, userId)])
-  return appendEvent(tx, now, { topic: userTopic(userId), kind: 'inbox', data: { conversationId, unread: perConversation.get(conversationId) ?? 0, unreadTotal: total } })
+  const [event] = await appendInboxEvents(tx, now, [{ userId, conversationId }])
+  return event!
+}
+
+/**
+ * appendInboxEvent for many (user, conversation) pairs, in one count and one append; the caller
+ * holds every user's inbox lock.
+ */
+export async function appendInboxEvents(tx: Tx, now: Date, pairs: { userId: string; conversationId: string }[]): Promise<DurableEvent[]> {
+  if (pairs.length === 0) return []
+  const counts = await tx
+    .select({ userId: conversationMembers.userId, conversationId: messages.conversationId, n: count() })
+    .from(messages)
+    .innerJoin(conversationMembers, eq(conversationMembers.conversationId, messages.conversationId))
+    .where(and(inArray(conversationMembers.userId, [...new Set(pairs.map((p) => p.userId))]), unreadWhere(conversationMembers.userId)))
+    .groupBy(conversationMembers.userId, messages.conversationId)
+  const unread = new Map(counts.map((c) => [`${c.userId}:${c.conversationId}`, c.n]))
+  const total = new Map<string, number>()
+  for (const c of counts) total.set(c.userId, (total.get(c.userId) ?? 0) + c.n)
+  return appendEvents(
+    tx,
+    now,
+    pairs.map(({ userId, conversationId }) => ({
+      topic: userTopic(userId),
+      kind: 'inbox' as const,
+      data: { conversationId, unread: unread.get(`${userId}:${conversationId}`) ?? 0, unreadTotal: total.get(userId) ?? 0 },
+    })),
+  )
 }
 
 /** Conversation rows as `viewerId` sees them: product header, other side, last message, unread, receipts, blocks. */

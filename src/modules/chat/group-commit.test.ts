@@ -1,0 +1,114 @@
+import { afterAll, beforeAll, describe, expect, it } from 'bun:test'
+import { randomUUID } from 'node:crypto'
+import { sql } from '../../db/client'
+import { createTestApp, postJson, signUpAndSignIn, type TestApp, type TestUser } from '../../testing'
+import { readEventRange } from '../events/service'
+import type { ChatMessage } from './item'
+import { GroupCommit } from './service/group-commit'
+import { makeSellerWithProducts, openConversation, send } from './testing'
+
+let t: TestApp
+beforeAll(async () => {
+  t = await createTestApp()
+}, 60_000)
+afterAll(() => t.close())
+
+describe('GroupCommit', () => {
+  it('writes what arrives together in one transaction, in arrival order', async () => {
+    const batches: number[][] = []
+    const commit = new GroupCommit(t.ctx.database.db, async (tx, inputs: number[]) => {
+      batches.push(inputs)
+      await tx.execute(sql`select 1`)
+      return inputs.map((n) => n * 2)
+    })
+    expect(await Promise.all([1, 2, 3, 4].map((n) => commit.submit(n)))).toEqual([2, 4, 6, 8])
+    expect(batches).toEqual([[1, 2, 3, 4]])
+  })
+
+  it('retries each write of a failed batch alone: one bad write fails only itself', async () => {
+    const commit = new GroupCommit(t.ctx.database.db, async (tx, inputs: number[]) => {
+      await tx.execute(sql`select 1`)
+      if (inputs.includes(-1)) throw new Error('bad write')
+      return inputs
+    })
+    const settled = await Promise.allSettled([1, -1, 2].map((n) => commit.submit(n)))
+    expect(settled.map((s) => s.status)).toEqual(['fulfilled', 'rejected', 'fulfilled'])
+    expect((settled[1] as PromiseRejectedResult).reason.message).toBe('bad write')
+  })
+
+  it('answers only after the transaction committed', async () => {
+    const table = `group_commit_${randomUUID().slice(0, 8)}`
+    await t.ctx.database.db.execute(sql.raw(`create table ${table} (n int)`))
+    const commit = new GroupCommit(t.ctx.database.db, async (tx, inputs: number[]) => {
+      for (const n of inputs) await tx.execute(sql`insert into ${sql.identifier(table)} values (${n})`)
+      return inputs
+    })
+    // Each answer, as it arrives, finds its row visible from outside the transaction.
+    const seen = await Promise.all(
+      [1, 2, 3].map(async (n) => {
+        await commit.submit(n)
+        const rows = (await t.ctx.database.db.execute(sql`select count(*)::int as c from ${sql.identifier(table)} where n = ${n}`)) as unknown
+        return (Array.isArray(rows) ? rows : (rows as { rows: unknown[] }).rows)[0]
+      }),
+    )
+    expect(seen).toEqual([{ c: 1 }, { c: 1 }, { c: 1 }])
+  })
+})
+
+describe('batched sends', () => {
+  let seller: TestUser
+  let productId: string
+  beforeAll(async () => {
+    const fixture = await makeSellerWithProducts(t)
+    seller = fixture.seller
+    productId = fixture.product.id
+  })
+
+  it('numbers concurrent sends of both sides of a conversation 1..n, with their events in seq order', async () => {
+    const buyer = await signUpAndSignIn(t)
+    const conversation = await openConversation(t, buyer, productId)
+    const sends = Array.from({ length: 12 }, (_, i) => [i % 2 === 0 ? buyer : seller, `m${i}`] as const)
+    const responses = await Promise.all(sends.map(([user, body]) => send(t, user, conversation.id, body)))
+    expect(responses.map((r) => r.status)).toEqual(sends.map(() => 201))
+    const sent = (await Promise.all(responses.map((r) => r.json()))) as ChatMessage[]
+    expect(sent.map((m) => m.seq).sort((a, b) => a - b)).toEqual(Array.from({ length: 12 }, (_, i) => i + 1))
+    expect(sent.map((m) => [m.senderId, m.body])).toEqual(sends.map(([user, body]) => [user.id, body]))
+    const events = await readEventRange(t.ctx.database.db, `conversation:${conversation.id}`, 0, 1_000)
+    const messageSeqs = events.filter((e) => e.kind === 'message').map((e) => (e.data as ChatMessage).seq)
+    expect(messageSeqs).toEqual(Array.from({ length: 12 }, (_, i) => i + 1))
+  })
+
+  it('keeps conversations apart when sends to several arrive together', async () => {
+    const buyers = await Promise.all([1, 2, 3].map(() => signUpAndSignIn(t)))
+    const conversations = await Promise.all(buyers.map((b) => openConversation(t, b, productId)))
+    const responses = await Promise.all(buyers.flatMap((b, i) => [1, 2].map((n) => send(t, b, conversations[i]!.id, `c${i} ${n}`))))
+    const sent = (await Promise.all(responses.map((r) => r.json()))) as ChatMessage[]
+    conversations.forEach((c, i) => {
+      const its = sent.filter((m) => m.conversationId === c.id)
+      expect(its.map((m) => m.body).sort()).toEqual([`c${i} 1`, `c${i} 2`])
+      expect(its.map((m) => m.seq).sort()).toEqual([1, 2])
+    })
+  })
+
+  it('refuses a stranger, a blocked sender and answers a repeated client id without failing the sends beside them', async () => {
+    const [buyer, stranger, blockedBuyer] = await Promise.all([signUpAndSignIn(t), signUpAndSignIn(t), signUpAndSignIn(t)])
+    const conversation = await openConversation(t, buyer, productId)
+    const blockedConversation = await openConversation(t, blockedBuyer, productId)
+    expect((await postJson(t, `/api/v1/blocks/${blockedBuyer.id}`, {}, seller.auth)).status).toBe(200)
+    const clientId = randomUUID()
+    const responses = await Promise.all([
+      send(t, buyer, conversation.id, 'first', clientId),
+      send(t, stranger, conversation.id, 'intruder'),
+      send(t, buyer, conversation.id, 'first again', clientId),
+      send(t, blockedBuyer, blockedConversation.id, 'blocked'),
+      send(t, seller, conversation.id, 'reply'),
+    ])
+    // Whichever of the two same-client-id sends arrived first made the message; the other answers it.
+    const statuses = responses.map((r) => r.status)
+    expect([statuses[0], statuses[2]].sort()).toEqual([200, 201])
+    expect([statuses[1], statuses[3], statuses[4]]).toEqual([404, 403, 201])
+    const [first, , again, , reply] = (await Promise.all(responses.map((r) => r.json()))) as ChatMessage[]
+    expect(again!.id).toBe(first!.id)
+    expect([first!.seq, reply!.seq].sort()).toEqual([1, 2])
+  })
+})

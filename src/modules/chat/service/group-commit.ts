@@ -1,0 +1,55 @@
+import type { Db, Tx } from '../../../db/client'
+
+interface Pending<I, O> {
+  input: I
+  resolve(output: O): void
+  reject(error: unknown): void
+}
+
+/**
+ * Group commit: writes submitted while a batch is committing wait for the next batch, which takes
+ * everything queued meanwhile (up to `max`) into one transaction, so a burst of writes costs one
+ * BEGIN/COMMIT and one flush to disk instead of one each. Up to `concurrency` batches commit at
+ * once (on as many connections). A write's promise settles only after its batch committed: what
+ * it answers is durable.
+ *
+ * `write` gets the batch's inputs in arrival order and answers one output per input. It should
+ * answer an expected refusal instead of throwing; when the transaction fails anyway, every input
+ * of that batch is retried alone, so one bad write fails only itself. With `concurrency` > 1 it
+ * must take its locks in one order, or two batches could deadlock.
+ */
+export class GroupCommit<I, O> {
+  private queue: Pending<I, O>[] = []
+  private running = 0
+
+  constructor(
+    private readonly db: Db,
+    private readonly write: (tx: Tx, inputs: I[]) => Promise<O[]>,
+    private readonly options: { max?: number; concurrency?: number } = {},
+  ) {}
+
+  submit(input: I): Promise<O> {
+    return new Promise<O>((resolve, reject) => {
+      this.queue.push({ input, resolve, reject })
+      if (this.running < (this.options.concurrency ?? 1)) void this.drain()
+    })
+  }
+
+  private async drain(): Promise<void> {
+    this.running += 1
+    // Writes submitted in the same turn of the event loop join the first batch.
+    await new Promise<void>((resolve) => setImmediate(resolve))
+    while (this.queue.length > 0) await this.commit(this.queue.splice(0, this.options.max ?? 256))
+    this.running -= 1
+  }
+
+  private async commit(batch: Pending<I, O>[]): Promise<void> {
+    try {
+      const outputs = await this.db.transaction((tx) => this.write(tx, batch.map((p) => p.input)))
+      batch.forEach((p, i) => p.resolve(outputs[i]!))
+    } catch (error) {
+      if (batch.length === 1) return batch[0]!.reject(error)
+      for (const pending of batch) await this.commit([pending])
+    }
+  }
+}
