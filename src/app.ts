@@ -7,11 +7,13 @@ import type { Queue } from './jobs/queue'
 import type { Clock } from './lib/clock'
 import { httpBasics } from './lib/http'
 import type { Logger } from './lib/log'
+import type { Metrics } from './lib/metrics'
 import type { RateLimiter } from './lib/rate-limit'
 import { accountsRoutes } from './modules/accounts'
 import { catalogRoutes } from './modules/catalog'
 import { canReadConversation, type ChatDeps, chatRoutes } from './modules/chat'
 import { healthRoutes, type ReadinessChecks } from './modules/health'
+import { metricsRoutes } from './modules/health/metrics'
 import { canReadJob, jobsRoutes, startJobs } from './modules/jobs'
 import { devMailRoutes } from './modules/mail'
 import { createMailer, type Mailer } from './modules/mail/service'
@@ -19,6 +21,7 @@ import { vendorsRoutes } from './modules/vendors'
 import { notificationsRoutes, notify } from './modules/notifications'
 import type { NotificationsDeps } from './modules/notifications/service'
 import type { Bus } from './realtime/bus'
+import { VIDEO_LIMITS } from './lib/video'
 import { type Realtime, SOCKET_OPTIONS } from './realtime'
 import { webPages } from './web'
 
@@ -35,6 +38,8 @@ export interface AppContext {
   limiter: RateLimiter
   /** The WebSocket gateway, presence and topic rules of this instance (closed on stop). */
   realtime: Realtime
+  /** This instance's Prometheus families (served at /metrics). */
+  metrics: Metrics
 }
 
 function readinessChecks({ database, bus, queue }: Pick<AppContext, 'database' | 'bus' | 'queue'>): ReadinessChecks {
@@ -76,10 +81,28 @@ export async function startJobKinds(ctx: ServicesContext & { queue: Queue }, ser
   await startJobs(ctx)
 }
 
-/** Health and readiness only: what a worker-only process serves on its port. */
-export function createHealthApp(ctx: Pick<AppContext, 'database' | 'bus' | 'queue' | 'log'>) {
-  return new Elysia().use(httpBasics(ctx.log)).use(healthRoutes(readinessChecks(ctx)))
+type OperationsContext = Pick<AppContext, 'config' | 'database' | 'bus' | 'queue' | 'log' | 'metrics'>
+
+/**
+ * Request ids, errors, the access log and request metrics (the first plugin of an app); binds the
+ * app's metrics to its database, bus and queue, which starts the slow-query log. Once per app.
+ */
+function operations(ctx: OperationsContext) {
+  const { config, database, bus, queue, log, metrics } = ctx
+  metrics.observe({ database, bus, queue, log, slowQueryMs: config.slowQueryMs })
+  return httpBasics(log, { slowRequestMs: config.slowRequestMs, metrics })
 }
+
+/** Health, readiness and metrics only: what a worker-only process serves on its port. */
+export function createHealthApp(ctx: OperationsContext) {
+  return new Elysia().use(operations(ctx)).use(healthRoutes(readinessChecks(ctx))).use(metricsRoutes(ctx))
+}
+
+/**
+ * The largest request body Bun reads at all: the largest upload (a video) and its form overhead.
+ * Routes refuse smaller bodies themselves, in the error shape; past this Bun answers a bare 413.
+ */
+export const MAX_REQUEST_BODY = VIDEO_LIMITS.maxBytes + 1024 * 1024
 
 /** Builds the whole HTTP app from the module plugins; tests build it the same way. */
 export function createApp(ctx: AppContext, { mailer }: Services = createServices(ctx)) {
@@ -91,13 +114,13 @@ export function createApp(ctx: AppContext, { mailer }: Services = createServices
     clock: ctx.clock,
     log: ctx.log,
     notify: (tx, input) => notify(notifications, tx, input),
-    isViewing: (userId, topic) => ctx.realtime.isSubscribed(userId, topic),
+    isViewing: (userId, topic) => ctx.realtime.isViewing(userId, topic),
   }
   ctx.realtime.topics.register('conversation', (viewer, id) => canReadConversation(ctx.database.db, id, viewer.id))
   ctx.realtime.provide({ chat })
-  // Bun takes WebSocket limits from the server, so they are set here on the root, not on /ws.
-  return new Elysia({ websocket: SOCKET_OPTIONS })
-    .use(httpBasics(ctx.log))
+  // Bun takes WebSocket and body limits from the server, so they are set here on the root.
+  return new Elysia({ websocket: SOCKET_OPTIONS, serve: { maxRequestBodySize: MAX_REQUEST_BODY } })
+    .use(operations(ctx))
     .use(
       openapi({
         path: '/api/docs',
@@ -109,6 +132,7 @@ export function createApp(ctx: AppContext, { mailer }: Services = createServices
       }),
     )
     .use(healthRoutes(readinessChecks(ctx)))
+    .use(metricsRoutes(ctx))
     .use(accountsRoutes({ ...ctx, mailer, notify: (tx, input) => notify(notifications, tx, input) }))
     .use(notificationsRoutes({ deps: notifications, config: ctx.config }))
     .use(ctx.realtime.routes())

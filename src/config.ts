@@ -34,6 +34,15 @@ const EnvSchema = t.Object({
     default: '15 0 * * *',
     description: 'a five-field cron expression (UTC), e.g. "15 0 * * *"',
   }),
+  PRESENCE_TTL_MS: t.Integer({
+    minimum: 2_000,
+    maximum: 45_000,
+    default: 45_000,
+    description: 'milliseconds from 2000 to 45000: a killed instance\'s users show offline within 4/3 of it (≤ 60 s)',
+  }),
+  METRICS_TOKEN: t.Optional(t.String({ minLength: 16, description: 'at least 16 characters' })),
+  SLOW_REQUEST_MS: t.Integer({ minimum: 1, default: 500, description: 'a whole number of milliseconds' }),
+  SLOW_QUERY_MS: t.Integer({ minimum: 1, default: 200, description: 'a whole number of milliseconds' }),
   ALLOWED_ORIGINS: t.Optional(
     t.String({ pattern: '^\\s*https?://[^,\\s]+(\\s*,\\s*https?://[^,\\s]+)*\\s*$', description: 'comma-separated http(s) origins' }),
   ),
@@ -64,6 +73,13 @@ export interface Config {
   maintenanceCron: string
   /** Origins whose pages may open the WebSocket (`Origin` header); PUBLIC_URL's origin by default. */
   allowedOrigins: string[]
+  /** Bearer token /metrics requires in production (where it answers 404 while unset); open elsewhere. */
+  metricsToken: string | null
+  /** Requests and queries slower than these are logged at warn with their timing. */
+  slowRequestMs: number
+  slowQueryMs: number
+  /** How long a presence heartbeat keeps a connection alive; instances refresh and sweep every third of it. */
+  presenceTtlMs: number
 }
 
 export class ConfigError extends Error {
@@ -124,6 +140,10 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
     google: parsed.GOOGLE_CLIENT_ID !== undefined ? { clientId: parsed.GOOGLE_CLIENT_ID, jwksUrl: parsed.GOOGLE_JWKS_URL } : null,
     maintenanceCron: parsed.MAINTENANCE_CRON,
     allowedOrigins: (parsed.ALLOWED_ORIGINS?.split(',') ?? [publicUrl]).map((origin) => new URL(origin.trim()).origin),
+    metricsToken: parsed.METRICS_TOKEN ?? null,
+    slowRequestMs: parsed.SLOW_REQUEST_MS,
+    slowQueryMs: parsed.SLOW_QUERY_MS,
+    presenceTtlMs: parsed.PRESENCE_TTL_MS,
   }
 }
 

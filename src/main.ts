@@ -5,6 +5,7 @@ import { migrateDatabase } from './db/migrate'
 import { startQueue } from './jobs/queue'
 import { systemClock } from './lib/clock'
 import { createLogger } from './lib/log'
+import { Metrics } from './lib/metrics'
 import { createRateLimiter } from './lib/rate-limit'
 import { bootstrapAdmin } from './modules/accounts'
 import { createRealtime } from './realtime'
@@ -29,21 +30,22 @@ export interface Running {
 export async function start(config: Config, options: { demo?: boolean; mode?: ProcessMode } = {}): Promise<Running> {
   const mode = options.mode ?? 'all'
   const log = createLogger(config.logLevel, { service: 'souk' })
+  const metrics = new Metrics()
   const database = await openDatabase(config)
   await migrateDatabase(database)
   const clock = systemClock
   if (config.admin !== null) await bootstrapAdmin({ db: database.db, clock, log }, config.admin)
-  const seeded = options.demo === true && (await seedDemo({ db: database.db, clock, log }))
   const bus = createBus(config.redisUrl, log)
+  const seeded = options.demo === true && (await seedDemo({ db: database.db, clock, log, bus, publicUrl: config.publicUrl }))
   const limiter = createRateLimiter(config.redisUrl, log)
-  const queue = await startQueue(database, log, { workers: mode !== 'web' })
+  const queue = await startQueue(database, log, { workers: mode !== 'web', metrics })
   const services = createServices({ config, database, bus, queue, log, clock })
   await startJobKinds({ config, database, bus, queue, log, clock }, services)
-  const realtime = mode === 'worker' ? null : createRealtime({ config, database, bus, clock, log, limiter })
+  const realtime = mode === 'worker' ? null : createRealtime({ config, database, bus, clock, log, limiter, metrics })
   const app = (
     realtime === null
-      ? createHealthApp({ database, bus, queue, log })
-      : createApp({ config, database, bus, queue, log, clock, limiter, realtime }, services)
+      ? createHealthApp({ config, database, bus, queue, log, metrics })
+      : createApp({ config, database, bus, queue, log, clock, limiter, realtime, metrics }, services)
   ).listen(config.port)
   const server = app.server!
   const url = `http://localhost:${server.port}`

@@ -8,7 +8,9 @@ import { loadConfig } from './config'
 import { createTestDatabase, type TestDatabase } from './db/test-database'
 import { startQueue } from './jobs/queue'
 import { type Clock, systemClock } from './lib/clock'
-import { createLogger } from './lib/log'
+import type { ErrorType } from './lib/errors'
+import { createLogger, type Logger } from './lib/log'
+import { Metrics } from './lib/metrics'
 import { createRateLimiter } from './lib/rate-limit'
 import { createRealtime } from './realtime'
 import { type Bus, createBus } from './realtime/bus'
@@ -40,6 +42,8 @@ export async function createTestApp(
     env?: Record<string, string>
     /** Another test app's database: two instances on one database. Its owner drops it. */
     database?: TestDatabase
+    /** The app's logger (e.g. one writing to an array, to assert on log lines). */
+    log?: Logger
   } = {},
 ): Promise<TestApp> {
   const dataDir = mkdtempSync(join(tmpdir(), 'souk-test-'))
@@ -55,15 +59,16 @@ export async function createTestApp(
     TRUST_PROXY: 'true',
     ...options.env,
   })
-  const log = createLogger(config.logLevel)
+  const log = options.log ?? createLogger(config.logLevel)
+  const metrics = new Metrics()
   const database = options.database ?? (await createTestDatabase())
   const bus = options.bus ?? createBus(config.redisUrl, log)
-  const queue = options.queue === true ? await startQueue(database, log) : null
+  const queue = options.queue === true ? await startQueue(database, log, { metrics }) : null
   // Own key prefix: test files share one Redis and must not share counters.
   const limiter = createRateLimiter(config.redisUrl, log, `souk-test:${randomBytes(6).toString('hex')}:`)
   const clock = options.clock ?? systemClock
-  const realtime = createRealtime({ config, database, bus, clock, log, limiter })
-  const ctx = { config, database, bus, queue, log, clock, limiter, realtime }
+  const realtime = createRealtime({ config, database, bus, clock, log, limiter, metrics })
+  const ctx = { config, database, bus, queue, log, clock, limiter, realtime, metrics }
   const services = createServices(ctx)
   const app = createApp(ctx, services)
   if (queue !== null) await startJobKinds({ ...ctx, queue }, services)
@@ -222,6 +227,11 @@ export async function makeVendor(
 }
 
 /** `PATCH|DELETE|... path` with a JSON body; extra headers merge in. */
+/** The `error` of a response in the standard error shape (`details` as validation failures list it). */
+export async function errorOf(response: Response): Promise<{ type: ErrorType; message: string; details?: { field: string; message: string }[]; requestId: string }> {
+  return ((await response.json()) as { error: Awaited<ReturnType<typeof errorOf>> }).error
+}
+
 export function sendJson(t: TestApp, method: string, path: string, body: unknown, headers: Record<string, string> = {}): Promise<Response> {
   return t.request(path, { method, headers: { 'content-type': 'application/json', ...headers }, body: JSON.stringify(body) })
 }

@@ -1,6 +1,6 @@
 import { mkdirSync } from 'node:fs'
 import { join } from 'node:path'
-import { PGlite } from '@electric-sql/pglite'
+import { PGlite, type Transaction } from '@electric-sql/pglite'
 import { sql, type SQL } from 'drizzle-orm'
 import type { PgDatabase, PgQueryResultHKT } from 'drizzle-orm/pg-core'
 import { drizzle as drizzlePglite } from 'drizzle-orm/pglite'
@@ -14,17 +14,79 @@ export type Db = PgDatabase<PgQueryResultHKT, Schema>
 export type Tx = Parameters<Parameters<Db['transaction']>[0]>[0]
 
 export type Database =
-  | { kind: 'postgres'; db: Db; client: postgres.Sql; url: string; close(): Promise<void> }
-  | { kind: 'pglite'; db: Db; client: PGlite; url: null; close(): Promise<void> }
+  | { kind: 'postgres'; db: Db; client: postgres.Sql; url: string; queries: QueryWatch; close(): Promise<void> }
+  | { kind: 'pglite'; db: Db; client: PGlite; url: null; queries: QueryWatch; close(): Promise<void> }
+
+/** Told the SQL text (placeholders, never values) and duration of each query once it settles. */
+export type QueryListener = (text: string, seconds: number) => void
+
+/**
+ * Watches the queries that go through a Database's Drizzle handle: how many are in flight (waiting
+ * for a connection included) against the pool size, and each one's duration as it settles, for
+ * metrics and the slow-query log. The job queue's own connections are not watched.
+ */
+export class QueryWatch {
+  inFlight = 0
+  private readonly listeners = new Set<QueryListener>()
+
+  constructor(readonly poolSize: number) {}
+
+  /** Adds a listener; returns its removal. */
+  listen(listener: QueryListener): () => void {
+    this.listeners.add(listener)
+    return () => void this.listeners.delete(listener)
+  }
+
+  /** Counts `query` in flight until it settles, then reports it; answers `query` itself. */
+  track<Q extends PromiseLike<unknown>>(text: string, query: Q): Q {
+    this.inFlight += 1
+    const started = performance.now()
+    const settled = () => {
+      this.inFlight -= 1
+      const seconds = (performance.now() - started) / 1000
+      for (const listener of this.listeners) listener(text, seconds)
+    }
+    // A postgres.js query runs when first awaited and takes modifiers (`.values()`) until then:
+    // observe it after the caller's synchronous use, so watching never changes how it runs.
+    queueMicrotask(() => void query.then(settled, settled))
+    return query
+  }
+}
+
+/**
+ * What Drizzle's postgres.js session uses of a client (options, unsafe, begin, savepoint), with
+ * every query tracked; transactions and savepoints hand out watched clients too.
+ */
+function watchedPostgres(client: postgres.Sql | postgres.TransactionSql, watch: QueryWatch): postgres.Sql {
+  const watched = {
+    options: (client as postgres.Sql).options,
+    unsafe: (text: string, params?: never[], options?: postgres.UnsafeQueryOptions) => watch.track(text, client.unsafe(text, params, options)),
+    begin: (fn: (tx: postgres.TransactionSql) => unknown) => (client as postgres.Sql).begin((tx) => fn(watchedPostgres(tx, watch) as never)),
+    savepoint: (fn: (tx: postgres.TransactionSql) => unknown) => (client as postgres.TransactionSql).savepoint((tx) => fn(watchedPostgres(tx, watch) as never)),
+  }
+  return watched as unknown as postgres.Sql
+}
+
+/** The same for PGlite, whose Drizzle session uses `query` and `transaction`. */
+function watchedPglite(client: PGlite | Transaction, watch: QueryWatch): PGlite {
+  const watched = {
+    query: (text: string, params?: unknown[], options?: Parameters<PGlite['query']>[2]) => watch.track(text, client.query(text, params, options)),
+    transaction: <T>(fn: (tx: Transaction) => Promise<T>) => (client as PGlite).transaction((tx) => fn(watchedPglite(tx, watch) as unknown as Transaction)),
+  }
+  return watched as unknown as PGlite
+}
 
 /** Opens Postgres through postgres.js. */
 export function openPostgres(url: string, options: { max?: number } = {}): Database {
-  const client = postgres(url, { max: options.max ?? 10, onnotice: () => {} })
+  const max = options.max ?? 10
+  const client = postgres(url, { max, onnotice: () => {} })
+  const queries = new QueryWatch(max)
   return {
     kind: 'postgres',
-    db: drizzlePostgres(client, { schema }) as unknown as Db,
+    db: drizzlePostgres({ client: watchedPostgres(client, queries), schema }) as unknown as Db,
     client,
     url,
+    queries,
     close: () => client.end({ timeout: 5 }),
   }
 }
@@ -36,11 +98,14 @@ export async function openPglite(dir: string | null): Promise<Database> {
 }
 
 export function wrapPglite(client: PGlite): Database {
+  // One connection: PGlite runs one query at a time.
+  const queries = new QueryWatch(1)
   return {
     kind: 'pglite',
-    db: drizzlePglite(client, { schema }) as unknown as Db,
+    db: drizzlePglite({ client: watchedPglite(client, queries), schema }) as unknown as Db,
     client,
     url: null,
+    queries,
     close: () => client.close(),
   }
 }

@@ -2,6 +2,7 @@ import { sql } from 'drizzle-orm'
 import { fromDrizzle, fromPglite, PgBoss } from 'pg-boss'
 import type { Database, Tx } from '../db/client'
 import type { Logger } from '../lib/log'
+import type { Metrics } from '../lib/metrics'
 
 /** What a handler learns about the attempt it runs. */
 export interface JobAttempt {
@@ -161,7 +162,7 @@ const onConnection = (tx: Tx | undefined) => (tx === undefined ? {} : { db: from
  * the shared PGlite instance otherwise. `workers: false` enqueues and schedules but runs nothing
  * (web-only instances).
  */
-export async function startQueue(database: Database, log: Logger, options: { workers?: boolean } = {}): Promise<Queue> {
+export async function startQueue(database: Database, log: Logger, options: { workers?: boolean; metrics?: Metrics } = {}): Promise<Queue> {
   const workers = options.workers ?? true
   const boss =
     database.kind === 'postgres'
@@ -197,9 +198,12 @@ export async function startQueue(database: Database, log: Logger, options: { wor
         const started = performance.now()
         try {
           const result = await kind.run(job.data, { id: job.id, attempt: job.retryCount, signal: job.signal })
-          log.info('job done', { kind: kind.name, jobId: job.id, attempt: job.retryCount, ms: Math.round(performance.now() - started) })
+          const ms = performance.now() - started
+          options.metrics?.jobFinished(kind.name, 'done', ms / 1000)
+          log.info('job done', { kind: kind.name, jobId: job.id, attempt: job.retryCount, ms: Math.round(ms) })
           return result
         } catch (error) {
+          options.metrics?.jobFinished(kind.name, 'failed', (performance.now() - started) / 1000)
           log.warn('job failed', { kind: kind.name, jobId: job.id, attempt: job.retryCount, error })
           throw error
         }

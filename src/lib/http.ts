@@ -1,6 +1,7 @@
 import { Elysia, ValidationError } from 'elysia'
 import { AppError, ERROR_STATUS, type ErrorType, type FieldProblem } from './errors'
 import type { Logger } from './log'
+import type { Metrics } from './metrics'
 
 const SANE_REQUEST_ID = /^[A-Za-z0-9._:-]{8,128}$/
 
@@ -35,11 +36,21 @@ function fieldProblems(error: Readonly<ValidationError>): FieldProblem[] {
   })
 }
 
+export interface HttpBasicsOptions {
+  /** A request slower than this logs its access line at warn, marked `slow` (default 500). */
+  slowRequestMs?: number
+  /** Where each request's duration is recorded, by method, route pattern and status. */
+  metrics?: Pick<Metrics, 'request'>
+}
+
+/** The route label of a request no route matched (its raw path would make a label per URL). */
+const UNMATCHED = 'unmatched'
+
 /**
- * Request ids, the one error shape and the access log. Mounted first on the root app; it is
- * global so every plugin's routes share it.
+ * Request ids, the one error shape, the access log and request metrics. Mounted first on the root
+ * app; it is global so every plugin's routes share it.
  */
-export function httpBasics(log: Logger) {
+export function httpBasics(log: Logger, { slowRequestMs = 500, metrics }: HttpBasicsOptions = {}) {
   return new Elysia({ name: 'http-basics' })
     .onRequest(({ request, set }) => {
       const given = request.headers.get('x-request-id')
@@ -52,12 +63,16 @@ export function httpBasics(log: Logger) {
       const requestId = requestIdOf(request)
       const errorResponse = (type: ErrorType, message: string, details?: unknown) => {
         set.status = ERROR_STATUS[type]
+        // A 429 says when to come back in the standard header too (rateLimitedError puts it in details).
+        const retryAfter = type === 'rate_limited' ? (details as { retryAfter?: unknown } | undefined)?.retryAfter : undefined
         return Response.json(errorBody(type, message, requestId, details), {
           status: ERROR_STATUS[type],
-          headers: { 'x-request-id': requestId },
+          headers: { 'x-request-id': requestId, ...(typeof retryAfter === 'number' ? { 'retry-after': String(retryAfter) } : {}) },
         })
       }
       if (error instanceof AppError) return errorResponse(error.type, error.message, error.details)
+      // Elysia wraps what a route's parse hook throws (a body refused before it is read).
+      if (code === 'PARSE' && error.cause instanceof AppError) return errorResponse(error.cause.type, error.cause.message, error.cause.details)
       switch (code) {
         case 'VALIDATION': {
           const details = fieldProblems(error)
@@ -75,15 +90,19 @@ export function httpBasics(log: Logger) {
           return errorResponse('unknown_error', 'Something went wrong on our side')
       }
     })
-    .onAfterResponse({ as: 'global' }, ({ request, path, set }) => {
+    .onAfterResponse({ as: 'global' }, (context) => {
+      const { request, path, set, responseValue } = context
       const m = meta.get(request)
-      const status = typeof set.status === 'number' ? set.status : 200
-      log.info('request', {
-        requestId: m?.id,
-        method: request.method,
-        path,
-        status,
-        ms: m === undefined ? undefined : Math.round((performance.now() - m.start) * 10) / 10,
-      })
+      // A handler that answers a Response (a rendered page, /metrics) sets its status there.
+      const status = responseValue instanceof Response ? responseValue.status : typeof set.status === 'number' ? set.status : 200
+      const ms = m === undefined ? 0 : performance.now() - m.start
+      // Elysia's route pattern (`/api/v1/products/:id`); empty when no route matched.
+      const route = context.route || UNMATCHED
+      metrics?.request(request.method, route, status, ms / 1000)
+      // The auth macros resolve `user` (required) or `viewer` (optional) onto the context.
+      const { user, viewer } = context as { user?: { id: string } | null; viewer?: { id: string } | null }
+      const fields = { requestId: m?.id, userId: (user ?? viewer)?.id, method: request.method, path, route, status, ms: Math.round(ms * 10) / 10 }
+      if (ms > slowRequestMs) log.warn('request', { ...fields, slow: true })
+      else log.info('request', fields)
     })
 }
