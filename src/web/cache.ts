@@ -1,7 +1,9 @@
+import { TtlCache } from '../lib/cache'
 import type { Bus } from '../realtime/bus'
 
 /**
- * Bus topic that drops cached anonymous page renders. A module that changes public data publishes
+ * Bus topic that drops cached anonymous page renders (and every cached catalog list, whatever the
+ * paths: see ProductListCache). A module that changes public data publishes
  * `{ paths: ['/products/prd_1', '/catalog'] }` (path prefixes) or `{}` for every page, through
  * `invalidatePages` below. Over Redis the message reaches every instance.
  */
@@ -20,45 +22,15 @@ export interface CachedPage {
   etag: string
 }
 
-/** Short-lived, size-bounded cache of anonymous renders, keyed by path + query. */
-export class PageCache {
-  private readonly entries = new Map<string, { page: CachedPage; expires: number }>()
-
-  constructor(
-    private readonly ttlMs: number,
-    private readonly maxEntries: number,
-    private readonly now: () => number = Date.now,
-  ) {}
-
-  get(key: string): CachedPage | null {
-    const entry = this.entries.get(key)
-    if (entry === undefined) return null
-    if (entry.expires <= this.now()) {
-      this.entries.delete(key)
-      return null
-    }
-    return entry.page
-  }
-
-  set(key: string, page: CachedPage): void {
-    if (this.ttlMs <= 0) return
-    this.entries.delete(key)
-    // Map keeps insertion order: the first key is the oldest entry.
-    if (this.entries.size >= this.maxEntries) this.entries.delete(this.entries.keys().next().value!)
-    this.entries.set(key, { page, expires: this.now() + this.ttlMs })
-  }
-
+/** Anonymous renders, keyed by path + query (short-lived and size-bounded: see TtlCache). */
+export class PageCache extends TtlCache<CachedPage> {
   /** Drops entries whose path starts with one of `prefixes`, or everything when none are given. */
   invalidate(prefixes?: string[]): void {
-    if (prefixes === undefined) return this.entries.clear()
-    for (const key of this.entries.keys()) {
+    if (prefixes === undefined) return this.clear()
+    this.clear((key) => {
       const path = key.split('?', 1)[0]!
-      if (prefixes.some((p) => path === p || path.startsWith(p.endsWith('/') ? p : `${p}/`))) this.entries.delete(key)
-    }
-  }
-
-  get size(): number {
-    return this.entries.size
+      return prefixes.some((p) => path === p || path.startsWith(p.endsWith('/') ? p : `${p}/`))
+    })
   }
 }
 

@@ -1,6 +1,9 @@
 import { and, asc, desc, eq, gt, gte, ilike, inArray, isNull, lt, lte, ne, or, type SQL, sql } from 'drizzle-orm'
+import { TtlCache } from '../../../lib/cache'
 import { AppError } from '../../../lib/errors'
 import { DEFAULT_LIMIT, decodeCursor, encodeCursor, type Page } from '../../../lib/pagination'
+import type { Bus } from '../../../realtime/bus'
+import { PAGE_INVALIDATION_TOPIC } from '../../../web/cache'
 import { findVendorBySlug } from '../../vendors/service'
 import type { CatalogModel, Sort } from '../model'
 import { categories, products } from '../table'
@@ -110,6 +113,39 @@ export async function searchProducts(
   return {
     items: await toSummaries(deps.db, kept, now),
     nextCursor: rows.length > limit && last !== undefined ? encodeCursor([sort, order.valueOf(last), last.id]) : null,
+  }
+}
+
+/**
+ * How long a list read may be reused: what changes without an announcement (view and favorite
+ * counts, a placement that expires) shows within this. Announced changes drop lists at once.
+ */
+const LIST_CACHE_MS = 1_000
+const LIST_CACHE_ENTRIES = 500
+
+/** One key per distinct search: every parameter given (attributes too), in a fixed order. */
+function listKey(query: CatalogModel.SearchQuery, attrs: Record<string, string>): string {
+  const sorted = (record: object) => Object.entries(record).filter(([, value]) => value !== undefined).sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0))
+  return JSON.stringify([sorted(query), sorted(attrs)])
+}
+
+/**
+ * Recent catalog searches as the JSON they answer. A search reads public data only and answers
+ * every caller alike, so one serialized page serves all of them; concurrent misses of one search
+ * run it once. Every page invalidation (a product, its photos, a shop or a category changed,
+ * published on any instance) drops them all, so a change shows on the next read.
+ */
+export class ProductListCache {
+  private readonly cache: TtlCache<string>
+
+  constructor(bus: Bus, ttlMs = LIST_CACHE_MS) {
+    this.cache = new TtlCache(ttlMs, LIST_CACHE_ENTRIES)
+    bus.subscribe(PAGE_INVALIDATION_TOPIC, () => this.cache.clear())
+  }
+
+  /** searchProducts() as JSON, from a recent identical search when there is one. Errors are never kept. */
+  searchJson(deps: CatalogDeps, query: CatalogModel.SearchQuery, attrs: Record<string, string>): Promise<string> {
+    return this.cache.load(listKey(query, attrs), async () => JSON.stringify(await searchProducts(deps, query, attrs)))
   }
 }
 
