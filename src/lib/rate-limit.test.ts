@@ -86,4 +86,25 @@ describe('the rateLimit macro', () => {
     clock.advance(60_000)
     expect((await call('10.9.9.1')).status).toBe(200)
   })
+
+  it('with per: user counts per signed-in user whatever the address, and per address for anonymous callers', async () => {
+    const app = new Elysia()
+      .use(httpBasics(log))
+      .use(
+        new Elysia()
+          .use(rateLimitPlugin({ limiter: open(createMemoryRateLimiter), clock: new ManualClock(), trustProxy: true }))
+          // Stands in for the auth macro: the caller named by a header, or anonymous.
+          .resolve(({ headers }) => ({ viewer: headers['x-user'] === undefined ? null : { id: headers['x-user'] } }))
+          .get('/hit', () => 'ok', { rateLimit: { scope: 'hit', limit: 1, windowMs: 60_000, per: 'user' } }),
+      )
+    const call = (ip: string, user?: string) => app.handle(new Request('http://localhost/hit', { headers: { 'x-forwarded-for': ip, ...(user === undefined ? {} : { 'x-user': user }) } }))
+    expect((await call('10.9.9.1', 'ana')).status).toBe(200)
+    const limited = await call('10.9.9.2', 'ana')
+    expect(limited.status).toBe(429)
+    expect(limited.headers.get('retry-after')).toBe('60')
+    expect((await call('10.9.9.1', 'bo')).status).toBe(200)
+    expect((await call('10.9.9.1')).status).toBe(200)
+    expect((await call('10.9.9.1')).status).toBe(429)
+    expect((await call('10.9.9.3')).status).toBe(200)
+  })
 })

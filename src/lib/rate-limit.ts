@@ -164,26 +164,42 @@ export function clientIpOf(request: Request, server: { requestIP(request: Reques
   return server?.requestIP(request)?.address ?? 'unknown'
 }
 
-/** One route's allowance: `limit` requests per `windowMs` per client address. */
+/** One route's allowance: `limit` requests per `windowMs` per client address, or per user. */
 export interface RouteLimit {
   scope: string
   limit: number
   windowMs: number
+  /**
+   * `address` (the default): per client address. `user`: per signed-in user (as resolved by the
+   * `auth` or `viewer` macro on the same route), per address for an anonymous caller; people
+   * sharing one address (an office, a mobile carrier) then do not use up each other's allowance.
+   */
+  per?: 'address' | 'user'
 }
 
 /**
  * The `rateLimit` macro: `{ rateLimit: { scope: 'login', limit: 20, windowMs: 15 * MINUTE } }`
  * counts per client address and answers 429 past the limit. It counts in `transform`, before
  * validation, so malformed floods count too; it also resolves `clientIp` for the handler.
+ * With `per: 'user'` it counts once the caller is known (before the handler, after validation).
  */
 export function rateLimitPlugin(deps: { limiter: RateLimiter; clock: Clock; trustProxy: boolean }) {
+  const take = async (rule: RouteLimit, who: string) => {
+    const { allowed, retryAfterMs } = await deps.limiter.consume(`route:${rule.scope}:${who}`, rule.limit, rule.windowMs, deps.clock.now().getTime())
+    if (!allowed) throw rateLimitedError(retryAfterMs, 'Too many requests')
+  }
+  type Caller = { id: string } | null | undefined
   return new Elysia({ name: 'rate-limit' }).macro({
     rateLimit: (rule: RouteLimit) => ({
       response: { 429: ErrorResponse },
       async transform({ request, server }) {
-        const key = `route:${rule.scope}:${clientIpOf(request, server, deps.trustProxy)}`
-        const { allowed, retryAfterMs } = await deps.limiter.consume(key, rule.limit, rule.windowMs, deps.clock.now().getTime())
-        if (!allowed) throw rateLimitedError(retryAfterMs, 'Too many requests')
+        if (rule.per !== 'user') await take(rule, clientIpOf(request, server, deps.trustProxy))
+      },
+      async beforeHandle(context) {
+        if (rule.per !== 'user') return
+        const { user, viewer } = context as { user?: Caller; viewer?: Caller }
+        const caller = user ?? viewer
+        await take(rule, caller == null ? clientIpOf(context.request, context.server, deps.trustProxy) : `user:${caller.id}`)
       },
       resolve: ({ request, server }) => ({ clientIp: clientIpOf(request, server, deps.trustProxy) }),
     }),

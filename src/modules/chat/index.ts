@@ -7,7 +7,7 @@ import { authPlugin } from '../accounts'
 import { ChatModel as M } from './model'
 import { getConversation, getOrCreateConversation, listConversations } from './service/conversations'
 import { deleteMessage, findMessageImage, listMessages, sendImage, sendMessage } from './service/messages'
-import { blockUser, listMessageReports, reportMessage, unblockUser } from './service/moderation'
+import { blockUser, listMessageReports, reportMessage, resolveMessageReport, unblockUser } from './service/moderation'
 import { markRead } from './service/receipts'
 import { type ChatDeps, unreadTotal } from './service/shared'
 import { confirmStep } from './service/transaction'
@@ -17,12 +17,14 @@ export { type ChatDeps, canReadConversation } from './service/shared'
 export { afterTransactionStep, takeTransactionStep, type TransactionStepResult } from './service/transaction'
 
 const MINUTE = 60_000
-// Per client address; the socket has its own per-connection limit.
+// Per client address unless `per` says otherwise; the socket has its own per-connection limit.
 const LIMITS = {
   send: { scope: 'chat-send', limit: 120, windowMs: MINUTE },
   // Decoding images costs CPU.
   image: { scope: 'chat-image', limit: 30, windowMs: 10 * MINUTE },
-}
+  // Per user: each report costs a moderator's attention.
+  report: { scope: 'message-report', limit: 20, windowMs: 60 * MINUTE, per: 'user' },
+} as const
 /** A message's picture never changes (deleting it makes it 404), so its participants may cache it. */
 const IMAGE_CACHE = 'private, max-age=31536000, immutable'
 
@@ -158,7 +160,8 @@ export function chatRoutes(ctx: Pick<AppContext, 'database' | 'config' | 'clock'
         .post('/messages/:id/report', async ({ user, params, body, status }) => created(status, await reportMessage(deps, user.id, params.id, body)), {
           params: M.messageParams,
           body: M.reportBody,
-          response: { 201: M.report, 400: ErrorResponse, 403: ErrorResponse, 404: ErrorResponse, 409: ErrorResponse },
+          rateLimit: LIMITS.report,
+          response: { 201: M.report, 400: ErrorResponse, 403: ErrorResponse, 404: ErrorResponse, 409: ErrorResponse, 429: ErrorResponse },
           detail: { summary: 'Report a message of the other side to the moderators' },
         })
         .post('/blocks/:userId', ({ user, params }) => blockUser(deps, user.id, params.userId), {
@@ -188,6 +191,16 @@ export function chatRoutes(ctx: Pick<AppContext, 'database' | 'config' | 'clock'
       query: M.reportsQuery,
       strictQuery: { schema: M.reportsQuery },
       response: { 200: M.reportPage, 400: ErrorResponse },
-      detail: { tags: ['Admin'], summary: 'Reported chat messages, oldest first' },
+      detail: { tags: ['Admin'], summary: 'Reported chat messages, oldest first (`status`: open, the default, or resolved)' },
+    })
+    .post('/admin/message-reports/:id/resolve', ({ user, params, body }) => resolveMessageReport(deps, user.id, params.id, body), {
+      auth: 'admin',
+      params: M.reportParams,
+      body: M.resolveBody,
+      response: { 200: M.report, 400: ErrorResponse, 404: ErrorResponse, 409: ErrorResponse },
+      detail: {
+        tags: ['Admin'],
+        summary: 'Resolve a reported message: dismiss, delete the message, or block its sender for the reporter (409 once resolved)',
+      },
     })
 }

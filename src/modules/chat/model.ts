@@ -3,7 +3,8 @@ import { idSchema } from '../../lib/ids'
 import { pageOf, pageQuery } from '../../lib/pagination'
 import { enumOf } from '../../lib/schema'
 import { ChatMessage, ChatReceipt, Conversation, MAX_MESSAGE_LENGTH } from './item'
-import { MESSAGE_REPORT_REASONS } from './table'
+import { REPORT_STATUSES } from '../catalog/table'
+import { MESSAGE_REPORT_REASONS, MESSAGE_REPORT_RESOLUTIONS } from './table'
 
 export namespace ChatModel {
   export const conversation = Conversation
@@ -44,20 +45,34 @@ export namespace ChatModel {
     details: t.Optional(t.String({ maxLength: 2000 })),
   })
   export type ReportBody = typeof reportBody.static
+  const person = t.Object({ id: t.String(), displayName: t.String() })
   export const report = t.Object({
     id: t.String(),
     messageId: t.String(),
     conversationId: t.String(),
     reporterId: t.String(),
     senderId: t.String({ description: 'who wrote the reported message' }),
+    reporter: person,
+    sender: person,
+    product: t.Object({ slug: t.String(), title: t.String() }, { description: 'what the conversation is about' }),
     reason: enumOf(MESSAGE_REPORT_REASONS),
     details: t.Union([t.String(), t.Null()]),
     body: t.Union([t.String(), t.Null()], { description: 'the text when it was reported (kept if the sender deletes it)' }),
+    status: enumOf(REPORT_STATUSES),
+    resolution: t.Union([enumOf(MESSAGE_REPORT_RESOLUTIONS), t.Null()]),
+    resolvedAt: t.Union([t.String({ format: 'date-time' }), t.Null()]),
     createdAt: t.String({ format: 'date-time' }),
   })
   export type Report = typeof report.static
   export const reportPage = pageOf(report)
-  export const reportsQuery = t.Object(pageQuery)
+  export const reportsQuery = t.Object({ ...pageQuery, status: t.Optional(enumOf(REPORT_STATUSES, { description: 'default open' })) })
+  export const reportParams = t.Object({ id: idSchema('rpt') })
+  export const resolveBody = t.Object({
+    action: enumOf(MESSAGE_REPORT_RESOLUTIONS, {
+      description: 'dismiss: no action; delete_message: both sides see "message deleted"; block_sender: the reporter blocks the sender (neither can message the other)',
+    }),
+  })
+  export type ResolveBody = typeof resolveBody.static
 
   export const block = t.Object({ id: t.String({ description: 'blk_ id' }), userId: t.String({ description: 'the blocked user' }), createdAt: t.String({ format: 'date-time' }) })
   export type Block = typeof block.static

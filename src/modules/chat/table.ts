@@ -1,7 +1,7 @@
 import { sql } from 'drizzle-orm'
 import { check, customType, index, integer, pgTable, primaryKey, text, timestamp, uniqueIndex } from 'drizzle-orm/pg-core'
 import { users } from '../accounts/table'
-import { products } from '../catalog/table'
+import { products, REPORT_STATUSES } from '../catalog/table'
 import { MESSAGE_KINDS, TRANSACTION_STATUSES, TRANSACTION_STEPS } from './item'
 
 const at = (name: string) => timestamp(name, { withTimezone: true })
@@ -110,6 +110,12 @@ export const blocks = pgTable(
 )
 
 export const MESSAGE_REPORT_REASONS = ['spam', 'harassment', 'scam', 'offensive', 'other'] as const
+/**
+ * What a moderator did: nothing (`dismiss`), deleted the message for both sides
+ * (`delete_message`), or blocked its sender for the reporter (`block_sender`: a chat block, so
+ * neither can message the other again).
+ */
+export const MESSAGE_REPORT_RESOLUTIONS = ['dismiss', 'delete_message', 'block_sender'] as const
 
 /**
  * A reported message, for the admin moderation list. Chat owns it rather than catalog's
@@ -135,7 +141,14 @@ export const messageReports = pgTable(
     reason: text('reason', { enum: MESSAGE_REPORT_REASONS }).notNull(),
     details: text('details'),
     body: text('body'),
+    status: text('status', { enum: REPORT_STATUSES }).notNull().default('open'),
+    resolution: text('resolution', { enum: MESSAGE_REPORT_RESOLUTIONS }),
+    resolvedBy: text('resolved_by').references(() => users.id),
+    resolvedAt: at('resolved_at'),
     createdAt: at('created_at').notNull(),
   },
-  (table) => [uniqueIndex('message_reports_reporter_key').on(table.reporterId, table.messageId), index('message_reports_created_idx').on(table.createdAt, table.id)],
+  (table) => [
+    uniqueIndex('message_reports_reporter_key').on(table.reporterId, table.messageId),
+    index('message_reports_queue_idx').on(table.status, table.createdAt, table.id),
+  ],
 )

@@ -2,6 +2,7 @@ import { SignedIn } from '../components/auth-gate'
 import { Tabs } from '../components/tabs'
 import { PageMeta } from '../lib/head'
 import { AdminCategories } from './admin/categories'
+import { AdminMessageReports } from './admin/message-reports'
 import { AdminReports } from './admin/reports'
 import { AdminVendors } from './admin/vendors'
 
@@ -12,7 +13,7 @@ export default function Admin() {
       <div class="page-header">
         <div>
           <h1>Admin</h1>
-          <p>Shop applications, the category tree and the moderation queue.</p>
+          <p>Shop applications, the category tree and the moderation queues.</p>
         </div>
       </div>
       <SignedIn role="admin">
@@ -23,6 +24,7 @@ export default function Admin() {
               { id: 'vendors', label: 'Vendor applications', content: () => <AdminVendors /> },
               { id: 'categories', label: 'Categories', content: () => <AdminCategories /> },
               { id: 'reports', label: 'Moderation queue', content: () => <AdminReports /> },
+              { id: 'message-reports', label: 'Reported messages', content: () => <AdminMessageReports /> },
             ]}
           />
         </div>
