@@ -21,7 +21,8 @@ export default defineConfig(({ isSsrBuild }) => ({
         emptyOutDir: true,
         copyPublicDir: false,
         minify: false,
-        rolldownOptions: { input: web('src/entry-server.tsx'), output: { entryFileNames: 'entry-server.js' } },
+        // codeSplitting: false keeps lazy() pages inside it (a chunk importing the entry back would get a second copy).
+        rolldownOptions: { input: web('src/entry-server.tsx'), output: { entryFileNames: 'entry-server.js', codeSplitting: false } },
       }
     : {
         outDir: 'dist/client',

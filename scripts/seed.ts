@@ -5,12 +5,16 @@ import { openDatabase } from '../src/db/client'
 import { migrateDatabase } from '../src/db/migrate'
 import { systemClock } from '../src/lib/clock'
 import { createLogger } from '../src/lib/log'
+import { createBus } from '../src/realtime/bus'
 import { DEMO_ACCOUNTS, seedDemo } from '../src/seed'
 
 const config = loadConfig()
 const log = createLogger(config.logLevel)
 const database = await openDatabase(config)
 await migrateDatabase(database)
-const seeded = await seedDemo({ db: database.db, clock: systemClock, log })
+// With REDIS_URL, running instances hear that their cached pages are stale.
+const bus = createBus(config.redisUrl, log)
+const seeded = await seedDemo({ db: database.db, clock: systemClock, log, bus, publicUrl: config.publicUrl })
+await bus.close()
 await database.close()
 console.log(seeded ? `Seeded demo data. Sign in as: ${DEMO_ACCOUNTS.map((a) => `${a.email} / ${a.password}`).join(', ')}` : 'The database already has data; nothing seeded.')

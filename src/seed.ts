@@ -1,13 +1,16 @@
 import { eq } from 'drizzle-orm'
+import sharp from 'sharp'
 import type { Db } from './db/client'
 import type { Clock } from './lib/clock'
 import { newId } from './lib/ids'
 import type { Logger } from './lib/log'
 import { ensureUser, hasNoUsers } from './modules/accounts'
 import { users } from './modules/accounts/table'
+import { addImage } from './modules/catalog/service/media'
 import { slugify } from './modules/catalog/service/products'
 import { type AttributeDefinition, type AttributeValue, categories, type Condition, products } from './modules/catalog/table'
 import { vendors } from './modules/vendors/table'
+import type { Bus } from './realtime/bus'
 
 /** The demo sign-ins `npm start` prints; seeded only into an empty database. */
 export const DEMO_ACCOUNTS = [
@@ -17,7 +20,7 @@ export const DEMO_ACCOUNTS = [
   { email: 'karim@souk.test', password: 'souk-vendor-demo', role: 'vendor', displayName: 'Karim Aït Ouali' },
 ] as const
 
-type Deps = { db: Db; clock: Clock; log: Logger }
+type Deps = { db: Db; clock: Clock; log: Logger; bus: Bus; publicUrl: string }
 
 /** Approved demo shops; the first belongs to the printed vendor account, the others to owners who share its password. */
 const SHOPS = [
@@ -183,8 +186,9 @@ const PRODUCTS: DemoProduct[] = [
 
 /**
  * Believable demo data for a first start on the embedded defaults: the demo accounts, four approved
- * shops, a small category tree and about thirty products (a few featured or boosted). Rows are
- * written directly in one transaction, so seeding takes about as long as hashing the few passwords.
+ * shops, a small category tree and about thirty products (a few featured or boosted), each with a
+ * generated photo. Rows are written directly in one transaction; the photos then go through the
+ * vendors' own upload path (checks, re-encoding, thumbnails), about 0.1 s each.
  * Returns false when the database already had data.
  */
 export async function seedDemo(deps: Deps): Promise<boolean> {
@@ -192,19 +196,78 @@ export async function seedDemo(deps: Deps): Promise<boolean> {
   for (const account of DEMO_ACCOUNTS) await ensureUser(deps, account)
   const vendorPassword = DEMO_ACCOUNTS.find((a) => a.role === 'vendor')!.password
   for (const shop of SHOPS) await ensureUser(deps, { ...shop.owner, password: vendorPassword, role: 'vendor' })
-  await seedCatalog(deps)
+  const owners = await seedCatalog(deps)
+  await seedPhotos(deps, owners)
   return true
 }
 
-async function seedCatalog({ db, clock, log }: Deps): Promise<void> {
+/** Background, pattern and accent colours of the demo photos: the palette of the seeded crafts. */
+const PALETTES = [
+  ['#f3e7d3', '#b5542c', '#2f4858'],
+  ['#e9dcc9', '#1f4e79', '#d9a441'],
+  ['#f5efe6', '#7a2e2e', '#c9a227'],
+  ['#dfe8e1', '#2e6b4f', '#b5542c'],
+  ['#efe3d0', '#5b3a29', '#e0b04c'],
+  ['#e6eef5', '#27496d', '#c05640'],
+] as const
+
+/** A motif per category (by its key), drawn in the pattern colour over the background. */
+function motif(category: string, fg: string, accent: string): string {
+  const cells = (size: number, draw: (x: number, y: number, i: number) => string) => {
+    const out: string[] = []
+    for (let y = 0, i = 0; y < 720; y += size) for (let x = 0; x < 960; x += size, i++) out.push(draw(x, y, i))
+    return out.join('')
+  }
+  switch (category) {
+    case 'rugs-textiles':
+      return cells(120, (x, y, i) => `<path d="M${x + 60} ${y + 8}L${x + 112} ${y + 60}L${x + 60} ${y + 112}L${x + 8} ${y + 60}Z" fill="none" stroke="${i % 3 === 0 ? accent : fg}" stroke-width="10"/>`)
+    case 'lighting':
+      return cells(160, (x, y, i) => `<circle cx="${x + 80}" cy="${y + 80}" r="${i % 2 === 0 ? 46 : 18}" fill="${i % 2 === 0 ? fg : accent}"/>`)
+    case 'ceramics':
+      return [300, 240, 180, 120, 60].map((r, i) => `<circle cx="480" cy="360" r="${r}" fill="${i % 2 === 0 ? fg : accent}" opacity="${i === 0 ? 1 : 0.9}"/>`).join('')
+    case 'woodwork':
+      return cells(80, (x, y, i) => ((x / 80 + y / 80) % 2 === 0 ? `<rect x="${x + 6}" y="${y + 6}" width="68" height="68" fill="${i % 5 === 0 ? accent : fg}"/>` : ''))
+    case 'soaps-oils':
+      return cells(240, (x, y) => `<rect x="${x + 30}" y="${y + 60}" width="180" height="120" rx="30" fill="${fg}"/><rect x="${x + 70}" y="${y + 100}" width="100" height="40" rx="12" fill="${accent}"/>`)
+    case 'fashion':
+      return cells(96, (x, y, i) => `<rect x="${x}" y="${y + (i % 2) * 48}" width="96" height="36" fill="${i % 4 === 0 ? accent : fg}"/>`)
+    default:
+      return `<g transform="translate(480 360)"><rect x="-220" y="-220" width="440" height="440" fill="${fg}"/><rect x="-220" y="-220" width="440" height="440" fill="${fg}" transform="rotate(45)"/><circle r="120" fill="${accent}"/></g>`
+  }
+}
+
+/**
+ * A simple 800×600 JPEG for a demo product: its category's motif in one of the palettes (drawn on
+ * a 960×720 canvas; small, so the first start stays quick).
+ */
+async function demoPhoto(category: string, index: number): Promise<Blob> {
+  const [bg, fg, accent] = PALETTES[index % PALETTES.length]!
+  const svg = `<svg xmlns="http://www.w3.org/2000/svg" width="800" height="600" viewBox="0 0 960 720"><rect width="960" height="720" fill="${bg}"/>${motif(category, fg, accent)}</svg>`
+  return new Blob([await sharp(Buffer.from(svg)).jpeg({ quality: 85 }).toBuffer()], { type: 'image/jpeg' })
+}
+
+/** One photo per demo product, added as its vendor would (the upload path of the dashboard). */
+async function seedPhotos(deps: Deps, owners: Map<ShopKey, string>): Promise<void> {
+  const started = performance.now()
+  for (const [index, product] of PRODUCTS.entries()) {
+    const owner = { id: owners.get(product.shop)!, role: 'vendor' as const, sessionId: 'demo-seed' }
+    await addImage(deps, owner, slugify(product.title), await demoPhoto(product.category, index))
+  }
+  deps.log.info('demo photos added', { photos: PRODUCTS.length, ms: Math.round(performance.now() - started) })
+}
+
+/** Writes the shops, categories and products; answers each shop's owner (user id). */
+async function seedCatalog({ db, clock, log }: Deps): Promise<Map<ShopKey, string>> {
   const now = clock.now()
   const HOUR = 3_600_000
+  const owners = new Map<ShopKey, string>()
   await db.transaction(async (tx) => {
     const shopIds = new Map<ShopKey, string>()
     for (const shop of SHOPS) {
       const [owner] = await tx.select({ id: users.id }).from(users).where(eq(users.email, shop.owner.email))
       const id = newId('ven')
       shopIds.set(shop.key, id)
+      owners.set(shop.key, owner!.id)
       await tx.insert(vendors).values({
         id,
         userId: owner!.id,
@@ -269,4 +332,5 @@ async function seedCatalog({ db, clock, log }: Deps): Promise<void> {
     )
   })
   log.info('demo catalog seeded', { shops: SHOPS.length, categories: CATEGORIES.length, products: PRODUCTS.length })
+  return owners
 }

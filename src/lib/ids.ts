@@ -9,6 +9,7 @@ export const ID_PREFIXES = {
   category: 'cat',
   product: 'prd',
   productImage: 'img',
+  productVideo: 'vid',
   share: 'shr',
   report: 'rpt',
   notification: 'ntf',

@@ -1,20 +1,28 @@
 import { Elysia, t } from 'elysia'
 import type { AppContext } from '../../app'
 import { AppError, ErrorResponse } from '../../lib/errors'
+import { errorBody, requestIdOf } from '../../lib/http'
 import { DEFAULT_LIMIT } from '../../lib/pagination'
 import { strictQueryPlugin } from '../../lib/query'
-import { clientIpOf } from '../../lib/rate-limit'
+import { clientIpOf, rateLimitPlugin } from '../../lib/rate-limit'
+import { parseByteRange } from '../../lib/video'
 import { authPlugin } from '../accounts'
+import { toSnapshot } from '../jobs/service/shared'
+import { JobSnapshot } from '../jobs/snapshot'
 import { VendorsModel } from '../vendors/model'
+import { IMPORT_MAX_BYTES, IMPORT_MAX_ROWS, IMPORT_PROBLEM_LIMIT, PRODUCT_CSV_COLUMNS } from './csv-format'
 import { ATTR_PARAM, CatalogModel as M } from './model'
 import { CategoryTreeCache, createCategory, deleteCategory, updateCategory } from './service/categories'
 import { listFavorites, listRecentlyViewed, productStats, recordView, shareProduct, toggleFavorite } from './service/engagement'
+import { exportProductsCsv, sampleProductsCsv } from './service/csv-export'
 import { findImageFile } from './service/images'
+import { requestProductImport } from './service/imports'
 import { addImage, deleteImage, makePrimary, MAX_IMAGES, reorderImages } from './service/media'
 import { createProduct, deleteProduct, getProduct, listMyProducts, markSold, reactivate, setPlacement, updateProduct } from './service/products'
 import { listReports, reportProduct, reportVendor, resolveReport } from './service/reports'
-import { searchProducts, similarProducts, suggest } from './service/search'
+import { ProductListCache, similarProducts, suggest } from './service/search'
 import type { CatalogDeps } from './service/shared'
+import { addVideo, deleteVideo, findVideoFile, MAX_VIDEO_BYTES, MAX_VIDEOS, readVideoBytes, videoTooLarge } from './service/videos'
 
 export { CatalogModel, productTopic } from './model'
 
@@ -22,18 +30,45 @@ export { CatalogModel, productTopic } from './model'
 const TREE_CACHE = 'public, max-age=60'
 /** A photo's URL names its content (a hash), so it can be cached for good. */
 const IMAGE_CACHE = 'public, max-age=31536000, immutable'
+/** Room for the multipart boundaries and part headers around an uploaded file. */
+const MULTIPART_OVERHEAD = 64 * 1024
+/**
+ * The most of a video one range answer carries. Players ask for `bytes=0-` and then seek; each
+ * answer says in Content-Range what it holds and the player asks for the rest, so one request
+ * never holds a whole 25 MB video in memory.
+ */
+const VIDEO_CHUNK = 4 * 1024 * 1024
+const JSON_HEADERS = { 'content-type': 'application/json;charset=utf-8' }
+
+const HOUR = 3_600_000
+// Per signed-in user: writes anyone can make, which cost others attention (reports) or CPU (photos).
+export const CATALOG_LIMITS = {
+  share: { scope: 'product-share', limit: 60, windowMs: HOUR, per: 'user' },
+  // Product and shop reports share one allowance.
+  report: { scope: 'catalog-report', limit: 20, windowMs: HOUR, per: 'user' },
+  // Decoding and re-encoding photos costs CPU; ten photos for each of ten products fit in an hour.
+  image: { scope: 'product-image', limit: 100, windowMs: HOUR, per: 'user' },
+  // Each video is up to 25 MB stored; two for each of ten products fit in an hour.
+  video: { scope: 'product-video', limit: 20, windowMs: HOUR, per: 'user' },
+  // An import checks and writes up to 5,000 rows in a job; a vendor fixing a file re-runs it a few times.
+  import: { scope: 'product-import', limit: 30, windowMs: HOUR, per: 'user' },
+} as const
 
 /**
  * The catalog: the category tree, products (vendors' own, admins' placement), search, favorites,
- * views, policy-checked sharing, per-product statistics and the moderation queue of reports.
+ * views, policy-checked sharing, per-product statistics, the moderation queue of reports, and
+ * products in and out as CSV.
  */
-export function catalogRoutes(ctx: Pick<AppContext, 'database' | 'config' | 'clock' | 'bus'>) {
+export function catalogRoutes(ctx: Pick<AppContext, 'database' | 'config' | 'clock' | 'bus' | 'log' | 'queue' | 'limiter'>) {
   const deps: CatalogDeps = { db: ctx.database.db, clock: ctx.clock, bus: ctx.bus, publicUrl: ctx.config.publicUrl }
+  const jobs = { db: ctx.database.db, bus: ctx.bus, clock: ctx.clock, log: ctx.log, queue: ctx.queue }
   const tree = new CategoryTreeCache(ctx.bus)
+  const lists = new ProductListCache(ctx.bus)
   const created = <T>(status: (code: 201, body: T) => unknown, body: T) => status(201, body)
   return new Elysia({ name: 'catalog', prefix: '/api/v1' })
     .use(authPlugin(ctx))
     .use(strictQueryPlugin)
+    .use(rateLimitPlugin({ limiter: ctx.limiter, clock: ctx.clock, trustProxy: ctx.config.trustProxy }))
     .guard({ detail: { tags: ['Categories'] } }, (app) =>
       app
         .get(
@@ -76,7 +111,8 @@ export function catalogRoutes(ctx: Pick<AppContext, 'database' | 'config' | 'clo
     )
     .guard({ detail: { tags: ['Products'] } }, (app) =>
       app
-        .get('/products', ({ query, queryExtras }) => searchProducts(deps, query, queryExtras), {
+        // The JSON of a recent identical search, answered as it is (see ProductListCache).
+        .get('/products', async ({ query, queryExtras }) => new Response(await lists.searchJson(deps, query, queryExtras), { headers: JSON_HEADERS }), {
           query: M.searchQuery,
           strictQuery: { schema: M.searchQuery, extra: ATTR_PARAM },
           response: { 200: M.productPage, 400: ErrorResponse },
@@ -154,7 +190,8 @@ export function catalogRoutes(ctx: Pick<AppContext, 'database' | 'config' | 'clo
           auth: ['vendor', 'admin'],
           params: M.productParams,
           body: M.imageUploadBody,
-          response: { 201: M.productImage, 400: ErrorResponse, 403: ErrorResponse, 404: ErrorResponse, 409: ErrorResponse, 413: ErrorResponse, 415: ErrorResponse },
+          rateLimit: CATALOG_LIMITS.image,
+          response: { 201: M.productImage, 400: ErrorResponse, 403: ErrorResponse, 404: ErrorResponse, 409: ErrorResponse, 413: ErrorResponse, 415: ErrorResponse, 429: ErrorResponse },
           detail: {
             tags: ['Media'],
             summary: 'Add a photo to my product (multipart, field "file")',
@@ -201,6 +238,66 @@ export function catalogRoutes(ctx: Pick<AppContext, 'database' | 'config' | 'clo
             detail: { tags: ['Media'], summary: 'A product photo (the url or thumbnailUrl of an image); immutable, cached for a year' },
           },
         )
+        .post('/products/:slug/videos', async ({ user, params, body, status }) => created(status, await addVideo(deps, user, params.slug, body.file)), {
+          auth: ['vendor', 'admin'],
+          params: M.productParams,
+          body: M.videoUploadBody,
+          rateLimit: CATALOG_LIMITS.video,
+          // Bun reads bodies up to its server-wide limit (128 MB by default) on every route; a
+          // declared length over this route's own limit is refused before the body is read.
+          parse: ({ request }) => {
+            if (Number(request.headers.get('content-length')) > MAX_VIDEO_BYTES + MULTIPART_OVERHEAD) throw videoTooLarge()
+          },
+          response: { 201: M.productVideo, 400: ErrorResponse, 403: ErrorResponse, 404: ErrorResponse, 409: ErrorResponse, 413: ErrorResponse, 415: ErrorResponse, 429: ErrorResponse },
+          detail: {
+            tags: ['Media'],
+            summary: 'Add a video to my product (multipart, field "file")',
+            description: `Checked by content (MP4 or WebM), at most ${MAX_VIDEO_BYTES / 1024 / 1024} MB, stored as uploaded. At most ${MAX_VIDEOS} videos (409). 413: too large; 415: not an MP4 or WebM video.`,
+          },
+        })
+        .delete(
+          '/products/:slug/videos/:videoId',
+          async ({ user, params, status }) => {
+            await deleteVideo(deps, user, params.slug, params.videoId)
+            return status(204, undefined)
+          },
+          {
+            auth: ['vendor', 'admin'],
+            params: M.videoParams,
+            response: { 204: t.Undefined(), 403: ErrorResponse, 404: ErrorResponse },
+            detail: { tags: ['Media'], summary: 'Delete a video of my product' },
+          },
+        )
+        .get(
+          '/product-videos/:id/:file',
+          async ({ params, request }) => {
+            const found = await findVideoFile(deps.db, params.id, params.file.slice(0, params.file.indexOf('.')))
+            if (found === null) throw new AppError('not_found', 'No such video')
+            const headers = { 'content-type': found.contentType, 'cache-control': IMAGE_CACHE, 'accept-ranges': 'bytes', 'x-content-type-options': 'nosniff' }
+            const range = parseByteRange(request.headers.get('range'), found.size)
+            if (range === 'unsatisfiable') {
+              const body = errorBody('range_not_satisfiable', `The video has ${found.size} bytes`, requestIdOf(request))
+              return Response.json(body, { status: 416, headers: { 'content-range': `bytes */${found.size}` } })
+            }
+            if (range === null) {
+              const bytes = await readVideoBytes(deps.db, params.id, { start: 0, end: found.size - 1 })
+              return new Response(bytes, { headers: { ...headers, 'content-length': String(bytes.length) } })
+            }
+            const part = { start: range.start, end: Math.min(range.end, range.start + VIDEO_CHUNK - 1) }
+            const bytes = await readVideoBytes(deps.db, params.id, part)
+            const partHeaders = { ...headers, 'content-length': String(bytes.length), 'content-range': `bytes ${part.start}-${part.end}/${found.size}` }
+            return new Response(bytes, { status: 206, headers: partHeaders })
+          },
+          {
+            params: M.videoFileParams,
+            response: { 404: ErrorResponse, 416: ErrorResponse },
+            detail: {
+              tags: ['Media'],
+              summary: 'A product video (the url of a video); immutable, cached for a year',
+              description: 'Answers a single `Range: bytes=…` with 206 and Content-Range (players seek with it), at most 4 MB at a time; 416 when the range starts past the end.',
+            },
+          },
+        )
         .patch('/admin/products/:slug', ({ user, params, body }) => setPlacement(deps, user, params.slug, body), {
           auth: 'admin',
           params: M.productParams,
@@ -244,7 +341,8 @@ export function catalogRoutes(ctx: Pick<AppContext, 'database' | 'config' | 'clo
           auth: true,
           params: M.productParams,
           body: M.shareBody,
-          response: { 201: M.shared, 400: ErrorResponse, 404: ErrorResponse, 409: ErrorResponse },
+          rateLimit: CATALOG_LIMITS.share,
+          response: { 201: M.shared, 400: ErrorResponse, 404: ErrorResponse, 409: ErrorResponse, 429: ErrorResponse },
           detail: {
             summary: 'Share a product: buyers who viewed it and its own vendor only (403 otherwise)',
             description: 'Records an immutable share event; sharesCount is the number of events.',
@@ -265,14 +363,16 @@ export function catalogRoutes(ctx: Pick<AppContext, 'database' | 'config' | 'clo
           auth: true,
           params: M.productParams,
           body: M.reportBody,
-          response: { 201: M.report, 400: ErrorResponse, 404: ErrorResponse, 409: ErrorResponse },
+          rateLimit: CATALOG_LIMITS.report,
+          response: { 201: M.report, 400: ErrorResponse, 404: ErrorResponse, 409: ErrorResponse, 429: ErrorResponse },
           detail: { summary: 'Report a product to the moderators' },
         })
         .post('/vendors/:slug/report', async ({ user, params, body, status }) => created(status, await reportVendor(deps, user, params.slug, body)), {
           auth: true,
           params: VendorsModel.slugParams,
           body: M.reportBody,
-          response: { 201: M.report, 400: ErrorResponse, 404: ErrorResponse, 409: ErrorResponse },
+          rateLimit: CATALOG_LIMITS.report,
+          response: { 201: M.report, 400: ErrorResponse, 404: ErrorResponse, 409: ErrorResponse, 429: ErrorResponse },
           detail: { summary: 'Report a shop to the moderators' },
         })
         .get('/admin/reports', ({ query }) => listReports(deps, { status: query.status, cursor: query.cursor, limit: query.limit ?? DEFAULT_LIMIT }), {
@@ -289,5 +389,44 @@ export function catalogRoutes(ctx: Pick<AppContext, 'database' | 'config' | 'clo
           response: { 200: M.report, 400: ErrorResponse, 404: ErrorResponse, 409: ErrorResponse },
           detail: { tags: ['Admin'], summary: 'Resolve a report: dismiss, unpublish the product, or suspend the shop' },
         }),
+    )
+    .guard({ detail: { tags: ['Products'] } }, (app) =>
+      app
+        .post('/imports/products', async ({ user, body, status }) => status(202, toSnapshot(await requestProductImport(jobs, user, body.file, body.vendorId))), {
+          auth: ['vendor', 'admin'],
+          body: M.importBody,
+          rateLimit: CATALOG_LIMITS.import,
+          response: { 202: JobSnapshot, 400: ErrorResponse, 403: ErrorResponse, 404: ErrorResponse, 413: ErrorResponse, 415: ErrorResponse, 429: ErrorResponse, 503: ErrorResponse },
+          detail: {
+            summary: 'Import products from a CSV file (multipart: field "file", optional "vendorId" for admins)',
+            description: `Creates or updates products by SKU in a job: 202 answers the job; follow it on job:<id> or GET /jobs/:id. Its result has counts (rows, created, updated, unchanged, failed) and problems: { total, items: [{ line, column, message }] } (the first ${IMPORT_PROBLEM_LIMIT}). Good rows land even when others are refused; the same file again leaves everything unchanged. Columns: ${PRODUCT_CSV_COLUMNS.map((c) => c.name).join(', ')}, then attr.<key> per attribute; GET /imports/products/template.csv is a sample. The dashboard imports into the vendor's own shop; vendorId (admins) is API-only. The file is refused as a whole when it is over ${IMPORT_MAX_BYTES / 1024 / 1024} MB or ${IMPORT_MAX_ROWS} rows (413), not UTF-8 text (415), or its header is wrong (400).`,
+          },
+        })
+        .get(
+          '/imports/products/template.csv',
+          async () => new Response(sampleProductsCsv(await tree.get(deps.db)), { headers: { 'content-type': 'text/csv; charset=utf-8', 'content-disposition': 'attachment; filename="souk-products-sample.csv"' } }),
+          { detail: { summary: 'A sample product CSV: the header and two rows to start from' } },
+        )
+        .get(
+          '/me/products/export.csv',
+          async ({ user, query }) => {
+            const file = await exportProductsCsv(deps, user, query.vendorId)
+            return new Response(file.body, {
+              headers: {
+                'content-type': 'text/csv; charset=utf-8',
+                'content-disposition': `attachment; filename="${file.fileName}"`,
+                'cache-control': 'private, no-store',
+                'x-content-type-options': 'nosniff',
+              },
+            })
+          },
+          {
+            auth: ['vendor', 'admin'],
+            query: M.exportQuery,
+            strictQuery: { schema: M.exportQuery },
+            response: { 400: ErrorResponse, 403: ErrorResponse, 404: ErrorResponse },
+            detail: { summary: 'My products as CSV, in the format the import reads (admins: any shop with vendorId)', description: 'The dashboard downloads the vendor’s own; `vendorId` (admins) is API-only.' },
+          },
+        ),
     )
 }

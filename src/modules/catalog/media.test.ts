@@ -1,8 +1,9 @@
 import { afterAll, beforeAll, describe, expect, it } from 'bun:test'
 import sharp from 'sharp'
 import { phonePhoto, pixelFlood } from '../../lib/image-fixtures'
-import { createTestApp, makeProduct, makeVendor, postJson, sendJson, type TestApp, type TestUser, signUpAndSignIn } from '../../testing'
+import { createTestApp, errorOf, makeProduct, sendJson, type TestApp, type TestUser } from '../../testing'
 import type { CatalogModel } from './model'
+import { mediaCast, uploadFile } from './testing'
 
 let t: TestApp
 let admin: TestUser
@@ -13,27 +14,15 @@ let categoryId: string
 
 beforeAll(async () => {
   t = await createTestApp()
-  admin = await signUpAndSignIn(t, { role: 'admin' })
-  buyer = await signUpAndSignIn(t)
-  ;({ user: owner } = await makeVendor(t))
-  ;({ user: other } = await makeVendor(t))
-  const created = await postJson(t, '/api/v1/admin/categories', { name: 'Lamps', slug: 'lamps' }, admin.auth)
-  categoryId = ((await created.json()) as CatalogModel.Category).id
+  ;({ admin, buyer, owner, other, categoryId } = await mediaCast(t, { name: 'Lamps', slug: 'lamps' }))
 }, 60_000)
 afterAll(() => t.close())
 
 /** A phone photo: 2400×1800 JPEG with EXIF naming the camera and where it was taken. */
 const photo = (colour?: { r: number; g: number; b: number }, size = { width: 2400, height: 1800 }) => phonePhoto({ ...size, colour })
 
-function upload(user: TestUser, slug: string, bytes: Uint8Array<ArrayBuffer> | string, name = 'photo.jpg', type = 'image/jpeg') {
-  const form = new FormData()
-  form.append('file', new File([bytes], name, { type }))
-  return t.request(`/api/v1/products/${slug}/images`, { method: 'POST', headers: user.auth, body: form })
-}
-
-async function errorOf(response: Response) {
-  return ((await response.json()) as { error: { type: string; message: string; details?: { field: string; message: string }[]; requestId: string } }).error
-}
+const upload = (user: TestUser, slug: string, bytes: Uint8Array<ArrayBuffer> | string, name = 'photo.jpg', type = 'image/jpeg') =>
+  uploadFile(t, user, `/api/v1/products/${slug}/images`, bytes, name, type)
 
 const productOf = async (slug: string, user?: TestUser) => (await (await t.request(`/api/v1/products/${slug}`, { headers: user?.auth ?? {} })).json()) as CatalogModel.Product
 

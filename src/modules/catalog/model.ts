@@ -4,7 +4,8 @@ import { idSchema } from '../../lib/ids'
 import { pageOf, pageQuery } from '../../lib/pagination'
 import { VendorsModel } from '../vendors/model'
 import { ProductUpdatedData } from './live'
-import { ATTRIBUTE_TYPES, CONDITIONS, PRODUCT_STATUSES, REPORT_REASONS, REPORT_RESOLUTIONS, REPORT_STATUSES, SHARE_CHANNELS } from './table'
+import { IMPORT_MAX_BYTES, IMPORT_MAX_ROWS } from './csv-format'
+import { ATTRIBUTE_TYPES, CONDITIONS, PRODUCT_STATUSES, REPORT_REASONS, REPORT_RESOLUTIONS, REPORT_STATUSES, SHARE_CHANNELS, VIDEO_CONTENT_TYPES } from './table'
 
 const nullable = <T extends TSchema>(schema: T) => t.Union([schema, t.Null()])
 
@@ -85,6 +86,15 @@ export namespace CatalogModel {
   })
   export type ProductImage = typeof productImage.static
 
+  /** A product video, served as uploaded from `url` (immutable; answers Range requests). */
+  export const productVideo = t.Object({
+    id: idSchema('vid'),
+    url: t.String(),
+    contentType: enumOf(VIDEO_CONTENT_TYPES),
+    size: t.Integer({ description: 'bytes' }),
+  })
+  export type ProductVideo = typeof productVideo.static
+
   /** What lists show: cards in the catalog, favorites, similar products. */
   export const productSummary = t.Object({
     id: idSchema('prd'),
@@ -115,6 +125,7 @@ export namespace CatalogModel {
       attributes,
       sharesCount: t.Integer({ description: 'the number of share events' }),
       images: t.Array(productImage, { description: 'in display order; the first is the primary photo' }),
+      videos: t.Array(productVideo, { description: 'in upload order; shown after the photos' }),
       featuredUntil: nullable(t.Date()),
       boostedUntil: nullable(t.Date()),
       unpublished: t.Boolean({ description: 'hidden by a moderator' }),
@@ -122,6 +133,7 @@ export namespace CatalogModel {
       updatedAt: t.Date(),
       favorited: t.Boolean({ description: 'whether the caller has it in their favorites (false when anonymous)' }),
       canEdit: t.Boolean({ description: 'whether the caller may change it (its vendor or an admin)' }),
+      vendorUserId: idSchema('usr', { description: "the shop owner's account: their presence (presence:<id>, /users/:id/presence) shows on the page" }),
     }),
   ])
   export type Product = typeof product.static
@@ -169,6 +181,14 @@ export namespace CatalogModel {
   })
   export type ImageOrderBody = typeof imageOrderBody.static
   export const imageList = t.Object({ items: t.Array(productImage) })
+  export const videoUploadBody = t.Object({
+    file: t.File({ description: 'an MP4 or WebM video of at most 25 MB, recognised by its content' }),
+  })
+  export const videoParams = t.Object({ slug: t.String({ minLength: 1, maxLength: 120 }), videoId: idSchema('vid') })
+  export const videoFileParams = t.Object({
+    id: idSchema('vid'),
+    file: t.String({ pattern: '^[0-9a-f]{16}\\.(mp4|webm)$', description: 'as in the url of a video' }),
+  })
   export const imageFileParams = t.Object({
     id: idSchema('img'),
     file: t.String({ pattern: '^[0-9a-f]{16}-(display|thumb)\\.webp$', description: 'as in the url or thumbnailUrl of a photo' }),
@@ -268,6 +288,16 @@ export namespace CatalogModel {
     note: t.Optional(t.String({ maxLength: 1000 })),
   })
   export type ResolveBody = typeof resolveBody.static
+
+  // ---- CSV import and export (columns: csv-format.ts)
+
+  export const importBody = t.Object({
+    file: t.File({ description: `a UTF-8 CSV file of at most ${IMPORT_MAX_BYTES / 1024 / 1024} MB and ${IMPORT_MAX_ROWS} rows, its first line the header (see the product CSV format)` }),
+    vendorId: t.Optional(idSchema('ven', { description: 'the shop to import into: admins, any shop; vendors, only their own (403 otherwise). Default: my shop' })),
+  })
+  export const exportQuery = t.Object({
+    vendorId: t.Optional(idSchema('ven', { description: 'the shop to export: admins, any shop; vendors, only their own (403 otherwise). Default: my shop' })),
+  })
 
   // ---- live
 

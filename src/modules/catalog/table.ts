@@ -260,3 +260,28 @@ export const productImages = pgTable(
   },
   (table) => [index('product_images_product_idx').on(table.productId, table.position)],
 )
+
+export const VIDEO_CONTENT_TYPES = ['video/mp4', 'video/webm'] as const
+
+/**
+ * A product's videos, stored as uploaded (checked by content: MP4 or WebM, src/lib/video.ts) in
+ * Postgres, so any instance serves them. `bytes` is stored uncompressed out of line (see the
+ * migration), so a range request reads only the chunks it needs. `position` orders them from 0.
+ */
+export const productVideos = pgTable(
+  'product_videos',
+  {
+    id: text('id').primaryKey(),
+    productId: text('product_id')
+      .notNull()
+      .references(() => products.id),
+    position: integer('position').notNull(),
+    contentType: text('content_type', { enum: VIDEO_CONTENT_TYPES }).notNull(),
+    /** Hash of the bytes; part of the URL, so it can be cached for good. */
+    version: text('version').notNull(),
+    size: integer('size').notNull(),
+    bytes: bytea('bytes').notNull(),
+    createdAt: at('created_at').notNull(),
+  },
+  (table) => [index('product_videos_product_idx').on(table.productId, table.position)],
+)

@@ -28,9 +28,26 @@ export const JobDownload = t.Object({
 })
 export type JobDownload = typeof JobDownload.static
 
+/** One line of an imported file the job refused, and why (`column` null when the whole line is at fault). */
+export const JobProblem = t.Object({
+  line: t.Integer({ minimum: 1 }),
+  column: nullable(t.String()),
+  message: t.String(),
+})
+export type JobProblem = typeof JobProblem.static
+
 export const JobResult = t.Object({
   download: t.Optional(JobDownload),
   counts: t.Optional(t.Record(t.String(), t.Integer({ minimum: 0 }), { description: 'what the job did, by name (e.g. rows purged per table)' })),
+  problems: t.Optional(
+    t.Object(
+      {
+        total: t.Integer({ minimum: 0 }),
+        items: t.Array(JobProblem, { description: 'the first ones, in line order' }),
+      },
+      { description: 'what an import could not take, line by line' },
+    ),
+  ),
 })
 export type JobResult = typeof JobResult.static
 

@@ -63,6 +63,9 @@ export function AccountMenu() {
           <A href="/account" {...item}>
             <Icon name="settings" /> Account settings
           </A>
+          <A href="/favorites" {...item}>
+            <Icon name="heart" /> Favorites
+          </A>
           <A href="/jobs" {...item}>
             <Icon name="activity" /> Jobs
           </A>

@@ -11,6 +11,7 @@ import { toast, toastError } from './toast'
 
 const KIND_LABEL: Record<string, string> = {
   'exports.csv': 'Data export',
+  'imports.products': 'Product import',
   'email.send': 'Email',
   'maintenance.purge': 'Maintenance: purge',
   'stats.daily': 'Daily statistics',
@@ -28,7 +29,7 @@ export const STATUS: Record<JobStatus, { label: string; tone: Tone }> = {
 const isActive = (job: JobSnapshot) => job.status === 'queued' || job.status === 'running'
 
 /** Saves a blob under a file name through a temporary link. */
-function saveFile(blob: Blob, fileName: string): void {
+export function saveFile(blob: Blob, fileName: string): void {
   const url = URL.createObjectURL(blob)
   const link = Object.assign(document.createElement('a'), { href: url, download: fileName })
   link.click()

@@ -1,5 +1,5 @@
 import { action, useAction, useSubmission } from '@solidjs/router'
-import { createSignal, For, Show } from 'solid-js'
+import { createSignal, For, lazy, Show } from 'solid-js'
 import { api } from '../lib/api'
 import { must, type Product } from '../lib/catalog'
 import { ApiError } from '../lib/errors'
@@ -11,6 +11,9 @@ import { toast } from './toast'
 
 const MAX_IMAGES = 10
 
+// On demand: the editor is in the entry chunk, which is near its size budget (web/test/budget.test.ts).
+const VideoManager = lazy(() => import('./video-manager'))
+
 const uploadImage = action(async (slug: string, file: File) => must(await api().api.v1.products({ slug }).images.post({ file })), 'upload-product-image')
 const reorderImages = action(async (slug: string, imageIds: string[]) => must(await api().api.v1.products({ slug }).images.put({ imageIds })), 'reorder-product-images')
 const makePrimary = action(async (slug: string, imageId: string) => must(await api().api.v1.products({ slug }).images({ imageId }).primary.post()), 'primary-product-image')
@@ -20,8 +23,8 @@ const failure = (error: unknown) => (error instanceof ApiError ? error.message :
 
 /**
  * A product's photos in the dashboard: upload several at once (one request each, so one bad file
- * does not sink the others), reorder, choose the primary, delete. Every change revalidates the
- * product, so the list shows what the server stored.
+ * does not sink the others), reorder, choose the primary, delete; then its videos (VideoManager).
+ * Every change revalidates the product, so the lists show what the server stored.
  */
 export function MediaManager(props: { product: Product }) {
   const upload = useAction(uploadImage)
@@ -64,64 +67,67 @@ export function MediaManager(props: { product: Product }) {
   }
 
   return (
-    <section class="card card__body stack" aria-labelledby="photos-heading">
-      <div class="row row--between">
-        <div class="stack stack--tight">
-          <h2 id="photos-heading">Photos</h2>
-          <p class="field__hint">Up to {MAX_IMAGES} JPEG, PNG, WebP or GIF photos, 5 MB each. The first is the one buyers see in lists. We remove hidden details such as location.</p>
+    <>
+      <section class="card card__body stack" aria-labelledby="photos-heading">
+        <div class="row row--between">
+          <div class="stack stack--tight">
+            <h2 id="photos-heading">Photos</h2>
+            <p class="field__hint">Up to {MAX_IMAGES} JPEG, PNG, WebP or GIF photos, 5 MB each. The first is the one buyers see in lists. We remove hidden details such as location.</p>
+          </div>
+          <input
+            ref={input}
+            type="file"
+            multiple
+            class="visually-hidden"
+            id="product-photos"
+            accept="image/jpeg,image/png,image/webp,image/gif"
+            onChange={(e) => {
+              const files = [...(e.currentTarget.files ?? [])]
+              e.currentTarget.value = ''
+              if (files.length > 0) void uploadAll(files)
+            }}
+          />
+          <Button onClick={() => input?.click()} disabled={queued() > 0 || images().length >= MAX_IMAGES}>
+            <Icon name="camera" /> {queued() > 0 ? `Uploading ${queued()}…` : 'Add photos'}
+          </Button>
         </div>
-        <input
-          ref={input}
-          type="file"
-          multiple
-          class="visually-hidden"
-          id="product-photos"
-          accept="image/jpeg,image/png,image/webp,image/gif"
-          onChange={(e) => {
-            const files = [...(e.currentTarget.files ?? [])]
-            e.currentTarget.value = ''
-            if (files.length > 0) void uploadAll(files)
-          }}
-        />
-        <Button onClick={() => input?.click()} disabled={queued() > 0 || images().length >= MAX_IMAGES}>
-          <Icon name="camera" /> {queued() > 0 ? `Uploading ${queued()}…` : 'Add photos'}
-        </Button>
-      </div>
-      <Show when={images().length > 0} fallback={<p class="muted media-empty"><Icon name="image" /> No photos yet. Listings with photos get far more views.</p>}>
-        <ol class="media-list" aria-label="Photos of this product" aria-busy={uploading.pending === true}>
-          <For each={images()}>
-            {(image, i) => (
-              <li class="media-list__item">
-                <Img src={image.thumbnailUrl} alt={`Photo ${i() + 1}`} width={120} height={120} />
-                <div class="media-list__meta">
-                  <Show when={i() === 0} fallback={<span class="muted">Photo {i() + 1}</span>}>
-                    <Badge tone="primary">Primary</Badge>
-                  </Show>
-                  <span class="muted">
-                    {image.width} × {image.height}
-                  </span>
-                </div>
-                <div class="media-list__actions">
-                  <Show when={i() > 0}>
-                    <Button size="sm" variant="ghost" aria-label={`Make photo ${i() + 1} primary`} onClick={() => void run(primary(props.product.slug, image.id), 'Primary photo changed.')}>
-                      <Icon name="star" /> Make primary
+        <Show when={images().length > 0} fallback={<p class="muted media-empty"><Icon name="image" /> No photos yet. Listings with photos get far more views.</p>}>
+          <ol class="media-list" aria-label="Photos of this product" aria-busy={uploading.pending === true}>
+            <For each={images()}>
+              {(image, i) => (
+                <li class="media-list__item">
+                  <Img src={image.thumbnailUrl} alt={`Photo ${i() + 1}`} width={120} height={120} />
+                  <div class="media-list__meta">
+                    <Show when={i() === 0} fallback={<span class="muted">Photo {i() + 1}</span>}>
+                      <Badge tone="primary">Primary</Badge>
+                    </Show>
+                    <span class="muted">
+                      {image.width} × {image.height}
+                    </span>
+                  </div>
+                  <div class="media-list__actions">
+                    <Show when={i() > 0}>
+                      <Button size="sm" variant="ghost" aria-label={`Make photo ${i() + 1} primary`} onClick={() => void run(primary(props.product.slug, image.id), 'Primary photo changed.')}>
+                        <Icon name="star" /> Make primary
+                      </Button>
+                    </Show>
+                    <Button size="sm" variant="ghost" aria-label={`Move photo ${i() + 1} earlier`} disabled={i() === 0} onClick={() => move(i(), -1)}>
+                      <Icon name="arrowUp" />
                     </Button>
-                  </Show>
-                  <Button size="sm" variant="ghost" aria-label={`Move photo ${i() + 1} earlier`} disabled={i() === 0} onClick={() => move(i(), -1)}>
-                    <Icon name="arrowUp" />
-                  </Button>
-                  <Button size="sm" variant="ghost" aria-label={`Move photo ${i() + 1} later`} disabled={i() === images().length - 1} onClick={() => move(i(), 1)}>
-                    <Icon name="arrowDown" />
-                  </Button>
-                  <Button size="sm" variant="ghost" aria-label={`Delete photo ${i() + 1}`} onClick={() => void run(remove(props.product.slug, image.id), 'Photo deleted.')}>
-                    <Icon name="trash" />
-                  </Button>
-                </div>
-              </li>
-            )}
-          </For>
-        </ol>
-      </Show>
-    </section>
+                    <Button size="sm" variant="ghost" aria-label={`Move photo ${i() + 1} later`} disabled={i() === images().length - 1} onClick={() => move(i(), 1)}>
+                      <Icon name="arrowDown" />
+                    </Button>
+                    <Button size="sm" variant="ghost" aria-label={`Delete photo ${i() + 1}`} onClick={() => void run(remove(props.product.slug, image.id), 'Photo deleted.')}>
+                      <Icon name="trash" />
+                    </Button>
+                  </div>
+                </li>
+              )}
+            </For>
+          </ol>
+        </Show>
+      </section>
+      <VideoManager product={props.product} />
+    </>
   )
 }

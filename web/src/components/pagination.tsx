@@ -53,7 +53,7 @@ export function Pagination(props: { page: number; totalPages: number; href: (pag
  * A list that asks for more when its end scrolls into view; the "Load more" button stays for
  * keyboard and screen-reader users and for browsers without IntersectionObserver.
  */
-export function InfiniteList<T>(props: { items: T[]; hasMore: boolean; loadMore: () => Promise<void>; children: (item: T) => JSX.Element; label: string }) {
+export function InfiniteList<T>(props: { items: T[]; hasMore: boolean; loadMore: () => Promise<void>; children: (item: T) => JSX.Element; label: string; class?: string }) {
   const [loading, setLoading] = createSignal(false)
   let sentinel: HTMLDivElement | undefined
   const more = async () => {
@@ -73,7 +73,7 @@ export function InfiniteList<T>(props: { items: T[]; hasMore: boolean; loadMore:
   })
   return (
     <div>
-      <ul class="list" aria-label={props.label} aria-busy={loading()}>
+      <ul class={props.class ?? 'list'} aria-label={props.label} aria-busy={loading()}>
         <For each={props.items}>{(item) => <li>{props.children(item)}</li>}</For>
       </ul>
       <div ref={sentinel} class="row" style={{ 'justify-content': 'center', 'margin-top': '16px' }}>

@@ -4,6 +4,7 @@ import { ButtonLink } from '../components/button'
 import { EmptyState } from '../components/feedback'
 import { Icon } from '../components/icons'
 import { ProductGrid, ProductRail } from '../components/product-card'
+import { RecentlyViewed } from '../components/recently-viewed'
 import { getCategories, searchProducts } from '../lib/catalog'
 import { PageMeta } from '../lib/head'
 
@@ -62,6 +63,7 @@ export default function Home() {
         </section>
       </Show>
 
+      <RecentlyViewed />
       <ProductRail title="Featured" id="featured-heading" products={featured()?.items ?? []} more="/catalog?featured=1" />
       <ProductRail title="Promoted by vendors" id="boosted-heading" products={boosted()?.items ?? []} />
 

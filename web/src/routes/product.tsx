@@ -8,6 +8,7 @@ import { Gallery } from '../components/gallery'
 import { Icon } from '../components/icons'
 import { Avatar } from '../components/media'
 import { ProductRail } from '../components/product-card'
+import { PresenceDot } from '../components/presence'
 import { ReportDialog } from '../components/report-dialog'
 import { toast } from '../components/toast'
 import { api } from '../lib/api'
@@ -15,7 +16,7 @@ import { CONDITION_LABEL, formatPrice, getCategories, getProduct, getSimilar, mu
 import { ApiError } from '../lib/errors'
 import { HttpStatus, PageMeta } from '../lib/head'
 import { withNext } from '../lib/next'
-import { signedIn } from '../lib/session'
+import { sessionStatus, signedIn } from '../lib/session'
 
 export const route = {
   preload: ({ params }) => {
@@ -111,10 +112,17 @@ function ProductView(props: { product: Product }) {
       (id) => {
         setLive(null)
         onCleanup(subscribeProduct(id, (event) => setLive((prev) => (prev === null || event.version > prev.version ? event : prev))))
-        // Counted once per page shown (the server deduplicates per viewer and day).
-        void api().api.v1.products({ slug: props.product.slug }).view.post()
       },
     ),
+  )
+  // Counted once per page shown (the server deduplicates per viewer and day), as whoever is signed
+  // in: posted while the session is still being restored, it would count anonymously and miss
+  // the viewer's "recently viewed".
+  const viewed = createMemo(() => (sessionStatus() === 'restoring' ? null : props.product.slug))
+  createEffect(
+    on(viewed, (slug) => {
+      if (slug !== null) void api().api.v1.products({ slug }).view.post()
+    }),
   )
   const p = product
   const attributes = () => Object.entries(p().attributes)
@@ -136,7 +144,16 @@ function ProductView(props: { product: Product }) {
         </ol>
       </nav>
       <div class="product-layout">
-        <Gallery images={p().images} title={p().title} />
+        <div class="stack">
+          <Gallery images={p().images} title={p().title} />
+          <For each={p().videos}>
+            {(video, i) => (
+              <video controls preload="metadata" aria-label={`${p().title}, video ${i() + 1}`} style={{ width: '100%', 'border-radius': 'var(--radius-lg)' }}>
+                <source src={video.url} type={video.contentType} />
+              </video>
+            )}
+          </For>
+        </div>
         <div class="stack product-info">
           <div class="stack stack--tight">
             <div class="row">
@@ -168,6 +185,8 @@ function ProductView(props: { product: Product }) {
             <span class="stack stack--tight">
               <strong>{p().vendor.companyName}</strong>
               <span class="muted">{p().vendor.city}, {p().vendor.country} · Visit the storefront</span>
+              {/* The seller's presence: live over the socket when signed in, last known over REST otherwise. */}
+              <PresenceDot userId={p().vendorUserId} withLabel />
             </span>
             <Icon name="chevronRight" />
           </A>

@@ -87,8 +87,8 @@ export async function categoryWithDescendants(db: Conn, slug: string): Promise<s
   return rows.map((r) => r.id)
 }
 
-/** The ids from `id` up to its root (itself first); empty when it does not exist. */
-async function ancestry(db: Conn, id: string): Promise<{ id: string; attributes: AttributeDefinition[] }[]> {
+/** The ids from `id` up to its root (itself first), with their attribute definitions; empty when it does not exist. */
+export async function ancestry(db: Conn, id: string): Promise<{ id: string; attributes: AttributeDefinition[] }[]> {
   return queryRows(
     db,
     sql`with recursive up(id, parent_id, attributes, depth) as (

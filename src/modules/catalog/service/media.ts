@@ -25,7 +25,7 @@ const rules = { field: 'body.file', ...UPLOAD_LIMITS }
  * vendor (shop approved) or an admin gets that far: anyone else gets 403, or 404 when they may
  * not even see it. Public pages drop their cached renders afterwards.
  */
-async function withImages<T>(deps: CatalogDeps, user: CurrentUser, slug: string, change: (tx: Conn, access: ProductAccess) => Promise<T>): Promise<T> {
+export async function withImages<T>(deps: CatalogDeps, user: CurrentUser, slug: string, change: (tx: Conn, access: ProductAccess) => Promise<T>): Promise<T> {
   const { result, access } = await deps.db.transaction(async (tx) => {
     const access = await editableProduct(tx, slug, user, { forUpdate: true })
     return { result: await change(tx, access), access }

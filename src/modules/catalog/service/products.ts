@@ -9,6 +9,7 @@ import type { CatalogModel } from '../model'
 import { favorites, type ProductStatus, products } from '../table'
 import { validateAttributes } from './categories'
 import { imagesOf } from './images'
+import { videosOf } from './videos'
 import {
   accessProduct,
   announceProductChange,
@@ -16,6 +17,7 @@ import {
   type Conn,
   countShares,
   editableProduct,
+  type ProductAccess,
   type ProductRow,
   productColumns,
   rowIsPublic,
@@ -44,12 +46,18 @@ function conflictOf(error: unknown): AppError | null {
 }
 
 /** The detail view of a product for `viewer`. */
-async function toProduct(deps: CatalogDeps, row: ProductRow, viewer: CurrentUser | null, canEdit: boolean): Promise<CatalogModel.Product> {
+async function toProduct(
+  deps: CatalogDeps,
+  row: ProductRow,
+  viewer: CurrentUser | null,
+  { canEdit, vendorUserId }: Pick<ProductAccess, 'canEdit' | 'vendorUserId'>,
+): Promise<CatalogModel.Product> {
   const now = deps.clock.now()
-  const [[summary], sharesCount, images, favorited] = await Promise.all([
+  const [[summary], sharesCount, images, videos, favorited] = await Promise.all([
     toSummaries(deps.db, [row], now),
     countShares(deps.db, row.id),
     imagesOf(deps.db, row.id),
+    videosOf(deps.db, row.id),
     viewer === null
       ? false
       : deps.db
@@ -65,6 +73,7 @@ async function toProduct(deps: CatalogDeps, row: ProductRow, viewer: CurrentUser
     attributes: row.attributes,
     sharesCount,
     images,
+    videos,
     featuredUntil: row.featuredUntil,
     boostedUntil: row.boostedUntil,
     unpublished: row.unpublishedAt !== null,
@@ -72,6 +81,7 @@ async function toProduct(deps: CatalogDeps, row: ProductRow, viewer: CurrentUser
     updatedAt: row.updatedAt,
     favorited,
     canEdit,
+    vendorUserId,
   }
 }
 
@@ -119,12 +129,12 @@ export async function createProduct(deps: CatalogDeps, user: CurrentUser, input:
   }
   if (row === undefined) throw new AppError('conflict', 'Could not find a free address for this product; change its title a little')
   await announceProductChange(deps.bus, null, row, false, row.status === 'active', now)
-  return toProduct(deps, row, user, true)
+  return toProduct(deps, row, user, { canEdit: true, vendorUserId: user.id })
 }
 
 export async function getProduct(deps: CatalogDeps, slug: string, viewer: CurrentUser | null): Promise<CatalogModel.Product> {
   const access = await accessProduct(deps.db, slug, viewer)
-  return toProduct(deps, access.product, viewer, access.canEdit)
+  return toProduct(deps, access.product, viewer, access)
 }
 
 /**
@@ -153,7 +163,7 @@ async function changeProduct(
       throw conflictOf(error) ?? error
     })
   await announceProductChange(deps.bus, before, after, access.isPublic, rowIsPublic(after, access.vendorApproved), now)
-  return toProduct(deps, after, user, access.canEdit)
+  return toProduct(deps, after, user, access)
 }
 
 function assertPublishable(row: ProductRow): void {

@@ -1,5 +1,6 @@
 import { and, desc, eq, inArray } from 'drizzle-orm'
 import type { Tx } from '../../../db/client'
+import { toCsv } from '../../../lib/csv'
 import { AppError } from '../../../lib/errors'
 import { listSignIns, type SignInRow } from '../../accounts/service/activity'
 import { listNotifications } from '../../notifications/service'
@@ -19,18 +20,6 @@ export const DOWNLOAD_TTL_MS = DAY
 const PAGE = 100
 
 const HEADER = ['type', 'id', 'at', 'description', 'ip', 'user_agent', 'link']
-
-/**
- * One CSV cell. Quoted when it holds a separator, quote or line break; a leading = + - @ (or tab,
- * CR) is neutralised with a quote mark, so a spreadsheet opening the file runs no formula.
- */
-function cell(value: string | null): string {
-  let text = value ?? ''
-  if (/^[=+\-@\t\r]/.test(text)) text = `'${text}`
-  return /[",\r\n]/.test(text) ? `"${text.replaceAll('"', '""')}"` : text
-}
-
-const toCsv = (rows: (string | null)[][]) => [HEADER, ...rows].map((row) => row.map(cell).join(',')).join('\r\n') + '\r\n'
 
 function signInRow(session: SignInRow): (string | null)[] {
   const ended =
@@ -95,7 +84,7 @@ export const exportsCsv = trackedJob<ExportInput>(
       await progress.percent(((i + 1) / sections.length) * 90)
     }
     await progress.step('Writing the file')
-    const content = Buffer.from(toCsv(rows), 'utf8')
+    const content = Buffer.from(toCsv([HEADER, ...rows]), 'utf8')
     const now = deps.clock.now()
     const expiresAt = new Date(now.getTime() + DOWNLOAD_TTL_MS)
     const fileName = `souk-export-${now.toISOString().slice(0, 10)}.csv`

@@ -1,3 +1,4 @@
+import { importProducts } from '../../catalog/service/imports'
 import { exportsCsv } from './exports'
 import { maintenancePurge, statsRollUp } from './maintenance'
 import type { TrackedJob } from './runner'
@@ -6,7 +7,7 @@ import type { TrackedJob } from './runner'
 export type AnyTrackedJob = TrackedJob<never>
 
 /** Every kind of user-visible job; the queue registers each at start. */
-export const TRACKED_JOBS: AnyTrackedJob[] = [exportsCsv, maintenancePurge, statsRollUp]
+export const TRACKED_JOBS: AnyTrackedJob[] = [exportsCsv, importProducts, maintenancePurge, statsRollUp]
 
 /** Kinds that run on MAINTENANCE_CRON. */
 export const SCHEDULED_JOBS: AnyTrackedJob[] = [maintenancePurge, statsRollUp]

@@ -4,9 +4,9 @@ import { defineJob, type JobAttempt, type JobKind, type JobKindOptions } from '.
 import { AppError } from '../../../lib/errors'
 import { newId } from '../../../lib/ids'
 import type { JobResult } from '../snapshot'
-import { jobs } from '../table'
+import { jobFiles, jobs } from '../table'
 import { changeJob, type JobEdit } from './changes'
-import type { JobRow, JobsDeps } from './shared'
+import { DAY, type JobRow, type JobsDeps } from './shared'
 
 /** What a handler reports through; each call is written to the job and published on `job:<id>`. */
 export interface Progress {
@@ -145,16 +145,26 @@ export function bindTrackedJob<I extends object>(deps: JobsDeps, spec: TrackedJo
   return { name: spec.name, options: spec.options, run }
 }
 
+/** A file a job works on (an upload), stored with the job rather than in its input, which job lists read. */
+export interface JobInputFile {
+  fileName: string
+  contentType: string
+  content: Uint8Array<ArrayBuffer>
+}
+
+/** How long a job's input file is kept: its tries, and a retry asked for the same day, can read it. */
+export const INPUT_FILE_TTL_MS = DAY
+
 /**
  * Creates a job record and enqueues it, both in `tx`: the job exists, and runs, only if `tx`
  * commits. Answers null, writing nothing, when the kind is singleton and `singletonKey` already
- * has a job queued or running.
+ * has a job queued or running. `file` is stored with it (see readJobInputFile).
  */
 export async function startJob<I extends object>(
   deps: JobsDeps,
   tx: Tx,
   spec: TrackedJob<I>,
-  request: { ownerId: string | null; input: I; singletonKey?: string },
+  request: { ownerId: string | null; input: I; singletonKey?: string; file?: JobInputFile },
 ): Promise<JobRow | null> {
   if (deps.queue === null) throw new AppError('not_ready', 'Background jobs are not running on this server')
   const id = newId('job')
@@ -180,5 +190,15 @@ export async function startJob<I extends object>(
       updatedAt: now,
     })
     .returning()
+  if (request.file !== undefined) await tx.insert(jobFiles).values({ jobId: id, ...request.file, createdAt: now, expiresAt: new Date(now.getTime() + INPUT_FILE_TTL_MS) })
   return row!
+}
+
+/** The file a job was started with (startJob's `file`), or null when there was none or the daily purge removed it. */
+export async function readJobInputFile(deps: JobsDeps, jobId: string): Promise<JobInputFile | null> {
+  const [file] = await deps.db
+    .select({ fileName: jobFiles.fileName, contentType: jobFiles.contentType, content: jobFiles.content })
+    .from(jobFiles)
+    .where(eq(jobFiles.jobId, jobId))
+  return file ?? null
 }

@@ -129,6 +129,9 @@ export default function Dashboard() {
                 <ButtonLink href={`/vendors/${shop.slug}`}>
                   <Icon name="store" /> My storefront
                 </ButtonLink>
+                <ButtonLink href="/dashboard/import-export">
+                  <Icon name="activity" /> Import / export
+                </ButtonLink>
                 <ButtonLink variant="primary" href="/dashboard/products/new">
                   <Icon name="plus" /> List a product
                 </ButtonLink>
