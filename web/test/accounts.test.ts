@@ -1,21 +1,11 @@
-import { afterAll, beforeAll, describe, expect, it } from 'bun:test'
-import type { Browser, Page } from 'playwright-core'
-import { hydrated, launchBrowser, openPage, screenshot, type Souk, startSouk, VIEWPORTS } from './browser'
+import { describe, expect, it } from 'bun:test'
+import type { Page } from 'playwright-core'
+import { hydrated, openPage, screenshot, type Souk, useSouk, VIEWPORTS } from './browser'
 
 // Chromium on a small machine: generous per-test limits, one browser for the whole file.
 const T = 60_000
 
-let souk: Souk
-let browser: Browser
-
-beforeAll(async () => {
-  ;[souk, browser] = await Promise.all([startSouk(), launchBrowser()])
-}, T)
-
-afterAll(async () => {
-  await browser?.close()
-  await souk?.close()
-})
+const suite = useSouk()
 
 const person = { name: 'Leila Amrani', email: `leila-${Date.now().toString(36)}@example.test`, password: 'copper lanterns at dusk' }
 
@@ -30,7 +20,7 @@ async function signOut(page: Page) {
 }
 
 async function signIn(page: Page, email: string, password: string) {
-  await page.goto(`${souk.url}/signin`)
+  await page.goto(`${suite.souk.url}/signin`)
   await hydrated(page)
   await page.getByLabel('Email').fill(email)
   await page.getByLabel('Password', { exact: true }).fill(password)
@@ -40,8 +30,8 @@ async function signIn(page: Page, email: string, password: string) {
 
 describe('sign-up', () => {
   it('signs up, reads the code in the development mailbox, confirms it and is signed in', async () => {
-    const { page, problems, close } = await openPage(browser)
-    await page.goto(`${souk.url}/signup`)
+    const { page, problems, close } = await openPage(suite.browser)
+    await page.goto(`${suite.souk.url}/signup`)
     await hydrated(page)
     await page.getByLabel('Display name').fill(person.name)
     await page.getByLabel('Email').fill(person.email)
@@ -63,7 +53,7 @@ describe('sign-up', () => {
     await page.goBack()
     await page.getByLabel('Code').fill(code)
     await page.getByRole('button', { name: 'Confirm and sign in' }).click()
-    await page.waitForURL(`${souk.url}/`)
+    await page.waitForURL(`${suite.souk.url}/`)
     await accountButton(page).getByText(person.name).waitFor()
     await page.getByText(`Welcome to Souk, ${person.name}!`).waitFor()
     await screenshot(page, 'home-signed-in-desktop')
@@ -72,8 +62,8 @@ describe('sign-up', () => {
   }, T)
 
   it('shows the server’s field errors beside the fields', async () => {
-    const { page, close } = await openPage(browser)
-    await page.goto(`${souk.url}/signup`)
+    const { page, close } = await openPage(suite.browser)
+    await page.goto(`${suite.souk.url}/signup`)
     await hydrated(page)
     await page.getByLabel('Display name').fill('Someone')
     await page.getByLabel('Email').fill(`someone-${Date.now()}@example.test`)
@@ -91,7 +81,7 @@ describe('sign-up', () => {
 
 describe('signing out and in', () => {
   it('signs out from the account menu and back in with the password', async () => {
-    const { page, problems, close } = await openPage(browser)
+    const { page, problems, close } = await openPage(suite.browser)
     await signIn(page, person.email, person.password)
     await accountButton(page).click()
     await page.getByRole('menu', { name: 'Account menu' }).waitFor()
@@ -100,13 +90,13 @@ describe('signing out and in', () => {
 
     await signOut(page)
     // Signed-in pages now send the visitor to sign in, and back afterwards.
-    await page.goto(`${souk.url}/account`)
-    await page.waitForURL(`${souk.url}/signin?next=%2Faccount`)
+    await page.goto(`${suite.souk.url}/account`)
+    await page.waitForURL(`${suite.souk.url}/signin?next=%2Faccount`)
     await hydrated(page)
     await page.getByLabel('Email').fill(person.email)
     await page.getByLabel('Password', { exact: true }).fill(person.password)
     await page.getByRole('button', { name: 'Sign in', exact: true }).click()
-    await page.waitForURL(`${souk.url}/account`)
+    await page.waitForURL(`${suite.souk.url}/account`)
     await page.getByRole('heading', { name: 'Account settings' }).waitFor()
     await page.getByLabel('Display name').waitFor()
     expect(problems).toEqual([])
@@ -114,8 +104,8 @@ describe('signing out and in', () => {
   }, T)
 
   it('answers a wrong password with the server’s message and no sign-in', async () => {
-    const { page, close } = await openPage(browser)
-    await page.goto(`${souk.url}/signin`)
+    const { page, close } = await openPage(suite.browser)
+    await page.goto(`${suite.souk.url}/signin`)
     await hydrated(page)
     await page.getByLabel('Email').fill(person.email)
     await page.getByLabel('Password', { exact: true }).fill('not the password')
@@ -128,8 +118,8 @@ describe('signing out and in', () => {
 
 describe('password reset', () => {
   it('asks for a link, follows it from the mailbox, sets a new password and signs in with it', async () => {
-    const { page, problems, close } = await openPage(browser)
-    await page.goto(`${souk.url}/forgot-password`)
+    const { page, problems, close } = await openPage(suite.browser)
+    await page.goto(`${suite.souk.url}/forgot-password`)
     await hydrated(page)
     await page.getByLabel('Email').fill(person.email)
     await page.getByRole('button', { name: 'Email me a link' }).click()
@@ -138,7 +128,7 @@ describe('password reset', () => {
 
     await page.getByRole('link', { name: 'development mailbox' }).click()
     const link = page.locator('.mail__text a[href*="/reset-password?token="]').first()
-    expect(await link.getAttribute('href')).toStartWith(`${souk.url}/reset-password?token=`)
+    expect(await link.getAttribute('href')).toStartWith(`${suite.souk.url}/reset-password?token=`)
     await link.click()
     await page.getByRole('heading', { name: 'Choose a new password' }).waitFor()
     await hydrated(page)
@@ -147,7 +137,7 @@ describe('password reset', () => {
     await page.getByLabel('New password, again').fill(newPassword)
     await screenshot(page, 'reset-password-desktop')
     await page.getByRole('button', { name: 'Save the new password' }).click()
-    await page.waitForURL(`${souk.url}/signin`)
+    await page.waitForURL(`${suite.souk.url}/signin`)
     await page.getByText('Your password is changed').waitFor()
 
     await signIn(page, person.email, newPassword)
@@ -159,12 +149,12 @@ describe('password reset', () => {
 
 describe('phone width', () => {
   it('lays the account screens out without sideways scrolling at 375 px, in both themes', async () => {
-    const { page, problems, close } = await openPage(browser, { viewport: VIEWPORTS.mobile, colorScheme: 'dark' })
+    const { page, problems, close } = await openPage(suite.browser, { viewport: VIEWPORTS.mobile, colorScheme: 'dark' })
     for (const path of ['/signup', '/verify?email=leila%40example.test', '/forgot-password', '/reset-password?token=abcdefghijklmnopqrstuvwxyz', '/dev/mail?to=leila%40example.test']) {
-      await page.goto(`${souk.url}${path}`)
+      await page.goto(`${suite.souk.url}${path}`)
       await hydrated(page)
       expect(await page.evaluate(() => document.documentElement.scrollWidth)).toBeLessThanOrEqual(VIEWPORTS.mobile.width)
-      await screenshot(page, `${new URL(path, souk.url).pathname.slice(1).replaceAll('/', '_')}-mobile-dark`)
+      await screenshot(page, `${new URL(path, suite.souk.url).pathname.slice(1).replaceAll('/', '_')}-mobile-dark`)
     }
     expect(problems).toEqual([])
     await close()

@@ -3,6 +3,7 @@
  * Chromium through playwright-core, console errors and failed asset loads collected per page, and
  * screenshots saved under test-artifacts/screenshots.
  */
+import { afterAll, beforeAll } from 'bun:test'
 import { spawnSync } from 'node:child_process'
 import { existsSync, mkdirSync } from 'node:fs'
 import { join } from 'node:path'
@@ -64,6 +65,28 @@ export async function startSouk(options: { clock?: Clock; env?: Record<string, s
       await testApp.close()
     },
   }
+}
+
+/** A test file's Souk and Chromium, there from its first test to its last. */
+export interface Suite {
+  souk: Souk
+  browser: Browser
+}
+
+/**
+ * Starts Souk and Chromium before a test file's tests (registered first, so the file's own
+ * beforeAll hooks can use them) and stops both after them.
+ */
+export function useSouk(options: Parameters<typeof startSouk>[0] = {}): Suite {
+  const suite = {} as Suite
+  beforeAll(async () => {
+    ;[suite.souk, suite.browser] = await Promise.all([startSouk(options), launchBrowser()])
+  }, 120_000)
+  afterAll(async () => {
+    await suite.browser?.close()
+    await suite.souk?.close()
+  })
+  return suite
 }
 
 export function launchBrowser(): Promise<Browser> {

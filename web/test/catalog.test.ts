@@ -1,15 +1,14 @@
-import { afterAll, beforeAll, describe, expect, it } from 'bun:test'
-import type { Browser, Page } from 'playwright-core'
+import { beforeAll, describe, expect, it } from 'bun:test'
+import type { Page } from 'playwright-core'
 import sharp from 'sharp'
 import type { CatalogModel } from '../../src/modules/catalog/model'
 import { makeVendor, postJson, refreshCookieOf, type TestUser, signUpAndSignIn, testIp } from '../../src/testing'
-import { hydrated, launchBrowser, openPage, screenshot, signInContext, type Souk, startSouk, VIEWPORTS } from './browser'
+import { hydrated, openPage, screenshot, signInContext, type Souk, useSouk, VIEWPORTS } from './browser'
 
 // Chromium on a small shared machine: generous limits, one browser for the whole file.
 const T = 90_000
 
-let souk: Souk
-let browser: Browser
+const suite = useSouk()
 let admin: TestUser
 let vendor: { user: TestUser; vendor: { id: string; slug: string } }
 let buyer: TestUser
@@ -17,8 +16,7 @@ let buyer: TestUser
 let listed: { slug: string; id: string }
 
 beforeAll(async () => {
-  ;[souk, browser] = await Promise.all([startSouk(), launchBrowser()])
-  const t = souk.testApp
+  const t = suite.souk.testApp
   admin = await signUpAndSignIn(t, { role: 'admin', displayName: 'Admin' })
   vendor = await makeVendor(t, { companyName: 'Medina Brass', slug: 'medina-brass' })
   buyer = await signUpAndSignIn(t, { displayName: 'Amira' })
@@ -32,11 +30,6 @@ beforeAll(async () => {
   await postJson(t, '/api/v1/admin/categories', { name: 'Textiles', slug: 'textiles' }, admin.auth)
 }, T)
 
-afterAll(async () => {
-  await browser?.close()
-  await souk?.close()
-})
-
 const photo = (background: { r: number; g: number; b: number }) =>
   sharp({ create: { width: 1200, height: 900, channels: 3, background } })
     .composite([{ input: Buffer.from('<svg width="1200" height="900"><circle cx="600" cy="450" r="300" fill="#f5d08a"/></svg>') }])
@@ -48,11 +41,11 @@ const photo = (background: { r: number; g: number; b: number }) =>
  * tokens rotate, so two browsers holding one cookie would look like a stolen token.
  */
 async function as(user: TestUser, name: string, path: string, options: Parameters<typeof openPage>[1] = {}) {
-  const login = await postJson(souk.testApp, '/api/v1/auth/login', { email: user.email, password: user.password }, { 'x-forwarded-for': testIp() })
+  const login = await postJson(suite.souk.testApp, '/api/v1/auth/login', { email: user.email, password: user.password }, { 'x-forwarded-for': testIp() })
   expect(login.status).toBe(200)
-  const opened = await openPage(browser, options)
-  await signInContext(opened.page, souk, { ...user, refreshCookie: refreshCookieOf(login)! })
-  await opened.page.goto(`${souk.url}${path}`)
+  const opened = await openPage(suite.browser, options)
+  await signInContext(opened.page, suite.souk, { ...user, refreshCookie: refreshCookieOf(login)! })
+  await opened.page.goto(`${suite.souk.url}${path}`)
   await hydrated(opened.page)
   await opened.page.locator('.account-button').getByText(name).waitFor()
   return opened
@@ -92,13 +85,13 @@ describe('a vendor lists a product', () => {
     await toast(page, 'Primary photo changed.')
     await screenshot(page, 'dashboard-edit-product-desktop')
 
-    const product = (await (await souk.testApp.request('/api/v1/products/hammered-brass-lantern')).json()) as CatalogModel.Product
+    const product = (await (await suite.souk.testApp.request('/api/v1/products/hammered-brass-lantern')).json()) as CatalogModel.Product
     expect(product).toMatchObject({ title: 'Hammered brass lantern', priceMinor: 145_000, status: 'active', attributes: { finish: 'brass' } })
     expect(product.images.length).toBe(2)
     expect(product.image?.thumbnailUrl).toMatch(/-thumb\.webp$/)
     listed = { slug: product.slug, id: product.id }
 
-    await page.goto(`${souk.url}/dashboard`)
+    await page.goto(`${suite.souk.url}/dashboard`)
     await hydrated(page)
     await page.getByRole('heading', { name: 'Last 14 days · Hammered brass lantern' }).waitFor()
     await screenshot(page, 'dashboard-desktop')
@@ -117,13 +110,13 @@ describe('a buyer', () => {
     // Enter with no suggestion chosen searches for what was typed.
     await search.fill('brass lantern')
     await search.press('Enter')
-    await page.waitForURL(`${souk.url}/catalog?q=brass%20lantern`)
+    await page.waitForURL(`${suite.souk.url}/catalog?q=brass%20lantern`)
     const card = page.getByRole('link', { name: /^Hammered brass lantern/ })
     await card.waitFor()
     await screenshot(page, 'catalog-search-desktop')
 
     // By filter: the category and a price range that includes it, then one that does not.
-    await page.goto(`${souk.url}/catalog`)
+    await page.goto(`${suite.souk.url}/catalog`)
     await hydrated(page)
     await page.getByLabel('Category').selectOption('lighting')
     await page.getByLabel('Maximum price').fill('2000')
@@ -137,7 +130,7 @@ describe('a buyer', () => {
     await page.getByText('Nothing matches these filters').waitFor()
 
     // The filtered URL is shareable: rendered on the server with the same results.
-    const html = await (await fetch(`${souk.url}/catalog?category=lighting&max=2000&inStock=1`)).text()
+    const html = await (await fetch(`${suite.souk.url}/catalog?category=lighting&max=2000&inStock=1`)).text()
     expect(html).toContain('Hammered brass lantern')
 
     // The product page follows product:<id> over the socket; the server confirms with `subscribed`.
@@ -150,7 +143,7 @@ describe('a buyer', () => {
       ),
     )
     const viewed = page.waitForResponse((r) => r.url().endsWith(`/products/${listed.slug}/view`) && r.request().method() === 'POST')
-    await page.goto(`${souk.url}/products/${listed.slug}`)
+    await page.goto(`${suite.souk.url}/products/${listed.slug}`)
     await hydrated(page)
     await page.getByRole('heading', { level: 1, name: 'Hammered brass lantern' }).waitFor()
     expect((await viewed).status()).toBe(200)
@@ -161,15 +154,15 @@ describe('a buyer', () => {
 
     await page.getByRole('button', { name: 'Share' }).click()
     await toast(page, 'Link copied')
-    expect(await page.evaluate(() => navigator.clipboard.readText())).toBe(`${souk.url}/products/${listed.slug}`)
-    const after = (await (await souk.testApp.request(`/api/v1/products/${listed.slug}`, { headers: buyer.auth })).json()) as CatalogModel.Product
+    expect(await page.evaluate(() => navigator.clipboard.readText())).toBe(`${suite.souk.url}/products/${listed.slug}`)
+    const after = (await (await suite.souk.testApp.request(`/api/v1/products/${listed.slug}`, { headers: buyer.auth })).json()) as CatalogModel.Product
     expect(after).toMatchObject({ favorited: true, favoritesCount: 1, sharesCount: 1 })
     await screenshot(page, 'product-desktop')
 
     // The shared link's page carries share tags with the product photo.
-    const shared = await (await fetch(`${souk.url}/products/${listed.slug}`)).text()
+    const shared = await (await fetch(`${suite.souk.url}/products/${listed.slug}`)).text()
     expect(shared).toContain('<meta property="og:type" content="product">')
-    expect(shared).toMatch(new RegExp(`<meta property="og:image" content="${souk.url}/api/v1/product-images/img_[0-9a-f]{32}/[0-9a-f]{16}-display\\.webp">`))
+    expect(shared).toMatch(new RegExp(`<meta property="og:image" content="${suite.souk.url}/api/v1/product-images/img_[0-9a-f]{32}/[0-9a-f]{16}-display\\.webp">`))
     expect(shared).toContain('<meta property="og:title" content="Hammered brass lantern · Souk">')
 
     // The vendor changes the price in the dashboard; the buyer's open page shows it without a reload.
@@ -188,12 +181,12 @@ describe('a buyer', () => {
 
 describe('admin', () => {
   it('approves a shop application and sees the moderation queue and the category tree', async () => {
-    const applicant = await makeVendor(souk.testApp, { status: 'pending', companyName: 'Nabeul Ceramics Atelier' })
+    const applicant = await makeVendor(suite.souk.testApp, { status: 'pending', companyName: 'Nabeul Ceramics Atelier' })
     const { page, problems, close } = await as(admin, 'Admin', '/admin')
     const row = page.getByRole('list', { name: 'Shops' }).getByRole('listitem').filter({ hasText: 'Nabeul Ceramics Atelier' })
     await row.getByRole('button', { name: 'Approve' }).click()
     await toast(page, 'Nabeul Ceramics Atelier is approved.')
-    const mine = (await (await souk.testApp.request('/api/v1/me/vendor', { headers: applicant.user.auth })).json()) as { shop: { status: string } }
+    const mine = (await (await suite.souk.testApp.request('/api/v1/me/vendor', { headers: applicant.user.auth })).json()) as { shop: { status: string } }
     expect(mine.shop.status).toBe('approved')
 
     await page.getByRole('tab', { name: 'Categories' }).click()
@@ -216,9 +209,9 @@ describe('the catalog screens', () => {
         [vendor.user, mine],
         [admin, ['/admin']],
       ] as const) {
-        const opened = who === null ? await openPage(browser, { colorScheme }) : await as(who, who === admin ? 'Admin' : 'User', '/', { colorScheme })
+        const opened = who === null ? await openPage(suite.browser, { colorScheme }) : await as(who, who === admin ? 'Admin' : 'User', '/', { colorScheme })
         for (const path of paths) {
-          const response = await opened.page.goto(`${souk.url}${path}`)
+          const response = await opened.page.goto(`${suite.souk.url}${path}`)
           expect({ path, status: response?.status() }).toEqual({ path, status: 200 })
           await hydrated(opened.page)
           await opened.page.locator('main h1').first().waitFor()

@@ -1,34 +1,24 @@
-import { afterAll, beforeAll, describe, expect, it } from 'bun:test'
-import type { Browser, Page } from 'playwright-core'
+import { describe, expect, it } from 'bun:test'
+import type { Page } from 'playwright-core'
 import sharp from 'sharp'
 import { makeSellerWithProducts, openConversation, sendOk } from '../../src/modules/chat/testing'
 import { signUpAndSignIn, type TestUser } from '../../src/testing'
-import { hydrated, launchBrowser, type OpenedPage, openPage, screenshot, signInContext, type Souk, startSouk, VIEWPORTS } from './browser'
+import { hydrated, type OpenedPage, openPage, screenshot, signInContext, useSouk, VIEWPORTS } from './browser'
 
 // One browser, two contexts (buyer and seller) on a small shared machine: generous limits.
 const T = 120_000
 const WAIT = { timeout: 20_000 }
 
-let souk: Souk
-let browser: Browser
-
-beforeAll(async () => {
-  ;[souk, browser] = await Promise.all([startSouk(), launchBrowser()])
-}, T)
-
-afterAll(async () => {
-  await browser?.close()
-  await souk?.close()
-})
+const suite = useSouk()
 
 type PageOptions = Parameters<typeof openPage>[1]
 
 /** `user`'s browser on `path`, hydrated, session restored and the socket open. */
 async function signedInPage(user: TestUser, path: string, options: PageOptions = {}, before?: (page: Page) => Promise<unknown>): Promise<OpenedPage> {
-  const opened = await openPage(browser, options)
+  const opened = await openPage(suite.browser, options)
   await before?.(opened.page)
-  await signInContext(opened.page, souk, user)
-  await opened.page.goto(`${souk.url}${path}`)
+  await signInContext(opened.page, suite.souk, user)
+  await opened.page.goto(`${suite.souk.url}${path}`)
   await hydrated(opened.page)
   await liveOpen(opened.page)
   return opened
@@ -80,8 +70,8 @@ async function write(page: Page, text: string): Promise<void> {
 
 describe('chat in the browser', () => {
   it('buyer messages the seller from the product page; both sides see messages, unread, receipts live', async () => {
-    const { seller, product } = await makeSellerWithProducts(souk.testApp)
-    const buyer = await signUpAndSignIn(souk.testApp, { displayName: 'Omar Buyer' })
+    const { seller, product } = await makeSellerWithProducts(suite.souk.testApp)
+    const buyer = await signUpAndSignIn(suite.souk.testApp, { displayName: 'Omar Buyer' })
 
     const sellerSide = await signedInPage(seller, '/inbox', {}, keepSockets)
     const s = sellerSide.page
@@ -146,10 +136,10 @@ describe('chat in the browser', () => {
   }, T)
 
   it('photos, a failed send retried with its client id, deletion, transaction steps, report and block; at 375 px in the dark', async () => {
-    const { seller, product } = await makeSellerWithProducts(souk.testApp)
-    const buyer = await signUpAndSignIn(souk.testApp, { displayName: 'Salma Buyer' })
-    const conversation = await openConversation(souk.testApp, buyer, product.id)
-    await sendOk(souk.testApp, buyer, conversation.id, 'Hello, does it come with a lid?')
+    const { seller, product } = await makeSellerWithProducts(suite.souk.testApp)
+    const buyer = await signUpAndSignIn(suite.souk.testApp, { displayName: 'Salma Buyer' })
+    const conversation = await openConversation(suite.souk.testApp, buyer, product.id)
+    await sendOk(suite.souk.testApp, buyer, conversation.id, 'Hello, does it come with a lid?')
 
     const buyerSide = await signedInPage(buyer, '/inbox', { viewport: VIEWPORTS.mobile, colorScheme: 'dark' }, keepSockets)
     const b = buyerSide.page
@@ -224,7 +214,7 @@ describe('chat in the browser', () => {
     await b.getByRole('link', { name: /Blue Fez bowl/ }).waitFor(WAIT)
     expect(await sameDocument(b)).toBe(true)
     for (const path of ['/inbox', `/inbox/${conversation.id}`, `/inbox?productId=${product.id}`]) {
-      await s.goto(`${souk.url}${path}`)
+      await s.goto(`${suite.souk.url}${path}`)
       await hydrated(s)
       await s.locator('.chat-list .chat-row, .chat-list .empty').first().waitFor(WAIT)
     }
@@ -236,11 +226,48 @@ describe('chat in the browser', () => {
     await sellerSide.close()
   }, T)
 
+  it('opening a thread misses nothing sent between reading its history and following it live', async () => {
+    const { seller, product } = await makeSellerWithProducts(suite.souk.testApp)
+    const buyer = await signUpAndSignIn(suite.souk.testApp, { displayName: 'Nadia Buyer' })
+    const conversation = await openConversation(suite.souk.testApp, buyer, product.id)
+    await sendOk(suite.souk.testApp, seller, conversation.id, 'First, before opening.')
+
+    // The page holds its subscribe to this conversation until told: the widest gap a slow network makes.
+    const holdSubscribe = (page: Page) =>
+      page.addInitScript((topic) => {
+        const held: (() => void)[] = []
+        const send = WebSocket.prototype.send
+        WebSocket.prototype.send = function (this: WebSocket, data: string) {
+          const frame = JSON.parse(data) as { type: string; topic?: string }
+          if (frame.type === 'subscribe' && frame.topic === topic) return void held.push(() => send.call(this, data))
+          send.call(this, data)
+        }
+        Object.assign(window, { held, release: () => held.splice(0).forEach((go) => go()) })
+      }, `conversation:${conversation.id}`)
+    const opened = await signedInPage(buyer, '/inbox', {}, holdSubscribe)
+    const { page } = opened
+    await page.locator(`a[href="/inbox/${conversation.id}"]`).first().click()
+    await page.waitForURL(new RegExp(`/inbox/${conversation.id}$`), WAIT)
+    await page.waitForFunction(() => (window as unknown as { held: unknown[] }).held.length === 1, undefined, WAIT)
+
+    // Sent while the thread is open but not yet live; then the subscription goes through.
+    await sendOk(suite.souk.testApp, seller, conversation.id, 'Second, while opening.')
+    await page.evaluate(() => (window as unknown as { release(): void }).release())
+    await bubble(page, 'Second, while opening.').waitFor(WAIT)
+    await bubble(page, 'First, before opening.').waitFor(WAIT)
+    // And live from there on, each message once.
+    await sendOk(suite.souk.testApp, seller, conversation.id, 'Third, live.')
+    await bubble(page, 'Third, live.').waitFor(WAIT)
+    expect(await messages(page).getByRole('listitem').filter({ hasText: /(First|Second|Third), / }).count()).toBe(3)
+    expect(opened.problems).toEqual([])
+    await opened.close()
+  }, T)
+
   it('loads older history when scrolled to the top, under one day separator', async () => {
-    const { seller, product } = await makeSellerWithProducts(souk.testApp)
-    const buyer = await signUpAndSignIn(souk.testApp)
-    const conversation = await openConversation(souk.testApp, buyer, product.id)
-    for (let n = 1; n <= 40; n++) await sendOk(souk.testApp, n % 2 === 0 ? seller : buyer, conversation.id, `Message number ${n}.`)
+    const { seller, product } = await makeSellerWithProducts(suite.souk.testApp)
+    const buyer = await signUpAndSignIn(suite.souk.testApp)
+    const conversation = await openConversation(suite.souk.testApp, buyer, product.id)
+    for (let n = 1; n <= 40; n++) await sendOk(suite.souk.testApp, n % 2 === 0 ? seller : buyer, conversation.id, `Message number ${n}.`)
 
     const opened = await signedInPage(buyer, `/inbox/${conversation.id}`)
     const { page } = opened

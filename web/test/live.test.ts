@@ -1,33 +1,23 @@
-import { afterAll, beforeAll, describe, expect, it } from 'bun:test'
+import { describe, expect, it } from 'bun:test'
 import { readFileSync } from 'node:fs'
-import type { Browser, Page, Route } from 'playwright-core'
+import type { Page, Route } from 'playwright-core'
 import { makeSellerWithProducts, openConversation, sendOk } from '../../src/modules/chat/testing'
 import { postJson, signUpAndSignIn, type TestUser, testIp } from '../../src/testing'
-import { hydrated, launchBrowser, type OpenedPage, openPage, screenshot, signInContext, type Souk, startSouk, VIEWPORTS } from './browser'
+import { hydrated, type OpenedPage, openPage, screenshot, signInContext, useSouk, VIEWPORTS } from './browser'
 
 // Two browsers' worth of Chromium on a small shared machine: generous limits, one browser per file.
 const T = 90_000
 const WAIT = { timeout: 20_000 }
 
-let souk: Souk
-let browser: Browser
-
-beforeAll(async () => {
-  ;[souk, browser] = await Promise.all([startSouk(), launchBrowser()])
-}, T)
-
-afterAll(async () => {
-  await browser?.close()
-  await souk?.close()
-})
+const suite = useSouk()
 
 type PageOptions = Parameters<typeof openPage>[1]
 
 /** `user`'s browser on `path`, hydrated, session restored and the socket open. */
 async function signedInPage(user: TestUser, path: string, options: PageOptions = {}): Promise<OpenedPage> {
-  const opened = await openPage(browser, options)
-  await signInContext(opened.page, souk, user)
-  await opened.page.goto(`${souk.url}${path}`)
+  const opened = await openPage(suite.browser, options)
+  await signInContext(opened.page, suite.souk, user)
+  await opened.page.goto(`${suite.souk.url}${path}`)
   await hydrated(opened.page)
   await liveOpen(opened.page)
   return opened
@@ -40,7 +30,7 @@ const noticeRows = (page: Page, text: string) => page.getByRole('list', { name: 
 
 /** A sign-in to `user`'s account from a browser it never used: the server notifies them of it. */
 const signInFromNewDevice = (user: TestUser, userAgent: string) =>
-  postJson(souk.testApp, '/api/v1/auth/login', { email: user.email, password: user.password }, { 'x-forwarded-for': testIp(), 'user-agent': userAgent })
+  postJson(suite.souk.testApp, '/api/v1/auth/login', { email: user.email, password: user.password }, { 'x-forwarded-for': testIp(), 'user-agent': userAgent })
 
 /** Marks the document, so a later check can tell the page was never reloaded. */
 const markDocument = (page: Page) => page.evaluate(() => Object.assign(window, { sameDocument: true }))
@@ -49,8 +39,8 @@ const sameDocument = (page: Page) => page.evaluate(() => (window as unknown as {
 describe('notifications, live', () => {
   it('actions elsewhere reach the open page at once: list, bell count, dropdown; mark all read clears it', async () => {
     // A seller, so that a buyer can write to her about her product.
-    const { seller: user, product } = await makeSellerWithProducts(souk.testApp)
-    const buyer = await signUpAndSignIn(souk.testApp, { displayName: 'Omar Buyer' })
+    const { seller: user, product } = await makeSellerWithProducts(suite.souk.testApp)
+    const buyer = await signUpAndSignIn(suite.souk.testApp, { displayName: 'Omar Buyer' })
     const first = await signedInPage(user, '/notifications')
     const { page } = first
     await page.getByText('You’re all caught up').waitFor(WAIT)
@@ -59,8 +49,8 @@ describe('notifications, live', () => {
 
     // The action, in a second browser: signing in through the form. Its user agent is new to the
     // account (the account was made over plain HTTP), so the server sends a security notice.
-    const second = await openPage(browser, { userAgent: 'Mozilla/5.0 (X11; Linux x86_64; rv:128.0) Gecko/20100101 Firefox/128.0' })
-    await second.page.goto(`${souk.url}/signin`)
+    const second = await openPage(suite.browser, { userAgent: 'Mozilla/5.0 (X11; Linux x86_64; rv:128.0) Gecko/20100101 Firefox/128.0' })
+    await second.page.goto(`${suite.souk.url}/signin`)
     await hydrated(second.page)
     await second.page.getByLabel('Email').fill(user.email)
     await second.page.getByLabel('Password').fill(user.password)
@@ -73,7 +63,7 @@ describe('notifications, live', () => {
 
     // Another user's action: the buyer writes to her. There is no chat screen yet, so the buyer
     // sends through the chat API's REST route, as a chat screen will.
-    await sendOk(souk.testApp, buyer, (await openConversation(souk.testApp, buyer, product.id)).id, 'Is the bowl still available?')
+    await sendOk(suite.souk.testApp, buyer, (await openConversation(suite.souk.testApp, buyer, product.id)).id, 'Is the bowl still available?')
     await noticeRows(page, 'Omar Buyer sent you a message').waitFor(WAIT)
     await bellSays(page, 'Notifications, 2 unread')
 
@@ -97,8 +87,8 @@ describe('notifications, live', () => {
   }, T)
 
   it('after the socket drops, what happened meanwhile arrives once on reconnect', async () => {
-    const user = await signUpAndSignIn(souk.testApp, { displayName: 'Rachid' })
-    const opened = await openPage(browser)
+    const user = await signUpAndSignIn(suite.souk.testApp, { displayName: 'Rachid' })
+    const opened = await openPage(suite.browser)
     const { page } = opened
     // Keep the page's sockets reachable, to cut one from the test, and what the page sends.
     await page.addInitScript(() => {
@@ -121,8 +111,8 @@ describe('notifications, live', () => {
       (await page.evaluate(() => (window as unknown as { sent: string[] }).sent))
         .map((frame) => JSON.parse(frame) as { type: string; topic?: string; since?: number })
         .filter((m) => m.type === 'subscribe' && m.topic === `user:${user.id}`)
-    await signInContext(page, souk, user)
-    await page.goto(`${souk.url}/notifications`)
+    await signInContext(page, suite.souk, user)
+    await page.goto(`${suite.souk.url}/notifications`)
     await hydrated(page)
     await liveOpen(page)
     await page.getByText('You’re all caught up').waitFor(WAIT)
@@ -158,7 +148,7 @@ describe('notifications, live', () => {
 
 describe('the notifications page', () => {
   it('filters unread ones, marks one read, deletes one and saves preferences', async () => {
-    const user = await signUpAndSignIn(souk.testApp, { displayName: 'Latifa' })
+    const user = await signUpAndSignIn(suite.souk.testApp, { displayName: 'Latifa' })
     for (const agent of ['Phone/1.0 (Android)', 'Tablet/2.0 (iPad)']) await signInFromNewDevice(user, agent)
     const opened = await signedInPage(user, '/notifications')
     const { page } = opened
@@ -190,8 +180,8 @@ describe('the notifications page', () => {
 })
 
 describe('presence', () => {
-  it('shows another person go online and offline as their browser opens and closes', async () => {
-    const [viewer, other] = await Promise.all([signUpAndSignIn(souk.testApp, { displayName: 'Salma' }), signUpAndSignIn(souk.testApp, { displayName: 'Driss' })])
+  it('shows another person go online and offline as their suite.browser opens and closes', async () => {
+    const [viewer, other] = await Promise.all([signUpAndSignIn(suite.souk.testApp, { displayName: 'Salma' }), signUpAndSignIn(suite.souk.testApp, { displayName: 'Driss' })])
     const watching = await signedInPage(viewer, `/users/${other.id}`)
     const { page } = watching
     const profile = page.getByRole('article')
@@ -214,7 +204,7 @@ describe('presence', () => {
 
 describe('jobs', () => {
   it('runs an export with a live bar, steps and log, a finish toast and a download', async () => {
-    const user = await signUpAndSignIn(souk.testApp, { displayName: 'Hamza' })
+    const user = await signUpAndSignIn(suite.souk.testApp, { displayName: 'Hamza' })
     // Something to export besides the sign-ins: a notice of a new device.
     await signInFromNewDevice(user, 'Laptop/3.0 (Windows)')
     const opened = await signedInPage(user, '/jobs')
@@ -263,7 +253,7 @@ describe('jobs', () => {
   }, T)
 
   it('shows admins queue depths and failed jobs', async () => {
-    const admin = await signUpAndSignIn(souk.testApp, { role: 'admin', displayName: 'Admin Aya' })
+    const admin = await signUpAndSignIn(suite.souk.testApp, { role: 'admin', displayName: 'Admin Aya' })
     const opened = await signedInPage(admin, '/admin/jobs')
     const { page } = opened
     await page.getByRole('table').getByRole('rowheader', { name: 'exports.csv' }).waitFor(WAIT)
@@ -278,14 +268,14 @@ describe('the live pages', () => {
   const PATHS = ['/notifications', '/jobs', '/admin/jobs']
 
   it('send visitors to sign in, without errors', async () => {
-    const opened = await openPage(browser)
+    const opened = await openPage(suite.browser)
     for (const path of PATHS) {
-      await opened.page.goto(`${souk.url}${path}`)
+      await opened.page.goto(`${suite.souk.url}${path}`)
       await hydrated(opened.page)
       await opened.page.waitForURL((url) => url.pathname === '/signin', WAIT)
     }
-    const someone = await signUpAndSignIn(souk.testApp, { displayName: 'Karima' })
-    await opened.page.goto(`${souk.url}/users/${someone.id}`)
+    const someone = await signUpAndSignIn(suite.souk.testApp, { displayName: 'Karima' })
+    await opened.page.goto(`${suite.souk.url}/users/${someone.id}`)
     await hydrated(opened.page)
     // A visitor has no socket: the profile asks once over REST.
     await opened.page.getByRole('article').getByRole('img', { name: 'Offline' }).waitFor(WAIT)
@@ -300,13 +290,13 @@ describe('the live pages', () => {
     ['dark', 'mobile'],
   ] as const) {
     it(`look right signed in, ${theme} theme, ${viewport}`, async () => {
-      const admin = await signUpAndSignIn(souk.testApp, { role: 'admin', displayName: 'Youssef Alaoui' })
+      const admin = await signUpAndSignIn(suite.souk.testApp, { role: 'admin', displayName: 'Youssef Alaoui' })
       await signInFromNewDevice(admin, 'Phone/1.0 (Android)')
       const opened = await signedInPage(admin, '/notifications', { viewport: VIEWPORTS[viewport], colorScheme: theme })
       const { page } = opened
       for (const path of [...PATHS, `/users/${admin.id}`]) {
         if (path !== '/notifications') {
-          await page.goto(`${souk.url}${path}`)
+          await page.goto(`${suite.souk.url}${path}`)
           await hydrated(page)
           await liveOpen(page)
         }

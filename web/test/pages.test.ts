@@ -1,31 +1,20 @@
-import { afterAll, beforeAll, describe, expect, it } from 'bun:test'
-import type { Browser } from 'playwright-core'
+import { describe, expect, it } from 'bun:test'
 import { signUpAndSignIn } from '../../src/testing'
-import { hydrated, launchBrowser, openPage, screenshot, signInContext, type Souk, startSouk, VIEWPORTS } from './browser'
+import { hydrated, openPage, screenshot, signInContext, type Souk, useSouk, VIEWPORTS } from './browser'
 
 // Chromium on a small machine: generous per-test limits, one browser for the whole file.
 const T = 30_000
 
-let souk: Souk
-let browser: Browser
-
-beforeAll(async () => {
-  ;[souk, browser] = await Promise.all([startSouk(), launchBrowser()])
-}, T)
-
-afterAll(async () => {
-  await browser?.close()
-  await souk?.close()
-})
+const suite = useSouk()
 
 describe('server rendering', () => {
   it('sends a complete page that reads without JavaScript', async () => {
-    const html = await (await fetch(`${souk.url}/status`)).text()
+    const html = await (await fetch(`${suite.souk.url}/status`)).text()
     expect(html).toContain('<title>System status · Souk</title>')
     expect(html).toContain('Schema migrations')
 
-    const { page, problems, close } = await openPage(browser, { javaScriptEnabled: false })
-    await page.goto(`${souk.url}/status`)
+    const { page, problems, close } = await openPage(suite.browser, { javaScriptEnabled: false })
+    await page.goto(`${suite.souk.url}/status`)
     expect(await page.locator('h1').textContent()).toBe('System status')
     expect(await page.getByText('Database').count()).toBe(1)
     expect(await page.getByRole('link', { name: 'Catalog' }).count()).toBeGreaterThan(0)
@@ -34,12 +23,12 @@ describe('server rendering', () => {
   }, T)
 
   it('hydrates with the serialized data instead of fetching it again', async () => {
-    const { page, problems, close } = await openPage(browser)
+    const { page, problems, close } = await openPage(suite.browser)
     const apiCalls: string[] = []
     page.on('request', (request) => {
       if (new URL(request.url()).pathname.startsWith('/readyz')) apiCalls.push(request.url())
     })
-    await page.goto(`${souk.url}/status`)
+    await page.goto(`${suite.souk.url}/status`)
     await hydrated(page)
     await page.getByRole('button', { name: 'Account menu' }).click()
     await page.getByRole('menu', { name: 'Account menu' }).waitFor()
@@ -57,12 +46,12 @@ describe('server rendering', () => {
 
 describe('navigation', () => {
   it('moves between pages on the client without reloading', async () => {
-    const { page, problems, close } = await openPage(browser)
-    await page.goto(`${souk.url}/`)
+    const { page, problems, close } = await openPage(suite.browser)
+    await page.goto(`${suite.souk.url}/`)
     await hydrated(page)
     await page.evaluate(() => Object.assign(window, { sameDocument: true }))
     await page.getByRole('link', { name: 'Browse the catalog' }).click()
-    await page.waitForURL(`${souk.url}/catalog`)
+    await page.waitForURL(`${suite.souk.url}/catalog`)
     await page.getByRole('heading', { level: 1, name: 'Catalog' }).waitFor()
     expect(await page.title()).toBe('Catalog · Souk')
     await page.getByRole('combobox', { name: 'Search Souk' }).fill('lamp')
@@ -74,8 +63,8 @@ describe('navigation', () => {
   }, T)
 
   it('answers an unknown path with the 404 page and status', async () => {
-    const { page, problems, close } = await openPage(browser)
-    const response = await page.goto(`${souk.url}/no/such/page`)
+    const { page, problems, close } = await openPage(suite.browser)
+    const response = await page.goto(`${suite.souk.url}/no/such/page`)
     expect(response?.status()).toBe(404)
     expect(await page.locator('h1').textContent()).toBe('We couldn’t find that page')
     expect(await page.title()).toBe('Page not found · Souk')
@@ -87,8 +76,8 @@ describe('navigation', () => {
 
 describe('theme', () => {
   it('toggles dark mode and keeps the choice across reloads', async () => {
-    const { page, problems, close } = await openPage(browser, { colorScheme: 'light' })
-    await page.goto(`${souk.url}/`)
+    const { page, problems, close } = await openPage(suite.browser, { colorScheme: 'light' })
+    await page.goto(`${suite.souk.url}/`)
     await hydrated(page)
     const background = () => page.evaluate(() => getComputedStyle(document.body).backgroundColor)
     const light = await background()
@@ -108,8 +97,8 @@ describe('theme', () => {
   }, T)
 
   it('follows the system setting when nothing is chosen', async () => {
-    const { page, close } = await openPage(browser, { colorScheme: 'dark' })
-    await page.goto(`${souk.url}/`)
+    const { page, close } = await openPage(suite.browser, { colorScheme: 'dark' })
+    await page.goto(`${suite.souk.url}/`)
     await hydrated(page)
     expect(await page.getByRole('button', { name: 'Dark theme' }).getAttribute('aria-pressed')).toBe('true')
     await close()
@@ -118,8 +107,8 @@ describe('theme', () => {
 
 describe('keyboard', () => {
   it('opens and closes the account menu and a dialog from the keyboard', async () => {
-    const { page, problems, close } = await openPage(browser)
-    await page.goto(`${souk.url}/design`)
+    const { page, problems, close } = await openPage(suite.browser)
+    await page.goto(`${suite.souk.url}/design`)
     await hydrated(page)
     await page.getByRole('button', { name: 'Account menu' }).focus()
     await page.keyboard.press('ArrowDown')
@@ -147,12 +136,12 @@ describe('every page', () => {
   it('loads without console errors or missing assets, at desktop and phone width', async () => {
     const seen = new Set<string>()
     const queue = [...SEEDS]
-    const { page, problems, close } = await openPage(browser, { colorScheme: 'light' })
+    const { page, problems, close } = await openPage(suite.browser, { colorScheme: 'light' })
     while (queue.length > 0) {
       const path = queue.shift()!
       if (seen.has(path)) continue
       seen.add(path)
-      const response = await page.goto(`${souk.url}${path}`)
+      const response = await page.goto(`${suite.souk.url}${path}`)
       expect(response?.status() ?? 0).toBeLessThan(500)
       await hydrated(page)
       const links = await page.$$eval('a[href^="/"]', (anchors) => anchors.map((a) => new URL((a as HTMLAnchorElement).href).pathname))
@@ -171,17 +160,17 @@ describe('every page', () => {
   }, 120_000)
 
   it('loads without console errors for a signed-in visitor, rendered private', async () => {
-    const user = await signUpAndSignIn(souk.testApp, { displayName: 'Crawler' })
+    const user = await signUpAndSignIn(suite.souk.testApp, { displayName: 'Crawler' })
     const seen = new Set<string>()
     // The account menu's links (own profile) show only when it is open: seeded by hand.
     const queue = ['/', '/dev/mail', `/users/${user.id}`, '/verify', '/reset-password']
-    const { page, problems, close } = await openPage(browser)
-    await signInContext(page, souk, user)
+    const { page, problems, close } = await openPage(suite.browser)
+    await signInContext(page, suite.souk, user)
     while (queue.length > 0) {
       const path = queue.shift()!
       if (seen.has(path)) continue
       seen.add(path)
-      const response = await page.goto(`${souk.url}${path}`)
+      const response = await page.goto(`${suite.souk.url}${path}`)
       expect(response?.status() ?? 0).toBeLessThan(500)
       // Pages rendered for someone never land in a shared cache.
       expect({ path, cache: response?.headers()['cache-control'] }).toEqual({ path, cache: expect.stringMatching(/^(private|no-store)/) })

@@ -1,33 +1,23 @@
-import { afterAll, beforeAll, describe, expect, it } from 'bun:test'
-import type { Browser, Page } from 'playwright-core'
+import { describe, expect, it } from 'bun:test'
+import type { Page } from 'playwright-core'
 import sharp from 'sharp'
 import { ManualClock } from '../../src/lib/clock'
 import { latestCode, postJson, refreshCookieOf, type TestUser, signUpAndSignIn, testIp } from '../../src/testing'
 import { REFRESH_PATH } from '../src/lib/auth'
-import { hydrated, launchBrowser, openPage, screenshot, signInContext, type Souk, startSouk, VIEWPORTS } from './browser'
+import { hydrated, openPage, screenshot, signInContext, useSouk, VIEWPORTS } from './browser'
 
 const T = 60_000
 const MINUTE = 60_000
 
 // The app's time only moves when a test says so: "15 minutes later" without waiting 15 minutes.
 const clock = new ManualClock()
-let souk: Souk
-let browser: Browser
-
-beforeAll(async () => {
-  ;[souk, browser] = await Promise.all([startSouk({ clock }), launchBrowser()])
-}, T)
-
-afterAll(async () => {
-  await browser?.close()
-  await souk?.close()
-})
+const suite = useSouk({ clock })
 
 /** A signed-up user whose browser holds their refresh cookie, on the settings page, session restored. */
 async function settingsOf(user: TestUser, options: { viewport?: { width: number; height: number }; colorScheme?: 'light' | 'dark' } = {}) {
-  const opened = await openPage(browser, options)
-  await signInContext(opened.page, souk, user)
-  await opened.page.goto(`${souk.url}/account`)
+  const opened = await openPage(suite.browser, options)
+  await signInContext(opened.page, suite.souk, user)
+  await opened.page.goto(`${suite.souk.url}/account`)
   await hydrated(opened.page)
   await opened.page.getByLabel('Display name').waitFor()
   return opened
@@ -37,7 +27,7 @@ const accountButton = (page: Page) => page.locator('.account-button')
 
 describe('an expired access token', () => {
   it('is refreshed silently in the middle of using the app: one refresh, the save goes through', async () => {
-    const user = await signUpAndSignIn(souk.testApp, { displayName: 'Omar' })
+    const user = await signUpAndSignIn(suite.souk.testApp, { displayName: 'Omar' })
     const { page, problems, close } = await settingsOf(user)
     await accountButton(page).getByText('Omar').waitFor()
     // Settled first: a socket ticket taken just before the jump in time would be refused after it.
@@ -74,7 +64,7 @@ describe('an expired access token', () => {
 
 describe('account settings', () => {
   it('changes the profile and photo; the header and the public profile follow', async () => {
-    const user = await signUpAndSignIn(souk.testApp, { displayName: 'Nadia' })
+    const user = await signUpAndSignIn(suite.souk.testApp, { displayName: 'Nadia' })
     const { page, problems, close } = await settingsOf(user)
     await page.getByLabel('Display name').fill('Nadia Cherkaoui')
     await page.getByLabel('Bio').fill('Hand-dyed wool from the Atlas.\nShips within a week.')
@@ -101,7 +91,7 @@ describe('account settings', () => {
   }, T)
 
   it('changes the sign-in address with the code sent to the new one', async () => {
-    const user = await signUpAndSignIn(souk.testApp, { displayName: 'Karim' })
+    const user = await signUpAndSignIn(suite.souk.testApp, { displayName: 'Karim' })
     const { page, problems, close } = await settingsOf(user)
     const newEmail = `karim-new-${Date.now().toString(36)}@example.test`
     await page.getByRole('tab', { name: 'Security' }).click()
@@ -110,7 +100,7 @@ describe('account settings', () => {
     await page.getByRole('button', { name: 'Send a code', exact: true }).click()
     const code = page.getByLabel(`Code sent to ${newEmail}`)
     await code.waitFor()
-    await code.fill(await latestCode(souk.testApp, newEmail))
+    await code.fill(await latestCode(suite.souk.testApp, newEmail))
     await page.getByRole('button', { name: 'Confirm the new address' }).click()
     await page.getByText(`You now sign in with ${newEmail}`).waitFor()
     await accountButton(page).click()
@@ -122,10 +112,10 @@ describe('account settings', () => {
   }, T)
 
   it('lists signed-in devices and signs one out', async () => {
-    const user = await signUpAndSignIn(souk.testApp, { displayName: 'Samira' })
+    const user = await signUpAndSignIn(suite.souk.testApp, { displayName: 'Samira' })
     // Two more devices besides this browser: Samira's phone and her laptop.
     const signInFrom = (userAgent: string) =>
-      postJson(souk.testApp, '/api/v1/auth/login', { email: user.email, password: user.password }, { 'x-forwarded-for': testIp(), 'user-agent': userAgent })
+      postJson(suite.souk.testApp, '/api/v1/auth/login', { email: user.email, password: user.password }, { 'x-forwarded-for': testIp(), 'user-agent': userAgent })
     const phone = await signInFrom('Mozilla/5.0 (iPhone; CPU iPhone OS 17_4 like Mac OS X) AppleWebKit/605.1.15 (KHTML, like Gecko) Version/17.4 Mobile/15E148 Safari/604.1')
     await signInFrom('Mozilla/5.0 (Windows NT 10.0; Win64; x64; rv:128.0) Gecko/20100101 Firefox/128.0')
     const phoneCookie = refreshCookieOf(phone)!
@@ -142,7 +132,7 @@ describe('account settings', () => {
     await page.getByText('That device is signed out.').waitFor()
     await page.getByText('Safari on iOS').waitFor({ state: 'detached' })
     expect(await devices.count()).toBe(2)
-    const refused = await souk.testApp.request(REFRESH_PATH, { method: 'POST', headers: { cookie: phoneCookie, 'x-souk-csrf': '1' } })
+    const refused = await suite.souk.testApp.request(REFRESH_PATH, { method: 'POST', headers: { cookie: phoneCookie, 'x-souk-csrf': '1' } })
     expect(refused.status).toBe(401)
 
     await page.getByRole('button', { name: 'Sign out everywhere else' }).click()
@@ -154,7 +144,7 @@ describe('account settings', () => {
   }, T)
 
   it('deletes the account after asking for the password', async () => {
-    const user = await signUpAndSignIn(souk.testApp, { displayName: 'Yasmine' })
+    const user = await signUpAndSignIn(suite.souk.testApp, { displayName: 'Yasmine' })
     const { page, problems, close } = await settingsOf(user)
     await page.getByRole('tab', { name: 'Security' }).click()
     await page.getByRole('button', { name: 'Delete my account…' }).click()
@@ -162,24 +152,24 @@ describe('account settings', () => {
     await dialog.getByLabel('Password').fill(user.password)
     await screenshot(page, 'account-delete-desktop')
     await dialog.getByRole('button', { name: 'Delete my account' }).click()
-    await page.waitForURL(`${souk.url}/`)
+    await page.waitForURL(`${suite.souk.url}/`)
     await page.getByText('Your account is deleted.').waitFor()
     expect(await accountButton(page).count()).toBe(0)
-    const profile = await (await souk.testApp.request(`/api/v1/users/${user.id}`)).json()
+    const profile = await (await suite.souk.testApp.request(`/api/v1/users/${user.id}`)).json()
     expect(profile).toMatchObject({ deleted: true, displayName: 'Deleted user' })
     expect(problems).toEqual([])
     await close()
   }, T)
 
   it('looks right at 375 px in the dark theme', async () => {
-    const user = await signUpAndSignIn(souk.testApp, { displayName: 'Hicham El Idrissi' })
+    const user = await signUpAndSignIn(suite.souk.testApp, { displayName: 'Hicham El Idrissi' })
     const { page, problems, close } = await settingsOf(user, { viewport: VIEWPORTS.mobile, colorScheme: 'dark' })
     for (const tab of ['Profile', 'Security', 'Devices']) {
       await page.getByRole('tab', { name: tab }).click()
       expect(await page.evaluate(() => document.documentElement.scrollWidth)).toBeLessThanOrEqual(VIEWPORTS.mobile.width)
       await screenshot(page, `account-${tab.split(' ')[0]!.toLowerCase()}-mobile-dark`)
     }
-    await page.goto(`${souk.url}/users/${user.id}`)
+    await page.goto(`${suite.souk.url}/users/${user.id}`)
     await hydrated(page)
     expect(await page.evaluate(() => document.documentElement.scrollWidth)).toBeLessThanOrEqual(VIEWPORTS.mobile.width)
     await screenshot(page, 'user-profile-mobile-dark')

@@ -1,7 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'bun:test'
 import sharp from 'sharp'
 import { phonePhoto, pixelFlood } from '../../lib/image-fixtures'
-import { createTestApp, type TestApp, type TestUser, signUpAndSignIn } from '../../testing'
+import { createTestApp, errorOf, signUpAndSignIn, type TestApp, type TestUser } from '../../testing'
 import type { AccountsModel } from './model'
 
 let t: TestApp
@@ -21,10 +21,6 @@ function upload(user: TestUser, bytes: Uint8Array<ArrayBuffer> | string, name: s
   const form = new FormData()
   form.append('file', new File([bytes], name, { type }))
   return t.request('/api/v1/me/avatar', { method: 'POST', headers: user.auth, body: form })
-}
-
-async function errorOf(response: Response) {
-  return ((await response.json()) as { error: { type: string; message: string; details?: { field: string; message: string }[]; requestId: string } }).error
 }
 
 const me = async (user: TestUser) => (await (await t.request('/api/v1/me', { headers: user.auth })).json()) as AccountsModel.Me
