@@ -1,5 +1,5 @@
 #!/usr/bin/env node
-// The README's two commands land here (`npm start`, `npm test`), run by plain Node so that a
+// The README's commands land here (`npm start`, `npm test`, `npm run bench`), run by plain Node so that a
 // machine with only Node and npm works: it installs Bun through npm when missing, installs the
 // locked dependencies, then hands over to Bun.
 import { spawnSync, spawn } from 'node:child_process'
@@ -51,7 +51,7 @@ if (production) {
 } else {
   run(bun, ['install', '--frozen-lockfile'])
   // The server renders pages from the built client (web/dist).
-  if (command === 'start' || command === 'test') run(bun, ['run', 'build:web'])
+  if (['start', 'test', 'bench', 'cluster'].includes(command)) run(bun, ['run', 'build:web'])
 }
 
 if (command === 'start') {
@@ -78,7 +78,11 @@ if (command === 'start') {
   })
 } else if (command === 'typecheck') {
   run(bun, ['run', 'typecheck'])
+} else if (command === 'bench') {
+  run(bun, ['scripts/bench/index.ts', ...rest])
+} else if (command === 'cluster') {
+  run(bun, ['scripts/cluster.ts', ...rest])
 } else {
-  console.error('usage: node scripts/run.mjs start|test|typecheck [args]')
+  console.error('usage: node scripts/run.mjs start|test|typecheck|bench|cluster [args]')
   process.exit(2)
 }

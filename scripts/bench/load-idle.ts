@@ -1,0 +1,54 @@
+// S3's generator: opens many signed-in sockets (a bounded number of handshakes in flight), holds
+// them open and quiet (Bun answers the server's pings), then reports how many are still open.
+import { readFileSync } from 'node:fs'
+import { latencyOf } from './proc'
+
+interface Config {
+  urls: string[]
+  holdSeconds: number
+  /** Handshakes in flight at once. */
+  concurrency: number
+}
+
+const config = JSON.parse(readFileSync(process.argv[2]!, 'utf8')) as Config
+const emit = (line: Record<string, unknown>) => console.log(JSON.stringify(line))
+
+const open: WebSocket[] = []
+const connectMs: number[] = []
+let failed = 0
+let dropped = 0
+
+function connect(url: string): Promise<void> {
+  const started = performance.now()
+  const ws = new WebSocket(url)
+  return new Promise((resolve) => {
+    ws.addEventListener('open', () => {
+      connectMs.push(performance.now() - started)
+      open.push(ws)
+      ws.addEventListener('close', () => dropped++)
+      resolve()
+    })
+    ws.addEventListener('error', () => {
+      if (ws.readyState === WebSocket.OPEN) return // a drop, counted on close
+      failed++
+      resolve()
+    })
+  })
+}
+
+emit({ type: 'begin', phase: 'connect' })
+const start = performance.now()
+let next = 0
+await Promise.all(
+  Array.from({ length: config.concurrency }, async () => {
+    while (next < config.urls.length) await connect(config.urls[next++]!)
+  }),
+)
+const seconds = (performance.now() - start) / 1000
+emit({ type: 'end', phase: 'connect', result: { opened: open.length, failed, seconds, rate: open.length / seconds, latency: latencyOf(connectMs) } })
+
+emit({ type: 'begin', phase: 'hold' })
+await Bun.sleep(config.holdSeconds * 1000)
+emit({ type: 'end', phase: 'hold', result: { held: open.length - dropped, dropped } })
+// Exiting closes every socket at once; the server sees them go.
+process.exit(0)
