@@ -243,8 +243,8 @@ export function catalogRoutes(ctx: Pick<AppContext, 'database' | 'config' | 'clo
           params: M.productParams,
           body: M.videoUploadBody,
           rateLimit: CATALOG_LIMITS.video,
-          // Bun reads bodies up to its server-wide limit (128 MB by default) on every route; a
-          // declared length over this route's own limit is refused before the body is read.
+          // Bun reads bodies up to the server-wide MAX_REQUEST_BODY (src/app.ts); a declared
+          // length over this route's own limit is refused, in the error shape, before it is read.
           parse: ({ request }) => {
             if (Number(request.headers.get('content-length')) > MAX_VIDEO_BYTES + MULTIPART_OVERHEAD) throw videoTooLarge()
           },
