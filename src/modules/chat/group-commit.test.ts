@@ -1,10 +1,12 @@
 import { afterAll, beforeAll, describe, expect, it } from 'bun:test'
 import { randomUUID } from 'node:crypto'
-import { sql } from '../../db/client'
-import { createTestApp, postJson, signUpAndSignIn, type TestApp, type TestUser } from '../../testing'
+import { queryRows, sql } from '../../db/client'
+import { newId } from '../../lib/ids'
+import { createTestApp, postJson, signUpAndSignIn, type TestApp, type TestUser, waitFor } from '../../testing'
 import { readEventRange } from '../events/service'
 import type { ChatMessage } from './item'
 import { GroupCommit } from './service/group-commit'
+import { messages } from './table'
 import { makeSellerWithProducts, openConversation, send } from './testing'
 
 let t: TestApp
@@ -110,5 +112,31 @@ describe('batched sends', () => {
     const [first, , again, , reply] = (await Promise.all(responses.map((r) => r.json()))) as ChatMessage[]
     expect(again!.id).toBe(first!.id)
     expect([first!.seq, reply!.seq].sort()).toEqual([1, 2])
+  })
+
+  // Two connections at once: only a real Postgres has them.
+  it.skipIf(process.env.DATABASE_URL === undefined)('answers a send as a repeat when its client id commits elsewhere while it waits', async () => {
+    const buyer = await signUpAndSignIn(t)
+    const conversation = await openConversation(t, buyer, productId)
+    const clientId = randomUUID()
+    const db = t.ctx.database.db
+    const inserted = Promise.withResolvers<void>()
+    const release = Promise.withResolvers<void>()
+    // Another transaction (another batch, another instance) writes the same client id, uncommitted.
+    const elsewhere = db.transaction(async (tx) => {
+      await tx.insert(messages).values({ id: newId('msg'), conversationId: conversation.id, seq: 1_000, senderId: buyer.id, clientId, kind: 'text', body: 'sent elsewhere', createdAt: new Date() })
+      inserted.resolve()
+      await release.promise
+    })
+    await inserted.promise
+    // This send, alone in its batch, passes the duplicate check and then waits on the unique key.
+    const sending = send(t, buyer, conversation.id, 'sent here', clientId)
+    const waitingOnLock = sql`select 1 from pg_stat_activity where datname = current_database() and wait_event_type = 'Lock'`
+    await waitFor(async () => (await queryRows(db, waitingOnLock)).length > 0, 10_000, 'the send to wait on the uncommitted insert')
+    release.resolve()
+    await elsewhere
+    const response = await sending
+    expect(response.status).toBe(200)
+    expect(((await response.json()) as ChatMessage).body).toBe('sent elsewhere')
   })
 })

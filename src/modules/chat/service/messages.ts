@@ -1,5 +1,6 @@
 import { and, desc, eq, inArray, lt, type SQL, sql } from 'drizzle-orm'
 import { type Db, queryRows, type Tx } from '../../../db/client'
+import { pgErrorOf, UNIQUE_VIOLATION } from '../../../db/errors'
 import { AppError } from '../../../lib/errors'
 import { newId } from '../../../lib/ids'
 import { processImage, UPLOAD_LIMITS } from '../../../lib/images'
@@ -101,7 +102,8 @@ function sendsStatement(sends: Send[]): SQL {
  * conversations in one order before bumping them (batches in flight together cannot deadlock).
  * Its duplicate check reads the snapshot the statement started with: should a send with the same
  * client id commit in another batch meanwhile, the insert breaks the unique key, the batch fails
- * and GroupCommit retries its sends one by one, where the check sees it.
+ * and GroupCommit retries its sends one by one, where the check sees it (a batch of one fails
+ * with the unique key itself: insertMessage answers it as the repeat it is).
  */
 async function writeSends(tx: Tx, sends: Send[]): Promise<Written[]> {
   const rows = await queryRows<{ ord: number; seq: number; event_id: string | number; buyer_id: string; seller_id: string }>(tx, sendsStatement(sends))
@@ -135,7 +137,12 @@ async function insertMessage(deps: ChatDeps, senderId: string, conversationId: s
   let batch = batches.get(deps.db)
   if (batch === undefined) batches.set(deps.db, (batch = new GroupCommit(deps.db, writeSends, { concurrency: SEND_BATCHES })))
   const row = { id: newId('msg'), conversationId, senderId, system: null, createdAt: deps.clock.now(), deletedAt: null, ...draft }
-  const written = await batch.submit({ row, image })
+  const written = await batch.submit({ row, image }).catch((error: unknown) => {
+    // A send with the same client id committed in another batch after this one's check (a
+    // batch of one is not retried): it is a repeat, answered below like one.
+    if (isRepeatedClientId(error)) return null
+    throw error
+  })
   if (written === null) {
     const [first] = await deps.db
       .select()
@@ -147,6 +154,11 @@ async function insertMessage(deps: ChatDeps, senderId: string, conversationId: s
   await publishEvents(deps.bus, [written.event])
   void afterSend(deps, written.conversation, written.row)
   return { message: toMessage(written.row), created: true }
+}
+
+const isRepeatedClientId = (error: unknown) => {
+  const pg = pgErrorOf(error)
+  return pg?.code === UNIQUE_VIOLATION && pg.constraint === 'messages_client_key'
 }
 
 /** Why a send was refused: not a participant (404, as if absent) or a block (403). */
