@@ -99,6 +99,18 @@ export function listen(t: TestApp): { url: string; wsUrl: string } {
   return { url: `http://localhost:${port}`, wsUrl: `ws://localhost:${port}` }
 }
 
+/**
+ * Two instances of one deployment: one database, one signing secret (and Redis, from the
+ * environment or `env`), each listening once: an app's sockets and its publishes live on the
+ * server it first listened on. Close `b` before `a`, which owns the database.
+ */
+export async function twoInstances(env: Record<string, string> = {}): Promise<{ a: TestApp; b: TestApp; wsA: string; wsB: string }> {
+  const shared = { JWT_SECRET: randomBytes(32).toString('base64url'), ...env }
+  const a = await createTestApp({ env: shared })
+  const b = await createTestApp({ env: shared, database: a.ctx.database })
+  return { a, b, wsA: listen(a).wsUrl, wsB: listen(b).wsUrl }
+}
+
 /** Resolves once `condition` holds, polling each tick; fails after `timeoutMs` (a wait on a condition, not a sleep). */
 export async function waitFor(condition: () => boolean | Promise<boolean>, timeoutMs = 5_000, what = 'condition'): Promise<void> {
   const deadline = performance.now() + timeoutMs

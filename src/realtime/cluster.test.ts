@@ -1,8 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'bun:test'
-import { randomBytes } from 'node:crypto'
 import { createLogger } from '../lib/log'
 import { appendEvent, withEvents } from '../modules/events/service'
-import { createTestApp, listen, signUpAndSignIn, type TestApp, waitFor } from '../testing'
+import { createTestApp, listen, signUpAndSignIn, type TestApp, twoInstances, waitFor } from '../testing'
 import { createRedisBus } from './bus'
 import { CLOSE_CODES } from './protocol'
 import { connectAs, type TestSocket } from './test-client'
@@ -26,12 +25,7 @@ describe.skipIf(process.env.REDIS_URL === undefined)('two instances on one datab
   const sockets: TestSocket[] = []
 
   beforeAll(async () => {
-    // Instances of one deployment share the database and the signing secret.
-    const env = { JWT_SECRET: randomBytes(32).toString('base64url') }
-    a = await createTestApp({ env })
-    b = await createTestApp({ env, database: a.ctx.database })
-    wsA = listen(a).wsUrl
-    wsB = listen(b).wsUrl
+    ;({ a, b, wsA, wsB } = await twoInstances())
   }, 60_000)
   afterAll(async () => {
     for (const socket of sockets) socket.close()

@@ -1,21 +1,14 @@
 import { afterAll, beforeAll, describe, expect, it } from 'bun:test'
 import { existsSync } from 'node:fs'
-import { randomBytes, randomUUID } from 'node:crypto'
+import { randomUUID } from 'node:crypto'
 import type { Subprocess } from 'bun'
 import type { ChatMessage } from '../modules/chat/item'
 import { makeSellerWithProducts, openConversation } from '../modules/chat/testing'
-import { createTestApp, listen, signUpAndSignIn, type TestApp, waitFor } from '../testing'
+import { signUpAndSignIn, type TestApp, twoInstances, waitFor } from '../testing'
+import { freePort } from '../../scripts/cluster'
 import { connectAs, type TestSocket } from './test-client'
 
 const REDIS_SERVER = '/usr/bin/redis-server'
-
-/** A port nobody listens on right now (the OS picks it; Redis takes it next). */
-function freePort(): number {
-  const probe = Bun.listen({ hostname: '127.0.0.1', port: 0, socket: { data() {} } })
-  const { port } = probe
-  probe.stop(true)
-  return port
-}
 
 /** A throwaway Redis of this test alone: stopping the shared one would break every other test. */
 async function startRedis(port: number): Promise<Subprocess<'ignore', 'pipe', 'inherit'>> {
@@ -45,14 +38,13 @@ describe.skipIf(!existsSync(REDIS_SERVER))(`two instances whose Redis stops and 
   let redis: Subprocess<'ignore', 'pipe', 'inherit'>
   let a: TestApp
   let b: TestApp
+  let wsA: string
+  let wsB: string
   const sockets: TestSocket[] = []
 
   beforeAll(async () => {
     redis = await startRedis(port)
-    // Instances of one deployment share the database, the signing secret and Redis.
-    const env = { REDIS_URL: `redis://127.0.0.1:${port}`, JWT_SECRET: randomBytes(32).toString('base64url') }
-    a = await createTestApp({ env })
-    b = await createTestApp({ env, database: a.ctx.database })
+    ;({ a, b, wsA, wsB } = await twoInstances({ REDIS_URL: `redis://127.0.0.1:${port}` }))
   }, 60_000)
   afterAll(async () => {
     for (const socket of sockets) socket.close()
@@ -66,8 +58,8 @@ describe.skipIf(!existsSync(REDIS_SERVER))(`two instances whose Redis stops and 
     const buyer = await signUpAndSignIn(a)
     const conversation = await openConversation(a, buyer, product.id)
     const topic = `conversation:${conversation.id}`
-    const buyerOnA = await connectAs(a, listen(a).wsUrl, buyer)
-    const sellerOnB = await connectAs(b, listen(b).wsUrl, seller)
+    const buyerOnA = await connectAs(a, wsA, buyer)
+    const sellerOnB = await connectAs(b, wsB, seller)
     sockets.push(buyerOnA, sellerOnB)
     await buyerOnA.ask({ type: 'subscribe', topic })
     await sellerOnB.ask({ type: 'subscribe', topic })

@@ -8,6 +8,7 @@ import { spawnSync } from 'node:child_process'
 import { existsSync, mkdirSync } from 'node:fs'
 import { join } from 'node:path'
 import { type Browser, type BrowserContextOptions, chromium, type Page } from 'playwright-core'
+import { freePort } from '../../scripts/cluster'
 import type { Clock } from '../../src/lib/clock'
 import { createTestApp, type TestApp, type TestUser, testIp } from '../../src/testing'
 import { WEB_DIST } from '../../src/web/build'
@@ -35,14 +36,6 @@ export interface Souk {
   url: string
   testApp: TestApp
   close(): Promise<void>
-}
-
-/** A port nobody listens on right now (the app must know its address before it starts: PUBLIC_URL). */
-function freePort(): number {
-  const probe = Bun.listen({ hostname: '127.0.0.1', port: 0, socket: { data() {} } })
-  const port = probe.port
-  probe.stop(true)
-  return port
 }
 
 /**
@@ -157,3 +150,22 @@ export async function screenshot(page: Page, name: string): Promise<string> {
   await page.screenshot({ path: file, fullPage: true })
   return file
 }
+
+/** Keeps the page's sockets (window.sockets, to cut one) and the frames it sends (window.sent). */
+export const keepSockets = (page: Page) =>
+  page.addInitScript(() => {
+    const sockets: WebSocket[] = []
+    const sent: string[] = []
+    const Native = window.WebSocket
+    window.WebSocket = class extends Native {
+      constructor(...args: ConstructorParameters<typeof WebSocket>) {
+        super(...args)
+        sockets.push(this)
+      }
+      override send(data: string) {
+        sent.push(data)
+        super.send(data)
+      }
+    }
+    Object.assign(window, { sockets, sent })
+  })

@@ -3,7 +3,7 @@ import type { Page } from 'playwright-core'
 import sharp from 'sharp'
 import { makeSellerWithProducts, openConversation, sendOk } from '../../src/modules/chat/testing'
 import { signUpAndSignIn, type TestUser } from '../../src/testing'
-import { hydrated, type OpenedPage, openPage, screenshot, signInContext, useSouk, VIEWPORTS } from './browser'
+import { hydrated, keepSockets, type OpenedPage, openPage, screenshot, signInContext, useSouk, VIEWPORTS } from './browser'
 
 // One browser, two contexts (buyer and seller) on a small shared machine: generous limits.
 const T = 120_000
@@ -24,24 +24,6 @@ async function signedInPage(user: TestUser, path: string, options: PageOptions =
   return opened
 }
 
-/** Keeps the page's sockets (window.sockets, to cut one) and the frames it sends (window.sent). */
-const keepSockets = (page: Page) =>
-  page.addInitScript(() => {
-    const sockets: WebSocket[] = []
-    const sent: string[] = []
-    const Native = window.WebSocket
-    window.WebSocket = class extends Native {
-      constructor(...args: ConstructorParameters<typeof WebSocket>) {
-        super(...args)
-        sockets.push(this)
-      }
-      override send(data: string) {
-        sent.push(data)
-        super.send(data)
-      }
-    }
-    Object.assign(window, { sockets, sent })
-  })
 const framesSent = async (page: Page) =>
   (await page.evaluate(() => (window as unknown as { sent: string[] }).sent)).map((frame) => JSON.parse(frame) as { type: string; clientId?: string; body?: string; typing?: boolean })
 const liveOpen = (page: Page) => page.locator('.live-status[data-state="open"]').waitFor(WAIT)

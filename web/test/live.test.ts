@@ -3,7 +3,7 @@ import { readFileSync } from 'node:fs'
 import type { Page, Route } from 'playwright-core'
 import { makeSellerWithProducts, openConversation, sendOk } from '../../src/modules/chat/testing'
 import { postJson, signUpAndSignIn, type TestUser, testIp } from '../../src/testing'
-import { hydrated, type OpenedPage, openPage, screenshot, signInContext, useSouk, VIEWPORTS } from './browser'
+import { hydrated, keepSockets, type OpenedPage, openPage, screenshot, signInContext, useSouk, VIEWPORTS } from './browser'
 
 // Two browsers' worth of Chromium on a small shared machine: generous limits, one browser per file.
 const T = 90_000
@@ -91,22 +91,7 @@ describe('notifications, live', () => {
     const opened = await openPage(suite.browser)
     const { page } = opened
     // Keep the page's sockets reachable, to cut one from the test, and what the page sends.
-    await page.addInitScript(() => {
-      const sockets: WebSocket[] = []
-      const sent: string[] = []
-      const Native = window.WebSocket
-      window.WebSocket = class extends Native {
-        constructor(...args: ConstructorParameters<typeof WebSocket>) {
-          super(...args)
-          sockets.push(this)
-        }
-        override send(data: string) {
-          sent.push(data)
-          super.send(data)
-        }
-      }
-      Object.assign(window, { sockets, sent })
-    })
+    await keepSockets(page)
     const subscribes = async () =>
       (await page.evaluate(() => (window as unknown as { sent: string[] }).sent))
         .map((frame) => JSON.parse(frame) as { type: string; topic?: string; since?: number })

@@ -1,7 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'bun:test'
-import { randomBytes, randomUUID } from 'node:crypto'
+import { randomUUID } from 'node:crypto'
 import { connectAs, type TestSocket } from '../../realtime/test-client'
-import { createTestApp, listen, signUpAndSignIn, type TestApp, waitFor } from '../../testing'
+import { signUpAndSignIn, type TestApp, twoInstances, waitFor } from '../../testing'
 import type { ChatMessage } from './item'
 import { getJson, makeSellerWithProducts, openConversation, sendOk } from './testing'
 
@@ -15,12 +15,7 @@ describe.skipIf(process.env.REDIS_URL === undefined)('chat across two instances 
   const sockets: TestSocket[] = []
 
   beforeAll(async () => {
-    const env = { JWT_SECRET: randomBytes(32).toString('base64url') }
-    a = await createTestApp({ env })
-    b = await createTestApp({ env, database: a.ctx.database })
-    // Once each: an app's sockets and its publishes live on the server it first listened on.
-    wsA = listen(a).wsUrl
-    wsB = listen(b).wsUrl
+    ;({ a, b, wsA, wsB } = await twoInstances())
   }, 60_000)
   afterAll(async () => {
     for (const socket of sockets) socket.close()
