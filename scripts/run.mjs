@@ -6,6 +6,7 @@ import { spawnSync, spawn } from 'node:child_process'
 import { existsSync } from 'node:fs'
 import { dirname, join } from 'node:path'
 import { fileURLToPath } from 'node:url'
+import { missingPrerequisite } from './prerequisites.mjs'
 
 const root = join(dirname(fileURLToPath(import.meta.url)), '..')
 const BUN_VERSION = '1.4.5'
@@ -38,6 +39,16 @@ function findBun() {
 function run(bin, args, options = {}) {
   const r = spawnSync(bin, args, { stdio: 'inherit', cwd: root, ...options })
   if (r.status !== 0) process.exit(r.status ?? 1)
+}
+
+// The suite's system needs are checked (and Chromium installed where possible) before anything else,
+// so a machine that lacks one stops here with one line instead of failing test by test.
+if (command === 'test') {
+  const problem = await missingPrerequisite()
+  if (problem !== null) {
+    console.error(problem)
+    process.exit(1)
+  }
 }
 
 const bun = findBun()

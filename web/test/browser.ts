@@ -9,13 +9,14 @@ import { existsSync, mkdirSync } from 'node:fs'
 import { join } from 'node:path'
 import { type Browser, type BrowserContextOptions, chromium, type Page } from 'playwright-core'
 import { freePort } from '../../scripts/cluster'
+import { DEBIAN_CHROMIUM } from '../../scripts/prerequisites.mjs'
 import type { Clock } from '../../src/lib/clock'
 import { createTestApp, type TestApp, type TestUser, testIp } from '../../src/testing'
 import { WEB_DIST } from '../../src/web/build'
 
 const ROOT = join(import.meta.dir, '..', '..')
 export const SCREENSHOTS = join(ROOT, 'test-artifacts', 'screenshots')
-export const CHROMIUM = process.env.CHROMIUM_PATH ?? '/usr/bin/chromium'
+export const CHROMIUM = process.env.CHROMIUM_PATH || DEBIAN_CHROMIUM
 
 export const VIEWPORTS = {
   desktop: { width: 1280, height: 800 },
