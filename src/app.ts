@@ -1,14 +1,16 @@
-import { openapi } from '@elysiajs/openapi'
 import { Elysia } from 'elysia'
 import type { Config } from './config'
 import { type Database, queryRows, sql } from './db/client'
 import { migrationStatus } from './db/migrate'
 import type { Queue } from './jobs/queue'
+import { bodyGuard } from './lib/body-guard'
 import type { Clock } from './lib/clock'
 import { httpBasics } from './lib/http'
+import { apiDocs } from './lib/openapi'
 import type { Logger } from './lib/log'
 import type { Metrics } from './lib/metrics'
 import type { RateLimiter } from './lib/rate-limit'
+import { securityHeaders } from './lib/security-headers'
 import { accountsRoutes } from './modules/accounts'
 import { catalogRoutes } from './modules/catalog'
 import { canReadConversation, type ChatDeps, chatRoutes } from './modules/chat'
@@ -23,6 +25,7 @@ import type { NotificationsDeps } from './modules/notifications/service'
 import type { Bus } from './realtime/bus'
 import { VIDEO_LIMITS } from './lib/video'
 import { type Realtime, SOCKET_OPTIONS } from './realtime'
+import { SOCKET_PATH_ITEM } from './realtime/openapi'
 import { webPages } from './web'
 
 /** Everything a running Souk shares; built once by main.ts (or a test) and handed to the app. */
@@ -95,7 +98,7 @@ function operations(ctx: OperationsContext) {
 
 /** Health, readiness and metrics only: what a worker-only process serves on its port. */
 export function createHealthApp(ctx: OperationsContext) {
-  return new Elysia().use(operations(ctx)).use(healthRoutes(readinessChecks(ctx))).use(metricsRoutes(ctx))
+  return new Elysia().use(operations(ctx)).use(securityHeaders(ctx.config)).use(healthRoutes(readinessChecks(ctx))).use(metricsRoutes(ctx))
 }
 
 /**
@@ -121,14 +124,15 @@ export function createApp(ctx: AppContext, { mailer }: Services = createServices
   // Bun takes WebSocket and body limits from the server, so they are set here on the root.
   return new Elysia({ websocket: SOCKET_OPTIONS, serve: { maxRequestBodySize: MAX_REQUEST_BODY } })
     .use(operations(ctx))
+    // Before the routes: it checks each request's body type against its route's body schema.
+    .use(bodyGuard)
+    .use(securityHeaders(ctx.config))
     .use(
-      openapi({
-        path: '/api/docs',
-        specPath: '/api/docs/json',
-        documentation: {
-          info: { title: 'Souk API', version: '1', description: 'REST API of the Souk marketplace. Errors share one shape: { error: { type, message, details?, requestId } }.' },
-          components: { securitySchemes: { bearerAuth: { type: 'http', scheme: 'bearer', bearerFormat: 'JWT' } } },
-        },
+      apiDocs({
+        info: { title: 'Souk API', version: '1', description: 'REST API of the Souk marketplace. Errors share one shape: { error: { type, message, details?, requestId } }.' },
+        serverUrl: ctx.config.publicUrl,
+        securitySchemes: { bearerAuth: { type: 'http', scheme: 'bearer', bearerFormat: 'JWT' } },
+        paths: { '/ws': SOCKET_PATH_ITEM },
       }),
     )
     .use(healthRoutes(readinessChecks(ctx)))

@@ -66,6 +66,8 @@ export async function start(config: Config, options: { demo?: boolean; mode?: Pr
         Bun.sleep(DRAIN_TIMEOUT_MS).then(() => true),
       ])
       if (timedOut) await server.stop(true)
+      // Sign-ups and resets finish their work after answering: let it reach the queue first.
+      await services.mailer.flushed()
       await queue.stop()
       await bus.close()
       await limiter.close()

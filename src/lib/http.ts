@@ -1,5 +1,7 @@
 import { Elysia, ValidationError } from 'elysia'
+import { isDataException, pgErrorOf } from '../db/errors'
 import { AppError, ERROR_STATUS, type ErrorType, type FieldProblem } from './errors'
+import { refuseBadInput } from './input'
 import type { Logger } from './log'
 import type { Metrics } from './metrics'
 
@@ -59,6 +61,9 @@ export function httpBasics(log: Logger, { slowRequestMs = 500, metrics }: HttpBa
       set.headers['x-request-id'] = id
       log.debug('request start', { requestId: id, method: request.method, path: new URL(request.url).pathname })
     })
+    // Before validation, on every route: text Postgres cannot store is refused by name here, once,
+    // instead of failing as a 500 in whichever query first receives it.
+    .onTransform({ as: 'global' }, ({ request, params, cookie, body }) => refuseBadInput(request, params, cookie, body))
     .onError({ as: 'global' }, ({ code, error, request, path, set }) => {
       const requestId = requestIdOf(request)
       const errorResponse = (type: ErrorType, message: string, details?: unknown) => {
@@ -73,6 +78,13 @@ export function httpBasics(log: Logger, { slowRequestMs = 500, metrics }: HttpBa
       if (error instanceof AppError) return errorResponse(error.type, error.message, error.details)
       // Elysia wraps what a route's parse hook throws (a body refused before it is read).
       if (code === 'PARSE' && error.cause instanceof AppError) return errorResponse(error.cause.type, error.cause.message, error.cause.details)
+      // A value a check missed, refused by Postgres: the client's error, not ours. The code says
+      // which check is missing; the values stay out of the log.
+      const pg = pgErrorOf(error)
+      if (pg !== null && isDataException(pg)) {
+        log.warn('database refused a value', { requestId, method: request.method, path, code: pg.code })
+        return errorResponse('invalid_data', 'A value in the request cannot be used')
+      }
       switch (code) {
         case 'VALIDATION': {
           const details = fieldProblems(error)

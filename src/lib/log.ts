@@ -1,4 +1,5 @@
 import type { LogLevel } from '../config'
+import { pgErrorOf } from '../db/errors'
 
 const RANK: Record<LogLevel, number> = { debug: 10, info: 20, warn: 30, error: 40, silent: 100 }
 
@@ -36,6 +37,29 @@ export function createLogger(
 }
 
 function errorReplacer(_key: string, value: unknown): unknown {
-  if (value instanceof Error) return { name: value.name, message: value.message, stack: value.stack }
-  return value
+  return value instanceof Error ? errorFields(value, 0) : value
+}
+
+/** How many `cause`s deep an error is logged. */
+const MAX_CAUSES = 3
+
+/**
+ * An error as log fields, its causes included. A database error (a failed query from Drizzle or
+ * a driver, or Postgres's own) is logged by its code, constraint, table and SQL text, without its
+ * message: Drizzle lists the query's parameter values in its message, Postgres quotes values in
+ * some of its own (`invalid input syntax for type integer: "..."`), and values are personal data.
+ */
+function errorFields(error: Error, depth: number): LogFields {
+  const { query, code, cause } = error as { query?: unknown; code?: unknown; cause?: unknown }
+  const pg = pgErrorOf(error)
+  const causeFields = cause instanceof Error && depth < MAX_CAUSES ? { cause: errorFields(cause, depth + 1) } : {}
+  const fromDatabase = typeof query === 'string' || (pg !== null && pg.code === code)
+  if (!fromDatabase) return { name: error.name, message: error.message, stack: error.stack, ...causeFields }
+  // The first stack line repeats the message; only the frames are kept.
+  const stack = error.stack?.split('\n').filter((line) => /^\s+at /.test(line)).join('\n')
+  const sql = typeof query === 'string' ? query : undefined
+  // Postgres's error, wherever it sits in the chain, is summed up here; a cause that is not one
+  // (a lost connection under Drizzle's wrapper) is logged as itself.
+  if (pg === null) return { name: error.name, sql, stack, ...causeFields }
+  return { name: error.name, code: pg.code, constraint: pg.constraint ?? undefined, table: pg.table ?? undefined, sql, stack }
 }

@@ -6,7 +6,7 @@ import { sql } from '../db/client'
 import { createTestDatabase, type TestDatabase } from '../db/test-database'
 import { httpBasics } from './http'
 import { createLogger } from './log'
-import { DEFAULT_LIMIT, decodeCursor, encodeCursor, MAX_LIMIT, pageOf, pageQuery, toPage } from './pagination'
+import { cursorPart, DEFAULT_LIMIT, decodeCursor, encodeCursor, MAX_LIMIT, pageOf, pageQuery, toPage } from './pagination'
 
 // A scratch table of this test file's own: rank ties make the id the tie-breaker of the keyset.
 const items = pgTable('pagination_items', { id: text('id').primaryKey(), rank: integer('rank').notNull() })
@@ -14,19 +14,22 @@ type Item = typeof items.$inferSelect
 
 let database: TestDatabase
 
+/** The keyset of the scratch list: rank, then id (this table's ids are short text, not prefixed ids). */
+const ITEM_CURSOR = [cursorPart.integer(), cursorPart.text(16)] as const
+
 function listApp() {
   return new Elysia().use(httpBasics(createLogger('silent'))).get(
     '/api/v1/items',
     async ({ query }) => {
       const limit = query.limit ?? DEFAULT_LIMIT
-      const after = query.cursor === undefined ? null : decodeCursor(query.cursor, 2)
+      const after = query.cursor === undefined ? null : decodeCursor(query.cursor, ITEM_CURSOR)
       const rows = await database.db
         .select()
         .from(items)
         .where(
           after === null
             ? undefined
-            : or(lt(items.rank, Number(after[0])), and(eq(items.rank, Number(after[0])), lt(items.id, String(after[1])))),
+            : or(lt(items.rank, after[0]), and(eq(items.rank, after[0]), lt(items.id, after[1]))),
         )
         .orderBy(desc(items.rank), desc(items.id))
         .limit(limit + 1)
@@ -67,12 +70,45 @@ describe('cursor pagination', () => {
   it('round-trips a keyset through an opaque cursor', () => {
     const cursor = encodeCursor([3, 'itm_010'])
     expect(cursor).not.toContain('itm_010')
-    expect(decodeCursor(cursor, 2)).toEqual([3, 'itm_010'])
+    expect(decodeCursor(cursor, ITEM_CURSOR)).toEqual([3, 'itm_010'])
+  })
+
+  it('reads each part back as its kind: a Date, an id, a number, a name', () => {
+    const at = new Date('2026-03-04T05:06:07.089Z')
+    const id = `prd_${'a1'.repeat(16)}`
+    const [time, productId, rank, sort] = decodeCursor(encodeCursor([at.toISOString(), id, 42, 'newest']), [
+      cursorPart.time,
+      cursorPart.id('prd'),
+      cursorPart.integer(),
+      cursorPart.oneOf(['newest', 'price_asc']),
+    ])
+    expect(time).toEqual(at)
+    expect([productId, rank, sort]).toEqual([id, 42, 'newest'])
+  })
+
+  it('refuses a well-formed cursor whose part is not of its kind', () => {
+    // Raw JSON, as a client can send it: base64 of valid JSON holding crafted values.
+    const raw = (json: string) => Buffer.from(json).toString('base64url')
+    const refused = (json: string, parts: Parameters<typeof decodeCursor>[1]) => () => decodeCursor(raw(json), parts)
+    const time = [cursorPart.time] as const
+    for (const bad of ['"not-a-date"', '"+300000-01-01T00:00:00.000Z"', '"+200000-01-01T00:00:00.000Z"', '"1969-12-31T23:59:59.999Z"', '"2026-02-30T00:00:00.000Z"', '"2026-01-01"', '1e300', '"NaN"', '0']) {
+      expect(refused(`[${bad}]`, time)).toThrow('The cursor is not valid')
+    }
+    for (const bad of ['1e300', '"12"', '1.5', '-1', '2147483648', 'null', '"NaN"']) {
+      expect(refused(`[${bad}]`, [cursorPart.integer()])).toThrow('The cursor is not valid')
+    }
+    for (const bad of ['"prd_x"', '"usr_' + '0'.repeat(32) + '"', '"\\u0000"', '5', `"prd_${'0'.repeat(32)}\\u0000"`]) {
+      expect(refused(`[${bad}]`, [cursorPart.id('prd')])).toThrow('The cursor is not valid')
+    }
+    for (const bad of ['"a\\u0000"', '"\\ud800"', `"${'x'.repeat(17)}"`, '5']) {
+      expect(refused(`[${bad}]`, [cursorPart.text(16)])).toThrow('The cursor is not valid')
+    }
+    expect(refused('["oldest"]', [cursorPart.oneOf(['newest'])])).toThrow('The cursor is not valid')
   })
 
   it('rejects a forged, truncated or wrong-shaped cursor with a 400 naming the cursor', async () => {
     const app = listApp()
-    for (const bad of ['%%%', 'bm90IGpzb24', encodeCursor([1]), encodeCursor([1, { x: 1 } as never]), encodeCursor([1, 'a', 'b'])]) {
+    for (const bad of ['%%%', 'bm90IGpzb24', encodeCursor([1]), encodeCursor([1, { x: 1 } as never]), encodeCursor([1, 'a', 'b']), encodeCursor([1e300, 'a']), encodeCursor(['1', 'a']), encodeCursor([1, 'a\u0000'])]) {
       const { status, body } = await getPage(app, `?cursor=${encodeURIComponent(bad)}`)
       expect(status).toBe(400)
       expect(body.error.type).toBe('invalid_data')

@@ -182,6 +182,7 @@ export interface RouteLimit {
  * counts per client address and answers 429 past the limit. It counts in `transform`, before
  * validation, so malformed floods count too; it also resolves `clientIp` for the handler.
  * With `per: 'user'` it counts once the caller is known (before the handler, after validation).
+ * A list of rules applies each (a per-user allowance under a looser per-address ceiling).
  */
 export function rateLimitPlugin(deps: { limiter: RateLimiter; clock: Clock; trustProxy: boolean }) {
   const take = async (rule: RouteLimit, who: string) => {
@@ -190,18 +191,24 @@ export function rateLimitPlugin(deps: { limiter: RateLimiter; clock: Clock; trus
   }
   type Caller = { id: string } | null | undefined
   return new Elysia({ name: 'rate-limit' }).macro({
-    rateLimit: (rule: RouteLimit) => ({
-      response: { 429: ErrorResponse },
-      async transform({ request, server }) {
-        if (rule.per !== 'user') await take(rule, clientIpOf(request, server, deps.trustProxy))
-      },
-      async beforeHandle(context) {
-        if (rule.per !== 'user') return
-        const { user, viewer } = context as { user?: Caller; viewer?: Caller }
-        const caller = user ?? viewer
-        await take(rule, caller == null ? clientIpOf(context.request, context.server, deps.trustProxy) : `user:${caller.id}`)
-      },
-      resolve: ({ request, server }) => ({ clientIp: clientIpOf(request, server, deps.trustProxy) }),
-    }),
+    rateLimit: (rules: RouteLimit | readonly RouteLimit[]) => {
+      const all = ([] as RouteLimit[]).concat(rules)
+      const perAddress = all.filter((rule) => rule.per !== 'user')
+      const perUser = all.filter((rule) => rule.per === 'user')
+      return {
+        response: { 429: ErrorResponse },
+        async transform({ request, server }) {
+          for (const rule of perAddress) await take(rule, clientIpOf(request, server, deps.trustProxy))
+        },
+        async beforeHandle(context) {
+          if (perUser.length === 0) return
+          const { user, viewer } = context as { user?: Caller; viewer?: Caller }
+          const caller = user ?? viewer
+          const who = caller == null ? clientIpOf(context.request, context.server, deps.trustProxy) : `user:${caller.id}`
+          for (const rule of perUser) await take(rule, who)
+        },
+        resolve: ({ request, server }) => ({ clientIp: clientIpOf(request, server, deps.trustProxy) }),
+      }
+    },
   })
 }

@@ -1,10 +1,11 @@
 import { afterAll, beforeAll, describe, expect, it } from 'bun:test'
 import { createLogger } from '../lib/log'
+import { announceRoleChanged, setRole } from '../modules/accounts'
 import { appendEvent, withEvents } from '../modules/events/service'
 import { createTestApp, listen, signUpAndSignIn, type TestApp, twoInstances, waitFor } from '../testing'
 import { createRedisBus } from './bus'
 import { CLOSE_CODES } from './protocol'
-import { connectAs, type TestSocket } from './test-client'
+import { adminOnlyTopic, connectAs, type TestSocket } from './test-client'
 
 /** Appends and publishes one notification event on `user:<id>` through the given instance. */
 function publishOn(app: TestApp, userId: string, text: string) {
@@ -66,6 +67,18 @@ describe.skipIf(process.env.REDIS_URL === undefined)('two instances on one datab
     expect(seen.online).toBe(false)
     expect(Date.parse(seen.lastSeenAt)).toBeGreaterThan(0)
     expect(watcherOnB.received.filter((m) => m.type === 'event' && m.kind === 'presence' && m.data.online).length).toBe(1)
+  })
+
+  it("stops a demoted admin's admin-only topic on B when A changes the role", async () => {
+    const admin = await signUpAndSignIn(a, { role: 'admin' })
+    const onB = await connectAs(b, wsB, admin)
+    sockets.push(onB)
+    const topic = await adminOnlyTopic(a)
+    expect(await onB.ask({ type: 'subscribe', topic })).toMatchObject({ type: 'subscribed' })
+    expect(await setRole(a.ctx.database.db, admin.id, 'buyer', ['admin'], new Date())).toBe(true)
+    await announceRoleChanged(a.ctx.bus, admin.id)
+    expect(await onB.next('unsubscribed', (m) => m.topic === topic)).not.toHaveProperty('ref')
+    expect(await onB.ask({ type: 'subscribe', topic })).toMatchObject({ type: 'error', code: 'TopicForbidden' })
   })
 
   it('closes its sockets with 1001 on a graceful stop and takes their users offline at once', async () => {

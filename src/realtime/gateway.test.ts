@@ -2,13 +2,15 @@ import { afterAll, beforeAll, describe, expect, it } from 'bun:test'
 import { once } from 'node:events'
 import { connect, type Socket } from 'node:net'
 import { TypeCompiler } from '@sinclair/typebox/compiler'
+import { eq } from 'drizzle-orm'
 import { ManualClock } from '../lib/clock'
-import { CSRF_HEADER } from '../modules/accounts'
+import { announceRoleChanged, CSRF_HEADER, setRole } from '../modules/accounts'
+import { users } from '../modules/accounts/table'
 import { makeSellerWithProducts, openConversation } from '../modules/chat/testing'
 import { appendEvent, withEvents } from '../modules/events/service'
 import { createTestApp, listen, signUpAndSignIn, type TestApp, type TestUser, waitFor } from '../testing'
 import { CLOSE_CODES, MAX_MESSAGE_BYTES, MAX_SOCKETS_PER_USER, MAX_TOPICS_PER_SOCKET, ServerMessage } from './protocol'
-import { connectAs, TestSocket, ticketFor } from './test-client'
+import { adminOnlyTopic, connectAs, TestSocket, ticketFor } from './test-client'
 
 const MINUTE = 60_000
 const clock = new ManualClock()
@@ -255,6 +257,39 @@ describe('sessions', () => {
     expect(await socket.ask({ type: 'auth', accessToken: bob.accessToken })).toMatchObject({ type: 'error', code: 'Unauthorized' })
     expect(await socket.ask({ type: 'auth', accessToken: 'not.a.token' })).toMatchObject({ type: 'error', code: 'Unauthorized' })
     expect(await socket.ask({ type: 'subscribe', topic: `user:${bob.id}` })).toMatchObject({ type: 'error', code: 'TopicForbidden' })
+  })
+})
+
+describe('role changes', () => {
+  it("stops a demoted admin's admin-only topics on every socket at once, keeping the others", async () => {
+    const admin = await signUpAndSignIn(t, { role: 'admin' })
+    const [first, second] = [await open(admin), await open(admin)]
+    const topic = await adminOnlyTopic(t)
+    for (const socket of [first, second]) {
+      expect(await socket.ask({ type: 'subscribe', topic })).toMatchObject({ type: 'subscribed' })
+      expect(await socket.ask({ type: 'subscribe', topic: `user:${admin.id}` })).toMatchObject({ type: 'subscribed' })
+    }
+    expect(await setRole(t.ctx.database.db, admin.id, 'buyer', ['admin'], clock.now())).toBe(true)
+    await announceRoleChanged(t.ctx.bus, admin.id)
+    for (const socket of [first, second]) {
+      expect(await socket.next('unsubscribed', (m) => m.topic === topic)).not.toHaveProperty('ref')
+      expect(await socket.ask({ type: 'subscribe', topic })).toMatchObject({ type: 'error', code: 'TopicForbidden' })
+      expect(socket.received.filter((m) => m.type === 'unsubscribed').map((m) => m.topic)).toEqual([topic])
+    }
+    // Its own topic still delivers.
+    await publishNotifications(admin.id, 1)
+    await first.next('event', (m) => m.topic === `user:${admin.id}`)
+  })
+
+  it('re-checks the topics when an auth message finds the role changed', async () => {
+    const admin = await signUpAndSignIn(t, { role: 'admin' })
+    const socket = await open(admin)
+    const topic = await adminOnlyTopic(t)
+    expect(await socket.ask({ type: 'subscribe', topic })).toMatchObject({ type: 'subscribed' })
+    // Changed without an announcement (by hand in the database): the next auth sees it.
+    await t.ctx.database.db.update(users).set({ role: 'vendor' }).where(eq(users.id, admin.id))
+    expect(await socket.ask({ type: 'auth', accessToken: admin.accessToken })).toMatchObject({ type: 'ack' })
+    expect(await socket.next('unsubscribed', (m) => m.topic === topic)).not.toHaveProperty('ref')
   })
 })
 

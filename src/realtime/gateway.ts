@@ -5,14 +5,16 @@ import { decodeJwt } from 'jose'
 import type { Config } from '../config'
 import type { Db } from '../db/client'
 import type { Clock } from '../lib/clock'
+import { findRefusedValue } from '../lib/input'
 import type { Logger } from '../lib/log'
 import type { Metrics } from '../lib/metrics'
-import { type AccountsModel, type CurrentUser, SESSION_REVOKED_TOPIC } from '../modules/accounts'
+import { type AccountsModel, type CurrentUser, findRole, ROLE_CHANGED_TOPIC, SESSION_REVOKED_TOPIC } from '../modules/accounts'
 import { authenticate } from '../modules/accounts/service/sessions'
 import type { Bus, Unsubscribe } from './bus'
 import { Connection } from './connection'
 import type { HandlerContext, SocketServices } from './handlers/context'
 import { ROUTES } from './handlers'
+import { leaveTopic } from './handlers/unsubscribe'
 import type { Hub } from './hub'
 import type { Presence } from './presence'
 import { type ClientMessage, type ClientMessageType, CLOSE_CODES, type CloseCode, type ErrorCode, MAX_SOCKETS_PER_USER } from './protocol'
@@ -70,6 +72,9 @@ function parseMessage(raw: unknown): ClientMessage | Refusal {
     const first = check.Errors(raw).First()
     return { code: 'BadMessage', message: `${type}${first?.path ?? ''}: ${first?.message ?? 'invalid'}`, ref }
   }
+  // As over HTTP (httpBasics): text Postgres cannot store is refused here, not by a failed write.
+  const refused = findRefusedValue(raw, type)
+  if (refused !== null) return { code: 'BadMessage', message: `${refused.field}: ${refused.message}`, ref }
   return raw as ClientMessage
 }
 
@@ -112,7 +117,8 @@ class SocketEvents {
  * still valid, per-socket rate, parse and schema, topic access) and hands it to its handler in
  * handlers/. The 64 KiB payload cap comes first, in Bun (maxPayloadLength): a larger frame closes
  * the socket with 1009 before anything here reads it. Closes a session's sockets when the
- * session is revoked (bus topic `session:revoked`) or its token expires without an `auth`.
+ * session is revoked (bus topic `session:revoked`) or its token expires without an `auth`, and
+ * stops the topics a user may no longer follow when their role changes (bus topic `role:changed`).
  */
 export class Gateway {
   private readonly connections = new Set<Connection>()
@@ -120,6 +126,7 @@ export class Gateway {
   private readonly bySession = new Map<string, Set<Connection>>()
   private readonly recentlyRevoked = new Map<string, number>()
   private readonly offRevoked: Unsubscribe
+  private readonly offRoleChanged: Unsubscribe
   private readonly ctx: HandlerContext
   private provided: SocketServices | null = null
   private stopping = false
@@ -133,12 +140,14 @@ export class Gateway {
       presence: deps.presence,
       authenticate: (token) => this.authenticate(token),
       moveSession: (conn, user) => this.moveSession(conn, user),
+      recheckTopics: (conn) => this.recheckTopics(conn),
       services: () => {
         if (this.provided === null) throw new Error('socket services were not provided (createApp does it)')
         return this.provided
       },
     }
     this.offRevoked = deps.bus.subscribe(SESSION_REVOKED_TOPIC, (message) => this.revoked(message as AccountsModel.SessionRevoked))
+    this.offRoleChanged = deps.bus.subscribe(ROLE_CHANGED_TOPIC, (message) => void this.roleChanged(message as AccountsModel.RoleChanged))
   }
 
   /** The user behind an access token (session still open) and when the token expires. */
@@ -215,6 +224,7 @@ export class Gateway {
   stop(): void {
     this.stopping = true
     this.offRevoked()
+    this.offRoleChanged()
     for (const conn of this.connections) conn.close(CLOSE_CODES.GoingAway, 'GoingAway')
   }
 
@@ -262,6 +272,46 @@ export class Gateway {
     for (const sessionId of event.sessionIds ?? []) {
       this.recentlyRevoked.set(sessionId, until)
       for (const conn of this.bySession.get(sessionId) ?? []) conn.close(CLOSE_CODES.SessionEnded, 'SessionRevoked')
+    }
+  }
+
+  /**
+   * Takes a user's new role onto their sockets here, then re-checks their topics. Each socket does
+   * it in its message queue, so a subscribe already under way (checked against the old role)
+   * finishes first and is re-checked too.
+   */
+  private async roleChanged(event: AccountsModel.RoleChanged): Promise<void> {
+    if (!this.byUser.has(event.userId)) return
+    try {
+      const role = await findRole(this.deps.db, event.userId)
+      // A deleted account: its sessions are revoked, which closes the sockets.
+      if (role === null) return
+      for (const conn of this.byUser.get(event.userId) ?? []) {
+        if (conn.user.role === role) continue
+        conn.user = { ...conn.user, role }
+        conn.enqueue(() =>
+          this.recheckTopics(conn).catch((error: unknown) => this.deps.log.error('realtime topic re-check failed', { connection: conn.id, error })),
+        )
+      }
+    } catch (error) {
+      this.deps.log.error('realtime role change not applied', { userId: event.userId, error })
+    }
+  }
+
+  /**
+   * Stops each followed topic the socket's user may no longer read, with an `unsubscribed` frame
+   * (no `ref`: nobody asked). A rule that fails counts as a refusal: access is not kept on doubt.
+   */
+  private async recheckTopics(conn: Connection): Promise<void> {
+    for (const topic of [...conn.topics]) {
+      if (conn.closed) return
+      const allowed = await this.deps.topics.allows(conn.user, topic).catch((error: unknown) => {
+        this.deps.log.error('realtime topic re-check failed', { topic, connection: conn.id, error })
+        return false
+      })
+      if (allowed || !(await leaveTopic(this.ctx, conn, topic))) continue
+      this.deps.log.info('realtime topic stopped: access lost', { topic, connection: conn.id, userId: conn.user.id })
+      conn.send({ type: 'unsubscribed', topic })
     }
   }
 

@@ -16,7 +16,7 @@ import type { SocketServices } from './handlers/context'
 import { Hub } from './hub'
 import { createMemoryPresenceStore, createPresence, createRedisPresenceStore, heartbeatMsFor, type ViewedTopic } from './presence'
 import { MAX_MESSAGE_BYTES, PresenceData } from './protocol'
-import { createMemoryTicketStore, createRedisTicketStore, createTickets, TICKET_TTL_MS } from './tickets'
+import { createMemoryTicketStore, createRedisTicketStore, createTickets, TICKET_LIMITS, TICKET_TTL_MS } from './tickets'
 import { canSeeUser, createTopicRules, type TopicRules } from './topics'
 
 /**
@@ -41,7 +41,6 @@ export const SOCKET_OPTIONS = {
 /** How often expired sessions are looked for (the app clock decides who expired). */
 const SWEEP_MS = 1_000
 const PRUNE_MS = 60 * 60_000
-const MINUTE = 60_000
 
 export interface RealtimeDeps {
   config: Config
@@ -135,7 +134,7 @@ function realtimeRoutes(
       ({ headers }) => tickets.issue(headers.authorization!.slice('Bearer '.length)),
       {
         auth: true,
-        rateLimit: { scope: 'realtime-ticket', limit: 60, windowMs: MINUTE },
+        rateLimit: [TICKET_LIMITS.perUser, TICKET_LIMITS.perAddress],
         response: { 200: t.Object({ ticket: t.String(), expiresAt: t.Date() }) },
         detail: {
           tags: ['Realtime'],

@@ -129,7 +129,10 @@ export const SubscribedMessage = t.Object({
   replayed: t.Integer({ minimum: 0, description: 'events replayed (sent just before this message)' }),
   lastId: t.Integer({ minimum: 0, description: 'the last event id of the topic the client now has: resume from it' }),
 })
-export const UnsubscribedMessage = t.Object({ type: t.Literal('unsubscribed'), ref, topic: t.String() })
+export const UnsubscribedMessage = t.Object(
+  { type: t.Literal('unsubscribed'), ref, topic: t.String() },
+  { description: 'answers `unsubscribe`; sent without `ref` when the server stopped the topic because the user may no longer read it (their role changed)' },
+)
 export const ResyncMessage = t.Object(
   {
     type: t.Literal('resync'),

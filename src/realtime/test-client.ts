@@ -1,5 +1,6 @@
 // Test helpers for the socket: a real WebSocket client that records what it receives, and the
 // ticket exchange. Used by the realtime and notifications tests only.
+import { jobs } from '../modules/jobs/table'
 import { type TestApp, type TestUser, waitFor } from '../testing'
 import type { ServerMessage } from './protocol'
 
@@ -83,4 +84,12 @@ export async function ticketFor(t: TestApp, user: Pick<TestUser, 'auth' | 'ip'>)
 /** Opens a signed-in socket for the user on a listening app. */
 export async function connectAs(t: TestApp, wsUrl: string, user: Pick<TestUser, 'auth' | 'ip'>, headers: Record<string, string> = {}): Promise<TestSocket> {
   return TestSocket.open(`${wsUrl}/ws?ticket=${await ticketFor(t, user)}`, headers)
+}
+
+/** The topic of a new system job (no owner): only admins may follow it. */
+export async function adminOnlyTopic(t: TestApp): Promise<string> {
+  const id = `job_${crypto.randomUUID().replaceAll('-', '')}`
+  const now = new Date()
+  await t.ctx.database.db.insert(jobs).values({ id, ownerId: null, kind: 'maintenance.purge', status: 'succeeded', input: {}, bossId: crypto.randomUUID(), createdAt: now, updatedAt: now })
+  return `job:${id}`
 }

@@ -1,9 +1,22 @@
 import { createHash, randomBytes } from 'node:crypto'
 import type Redis from 'ioredis'
 import type { Clock } from '../lib/clock'
+import type { RouteLimit } from '../lib/rate-limit'
 
 /** How long a ticket may wait before the socket that uses it connects. */
 export const TICKET_TTL_MS = 30_000
+
+const MINUTE = 60_000
+
+/**
+ * Tickets are counted per user, so the people behind one address (an office NAT, a carrier's
+ * proxy) do not use up each other's; the per-address ceiling, ten users' worth, still stops one
+ * machine from cycling through stolen tokens.
+ */
+export const TICKET_LIMITS = {
+  perUser: { scope: 'realtime-ticket', limit: 60, windowMs: MINUTE, per: 'user' },
+  perAddress: { scope: 'realtime-ticket-address', limit: 600, windowMs: MINUTE },
+} as const satisfies Record<string, RouteLimit>
 
 /** Single-use values with a lifetime; `take` answers a value at most once. */
 export interface TicketStore {

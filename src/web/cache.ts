@@ -20,6 +20,8 @@ export function invalidatePages(bus: Bus, paths?: string[]): Promise<void> {
 export interface CachedPage {
   html: string
   etag: string
+  /** The page's Content-Security-Policy: it allows this html's inline scripts by hash. */
+  csp: string
 }
 
 /** Anonymous renders, keyed by path + query (short-lived and size-bounded: see TtlCache). */

@@ -28,13 +28,21 @@ export interface EntryAssets {
 export interface RenderInput {
   /** The page request; its cookies and request id are forwarded to in-process API calls. */
   request: Request
+  /** The page request's id: API calls of the render carry it, and error pages show it. */
+  requestId: string
+  /**
+   * Written as `nonce="…"` on every inline script the render emits, so the server can hash exactly
+   * those for the page's CSP (see src/web/csp.ts) and then strip it. Random per render: text from
+   * data, escaped into the page, cannot guess it to get a script of its own hashed.
+   */
+  scriptMark: string
   /** Calls the app in process (no network hop) — what the typed API client uses during SSR. */
   handle(request: Request): Promise<Response>
   publicUrl: string
   assets: EntryAssets
   boot: BootConfig
-  /** Injected before </body>, e.g. the dev-mode reload script. */
-  extraBody?: string
+  /** Source of a module script run after the page, e.g. the dev-mode reload script. */
+  extraScript?: string
 }
 
 export interface RenderResult {

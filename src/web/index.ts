@@ -7,6 +7,7 @@ import { hasRefreshCookie } from '../modules/accounts'
 import { createBuildLoader, type WebBuild, WebBuildMissing } from './build'
 import { PAGE_INVALIDATION_TOPIC, PageCache, parseInvalidation } from './cache'
 import type { BootConfig } from './contract'
+import { pagePolicy, sealScripts } from './csp'
 
 /** Shared caches may keep a page a minute and serve it stale while they refetch. */
 export const PUBLIC_PAGE_CACHE = 'public, max-age=0, s-maxage=60, stale-while-revalidate=600'
@@ -42,7 +43,7 @@ function matchesEtag(request: Request, etag: string): boolean {
 }
 
 /** Dev only: the page reloads itself when the server restarts or the client is rebuilt. */
-const DEV_RELOAD_SCRIPT = `<script type="module">let s;new EventSource('${DEV_EVENTS}').onmessage=(e)=>{if(s===undefined)s=e.data;else if(e.data!==s)location.reload()}</script>`
+const DEV_RELOAD_SCRIPT = `let s;new EventSource('${DEV_EVENTS}').onmessage=(e)=>{if(s===undefined)s=e.data;else if(e.data!==s)location.reload()}`
 
 function devEvents(currentId: () => Promise<string>, bootId: string): Response {
   let timer: Timer | undefined
@@ -104,28 +105,37 @@ export function webPages(ctx: AppContext) {
       let page = personal ? null : cache.get(key)
       const hit = page !== null
       if (page === null) {
+        const pageBoot = boot(request)
+        const scriptMark = crypto.randomUUID().replaceAll('-', '')
         const result = await loaded.ssr.render({
           request,
+          requestId: requestIdOf(request),
+          scriptMark,
           handle: (inner) => app.handle(inner),
           publicUrl: ctx.config.publicUrl,
           assets: loaded.assets,
-          boot: boot(request),
-          extraBody: development ? DEV_RELOAD_SCRIPT : undefined,
+          boot: pageBoot,
+          extraScript: development ? DEV_RELOAD_SCRIPT : undefined,
         })
         const location = result.headers.get('location')
         if (location !== null) return new Response(null, { status: result.status, headers: { location, 'cache-control': 'no-store' } })
-        if (result.status !== 200) {
-          return new Response(result.html, { status: result.status, headers: { 'content-type': 'text/html; charset=utf-8', 'cache-control': 'no-store' } })
-        }
+        const sealed = sealScripts(result.html, scriptMark)
+        const csp = pagePolicy(sealed.scriptHashes, { google: pageBoot.googleClientId !== null })
+        const uncached = { 'content-type': 'text/html; charset=utf-8', 'content-security-policy': csp, 'cache-control': 'no-store' }
+        if (result.status !== 200) return new Response(sealed.html, { status: result.status, headers: uncached })
         // A page that asked not to be stored (see NoStore in web/src/lib/head.tsx).
-        if (result.headers.get('cache-control') === 'no-store') {
-          return new Response(result.html, { headers: { 'content-type': 'text/html; charset=utf-8', 'cache-control': 'no-store' } })
-        }
-        page = { html: result.html, etag: etagOf(result.html) }
+        if (result.headers.get('cache-control') === 'no-store') return new Response(sealed.html, { headers: uncached })
+        page = { html: sealed.html, etag: etagOf(sealed.html), csp }
         if (!personal) cache.set(key, page)
       }
-      // x-cache says whether this instance rendered the page or reused a recent render.
-      const headers = { etag: page.etag, 'cache-control': personal ? PRIVATE_PAGE_CACHE : PUBLIC_PAGE_CACHE, 'x-cache': hit ? 'HIT' : 'MISS' }
+      // x-cache says whether this instance rendered the page or reused a recent render. The CSP
+      // goes on a 304 too: it updates the stored headers, and it fits the stored body.
+      const headers = {
+        etag: page.etag,
+        'cache-control': personal ? PRIVATE_PAGE_CACHE : PUBLIC_PAGE_CACHE,
+        'x-cache': hit ? 'HIT' : 'MISS',
+        'content-security-policy': page.csp,
+      }
       if (matchesEtag(request, page.etag)) return new Response(null, { status: 304, headers })
       return new Response(page.html, { headers: { ...headers, 'content-type': 'text/html; charset=utf-8' } })
     }

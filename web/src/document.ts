@@ -27,7 +27,10 @@ export interface DocumentParts {
   assets: EntryAssets
   hydrationScript: string
   boot: unknown
-  extraBody?: string
+  /** See RenderInput.scriptMark: on every inline script written here. */
+  scriptMark: string
+  /** Source of a module script to run after the page (RenderInput.extraScript). */
+  extraScript?: string
 }
 
 /** The HTML document around the rendered app: head tags, share tags, assets, boot data. */
@@ -63,14 +66,14 @@ ${tags.join('\n')}
 <link rel="icon" href="/favicon.svg" type="image/svg+xml">
 ${parts.assets.styles.map((href) => `<link rel="stylesheet" href="${attr(href)}">`).join('\n')}
 ${parts.assets.preloads.map((href) => `<link rel="modulepreload" href="${attr(href)}">`).join('\n')}
-<script>${THEME_BOOT_SCRIPT}</script>
+<script nonce="${parts.scriptMark}">${THEME_BOOT_SCRIPT}</script>
 ${parts.hydrationScript}
 <script type="module" src="${attr(parts.assets.script)}"></script>
 </head>
 <body>
 <div id="app">${parts.body}</div>
 <script type="application/json" id="souk-boot">${scriptJson(parts.boot)}</script>
-${parts.extraBody ?? ''}
+${parts.extraScript === undefined ? '' : `<script type="module" nonce="${parts.scriptMark}">${parts.extraScript}</script>`}
 </body>
 </html>
 `

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'bun:test'
-import { ApiError, fieldErrors, formMessage, toApiError } from '../src/lib/errors'
+import { ApiError, fieldErrors, formMessage, publicError, toApiError, UNKNOWN_ERROR_MESSAGE } from '../src/lib/errors'
 
 describe('toApiError()', () => {
   it('reads the server error shape', () => {
@@ -62,5 +62,26 @@ describe('formMessage()', () => {
     expect(formMessage(rule, ['code'])).toBe('This code is not valid; it may have expired.')
     expect(formMessage(new TypeError('fetch failed'), [])).toBe('Something went wrong. Check your connection and try again.')
     expect(formMessage(undefined, [])).toBeNull()
+  })
+})
+
+describe('publicError()', () => {
+  it("keeps an ApiError's type, message and request id, and nothing else", () => {
+    const error = new ApiError(429, 'rate_limited', 'Too many tries', [{ field: 'body.email', message: 'x' }], 'req-1', { retryAfter: 5 })
+    expect(publicError(error, 'page-req')).toEqual({ type: 'rate_limited', message: 'Too many tries', requestId: 'req-1' })
+  })
+
+  it('reads back an error a server render serialized into the page', () => {
+    const revived = Object.assign(new Error('Something went wrong on our side'), { name: 'ApiError', type: 'unknown_error', requestId: 'req-2' })
+    expect(publicError(revived)).toEqual({ type: 'unknown_error', message: 'Something went wrong on our side', requestId: 'req-2' })
+  })
+
+  it("never passes on another error's message, which may name internals", () => {
+    expect(publicError(new TypeError("Cannot read properties of undefined (reading 'items') at /srv/app.js:12"), 'page-req')).toEqual({
+      type: 'unknown_error',
+      message: UNKNOWN_ERROR_MESSAGE,
+      requestId: 'page-req',
+    })
+    expect(publicError('a string', null).message).toBe(UNKNOWN_ERROR_MESSAGE)
   })
 })

@@ -103,9 +103,9 @@ describe('PageCache', () => {
   it('expires entries and evicts the oldest beyond its size', () => {
     let now = 0
     const cache = new PageCache(1000, 2, () => now)
-    cache.set('/a', { html: 'a', etag: '"a"' })
-    cache.set('/b', { html: 'b', etag: '"b"' })
-    cache.set('/c', { html: 'c', etag: '"c"' })
+    cache.set('/a', { html: 'a', etag: '"a"', csp: '' })
+    cache.set('/b', { html: 'b', etag: '"b"', csp: '' })
+    cache.set('/c', { html: 'c', etag: '"c"', csp: '' })
     expect(cache.get('/a')).toBeNull()
     expect(cache.get('/c')?.html).toBe('c')
     now = 1000
@@ -114,7 +114,7 @@ describe('PageCache', () => {
 
   it('invalidates by path prefix, including query variants', () => {
     const cache = new PageCache(1000, 10)
-    for (const key of ['/products/p1', '/products/p1?tab=reviews', '/products/p10', '/catalog']) cache.set(key, { html: key, etag: '"x"' })
+    for (const key of ['/products/p1', '/products/p1?tab=reviews', '/products/p10', '/catalog']) cache.set(key, { html: key, etag: '"x"', csp: '' })
     cache.invalidate(['/products/p1'])
     expect(cache.get('/products/p1')).toBeNull()
     expect(cache.get('/products/p1?tab=reviews')).toBeNull()

@@ -1,7 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'bun:test'
 import { type CryptoKey, exportJWK, generateKeyPair, SignJWT } from 'jose'
 import { ManualClock } from '../../lib/clock'
-import { createTestApp, postJson, type TestApp, signUpAndSignIn, testIp } from '../../testing'
+import { createTestApp, latestCode, postJson, type TestApp, signUpAndSignIn, testIp } from '../../testing'
 import type { AccountsModel } from './model'
 
 const CLIENT_ID = 'souk-test.apps.googleusercontent.com'
@@ -90,6 +90,7 @@ describe('POST /auth/google', () => {
   it('drops the password of a never-verified account it takes over (a squatter keeps no way in)', async () => {
     const address = email('squatted')
     await postJson(t, '/api/v1/auth/register', { email: address, password: 'squatter passphrase', displayName: 'S' }, { 'x-forwarded-for': testIp() })
+    await latestCode(t, address) // the squatter's account exists once its code is out
     const response = await google(await idToken({ sub: sub(), email: address }))
     expect(((await response.json()) as AccountsModel.SignedIn).user).toMatchObject({ emailVerified: true, hasPassword: false })
     expect((await login(address, 'squatter passphrase')).status).toBe(401)

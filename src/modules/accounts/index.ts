@@ -20,9 +20,9 @@ import { type AccountsDeps, MINUTE } from './service/shared'
 import { signIn, signInWithGoogle } from './service/signin'
 
 export { authPlugin, type AuthRule, type CurrentUser, type Role } from './auth'
-export { SESSION_REVOKED_TOPIC, AccountsModel } from './model'
+export { ROLE_CHANGED_TOPIC, SESSION_REVOKED_TOPIC, AccountsModel } from './model'
 export { bootstrapAdmin, ensureUser, hasNoUsers } from './service/profile'
-export { setRole } from './service/users'
+export { announceRoleChanged, findRole, setRole } from './service/users'
 
 /** What the accounts routes are built from; an AppContext plus the mailer fits. */
 export interface AccountsContext {
@@ -126,6 +126,7 @@ export function accountsRoutes(ctx: AccountsContext) {
   return new Elysia({ name: 'accounts', prefix: '/api/v1' })
     .use(authPlugin(ctx))
     .use(rateLimitPlugin({ limiter: ctx.limiter, clock: ctx.clock, trustProxy: ctx.config.trustProxy }))
+    .use(uploadGuard)
     .guard({ detail: { tags: ['Auth'] } }, (auth) =>
       auth
         .post('/auth/register', async ({ body, status }) => status(202, await register(deps, body)), {
@@ -260,6 +261,7 @@ export function accountsRoutes(ctx: AccountsContext) {
         })
         .post('/me/avatar', async ({ user, body }) => profileChanged(user.id, await setAvatar(deps, user, body.file)), {
           body: M.avatarBody,
+          upload: UPLOAD_LIMITS.maxBytes,
           rateLimit: LIMITS.avatar,
           response: { 200: M.me, 400: ErrorResponse, 413: ErrorResponse, 415: ErrorResponse },
           detail: {

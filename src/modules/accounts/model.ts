@@ -116,6 +116,14 @@ export namespace AccountsModel {
     reason: t.UnionEnum(REVOKE_REASONS),
   })
   export type SessionRevoked = typeof sessionRevoked.static
+
+  /**
+   * Published on the bus topic `ROLE_CHANGED_TOPIC` after a user's role changed. The realtime
+   * gateway re-reads it and stops the topics that user's sockets may no longer follow.
+   */
+  export const roleChanged = t.Object({ userId: idSchema('usr') })
+  export type RoleChanged = typeof roleChanged.static
 }
 
 export const SESSION_REVOKED_TOPIC = 'session:revoked'
+export const ROLE_CHANGED_TOPIC = 'role:changed'

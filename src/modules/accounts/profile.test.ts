@@ -130,6 +130,20 @@ describe('POST /me/password', () => {
     expect((await login(user.email, user.password)).status).toBe(401)
     expect((await login(user.email, 'rotated passphrase')).status).toBe(200)
   })
+
+  it('tells the account\'s address that the password changed, and nothing when it did not', async () => {
+    const user = await signUpAndSignIn(t)
+    const mailbox = async () => (await (await t.request(`/api/v1/dev/mail?to=${encodeURIComponent(user.email)}`)).json()).items as { subject: string; text: string }[]
+    const before = (await mailbox()).length
+    expect((await t.request('/api/v1/me/password', json('POST', { currentPassword: 'not it', newPassword: 'changed passphrase' }, user.auth))).status).toBe(400)
+    expect(await mailbox()).toHaveLength(before)
+    expect((await t.request('/api/v1/me/password', json('POST', { currentPassword: user.password, newPassword: 'changed passphrase' }, user.auth))).status).toBe(204)
+    const [notice, ...older] = await mailbox()
+    expect(older).toHaveLength(before)
+    expect(notice!.subject).toBe('Your Souk password was changed')
+    expect(notice!.text).toContain('reset your password')
+    expect(notice!.text).not.toContain('changed passphrase')
+  })
 })
 
 describe('POST /me/email and /me/email/confirm', () => {

@@ -1,6 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from 'bun:test'
 import { ManualClock } from '../../lib/clock'
-import { createTestApp, postJson, type TestApp, type TestUser, signUpAndSignIn, testIp } from '../../testing'
+import { createTestApp, latestCode, postJson, type TestApp, type TestUser, signUpAndSignIn, testIp } from '../../testing'
 import { type AccountsModel, SESSION_REVOKED_TOPIC } from './model'
 
 const PUBLIC_URL = 'https://souk.example'
@@ -71,6 +71,16 @@ describe('POST /auth/password/reset', () => {
     expect((await login(user.email, 'my recovered passphrase')).status).toBe(200)
   })
 
+  it('tells the account\'s address that the password was reset', async () => {
+    const user = await signUpAndSignIn(t)
+    const token = await resetToken(user)
+    expect((await reset(token, 'a passphrase from the link')).status).toBe(204)
+    const { mail, link } = await lastMail(user.email)
+    expect(mail?.subject).toBe('Your Souk password was reset')
+    // A notice, not another way in.
+    expect(link).toBeNull()
+  })
+
   it('works once', async () => {
     const user = await signUpAndSignIn(t)
     const token = await resetToken(user)
@@ -115,6 +125,7 @@ describe('POST /auth/password/reset', () => {
   it('confirms the address of an account that never verified it (the link proved it)', async () => {
     const email = `unverified-${crypto.randomUUID().slice(0, 8)}@example.test`
     await postJson(t, '/api/v1/auth/register', { email, password: 'never verified pass', displayName: 'U' }, { 'x-forwarded-for': testIp() })
+    await latestCode(t, email) // the account exists once its code is out
     expect((await login(email, 'never verified pass')).status).toBe(403)
     clock.advance(MINUTE)
     await forgot(email)

@@ -66,6 +66,31 @@ describe('POST /auth/register', () => {
     expect((await login(alice.email, alice.password)).status).toBe(200)
   })
 
+  // Postgres only: the test holds a lock from another connection, which embedded PGlite does not have.
+  it.skipIf(process.env.DATABASE_URL === undefined)('answers a new and a taken address without waiting on the accounts table (alike in time)', async () => {
+    const { database } = t.ctx
+    if (database.kind !== 'postgres') throw new Error('needs Postgres')
+    clock.advance(MINUTE) // past the send cooldown of Alice's earlier sign-ups
+    const fresh = unique('timing')
+    await database.client.begin(async (sql) => {
+      // Should an answer wait on the lock after all, Postgres ends this transaction, so the test
+      // fails instead of hanging.
+      await sql`set local idle_in_transaction_session_timeout = '5s'`
+      await sql`lock table users in access exclusive mode`
+      // An answer that read or wrote the address's account would wait here, and its time would tell.
+      const [taken, created] = await Promise.all([
+        register({ email: alice.email, password: 'another passphrase', displayName: 'X' }),
+        register({ email: fresh, password: 'another passphrase', displayName: 'X' }),
+      ])
+      expect([taken.status, created.status]).toEqual([202, 202])
+      expect(await taken.json()).toEqual(await created.json())
+    })
+    // What the answers did not wait for is done once the lock is gone: a code, and a notice.
+    expect(await latestCode(t, fresh)).toMatch(/^\d{6}$/)
+    const mail = await (await t.request(`/api/v1/dev/mail?to=${alice.email}&limit=1`)).json()
+    expect(mail.items[0].subject).toBe('Someone tried to sign up with your address')
+  })
+
   it('rejects short, long and common passwords with field errors', async () => {
     for (const password of ['short', 'x'.repeat(129), 'password123', 'Sunshine1', 'qwertyuiop']) {
       const response = await register({ email: unique('weak'), password, displayName: 'W' })
@@ -79,6 +104,7 @@ describe('POST /auth/register', () => {
     const email = unique('sneaky')
     const response = await register({ email, password: 'a fine passphrase', displayName: 'S', role: 'admin', emailVerified: true, id: 'usr_x', emailVerifiedAt: '2020-01-01' })
     expect(response.status).toBe(202)
+    await latestCode(t, email) // the account exists once its code is out
     expect((await login(email, 'a fine passphrase')).status).toBe(403)
     const [row] = await t.ctx.database.db.select().from(users).where(eq(users.email, email))
     expect(row).toMatchObject({ role: 'buyer', emailVerifiedAt: null })

@@ -22,7 +22,7 @@ import { createProduct, deleteProduct, getProduct, listMyProducts, markSold, rea
 import { listReports, reportProduct, reportVendor, resolveReport } from './service/reports'
 import { ProductListCache, similarProducts, suggest } from './service/search'
 import type { CatalogDeps } from './service/shared'
-import { addVideo, deleteVideo, findVideoFile, MAX_VIDEO_BYTES, MAX_VIDEOS, readVideoBytes, videoTooLarge } from './service/videos'
+import { addVideo, deleteVideo, findVideoFile, MAX_VIDEO_BYTES, MAX_VIDEOS, readVideoBytes } from './service/videos'
 
 export { CatalogModel, productTopic } from './model'
 
@@ -30,8 +30,6 @@ export { CatalogModel, productTopic } from './model'
 const TREE_CACHE = 'public, max-age=60'
 /** A photo's URL names its content (a hash), so it can be cached for good. */
 const IMAGE_CACHE = 'public, max-age=31536000, immutable'
-/** Room for the multipart boundaries and part headers around an uploaded file. */
-const MULTIPART_OVERHEAD = 64 * 1024
 /**
  * The most of a video one range answer carries. Players ask for `bytes=0-` and then seek; each
  * answer says in Content-Range what it holds and the player asks for the rest, so one request
@@ -69,6 +67,7 @@ export function catalogRoutes(ctx: Pick<AppContext, 'database' | 'config' | 'clo
     .use(authPlugin(ctx))
     .use(strictQueryPlugin)
     .use(rateLimitPlugin({ limiter: ctx.limiter, clock: ctx.clock, trustProxy: ctx.config.trustProxy }))
+    .use(uploadGuard)
     .guard({ detail: { tags: ['Categories'] } }, (app) =>
       app
         .get(
@@ -190,6 +189,7 @@ export function catalogRoutes(ctx: Pick<AppContext, 'database' | 'config' | 'clo
           auth: ['vendor', 'admin'],
           params: M.productParams,
           body: M.imageUploadBody,
+          upload: UPLOAD_LIMITS.maxBytes,
           rateLimit: CATALOG_LIMITS.image,
           response: { 201: M.productImage, 400: ErrorResponse, 403: ErrorResponse, 404: ErrorResponse, 409: ErrorResponse, 413: ErrorResponse, 415: ErrorResponse, 429: ErrorResponse },
           detail: {
@@ -242,12 +242,8 @@ export function catalogRoutes(ctx: Pick<AppContext, 'database' | 'config' | 'clo
           auth: ['vendor', 'admin'],
           params: M.productParams,
           body: M.videoUploadBody,
+          upload: MAX_VIDEO_BYTES,
           rateLimit: CATALOG_LIMITS.video,
-          // Bun reads bodies up to the server-wide MAX_REQUEST_BODY (src/app.ts); a declared
-          // length over this route's own limit is refused, in the error shape, before it is read.
-          parse: ({ request }) => {
-            if (Number(request.headers.get('content-length')) > MAX_VIDEO_BYTES + MULTIPART_OVERHEAD) throw videoTooLarge()
-          },
           response: { 201: M.productVideo, 400: ErrorResponse, 403: ErrorResponse, 404: ErrorResponse, 409: ErrorResponse, 413: ErrorResponse, 415: ErrorResponse, 429: ErrorResponse },
           detail: {
             tags: ['Media'],
@@ -395,6 +391,7 @@ export function catalogRoutes(ctx: Pick<AppContext, 'database' | 'config' | 'clo
         .post('/imports/products', async ({ user, body, status }) => status(202, toSnapshot(await requestProductImport(jobs, user, body.file, body.vendorId))), {
           auth: ['vendor', 'admin'],
           body: M.importBody,
+          upload: IMPORT_MAX_BYTES,
           rateLimit: CATALOG_LIMITS.import,
           response: { 202: JobSnapshot, 400: ErrorResponse, 403: ErrorResponse, 404: ErrorResponse, 413: ErrorResponse, 415: ErrorResponse, 429: ErrorResponse, 503: ErrorResponse },
           detail: {

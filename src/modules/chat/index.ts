@@ -40,6 +40,7 @@ export function chatRoutes(ctx: Pick<AppContext, 'database' | 'config' | 'clock'
     .use(authPlugin(ctx))
     .use(strictQueryPlugin)
     .use(rateLimitPlugin({ limiter: ctx.limiter, clock: ctx.clock, trustProxy: ctx.config.trustProxy }))
+    .use(uploadGuard)
     .guard({ auth: true, detail: { tags: ['Chat'] } }, (app) =>
       app
         .post(
@@ -101,6 +102,7 @@ export function chatRoutes(ctx: Pick<AppContext, 'database' | 'config' | 'clock'
           {
             params: M.conversationParams,
             body: M.imageBody,
+            upload: UPLOAD_LIMITS.maxBytes,
             rateLimit: LIMITS.image,
             response: {
               200: M.message,

@@ -1,8 +1,9 @@
 import { afterAll, beforeAll, describe, expect, it } from 'bun:test'
+import { networkInterfaces } from 'node:os'
 import { ManualClock } from '../../lib/clock'
 import { createLogger } from '../../lib/log'
 import { defineJob } from '../../jobs/queue'
-import { createTestApp, type TestApp, waitFor } from '../../testing'
+import { createTestApp, listen, type TestApp, waitFor } from '../../testing'
 import { createMailer, type MailMessage } from './service'
 
 const clock = new ManualClock()
@@ -38,6 +39,26 @@ describe('the development mailbox', () => {
   it('400s a missing or malformed address', async () => {
     expect((await t.request('/api/v1/dev/mail')).status).toBe(400)
     expect((await t.request('/api/v1/dev/mail?to=nope')).status).toBe(400)
+  })
+
+  it('answers only this machine: a peer on another address gets 404, for the JSON and the page', async () => {
+    const { url } = listen(t)
+    const port = new URL(url).port
+    const at = (host: string, path: string, headers: Record<string, string> = {}) => fetch(`http://${host}:${port}${path}`, { headers })
+    expect((await at('127.0.0.1', '/api/v1/dev/mail?to=reader@example.test')).status).toBe(200)
+    // Another interface of this machine: the peer is not loopback, whatever the Host says.
+    const lan = Object.values(networkInterfaces())
+      .flat()
+      .find((i) => i !== undefined && i.family === 'IPv4' && !i.internal)?.address
+    expect(lan).toBeDefined()
+    for (const path of ['/api/v1/dev/mail?to=reader@example.test', '/dev/mail?to=reader@example.test', '/dev/mail/', '/dev/%6Dail']) {
+      const refused = await at(lan!, path, { host: 'localhost' })
+      expect(refused.status).toBe(404)
+      expect(await refused.text()).not.toContain('reader@example.test')
+    }
+    // The peer decides, never a header (this app trusts X-Forwarded-For, as the browser tests use it).
+    expect((await at(lan!, '/api/v1/dev/mail?to=reader@example.test', { 'x-forwarded-for': '127.0.0.1' })).status).toBe(404)
+    expect((await at('127.0.0.1', '/api/v1/dev/mail?to=reader@example.test', { 'x-forwarded-for': '203.0.113.7' })).status).toBe(200)
   })
 
   it('is not mounted in production', async () => {

@@ -30,10 +30,20 @@ export interface Mailer {
    */
   dispatch(message: MailMessage): void
   /**
+   * dispatch() for a message that takes work to make (`compose`; null: nothing to send). The
+   * caller answers before that work, so its answer's time says nothing about what was done.
+   */
+  dispatchAfter(compose: () => Promise<MailMessage | null>): void
+  /**
    * Resolves once every message sent or dispatched from here has been delivered or has failed
    * (waiting at most SETTLE_TIMEOUT_MS for the queue): the development mailbox reads after it.
    */
   settled(): Promise<void>
+  /**
+   * Resolves once the work of every dispatched message is done and the message is handed to the
+   * queue (or delivered, without one): a stopping process waits for it, so no sign-up is lost.
+   */
+  flushed(): Promise<void>
 }
 
 /** The longest settled() waits for queued mail (a worker elsewhere may be slow or stopped). */
@@ -84,15 +94,24 @@ export function createMailer({ db, clock, log, smtpUrl, from, queue = null }: Ma
     if (queued.size > TRACKED_MAX) queued.delete(queued.values().next().value!)
   }
   const inFlight = new Set<Promise<void>>()
+  const dispatchAfter = (compose: () => Promise<MailMessage | null>) => {
+    const sending = compose()
+      .then(async (message) => {
+        if (message === null) return
+        await send(message).catch((error: unknown) => log.error('mail not sent', { subject: message.subject, error }))
+      })
+      .catch((error: unknown) => log.error('mail not composed', { error }))
+      .finally(() => inFlight.delete(sending))
+    inFlight.add(sending)
+  }
   return {
     kind: transport === null ? 'stored' : 'smtp',
     job,
     send,
-    dispatch: (message) => {
-      const sending = send(message)
-        .catch((error: unknown) => log.error('mail not sent', { subject: message.subject, error }))
-        .finally(() => inFlight.delete(sending))
-      inFlight.add(sending)
+    dispatch: (message) => dispatchAfter(async () => message),
+    dispatchAfter,
+    flushed: async () => {
+      await Promise.all([...inFlight])
     },
     settled: async () => {
       await Promise.all([...inFlight])

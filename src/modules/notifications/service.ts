@@ -4,7 +4,7 @@ import type { Clock } from '../../lib/clock'
 import { AppError } from '../../lib/errors'
 import { newId } from '../../lib/ids'
 import type { Logger } from '../../lib/log'
-import { decodeCursor, DEFAULT_LIMIT, type Page, toPage } from '../../lib/pagination'
+import { cursorPart, decodeCursor, DEFAULT_LIMIT, type Page, toPage } from '../../lib/pagination'
 import type { Bus } from '../../realtime/bus'
 import { findUserById } from '../accounts/service/users'
 import type { DurableEvent } from '../events/kinds'
@@ -174,11 +174,7 @@ async function readEvent(tx: Tx, now: Date, userId: string, ids: string[], all: 
 /** The user's notifications, latest activity first, in cursor pages. */
 export async function listNotifications(db: Db, userId: string, query: NotificationsModel.ListQuery): Promise<Page<NotificationItem>> {
   const limit = query.limit ?? DEFAULT_LIMIT
-  const after = query.cursor === undefined ? null : decodeCursor(query.cursor, 2)
-  const afterTime = after === null ? null : new Date(String(after[0]))
-  if (afterTime !== null && Number.isNaN(afterTime.getTime())) {
-    throw new AppError('invalid_data', 'The cursor is not valid', [{ field: 'query.cursor', message: 'not a cursor from this list' }])
-  }
+  const after = query.cursor === undefined ? null : decodeCursor(query.cursor, [cursorPart.time, cursorPart.id('ntf')])
   const rows = await db
     .select()
     .from(notifications)
@@ -186,9 +182,9 @@ export async function listNotifications(db: Db, userId: string, query: Notificat
       and(
         eq(notifications.userId, userId),
         query.unread === true ? isNull(notifications.readAt) : undefined,
-        afterTime === null || after === null
+        after === null
           ? undefined
-          : or(lt(notifications.updatedAt, afterTime), and(eq(notifications.updatedAt, afterTime), lt(notifications.id, String(after[1])))),
+          : or(lt(notifications.updatedAt, after[0]), and(eq(notifications.updatedAt, after[0]), lt(notifications.id, after[1]))),
       ),
     )
     .orderBy(desc(notifications.updatedAt), desc(notifications.id))

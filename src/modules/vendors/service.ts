@@ -4,11 +4,11 @@ import { pgErrorOf, UNIQUE_VIOLATION } from '../../db/errors'
 import type { Clock } from '../../lib/clock'
 import { AppError } from '../../lib/errors'
 import { newId } from '../../lib/ids'
-import { decodeCursor, type Page, toPage } from '../../lib/pagination'
+import { cursorPart, decodeCursor, type Page, toPage } from '../../lib/pagination'
 import type { Bus } from '../../realtime/bus'
 import { invalidatePages } from '../../web/cache'
-import { setRole } from '../accounts'
-import type { VendorsModel } from './model'
+import { announceRoleChanged, setRole } from '../accounts'
+import { VendorsModel } from './model'
 import { type VendorStatus, vendors } from './table'
 
 export interface VendorsDeps {
@@ -128,7 +128,7 @@ export async function getStorefront(db: Db, slug: string): Promise<VendorsModel.
 
 /** Approved shops, A to Z. */
 export async function listStorefronts(db: Db, page: { cursor?: string; limit: number }): Promise<Page<VendorsModel.Storefront>> {
-  const after = page.cursor === undefined ? null : decodeCursor(page.cursor, 2)
+  const after = page.cursor === undefined ? null : decodeCursor(page.cursor, [cursorPart.text(VendorsModel.applyBody.properties.companyName.maxLength!), cursorPart.id('ven')])
   const rows = await db
     .select()
     .from(vendors)
@@ -137,7 +137,7 @@ export async function listStorefronts(db: Db, page: { cursor?: string; limit: nu
         eq(vendors.status, 'approved'),
         after === null
           ? undefined
-          : or(gt(vendors.companyName, String(after[0])), and(eq(vendors.companyName, String(after[0])), gt(vendors.id, String(after[1])))),
+          : or(gt(vendors.companyName, after[0]), and(eq(vendors.companyName, after[0]), gt(vendors.id, after[1]))),
       ),
     )
     .orderBy(asc(vendors.companyName), asc(vendors.id))
@@ -147,7 +147,7 @@ export async function listStorefronts(db: Db, page: { cursor?: string; limit: nu
 
 /** The admin queue: oldest first, optionally one status (pending applications, suspended shops). */
 export async function listVendorsForAdmin(db: Db, query: { status?: VendorStatus; cursor?: string; limit: number }): Promise<Page<VendorsModel.Vendor>> {
-  const after = query.cursor === undefined ? null : decodeCursor(query.cursor, 2)
+  const after = query.cursor === undefined ? null : decodeCursor(query.cursor, [cursorPart.time, cursorPart.id('ven')])
   const rows = await db
     .select()
     .from(vendors)
@@ -156,7 +156,7 @@ export async function listVendorsForAdmin(db: Db, query: { status?: VendorStatus
         query.status === undefined ? undefined : eq(vendors.status, query.status),
         after === null
           ? undefined
-          : or(gt(vendors.createdAt, new Date(after[0]!)), and(eq(vendors.createdAt, new Date(after[0]!)), gt(vendors.id, String(after[1])))),
+          : or(gt(vendors.createdAt, after[0]), and(eq(vendors.createdAt, after[0]), gt(vendors.id, after[1]))),
       ),
     )
     .orderBy(asc(vendors.createdAt), asc(vendors.id))
@@ -237,6 +237,8 @@ export async function decideVendor(
 ): Promise<VendorsModel.Vendor> {
   const now = deps.clock.now()
   const row = await deps.db.transaction((tx) => applyVendorDecision(tx, { adminId, now }, vendorId, decision, reason))
+  // The owner is a vendor now: their open sockets learn it (topics are re-checked for the new role).
+  if (decision === 'approve') await announceRoleChanged(deps.bus, row.userId)
   await invalidatePages(deps.bus)
   return toVendor(row)
 }

@@ -1,10 +1,12 @@
 import { afterAll, beforeAll, describe, expect, it } from 'bun:test'
 import { createTestApp, postJson, type TestApp, type TestUser, signUpAndSignIn } from '../../testing'
 import { PAGE_INVALIDATION_TOPIC } from '../../web/cache'
+import { ROLE_CHANGED_TOPIC } from '../accounts'
 
 let t: TestApp
 let admin: TestUser
 const invalidations: unknown[] = []
+const roleChanges: unknown[] = []
 
 const application = (n: string, overrides: Record<string, unknown> = {}) => ({
   companyName: `Atlas Weavers ${n}`,
@@ -25,6 +27,7 @@ const fieldsOf = async (response: Response) => ((await response.json()) as { err
 beforeAll(async () => {
   t = await createTestApp()
   t.ctx.bus.subscribe(PAGE_INVALIDATION_TOPIC, (message) => invalidations.push(message))
+  t.ctx.bus.subscribe(ROLE_CHANGED_TOPIC, (message) => roleChanges.push(message))
   admin = await signUpAndSignIn(t, { role: 'admin' })
 }, 60_000)
 afterAll(() => t.close())
@@ -80,6 +83,8 @@ describe('admin decisions', () => {
     expect(approved.status).toBe(200)
     expect(await approved.json()).toMatchObject({ status: 'approved', statusReason: null })
     expect(await role(user)).toBe('vendor')
+    // Announced to every instance, so the new vendor's open sockets carry the new role.
+    expect(roleChanges).toContainEqual({ userId: user.id })
     expect(invalidations.length).toBeGreaterThan(before)
     const storefront = await (await t.request('/api/v1/vendors/atlas-weavers-b1')).json()
     expect(storefront).toMatchObject({ id: vendor.id, companyName: 'Atlas Weavers b1', city: 'Azrou' })

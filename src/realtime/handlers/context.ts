@@ -24,6 +24,8 @@ export interface HandlerContext {
   authenticate(accessToken: string): Promise<{ user: CurrentUser; expiresAtMs: number } | null>
   /** Re-files a socket under its (possibly new) session after an `auth` message. */
   moveSession(conn: Connection, user: CurrentUser): void
+  /** Checks each topic the socket follows against its user's (changed) role; stops those refused. */
+  recheckTopics(conn: Connection): Promise<void>
   /** The module services (throws until createApp provided them; no socket opens before that). */
   services(): SocketServices
 }

@@ -1,5 +1,5 @@
 import { A } from '@solidjs/router'
-import { type JSX, onMount, Suspense } from 'solid-js'
+import { ErrorBoundary, type JSX, onMount, Suspense } from 'solid-js'
 import { liveState } from '../lib/live'
 import { effectiveTheme, initTheme, setTheme, type ThemeChoice, themeChoice, toggleTheme } from '../lib/theme'
 import { AccountMenu } from './account-menu'
@@ -7,6 +7,7 @@ import { Bell } from './bell'
 import { InboxLink } from './chat-inbox-link'
 import { Icon } from './icons'
 import { JobFinishedToasts } from './job-card'
+import { PageError } from './page-error'
 import { SearchBox } from './search-box'
 import { Toaster } from './toast'
 
@@ -125,7 +126,9 @@ export function Shell(props: { children?: JSX.Element }) {
       <Header />
       <main id="main" tabindex="-1">
         <div class="container">
-          <Suspense>{props.children}</Suspense>
+          <ErrorBoundary fallback={(error, reset) => <PageError error={error} reset={reset} />}>
+            <Suspense>{props.children}</Suspense>
+          </ErrorBoundary>
         </div>
       </main>
       <Footer />

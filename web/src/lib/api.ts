@@ -17,6 +17,8 @@ export interface SsrScope {
   meta: PageMetaData | null
   publicUrl: string
   boot: BootConfig
+  /** The page request's id (RenderInput.requestId). */
+  requestId: string
 }
 
 export interface PageMetaData {
@@ -35,11 +37,14 @@ declare module 'solid-js/web' {
   }
 }
 
-/** Headers of the page request that the API should see too: same identity, same request id. */
-const FORWARDED = ['cookie', 'authorization', 'x-request-id', 'accept-language', 'user-agent']
+/** Headers of the page request that the API should see too: same identity (the request id is added below). */
+const FORWARDED = ['cookie', 'authorization', 'accept-language', 'user-agent']
 
-/** During SSR the client calls the app in process; the origin only shapes the URLs. */
-export function createServerApi(page: Request, handle: (request: Request) => Promise<Response>): Api {
+/**
+ * During SSR the client calls the app in process; the origin only shapes the URLs. Calls carry the
+ * page's request id (the one it was given, if sane, or the one made for it), so the log ties them to it.
+ */
+export function createServerApi(page: Request, handle: (request: Request) => Promise<Response>, requestId: string): Api {
   const origin = new URL(page.url).origin
   return treaty<App>(origin, {
     fetcher: ((input: RequestInfo | URL, init?: RequestInit) => {
@@ -48,6 +53,7 @@ export function createServerApi(page: Request, handle: (request: Request) => Pro
         const value = page.headers.get(name)
         if (value !== null && !headers.has(name)) headers.set(name, value)
       }
+      if (!headers.has('x-request-id')) headers.set('x-request-id', requestId)
       return handle(new Request(input, { ...init, headers }))
     }) as typeof fetch,
   })

@@ -89,3 +89,30 @@ export function formMessage(error: unknown, fields: readonly string[]): string |
   if (stray !== undefined) return `${inputName(stray.field)} ${stray.message}`
   return error.details.length > 0 ? null : error.message
 }
+
+/** What a page may show of an error, and all of it a server render may write into the page. */
+export interface PublicError {
+  type: string
+  message: string
+  requestId: string | null
+}
+
+/** The message of an error that is not the server's answer: its own message may name internals. */
+export const UNKNOWN_ERROR_MESSAGE = 'Something went wrong on our side'
+
+/**
+ * The public part of any thrown value. An ApiError keeps its type, message and request id (the
+ * server already wrote them for the client); so does one a server render serialized into the page
+ * (an Error named ApiError carrying only those, see entry-server.tsx). Anything else, a TypeError
+ * say, is only "something went wrong", with `requestId` (the page's) for reference.
+ */
+export function publicError(error: unknown, requestId: string | null = null): PublicError {
+  if (error instanceof ApiError) return { type: error.type, message: error.message, requestId: error.requestId ?? requestId }
+  if (error instanceof Error && error.name === 'ApiError') {
+    const revived = error as Error & Partial<Record<'type' | 'requestId', unknown>>
+    if (typeof revived.type === 'string') {
+      return { type: revived.type, message: error.message, requestId: typeof revived.requestId === 'string' ? revived.requestId : requestId }
+    }
+  }
+  return { type: 'unknown_error', message: UNKNOWN_ERROR_MESSAGE, requestId }
+}

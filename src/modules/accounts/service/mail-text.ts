@@ -37,3 +37,15 @@ export const emailChangedMail = (to: string, newEmail: string): MailMessage => (
   subject: 'Your Souk sign-in address was changed',
   text: `Your Souk account now signs in with ${newEmail}. If you did not do this, reset your password at once and contact support.`,
 })
+
+export const passwordChangedMail = (to: string, publicUrl: string): MailMessage => ({
+  to,
+  subject: 'Your Souk password was changed',
+  text: `The password of your Souk account was changed, and your other devices were signed out.\n\nIf you did not do this, reset your password at once: ${publicUrl}/forgot-password`,
+})
+
+export const passwordResetDoneMail = (to: string, publicUrl: string): MailMessage => ({
+  to,
+  subject: 'Your Souk password was reset',
+  text: `The password of your Souk account was reset with a link sent to this address, and every device was signed out.\n\nIf you did not do this, someone can read this mailbox: secure it, then reset your password again: ${publicUrl}/forgot-password`,
+})

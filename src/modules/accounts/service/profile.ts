@@ -10,7 +10,7 @@ import type { AccountsModel } from '../model'
 import { emailCodes, passwordHistory, passwordResetTokens, type Role, userAvatars, users } from '../table'
 import { consumeCode, issueCode } from './codes'
 import { assertNotLockedOut, recordFailure } from './lockout'
-import { addressInUseMail, emailChangeCodeMail, emailChangedMail } from './mail-text'
+import { addressInUseMail, emailChangeCodeMail, emailChangedMail, passwordChangedMail } from './mail-text'
 import { assertPasswordAllowed, hashPassword, isRecentPassword, rememberPassword, verifyPassword } from './passwords'
 import { announceRevoked, type CurrentUser, revokeSessionRows } from './sessions'
 import { type AccountsDeps, normalizeEmail, SEND_COOLDOWN_MS } from './shared'
@@ -79,6 +79,8 @@ export async function changePassword(deps: AccountsDeps, current: CurrentUser, i
     return revokeSessionRows(tx, now, user.id, { except: current.sessionId }, 'password_changed')
   })
   await announceRevoked(deps, user.id, revoked, 'password_changed')
+  // The owner hears of it even when it was not them (a stolen session knows the password too).
+  if (user.email !== null) deps.mailer.dispatch(passwordChangedMail(user.email, deps.config.publicUrl))
 }
 
 /**

@@ -3,7 +3,7 @@ import { and, eq, gt, isNull } from 'drizzle-orm'
 import { AppError } from '../../../lib/errors'
 import { passwordResetTokens, users } from '../table'
 import { accountKey, clearFailures } from './lockout'
-import { passwordResetMail } from './mail-text'
+import { passwordResetDoneMail, passwordResetMail } from './mail-text'
 import { assertPasswordAllowed, hashPassword, isRecentPassword, rememberPassword } from './passwords'
 import { announceRevoked, revokeSessionRows } from './sessions'
 import { type AccountsDeps, MINUTE, normalizeEmail, SEND_COOLDOWN_MS } from './shared'
@@ -73,5 +73,8 @@ export async function resetPassword(deps: AccountsDeps, input: { token: string; 
     return revokeSessionRows(tx, now, user.id, {}, 'password_reset')
   })
   await announceRevoked(deps, user.id, revoked, 'password_reset')
-  if (user.email !== null) await clearFailures(deps, accountKey(user.email))
+  if (user.email !== null) {
+    await clearFailures(deps, accountKey(user.email))
+    deps.mailer.dispatch(passwordResetDoneMail(user.email, deps.config.publicUrl))
+  }
 }

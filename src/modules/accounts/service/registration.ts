@@ -1,6 +1,7 @@
 import { eq } from 'drizzle-orm'
 import { newId } from '../../../lib/ids'
 import { rateLimitedError } from '../../../lib/rate-limit'
+import type { MailMessage } from '../../mail'
 import type { AccountsModel } from '../model'
 import { passwordHistory, users } from '../table'
 import { consumeCode, invalidCode, issueCode } from './codes'
@@ -20,42 +21,49 @@ const seconds = (ms: number) => Math.ceil(ms / 1000)
 
 /**
  * Starts a sign-up. The answer is the same whether or not the address has an account (the owner
- * of a verified one gets a notice instead of a code), and the password is hashed either way so
- * the time is alike. An unverified account is taken over by the new sign-up: it belongs to
- * whoever proves the mailbox.
+ * of a verified one gets a notice instead of a code), and so is its time: it hashes the password
+ * and takes the address's send slot, alike for every address, and answers before anything that
+ * depends on the account (reading it, creating it, issuing a code), which runs behind the answer
+ * with the mail it leads to. An unverified account is taken over by the new sign-up: it belongs
+ * to whoever proves the mailbox.
  */
 export async function register(deps: AccountsDeps, input: AccountsModel.RegisterBody): Promise<AccountsModel.CodeSent> {
   const email = normalizeEmail(input.email)
   assertPasswordAllowed(input.password, 'body.password')
   const hash = await hashPassword(input.password)
+  const slot = await takeSendSlot(deps, email)
+  deps.mailer.dispatchAfter(() => prepareSignUp(deps, { email, hash, displayName: input.displayName.trim() }, slot.allowed))
+  return { message: CODE_SENT, resendAfter: seconds(slot.allowed ? SEND_COOLDOWN_MS : slot.retryAfterMs) }
+}
+
+/**
+ * The sign-up's work on the account: a new unverified one, or an unverified one taken over, with a
+ * code to send when the send slot allows; for a verified account, only the notice to its owner.
+ */
+async function prepareSignUp(deps: AccountsDeps, input: { email: string; hash: string; displayName: string }, mayMail: boolean): Promise<MailMessage | null> {
+  const { email, hash, displayName } = input
   const now = deps.clock.now()
   const existing = await findUserByEmail(deps.db, email)
-  const slot = await takeSendSlot(deps, email)
-  const resendAfter = seconds(slot.allowed ? SEND_COOLDOWN_MS : slot.retryAfterMs)
-  if (existing !== null && existing.emailVerifiedAt !== null) {
-    if (slot.allowed) deps.mailer.dispatch(accountExistsMail(email))
-    return { message: CODE_SENT, resendAfter }
-  }
+  if (existing !== null && existing.emailVerifiedAt !== null) return mayMail ? accountExistsMail(email) : null
   const code = await deps.db.transaction(async (tx) => {
     let userId = existing?.id
     if (userId === undefined) {
       const [created] = await tx
         .insert(users)
-        .values({ id: newId('usr'), email, passwordHash: hash, displayName: input.displayName.trim(), createdAt: now, updatedAt: now })
+        .values({ id: newId('usr'), email, passwordHash: hash, displayName, createdAt: now, updatedAt: now })
         .onConflictDoNothing({ target: users.email })
         .returning({ id: users.id })
       // A concurrent sign-up for the same address won; its code is on the way.
       if (created === undefined) return null
       userId = created.id
     } else {
-      await tx.update(users).set({ passwordHash: hash, displayName: input.displayName.trim(), updatedAt: now }).where(eq(users.id, userId))
+      await tx.update(users).set({ passwordHash: hash, displayName, updatedAt: now }).where(eq(users.id, userId))
       await tx.delete(passwordHistory).where(eq(passwordHistory.userId, userId))
     }
     await rememberPassword(tx, userId, hash, now)
-    return slot.allowed ? issueCode(deps, tx, userId, 'verify_email', email) : null
+    return mayMail ? issueCode(deps, tx, userId, 'verify_email', email) : null
   })
-  if (code !== null) deps.mailer.dispatch(verificationMail(email, code))
-  return { message: CODE_SENT, resendAfter }
+  return code === null ? null : verificationMail(email, code)
 }
 
 /** Confirms a sign-up with its code and signs the new user in. */

@@ -1,5 +1,6 @@
 import { and, eq, inArray, isNull } from 'drizzle-orm'
-import type { AccountsModel } from '../model'
+import type { Bus } from '../../../realtime/bus'
+import { type AccountsModel, ROLE_CHANGED_TOPIC } from '../model'
 import { type Role, users } from '../table'
 import type { Conn } from './shared'
 
@@ -44,10 +45,16 @@ export function toMe(user: UserRow): AccountsModel.Me {
   }
 }
 
+/** The role of a live account, or null. */
+export async function findRole(db: Conn, userId: string): Promise<Role | null> {
+  return (await findUserById(db, userId))?.role ?? null
+}
+
 /**
  * Gives a live account `role`, but only while its current role is one of `from` (so approving a
  * vendor application never demotes an admin). Takes a transaction so the change commits with the
- * decision that caused it. Reports whether the role changed.
+ * decision that caused it. Reports whether the role changed: then, after commit, announce it with
+ * `announceRoleChanged`, so open sockets stop the topics the new role may not follow.
  */
 export async function setRole(db: Conn, userId: string, role: Role, from: readonly Role[], now: Date): Promise<boolean> {
   const changed = await db
@@ -56,4 +63,10 @@ export async function setRole(db: Conn, userId: string, role: Role, from: readon
     .where(and(eq(users.id, userId), isNull(users.deletedAt), inArray(users.role, [...from])))
     .returning({ id: users.id })
   return changed.length > 0
+}
+
+/** Tells every instance that the user's role changed (after the change committed). */
+export async function announceRoleChanged(bus: Pick<Bus, 'publish'>, userId: string): Promise<void> {
+  const event: AccountsModel.RoleChanged = { userId }
+  await bus.publish(ROLE_CHANGED_TOPIC, event)
 }

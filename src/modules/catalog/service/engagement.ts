@@ -2,7 +2,7 @@ import { createHash } from 'node:crypto'
 import { and, desc, eq, gte, lt, or, sql } from 'drizzle-orm'
 import { AppError } from '../../../lib/errors'
 import { newId } from '../../../lib/ids'
-import { decodeCursor, encodeCursor, type Page } from '../../../lib/pagination'
+import { cursorPart, decodeCursor, encodeCursor, type Page } from '../../../lib/pagination'
 import type { CurrentUser } from '../../accounts'
 import type { CatalogModel } from '../model'
 import { favorites, productDailyStats, products, productShares, productViews, recentViews, type ShareChannel } from '../table'
@@ -52,7 +52,7 @@ export async function toggleFavorite(deps: CatalogDeps, user: CurrentUser, slug:
 
 /** The caller's favorites that are still public, latest first. */
 export async function listFavorites(deps: CatalogDeps, user: CurrentUser, page: { cursor?: string; limit: number }): Promise<Page<CatalogModel.ProductSummary>> {
-  const after = page.cursor === undefined ? null : decodeCursor(page.cursor, 2)
+  const after = page.cursor === undefined ? null : decodeCursor(page.cursor, [cursorPart.time, cursorPart.id('prd')])
   const rows = await deps.db
     .select({ ...productColumns, favoritedAt: favorites.createdAt })
     .from(favorites)
@@ -63,7 +63,7 @@ export async function listFavorites(deps: CatalogDeps, user: CurrentUser, page: 
         isPublic(deps.db),
         after === null
           ? undefined
-          : or(lt(favorites.createdAt, new Date(after[0]!)), and(eq(favorites.createdAt, new Date(after[0]!)), lt(favorites.productId, String(after[1])))),
+          : or(lt(favorites.createdAt, after[0]), and(eq(favorites.createdAt, after[0]), lt(favorites.productId, after[1]))),
       ),
     )
     .orderBy(desc(favorites.createdAt), desc(favorites.productId))

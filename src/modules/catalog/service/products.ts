@@ -2,7 +2,7 @@ import { and, desc, eq, isNull, lt, or, sql } from 'drizzle-orm'
 import { pgErrorOf, UNIQUE_VIOLATION } from '../../../db/errors'
 import { AppError } from '../../../lib/errors'
 import { newId } from '../../../lib/ids'
-import { decodeCursor, type Page, toPage } from '../../../lib/pagination'
+import { cursorPart, decodeCursor, type Page, toPage } from '../../../lib/pagination'
 import type { CurrentUser } from '../../accounts'
 import { findVendorOfUser } from '../../vendors/service'
 import type { CatalogModel } from '../model'
@@ -228,7 +228,7 @@ export async function listMyProducts(
 ): Promise<Page<CatalogModel.ProductSummary>> {
   const vendor = await findVendorOfUser(deps.db, user.id)
   if (vendor === null) return { items: [], nextCursor: null }
-  const after = query.cursor === undefined ? null : decodeCursor(query.cursor, 2)
+  const after = query.cursor === undefined ? null : decodeCursor(query.cursor, [cursorPart.time, cursorPart.id('prd')])
   const rows = await deps.db
     .select(productColumns)
     .from(products)
@@ -239,7 +239,7 @@ export async function listMyProducts(
         query.status === undefined ? undefined : eq(products.status, query.status),
         after === null
           ? undefined
-          : or(lt(products.createdAt, new Date(after[0]!)), and(eq(products.createdAt, new Date(after[0]!)), lt(products.id, String(after[1])))),
+          : or(lt(products.createdAt, after[0]), and(eq(products.createdAt, after[0]), lt(products.id, after[1]))),
       ),
     )
     .orderBy(desc(products.createdAt), desc(products.id))

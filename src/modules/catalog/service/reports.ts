@@ -2,7 +2,7 @@ import { and, asc, eq, gt, inArray, isNull, or, sql } from 'drizzle-orm'
 import { pgErrorOf, UNIQUE_VIOLATION } from '../../../db/errors'
 import { AppError } from '../../../lib/errors'
 import { newId } from '../../../lib/ids'
-import { decodeCursor, type Page, toPage } from '../../../lib/pagination'
+import { cursorPart, decodeCursor, type Page, toPage } from '../../../lib/pagination'
 import { invalidatePages } from '../../../web/cache'
 import type { CurrentUser } from '../../accounts'
 import { applyVendorDecision, findVendorBySlug, vendorSummaries } from '../../vendors/service'
@@ -73,7 +73,7 @@ export async function reportVendor(deps: CatalogDeps, reporter: CurrentUser, slu
 
 /** The moderation queue, oldest first (open by default). */
 export async function listReports(deps: CatalogDeps, query: { status?: 'open' | 'resolved'; cursor?: string; limit: number }): Promise<Page<CatalogModel.Report>> {
-  const after = query.cursor === undefined ? null : decodeCursor(query.cursor, 2)
+  const after = query.cursor === undefined ? null : decodeCursor(query.cursor, [cursorPart.time, cursorPart.id('rpt')])
   const rows = await deps.db
     .select()
     .from(reports)
@@ -82,7 +82,7 @@ export async function listReports(deps: CatalogDeps, query: { status?: 'open' | 
         eq(reports.status, query.status ?? 'open'),
         after === null
           ? undefined
-          : or(gt(reports.createdAt, new Date(after[0]!)), and(eq(reports.createdAt, new Date(after[0]!)), gt(reports.id, String(after[1])))),
+          : or(gt(reports.createdAt, after[0]), and(eq(reports.createdAt, after[0]), gt(reports.id, after[1]))),
       ),
     )
     .orderBy(asc(reports.createdAt), asc(reports.id))

@@ -1,11 +1,11 @@
 import { and, asc, desc, eq, gt, gte, ilike, inArray, isNull, lt, lte, ne, or, type SQL, sql } from 'drizzle-orm'
 import { TtlCache } from '../../../lib/cache'
 import { AppError } from '../../../lib/errors'
-import { DEFAULT_LIMIT, decodeCursor, encodeCursor, type Page } from '../../../lib/pagination'
+import { cursorPart, type CursorPart, DEFAULT_LIMIT, decodeCursor, encodeCursor, type Page } from '../../../lib/pagination'
 import type { Bus } from '../../../realtime/bus'
 import { PAGE_INVALIDATION_TOPIC } from '../../../web/cache'
 import { findVendorBySlug } from '../../vendors/service'
-import type { CatalogModel, Sort } from '../model'
+import { type CatalogModel, SORTS, type Sort } from '../model'
 import { categories, products } from '../table'
 import { categoryWithDescendants } from './categories'
 import { accessProduct, type CatalogDeps, isListed, type ProductRow, productColumns, toSummaries } from './shared'
@@ -30,23 +30,23 @@ interface Order {
   /** The sort value in SQL; how a cursor's value is read back; the value of a fetched row. */
   key: SQL | typeof products.createdAt | typeof products.priceMinor
   direction: 'asc' | 'desc'
-  decode: (value: string | number) => Date | number
+  cursor: CursorPart<Date | number>
   valueOf: (row: ProductRow & { rank: number }) => string | number
 }
 
 function orderFor(sort: Sort, tsquery: SQL | null): Order {
-  const price = { key: products.priceMinor, decode: Number, valueOf: (r: ProductRow) => r.priceMinor }
+  const price = { key: products.priceMinor, cursor: cursorPart.integer(), valueOf: (r: ProductRow) => r.priceMinor }
   switch (sort) {
     case 'relevance':
-      return { key: rankOf(tsquery!), direction: 'desc', decode: Number, valueOf: (r) => r.rank }
+      return { key: rankOf(tsquery!), direction: 'desc', cursor: cursorPart.integer(), valueOf: (r) => r.rank }
     case 'newest':
-      return { key: products.createdAt, direction: 'desc', decode: (v) => new Date(String(v)), valueOf: (r) => r.createdAt.toISOString() }
+      return { key: products.createdAt, direction: 'desc', cursor: cursorPart.time, valueOf: (r) => r.createdAt.toISOString() }
     case 'price_asc':
       return { ...price, direction: 'asc' }
     case 'price_desc':
       return { ...price, direction: 'desc' }
     case 'popularity':
-      return { key: popularityOf, direction: 'desc', decode: Number, valueOf: (r) => r.viewsCount + 5 * r.favoritesCount }
+      return { key: popularityOf, direction: 'desc', cursor: cursorPart.integer(), valueOf: (r) => r.viewsCount + 5 * r.favoritesCount }
   }
 }
 
@@ -94,11 +94,12 @@ export async function searchProducts(
 
   const order = orderFor(sort, tsquery)
   if (query.cursor !== undefined) {
-    const [tag, value, id] = decodeCursor(query.cursor, 3)
-    if (tag !== sort) throw invalid('query.cursor', `is a cursor of another sort (${String(tag)})`)
-    const position = order.decode(value!)
+    // The value is read as this sort's kind, so a cursor of a sort with values of another kind is
+    // refused as not valid before the sort names are compared.
+    const [tag, position, id] = decodeCursor(query.cursor, [cursorPart.oneOf(SORTS), order.cursor, cursorPart.id('prd')])
+    if (tag !== sort) throw invalid('query.cursor', `is a cursor of another sort (${tag})`)
     const beyond = order.direction === 'desc' ? lt : gt
-    where.push(or(beyond(order.key as never, position), and(eq(order.key as never, position), beyond(products.id, String(id))))!)
+    where.push(or(beyond(order.key as never, position), and(eq(order.key as never, position), beyond(products.id, id)))!)
   }
   const by = order.direction === 'desc' ? desc : asc
   const limit = query.limit ?? DEFAULT_LIMIT

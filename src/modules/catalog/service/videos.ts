@@ -36,7 +36,7 @@ export async function videosOf(db: Conn, productId: string): Promise<CatalogMode
 
 const problem = (type: 'payload_too_large' | 'unsupported_media_type', message: string, detail: string) => new AppError(type, message, [{ field: FIELD, message: detail }])
 
-/** 413 for a video over MAX_VIDEO_BYTES (also thrown by the route when the declared length says so). */
+/** 413 for a video over MAX_VIDEO_BYTES (a declared length over it is refused by the route's upload guard). */
 export const videoTooLarge = () => problem('payload_too_large', `The video is larger than ${MAX_VIDEO_BYTES / MEGABYTE} MB`, `must be at most ${MAX_VIDEO_BYTES / MEGABYTE} MB`)
 
 /**

@@ -59,7 +59,7 @@ export async function getOrCreateConversation(deps: ChatDeps, buyerId: string, p
  */
 export async function listConversations(deps: ChatDeps, userId: string, query: ChatModel.ListQuery): Promise<Page<Conversation>> {
   const limit = query.limit ?? DEFAULT_LIMIT
-  const after = decodeTimeCursor(query.cursor)
+  const after = decodeTimeCursor(query.cursor, 'cnv')
   const rows = await deps.db
     .select({ conversation: conversations })
     .from(conversationMembers)

@@ -4,7 +4,7 @@ import { pgErrorOf, UNIQUE_VIOLATION } from '../../../db/errors'
 import { AppError } from '../../../lib/errors'
 import { newId } from '../../../lib/ids'
 import { processImage, UPLOAD_LIMITS } from '../../../lib/images'
-import { decodeCursor, DEFAULT_LIMIT, type Page, toPage } from '../../../lib/pagination'
+import { cursorPart, decodeCursor, DEFAULT_LIMIT, type Page, toPage } from '../../../lib/pagination'
 import type { DurableEvent } from '../../events/kinds'
 import type { AfterCommit } from '../../notifications'
 import { appendEvent, eventCtes, publishEvents, withEvents } from '../../events/service'
@@ -310,7 +310,7 @@ export async function sendImage(deps: ChatDeps, senderId: string, conversationId
 export async function listMessages(deps: ChatDeps, userId: string, conversationId: string, query: ChatModel.HistoryQuery): Promise<Page<ChatMessage>> {
   await requireConversation(deps.db, conversationId, userId)
   const limit = query.limit ?? DEFAULT_LIMIT
-  const before = query.cursor === undefined ? null : Number(decodeCursor(query.cursor, 1)[0])
+  const before = query.cursor === undefined ? null : decodeCursor(query.cursor, [cursorPart.integer()])[0]
   const rows = await deps.db
     .select()
     .from(messages)

@@ -102,7 +102,7 @@ export async function reportMessage(deps: ChatDeps, reporterId: string, messageI
 /** Reported messages for the admins, oldest first (open ones by default). */
 export async function listMessageReports(deps: ChatDeps, query: { status?: 'open' | 'resolved'; cursor?: string; limit?: number }): Promise<Page<ChatModel.Report>> {
   const limit = query.limit ?? DEFAULT_LIMIT
-  const after = decodeTimeCursor(query.cursor)
+  const after = decodeTimeCursor(query.cursor, 'rpt')
   const rows = await deps.db
     .select()
     .from(messageReports)

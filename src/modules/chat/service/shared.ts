@@ -3,7 +3,8 @@ import type { Db, Tx } from '../../../db/client'
 import type { Clock } from '../../../lib/clock'
 import { AppError } from '../../../lib/errors'
 import type { Logger } from '../../../lib/log'
-import { decodeCursor } from '../../../lib/pagination'
+import type { IdPrefix } from '../../../lib/ids'
+import { cursorPart, decodeCursor } from '../../../lib/pagination'
 import type { Bus } from '../../../realtime/bus'
 import { findUserById } from '../../accounts/service/users'
 import { primaryImagesOf } from '../../catalog/service/images'
@@ -43,12 +44,10 @@ export const otherSide = (conversation: Pick<ConversationRow, 'buyerId' | 'selle
 export const isMember = (userId: string): SQL => or(eq(conversations.buyerId, userId), eq(conversations.sellerId, userId))!
 
 /** A `[time, id]` keyset cursor of a list ordered by a timestamp then id, or null for the first page. */
-export function decodeTimeCursor(cursor: string | undefined): { time: Date; id: string } | null {
+export function decodeTimeCursor(cursor: string | undefined, idPrefix: IdPrefix): { time: Date; id: string } | null {
   if (cursor === undefined) return null
-  const [time, id] = decodeCursor(cursor, 2)
-  const at = new Date(String(time))
-  if (Number.isNaN(at.getTime())) throw new AppError('invalid_data', 'The cursor is not valid', [{ field: 'query.cursor', message: 'not a cursor from this list' }])
-  return { time: at, id: String(id) }
+  const [time, id] = decodeCursor(cursor, [cursorPart.time, cursorPart.id(idPrefix)])
+  return { time, id }
 }
 
 export const notFound = () => new AppError('not_found', 'No such conversation')

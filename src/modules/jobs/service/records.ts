@@ -1,7 +1,7 @@
 import { and, desc, eq, lt } from 'drizzle-orm'
 import type { Db } from '../../../db/client'
 import { AppError } from '../../../lib/errors'
-import { decodeCursor, DEFAULT_LIMIT, type Page, toPage } from '../../../lib/pagination'
+import { cursorPart, decodeCursor, DEFAULT_LIMIT, type Page, toPage } from '../../../lib/pagination'
 import type { JobDetail, JobSnapshot, JobStatus } from '../snapshot'
 import { jobs } from '../table'
 import { changeJob } from './changes'
@@ -48,7 +48,7 @@ export interface JobFilter {
 /** Jobs matching `filter`, newest first, in cursor pages (ids are time-ordered, so the cursor is the last id). */
 export async function listJobs(db: Db, filter: JobFilter): Promise<Page<JobSnapshot>> {
   const limit = filter.limit ?? DEFAULT_LIMIT
-  const after = filter.cursor === undefined ? null : String(decodeCursor(filter.cursor, 1)[0])
+  const after = filter.cursor === undefined ? null : decodeCursor(filter.cursor, [cursorPart.id('job')])[0]
   const rows = await db
     .select()
     .from(jobs)

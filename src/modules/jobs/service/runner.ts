@@ -1,5 +1,6 @@
 import { eq } from 'drizzle-orm'
 import type { Tx } from '../../../db/client'
+import { publicMessageOf } from '../../../db/errors'
 import { defineJob, type JobAttempt, type JobKind, type JobKindOptions } from '../../../jobs/queue'
 import { AppError } from '../../../lib/errors'
 import { newId } from '../../../lib/ids'
@@ -94,7 +95,6 @@ async function recordScheduledRun(deps: JobsDeps, kind: string, bossId: string):
   return row!.id
 }
 
-const messageOf = (error: unknown) => (error instanceof Error ? error.message : String(error))
 
 /**
  * The pg-boss kind of a tracked job, bound to its dependencies. Each delivery claims the record
@@ -125,8 +125,8 @@ export function bindTrackedJob<I extends object>(deps: JobsDeps, spec: TrackedJo
       await changeJob(deps, jobId, (row) =>
         isCurrentTry(row, attempt)
           ? {
-              set: final ? { status: 'failed', error: messageOf(error), finishedAt: deps.clock.now() } : { status: 'queued', error: messageOf(error) },
-              lines: [`Try ${attempt} failed: ${messageOf(error)}${final ? '' : '; it will be retried'}`],
+              set: final ? { status: 'failed', error: publicMessageOf(error), finishedAt: deps.clock.now() } : { status: 'queued', error: publicMessageOf(error) },
+              lines: [`Try ${attempt} failed: ${publicMessageOf(error)}${final ? '' : '; it will be retried'}`],
             }
           : null,
       )
