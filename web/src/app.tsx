@@ -20,6 +20,7 @@ import Product, { route as productRoute } from './routes/product'
 import ResetPassword from './routes/reset-password'
 import Sell from './routes/sell'
 import SignIn from './routes/signin'
+import ShopDirectory, { route as shopDirectoryRoute } from './routes/shop-directory'
 import SignUp from './routes/signup'
 import Status, { route as statusRoute } from './routes/status'
 import UserProfile, { route as userRoute } from './routes/user'
@@ -38,6 +39,7 @@ export const routes: RouteDefinition[] = [
   { path: '/', component: Home, ...homeRoute },
   { path: '/catalog', component: Catalog, ...catalogRoute },
   { path: '/products/:slug', component: Product, ...productRoute },
+  { path: '/vendors', component: ShopDirectory, ...shopDirectoryRoute },
   { path: '/vendors/:slug', component: Vendor, ...vendorRoute },
   { path: '/sell', component: Sell },
   { path: '/dashboard', component: Dashboard },

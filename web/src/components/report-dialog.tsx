@@ -22,22 +22,29 @@ export const REPORT_REASON_LABEL: Record<Reason, string> = {
   other: 'Something else',
 }
 
-const reportProduct = action(async (slug: string, form: FormInput) => {
+/** What a report is about: a listing or a whole shop (both take the same body and reasons). */
+export type ReportTarget = { kind: 'product' | 'vendor'; slug: string }
+
+const TITLE: Record<ReportTarget['kind'], string> = { product: 'Report this listing', vendor: 'Report this shop' }
+
+const sendReport = action(async (target: ReportTarget, form: FormInput) => {
   const details = optionalText(form, 'details')
-  must(await api().api.v1.products({ slug }).report.post({ reason: formText(form, 'reason') as Reason, ...(details === null ? {} : { details }) }))
+  const body = { reason: formText(form, 'reason') as Reason, ...(details === null ? {} : { details }) }
+  const v1 = api().api.v1
+  must(await (target.kind === 'product' ? v1.products({ slug: target.slug }).report.post(body) : v1.vendors({ slug: target.slug }).report.post(body)))
   toast('Thanks — the moderators will look at your report.', 'success')
   return true
-}, 'report-product')
+}, 'send-report')
 
-/** Reports a product to the moderators: a reason and optional details. */
-export function ReportDialog(props: { slug: string; open: boolean; onClose: () => void }) {
-  const submission = useSubmission(reportProduct)
+/** Reports a listing or a shop to the moderators: a reason and optional details. */
+export function ReportDialog(props: { target: ReportTarget; open: boolean; onClose: () => void }) {
+  const submission = useSubmission(sendReport)
   const errors = () => fieldErrors(submission.error)
   // A sent report closes the dialog (the toast says so); a refused one keeps it open with the errors.
   createEffect(on(() => submission.result, (sent) => sent === true && props.onClose(), { defer: true }))
   return (
-    <Dialog open={props.open} onClose={props.onClose} title="Report this listing">
-      <form action={reportProduct.with(props.slug)} method="post" class="stack">
+    <Dialog open={props.open} onClose={props.onClose} title={TITLE[props.target.kind]}>
+      <form action={sendReport.with(props.target)} method="post" class="stack">
         <FormAlert error={submission.error} fields={['reason', 'details']} />
         <SelectField label="What is wrong?" name="reason" error={errors().reason} options={Object.entries(REPORT_REASON_LABEL).map(([value, label]) => ({ value, label }))} />
         <TextAreaField label="Details (optional)" name="details" rows={3} maxLength={2000} error={errors().details} hint="What should the moderators know?" />

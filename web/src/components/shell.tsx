@@ -78,6 +78,7 @@ function Footer() {
             <h2 id="footer-shop">Shop</h2>
             <ul>
               <li><A href="/catalog">Catalog</A></li>
+              <li><A href="/vendors" end>Shops</A></li>
               <li><A href="/sell">Sell on Souk</A></li>
               <li><A href="/dashboard">Vendor dashboard</A></li>
               <li><A href="/notifications">Notifications</A></li>

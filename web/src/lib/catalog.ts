@@ -39,6 +39,9 @@ export const getSimilar = query(async (slug: string) => orMissing(await api().ap
 
 export const getStorefront = query(async (slug: string) => orMissing(await api().api.v1.vendors({ slug }).get()), 'storefront')
 
+/** Approved shops, A to Z, a page at a time: `cursor` is the previous page's nextCursor. */
+export const getShops = query(async (cursor?: string) => must(await api().api.v1.vendors.get({ query: { limit: 24, ...(cursor === undefined ? {} : { cursor }) } })), 'shops')
+
 /** The signed-in user's shop or application; null when they never applied. */
 export const getMyVendor = query(async () => must(await api().api.v1.me.vendor.get()).shop, 'my-vendor')
 

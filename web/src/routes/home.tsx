@@ -37,7 +37,10 @@ export default function Home() {
           <ButtonLink variant="primary" size="lg" href="/catalog">
             <Icon name="bag" /> Browse the catalog
           </ButtonLink>
-          <ButtonLink size="lg" href="/sell">
+          <ButtonLink size="lg" href="/vendors">
+            <Icon name="briefcase" /> Meet the shops
+          </ButtonLink>
+          <ButtonLink size="lg" variant="ghost" href="/sell">
             <Icon name="store" /> Start selling
           </ButtonLink>
         </div>

@@ -8,6 +8,7 @@ import { Gallery } from '../components/gallery'
 import { Icon } from '../components/icons'
 import { Avatar } from '../components/media'
 import { ProductRail } from '../components/product-card'
+import { PlacementControl } from '../components/placement-control'
 import { PresenceDot } from '../components/presence'
 import { ReportDialog } from '../components/report-dialog'
 import { toast } from '../components/toast'
@@ -16,7 +17,7 @@ import { CONDITION_LABEL, formatPrice, getCategories, getProduct, getSimilar, mu
 import { ApiError } from '../lib/errors'
 import { HttpStatus, PageMeta } from '../lib/head'
 import { withNext } from '../lib/next'
-import { sessionStatus, signedIn } from '../lib/session'
+import { currentUser, sessionStatus, signedIn } from '../lib/session'
 
 export const route = {
   preload: ({ params }) => {
@@ -92,7 +93,7 @@ function Actions(props: { product: Product }) {
           <Icon name="flag" /> Report
         </Button>
       </div>
-      <ReportDialog slug={props.product.slug} open={reporting()} onClose={() => setReporting(false)} />
+      <ReportDialog target={{ kind: 'product', slug: props.product.slug }} open={reporting()} onClose={() => setReporting(false)} />
     </>
   )
 }
@@ -180,6 +181,9 @@ function ProductView(props: { product: Product }) {
             </Show>
           </div>
           <Actions product={p()} />
+          <Show when={currentUser()?.role === 'admin'}>
+            <PlacementControl product={p()} />
+          </Show>
           <A href={`/vendors/${p().vendor.slug}`} class="card vendor-card">
             <Avatar src={p().vendor.logoUrl} name={`${p().vendor.companyName} logo`} size={48} />
             <span class="stack stack--tight">

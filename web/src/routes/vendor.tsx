@@ -1,13 +1,16 @@
-import { createAsync, type RouteDefinition, useParams } from '@solidjs/router'
-import { Show } from 'solid-js'
-import { ButtonLink } from '../components/button'
+import { A, createAsync, type RouteDefinition, useNavigate, useParams } from '@solidjs/router'
+import { createSignal, Show, Suspense } from 'solid-js'
+import { Button, ButtonLink } from '../components/button'
 import { EmptyState } from '../components/feedback'
 import { Icon } from '../components/icons'
 import { Avatar } from '../components/media'
 import { ProductGrid } from '../components/product-card'
-import { getStorefront, searchProducts } from '../lib/catalog'
+import { ReportDialog } from '../components/report-dialog'
+import { getMyVendor, getStorefront, searchProducts } from '../lib/catalog'
 import { monthYear } from '../lib/format'
 import { HttpStatus, PageMeta } from '../lib/head'
+import { withNext } from '../lib/next'
+import { signedIn } from '../lib/session'
 
 const productsOf = (vendor: string) => ({ vendor, limit: 48, sort: 'newest' }) as const
 
@@ -29,7 +32,16 @@ export default function Vendor() {
             <HttpStatus code={404} />
             <PageMeta title="Storefront not found" description="This storefront is not available on Souk." type="profile" noindex />
             <div class="card">
-              <EmptyState icon="store" title="No storefront here" actions={<ButtonLink variant="primary" href="/catalog">Browse the catalog</ButtonLink>}>
+              <EmptyState
+                icon="store"
+                title="No storefront here"
+                actions={
+                  <>
+                    <ButtonLink variant="primary" href="/vendors">See all shops</ButtonLink>
+                    <ButtonLink href="/catalog">Browse the catalog</ButtonLink>
+                  </>
+                }
+              >
                 {`No open shop uses the address “${params.slug}”. It may have closed, or the link is mistyped.`}
               </EmptyState>
             </div>
@@ -42,17 +54,44 @@ export default function Vendor() {
   )
 }
 
+/** "Report this shop": visitors sign in first; the shop's owner does not see it (they may not report their own). */
+function ReportShop(props: { slug: string }) {
+  const navigate = useNavigate()
+  const [open, setOpen] = createSignal(false)
+  const mine = createAsync(async () => (signedIn() ? getMyVendor() : null))
+  // Its own boundary: asking for the visitor's shop once they are signed in holds this button, not the page.
+  return (
+    <Suspense>
+      <Show when={mine()?.slug !== props.slug}>
+        <div>
+          <Button size="sm" variant="ghost" onClick={() => (signedIn() ? setOpen(true) : navigate(withNext('/signin', `/vendors/${props.slug}`)))}>
+            <Icon name="flag" /> Report this shop
+          </Button>
+        </div>
+        <ReportDialog target={{ kind: 'vendor', slug: props.slug }} open={open()} onClose={() => setOpen(false)} />
+      </Show>
+    </Suspense>
+  )
+}
+
 function Storefront(props: { shop: NonNullable<Awaited<ReturnType<typeof getStorefront>>> }) {
   const products = createAsync(() => searchProducts(productsOf(props.shop.slug)))
   return (
     <>
       <PageMeta title={props.shop.companyName} description={props.shop.description.slice(0, 200)} image={props.shop.logoUrl ?? undefined} type="profile" />
+      <nav aria-label="Breadcrumb">
+        <ol class="breadcrumbs">
+          <li><A href="/" end>Home</A></li>
+          <li><A href="/vendors" end>Shops</A></li>
+          <li aria-current="page">{props.shop.companyName}</li>
+        </ol>
+      </nav>
       <div class="storefront-banner" />
       <div class="storefront-head">
         <Avatar src={props.shop.logoUrl} name={`${props.shop.companyName} logo`} size={88} />
         <div>
-          <h1 style={{ margin: 0 }}>{props.shop.companyName}</h1>
-          <p class="muted" style={{ margin: 0 }}>
+          <h1>{props.shop.companyName}</h1>
+          <p class="muted">
             {props.shop.city}, {props.shop.country} · on Souk since {monthYear(props.shop.memberSince)}
           </p>
         </div>
@@ -79,6 +118,7 @@ function Storefront(props: { shop: NonNullable<Awaited<ReturnType<typeof getStor
           <div class="rating-placeholder">
             <Icon name="star" /> <span class="muted">No reviews yet</span>
           </div>
+          <ReportShop slug={props.shop.slug} />
         </aside>
         <section aria-labelledby="shop-products">
           <h2 id="shop-products" class="visually-hidden">Products</h2>

@@ -1,7 +1,12 @@
 import { useSearchParams } from '@solidjs/router'
+import { createEffect, on } from 'solid-js'
 import { SignedIn } from '../../components/auth-gate'
 import { Tabs } from '../../components/tabs'
+import { toastError } from '../../components/toast'
+import { api } from '../../lib/api'
+import { toApiError } from '../../lib/errors'
 import { PageMeta } from '../../lib/head'
+import { setSessionUser, signedIn } from '../../lib/session'
 import { Devices } from './devices'
 import { Profile } from './profile'
 import { Security } from './security'
@@ -12,8 +17,19 @@ const SECTIONS = [
   { id: 'devices', label: 'Devices', content: () => <Devices /> },
 ]
 
+/**
+ * The account as the server has it now. The tab's copy dates from its sign-in or last refresh, and
+ * another device may have changed the profile or email since: settings must not show (and re-save) stale values.
+ */
+async function reloadAccount(): Promise<void> {
+  const res = await api().api.v1.me.get()
+  if (res.error !== null) throw toApiError(res.status, res.error.value)
+  setSessionUser(res.data)
+}
+
 export default function Account() {
   const [params] = useSearchParams()
+  createEffect(on(signedIn, (now) => now && void reloadAccount().catch((error: unknown) => toastError(error, 'Your latest account details could not be loaded.'))))
   const initial = () => (SECTIONS.some((s) => s.id === params.tab) ? String(params.tab) : 'profile')
   return (
     <>

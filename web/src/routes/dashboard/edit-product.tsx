@@ -1,13 +1,64 @@
-import { A, createAsync, useParams } from '@solidjs/router'
-import { Show } from 'solid-js'
-import { ButtonLink } from '../../components/button'
+import { A, action, createAsync, redirect, useAction, useParams, useSubmission } from '@solidjs/router'
+import { createSignal, Show } from 'solid-js'
+import { Button, ButtonLink } from '../../components/button'
+import { Dialog } from '../../components/dialog'
 import { EmptyState } from '../../components/feedback'
+import { FormAlert } from '../../components/form'
 import { Icon } from '../../components/icons'
 import { MediaManager } from '../../components/media-manager'
 import { ProductEditor } from '../../components/product-editor'
+import { toast } from '../../components/toast'
 import { VendorGate } from '../../components/vendor-gate'
-import { getProduct } from '../../lib/catalog'
+import { api } from '../../lib/api'
+import { getMyProducts, getProduct, must, type Product } from '../../lib/catalog'
 import { PageMeta } from '../../lib/head'
+
+const deleteListing = action(async (slug: string, title: string) => {
+  must(await api().api.v1.products({ slug }).delete())
+  toast(`“${title}” is deleted.`, 'success')
+  // Only the dashboard's list is refreshed: refetching this product would answer 404 now.
+  throw redirect('/dashboard', { revalidate: getMyProducts.key })
+}, 'delete-listing')
+
+/** Deleting asks first, in a dialog: it cannot be undone (the server keeps the row, but nothing brings it back). */
+function DeleteListing(props: { product: Product }) {
+  const [open, setOpen] = createSignal(false)
+  const remove = useAction(deleteListing)
+  const submission = useSubmission(deleteListing)
+  const close = () => {
+    submission.clear()
+    setOpen(false)
+  }
+  return (
+    <section class="card card__body settings-block--danger" aria-labelledby="delete-listing-heading">
+      <div class="settings-block__intro settings-block__intro--row">
+        <div>
+          <h3 id="delete-listing-heading">
+            <Icon name="trash" /> Delete this listing
+          </h3>
+          <p class="muted">It leaves the catalog and your dashboard for good. To hide it for a while, archive it instead.</p>
+        </div>
+        <Button variant="danger" onClick={() => setOpen(true)}>
+          Delete listing…
+        </Button>
+      </div>
+      <Dialog open={open()} onClose={close} title="Delete this listing?">
+        <div class="stack">
+          <p>“{props.product.title}” leaves Souk for good. This cannot be undone.</p>
+          <FormAlert error={submission.error} />
+          <div class="row row--end">
+            <Button variant="ghost" onClick={close}>
+              Keep it
+            </Button>
+            <Button variant="danger" disabled={submission.pending === true} aria-busy={submission.pending === true} onClick={() => void remove(props.product.slug, props.product.title).catch(() => {})}>
+              {submission.pending === true ? 'Deleting…' : 'Delete listing'}
+            </Button>
+          </div>
+        </div>
+      </Dialog>
+    </section>
+  )
+}
 
 export default function EditProduct() {
   const params = useParams<{ slug: string }>()
@@ -53,6 +104,7 @@ function Editor(props: { slug: string }) {
             <div class="stack">
               <MediaManager product={p()} />
               <ProductEditor product={p()} />
+              <DeleteListing product={p()} />
             </div>
           </>
         )}
