@@ -34,7 +34,8 @@ export function authPlugin(deps: AuthDeps) {
   const resolver = { db: deps.database.db, config: deps.config, clock: deps.clock }
   return new Elysia({ name: 'auth' }).macro({
     auth: (rule: AuthRule) => ({
-      detail: { security: [{ bearerAuth: [] }] },
+      // `x-souk-auth` names who may call it, for the OpenAPI reader and the integration report.
+      detail: { security: [{ bearerAuth: [] }], 'x-souk-auth': rule === true ? 'signed-in' : [rule].flat().join(' or ') },
       response: { 401: ErrorResponse, 403: ErrorResponse },
       async resolve({ headers }) {
         const user = await authenticate(resolver, bearerToken(headers.authorization))

@@ -1,8 +1,11 @@
 import { type Cookie, Elysia, t } from 'elysia'
 import type { Config } from '../../config'
 import type { Db } from '../../db/client'
+import { uploadGuard } from '../../lib/body-guard'
 import type { Clock } from '../../lib/clock'
 import { AppError, ErrorResponse } from '../../lib/errors'
+import { fileResponse } from '../../lib/openapi'
+import { UPLOAD_LIMITS } from '../../lib/images'
 import type { Logger } from '../../lib/log'
 import { type RateLimiter, rateLimitPlugin } from '../../lib/rate-limit'
 import type { Bus } from '../../realtime/bus'
@@ -327,7 +330,7 @@ export function accountsRoutes(ctx: AccountsContext) {
       {
         params: M.avatarParams,
         response: { 404: ErrorResponse },
-        detail: { tags: ['Users'], summary: 'An avatar image (the avatarUrl of a profile); immutable, cached for a year' },
+        detail: { tags: ['Users'], summary: 'An avatar image (the avatarUrl of a profile); immutable, cached for a year', ...fileResponse('The avatar', ['image/webp']) },
       },
     )
 }

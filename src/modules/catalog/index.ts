@@ -1,7 +1,10 @@
 import { Elysia, t } from 'elysia'
 import type { AppContext } from '../../app'
+import { uploadGuard } from '../../lib/body-guard'
 import { AppError, ErrorResponse } from '../../lib/errors'
+import { fileResponse } from '../../lib/openapi'
 import { errorBody, requestIdOf } from '../../lib/http'
+import { UPLOAD_LIMITS } from '../../lib/images'
 import { DEFAULT_LIMIT } from '../../lib/pagination'
 import { strictQueryPlugin } from '../../lib/query'
 import { clientIpOf, rateLimitPlugin } from '../../lib/rate-limit'
@@ -235,7 +238,7 @@ export function catalogRoutes(ctx: Pick<AppContext, 'database' | 'config' | 'clo
           {
             params: M.imageFileParams,
             response: { 404: ErrorResponse },
-            detail: { tags: ['Media'], summary: 'A product photo (the url or thumbnailUrl of an image); immutable, cached for a year' },
+            detail: { tags: ['Media'], summary: 'A product photo (the url or thumbnailUrl of an image); immutable, cached for a year', ...fileResponse('The photo', ['image/webp']) },
           },
         )
         .post('/products/:slug/videos', async ({ user, params, body, status }) => created(status, await addVideo(deps, user, params.slug, body.file)), {
@@ -291,6 +294,7 @@ export function catalogRoutes(ctx: Pick<AppContext, 'database' | 'config' | 'clo
               tags: ['Media'],
               summary: 'A product video (the url of a video); immutable, cached for a year',
               description: 'Answers a single `Range: bytes=…` with 206 and Content-Range (players seek with it), at most 4 MB at a time; 416 when the range starts past the end.',
+              ...fileResponse('The video, whole (or the requested range, with 206)', ['video/mp4', 'video/webm']),
             },
           },
         )
@@ -402,7 +406,7 @@ export function catalogRoutes(ctx: Pick<AppContext, 'database' | 'config' | 'clo
         .get(
           '/imports/products/template.csv',
           async () => new Response(sampleProductsCsv(await tree.get(deps.db)), { headers: { 'content-type': 'text/csv; charset=utf-8', 'content-disposition': 'attachment; filename="souk-products-sample.csv"' } }),
-          { detail: { summary: 'A sample product CSV: the header and two rows to start from' } },
+          { detail: { summary: 'A sample product CSV: the header and two rows to start from', ...fileResponse('The sample CSV', ['text/csv']) } },
         )
         .get(
           '/me/products/export.csv',
@@ -422,7 +426,7 @@ export function catalogRoutes(ctx: Pick<AppContext, 'database' | 'config' | 'clo
             query: M.exportQuery,
             strictQuery: { schema: M.exportQuery },
             response: { 400: ErrorResponse, 403: ErrorResponse, 404: ErrorResponse },
-            detail: { summary: 'My products as CSV, in the format the import reads (admins: any shop with vendorId)', description: 'The dashboard downloads the vendor’s own; `vendorId` (admins) is API-only.' },
+            detail: { summary: 'My products as CSV, in the format the import reads (admins: any shop with vendorId)', description: 'The dashboard downloads the vendor’s own; `vendorId` (admins) is API-only.', ...fileResponse('The CSV', ['text/csv']) },
           },
         ),
     )

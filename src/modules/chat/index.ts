@@ -1,6 +1,9 @@
 import { Elysia, t } from 'elysia'
 import type { AppContext } from '../../app'
+import { uploadGuard } from '../../lib/body-guard'
 import { AppError, ErrorResponse } from '../../lib/errors'
+import { fileResponse } from '../../lib/openapi'
+import { UPLOAD_LIMITS } from '../../lib/images'
 import { strictQueryPlugin } from '../../lib/query'
 import { rateLimitPlugin } from '../../lib/rate-limit'
 import { authPlugin } from '../accounts'
@@ -156,7 +159,7 @@ export function chatRoutes(ctx: Pick<AppContext, 'database' | 'config' | 'clock'
           {
             params: M.messageParams,
             response: { 404: ErrorResponse },
-            detail: { summary: 'The photo of an image message (participants only; fetch it with the access token)' },
+            detail: { summary: 'The photo of an image message (participants only; fetch it with the access token)', ...fileResponse('The photo', ['image/webp']) },
           },
         )
         .post('/messages/:id/report', async ({ user, params, body, status }) => created(status, await reportMessage(deps, user.id, params.id, body)), {

@@ -1,4 +1,5 @@
 import { Elysia, t } from 'elysia'
+import { apiOnly } from '../../lib/openapi'
 
 /** A named readiness check: resolves when healthy, throws with the reason otherwise. */
 export type ReadinessChecks = Record<string, () => Promise<void>>
@@ -32,7 +33,7 @@ export function healthRoutes(checks: ReadinessChecks) {
   return new Elysia({ name: 'health', detail: { tags: ['Operations'] } })
     .get('/healthz', () => ({ status: 'ok' as const }), {
       response: t.Object({ status: t.Literal('ok') }),
-      detail: { summary: 'Liveness: the process is up', description: 'API-only on purpose: for load balancers and container health checks; no screen calls it.' },
+      detail: { summary: 'Liveness: the process is up', ...apiOnly('for load balancers and container health checks') },
     })
     .get(
       '/readyz',

@@ -3,6 +3,7 @@ import { Elysia, t } from 'elysia'
 import type { Config } from '../../config'
 import { AppError, ErrorResponse } from '../../lib/errors'
 import type { Metrics } from '../../lib/metrics'
+import { apiOnly } from '../../lib/openapi'
 
 const digest = (value: string) => createHash('sha256').update(value).digest()
 
@@ -27,8 +28,8 @@ export function metricsRoutes({ metrics, config }: { metrics: Metrics; config: P
       response: { 200: t.String({ description: 'Prometheus text exposition format' }), 401: ErrorResponse, 404: ErrorResponse },
       detail: {
         summary: 'Prometheus metrics of this instance',
-        description:
-          'API-only on purpose: for a Prometheus scraper; no screen calls it. In production it requires `Authorization: Bearer <METRICS_TOKEN>` and answers 404 when METRICS_TOKEN is unset.',
+        description: 'In production it requires `Authorization: Bearer <METRICS_TOKEN>` and answers 404 when METRICS_TOKEN is unset.',
+        ...apiOnly('for a Prometheus scraper'),
       },
     },
   )

@@ -2,6 +2,7 @@ import { Elysia, t } from 'elysia'
 import type { AppContext } from '../../app'
 import type { Queue } from '../../jobs/queue'
 import { AppError, ErrorResponse } from '../../lib/errors'
+import { fileResponse } from '../../lib/openapi'
 import { authPlugin } from '../accounts'
 import { JobsModel as M } from './model'
 import { readDownload, requestExport } from './service/exports'
@@ -100,7 +101,7 @@ export function jobsRoutes(ctx: Pick<AppContext, 'database' | 'bus' | 'clock' | 
           {
             params: M.params,
             response: { 404: ErrorResponse },
-            detail: { summary: 'The file a finished export left (its owner only, for 24 hours)' },
+            detail: { summary: 'The file a finished export left (its owner only, for 24 hours)', ...fileResponse('The exported file', ['text/csv']) },
           },
         ),
     )
