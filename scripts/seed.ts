@@ -5,7 +5,7 @@ import { openDatabase } from '../src/db/client'
 import { migrateDatabase } from '../src/db/migrate'
 import { systemClock } from '../src/lib/clock'
 import { createLogger } from '../src/lib/log'
-import { createBus } from '../src/realtime/bus'
+import { createBus } from '../src/lib/bus'
 import { DEMO_ACCOUNTS, seedDemo } from '../src/seed'
 
 const config = loadConfig()

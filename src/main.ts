@@ -9,7 +9,7 @@ import { Metrics } from './lib/metrics'
 import { createRateLimiter } from './lib/rate-limit'
 import { bootstrapAdmin } from './modules/accounts'
 import { createRealtime } from './realtime'
-import { createBus } from './realtime/bus'
+import { createBus } from './lib/bus'
 import { DEMO_ACCOUNTS, seedDemo } from './seed'
 
 const DRAIN_TIMEOUT_MS = 10_000

@@ -6,11 +6,11 @@ import { newId } from './lib/ids'
 import type { Logger } from './lib/log'
 import { ensureUser, hasNoUsers } from './modules/accounts'
 import { users } from './modules/accounts/table'
-import { addImage } from './modules/catalog/service/media'
-import { slugify } from './modules/catalog/service/products'
+import { addImage } from './modules/catalog'
+import { slugify } from './modules/catalog'
 import { type AttributeDefinition, type AttributeValue, categories, type Condition, products } from './modules/catalog/table'
 import { vendors } from './modules/vendors/table'
-import type { Bus } from './realtime/bus'
+import type { Bus } from './lib/bus'
 
 /** The demo sign-ins `npm start` prints; seeded only into an empty database. */
 export const DEMO_ACCOUNTS = [

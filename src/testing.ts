@@ -13,7 +13,7 @@ import { createLogger, type Logger } from './lib/log'
 import { Metrics } from './lib/metrics'
 import { createRateLimiter } from './lib/rate-limit'
 import { createRealtime } from './realtime'
-import { type Bus, createBus } from './realtime/bus'
+import { type Bus, createBus } from './lib/bus'
 import { users } from './modules/accounts/table'
 import { vendors } from './modules/vendors/table'
 

@@ -6,11 +6,12 @@ import type { PgDatabase, PgQueryResultHKT } from 'drizzle-orm/pg-core'
 import { drizzle as drizzlePglite } from 'drizzle-orm/pglite'
 import { drizzle as drizzlePostgres } from 'drizzle-orm/postgres-js'
 import postgres from 'postgres'
-import * as schema from './schema'
-
-export type Schema = typeof schema
-/** The one query surface both drivers share; services take this. */
-export type Db = PgDatabase<PgQueryResultHKT, Schema>
+/**
+ * The one query surface both drivers share; services take this. It has no schema: queries name
+ * their tables (each module's table.ts), so the database layer knows no module; drizzle-kit finds
+ * the tables through the glob in drizzle.config.ts.
+ */
+export type Db = PgDatabase<PgQueryResultHKT>
 export type Tx = Parameters<Parameters<Db['transaction']>[0]>[0]
 
 export type Database =
@@ -83,7 +84,7 @@ export function openPostgres(url: string, options: { max?: number } = {}): Datab
   const queries = new QueryWatch(max)
   return {
     kind: 'postgres',
-    db: drizzlePostgres({ client: watchedPostgres(client, queries), schema }) as unknown as Db,
+    db: drizzlePostgres({ client: watchedPostgres(client, queries) }) as unknown as Db,
     client,
     url,
     queries,
@@ -102,7 +103,7 @@ export function wrapPglite(client: PGlite): Database {
   const queries = new QueryWatch(1)
   return {
     kind: 'pglite',
-    db: drizzlePglite({ client: watchedPglite(client, queries), schema }) as unknown as Db,
+    db: drizzlePglite({ client: watchedPglite(client, queries) }) as unknown as Db,
     client,
     url: null,
     queries,

@@ -1,7 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'bun:test'
 import { queryRows, sql } from '../db/client'
 import { defineJob } from '../jobs/queue'
-import { createRedisBus } from '../realtime/bus'
+import { createRedisBus } from './bus'
 import { connectAs } from '../realtime/test-client'
 import { createTestApp, listen, signUpAndSignIn, type TestApp, waitFor } from '../testing'
 import { createLogger } from './log'

@@ -1,7 +1,7 @@
 import { collectDefaultMetrics, Counter, Gauge, Histogram, Registry } from 'prom-client'
 import type { Database } from '../db/client'
 import type { Queue } from '../jobs/queue'
-import type { Bus } from '../realtime/bus'
+import type { Bus } from './bus'
 import type { Logger } from './log'
 
 /** Seconds, 0.5 ms to 10 s: requests, queries, bus delivery. */

@@ -3,7 +3,7 @@ import { createLogger } from '../lib/log'
 import { announceRoleChanged, setRole } from '../modules/accounts'
 import { appendEvent, withEvents } from '../modules/events/service'
 import { createTestApp, listen, signUpAndSignIn, type TestApp, twoInstances, waitFor } from '../testing'
-import { createRedisBus } from './bus'
+import { createRedisBus } from '../lib/bus'
 import { CLOSE_CODES } from './protocol'
 import { adminOnlyTopic, connectAs, type TestSocket } from './test-client'
 

@@ -3,7 +3,7 @@ import type { Db } from '../db/client'
 import type { Logger } from '../lib/log'
 import type { Metrics } from '../lib/metrics'
 import { latestEventId, readEventRange } from '../modules/events/service'
-import { type Bus, busTime, type Unsubscribe } from './bus'
+import { type Bus, busTime, type Unsubscribe } from '../lib/bus'
 import type { EventMessage } from './protocol'
 
 /** This instance's live view of one topic, shared by every local socket following it. */

@@ -1,7 +1,7 @@
 import type Redis from 'ioredis'
 import type { Clock } from '../lib/clock'
 import type { Logger } from '../lib/log'
-import type { Bus } from './bus'
+import type { Bus } from '../lib/bus'
 import type { EphemeralEvent, PresenceData, TypingData } from './protocol'
 
 /**

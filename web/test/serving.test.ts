@@ -1,7 +1,8 @@
 import { afterAll, beforeAll, describe, expect, it } from 'bun:test'
 import { createTestApp, signUpAndSignIn, type TestApp } from '../../src/testing'
 import type { BootConfig } from '../../src/web/contract'
-import { invalidatePages, PageCache } from '../../src/web/cache'
+import { invalidatePages } from '../../src/lib/page-invalidation'
+import { PageCache } from '../../src/web/cache'
 import { PRIVATE_PAGE_CACHE, PUBLIC_PAGE_CACHE } from '../../src/web/index'
 import { ensureWebBuild } from './browser'
 

@@ -1,7 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'bun:test'
 import { randomBytes } from 'node:crypto'
 import { createTestApp, makeProduct, makeVendor, postJson, sendJson, type TestApp, type TestUser, signUpAndSignIn, waitFor } from '../../testing'
-import { PAGE_INVALIDATION_TOPIC } from '../../web/cache'
+import { PAGE_INVALIDATION_TOPIC } from '../../lib/page-invalidation'
 import type { CatalogModel } from './model'
 import { ProductListCache } from './service/search'
 

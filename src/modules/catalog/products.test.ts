@@ -1,6 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from 'bun:test'
 import { createTestApp, makeProduct, makeVendor, postJson, sendJson, type TestApp, type TestUser, signUpAndSignIn } from '../../testing'
-import { PAGE_INVALIDATION_TOPIC } from '../../web/cache'
+import { PAGE_INVALIDATION_TOPIC } from '../../lib/page-invalidation'
 import { type CatalogModel, productTopic } from './model'
 
 let t: TestApp

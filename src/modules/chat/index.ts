@@ -17,6 +17,8 @@ import { confirmStep } from './service/transaction'
 
 export { ChatModel } from './model'
 export { type ChatDeps, canReadConversation } from './service/shared'
+export { markRead } from './service/receipts'
+export { sendMessage } from './service/messages'
 export { afterTransactionStep, takeTransactionStep, type TransactionStepResult } from './service/transaction'
 
 const MINUTE = 60_000

@@ -2,7 +2,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'bun:test'
 import { sql } from '../../db/client'
 import { createTestDatabase, type TestDatabase } from '../../db/test-database'
 import { createLogger } from '../../lib/log'
-import { createLocalBus } from '../../realtime/bus'
+import { createLocalBus } from '../../lib/bus'
 import type { NewEvent } from './kinds'
 import { appendEvent, appendEvents, EVENT_RETENTION_MS, latestEventId, MAX_REPLAY, pruneEvents, readSince, withEvents } from './service'
 

@@ -1,6 +1,6 @@
 import { and, asc, eq, gt, lt, lte, type SQL, sql } from 'drizzle-orm'
 import { type Db, queryRows, type Tx } from '../../db/client'
-import type { Bus } from '../../realtime/bus'
+import type { Bus } from '../../lib/bus'
 import type { DurableEvent, NewEvent } from './kinds'
 import { events, eventTopics } from './table'
 

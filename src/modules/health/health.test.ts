@@ -1,6 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from 'bun:test'
 import { createLogger } from '../../lib/log'
-import { createRedisBus } from '../../realtime/bus'
+import { createRedisBus } from '../../lib/bus'
 import { createTestApp, type TestApp } from '../../testing'
 
 let souk: TestApp

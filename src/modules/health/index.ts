@@ -1,6 +1,8 @@
 import { Elysia, t } from 'elysia'
 import { apiOnly } from '../../lib/openapi'
 
+export { metricsRoutes } from './metrics'
+
 /** A named readiness check: resolves when healthy, throws with the reason otherwise. */
 export type ReadinessChecks = Record<string, () => Promise<void>>
 

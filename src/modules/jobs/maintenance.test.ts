@@ -1,7 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'bun:test'
 import { eq } from 'drizzle-orm'
 import { newId } from '../../lib/ids'
-import { purgeReadNotifications } from '../notifications/service'
+import { purgeReadNotifications } from '../notifications'
 import { notifications } from '../notifications/table'
 import { createTestApp, signUpAndSignIn, type TestApp, type TestUser, waitFor } from '../../testing'
 import { JOB_RETENTION_MS, maintenancePurge, previousDay, purgeJobs, readDailyStats, rollUpDay, statsRollUp } from './service/maintenance'

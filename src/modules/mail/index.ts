@@ -4,7 +4,7 @@ import type { Db } from '../../db/client'
 import { MailModel } from './model'
 import { listStoredMail, type Mailer } from './service'
 
-export type { Mailer, MailMessage } from './service'
+export { createMailer, type Mailer, type MailMessage } from './service'
 
 /** The development mailbox's JSON and its page (rendered by the web client), normalised. */
 const MAILBOX_PATHS = new Set(['/api/v1/dev/mail', '/dev/mail'])

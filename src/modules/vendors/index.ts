@@ -8,6 +8,7 @@ import { VendorsModel as M } from './model'
 import { applyToSell, decideVendor, getMyVendor, getStorefront, listStorefronts, listVendorsForAdmin, type VendorsDeps } from './service'
 
 export { VendorsModel } from './model'
+export { applyVendorDecision, findVendorById, findVendorBySlug, findVendorOfUser, sellingVendorIds, vendorSummaries } from './service'
 
 /**
  * Shops: applying to sell, public storefronts, and the admin decisions (approve, reject, suspend,

@@ -1,6 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from 'bun:test'
 import { createTestApp, postJson, type TestApp, type TestUser, signUpAndSignIn } from '../../testing'
-import { PAGE_INVALIDATION_TOPIC } from '../../web/cache'
+import { PAGE_INVALIDATION_TOPIC } from '../../lib/page-invalidation'
 import { ROLE_CHANGED_TOPIC } from '../accounts'
 
 let t: TestApp

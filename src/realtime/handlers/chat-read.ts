@@ -1,4 +1,4 @@
-import { markRead } from '../../modules/chat/service/receipts'
+import { markRead } from '../../modules/chat'
 import { answering } from './chat-errors'
 import type { Handler } from './context'
 

@@ -1,4 +1,4 @@
-import { sendMessage } from '../../modules/chat/service/messages'
+import { sendMessage } from '../../modules/chat'
 import { answering } from './chat-errors'
 import type { Handler } from './context'
 

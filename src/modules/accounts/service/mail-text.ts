@@ -1,4 +1,4 @@
-import type { MailMessage } from '../../mail/service'
+import type { MailMessage } from '../../mail'
 
 // The words of every accounts email, in one place.
 

@@ -3,9 +3,9 @@ import type { Db, Tx } from '../../../db/client'
 import type { Clock } from '../../../lib/clock'
 import type { Logger } from '../../../lib/log'
 import type { RateLimiter } from '../../../lib/rate-limit'
-import type { Bus } from '../../../realtime/bus'
-import type { Mailer } from '../../mail/service'
-import type { AfterCommit, NotifyInput } from '../../notifications/service'
+import type { Bus } from '../../../lib/bus'
+import type { Mailer } from '../../mail'
+import type { AfterCommit, NotifyInput } from '../../notifications'
 import type { GoogleVerifier } from './google'
 
 /** What the accounts services need, handed in by the plugin (or a test). */

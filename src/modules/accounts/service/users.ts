@@ -1,5 +1,5 @@
 import { and, eq, inArray, isNull } from 'drizzle-orm'
-import type { Bus } from '../../../realtime/bus'
+import type { Bus } from '../../../lib/bus'
 import { type AccountsModel, ROLE_CHANGED_TOPIC } from '../model'
 import { type Role, users } from '../table'
 import type { Conn } from './shared'

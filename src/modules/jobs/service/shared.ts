@@ -2,7 +2,7 @@ import type { Db } from '../../../db/client'
 import type { Queue } from '../../../jobs/queue'
 import type { Clock } from '../../../lib/clock'
 import type { Logger } from '../../../lib/log'
-import type { Bus } from '../../../realtime/bus'
+import type { Bus } from '../../../lib/bus'
 import type { JobDetail, JobSnapshot } from '../snapshot'
 import type { jobs } from '../table'
 

@@ -1,6 +1,6 @@
 import { randomUUID } from 'node:crypto'
 import Redis from 'ioredis'
-import type { Logger } from '../lib/log'
+import type { Logger } from './log'
 
 /** `publishedAt`: busTime() when the message was published, on whichever instance. */
 export type BusHandler = (message: unknown, publishedAt: number) => void

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'bun:test'
-import { createLogger } from '../lib/log'
+import { createLogger } from './log'
 import { waitFor } from '../testing'
 import { type Bus, createLocalBus, createRedisBus } from './bus'
 
