@@ -12,7 +12,7 @@ import type { Metrics } from './lib/metrics'
 import type { RateLimiter } from './lib/rate-limit'
 import { securityHeaders } from './lib/security-headers'
 import { accountsRoutes } from './modules/accounts'
-import { catalogRoutes } from './modules/catalog'
+import { CATALOG_JOB_KINDS, catalogRoutes } from './modules/catalog'
 import { canReadConversation, type ChatDeps, chatRoutes } from './modules/chat'
 import { healthRoutes, type ReadinessChecks } from './modules/health'
 import { metricsRoutes } from './modules/health'
@@ -44,6 +44,9 @@ export interface AppContext {
   /** This instance's Prometheus families (served at /metrics). */
   metrics: Metrics
 }
+
+/** The tracked job kinds other modules run, registered with the jobs module (it adds its own). */
+const JOB_KINDS = [...CATALOG_JOB_KINDS]
 
 function readinessChecks({ database, bus, queue }: Pick<AppContext, 'database' | 'bus' | 'queue'>): ReadinessChecks {
   const checks: ReadinessChecks = {
@@ -81,7 +84,7 @@ export function createServices(ctx: ServicesContext): Services {
  */
 export async function startJobKinds(ctx: ServicesContext & { queue: Queue }, services: Services): Promise<void> {
   await ctx.queue.register(services.mailer.job)
-  await startJobs(ctx)
+  await startJobs(ctx, JOB_KINDS)
 }
 
 type OperationsContext = Pick<AppContext, 'config' | 'database' | 'bus' | 'queue' | 'log' | 'metrics'>
@@ -137,7 +140,7 @@ export function createApp(ctx: AppContext, { mailer }: Services = createServices
     )
     .use(healthRoutes(readinessChecks(ctx)))
     .use(metricsRoutes(ctx))
-    .use(accountsRoutes({ ...ctx, mailer, notify: (tx, input) => notify(notifications, tx, input) }))
+    .use(accountsRoutes({ ...ctx, mailer, notify: (tx, notice) => notify(notifications, tx, { ...notice, type: 'system' }) }))
     .use(notificationsRoutes({ deps: notifications, config: ctx.config }))
     .use(ctx.realtime.routes())
     .use(
@@ -149,7 +152,7 @@ export function createApp(ctx: AppContext, { mailer }: Services = createServices
     )
     .use(vendorsRoutes(ctx))
     .use(catalogRoutes(ctx))
-    .use(jobsRoutes(ctx))
+    .use(jobsRoutes(ctx, JOB_KINDS))
     .use(chatRoutes({ ...ctx, deps: chat }))
     .use(webPages(ctx))
 }

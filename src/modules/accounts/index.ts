@@ -27,6 +27,7 @@ export { ROLE_CHANGED_TOPIC, SESSION_REVOKED_TOPIC, AccountsModel } from './mode
 export { bootstrapAdmin, ensureUser, hasNoUsers } from './service/profile'
 export { announceRoleChanged, findRole, setRole } from './service/users'
 export { findUserById } from './service/users'
+export type { AccountNotice } from './service/shared'
 export { getPublicProfile } from './service/profile'
 export { authenticate } from './service/sessions'
 export { countSessionsOpened, countSignUps, listSignIns, type SignInRow } from './service/activity'

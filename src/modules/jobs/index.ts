@@ -6,7 +6,7 @@ import { fileResponse } from '../../lib/openapi'
 import { authPlugin } from '../accounts'
 import { JobsModel as M } from './model'
 import { readDownload, requestExport } from './service/exports'
-import { SCHEDULED_JOBS, TRACKED_JOBS } from './service/kinds'
+import { type AnyTrackedJob, createJobKinds, SCHEDULED_JOBS } from './service/kinds'
 import { cancelJob, getJob, listJobs, retryJob } from './service/records'
 import { bindTrackedJob } from './service/runner'
 import { type JobsDeps, toSnapshot } from './service/shared'
@@ -14,6 +14,10 @@ import { type JobsDeps, toSnapshot } from './service/shared'
 export { JobsModel } from './model'
 export { canReadJob } from './service/records'
 export { readDailyStats } from './service/maintenance'
+export type { AnyTrackedJob } from './service/kinds'
+export { readJobInputFile, startJob, trackedJob } from './service/runner'
+export { type JobRow, type JobsDeps, toSnapshot } from './service/shared'
+export { type JobProblem, JobSnapshot } from './snapshot'
 
 /** The most dead letters the admin view lists. */
 const DEAD_LETTER_LIMIT = 100
@@ -28,11 +32,12 @@ const depsOf = (ctx: Pick<AppContext, 'database' | 'bus' | 'clock' | 'log' | 'qu
 
 /**
  * Registers every kind of user-visible job with the queue (workers too, unless the queue is
- * web-only) and their cron schedules. Called once at start, after the queue started.
+ * web-only) and their cron schedules: this module's and the `registered` kinds other modules
+ * export (the composition root gathers them). Called once at start, after the queue started.
  */
-export async function startJobs(ctx: Pick<AppContext, 'database' | 'bus' | 'clock' | 'log' | 'config'> & { queue: Queue }): Promise<void> {
+export async function startJobs(ctx: Pick<AppContext, 'database' | 'bus' | 'clock' | 'log' | 'config'> & { queue: Queue }, registered: readonly AnyTrackedJob[]): Promise<void> {
   const deps = depsOf(ctx)
-  for (const kind of TRACKED_JOBS) await ctx.queue.register(bindTrackedJob(deps, kind))
+  for (const kind of createJobKinds(registered).all) await ctx.queue.register(bindTrackedJob(deps, kind))
   for (const kind of SCHEDULED_JOBS) await ctx.queue.schedule(kind, ctx.config.maintenanceCron, {})
 }
 
@@ -40,8 +45,9 @@ export async function startJobs(ctx: Pick<AppContext, 'database' | 'bus' | 'cloc
  * Jobs as people see them: my jobs with their steps and log, cancel, retry, data exports and their
  * downloads; and for admins, every job, queue depths and dead letters.
  */
-export function jobsRoutes(ctx: Pick<AppContext, 'database' | 'bus' | 'clock' | 'log' | 'queue' | 'config'>) {
+export function jobsRoutes(ctx: Pick<AppContext, 'database' | 'bus' | 'clock' | 'log' | 'queue' | 'config'>, registered: readonly AnyTrackedJob[]) {
   const deps = depsOf(ctx)
+  const kinds = createJobKinds(registered)
   const requireQueue = () => {
     if (deps.queue === null) throw new AppError('not_ready', 'Background jobs are not running on this server')
     return deps.queue
@@ -65,7 +71,7 @@ export function jobsRoutes(ctx: Pick<AppContext, 'database' | 'bus' | 'clock' | 
           response: { 200: M.snapshot, 404: ErrorResponse, 409: ErrorResponse },
           detail: { summary: 'Cancel a queued or running job (a running one stops at its next step)' },
         })
-        .post('/jobs/:id/retry', ({ user, params }) => retryJob(deps, user, params.id), {
+        .post('/jobs/:id/retry', ({ user, params }) => retryJob(deps, kinds, user, params.id), {
           params: M.params,
           response: { 200: M.snapshot, 404: ErrorResponse, 409: ErrorResponse, 503: ErrorResponse },
           detail: { summary: 'Retry a failed job: a new try on the same job' },
@@ -123,7 +129,7 @@ export function jobsRoutes(ctx: Pick<AppContext, 'database' | 'bus' | 'clock' | 
             detail: { summary: 'Queue depth per kind, and dead letters with their errors' },
           },
         )
-        .post('/admin/jobs/:id/retry', ({ user, params }) => retryJob(deps, user, params.id), {
+        .post('/admin/jobs/:id/retry', ({ user, params }) => retryJob(deps, kinds, user, params.id), {
           params: M.params,
           response: { 200: M.snapshot, 404: ErrorResponse, 409: ErrorResponse, 503: ErrorResponse },
           detail: { summary: 'Retry any failed job' },

@@ -4,6 +4,7 @@ import { readEventRange } from '../events/service'
 import { notifications } from '../notifications/table'
 import { createTestApp, postJson, signUpAndSignIn, type TestApp, type TestUser, waitFor } from '../../testing'
 import { requestExport } from './service/exports'
+import { type AnyTrackedJob, createJobKinds } from './service/kinds'
 import { bindTrackedJob, startJob, trackedJob } from './service/runner'
 import type { JobsDeps } from './service/shared'
 import type { JobDetail, JobProgressData, JobSnapshot } from './snapshot'
@@ -268,5 +269,16 @@ describe('admin', () => {
     expect((await get('/api/v1/admin/jobs/queues', owner)).status).toBe(403)
     const missing = await post('/api/v1/admin/jobs/dead-letters/email.send/00000000-0000-4000-8000-000000000000/retry', admin)
     expect(missing.status).toBe(404)
+  })
+})
+
+describe('createJobKinds()', () => {
+  it('holds this module’s kinds and the ones other modules register, and refuses two kinds of one name', () => {
+    const imports = trackedJob<{ n: number }>('catalog.import-test', async () => ({ result: null }))
+    const kinds = createJobKinds([imports as AnyTrackedJob])
+    expect(kinds.named('exports.csv')?.name).toBe('exports.csv')
+    expect(kinds.named('catalog.import-test')).toBe(imports as AnyTrackedJob)
+    expect(kinds.named('no.such-kind')).toBeNull()
+    expect(() => createJobKinds([imports as AnyTrackedJob, imports as AnyTrackedJob])).toThrow('two tracked job kinds share a name')
   })
 })

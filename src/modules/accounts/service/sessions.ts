@@ -123,7 +123,6 @@ export async function openSession(deps: AccountsDeps, user: UserRow, meta: Clien
     const notice = newDevice
       ? await deps.notify(tx, {
           userId: user.id,
-          type: 'system',
           text: `New sign-in to your account from ${meta.userAgent?.slice(0, 120) ?? 'an unknown browser'} (${meta.ip}). Not you? Sign that device out and change your password.`,
           link: '/account',
         })

@@ -5,7 +5,6 @@ import type { Logger } from '../../../lib/log'
 import type { RateLimiter } from '../../../lib/rate-limit'
 import type { Bus } from '../../../lib/bus'
 import type { Mailer } from '../../mail'
-import type { AfterCommit, NotifyInput } from '../../notifications'
 import type { GoogleVerifier } from './google'
 
 /** What the accounts services need, handed in by the plugin (or a test). */
@@ -19,8 +18,19 @@ export interface AccountsDeps {
   log: Logger
   /** Null when Google sign-in is not configured. */
   google: GoogleVerifier | null
-  /** The notifications service's `notify`, bound to its dependencies (the new-sign-in notice). */
-  notify(tx: Tx, input: NotifyInput): Promise<AfterCommit | null>
+  /**
+   * Tells a user something about their account (the new-sign-in notice), written in the caller's
+   * transaction; answers what to run once it committed, or null. The composition root binds it to
+   * the notifications module, which depends on accounts and so cannot be imported from here.
+   */
+  notify(tx: Tx, notice: AccountNotice): Promise<(() => Promise<void>) | null>
+}
+
+/** A notice about a user's own account: a system notification with a link. */
+export interface AccountNotice {
+  userId: string
+  text: string
+  link: string
 }
 
 /** A query surface: the database or an open transaction. */

@@ -5,9 +5,7 @@ import { t } from 'elysia'
 import { type CsvRecord, decodeCsvText, parseCsv, restoreCell } from '../../../lib/csv'
 import { AppError, type FieldProblem } from '../../../lib/errors'
 import type { CurrentUser } from '../../accounts'
-import { readJobInputFile, startJob, trackedJob } from '../../jobs/service/runner'
-import type { JobRow, JobsDeps } from '../../jobs/service/shared'
-import type { JobProblem } from '../../jobs/snapshot'
+import { type AnyTrackedJob, type JobProblem, type JobRow, type JobsDeps, readJobInputFile, startJob, trackedJob } from '../../jobs'
 import { findVendorById, findVendorOfUser } from '../../vendors'
 import { ATTRIBUTE_COLUMN_PREFIX, IMPORT_MAX_BYTES, IMPORT_MAX_ROWS, IMPORT_PROBLEM_LIMIT, PRODUCT_CSV_COLUMNS } from '../csv-format'
 import { CatalogModel } from '../model'
@@ -362,3 +360,6 @@ export const importProducts = trackedJob<ImportInput>(
   // Heartbeats find a killed worker within seconds; a full file of 5,000 rows takes minutes.
   { retryLimit: 2, retryDelaySeconds: 2, heartbeatSeconds: 10, expireInSeconds: 30 * 60, concurrency: 2 },
 )
+
+/** Catalog's tracked job kinds, for the jobs module's registry (see createJobKinds). */
+export const CATALOG_JOB_KINDS: AnyTrackedJob[] = [importProducts]

@@ -5,7 +5,7 @@ import { cursorPart, decodeCursor, DEFAULT_LIMIT, type Page, toPage } from '../.
 import type { JobDetail, JobSnapshot, JobStatus } from '../snapshot'
 import { jobs } from '../table'
 import { changeJob } from './changes'
-import { trackedJobNamed } from './kinds'
+import type { JobKinds } from './kinds'
 import type { TrackedData } from './runner'
 import { type JobRow, type JobsDeps, toDetail, toSnapshot } from './shared'
 
@@ -90,9 +90,9 @@ export async function cancelJob(deps: JobsDeps, viewer: JobViewer, jobId: string
  * new pg-boss job enqueued in the same transaction. 409 when the job did not fail, or when its
  * kind is singleton and another job holds the key.
  */
-export async function retryJob(deps: JobsDeps, viewer: JobViewer, jobId: string): Promise<JobSnapshot> {
+export async function retryJob(deps: JobsDeps, kinds: JobKinds, viewer: JobViewer, jobId: string): Promise<JobSnapshot> {
   const found = await findReadable(deps.db, viewer, jobId)
-  const kind = trackedJobNamed(found.kind)
+  const kind = kinds.named(found.kind)
   const queue = deps.queue
   if (kind === null || queue === null) throw new AppError('not_ready', 'This kind of job cannot run on this server')
   const bossId = Bun.randomUUIDv7()
