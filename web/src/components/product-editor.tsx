@@ -47,14 +47,14 @@ function bodyOf(form: FormInput, definitions: Definition[]): Body {
 }
 
 const createProduct = action(async (definitions: Definition[], form: FormInput) => {
-  const product = must(await api().api.v1.products.post({ ...bodyOf(form, definitions), status: formText(form, 'status') as 'draft' | 'active' }))
+  const product = must(await api().api.v1.products.post({ ...bodyOf(form, definitions), status: formText(form, 'status') as NonNullable<CatalogModel.CreateProductBody['status']> }))
   toast('Your product is listed. Add its photos now.', 'success')
   throw redirect(`/dashboard/products/${product.slug}`)
 }, 'create-product')
 
 const updateProduct = action(async (slug: string, definitions: Definition[], form: FormInput) => {
   // A sold product's form has no status: it goes back on sale only through "Reactivate".
-  const status = optionalText(form, 'status') as 'draft' | 'active' | 'archived' | null
+  const status = optionalText(form, 'status') as CatalogModel.UpdateProductBody['status'] | null
   must(await api().api.v1.products({ slug }).patch({ ...bodyOf(form, definitions), ...(status === null ? {} : { status }) }))
   toast('Changes saved.', 'success')
   return true

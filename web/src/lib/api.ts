@@ -171,14 +171,17 @@ export const getDevMail = query(async (to: string) => {
 
 // ---- notifications and jobs (browser-only: they need the signed-in user's access token) ----
 
-type Answer<T> = { data: T; error: null; status: number } | { data: null; error: { value: unknown }; status: number }
+/** A typed-client answer (Eden's envelope): the data, or the server's error value. */
+export type Answer<T> = { data: T; error: null; status: number } | { data: null; error: { value: unknown }; status: number }
 
-/** The data of a typed call, or the server's error thrown as ApiError. */
-async function answered<T>(call: Promise<Answer<T>>): Promise<T> {
-  const res = await call
+/** The data of a typed-client answer, or the server's error thrown as an ApiError. */
+export function must<T>(res: Answer<T>): T {
   if (res.error !== null) throw toApiError(res.status, res.error.value)
   return res.data
 }
+
+/** `must` for an answer still on its way. */
+const answered = async <T>(call: Promise<Answer<T>>): Promise<T> => must(await call)
 
 const notifications = () => api().api.v1.notifications
 

@@ -1,7 +1,7 @@
 import { query } from '@solidjs/router'
 import type { CatalogModel } from '../../../src/modules/catalog/model'
-import { api } from './api'
-import { toApiError } from './errors'
+import type { VendorsModel } from '../../../src/modules/vendors/model'
+import { type Answer, api, must } from './api'
 import { followTopic } from './live'
 
 /**
@@ -9,13 +9,7 @@ import { followTopic } from './live'
  * and the admin queues. Kept beside api.ts (which other screens edit too) and built on its client.
  */
 
-type Answer<T> = { data: T; error: null; status: number } | { data: null; error: { status: unknown; value: unknown }; status: number }
-
-/** The data of a typed-client answer, or the server's error thrown as an ApiError. */
-export function must<T>(res: Answer<T>): T {
-  if (res.error !== null) throw toApiError(res.status, res.error.value)
-  return res.data
-}
+export { must }
 
 /** The data, or null for a 404 (pages show "not found" for it rather than an error). */
 function orMissing<T>(res: Answer<T>): T | null {
@@ -50,11 +44,11 @@ export const getMyProducts = query(async (cursor?: string) => must(await api().a
 export const getProductStats = query(async (slug: string) => must(await api().api.v1.products({ slug }).stats.get({ query: { days: 14 } })), 'product-stats')
 
 export const getVendorApplications = query(
-  async (status: 'pending' | 'approved' | 'rejected' | 'suspended') => must(await api().api.v1.admin.vendors.get({ query: { status, limit: 50 } })).items,
+  async (status: VendorsModel.Vendor['status']) => must(await api().api.v1.admin.vendors.get({ query: { status, limit: 50 } })).items,
   'admin-vendors',
 )
 
-export const getReports = query(async (status: 'open' | 'resolved') => must(await api().api.v1.admin.reports.get({ query: { status, limit: 50 } })).items, 'admin-reports')
+export const getReports = query(async (status: NonNullable<(typeof CatalogModel.reportsQuery.static)['status']>) => must(await api().api.v1.admin.reports.get({ query: { status, limit: 50 } })).items, 'admin-reports')
 
 /** Minor units from what a person types ("1450", "1450.5", "1,450.50"); undefined when it is not an amount. */
 export function parseMoney(text: string): number | undefined {

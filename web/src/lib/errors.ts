@@ -3,10 +3,9 @@
  * value on the client. Plain TypeScript (no Solid) so `bun test` can exercise it.
  */
 
-export interface FieldProblem {
-  field: string
-  message: string
-}
+import type { FieldProblem } from '../../../src/lib/errors'
+
+export type { FieldProblem }
 
 /** What some errors say besides field problems: `details` is then an object, not a list. */
 export interface ErrorFacts {

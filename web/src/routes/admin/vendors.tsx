@@ -8,8 +8,9 @@ import { api } from '../../lib/api'
 import { getVendorApplications, must } from '../../lib/catalog'
 import { ApiError } from '../../lib/errors'
 import { timeAgo } from '../../lib/format'
+import type { VendorsModel } from '../../../../src/modules/vendors/model'
 
-type Status = 'pending' | 'approved' | 'suspended' | 'rejected'
+type Status = VendorsModel.Vendor['status']
 type Shop = Awaited<ReturnType<typeof getVendorApplications>>[number]
 type Decision = 'approve' | 'reject' | 'suspend' | 'reinstate'
 
