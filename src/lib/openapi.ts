@@ -27,6 +27,7 @@ export function fileResponse(description: string, mediaTypes: string[]) {
   const binary = { schema: { type: 'string', format: 'binary' } }
   return { 'x-file-response': { description, content: Object.fromEntries(mediaTypes.map((type) => [type, binary])) } }
 }
+
 type Document = { paths: Record<string, Record<string, Operation>>; components?: Record<string, unknown> }
 
 export interface ApiDocsOptions {

@@ -1,6 +1,5 @@
 import type { Db } from '../db/client'
-import type { CurrentUser } from '../modules/accounts'
-import { getPublicProfile } from '../modules/accounts'
+import { type CurrentUser, getPublicProfile } from '../modules/accounts'
 import { AppError } from '../lib/errors'
 import type { TopicFamily } from './protocol'
 

@@ -104,17 +104,18 @@ export function createMailer({ db, clock, log, smtpUrl, from, queue = null }: Ma
       .finally(() => inFlight.delete(sending))
     inFlight.add(sending)
   }
+  const flushed = async () => {
+    await Promise.all([...inFlight])
+  }
   return {
     kind: transport === null ? 'stored' : 'smtp',
     job,
     send,
     dispatch: (message) => dispatchAfter(async () => message),
     dispatchAfter,
-    flushed: async () => {
-      await Promise.all([...inFlight])
-    },
+    flushed,
     settled: async () => {
-      await Promise.all([...inFlight])
+      await flushed()
       if (queue === null || queued.size === 0) return
       const ids = [...queued]
       await queue.whenFinished(job.name, ids, SETTLE_TIMEOUT_MS)

@@ -1,7 +1,6 @@
 import { and, asc, between, count, gte, inArray, lt, sql } from 'drizzle-orm'
 import type { Db } from '../../../db/client'
-import { countSessionsOpened, countSignUps } from '../../accounts'
-import { purgeEndedSessions, purgeExpiredCodes } from '../../accounts'
+import { countSessionsOpened, countSignUps, purgeEndedSessions, purgeExpiredCodes } from '../../accounts'
 import { pruneEvents } from '../../events/service'
 import { purgeReadNotifications } from '../../notifications'
 import { dailyStats, jobFiles, jobs } from '../table'
