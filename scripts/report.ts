@@ -36,6 +36,18 @@ function filesUnder(dir: string, test: (name: string) => boolean): string[] {
     .sort()
 }
 
+const sources = new Map<string, ts.SourceFile>()
+
+/** A file parsed once per run: call sites, discriminants and topics are each read from it. */
+function sourceOf(file: string): ts.SourceFile {
+  let source = sources.get(file)
+  if (source === undefined) {
+    source = ts.createSourceFile(file, readFileSync(file, 'utf8'), ts.ScriptTarget.Latest, true, file.endsWith('x') ? ts.ScriptKind.TSX : ts.ScriptKind.TS)
+    sources.set(file, source)
+  }
+  return source
+}
+
 function shapeOf(path: string): string {
   return path
     .split('/')
@@ -125,7 +137,7 @@ function literalPath(node: ts.StringLiteral | ts.NoSubstitutionTemplateLiteral |
 export function callSites(files: string[]): CallSite[] {
   const sites: CallSite[] = []
   for (const file of files) {
-    const source = ts.createSourceFile(file, readFileSync(file, 'utf8'), ts.ScriptTarget.Latest, true, file.endsWith('x') ? ts.ScriptKind.TSX : ts.ScriptKind.TS)
+    const source = sourceOf(file)
     const where = (node: ts.Node) => `${relative(ROOT, file)} ${enclosingName(node)}`
     const aliases = aliasesOf(source)
     const visit = (node: ts.Node) => {
@@ -168,7 +180,7 @@ export function discriminantMentions(files: string[], property: string, options:
   const consumed: Mention[] = []
   const isDiscriminant = (node: ts.Expression) => ts.isPropertyAccessExpression(node) && node.name.text === property
   for (const file of files) {
-    const source = ts.createSourceFile(file, readFileSync(file, 'utf8'), ts.ScriptTarget.Latest, true, file.endsWith('x') ? ts.ScriptKind.TSX : ts.ScriptKind.TS)
+    const source = sourceOf(file)
     const where = (node: ts.Node) => `${relative(ROOT, file)} ${enclosingName(node)}`
     const visit = (node: ts.Node) => {
       if (ts.isPropertyAssignment(node) && ts.isIdentifier(node.name) && node.name.text === property) {
@@ -198,7 +210,7 @@ export function discriminantMentions(files: string[], property: string, options:
 function topicMentions(files: string[], families: Set<string>): Mention[] {
   const mentions: Mention[] = []
   for (const file of files) {
-    const source = ts.createSourceFile(file, readFileSync(file, 'utf8'), ts.ScriptTarget.Latest, true, file.endsWith('x') ? ts.ScriptKind.TSX : ts.ScriptKind.TS)
+    const source = sourceOf(file)
     const visit = (node: ts.Node) => {
       const text = ts.isTemplateExpression(node) ? node.head.text : ts.isStringLiteral(node) || ts.isNoSubstitutionTemplateLiteral(node) ? node.text : null
       const family = text === null ? undefined : /^(\w+):/.exec(text)?.[1]

@@ -35,7 +35,11 @@ export const fuzzSettings = {
   runs: (fallback: number) => Number(process.env.FUZZ_RUNS ?? fallback),
 }
 
-const b64 = (value: unknown) => Buffer.from(typeof value === 'string' ? value : JSON.stringify(value)).toString('base64url')
+/** base64url of a string, or of a value's JSON (cursors, token parts). */
+export const b64 = (value: unknown) => Buffer.from(typeof value === 'string' ? value : JSON.stringify(value)).toString('base64url')
+
+/** A request or frame short enough to read in a failure message. */
+export const preview = (text: string) => (text.length > 300 ? `${text.slice(0, 300)}… (${text.length} chars)` : text)
 
 /** Cursor-shaped garbage: base64url JSON of values no list ever encodes, and undecodable text. */
 export const craftedCursor: fc.Arbitrary<string> = fc.oneof(

@@ -12,7 +12,7 @@ import { uploadFile } from '../modules/catalog/testing'
 import { makeSellerWithProducts, openConversation, sendOk } from '../modules/chat/testing'
 import { createTestApp, postJson, signUpAndSignIn, testIp, type TestApp, type TestUser, waitFor } from '../testing'
 import { changedTables, createFingerprinter } from './fingerprint'
-import { badBody, badValue, fuzzSettings, type JsonSchema, nastyString, validValue } from './inputs'
+import { b64, badBody, badValue, fuzzSettings, type JsonSchema, nastyString, preview, validValue } from './inputs'
 
 /** Routes of `app.routes` the document leaves out on purpose, each with why. */
 const UNDOCUMENTED: Record<string, string> = {
@@ -128,7 +128,6 @@ function harvest(value: unknown, key = ''): void {
 }
 
 const claimsOf = (token: string) => JSON.parse(Buffer.from(token.split('.')[1]!, 'base64url').toString()) as { sid: string; iss: string }
-const b64url = (value: unknown) => Buffer.from(JSON.stringify(value)).toString('base64url')
 
 /** The JSON of a fixture request that must succeed. */
 async function succeeded(request: Promise<Response>): Promise<unknown> {
@@ -162,7 +161,7 @@ async function makeCallers(): Promise<void> {
   const otherKey = { ...t.ctx.config, secrets: { ...t.ctx.config.secrets, JWT_SECRET: 'another secret of at least thirty-two characters' } }
   forgedHeaders.forged = `Bearer ${(await signAccessToken(otherKey, t.ctx.clock, users.admin.id, sid)).token}`
   const exp = Math.floor(Date.now() / 1000) + 600
-  forgedHeaders.algNone = `Bearer ${b64url({ alg: 'none', typ: 'JWT' })}.${b64url({ sub: users.admin.id, sid, iss, aud: 'souk-api', exp })}.`
+  forgedHeaders.algNone = `Bearer ${b64({ alg: 'none', typ: 'JWT' })}.${b64({ sub: users.admin.id, sid, iss, aud: 'souk-api', exp })}.`
 }
 
 /** Remakes the callers when a fuzz case signed one out for good (a session revoked, an account deleted). */
@@ -315,7 +314,6 @@ function requestOf(op: Operation, c: Case): { url: string; init: RequestInit } {
   return { url: `${url}${c.query === '' ? '' : `?${c.query}`}`, init: { method: op.method, headers, body } }
 }
 
-const preview = (text: string) => (text.length > 300 ? `${text.slice(0, 300)}… (${text.length} chars)` : text)
 
 function describeRequest(op: Operation, c: Case, url: string, init: RequestInit): string {
   const body = c.body.kind === 'none' ? '' : c.body.kind === 'form' ? ` form ${preview(JSON.stringify(c.body.fields))}` : ` ${c.body.contentType ?? '(no content-type)'} ${preview(String(init.body))}`

@@ -10,7 +10,7 @@ import { createLogger } from '../lib/log'
 import { ClientMessage, MAX_MESSAGE_BYTES } from '../realtime/protocol'
 import { connectAs, type TestSocket } from '../realtime/test-client'
 import { createTestApp, listen, signUpAndSignIn, type TestApp, waitFor } from '../testing'
-import { badBody, fuzzSettings, type JsonSchema, nastyString, validValue } from './inputs'
+import { badBody, fuzzSettings, type JsonSchema, nastyString, preview, validValue } from './inputs'
 
 const CASES = fuzzSettings.runs(25)
 /** The members of the union, by their `type` literal. */
@@ -45,7 +45,6 @@ async function answerTo(frame: string): Promise<Record<string, unknown>> {
   return socket.received[before]!
 }
 
-const preview = (text: string) => (text.length > 300 ? `${text.slice(0, 300)}… (${text.length} chars)` : text)
 
 async function refused(frame: string): Promise<void> {
   const answer = await answerTo(frame)
