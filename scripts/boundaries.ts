@@ -1,17 +1,18 @@
 // Module boundaries, checked by dependency-cruiser over src/ (tests and their fixtures excluded):
-// a module is reached through its index.ts only, infrastructure (lib/, db/) imports no module,
+// a module is reached through its index.ts (and its browser-safe events.ts: the schemas of its event
+// kinds, which the protocol union assembles) only, infrastructure (lib/, db/, events/, jobs/) imports no module,
 // modules import nothing of the web client or the socket transport, and modules do not depend on
 // each other in circles (checked here on the module graph dependency-cruiser returns).
 //
-// `bun run boundaries` prints the violations; the test suite fails on any violation that is not in
-// scripts/boundaries-known.json, and on an entry there that no longer happens (the list only
-// shrinks: `bun run boundaries --update` rewrites it after a fix).
-import { readFileSync, writeFileSync } from 'node:fs'
+// `bun run boundaries` prints the violations and exits 1 when there is any; the test suite
+// (scripts/boundaries.test.ts) fails on any. There is no list of exceptions.
 import { join } from 'node:path'
 import { cruise, type ICruiseOptions, type IFlattenedRuleSet } from 'dependency-cruiser'
 
 const ROOT = join(import.meta.dir, '..')
-export const KNOWN_PATH = join(ROOT, 'scripts', 'boundaries-known.json')
+
+/** What another module (or code outside the modules) may import of a module. */
+const PUBLIC_FILE = '^src/modules/[^/]+/(index|events)\\.ts$'
 
 const FILE_RULES: IFlattenedRuleSet = {
   forbidden: [
@@ -20,20 +21,20 @@ const FILE_RULES: IFlattenedRuleSet = {
       comment: "another module is called through what its index.ts exports, never through its files",
       severity: 'error',
       from: { path: '^src/modules/([^/]+)/' },
-      to: { path: '^src/modules/[^/]+/', pathNot: ['^src/modules/$1/', '^src/modules/[^/]+/index\\.ts$'] },
+      to: { path: '^src/modules/[^/]+/', pathNot: ['^src/modules/$1/', PUBLIC_FILE] },
     },
     {
       name: 'no-module-internals-from-outside',
       comment: 'code outside the modules (composition root, infrastructure) uses a module through its index.ts',
       severity: 'error',
       from: { path: '^src/', pathNot: '^src/modules/' },
-      to: { path: '^src/modules/[^/]+/', pathNot: '^src/modules/[^/]+/index\\.ts$' },
+      to: { path: '^src/modules/[^/]+/', pathNot: PUBLIC_FILE },
     },
     {
       name: 'infrastructure-imports-no-module',
-      comment: 'lib/ and db/ serve every module and know none',
+      comment: 'lib/, db/, the event log and the job queue serve every module and know none',
       severity: 'error',
-      from: { path: '^src/(lib|db)/' },
+      from: { path: '^src/(lib|db|events|jobs)/' },
       to: { path: '^src/modules/' },
     },
     {
@@ -81,28 +82,18 @@ const BASE: ICruiseOptions = {
   doNotFollow: { path: ['node_modules'] },
 }
 
-/** Every violation, as `rule: from → to`, sorted. */
-export async function boundaryViolations(): Promise<string[]> {
-  const { output } = await cruise(['src'], { ...BASE, ruleSet: FILE_RULES })
+/** Every violation in `<baseDir>/src`, as `rule: from → to`, sorted. */
+export async function boundaryViolations(baseDir = ROOT): Promise<string[]> {
+  const { output } = await cruise(['src'], { ...BASE, baseDir, ruleSet: FILE_RULES })
   if (typeof output === 'string') throw new Error('dependency-cruiser answered text instead of a result')
   const found = new Set(output.summary.violations.map((v) => `${v.rule.name}: ${v.from} → ${v.to}`))
   for (const cycle of moduleCycles(output.modules)) found.add(cycle)
   return [...found].sort()
 }
 
-export function knownViolations(): string[] {
-  return JSON.parse(readFileSync(KNOWN_PATH, 'utf8')) as string[]
-}
-
 if (import.meta.main) {
   const violations = await boundaryViolations()
-  if (process.argv.includes('--update')) {
-    writeFileSync(KNOWN_PATH, `${JSON.stringify(violations, null, 2)}\n`)
-    console.log(`wrote scripts/boundaries-known.json: ${violations.length} known violation(s)`)
-  } else {
-    const known = new Set(knownViolations())
-    for (const v of violations) console.log(`${known.has(v) ? 'known' : 'NEW  '} ${v}`)
-    console.log(`${violations.length} violation(s), ${violations.filter((v) => !known.has(v)).length} new`)
-  }
-  process.exit(0)
+  for (const v of violations) console.log(v)
+  console.log(`${violations.length} violation(s)`)
+  process.exit(violations.length === 0 ? 0 : 1)
 }

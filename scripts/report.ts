@@ -259,8 +259,8 @@ interface Report {
 const list = (mentions: Mention[], value: string) => [...new Set(mentions.filter((m) => m.value === value).map((m) => `\`${m.where}\``))].join('<br>') || '—'
 
 export async function buildReport(): Promise<Report> {
-  const { ClientMessage, ServerMessage } = await import('../src/realtime/protocol')
-  const { EventMessage } = await import('../src/modules/events/kinds')
+  const { ClientMessage, EventMessage, ServerMessage } = await import('../src/realtime/protocol')
+  const { familyOf } = await import('../src/lib/event-schema')
   const routes = await appRoutes()
   const serverFiles = filesUnder(join(ROOT, 'src'), (name) => /\.ts$/.test(name) && !name.endsWith('.test.ts') && !name.startsWith('test'))
   const webFiles = filesUnder(join(ROOT, 'web', 'src'), (name) => /\.tsx?$/.test(name))
@@ -295,8 +295,6 @@ export async function buildReport(): Promise<Report> {
     if (!web.types.consumed.some((m) => m.value === type)) problems.push(`server message ${type} is handled by no client code`)
     return `| \`${type}\` | ${list(server.types.produced, type)} | ${list(web.types.consumed, type)} |`
   })
-  // An event's topic is a template literal `^user:(.*)$`: its family is what comes before the colon.
-  const familyOf = (member: (typeof EventMessage.anyOf)[number]) => /^\^(\w+):/.exec((member.properties.topic as { pattern?: string }).pattern ?? '')?.[1] ?? '?'
   const events = EventMessage.anyOf.map((member) => ({ kind: literal(member, 'kind'), family: familyOf(member), durable: (member.properties.id as { type?: string }).type !== 'null' }))
   // Following a topic whose family carries one kind handles that kind (`presence:<id>` → presence).
   const followed = topicMentions(webFiles, new Set(events.map((e) => e.family)))

@@ -8,7 +8,6 @@ import { createLogger } from './lib/log'
 import { Metrics } from './lib/metrics'
 import { createRateLimiter } from './lib/rate-limit'
 import { bootstrapAdmin } from './modules/accounts'
-import { createRealtime } from './realtime'
 import { createBus } from './lib/bus'
 import { DEMO_ACCOUNTS, seedDemo } from './seed'
 
@@ -41,12 +40,10 @@ export async function start(config: Config, options: { demo?: boolean; mode?: Pr
   const queue = await startQueue(database, log, { workers: mode !== 'web', metrics })
   const services = createServices({ config, database, bus, queue, log, clock })
   await startJobKinds({ config, database, bus, queue, log, clock }, services)
-  const realtime = mode === 'worker' ? null : createRealtime({ config, database, bus, clock, log, limiter, metrics })
-  const app = (
-    realtime === null
-      ? createHealthApp({ config, database, bus, queue, log, metrics })
-      : createApp({ config, database, bus, queue, log, clock, limiter, realtime, metrics }, services)
-  ).listen(config.port)
+  const infra = { config, database, bus, queue, log, clock, limiter, metrics }
+  const souk = mode === 'worker' ? null : createApp(infra, services)
+  const realtime = souk?.realtime ?? null
+  const app = (souk === null ? createHealthApp(infra) : souk.app).listen(config.port)
   const server = app.server!
   const url = `http://localhost:${server.port}`
   log.info('souk started', { url, mode, database: database.kind, bus: bus.kind, publicUrl: config.publicUrl })

@@ -5,10 +5,10 @@ import type { Clock } from './lib/clock'
 import { newId } from './lib/ids'
 import type { Logger } from './lib/log'
 import { ensureUser, hasNoUsers } from './modules/accounts'
-import { users } from './modules/accounts/table'
+import { users } from './modules/accounts'
 import { addImage, slugify } from './modules/catalog'
-import { type AttributeDefinition, type AttributeValue, categories, type Condition, products } from './modules/catalog/table'
-import { vendors } from './modules/vendors/table'
+import { type AttributeDefinition, type AttributeValue, categories, type Condition, products } from './modules/catalog'
+import { vendors } from './modules/vendors'
 import type { Bus } from './lib/bus'
 
 /** The demo sign-ins `npm start` prints; seeded only into an empty database. */

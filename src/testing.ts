@@ -2,8 +2,9 @@ import { mkdtempSync, rmSync } from 'node:fs'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { randomBytes } from 'node:crypto'
+import { treaty } from '@elysiajs/eden'
 import { eq } from 'drizzle-orm'
-import { type AppContext, createApp, createServices, type Services, startJobKinds } from './app'
+import { type App, createApp, createServices, type Services, startJobKinds } from './app'
 import { loadConfig } from './config'
 import { createTestDatabase, type TestDatabase } from './db/test-database'
 import { startQueue } from './jobs/queue'
@@ -12,14 +13,15 @@ import type { ErrorType } from './lib/errors'
 import { createLogger, type Logger } from './lib/log'
 import { Metrics } from './lib/metrics'
 import { createRateLimiter } from './lib/rate-limit'
-import { createRealtime } from './realtime'
+import type { Infrastructure } from './infrastructure'
+import type { Realtime } from './realtime'
 import { type Bus, createBus } from './lib/bus'
 import { users } from './modules/accounts/table'
 import { vendors } from './modules/vendors/table'
 
 export interface TestApp {
-  app: ReturnType<typeof createApp>
-  ctx: AppContext & { database: TestDatabase }
+  app: App
+  ctx: Infrastructure & { database: TestDatabase; realtime: Realtime }
   /** The app's mailer (what its routes and job workers send through). */
   services: Services
   /** `app.handle` on an absolute localhost URL (Elysia 404s short hosts). */
@@ -67,11 +69,11 @@ export async function createTestApp(
   // Own key prefix: test files share one Redis and must not share counters.
   const limiter = createRateLimiter(config.redisUrl, log, `souk-test:${randomBytes(6).toString('hex')}:`)
   const clock = options.clock ?? systemClock
-  const realtime = createRealtime({ config, database, bus, clock, log, limiter, metrics })
-  const ctx = { config, database, bus, queue, log, clock, limiter, realtime, metrics }
-  const services = createServices(ctx)
-  const app = createApp(ctx, services)
-  if (queue !== null) await startJobKinds({ ...ctx, queue }, services)
+  const infra = { config, database, bus, queue, log, clock, limiter, metrics }
+  const services = createServices(infra)
+  const { app, realtime } = createApp(infra, services)
+  const ctx = { ...infra, realtime }
+  if (queue !== null) await startJobKinds({ ...infra, queue }, services)
   return {
     app,
     ctx,
@@ -126,6 +128,16 @@ let ipCounter = 0
 export function testIp(): string {
   ipCounter += 1
   return `10.${(ipCounter >> 16) & 255}.${(ipCounter >> 8) & 255}.${ipCounter & 255}`
+}
+
+/**
+ * The typed client (Eden's treaty) over the app in process: paths, bodies and answers come from the
+ * route schemas, so a test of a renamed route or a changed shape fails to compile. Answers
+ * `{ data, error, status, response }`; an error body is `error.value`. `as` sends a user's token and
+ * poses as their address (a TestUser fits); without an `ip`, each client is an address of its own.
+ */
+export function client(t: TestApp, as: { auth?: Record<string, string>; ip?: string } = {}) {
+  return treaty<App>(t.app, { headers: { ...as.auth, 'x-forwarded-for': as.ip ?? testIp() } })
 }
 
 /** `POST path` with a JSON body from one client address; extra headers merge in. */
@@ -238,12 +250,12 @@ export async function makeVendor(
   return { user, vendor: { id: vendor.id, slug: vendor.slug } }
 }
 
-/** `PATCH|DELETE|... path` with a JSON body; extra headers merge in. */
 /** The `error` of a response in the standard error shape (`details` as validation failures list it). */
 export async function errorOf(response: Response): Promise<{ type: ErrorType; message: string; details?: { field: string; message: string }[]; requestId: string }> {
   return ((await response.json()) as { error: Awaited<ReturnType<typeof errorOf>> }).error
 }
 
+/** `PATCH|DELETE|... path` with a JSON body; extra headers merge in. */
 export function sendJson(t: TestApp, method: string, path: string, body: unknown, headers: Record<string, string> = {}): Promise<Response> {
   return t.request(path, { method, headers: { 'content-type': 'application/json', ...headers }, body: JSON.stringify(body) })
 }

@@ -14,7 +14,7 @@ function appWithLog() {
       body: t.Object({ name: t.String({ minLength: 2 }), count: t.Integer({ minimum: 1 }) }),
     })
     .get('/api/v1/things/:id', ({ params }) => {
-      throw new AppError('conflict', `Thing ${params.id} is busy`, { id: params.id })
+      throw new AppError('conflict', `Thing ${params.id} is busy`, { status: 'busy' })
     })
     .get('/api/v1/boom', () => {
       throw new Error('relation "secret_table" does not exist')
@@ -53,7 +53,7 @@ describe('httpBasics()', () => {
     const res = await call('/api/v1/things/42')
     expect(res.status).toBe(409)
     expect(await res.json()).toEqual({
-      error: { type: 'conflict', message: 'Thing 42 is busy', details: { id: '42' }, requestId: res.headers.get('x-request-id')! },
+      error: { type: 'conflict', message: 'Thing 42 is busy', details: { status: 'busy' }, requestId: res.headers.get('x-request-id')! },
     })
   })
 

@@ -1,6 +1,6 @@
 import { Elysia, ValidationError } from 'elysia'
 import { isDataException, pgErrorOf } from '../db/errors'
-import { AppError, ERROR_STATUS, type ErrorType, type FieldProblem } from './errors'
+import { AppError, ERROR_STATUS, type ErrorDetails, type ErrorType, type FieldProblem } from './errors'
 import { refuseBadInput } from './input'
 import type { Logger } from './log'
 import type { Metrics } from './metrics'
@@ -19,7 +19,7 @@ export function requestIdOf(request: Request): string {
   return meta.get(request)?.id ?? 'unknown'
 }
 
-export function errorBody(type: ErrorType, message: string, requestId: string, details?: unknown) {
+export function errorBody(type: ErrorType, message: string, requestId: string, details?: ErrorDetails) {
   return { error: { type, message, ...(details === undefined ? {} : { details }), requestId } }
 }
 
@@ -66,13 +66,13 @@ export function httpBasics(log: Logger, { slowRequestMs = 500, metrics }: HttpBa
     .onTransform({ as: 'global' }, ({ request, params, cookie, body }) => refuseBadInput(request, params, cookie, body))
     .onError({ as: 'global' }, ({ code, error, request, path, set }) => {
       const requestId = requestIdOf(request)
-      const errorResponse = (type: ErrorType, message: string, details?: unknown) => {
+      const errorResponse = (type: ErrorType, message: string, details?: ErrorDetails) => {
         set.status = ERROR_STATUS[type]
         // A 429 says when to come back in the standard header too (rateLimitedError puts it in details).
-        const retryAfter = type === 'rate_limited' ? (details as { retryAfter?: unknown } | undefined)?.retryAfter : undefined
+        const retryAfter = type === 'rate_limited' && details !== undefined && 'retryAfter' in details ? details.retryAfter : undefined
         return Response.json(errorBody(type, message, requestId, details), {
           status: ERROR_STATUS[type],
-          headers: { 'x-request-id': requestId, ...(typeof retryAfter === 'number' ? { 'retry-after': String(retryAfter) } : {}) },
+          headers: { 'x-request-id': requestId, ...(retryAfter === undefined ? {} : { 'retry-after': String(retryAfter) }) },
         })
       }
       if (error instanceof AppError) return errorResponse(error.type, error.message, error.details)

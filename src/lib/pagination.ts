@@ -105,3 +105,10 @@ export function toPage<Row, Item = Row>(
   const last = kept.at(-1)
   return { items: kept.map(toItem), nextCursor: hasMore && last !== undefined ? encodeCursor(positionOf(last)) : null }
 }
+
+/** A `[time, id]` keyset cursor of a list ordered by a timestamp then id, or null for the first page. */
+export function decodeTimeCursor(cursor: string | undefined, idPrefix: IdPrefix): { time: Date; id: string } | null {
+  if (cursor === undefined) return null
+  const [time, id] = decodeCursor(cursor, [cursorPart.time, cursorPart.id(idPrefix)])
+  return { time, id }
+}

@@ -1,7 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'bun:test'
 import { createLogger } from '../lib/log'
 import { announceRoleChanged, setRole } from '../modules/accounts'
-import { appendEvent, withEvents } from '../modules/events/service'
+import { appendEvent, withEvents } from '../events/log'
 import { createTestApp, listen, signUpAndSignIn, type TestApp, twoInstances, waitFor } from '../testing'
 import { createRedisBus } from '../lib/bus'
 import { CLOSE_CODES } from './protocol'

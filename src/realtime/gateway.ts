@@ -32,6 +32,7 @@ export interface GatewayDeps {
   hub: Hub
   presence: Presence
   topics: TopicRules
+  services: SocketServices
 }
 
 /** Who an upgraded socket is: resolved from its ticket before the upgrade. */
@@ -127,7 +128,6 @@ export class Gateway {
   private readonly offRevoked: Unsubscribe
   private readonly offRoleChanged: Unsubscribe
   private readonly ctx: HandlerContext
-  private provided: SocketServices | null = null
   private stopping = false
 
   constructor(private readonly deps: GatewayDeps) {
@@ -140,10 +140,7 @@ export class Gateway {
       authenticate: (token) => this.authenticate(token),
       moveSession: (conn, user) => this.moveSession(conn, user),
       recheckTopics: (conn) => this.recheckTopics(conn),
-      services: () => {
-        if (this.provided === null) throw new Error('socket services were not provided (createApp does it)')
-        return this.provided
-      },
+      services: deps.services,
     }
     this.offRevoked = deps.bus.subscribe(SESSION_REVOKED_TOPIC, (message) => this.revoked(message as AccountsModel.SessionRevoked))
     this.offRoleChanged = deps.bus.subscribe(ROLE_CHANGED_TOPIC, (message) => void this.roleChanged(message as AccountsModel.RoleChanged))
@@ -225,11 +222,6 @@ export class Gateway {
     this.offRevoked()
     this.offRoleChanged()
     for (const conn of this.connections) conn.close(CLOSE_CODES.GoingAway, 'GoingAway')
-  }
-
-  /** Hands the module services to the handlers (createApp, once it built them). */
-  provide(services: SocketServices): void {
-    this.provided = services
   }
 
   /** Sockets open on this instance. */

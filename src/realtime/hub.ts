@@ -2,9 +2,15 @@ import type { Server } from 'bun'
 import type { Db } from '../db/client'
 import type { Logger } from '../lib/log'
 import type { Metrics } from '../lib/metrics'
-import { latestEventId, readEventRange } from '../modules/events/service'
+import { latestEventId, readEventRange, type StoredEvent } from '../events/log'
 import { type Bus, busTime, type Unsubscribe } from '../lib/bus'
-import type { EventMessage } from './protocol'
+import type { DurableEvent, EventMessage } from './protocol'
+
+/**
+ * Events read back from the log, as the protocol's type: the log stores any kind, and what it holds
+ * is what modules appended through the kinds they declare, each a member of the union.
+ */
+export const asProtocolEvents = (stored: StoredEvent[]) => stored as DurableEvent[]
 
 /** This instance's live view of one topic, shared by every local socket following it. */
 export interface Feed {
@@ -151,7 +157,7 @@ export class Hub {
 
   /** Delivers the logged events `lastId < id <= upTo` and moves `lastId` to `upTo`. */
   private async fill(feed: Feed, upTo: number): Promise<void> {
-    const missed = await readEventRange(this.deps.db, feed.topic, feed.lastId, upTo)
+    const missed = asProtocolEvents(await readEventRange(this.deps.db, feed.topic, feed.lastId, upTo))
     if (missed.length < upTo - feed.lastId) this.deps.log.warn('hub could not fill a gap', { topic: feed.topic, from: feed.lastId, to: upTo })
     for (const earlier of missed) this.deliver(feed, earlier, null)
     feed.lastId = upTo

@@ -9,15 +9,15 @@ import type { Logger } from '../lib/log'
 import type { Metrics } from '../lib/metrics'
 import { type RateLimiter, rateLimitPlugin } from '../lib/rate-limit'
 import { authPlugin } from '../modules/accounts'
-import { pruneEvents } from '../modules/events/service'
+import { pruneEvents } from '../events/log'
 import type { Bus } from '../lib/bus'
 import { Gateway } from './gateway'
 import type { SocketServices } from './handlers/context'
 import { Hub } from './hub'
-import { createMemoryPresenceStore, createPresence, createRedisPresenceStore, heartbeatMsFor, type ViewedTopic } from './presence'
-import { MAX_MESSAGE_BYTES, PresenceData } from './protocol'
-import { createMemoryTicketStore, createRedisTicketStore, createTickets, TICKET_LIMITS, TICKET_TTL_MS } from './tickets'
-import { canSeeUser, createTopicRules, type TopicRules } from './topics'
+import { createMemoryPresenceStore, createPresence, createRedisPresenceStore, heartbeatMsFor, type Presence, type ViewedTopic } from './presence'
+import { MAX_MESSAGE_BYTES, PresenceData, type TopicFamily } from './protocol'
+import { createMemoryTicketStore, createRedisTicketStore, createTickets, TICKET_LIMITS, TICKET_TTL_MS, type Tickets } from './tickets'
+import { canSeeUser, createTopicRules, type TopicRule } from './topics'
 
 /**
  * Bun's WebSocket settings, for the ROOT Elysia instance (Bun reads them from the server; values
@@ -52,32 +52,22 @@ export interface RealtimeDeps {
   metrics: Metrics
 }
 
-export interface Realtime {
-  /** Access rules per topic family; modules register theirs in createApp. */
-  readonly topics: TopicRules
-  /** `POST /api/v1/realtime/ticket`, `GET /api/v1/users/:id/presence` and the `/ws` socket. */
-  routes(): ReturnType<typeof realtimeRoutes>
-  /** Hands the module services socket handlers call (chat) over; createApp does it once. */
-  provide(services: SocketServices): void
-  /**
-   * Whether one of the user's sockets, on any instance, follows the conversation (chat: "is viewing
-   * it"). Kept with presence: in Redis when configured, with the heartbeat's expiry, so a killed
-   * instance's sockets stop counting; says no when Redis does not answer.
-   */
+/**
+ * What realtime keeps beyond one socket: presence and "viewing a conversation" (in Redis when
+ * configured, with the heartbeat's expiry, so a killed instance's sockets stop counting), and the
+ * single-use tickets. Built before the module services, which ask it whether a user views a
+ * conversation, and handed to createRealtime with them.
+ */
+export interface RealtimeState {
+  readonly presence: Presence
+  readonly tickets: Tickets
+  /** Whether one of the user's sockets, on any instance, follows the topic; no when Redis does not answer. */
   isViewing(userId: string, topic: ViewedTopic): Promise<boolean>
-  /** Sockets open on this instance, topics they follow, sockets replaying (operations, tests). */
-  stats(): { connections: number; topics: number; replaying: number }
-  /** Graceful stop: sockets closed with 1001, their users taken offline, timers and Redis ended. */
   close(): Promise<void>
 }
 
-/**
- * The realtime core of one instance: gateway, hub, presence, tickets and topic rules, with their
- * timers. Built once by main.ts (or a test) beside the bus, and closed on stop.
- */
-export function createRealtime(deps: RealtimeDeps): Realtime {
-  const { config, bus, clock, log, metrics } = deps
-  const db = deps.database.db
+export function createRealtimeState(deps: Pick<RealtimeDeps, 'config' | 'bus' | 'clock' | 'log'>): RealtimeState {
+  const { config, bus, clock, log } = deps
   const redis =
     config.redisUrl === null
       ? null
@@ -90,37 +80,63 @@ export function createRealtime(deps: RealtimeDeps): Realtime {
     clock,
     log,
   })
-  const tickets = createTickets(redis === null ? createMemoryTicketStore() : createRedisTicketStore(redis), clock)
+  return {
+    presence,
+    tickets: createTickets(redis === null ? createMemoryTicketStore() : createRedisTicketStore(redis), clock),
+    isViewing: (userId, topic) => presence.isViewing(userId, topic),
+    close: async () => {
+      await presence.leaveAll()
+      await redis?.quit().catch(() => {})
+    },
+  }
+}
+
+export interface Realtime {
+  /** `POST /api/v1/realtime/ticket`, `GET /api/v1/users/:id/presence` and the `/ws` socket. */
+  readonly routes: ReturnType<typeof realtimeRoutes>
+  /** The state's isViewing (see RealtimeState). */
+  isViewing(userId: string, topic: ViewedTopic): Promise<boolean>
+  /** Sockets open on this instance, topics they follow, sockets replaying (operations, tests). */
+  stats(): { connections: number; topics: number; replaying: number }
+  /** Graceful stop: sockets closed with 1001, their users taken offline, timers and Redis ended. */
+  close(): Promise<void>
+}
+
+/**
+ * The realtime core of one instance: gateway, hub and topic rules over the state, with their
+ * timers. Built once by the composition root (src/app.ts) with the module services socket
+ * handlers call and the topic rules of the families modules own, and closed on stop.
+ */
+export function createRealtime(deps: RealtimeDeps & { state: RealtimeState; services: SocketServices; topicRules: Partial<Record<TopicFamily, TopicRule>> }): Realtime {
+  const { config, bus, clock, log, metrics, state, services } = deps
+  const db = deps.database.db
   const hub = new Hub({ db, bus, log, metrics })
-  const topics = createTopicRules(db)
-  const gateway = new Gateway({ db, config, clock, log, metrics, bus, hub, presence, topics })
+  const topics = createTopicRules(db, deps.topicRules)
+  const gateway = new Gateway({ db, config, clock, log, metrics, bus, hub, presence: state.presence, topics, services })
   const timers = [
     setInterval(() => gateway.sweep(), SWEEP_MS),
-    setInterval(() => void presence.heartbeat(), heartbeatMsFor(ttlMs)),
+    setInterval(() => void state.presence.heartbeat(), heartbeatMsFor(config.presenceTtlMs)),
     setInterval(() => void pruneEvents(db, clock.now()).catch((error: unknown) => log.error('event pruning failed', { error })), PRUNE_MS),
   ]
   for (const timer of timers) timer.unref()
   let closing: Promise<void> | null = null
   return {
-    topics,
-    routes: () => realtimeRoutes(deps, { tickets, gateway, hub, presence }),
-    provide: (services) => gateway.provide(services),
-    isViewing: (userId, topic) => presence.isViewing(userId, topic),
+    routes: realtimeRoutes(deps, { tickets: state.tickets, gateway, hub, presence: state.presence }),
+    isViewing: state.isViewing,
     stats: () => ({ connections: gateway.count(), ...hub.stats() }),
     close: () =>
       (closing ??= (async () => {
         for (const timer of timers) clearInterval(timer)
         gateway.stop()
-        await presence.leaveAll()
+        await state.close()
         hub.close()
-        await redis?.quit().catch(() => {})
       })()),
   }
 }
 
 function realtimeRoutes(
   deps: RealtimeDeps,
-  parts: { tickets: ReturnType<typeof createTickets>; gateway: Gateway; hub: Hub; presence: ReturnType<typeof createPresence> },
+  parts: { tickets: Tickets; gateway: Gateway; hub: Hub; presence: Presence },
 ) {
   const { tickets, gateway, hub, presence } = parts
   const { config, clock, limiter } = deps

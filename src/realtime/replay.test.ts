@@ -2,9 +2,8 @@ import { afterAll, beforeAll, describe, expect, it } from 'bun:test'
 import type { Db } from '../db/client'
 import { createTestDatabase, type TestDatabase } from '../db/test-database'
 import { ManualClock } from '../lib/clock'
-import type { DurableEvent } from '../modules/events/kinds'
-import { appendEvent, EVENT_RETENTION_MS, MAX_REPLAY, publishEvents } from '../modules/events/service'
-import { events } from '../modules/events/table'
+import { appendEvent, EVENT_RETENTION_MS, MAX_REPLAY, publishEvents, type StoredEvent } from '../events/log'
+import { events } from '../events/table'
 import { createTestApp, listen, postJson, signUpAndSignIn, type TestApp, type TestUser, waitFor } from '../testing'
 import { connectAs, type TestSocket } from './test-client'
 
@@ -68,8 +67,8 @@ async function open(user: TestUser): Promise<TestSocket> {
 }
 
 /** Commits `count` notification events on the user's topic; publishes them unless told not to. */
-async function commitEvents(userId: string, count: number, options: { publish?: boolean } = {}): Promise<DurableEvent[]> {
-  const committed: DurableEvent[] = []
+async function commitEvents(userId: string, count: number, options: { publish?: boolean } = {}): Promise<StoredEvent[]> {
+  const committed: StoredEvent[] = []
   for (let n = 0; n < count; n++) {
     const event = await t.ctx.database.db.transaction(async (tx) => {
       const now = clock.now().toISOString()

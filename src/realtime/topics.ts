@@ -11,8 +11,8 @@ export type TopicRule = (viewer: Viewer, id: string) => Promise<boolean>
 
 /**
  * Access rules per topic family, checked on every subscribe. A family without a rule refuses
- * everyone, so `conversation:` and `job:` stay closed until chat and jobs register theirs (in
- * createApp, with a call into their own service): the gateway never changes for a new family.
+ * everyone; the families modules own (`conversation:`, `job:`) get the rule their module exports,
+ * handed in by the composition root: the gateway never changes for a new family.
  */
 export class TopicRules {
   private readonly rules = new Map<TopicFamily, TopicRule>()
@@ -45,12 +45,13 @@ export async function canSeeUser(db: Db, userId: string): Promise<boolean> {
   }
 }
 
-/** The rules of the families the realtime core owns: its own user, products, presence. */
-export function createTopicRules(db: Db): TopicRules {
+/** The rules of the families the realtime core owns (its own user, products, presence), then the modules'. */
+export function createTopicRules(db: Db, moduleRules: Partial<Record<TopicFamily, TopicRule>>): TopicRules {
   const rules = new TopicRules()
   rules.register('user', async (viewer, id) => viewer.id === id)
   // Live stock, price and status are public, like the product page.
   rules.register('product', async () => true)
   rules.register('presence', (_viewer, id) => canSeeUser(db, id))
+  for (const [family, rule] of Object.entries(moduleRules) as [TopicFamily, TopicRule][]) rules.register(family, rule)
   return rules
 }

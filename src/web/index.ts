@@ -1,7 +1,7 @@
 import { Elysia, NotFoundError } from 'elysia'
 import { join } from 'node:path'
 import type { AnyElysia } from 'elysia'
-import type { AppContext } from '../app'
+import type { Infrastructure } from '../infrastructure'
 import { requestIdOf } from '../lib/http'
 import { hasRefreshCookie } from '../modules/accounts'
 import { createBuildLoader, type WebBuild, WebBuildMissing } from './build'
@@ -68,7 +68,7 @@ function devEvents(currentId: () => Promise<string>, bootId: string): Response {
  * Mounted last as a functional plugin so it can call the whole app in process during SSR and see
  * whether a `/ws` route exists. Adds no routes to the typed API.
  */
-export function webPages(ctx: AppContext) {
+export function webPages(ctx: Pick<Infrastructure, 'config' | 'bus' | 'log'>) {
   return <T extends AnyElysia>(app: T): T => {
     const development = ctx.config.env === 'development'
     const builds = createBuildLoader({ watch: development })

@@ -1,5 +1,6 @@
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'bun:test'
-import { createAuthClient, REFRESH_PATH } from '../src/lib/auth'
+import { CSRF_HEADER, REFRESH_PATH } from '../../src/modules/accounts/cookie-auth'
+import { createAuthClient } from '../src/lib/auth'
 
 /**
  * A real HTTP server standing in for the accounts API: `/api/v1/me` accepts only the current
@@ -20,7 +21,7 @@ beforeAll(() => {
       const path = new URL(request.url).pathname
       if (path === REFRESH_PATH && request.method === 'POST') {
         refreshCalls++
-        if (request.headers.get('x-souk-csrf') === null) return Response.json({ error: { type: 'forbidden', message: 'CSRF', requestId: 'r' } }, { status: 403 })
+        if (request.headers.get(CSRF_HEADER) === null) return Response.json({ error: { type: 'forbidden', message: 'CSRF', requestId: 'r' } }, { status: 403 })
         await Bun.sleep(50)
         if (conflicts > 0 && conflicts--) return Response.json({ error: { type: 'conflict', message: 'A concurrent refresh won', requestId: 'r' } }, { status: 409 })
         if (!refreshWorks) return Response.json({ error: { type: 'unauthorized', message: 'Session expired', requestId: 'r' } }, { status: 401 })

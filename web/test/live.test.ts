@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'bun:test'
 import { readFileSync } from 'node:fs'
-import type { Page, Route } from 'playwright-core'
+import type { Page, Route, WebSocketRoute } from 'playwright-core'
 import { makeSellerWithProducts, openConversation, sendOk } from '../../src/modules/chat/testing'
 import { postJson, signUpAndSignIn, type TestUser, testIp } from '../../src/testing'
 import { hydrated, keepSockets, type OpenedPage, openPage, screenshot, signInContext, useSouk, VIEWPORTS } from './browser'
@@ -104,6 +104,16 @@ describe('notifications, live', () => {
     await markDocument(page)
     // The bell, the page's list and the job toasts all follow user:<id>: one subscription.
     expect(await subscribes()).toEqual([{ type: 'subscribe', topic: `user:${user.id}` }])
+    // Cut once the page knows the id it follows the topic from, so the next socket resumes from it
+    // (a cut before that is the test below).
+    await page.waitForFunction(
+      (topic) =>
+        (window as unknown as { received: string[] }).received
+          .map((frame) => JSON.parse(frame) as { type: string; topic?: string })
+          .some((m) => m.type === 'subscribed' && m.topic === topic),
+      `user:${user.id}`,
+      WAIT,
+    )
 
     // Hold the reconnect's ticket request until the events are published: they happen while away.
     let hold!: (route: Route) => void
@@ -126,6 +136,51 @@ describe('notifications, live', () => {
     const [, resumed] = await subscribes()
     expect(resumed).toEqual({ type: 'subscribe', topic: `user:${user.id}`, since: expect.any(Number) })
     expect(await sameDocument(page)).toBe(true)
+    expect(opened.problems).toEqual([])
+    await opened.close()
+  }, T)
+
+  it('when the socket drops before the server confirmed the subscription, what happened meanwhile still arrives', async () => {
+    const user = await signUpAndSignIn(suite.souk.testApp, { displayName: 'Nadia' })
+    const topic = `user:${user.id}`
+    const opened = await openPage(suite.browser)
+    const { page } = opened
+    // Between the sockets and the page: the first socket's `subscribed` for user:<id> is held
+    // back, so the page never learns the id it follows the topic from; the next socket is untouched.
+    const sockets: WebSocketRoute[] = []
+    const withheld = Promise.withResolvers<void>()
+    await page.routeWebSocket(/\/ws\?ticket=/, (ws) => {
+      const first = sockets.push(ws) === 1
+      const server = ws.connectToServer()
+      server.onMessage((frame) => {
+        const message = JSON.parse(String(frame)) as { type: string; topic?: string }
+        if (first && message.type === 'subscribed' && message.topic === topic) return withheld.resolve()
+        ws.send(frame)
+      })
+    })
+    await signInContext(page, suite.souk, user)
+    await page.goto(`${suite.souk.url}/notifications`)
+    await hydrated(page)
+    await page.getByText('You’re all caught up').waitFor(WAIT)
+    await withheld.promise
+
+    // Cut before the answer arrives; the sign-ins happen while away, as in the test above. Resuming
+    // is impossible without an id: the page must refetch what the topic carried meanwhile.
+    let hold!: (route: Route) => void
+    const held = new Promise<Route>((resolve) => (hold = resolve))
+    await page.route('**/api/v1/realtime/ticket', (route) => hold(route))
+    await sockets[0]!.close()
+    await page.locator('.live-status[data-state="reconnecting"]').waitFor(WAIT)
+    for (const agent of ['Phone/1.0 (Android)', 'Tablet/2.0 (iPad)']) expect((await signInFromNewDevice(user, agent)).status).toBe(200)
+    await (await held).continue()
+    await page.unroute('**/api/v1/realtime/ticket')
+    await liveOpen(page)
+
+    await bellSays(page, 'Notifications, 2 unread')
+    await noticeRows(page, 'Phone/1.0').waitFor(WAIT)
+    await noticeRows(page, 'Tablet/2.0').waitFor(WAIT)
+    expect(await noticeRows(page, 'New sign-in').count()).toBe(2)
+    expect(sockets).toHaveLength(2)
     expect(opened.problems).toEqual([])
     await opened.close()
   }, T)

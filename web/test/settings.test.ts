@@ -2,8 +2,9 @@ import { describe, expect, it } from 'bun:test'
 import type { Page } from 'playwright-core'
 import sharp from 'sharp'
 import { ManualClock } from '../../src/lib/clock'
+import { REFRESH_PATH } from '../../src/modules/accounts/cookie-auth'
 import { latestCode, postJson, refreshCookieOf, type TestUser, signUpAndSignIn, testIp } from '../../src/testing'
-import { REFRESH_PATH } from '../src/lib/auth'
+import { CSRF_HEADERS } from '../src/lib/auth'
 import { hydrated, openPage, screenshot, signInContext, useSouk, VIEWPORTS } from './browser'
 
 const T = 60_000
@@ -132,7 +133,7 @@ describe('account settings', () => {
     await page.getByText('That device is signed out.').waitFor()
     await page.getByText('Safari on iOS').waitFor({ state: 'detached' })
     expect(await devices.count()).toBe(2)
-    const refused = await suite.souk.testApp.request(REFRESH_PATH, { method: 'POST', headers: { cookie: phoneCookie, 'x-souk-csrf': '1' } })
+    const refused = await suite.souk.testApp.request(REFRESH_PATH, { method: 'POST', headers: { cookie: phoneCookie, ...CSRF_HEADERS } })
     expect(refused.status).toBe(401)
 
     await page.getByRole('button', { name: 'Sign out everywhere else' }).click()

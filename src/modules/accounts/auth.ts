@@ -12,7 +12,7 @@ export type { Role } from './table'
 /** `true`: any signed-in user; a role or a list of roles: only those. */
 export type AuthRule = true | Role | Role[]
 
-/** What the auth plugin needs; an AppContext fits. */
+/** What the auth plugin needs; the Infrastructure fits. */
 export interface AuthDeps {
   database: { db: Db }
   config: Pick<Config, 'secrets' | 'publicUrl'>

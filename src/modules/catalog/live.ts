@@ -1,5 +1,5 @@
 // The live event of a product, for `product:<id>`. Schema only: the web client bundles it through
-// src/modules/events/kinds.ts, so nothing server-only may be imported here.
+// its events.ts and src/realtime/protocol.ts, so nothing server-only may be imported here.
 import { t } from 'elysia/type-system'
 
 export const PRODUCT_STATUSES = ['draft', 'active', 'sold', 'archived'] as const

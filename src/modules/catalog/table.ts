@@ -1,7 +1,7 @@
 import { type SQL, sql } from 'drizzle-orm'
 import { type AnyPgColumn, check, customType, date, index, integer, jsonb, pgTable, primaryKey, text, timestamp, uniqueIndex } from 'drizzle-orm/pg-core'
-import { users } from '../accounts/table'
-import { vendors } from '../vendors/table'
+import { users } from '../accounts'
+import { vendors } from '../vendors'
 import { PRODUCT_STATUSES } from './live'
 
 const at = (name: string) => timestamp(name, { withTimezone: true })

@@ -295,6 +295,36 @@ describe('blocks', () => {
     expect((await send(t, buyer, conversation.id, 'hello again')).status).toBe(201)
     expect((await postJson(t, `/api/v1/blocks/${seller.id}`, {}, seller.auth)).status).toBe(400)
   })
+
+  it('holds for photos before any decoding, answers a retry of a message sent before the block, and words a block both ways for the side asking', async () => {
+    const [buyer, stranger] = [await signUpAndSignIn(t), await signUpAndSignIn(t)]
+    const conversation = await openConversation(t, buyer, shop.product.id)
+    const clientId = randomUUID()
+    const sent = await send(t, buyer, conversation.id, 'before the block', clientId)
+    expect(sent.status).toBe(201)
+    expect((await postJson(t, `/api/v1/blocks/${buyer.id}`, {}, seller.auth)).status).toBe(200)
+
+    const retry = await send(t, buyer, conversation.id, 'before the block', clientId)
+    expect(retry.status).toBe(200)
+    expect(((await retry.json()) as ChatMessage).id).toBe(((await sent.json()) as ChatMessage).id)
+    // Not an image: a refusal answered instead of the 415 shows the rule ran before processImage.
+    const photo = (user: TestUser) => {
+      const form = new FormData()
+      form.set('clientId', randomUUID())
+      form.set('file', new Blob(['not an image'], { type: 'image/png' }), 'x.png')
+      return t.request(`/api/v1/conversations/${conversation.id}/images`, { method: 'POST', headers: user.auth, body: form })
+    }
+    expect((await photo(stranger)).status).toBe(404)
+    const refused = await photo(buyer)
+    expect(refused.status).toBe(403)
+    expect(((await refused.json()) as { error: { message: string } }).error.message).toBe('This user is not accepting messages from you')
+
+    expect((await postJson(t, `/api/v1/blocks/${seller.id}`, {}, buyer.auth)).status).toBe(200)
+    const both = await send(t, buyer, conversation.id, 'hello?')
+    expect(both.status).toBe(403)
+    expect(((await both.json()) as { error: { message: string } }).error.message).toContain('You blocked this user')
+    expect((await getJson<Conversation>(t, buyer, `/api/v1/conversations/${conversation.id}`)).body).toMatchObject({ blocked: true, blockedByMe: true })
+  })
 })
 
 describe('transaction state', () => {

@@ -1,6 +1,6 @@
 // A conversation and its messages as clients see them, over REST and on the socket (`message`,
 // `message.deleted`, `read` and `transaction` on `conversation:<id>`, `inbox` on `user:<id>`).
-// The web client bundles this file (through src/modules/events/kinds.ts), so it holds schemas
+// The web client bundles this file (through events.ts and src/realtime/protocol.ts), so it holds schemas
 // only: `t` from 'elysia/type-system' and no server-only import.
 import { t } from 'elysia/type-system'
 

@@ -3,7 +3,7 @@ import { idSchema } from '../../lib/ids'
 import { pageOf, pageQuery } from '../../lib/pagination'
 import { enumOf } from '../../lib/schema'
 import { ChatMessage, ChatReceipt, Conversation, MAX_MESSAGE_LENGTH } from './item'
-import { REPORT_STATUSES } from '../catalog/table'
+import { REPORT_STATUSES } from '../catalog'
 import { MESSAGE_REPORT_REASONS, MESSAGE_REPORT_RESOLUTIONS } from './table'
 
 export namespace ChatModel {

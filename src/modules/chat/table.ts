@@ -1,7 +1,7 @@
 import { sql } from 'drizzle-orm'
 import { check, customType, index, integer, pgTable, primaryKey, text, timestamp, uniqueIndex } from 'drizzle-orm/pg-core'
-import { users } from '../accounts/table'
-import { products, REPORT_STATUSES } from '../catalog/table'
+import { users } from '../accounts'
+import { products, REPORT_STATUSES } from '../catalog'
 import { MESSAGE_KINDS, TRANSACTION_STATUSES, TRANSACTION_STEPS } from './item'
 
 const at = (name: string) => timestamp(name, { withTimezone: true })

@@ -1,11 +1,12 @@
 import { afterAll, beforeAll, describe, expect, it } from 'bun:test'
 import { eq } from 'drizzle-orm'
-import { readEventRange } from '../events/service'
+import { readEventRange } from '../../events/log'
 import { notifications } from '../notifications/table'
-import { createTestApp, postJson, signUpAndSignIn, type TestApp, type TestUser, waitFor } from '../../testing'
+import { client, createTestApp, signUpAndSignIn, type TestApp, type TestUser, waitFor } from '../../testing'
 import { requestExport } from './service/exports'
 import { type AnyTrackedJob, createJobKinds } from './service/kinds'
-import { bindTrackedJob, startJob, trackedJob } from './service/runner'
+import { bindTrackedJob, startJob, trackedJob, type TrackedJobKind } from './service/runner'
+import type { JobsModel } from './model'
 import type { JobsDeps } from './service/shared'
 import type { JobDetail, JobProgressData, JobSnapshot } from './snapshot'
 import { jobFiles, jobs } from './table'
@@ -27,15 +28,14 @@ afterAll(() => t.close())
 
 const SLOW = 30_000
 
-const get = async <T>(path: string, user: TestUser): Promise<{ status: number; body: T }> => {
-  const response = await t.request(path, { headers: user.auth })
-  return { status: response.status, body: (await response.json()) as T }
-}
-const post = (path: string, user: TestUser, body: unknown = {}) => postJson(t, path, body, user.auth)
+/** One job, as `user` sees it. */
+const jobAs = (id: string, user: TestUser) => client(t, user).api.v1.jobs({ id })
+const myJobs = (user: TestUser, query: typeof JobsModel.listQuery.static = {}) => client(t, user).api.v1.jobs.get({ query })
+const exportAs = (user: TestUser | undefined, sections: JobsModel.ExportBody['sections']) => client(t, user).api.v1.exports.post({ sections })
 
 async function until(jobId: string, status: JobSnapshot['status'], timeoutMs = 15_000): Promise<JobDetail> {
   let job: JobDetail | null = null
-  await waitFor(async () => (job = (await get<JobDetail>(`/api/v1/jobs/${jobId}`, admin)).body).status === status, timeoutMs, `job ${jobId} to be ${status}`)
+  await waitFor(async () => (job = (await jobAs(jobId, admin).get()).data!).status === status, timeoutMs, `job ${jobId} to be ${status}`)
   return job!
 }
 
@@ -61,9 +61,9 @@ async function seedNotifications(userId: string, n: number) {
 describe('POST /api/v1/exports', () => {
   it('builds a CSV of my data with steps in order, and leaves a download only I can fetch', async () => {
     await seedNotifications(owner.id, 250)
-    const started = await post('/api/v1/exports', owner, { sections: ['notifications', 'sessions'] })
+    const started = await exportAs(owner, ['notifications', 'sessions'])
     expect(started.status).toBe(202)
-    const job = (await started.json()) as JobSnapshot
+    const job = started.data!
     expect(job).toMatchObject({ kind: 'exports.csv', ownerId: owner.id, status: 'queued', progress: 0 })
 
     const done = await until(job.id, 'succeeded')
@@ -83,6 +83,7 @@ describe('POST /api/v1/exports', () => {
     expect(events.map((e) => e.job.progress)).toEqual([...events.map((e) => e.job.progress)].sort((a, b) => a - b))
     expect(events.flatMap((e) => e.log.map((l) => l.line))).toEqual(done.log.map((l) => l.line))
 
+    // The file, raw: its headers and bytes are the point, fetched from the url the result gives.
     const download = await t.request(done.result!.download!.url, { headers: owner.auth })
     expect(download.status).toBe(200)
     expect(download.headers.get('content-disposition')).toMatch(/^attachment; filename="souk-export-\d{4}-\d{2}-\d{2}\.csv"$/)
@@ -100,18 +101,15 @@ describe('POST /api/v1/exports', () => {
 
   it('answers the export already queued or running instead of starting another', async () => {
     const user = await signUpAndSignIn(t)
-    const [a, b] = await Promise.all([
-      post('/api/v1/exports', user, { sections: ['sessions'] }),
-      post('/api/v1/exports', user, { sections: ['sessions'] }),
-    ])
-    const ids = [((await a.json()) as JobSnapshot).id, ((await b.json()) as JobSnapshot).id]
+    const [a, b] = await Promise.all([exportAs(user, ['sessions']), exportAs(user, ['sessions'])])
+    const ids = [a.data!.id, b.data!.id]
     expect(ids[0]).toBe(ids[1]!)
     expect([a.status, b.status].sort()).toEqual([200, 202])
     await until(ids[0]!, 'succeeded')
     // Once it finished, a new request is a new job.
-    const again = await post('/api/v1/exports', user, { sections: ['sessions'] })
+    const again = await exportAs(user, ['sessions'])
     expect(again.status).toBe(202)
-    await until(((await again.json()) as JobSnapshot).id, 'succeeded')
+    await until(again.data!.id, 'succeeded')
   }, SLOW)
 
   it('never runs an export enqueued in a transaction that rolled back', async () => {
@@ -129,48 +127,52 @@ describe('POST /api/v1/exports', () => {
     expect(await t.ctx.queue!.state('exports.csv', bossId!)).toBeNull()
     expect(await t.ctx.database.db.select().from(jobs).where(eq(jobs.id, jobId!))).toEqual([])
     // And the user is free to export: no singleton key was left behind.
-    expect((await post('/api/v1/exports', user, { sections: ['sessions'] })).status).toBe(202)
+    expect((await exportAs(user, ['sessions'])).status).toBe(202)
   }, SLOW)
 
   it('400s an empty or unknown list of sections', async () => {
-    expect((await post('/api/v1/exports', owner, { sections: [] })).status).toBe(400)
-    expect((await post('/api/v1/exports', owner, { sections: ['orders'] })).status).toBe(400)
-    expect((await postJson(t, '/api/v1/exports', { sections: ['sessions'] })).status).toBe(401)
+    expect((await exportAs(owner, [])).status).toBe(400)
+    // Not a section: the typed client would not send it, the server must refuse it.
+    expect((await exportAs(owner, ['orders' as never])).status).toBe(400)
+    expect((await exportAs(undefined, ['sessions'])).status).toBe(401)
   })
 })
 
 describe('GET /api/v1/jobs', () => {
   it('lists my jobs only, newest first, in cursor pages, filtered by status', async () => {
     const user = await signUpAndSignIn(t)
-    const first = (await (await post('/api/v1/exports', user, { sections: ['sessions'] })).json()) as JobSnapshot
+    const first = (await exportAs(user, ['sessions'])).data!
     await until(first.id, 'succeeded')
-    const second = (await (await post('/api/v1/exports', user, { sections: ['sessions'] })).json()) as JobSnapshot
+    const second = (await exportAs(user, ['sessions'])).data!
     await until(second.id, 'succeeded')
-    const page1 = await get<{ items: JobSnapshot[]; nextCursor: string | null }>('/api/v1/jobs?limit=1', user)
-    expect(page1.body.items.map((j) => j.id)).toEqual([second.id])
-    const page2 = await get<{ items: JobSnapshot[]; nextCursor: string | null }>(`/api/v1/jobs?limit=1&cursor=${page1.body.nextCursor}`, user)
-    expect(page2.body).toEqual({ items: [expect.objectContaining({ id: first.id })], nextCursor: null })
-    expect((await get<{ items: JobSnapshot[] }>('/api/v1/jobs?status=queued', user)).body.items).toEqual([])
-    expect((await get<{ items: JobSnapshot[] }>('/api/v1/jobs', other)).body.items.map((j) => j.id)).not.toContain(first.id)
-    expect((await get('/api/v1/jobs?cursor=nope', user)).status).toBe(400)
+    const page1 = (await myJobs(user, { limit: 1 })).data!
+    expect(page1.items.map((j) => j.id)).toEqual([second.id])
+    const page2 = (await myJobs(user, { limit: 1, cursor: page1.nextCursor! })).data
+    expect(page2).toEqual({ items: [expect.objectContaining({ id: first.id })], nextCursor: null })
+    expect((await myJobs(user, { status: 'queued' })).data!.items).toEqual([])
+    expect((await myJobs(other)).data!.items.map((j) => j.id)).not.toContain(first.id)
+    expect((await myJobs(user, { cursor: 'nope' })).status).toBe(400)
   }, SLOW)
 
   it("404s someone else's job (IDOR) but shows any job to an admin", async () => {
-    const [mine] = (await get<{ items: JobSnapshot[] }>('/api/v1/jobs', owner)).body.items
+    const [mine] = (await myJobs(owner)).data!.items
     expect(mine).toBeDefined()
-    expect((await get(`/api/v1/jobs/${mine!.id}`, other)).status).toBe(404)
-    expect((await post(`/api/v1/jobs/${mine!.id}/cancel`, other)).status).toBe(404)
-    expect((await post(`/api/v1/jobs/${mine!.id}/retry`, other)).status).toBe(404)
-    expect((await get(`/api/v1/jobs/${mine!.id}`, admin)).status).toBe(200)
+    expect((await jobAs(mine!.id, other).get()).status).toBe(404)
+    expect((await jobAs(mine!.id, other).cancel.post()).status).toBe(404)
+    expect((await jobAs(mine!.id, other).retry.post()).status).toBe(404)
+    expect((await jobAs(mine!.id, admin).get()).status).toBe(200)
   })
 })
+
+/** Names a test-only kind, which is none of the app's (TrackedJobKinds). */
+const testKind = (name: string) => name as TrackedJobKind
 
 /** A test-only kind whose handler waits at a gate, to catch a job mid-way. */
 function gatedKind(name: string) {
   let open!: () => void
   const gate = new Promise<void>((resolve) => (open = resolve))
   const reached: string[] = []
-  const spec = trackedJob<Record<string, never>>(name, async (_deps, _input, progress) => {
+  const spec = trackedJob<Record<string, never>>(testKind(name), async (_deps, _input, progress) => {
     await progress.step('Before the gate')
     reached.push('gate')
     await gate
@@ -190,16 +192,16 @@ describe('cancelling and retrying', () => {
     await t.ctx.queue!.register(bindTrackedJob(deps, gated.spec))
     const job = (await startFor(owner, gated.spec))!
     await waitFor(() => gated.reached.includes('gate'), 15_000, 'the handler to reach its gate')
-    const cancelled = await post(`/api/v1/jobs/${job.id}/cancel`, owner)
+    const cancelled = await jobAs(job.id, owner).cancel.post()
     expect(cancelled.status).toBe(200)
-    expect(((await cancelled.json()) as JobSnapshot).status).toBe('cancelled')
+    expect(cancelled.data!.status).toBe('cancelled')
     gated.open()
     await waitFor(async () => (await t.ctx.queue!.state(gated.spec.name, job.bossId)) !== 'active', 10_000, 'the handler to return')
-    const after = (await get<JobDetail>(`/api/v1/jobs/${job.id}`, owner)).body
+    const after = (await jobAs(job.id, owner).get()).data!
     expect(after.status).toBe('cancelled')
     expect(after.steps).toEqual(['Before the gate'])
     expect(gated.reached).toEqual(['gate'])
-    expect((await post(`/api/v1/jobs/${job.id}/cancel`, owner)).status).toBe(409)
+    expect((await jobAs(job.id, owner).cancel.post()).status).toBe(409)
   }, SLOW)
 
   it('cancels a queued job: it never starts', async () => {
@@ -207,7 +209,7 @@ describe('cancelling and retrying', () => {
     // The queue exists but no worker runs it yet, so the job waits.
     await t.ctx.queue!.boss.createQueue(gated.spec.name)
     const job = (await startFor(owner, gated.spec))!
-    expect((await post(`/api/v1/jobs/${job.id}/cancel`, owner)).status).toBe(200)
+    expect((await jobAs(job.id, owner).cancel.post()).status).toBe(200)
     expect(await t.ctx.queue!.state(gated.spec.name, job.bossId)).toBe('cancelled')
     const events = await progressEvents(job.id)
     expect(events.map((e) => e.job.status)).toEqual(['cancelled'])
@@ -216,7 +218,7 @@ describe('cancelling and retrying', () => {
   it('marks a job failed after its last try, with its error, and tells its owner', async () => {
     let tries = 0
     const flaky = trackedJob<Record<string, never>>(
-      'test.flaky',
+      testKind('test.flaky'),
       async (_deps, _input, progress) => {
         tries += 1
         await progress.step('Trying')
@@ -233,20 +235,20 @@ describe('cancelling and retrying', () => {
     const finished = await readEventRange(t.ctx.database.db, `user:${owner.id}`, 0, Number.MAX_SAFE_INTEGER)
     expect(finished.filter((e) => e.kind === 'job.finished').map((e) => (e.data as JobSnapshot).id)).toContain(job.id)
     // A tracked kind keeps its failures on the record; only records of known kinds can be retried by API.
-    expect((await post(`/api/v1/jobs/${job.id}/retry`, owner)).status).toBe(503)
+    expect((await jobAs(job.id, owner).retry.post()).status).toBe(503)
   }, SLOW)
 
   it('retries a failed export through the API: a new try on the same job', async () => {
     const user = await signUpAndSignIn(t)
-    const job = (await (await post('/api/v1/exports', user, { sections: ['sessions'] })).json()) as JobSnapshot
+    const job = (await exportAs(user, ['sessions'])).data!
     await until(job.id, 'succeeded')
-    expect((await post(`/api/v1/jobs/${job.id}/retry`, user)).status).toBe(409)
+    expect((await jobAs(job.id, user).retry.post()).status).toBe(409)
     // As if its last try had failed (the kind itself fails only when the database does).
     await t.ctx.database.db.update(jobs).set({ status: 'failed', error: 'connection reset' }).where(eq(jobs.id, job.id))
     await t.ctx.database.db.delete(jobFiles).where(eq(jobFiles.jobId, job.id))
-    const retried = await post(`/api/v1/jobs/${job.id}/retry`, user)
+    const retried = await jobAs(job.id, user).retry.post()
     expect(retried.status).toBe(200)
-    expect(((await retried.json()) as JobSnapshot).status).toBe('queued')
+    expect(retried.data!.status).toBe('queued')
     const done = await until(job.id, 'succeeded')
     expect(done.attempts).toBe(2)
     expect(done.log.map((l) => l.line)).toEqual(['Started', 'sign-ins: 1', 'Done', 'Retried', 'Try 2 started', 'sign-ins: 1', 'Done'])
@@ -256,25 +258,26 @@ describe('cancelling and retrying', () => {
 
 describe('admin', () => {
   it('lists every job with filters, queue depths and dead letters; others get 403', async () => {
-    const all = await get<{ items: JobSnapshot[] }>(`/api/v1/admin/jobs?kind=exports.csv&owner=${owner.id}`, admin)
+    const adminJobs = (user: TestUser) => client(t, user).api.v1.admin.jobs
+    const all = await adminJobs(admin).get({ query: { kind: 'exports.csv', owner: owner.id } })
     expect(all.status).toBe(200)
-    expect(all.body.items.length).toBeGreaterThan(0)
-    expect(all.body.items.every((j) => j.kind === 'exports.csv' && j.ownerId === owner.id)).toBe(true)
-    const failed = await get<{ items: JobSnapshot[] }>('/api/v1/admin/jobs?status=failed', admin)
-    expect(failed.body.items.every((j) => j.status === 'failed' && j.error !== null)).toBe(true)
-    const queues = await get<{ queues: { kind: string }[]; deadLetters: unknown[] }>('/api/v1/admin/jobs/queues', admin)
+    expect(all.data!.items.length).toBeGreaterThan(0)
+    expect(all.data!.items.every((j) => j.kind === 'exports.csv' && j.ownerId === owner.id)).toBe(true)
+    const failed = (await adminJobs(admin).get({ query: { status: 'failed' } })).data!
+    expect(failed.items.every((j) => j.status === 'failed' && j.error !== null)).toBe(true)
+    const queues = await adminJobs(admin).queues.get()
     expect(queues.status).toBe(200)
-    expect(queues.body.queues.map((q) => q.kind)).toEqual(expect.arrayContaining(['email.send', 'exports.csv', 'maintenance.purge', 'stats.daily']))
-    expect((await get('/api/v1/admin/jobs', owner)).status).toBe(403)
-    expect((await get('/api/v1/admin/jobs/queues', owner)).status).toBe(403)
-    const missing = await post('/api/v1/admin/jobs/dead-letters/email.send/00000000-0000-4000-8000-000000000000/retry', admin)
+    expect(queues.data!.queues.map((q) => q.kind)).toEqual(expect.arrayContaining(['email.send', 'exports.csv', 'maintenance.purge', 'stats.daily']))
+    expect((await adminJobs(owner).get()).status).toBe(403)
+    expect((await adminJobs(owner).queues.get()).status).toBe(403)
+    const missing = await adminJobs(admin)['dead-letters']({ kind: 'email.send' })({ id: '00000000-0000-4000-8000-000000000000' }).retry.post()
     expect(missing.status).toBe(404)
   })
 })
 
 describe('createJobKinds()', () => {
   it('holds this module’s kinds and the ones other modules register, and refuses two kinds of one name', () => {
-    const imports = trackedJob<{ n: number }>('catalog.import-test', async () => ({ result: null }))
+    const imports = trackedJob<{ n: number }>(testKind('catalog.import-test'), async () => ({ result: null }))
     const kinds = createJobKinds([imports as AnyTrackedJob])
     expect(kinds.named('exports.csv')?.name).toBe('exports.csv')
     expect(kinds.named('catalog.import-test')).toBe(imports as AnyTrackedJob)

@@ -1,7 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'bun:test'
 import { connectAs, type TestSocket } from '../../realtime/test-client'
 import { createTestApp, listen, signUpAndSignIn, type TestApp, type TestUser, waitFor } from '../../testing'
-import { bindTrackedJob, startJob, trackedJob } from './service/runner'
+import { bindTrackedJob, startJob, trackedJob, type TrackedJobKind } from './service/runner'
 import type { JobsDeps } from './service/shared'
 import type { JobProgressData } from './snapshot'
 
@@ -34,7 +34,7 @@ const open = async (user: TestUser) => {
 function threeSteps() {
   let open!: () => void
   const gate = new Promise<void>((resolve) => (open = resolve))
-  const spec = trackedJob<Record<string, never>>('test.three-steps', async (_deps, _input, progress) => {
+  const spec = trackedJob<Record<string, never>>('test.three-steps' as TrackedJobKind, async (_deps, _input, progress) => {
     await progress.step('Validating rows')
     await progress.log('row 17: price missing')
     await progress.percent(40)

@@ -1,7 +1,7 @@
 // A job as clients see it, over REST and on the socket (`job.progress` on `job:<id>`,
 // `job.finished` on `user:<id>`). The web client bundles this file (through
-// src/modules/events/kinds.ts), so it holds schemas only: `t` from 'elysia/type-system' and no
-// server-only import.
+// its events.ts and src/realtime/protocol.ts), so it holds schemas only: `t` from
+// 'elysia/type-system' and no server-only import.
 import { t } from 'elysia/type-system'
 
 // A union of literals rather than t.UnionEnum: Elysia fills an optional UnionEnum query parameter

@@ -1,5 +1,5 @@
 import { customType, date, index, integer, jsonb, pgTable, primaryKey, text, timestamp, uniqueIndex } from 'drizzle-orm/pg-core'
-import { users } from '../accounts/table'
+import { users } from '../accounts'
 import { JOB_STATUSES, type JobLogLine, type JobResult } from './snapshot'
 
 const at = (name: string) => timestamp(name, { withTimezone: true })

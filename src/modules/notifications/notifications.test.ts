@@ -1,8 +1,8 @@
 import { afterAll, beforeAll, describe, expect, it } from 'bun:test'
 import { connectAs } from '../../realtime/test-client'
-import { createTestApp, listen, postJson, signUpAndSignIn, type TestApp, type TestUser } from '../../testing'
+import { client, createTestApp, listen, signUpAndSignIn, type TestApp, type TestUser } from '../../testing'
 import { createMailer, listStoredMail } from '../mail/service'
-import type { NotificationItem } from './item'
+import type { NotificationsModel } from './model'
 import { type NotificationsDeps, type NotifyInput, notify } from './service'
 
 let t: TestApp
@@ -23,10 +23,10 @@ async function notifyNow(input: NotifyInput): Promise<void> {
   await afterCommit?.()
 }
 
-const get = (user: TestUser, path: string) => t.request(`/api/v1/notifications${path}`, { headers: user.auth })
-const post = (user: TestUser, path: string) => t.request(`/api/v1/notifications${path}`, { method: 'POST', headers: user.auth })
-const list = async (user: TestUser, query = '') => (await (await get(user, query)).json()) as { items: NotificationItem[]; nextCursor: string | null }
-const unread = async (user: TestUser) => ((await (await get(user, '/unread-count')).json()) as { unreadCount: number }).unreadCount
+const notificationsOf = (user?: TestUser) => client(t, user).api.v1.notifications
+const list = async (user: TestUser, query: NotificationsModel.ListQuery = {}) => (await notificationsOf(user).get({ query })).data!
+const unread = async (user: TestUser) => (await notificationsOf(user)['unread-count'].get()).data!.unreadCount
+const read = (user: TestUser, id: string) => notificationsOf(user)({ id }).read.post()
 
 describe('notifications', () => {
   it('lists, counts and pages the signed-in user’s notifications, newest activity first', async () => {
@@ -35,18 +35,18 @@ describe('notifications', () => {
     for (let n = 1; n <= 5; n++) await notifyNow({ userId: alice.id, type: 'order', text: `Order ${n} shipped`, link: `/orders/${n}` })
     expect(await unread(alice)).toBe(5)
 
-    const first = await list(alice, '?limit=2')
+    const first = await list(alice, { limit: 2 })
     expect(first.items.map((i) => i.text)).toEqual(['Order 5 shipped', 'Order 4 shipped'])
-    const second = await list(alice, `?limit=2&cursor=${first.nextCursor}`)
-    const third = await list(alice, `?limit=2&cursor=${second.nextCursor}`)
+    const second = await list(alice, { limit: 2, cursor: first.nextCursor! })
+    const third = await list(alice, { limit: 2, cursor: second.nextCursor! })
     expect([...second.items, ...third.items].map((i) => i.text)).toEqual(['Order 3 shipped', 'Order 2 shipped', 'Order 1 shipped'])
     expect(third.nextCursor).toBeNull()
     expect(first.items[0]).toMatchObject({ type: 'order', actor: null, summary: 'Order 5 shipped', link: '/orders/5', read: false })
 
-    await post(alice, `/${first.items[0]!.id}/read`)
-    expect((await list(alice, '?unread=true')).items.map((i) => i.text)).toEqual(['Order 4 shipped', 'Order 3 shipped', 'Order 2 shipped', 'Order 1 shipped'])
-    expect((await get(alice, '?cursor=nope')).status).toBe(400)
-    expect((await t.request('/api/v1/notifications')).status).toBe(401)
+    await read(alice, first.items[0]!.id)
+    expect((await list(alice, { unread: true })).items.map((i) => i.text)).toEqual(['Order 4 shipped', 'Order 3 shipped', 'Order 2 shipped', 'Order 1 shipped'])
+    expect((await notificationsOf(alice).get({ query: { cursor: 'nope' } })).status).toBe(400)
+    expect((await notificationsOf().get()).status).toBe(401)
   })
 
   it('pushes a new notification live on user:<id> with the unread count, and reads to the other tabs', async () => {
@@ -57,7 +57,7 @@ describe('notifications', () => {
     const created = await socket.next('event', (m) => m.kind === 'notification')
     expect(created).toMatchObject({ topic: `user:${alice.id}`, id: 1, data: { unreadCount: 1, notification: { type: 'system', text: 'Welcome to Souk', read: false } } })
 
-    expect((await post(alice, '/read-all')).status).toBe(200)
+    expect((await notificationsOf(alice)['read-all'].post()).status).toBe(200)
     expect(await socket.next('event', (m) => m.kind === 'notification.read')).toMatchObject({ id: 2, data: { all: true, ids: [], unreadCount: 0 } })
     socket.close()
   })
@@ -79,7 +79,7 @@ describe('notifications', () => {
     expect(await unread(owner)).toBe(1)
 
     // Once read, the next like starts a new group.
-    await post(owner, `/${items[0]!.id}/read`)
+    await read(owner, items[0]!.id)
     await like(fans[1]!)
     const after = await list(owner)
     expect(after.items.map((i) => [i.otherActors, i.read])).toEqual([
@@ -97,48 +97,48 @@ describe('notifications', () => {
     await notifyNow({ userId: alice.id, type: 'comment', text: 'commented on your post' })
     const [latest, earlier] = (await list(alice)).items
 
-    expect((await post(bob, `/${latest!.id}/read`)).status).toBe(404)
-    expect((await t.request(`/api/v1/notifications/${latest!.id}`, { method: 'DELETE', headers: bob.auth })).status).toBe(404)
+    expect((await read(bob, latest!.id)).status).toBe(404)
+    expect((await notificationsOf(bob)({ id: latest!.id }).delete()).status).toBe(404)
     expect((await list(bob)).items).toEqual([])
     expect(await unread(alice)).toBe(2)
 
-    const read = await post(alice, `/${latest!.id}/read`)
-    expect(read.status).toBe(200)
-    expect(await read.json()).toMatchObject({ id: latest!.id, read: true })
-    expect((await post(alice, `/${latest!.id}/read`)).status).toBe(200)
+    const marked = await read(alice, latest!.id)
+    expect(marked.status).toBe(200)
+    expect(marked.data).toMatchObject({ id: latest!.id, read: true })
+    expect((await read(alice, latest!.id)).status).toBe(200)
     expect(await unread(alice)).toBe(1)
 
-    expect((await t.request(`/api/v1/notifications/${earlier!.id}`, { method: 'DELETE', headers: alice.auth })).status).toBe(204)
-    expect((await t.request(`/api/v1/notifications/${earlier!.id}`, { method: 'DELETE', headers: alice.auth })).status).toBe(404)
+    expect((await notificationsOf(alice)({ id: earlier!.id }).delete()).status).toBe(204)
+    expect((await notificationsOf(alice)({ id: earlier!.id }).delete()).status).toBe(404)
     expect((await list(alice)).items.map((i) => i.id)).toEqual([latest!.id])
     expect(await unread(alice)).toBe(0)
 
     await notifyNow({ userId: alice.id, type: 'follow', text: 'followed you' })
-    expect(await (await post(alice, '/read-all')).json()).toEqual({ read: 1 })
-    expect((await post(alice, '/ntf_00000000000000000000000000000000/read')).status).toBe(404)
-    expect((await post(alice, '/not-an-id/read')).status).toBe(400)
+    expect((await notificationsOf(alice)['read-all'].post()).data).toEqual({ read: 1 })
+    expect((await read(alice, 'ntf_00000000000000000000000000000000')).status).toBe(404)
+    expect((await read(alice, 'not-an-id')).status).toBe(400)
   })
 
   it('honours per-type preferences: in-app off creates nothing, email on sends one', async () => {
     const alice = await signUpAndSignIn(t)
-    const defaults = (await (await get(alice, '/preferences')).json()) as { items: { type: string; inApp: boolean; email: boolean }[] }
+    const preferences = notificationsOf(alice).preferences
+    const defaults = (await preferences.get()).data!
     expect(defaults.items).toHaveLength(8)
     expect(defaults.items.find((p) => p.type === 'like')).toEqual({ type: 'like', inApp: true, email: false })
 
-    const put = (body: unknown) =>
-      t.request('/api/v1/notifications/preferences', { method: 'PUT', headers: { ...alice.auth, 'content-type': 'application/json' }, body: JSON.stringify(body) })
-    const saved = await put({
+    const saved = await preferences.put({
       items: [
         { type: 'like', inApp: false, email: false },
         { type: 'follow', inApp: true, email: true },
       ],
     })
     expect(saved.status).toBe(200)
-    expect(((await saved.json()) as typeof defaults).items.filter((p) => p.type === 'like' || p.type === 'follow')).toEqual([
+    expect(saved.data!.items.filter((p) => p.type === 'like' || p.type === 'follow')).toEqual([
       { type: 'follow', inApp: true, email: true },
       { type: 'like', inApp: false, email: false },
     ])
-    expect((await put({ items: [{ type: 'spam', inApp: true, email: true }] })).status).toBe(400)
+    // Not a notification type: the typed client would not send it, the server must refuse it.
+    expect((await preferences.put({ items: [{ type: 'spam' as never, inApp: true, email: true }] })).status).toBe(400)
 
     const bob = await signUpAndSignIn(t, { displayName: 'Bob' })
     await notifyNow({ userId: alice.id, type: 'like', actorId: bob.id, subject: 'post:1', text: 'liked your post' })
@@ -155,7 +155,7 @@ describe('notifications', () => {
     // The sign-up's own session is not a new device.
     expect((await list(alice)).items).toEqual([])
     const login = (userAgent: string) =>
-      postJson(t, '/api/v1/auth/login', { email: alice.email, password: alice.password }, { 'x-forwarded-for': alice.ip, 'user-agent': userAgent })
+      client(t, { ip: alice.ip }).api.v1.auth.login.post({ email: alice.email, password: alice.password }, { headers: { 'user-agent': userAgent } })
     expect((await login('Firefox on Linux')).status).toBe(200)
     const [notice] = (await list(alice)).items
     expect(notice).toMatchObject({ type: 'system', actor: null, link: '/account', read: false })

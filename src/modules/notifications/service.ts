@@ -7,8 +7,8 @@ import type { Logger } from '../../lib/log'
 import { cursorPart, decodeCursor, DEFAULT_LIMIT, type Page, toPage } from '../../lib/pagination'
 import type { Bus } from '../../lib/bus'
 import { findUserById } from '../accounts'
-import type { DurableEvent } from '../events/kinds'
-import { appendEvent, publishEvents, withEvents } from '../events/service'
+import type { NewNotificationEvent, NotificationEvent } from './events'
+import { appendEvent, publishEvents, withEvents } from '../../events/log'
 import type { Mailer } from '../mail'
 import { NOTIFICATION_TYPES, type NotificationItem, type NotificationType } from './item'
 import type { NotificationsModel } from './model'
@@ -112,7 +112,7 @@ export async function notify(deps: NotificationsDeps, tx: Tx, input: NotifyInput
   if (recipient === null) return null
   const channels = await preferenceOf(tx, input.userId, input.type)
   const now = deps.clock.now()
-  let event: DurableEvent | null = null
+  let event: NotificationEvent | null = null
   let summary = input.text
   if (channels.inApp) {
     const actor = input.actorId == null ? null : await findUserById(tx, input.actorId)
@@ -156,7 +156,7 @@ export async function notify(deps: NotificationsDeps, tx: Tx, input: NotifyInput
     }
     summary = summaryOf(row)
     const unreadCount = await countUnread(tx, input.userId)
-    event = await appendEvent(tx, now, { topic: userTopic(input.userId), kind: 'notification', data: { notification: toItem(row), unreadCount } })
+    event = await appendEvent<NewNotificationEvent>(tx, now, { topic: userTopic(input.userId), kind: 'notification', data: { notification: toItem(row), unreadCount } })
   }
   const mail = channels.email && input.email !== false && recipient.email !== null ? { to: recipient.email, subject: `Souk: ${summary}`, text: `${summary}\n` } : null
   if (event === null && mail === null) return null
@@ -166,7 +166,7 @@ export async function notify(deps: NotificationsDeps, tx: Tx, input: NotifyInput
   }
 }
 
-async function readEvent(tx: Tx, now: Date, userId: string, ids: string[], all: boolean): Promise<DurableEvent> {
+async function readEvent(tx: Tx, now: Date, userId: string, ids: string[], all: boolean): Promise<NotificationEvent> {
   const unreadCount = await countUnread(tx, userId)
   return appendEvent(tx, now, { topic: userTopic(userId), kind: 'notification.read', data: { ids, all, unreadCount } })
 }

@@ -1,6 +1,6 @@
 import { sql } from 'drizzle-orm'
 import { boolean, index, integer, pgTable, primaryKey, text, timestamp, uniqueIndex } from 'drizzle-orm/pg-core'
-import { users } from '../accounts/table'
+import { users } from '../accounts'
 import { NOTIFICATION_TYPES } from './item'
 
 const at = (name: string) => timestamp(name, { withTimezone: true })

@@ -1,5 +1,5 @@
 import { Elysia } from 'elysia'
-import type { AppContext } from '../../app'
+import type { Infrastructure } from '../../infrastructure'
 import { ErrorResponse } from '../../lib/errors'
 import { DEFAULT_LIMIT } from '../../lib/pagination'
 import { strictQueryPlugin } from '../../lib/query'
@@ -9,12 +9,14 @@ import { applyToSell, decideVendor, getMyVendor, getStorefront, listStorefronts,
 
 export { VendorsModel } from './model'
 export { applyVendorDecision, findVendorById, findVendorBySlug, findVendorOfUser, sellingVendorIds, vendorSummaries } from './service'
+/** The tables other modules' tables reference (foreign keys) and the demo seed fills; services query them through this module's functions. */
+export { vendors } from './table'
 
 /**
  * Shops: applying to sell, public storefronts, and the admin decisions (approve, reject, suspend,
  * reinstate). A shop's products are served by the catalog (`GET /products?vendor=<slug>`).
  */
-export function vendorsRoutes(ctx: Pick<AppContext, 'database' | 'config' | 'clock' | 'bus'>) {
+export function vendorsRoutes(ctx: Pick<Infrastructure, 'database' | 'config' | 'clock' | 'bus'>) {
   const deps: VendorsDeps = { db: ctx.database.db, clock: ctx.clock, bus: ctx.bus }
   return new Elysia({ name: 'vendors', prefix: '/api/v1' })
     .use(authPlugin(ctx))

@@ -1,5 +1,5 @@
 import { index, pgTable, text, timestamp, uniqueIndex } from 'drizzle-orm/pg-core'
-import { users } from '../accounts/table'
+import { users } from '../accounts'
 
 export const VENDOR_STATUSES = ['pending', 'approved', 'rejected', 'suspended'] as const
 export type VendorStatus = (typeof VENDOR_STATUSES)[number]

@@ -9,6 +9,6 @@ import type { Handler } from './context'
  */
 export const chatSend: Handler<'chat.send'> = async (ctx, conn, { ref, conversationId, clientId, body }) =>
   answering(conn, ref, async () => {
-    const { message } = await sendMessage(ctx.services().chat, conn.user.id, conversationId, { clientId, body })
+    const { message } = await sendMessage(ctx.services.chat, conn.user.id, conversationId, { clientId, body })
     conn.send({ type: 'ack', ref, of: 'chat.send', clientId, message })
   })

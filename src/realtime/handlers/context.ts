@@ -8,7 +8,7 @@ import type { Hub } from '../hub'
 import type { Presence } from '../presence'
 import type { ClientMessage, ClientMessageType } from '../protocol'
 
-/** Services of modules that handlers call; createApp builds them and hands them over (Realtime.provide). */
+/** Services of modules that handlers call; the composition root builds them and hands them to createRealtime. */
 export interface SocketServices {
   chat: ChatDeps
 }
@@ -26,8 +26,8 @@ export interface HandlerContext {
   moveSession(conn: Connection, user: CurrentUser): void
   /** Checks each topic the socket follows against its user's (changed) role; stops those refused. */
   recheckTopics(conn: Connection): Promise<void>
-  /** The module services (throws until createApp provided them; no socket opens before that). */
-  services(): SocketServices
+  /** The module services handlers call. */
+  services: SocketServices
 }
 
 export type MessageOf<T extends ClientMessageType> = Extract<ClientMessage, { type: T }>

@@ -1,8 +1,8 @@
-import { readSince } from '../../modules/events/service'
+import { readSince } from '../../events/log'
 import { MAX_TOPICS_PER_SOCKET } from '../protocol'
 import { parseTopic } from '../topics'
 import type { Connection } from '../connection'
-import type { Feed } from '../hub'
+import { asProtocolEvents, type Feed } from '../hub'
 import type { Handler, HandlerContext } from './context'
 
 /**
@@ -60,7 +60,7 @@ async function replayThenGoLive(ctx: HandlerContext, conn: Connection, feed: Fee
       lastId = replay.latestId
       conn.send({ type: 'resync', ref, topic, reason: 'ReplayWindowExceeded', lastId })
     } else {
-      for (const event of replay.events) if (!(await conn.sendPaced(event))) return
+      for (const event of asProtocolEvents(replay.events)) if (!(await conn.sendPaced(event))) return
       lastId = replay.events.at(-1)?.id ?? since
       conn.send({ type: 'subscribed', ref, topic, replayed: replay.events.length, lastId })
     }

@@ -1,5 +1,6 @@
 import { treaty } from '@elysiajs/eden'
 import type { App } from '../../../src/app'
+import { CSRF_HEADER } from '../../../src/modules/accounts/cookie-auth'
 import type { AccountsModel } from '../../../src/modules/accounts/model'
 
 /**
@@ -8,13 +9,8 @@ import type { AccountsModel } from '../../../src/modules/accounts/model'
  * waits on one shared refresh, then retries once. No Solid in here, so Bun's test runner runs it.
  */
 
-export const REFRESH_PATH = '/api/v1/auth/refresh'
-
-/**
- * The header the two cookie-only routes (refresh, logout) require: a cross-site form cannot send
- * it, so a forged request is refused. Its value does not matter.
- */
-export const CSRF_HEADERS = { 'x-souk-csrf': '1' } as const
+/** What the two cookie-only routes (refresh, logout) are sent with (see CSRF_HEADER); the value does not matter. */
+export const CSRF_HEADERS = { [CSRF_HEADER]: '1' } as const
 
 export interface AuthClientOptions {
   /** Origin the API lives on. */

@@ -3,17 +3,16 @@
  * value on the client. Plain TypeScript (no Solid) so `bun test` can exercise it.
  */
 
-import type { FieldProblem } from '../../../src/lib/errors'
+import type { ErrorDetails, FieldProblem, RateLimitDetails, ReasonDetails } from '../../../src/lib/errors'
 
 export type { FieldProblem }
 
-/** What some errors say besides field problems: `details` is then an object, not a list. */
-export interface ErrorFacts {
-  /** Seconds until a 429 may be retried. */
-  retryAfter?: number
-  /** A machine-readable cause, e.g. `email_not_verified` on a 403 sign-in. */
-  reason?: string
-}
+/**
+ * What some errors say besides field problems (`details` is then an object, not a list), typed by
+ * the server's details union: `retryAfter` (seconds until a 429 may be retried) and `reason` (a
+ * cause from the server's closed set, e.g. `email_not_verified` on a 403 sign-in).
+ */
+export type ErrorFacts = Partial<RateLimitDetails & ReasonDetails>
 
 export class ApiError extends Error {
   constructor(
@@ -29,34 +28,37 @@ export class ApiError extends Error {
   }
 }
 
-function isFieldProblem(value: unknown): value is FieldProblem {
-  return typeof value === 'object' && value !== null && typeof (value as FieldProblem).field === 'string' && typeof (value as FieldProblem).message === 'string'
-}
-
 /** Builds an ApiError from a status and whatever body came back (tolerates non-JSON proxies). */
 export function toApiError(status: number, body: unknown): ApiError {
   const error = typeof body === 'object' && body !== null && 'error' in body ? (body as { error: unknown }).error : null
   if (typeof error === 'object' && error !== null) {
     const e = error as Record<string, unknown>
-    const details = Array.isArray(e.details) ? e.details.filter(isFieldProblem) : []
+    const details = detailsOf(e.details)
     return new ApiError(
       status,
       typeof e.type === 'string' ? e.type : 'unknown_error',
       typeof e.message === 'string' ? e.message : `Request failed (${status})`,
-      details,
+      Array.isArray(details) ? details : [],
       typeof e.requestId === 'string' ? e.requestId : null,
-      factsOf(e.details),
+      factsOf(details),
     )
   }
   return new ApiError(status, status >= 500 ? 'unknown_error' : 'invalid_data', `Request failed (${status})`)
 }
 
-function factsOf(details: unknown): ErrorFacts {
-  if (typeof details !== 'object' || details === null || Array.isArray(details)) return {}
-  const { retryAfter, reason } = details as Record<string, unknown>
+/**
+ * `details` of an error in the server's shape, as the server types it (the error body's schema
+ * declares the union); a value no member could be (a proxy's own JSON, say) is none.
+ */
+function detailsOf(value: unknown): ErrorDetails | undefined {
+  return typeof value === 'object' && value !== null ? (value as ErrorDetails) : undefined
+}
+
+function factsOf(details: ErrorDetails | undefined): ErrorFacts {
+  if (details === undefined || Array.isArray(details)) return {}
   return {
-    ...(typeof retryAfter === 'number' && retryAfter > 0 ? { retryAfter: Math.ceil(retryAfter) } : {}),
-    ...(typeof reason === 'string' ? { reason } : {}),
+    ...('retryAfter' in details ? { retryAfter: details.retryAfter } : {}),
+    ...('reason' in details ? { reason: details.reason } : {}),
   }
 }
 

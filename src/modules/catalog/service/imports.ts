@@ -301,6 +301,13 @@ async function saveRow(deps: CatalogDeps, owner: CurrentUser, vendorId: string, 
 const REPORT_EVERY = 25
 const LOG_EVERY = 500
 
+declare module '../../jobs' {
+  // Registers this module's tracked kind with the jobs module (see TrackedJobKinds).
+  interface TrackedJobKinds {
+    'imports.products': true
+  }
+}
+
 /**
  * `imports.products`: one step to read the file, one to check every row, one to save the good
  * ones. Rows are written one by one (partial success), so a retried try finds the rows an earlier

@@ -1,13 +1,13 @@
 import { and, desc, eq, lt, or } from 'drizzle-orm'
 import { AppError } from '../../../lib/errors'
 import { newId } from '../../../lib/ids'
-import { DEFAULT_LIMIT, type Page, toPage } from '../../../lib/pagination'
+import { DEFAULT_LIMIT, decodeTimeCursor, type Page, toPage } from '../../../lib/pagination'
 import { countChatStarted, findProductsByIds, rowIsPublic } from '../../catalog'
 import { findVendorById } from '../../vendors'
 import type { Conversation } from '../item'
 import type { ChatModel } from '../model'
 import { conversationMembers, conversations } from '../table'
-import { type ChatDeps, decodeTimeCursor, refuseIfBlocked, requireConversation, toConversations } from './shared'
+import { type ChatDeps, refuseIfBlocked, requireConversation, toConversations } from './shared'
 
 /**
  * "Message seller": the one conversation of this buyer about this product, created on first use.

@@ -1,31 +1,33 @@
 import { and, desc, eq, inArray, lt, type SQL, sql } from 'drizzle-orm'
-import { type Db, queryRows, type Tx } from '../../../db/client'
+import { queryRows, type Tx } from '../../../db/client'
 import { pgErrorOf, UNIQUE_VIOLATION } from '../../../db/errors'
 import { AppError } from '../../../lib/errors'
 import { newId } from '../../../lib/ids'
 import { processImage, UPLOAD_LIMITS } from '../../../lib/images'
 import { cursorPart, decodeCursor, DEFAULT_LIMIT, type Page, toPage } from '../../../lib/pagination'
-import type { DurableEvent } from '../../events/kinds'
+import type { ChatDurableEvent } from '../events'
 import type { AfterCommit } from '../../notifications'
-import { appendEvent, eventCtes, publishEvents, withEvents } from '../../events/service'
+import { appendEvent, eventCtes, publishEvents, withEvents } from '../../../events/log'
 import type { ChatMessage } from '../item'
 import type { ChatModel } from '../model'
-import { blocks, conversationMembers, conversations, messageImages, messages } from '../table'
+import { conversationMembers, conversations, messageImages, messages } from '../table'
 import { GroupCommit } from './group-commit'
 import { appendReceipts, markDelivered, moveDeliveredMany } from './receipts'
 import {
   appendInboxEvent,
   appendInboxEvents,
   type ChatDeps,
+  type ChatPorts,
   type ConversationRow,
   conversationTopic,
-  findConversation,
   isMember,
   type MessageRow,
-  notFound,
   otherSide,
-  refuseIfBlocked,
+  type Refusal,
+  refusalError,
+  refusalOf,
   requireConversation,
+  requireSender,
   toMessage,
   unreadWhere,
 } from './shared'
@@ -42,24 +44,33 @@ export interface Sent {
 type Draft = Pick<MessageRow, 'kind' | 'body' | 'imageWidth' | 'imageHeight'> & { clientId: string }
 type Participants = Pick<ConversationRow, 'id' | 'buyerId' | 'sellerId'>
 
-interface Send {
+export interface Send {
   row: Omit<MessageRow, 'seq'>
   image: Uint8Array<ArrayBuffer> | null
 }
 
-/** A send's outcome in its batch: stored (with its event), or refused (nothing written; see insertMessage). */
-type Written = { row: MessageRow; event: DurableEvent; conversation: Participants } | null
+/** Why a send wrote nothing: the send rule refused it (refusalOf), or its client id was used before. */
+type Refused = Refusal | 'repeat'
+
+/** A send's outcome in its batch: stored (with its event), or refused (see insertMessage). */
+export type Written = { row: MessageRow; event: ChatDurableEvent; conversation: Participants } | { refused: Refused }
+
+/** SQL: the message of a client id (the key of messages_client_key): a retry answers it. */
+const sentWithClientId = (conversationId: string | SQL, senderId: string | SQL, clientId: string | SQL): SQL =>
+  and(eq(messages.conversationId, conversationId), eq(messages.senderId, senderId), eq(messages.clientId, clientId))!
 
 /** `items` with their indexes, ordered by `key` (stable: equal keys keep their order). */
 const sortedBy = <T>(items: T[], key: (item: T) => string): [T, number][] =>
   items.map((item, i): [T, number] => [item, i]).sort(([a], [b]) => (key(a) < key(b) ? -1 : key(a) > key(b) ? 1 : 0))
 
 /**
- * A batch of sends as one statement. A send is accepted when its sender takes part in the
- * conversation, neither side blocked the other and its client id is new (also within the batch);
- * each conversation's seq is bumped once by its accepted sends, which take the seqs in arrival
- * order; the messages (and pictures) are inserted and their `message` events appended. Answers a
- * row per accepted send (by `ord`, its index in the batch); a refused send writes nothing.
+ * A batch of sends as one statement. Each send is checked first (`refused`): a client id stored
+ * already is a 'repeat' (a retry answers its first send, even after a block); then the send rule,
+ * refusalOf; then a client id used by an earlier send of the batch is a 'repeat' too (that send
+ * passed the same checks). Each conversation's seq is bumped once by its accepted sends, which
+ * take the seqs in arrival order; the messages (and pictures) are inserted and their `message`
+ * events appended. Answers a row per send (by `ord`, its index in the batch): its seq and event,
+ * or why it was refused (nothing written).
  */
 function sendsStatement(sends: Send[]): SQL {
   const rows = sends.map(({ row }, ord) => {
@@ -73,28 +84,31 @@ function sendsStatement(sends: Send[]): SQL {
       : sql`pictures as (insert into ${messageImages} (message_id, content_type, image) select p.id, 'image/webp', p.image from (values ${sql.join(images, sql`, `)}) as p (id, image) join inserted on inserted.id = p.id),`
   return sql`with input (ord, id, conversation_id, sender_id, client_id, kind, body, image_width, image_height, created_at, data) as (values ${sql.join(rows, sql`, `)}),
     copies as (select *, row_number() over (partition by conversation_id, sender_id, client_id order by ord) as copy from input),
+    checked as (
+      select i.*, coalesce(
+          case when exists (select 1 from ${messages} where ${sentWithClientId(sql`i.conversation_id`, sql`i.sender_id`, sql`i.client_id`)}) then 'repeat' end,
+          ${refusalOf(sql`i.conversation_id`, sql`i.sender_id`)},
+          case when i.copy > 1 then 'repeat' end) as refused
+      from copies as i),
     accepted as (
-      select i.*, c.buyer_id, c.seller_id, 'conversation:' || i.conversation_id as topic,
-        row_number() over (partition by i.conversation_id order by i.ord) as rank,
-        count(*) over (partition by i.conversation_id) as sends
-      from copies as i join ${conversations} as c on c.id = i.conversation_id and (c.buyer_id = i.sender_id or c.seller_id = i.sender_id)
-      where i.copy = 1
-        and not exists (select 1 from ${blocks} as b where (b.blocker_id = c.buyer_id and b.blocked_id = c.seller_id) or (b.blocker_id = c.seller_id and b.blocked_id = c.buyer_id))
-        and not exists (select 1 from ${messages} as m where m.conversation_id = i.conversation_id and m.sender_id = i.sender_id and m.client_id = i.client_id)),
+      select *, 'conversation:' || conversation_id as topic,
+        row_number() over (partition by conversation_id order by ord) as rank,
+        count(*) over (partition by conversation_id) as sends
+      from checked where refused is null),
     locked as (select id from ${conversations} where ${inArray(conversations.id, [...new Set(sends.map((send) => send.row.conversationId))])} order by id for update),
     bumped as (
       update ${conversations} as c set last_seq = c.last_seq + n.sends, last_activity_at = n.at
       from (select conversation_id, count(*) as sends, max(created_at) as at from accepted group by conversation_id) as n
       where c.id = n.conversation_id and c.id in (select id from locked)
-      returning c.id, c.last_seq),
-    sent as (select a.*, b.last_seq - a.sends + a.rank as seq from accepted as a join bumped as b on b.id = a.conversation_id),
+      returning c.id, c.last_seq, c.buyer_id, c.seller_id),
+    sent as (select a.*, b.buyer_id, b.seller_id, b.last_seq - a.sends + a.rank as seq from accepted as a join bumped as b on b.id = a.conversation_id),
     inserted as (
       insert into ${messages} (id, conversation_id, seq, sender_id, client_id, kind, body, image_width, image_height, created_at)
       select id, conversation_id, seq, sender_id, client_id, kind, body, image_width, image_height, created_at from sent
       returning id),
     ${pictures}
     ${eventCtes('appended', sql`sent`, { kind: 'message', data: sql`s.data || jsonb_build_object('seq', s.seq)`, now: sends[0]!.row.createdAt })}
-    select ord, seq::int as seq, event_id, buyer_id, seller_id from appended`
+    select c.ord, c.refused, a.seq::int as seq, a.event_id, a.buyer_id, a.seller_id from checked as c left join appended as a on a.ord = c.ord`
 }
 
 /**
@@ -106,9 +120,14 @@ function sendsStatement(sends: Send[]): SQL {
  * with the unique key itself: insertMessage answers it as the repeat it is).
  */
 async function writeSends(tx: Tx, sends: Send[]): Promise<Written[]> {
-  const rows = await queryRows<{ ord: number; seq: number; event_id: string | number; buyer_id: string; seller_id: string }>(tx, sendsStatement(sends))
-  const written: Written[] = sends.map(() => null)
+  type Result = { ord: number } & ({ refused: null; seq: number; event_id: string | number; buyer_id: string; seller_id: string } | { refused: Refused })
+  const rows = await queryRows<Result>(tx, sendsStatement(sends))
+  const written: Written[] = []
   for (const result of rows) {
+    if (result.refused !== null) {
+      written[result.ord] = { refused: result.refused }
+      continue
+    }
     const row = { ...sends[result.ord]!.row, seq: result.seq }
     written[result.ord] = {
       row,
@@ -120,11 +139,23 @@ async function writeSends(tx: Tx, sends: Send[]): Promise<Written[]> {
 }
 
 /**
- * One group commit of sends per database (per process), with a few batches in flight at once:
- * while one waits on the database, the next is on its way. Deliveries run one batch at a time.
+ * Sends commit with a few batches in flight at once: while one waits on the database, the next is
+ * on its way. Deliveries run one batch at a time.
  */
 const SEND_BATCHES = 4
-const batches = new WeakMap<Db, GroupCommit<Send, Written>>()
+
+/**
+ * The chat service of one process, built once by the composition root: its ports and its two
+ * group commits, of sends (see insertMessage) and of deliveries (see afterSend).
+ */
+export function createChat(ports: ChatPorts): ChatDeps {
+  const deps: ChatDeps = {
+    ...ports,
+    sends: new GroupCommit(ports.db, writeSends, { concurrency: SEND_BATCHES }),
+    deliveries: new GroupCommit(ports.db, (tx, deliveries) => writeDeliveries(deps, tx, deliveries)),
+  }
+  return deps
+}
 
 /**
  * Sends a message: written with the other sends of its moment in one transaction (see
@@ -134,22 +165,18 @@ const batches = new WeakMap<Db, GroupCommit<Send, Written>>()
  * changes nothing.
  */
 async function insertMessage(deps: ChatDeps, senderId: string, conversationId: string, draft: Draft, image: Uint8Array<ArrayBuffer> | null): Promise<Sent> {
-  let batch = batches.get(deps.db)
-  if (batch === undefined) batches.set(deps.db, (batch = new GroupCommit(deps.db, writeSends, { concurrency: SEND_BATCHES })))
   const row = { id: newId('msg'), conversationId, senderId, system: null, createdAt: deps.clock.now(), deletedAt: null, ...draft }
-  const written = await batch.submit({ row, image }).catch((error: unknown) => {
+  const written = await deps.sends.submit({ row, image }).catch((error: unknown): Written => {
     // A send with the same client id committed in another batch after this one's check (a
     // batch of one is not retried): it is a repeat, answered below like one.
-    if (isRepeatedClientId(error)) return null
+    if (isRepeatedClientId(error)) return { refused: 'repeat' }
     throw error
   })
-  if (written === null) {
-    const [first] = await deps.db
-      .select()
-      .from(messages)
-      .where(and(eq(messages.conversationId, conversationId), eq(messages.senderId, senderId), eq(messages.clientId, draft.clientId)))
-    if (first !== undefined) return { message: toMessage(first), created: false }
-    throw await refusal(deps.db, conversationId, senderId)
+  if ('refused' in written) {
+    if (written.refused !== 'repeat') throw refusalError(written.refused)
+    // The first send committed before this answer, and messages are never removed (a deleted one keeps its row).
+    const [first] = await deps.db.select().from(messages).where(sentWithClientId(conversationId, senderId, draft.clientId))
+    return { message: toMessage(first!), created: false }
   }
   await publishEvents(deps.bus, [written.event])
   void afterSend(deps, written.conversation, written.row)
@@ -159,20 +186,6 @@ async function insertMessage(deps: ChatDeps, senderId: string, conversationId: s
 const isRepeatedClientId = (error: unknown) => {
   const pg = pgErrorOf(error)
   return pg?.code === UNIQUE_VIOLATION && pg.constraint === 'messages_client_key'
-}
-
-/** Why a send was refused: not a participant (404, as if absent) or a block (403). */
-async function refusal(db: Db, conversationId: string, senderId: string): Promise<AppError> {
-  const conversation = await findConversation(db, conversationId, senderId)
-  if (conversation === null) return notFound()
-  try {
-    await refuseIfBlocked(db, senderId, otherSide(conversation, senderId))
-  } catch (error) {
-    if (error instanceof AppError) return error
-    throw error
-  }
-  // The block was lifted since the send: the client may simply retry.
-  return new AppError('conflict', 'The conversation changed; send again')
 }
 
 const NOTIFICATION_TEXT: Record<string, string> = {
@@ -197,7 +210,7 @@ async function startsUnreadStreak(tx: Tx, userId: string, message: MessageRow): 
   return earlier === undefined
 }
 
-interface Delivery {
+export interface Delivery {
   conversation: Participants
   message: MessageRow
   recipientId: string
@@ -205,8 +218,8 @@ interface Delivery {
   viewing: boolean
 }
 
-interface Delivered {
-  events: DurableEvent[]
+export interface Delivered {
+  events: ChatDurableEvent[]
   afterCommit: AfterCommit | null
 }
 
@@ -256,9 +269,6 @@ async function writeDeliveries(deps: ChatDeps, tx: Tx, deliveries: Delivery[]): 
   return out
 }
 
-/** One group commit of deliveries per chat service (per process). */
-const deliveryBatches = new WeakMap<ChatDeps, GroupCommit<Delivery, Delivered>>()
-
 /**
  * What a new message means for the recipient, after the sender got their answer: if they have the
  * conversation open the message reached them (delivered receipt); otherwise they get a
@@ -271,10 +281,8 @@ const deliveryBatches = new WeakMap<ChatDeps, GroupCommit<Delivery, Delivered>>(
 export async function afterSend(deps: ChatDeps, conversation: Participants, message: MessageRow): Promise<void> {
   const recipientId = otherSide(conversation, message.senderId)
   try {
-    let batch = deliveryBatches.get(deps)
-    if (batch === undefined) deliveryBatches.set(deps, (batch = new GroupCommit(deps.db, (tx, deliveries) => writeDeliveries(deps, tx, deliveries))))
     const viewing = await deps.isViewing(recipientId, conversationTopic(conversation.id))
-    const { events, afterCommit } = await batch.submit({ conversation, message, recipientId, viewing })
+    const { events, afterCommit } = await deps.deliveries.submit({ conversation, message, recipientId, viewing })
     await publishEvents(deps.bus, events)
     await afterCommit?.()
   } catch (error) {
@@ -291,12 +299,11 @@ export function sendMessage(deps: ChatDeps, senderId: string, conversationId: st
 
 /**
  * Sends a photo with an optional caption. The image is checked and re-encoded by processImage
- * (no metadata kept) after a membership and block check, so a stranger cannot make the server
- * decode images for nothing.
+ * (no metadata kept) after the send rule (requireSender: membership and blocks), so a stranger
+ * cannot make the server decode images for nothing.
  */
 export async function sendImage(deps: ChatDeps, senderId: string, conversationId: string, input: { clientId: string; file: Blob; caption?: string }): Promise<Sent> {
-  const conversation = await requireConversation(deps.db, conversationId, senderId)
-  await refuseIfBlocked(deps.db, senderId, otherSide(conversation, senderId))
+  await requireSender(deps.db, conversationId, senderId)
   const image = await processImage(input.file, { field: 'body.file', ...UPLOAD_LIMITS, resize: IMAGE_BOX })
   const caption = input.caption?.trim() || null
   return insertMessage(deps, senderId, conversationId, { kind: 'image', body: caption, clientId: input.clientId, imageWidth: image.width, imageHeight: image.height }, image.data)

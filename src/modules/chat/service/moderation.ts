@@ -2,13 +2,13 @@ import { and, asc, eq, gt, inArray, or } from 'drizzle-orm'
 import { pgErrorOf, UNIQUE_VIOLATION } from '../../../db/errors'
 import { AppError } from '../../../lib/errors'
 import { newId } from '../../../lib/ids'
-import { DEFAULT_LIMIT, type Page, toPage } from '../../../lib/pagination'
+import { DEFAULT_LIMIT, decodeTimeCursor, type Page, toPage } from '../../../lib/pagination'
 import { findUserById } from '../../accounts'
 import { findProductsByIds } from '../../catalog'
 import type { ChatModel } from '../model'
 import { blocks, conversations, messageReports } from '../table'
 import { deleteMessage, requireVisibleMessage } from './messages'
-import { type ChatDeps, decodeTimeCursor } from './shared'
+import type { ChatDeps } from './shared'
 
 type BlockRow = typeof blocks.$inferSelect
 type ReportRow = typeof messageReports.$inferSelect

@@ -1,7 +1,7 @@
 import { and, eq, lt, sql } from 'drizzle-orm'
 import { queryRows, type Tx } from '../../../db/client'
-import type { DurableEvent, NewEvent } from '../../events/kinds'
-import { appendEvent, appendEvents, withEvents } from '../../events/service'
+import type { ChatDurableEvent, NewChatEvent } from '../events'
+import { appendEvent, appendEvents, withEvents } from '../../../events/log'
 import type { ChatReceipt } from '../item'
 import { conversationMembers, conversations } from '../table'
 import { appendInboxEvent, type ChatDeps, conversationTopic, notFound, unreadCounts, unreadTotal } from './shared'
@@ -13,7 +13,7 @@ const member = (conversationId: string, userId: string) => and(eq(conversationMe
 /** `upTo`, but never past the conversation's newest message: a pointer cannot run ahead of it. */
 const capped = (conversationId: string, upTo: number) => sql`least(${upTo}, (select ${conversations.lastSeq} from ${conversations} where ${conversations.id} = ${conversationId}))`
 
-const receiptOf = (row: MemberRow): NewEvent => ({
+const receiptOf = (row: MemberRow): NewChatEvent => ({
   topic: conversationTopic(row.conversationId),
   kind: 'read',
   data: { conversationId: row.conversationId, userId: row.userId, readSeq: row.readSeq, deliveredSeq: row.deliveredSeq },
@@ -60,7 +60,7 @@ async function moveDelivered(tx: Tx, conversationId: string, userId: string, upT
 }
 
 /** moveDelivered and its `read` event, when it moved. */
-export async function markDelivered(tx: Tx, now: Date, conversationId: string, userId: string, upTo: number): Promise<DurableEvent | null> {
+export async function markDelivered(tx: Tx, now: Date, conversationId: string, userId: string, upTo: number): Promise<ChatDurableEvent | null> {
   const row = await moveDelivered(tx, conversationId, userId, upTo)
   return row === null ? null : receiptEvent(tx, now, row)
 }
@@ -81,7 +81,7 @@ export async function markRead(deps: ChatDeps, userId: string, conversationId: s
       .where(and(member(conversationId, userId), lt(conversationMembers.readSeq, target)))
       .returning()
     let row = moved
-    const events: DurableEvent[] = []
+    const events: ChatDurableEvent[] = []
     if (moved === undefined) {
       ;[row] = await tx.select().from(conversationMembers).where(member(conversationId, userId))
       if (row === undefined) throw notFound()

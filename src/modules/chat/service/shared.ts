@@ -1,21 +1,21 @@
 import { and, count, eq, gt, inArray, isNull, ne, or, type SQL, sql } from 'drizzle-orm'
-import type { Db, Tx } from '../../../db/client'
+import { type Db, queryRows, type Tx } from '../../../db/client'
 import type { Clock } from '../../../lib/clock'
 import { AppError } from '../../../lib/errors'
 import type { Logger } from '../../../lib/log'
-import type { IdPrefix } from '../../../lib/ids'
-import { cursorPart, decodeCursor } from '../../../lib/pagination'
 import type { Bus } from '../../../lib/bus'
 import { findUserById } from '../../accounts'
 import { findProductsByIds, primaryImagesOf } from '../../catalog'
-import type { DurableEvent } from '../../events/kinds'
-import { appendEvents } from '../../events/service'
+import type { ChatDurableEvent } from '../events'
+import { appendEvents } from '../../../events/log'
 import type { AfterCommit, NotifyInput } from '../../notifications'
 import type { ChatMessage, Conversation } from '../item'
 import { blocks, conversationMembers, conversations, messages } from '../table'
+import type { GroupCommit } from './group-commit'
+import type { Delivered, Delivery, Send, Written } from './messages'
 
-/** What the chat services need; built once in createApp (or a test). */
-export interface ChatDeps {
+/** What the chat services are built from: the composition root hands these to createChat. */
+export interface ChatPorts {
   db: Db
   bus: Bus
   clock: Clock
@@ -29,6 +29,12 @@ export interface ChatDeps {
   isViewing(userId: string, topic: `conversation:${string}`): Promise<boolean>
 }
 
+/** The chat service of one process (see createChat): its ports and its group commits. */
+export interface ChatDeps extends ChatPorts {
+  readonly sends: GroupCommit<Send, Written>
+  readonly deliveries: GroupCommit<Delivery, Delivered>
+}
+
 export type Conn = Db | Tx
 export type ConversationRow = typeof conversations.$inferSelect
 export type MessageRow = typeof messages.$inferSelect
@@ -39,15 +45,12 @@ export const imagePath = (messageId: string) => `/api/v1/messages/${messageId}/i
 
 export const otherSide = (conversation: Pick<ConversationRow, 'buyerId' | 'sellerId'>, userId: string) => (conversation.buyerId === userId ? conversation.sellerId : conversation.buyerId)
 
-/** SQL: `userId` is a participant of the conversation row in scope. */
-export const isMember = (userId: string): SQL => or(eq(conversations.buyerId, userId), eq(conversations.sellerId, userId))!
+/** SQL: `userId` (a value or a column) is a participant of the conversation row in scope. */
+export const isMember = (userId: string | SQL): SQL => or(eq(conversations.buyerId, userId), eq(conversations.sellerId, userId))!
 
-/** A `[time, id]` keyset cursor of a list ordered by a timestamp then id, or null for the first page. */
-export function decodeTimeCursor(cursor: string | undefined, idPrefix: IdPrefix): { time: Date; id: string } | null {
-  if (cursor === undefined) return null
-  const [time, id] = decodeCursor(cursor, [cursorPart.time, cursorPart.id(idPrefix)])
-  return { time, id }
-}
+/** SQL: otherSide of the conversation row in scope, for `userId`, a participant. */
+const otherSideIn = (userId: string | SQL): SQL => sql`case when ${conversations.buyerId} = ${userId} then ${conversations.sellerId} else ${conversations.buyerId} end`
+
 
 export const notFound = () => new AppError('not_found', 'No such conversation')
 
@@ -70,8 +73,8 @@ export function toMessage(row: MessageRow): ChatMessage {
 
 /**
  * The conversation if `userId` takes part in it, else null: a stranger cannot tell a conversation
- * of others from one that does not exist. Every read and write starts here (or folds the same
- * condition into its own statement).
+ * of others from one that does not exist. Every read and write starts here (or folds isMember
+ * into its own statement; sends fold refusalOf).
  */
 export async function findConversation(db: Conn, conversationId: string, userId: string): Promise<ConversationRow | null> {
   const [row] = await db
@@ -93,27 +96,55 @@ export async function canReadConversation(db: Db, conversationId: string, userId
   return (await findConversation(db, conversationId, userId)) !== null
 }
 
-/** Blocks between `userId` and each of `others`, either way. */
-export async function blocksWith(db: Conn, userId: string, others: string[]): Promise<{ byMe: Set<string>; byThem: Set<string> }> {
-  const rows =
-    others.length === 0
-      ? []
-      : await db
-          .select({ blockerId: blocks.blockerId, blockedId: blocks.blockedId })
-          .from(blocks)
-          .where(or(and(eq(blocks.blockerId, userId), inArray(blocks.blockedId, others)), and(eq(blocks.blockedId, userId), inArray(blocks.blockerId, others))))
-  return {
-    byMe: new Set(rows.filter((r) => r.blockerId === userId).map((r) => r.blockedId)),
-    byThem: new Set(rows.filter((r) => r.blockedId === userId).map((r) => r.blockerId)),
-  }
+/** Why two users cannot message each other, worded for the one asking. */
+type Block = 'blocked_by_me' | 'blocked_by_them'
+
+/**
+ * SQL, the block rule (the one place that knows a block stops messages both ways): why `userId`
+ * and `otherId` (values or columns) cannot message each other, or null when they can. Mine comes
+ * first when both blocked.
+ */
+const blockBetween = (userId: string | SQL, otherId: string | SQL): SQL<Block | null> =>
+  sql`case when exists (select 1 from ${blocks} where ${and(eq(blocks.blockerId, userId), eq(blocks.blockedId, otherId))}) then 'blocked_by_me'
+    when exists (select 1 from ${blocks} where ${and(eq(blocks.blockerId, otherId), eq(blocks.blockedId, userId))}) then 'blocked_by_them' end`
+
+/** SQL: blockBetween `userId` and the other side of the conversation row in scope (what `blocked` shows). */
+const blockIn = (userId: string | SQL): SQL<Block | null> => blockBetween(userId, otherSideIn(userId))
+
+/** Why a user may not send in a conversation; refusalError answers each. */
+export type Refusal = 'not_found' | Block
+
+/**
+ * SQL, the send rule of chat: why `userId` may not send in conversation `conversationId` (values
+ * or columns), or null when they may. A stranger gets 'not_found', as if it did not exist (the
+ * left join makes a missing conversation a row of nulls); a participant is refused when either
+ * side blocked the other. A scalar subquery, so the batched send evaluates it per send inside its
+ * one statement (sendsStatement), an index lookup each, and requireSender asks it alone.
+ */
+export const refusalOf = (conversationId: string | SQL, userId: string | SQL): SQL<Refusal | null> =>
+  sql`(select case when ${isMember(userId)} then ${blockIn(userId)} else 'not_found' end from (values (1)) as one left join ${conversations} on ${eq(conversations.id, conversationId)})`
+
+const REFUSALS: Record<Refusal, () => AppError> = {
+  not_found: notFound,
+  blocked_by_me: () => new AppError('forbidden', 'You blocked this user; unblock them to send messages'),
+  blocked_by_them: () => new AppError('forbidden', 'This user is not accepting messages from you'),
 }
 
-/** The 403 a blocked pair gets, worded for the side asking. */
-export async function refuseIfBlocked(db: Conn, userId: string, otherId: string): Promise<void> {
-  const { byMe, byThem } = await blocksWith(db, userId, [otherId])
-  if (byMe.has(otherId)) throw new AppError('forbidden', 'You blocked this user; unblock them to send messages')
-  if (byThem.has(otherId)) throw new AppError('forbidden', 'This user is not accepting messages from you')
+/** The error of each refusal: 404 as if absent, or the 403 of a block worded for the side asking. */
+export const refusalError = (refusal: Refusal): AppError => REFUSALS[refusal]()
+
+/** Throws the refusalError of a one-row query answering `refused`, if it refuses. */
+async function refuse(db: Conn, query: SQL): Promise<void> {
+  const [row] = await queryRows<{ refused: Refusal | null }>(db, query)
+  const refused = row?.refused ?? null
+  if (refused !== null) throw refusalError(refused)
 }
+
+/** Throws when `userId` may not send in the conversation (refusalOf, one query). */
+export const requireSender = (db: Conn, conversationId: string, userId: string) => refuse(db, sql`select ${refusalOf(conversationId, userId)} as refused`)
+
+/** Throws the 403 of a block between `userId` and `otherId` (blockBetween), worded for `userId`. */
+export const refuseIfBlocked = (db: Conn, userId: string, otherId: string) => refuse(db, sql`select ${blockBetween(userId, otherId)} as refused`)
 
 /**
  * SQL condition: messages `userId` has not read (the other side's, after their read pointer, not
@@ -158,7 +189,7 @@ export async function lockInbox(tx: Tx, userId: string): Promise<void> {
 }
 
 /** Appends the `inbox` event of `userId`: the conversation's and the total unread counts (under lockInbox). */
-export async function appendInboxEvent(tx: Tx, now: Date, userId: string, conversationId: string): Promise<DurableEvent> {
+export async function appendInboxEvent(tx: Tx, now: Date, userId: string, conversationId: string): Promise<ChatDurableEvent> {
   await lockInbox(tx, userId)
   const [event] = await appendInboxEvents(tx, now, [{ userId, conversationId }])
   return event!
@@ -168,7 +199,7 @@ export async function appendInboxEvent(tx: Tx, now: Date, userId: string, conver
  * appendInboxEvent for many (user, conversation) pairs, in one count and one append; the caller
  * holds every user's inbox lock.
  */
-export async function appendInboxEvents(tx: Tx, now: Date, pairs: { userId: string; conversationId: string }[]): Promise<DurableEvent[]> {
+export async function appendInboxEvents(tx: Tx, now: Date, pairs: { userId: string; conversationId: string }[]): Promise<ChatDurableEvent[]> {
   if (pairs.length === 0) return []
   const counts = await tx
     .select({ userId: conversationMembers.userId, conversationId: messages.conversationId, n: count() })
@@ -209,12 +240,13 @@ export async function toConversations(db: Conn, viewerId: string, rows: Conversa
     findProductsByIds(db, productIds),
     primaryImagesOf(db, productIds),
     Promise.all(others.map((id) => findUserById(db, id))),
-    blocksWith(db, viewerId, others),
+    db.select({ id: conversations.id, block: blockIn(viewerId) }).from(conversations).where(inArray(conversations.id, ids)),
   ])
   const member = new Map(members.map((m) => [`${m.conversationId}:${m.userId}`, m]))
   const last = new Map(lastMessages.map((m) => [m.conversationId, m]))
   const product = new Map(productRows.map((p) => [p.id, p]))
   const person = new Map(people.filter((p) => p !== null).map((p) => [p.id, p]))
+  const block = new Map(blocked.map((b) => [b.id, b.block]))
   return rows.map((row) => {
     const otherId = otherSide(row, viewerId)
     const p = product.get(row.productId)!
@@ -235,8 +267,8 @@ export async function toConversations(db: Conn, viewerId: string, rows: Conversa
       myReadSeq: member.get(`${row.id}:${viewerId}`)?.readSeq ?? 0,
       otherReadSeq: theirs?.readSeq ?? 0,
       otherDeliveredSeq: theirs?.deliveredSeq ?? 0,
-      blocked: blocked.byMe.has(otherId) || blocked.byThem.has(otherId),
-      blockedByMe: blocked.byMe.has(otherId),
+      blocked: (block.get(row.id) ?? null) !== null,
+      blockedByMe: block.get(row.id) === 'blocked_by_me',
       transaction: row.transactionStatus,
       lastActivityAt: row.lastActivityAt.toISOString(),
       createdAt: row.createdAt.toISOString(),

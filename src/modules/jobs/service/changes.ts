@@ -1,7 +1,7 @@
 import { eq } from 'drizzle-orm'
 import type { Tx } from '../../../db/client'
-import type { DurableEvent } from '../../events/kinds'
-import { appendEvent, withEvents } from '../../events/service'
+import type { JobEvent } from '../events'
+import { appendEvent, withEvents } from '../../../events/log'
 import type { JobLogLine } from '../snapshot'
 import { jobs } from '../table'
 import { type JobRow, type JobsDeps, jobTopic, LOG_LIMIT, LOG_LINE_MAX, toSnapshot, userTopic } from './shared'
@@ -38,7 +38,7 @@ export async function changeJob(deps: Pick<JobsDeps, 'db' | 'bus' | 'clock'>, jo
       .returning()
     await change.save?.(tx)
     const job = toSnapshot(updated!)
-    const events: DurableEvent[] = [await appendEvent(tx, now, { topic: jobTopic(jobId), kind: 'job.progress', data: { job, log: lines } })]
+    const events: JobEvent[] = [await appendEvent(tx, now, { topic: jobTopic(jobId), kind: 'job.progress', data: { job, log: lines } })]
     if (updated!.ownerId !== null && FINISHED.has(updated!.status) && !FINISHED.has(row.status)) {
       events.push(await appendEvent(tx, now, { topic: userTopic(updated!.ownerId), kind: 'job.finished', data: job }))
     }

@@ -1,7 +1,7 @@
 import { and, asc, between, count, gte, inArray, lt, sql } from 'drizzle-orm'
 import type { Db } from '../../../db/client'
 import { countSessionsOpened, countSignUps, purgeEndedSessions, purgeExpiredCodes } from '../../accounts'
-import { pruneEvents } from '../../events/service'
+import { pruneEvents } from '../../../events/log'
 import { purgeReadNotifications } from '../../notifications'
 import { dailyStats, jobFiles, jobs } from '../table'
 import { trackedJob } from './runner'

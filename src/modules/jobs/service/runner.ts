@@ -45,17 +45,30 @@ export interface TrackedData {
 }
 
 /**
+ * The names of the tracked kinds, one key each: this module's here; another module adds its own
+ * beside the kind, by augmenting this interface through the jobs module's index (as catalog's
+ * imports.ts does for `imports.products`). `trackedJob` takes only these names, and the web client
+ * keys what it shows per kind by them, so a kind without a label there fails to compile.
+ */
+export interface TrackedJobKinds {
+  'exports.csv': true
+  'maintenance.purge': true
+  'stats.daily': true
+}
+export type TrackedJobKind = keyof TrackedJobKinds
+
+/**
  * A kind of user-visible job: a name, queue options and a handler that reports progress. Declared
  * once at module level; `bindTrackedJob` gives it its dependencies when the queue registers it.
  * Its failures are kept on the job record (status failed, with the error), not in a dead-letter queue.
  */
 export interface TrackedJob<I extends object> {
-  readonly name: string
+  readonly name: TrackedJobKind
   readonly options: JobKindOptions
   readonly handler: TrackedHandler<I>
 }
 
-export function trackedJob<I extends object>(name: string, handler: TrackedHandler<I>, options: Partial<JobKindOptions> = {}): TrackedJob<I> {
+export function trackedJob<I extends object>(name: TrackedJobKind, handler: TrackedHandler<I>, options: Partial<JobKindOptions> = {}): TrackedJob<I> {
   const { options: resolved } = defineJob(name, async () => {}, { ...options, deadLetter: false })
   return { name, options: resolved, handler }
 }

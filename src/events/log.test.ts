@@ -1,10 +1,9 @@
 import { afterAll, beforeAll, describe, expect, it } from 'bun:test'
-import { sql } from '../../db/client'
-import { createTestDatabase, type TestDatabase } from '../../db/test-database'
-import { createLogger } from '../../lib/log'
-import { createLocalBus } from '../../lib/bus'
-import type { NewEvent } from './kinds'
-import { appendEvent, appendEvents, EVENT_RETENTION_MS, latestEventId, MAX_REPLAY, pruneEvents, readSince, withEvents } from './service'
+import { sql } from '../db/client'
+import { createTestDatabase, type TestDatabase } from '../db/test-database'
+import { createLogger } from '../lib/log'
+import { createLocalBus } from '../lib/bus'
+import { appendEvent, appendEvents, EVENT_RETENTION_MS, latestEventId, MAX_REPLAY, type NewEvent, pruneEvents, readSince, withEvents } from './log'
 
 let database: TestDatabase
 beforeAll(async () => {

@@ -1,8 +1,24 @@
+// The durable event log: infrastructure every module appends to (inside the transaction that makes
+// the change an event announces) and the realtime core reads from (replay on subscribe, gaps in
+// live delivery). It knows no event kind: each module declares its own (its `events.ts`), and the
+// protocol union in src/realtime/protocol.ts assembles them.
 import { and, asc, eq, gt, lt, lte, type SQL, sql } from 'drizzle-orm'
-import { type Db, queryRows, type Tx } from '../../db/client'
-import type { Bus } from '../../lib/bus'
-import type { DurableEvent, NewEvent } from './kinds'
+import { type Db, queryRows, type Tx } from '../db/client'
+import type { Bus } from '../lib/bus'
 import { events, eventTopics } from './table'
+
+/** A durable event before the log gives it an id. */
+export interface NewEvent {
+  topic: string
+  kind: string
+  data: unknown
+}
+
+/** An event as the log keeps it: the appended event with its id in the topic. */
+export type Appended<E extends NewEvent> = E & { type: 'event'; id: number }
+
+/** An event read back from the log, of whatever kind a module appended. */
+export type StoredEvent = Appended<NewEvent>
 
 const DAY = 24 * 60 * 60_000
 
@@ -13,7 +29,7 @@ export const MAX_REPLAY = 500
 
 type Row = typeof events.$inferSelect
 
-const toEvent = (row: Row) => ({ type: 'event', topic: row.topic, id: row.id, kind: row.kind, data: row.data }) as DurableEvent
+const toEvent = (row: Row): StoredEvent => ({ type: 'event', topic: row.topic, id: row.id, kind: row.kind, data: row.data })
 
 /**
  * SQL for CTEs that append one event per row of `source` inside a larger statement, so a batch of
@@ -45,7 +61,7 @@ export function eventCtes(name: string, source: SQL, event: { kind: string | SQL
  * topic's sequence row stays locked until commit, which is what keeps commit order equal to id
  * order within a topic.
  */
-export async function appendEvents(tx: Tx, now: Date, list: NewEvent[]): Promise<DurableEvent[]> {
+export async function appendEvents<E extends NewEvent>(tx: Tx, now: Date, list: E[]): Promise<Appended<E>[]> {
   if (list.length === 0) return []
   const rows = list.map((event, ord) => sql`(${ord}::int, ${event.topic}::text, ${event.kind}::text, ${JSON.stringify(event.data)}::jsonb)`)
   const appended = await queryRows<{ ord: number; event_id: string | number }>(
@@ -55,11 +71,26 @@ export async function appendEvents(tx: Tx, now: Date, list: NewEvent[]): Promise
       select ord, event_id from appended`,
   )
   const ids = new Map(appended.map((row) => [row.ord, Number(row.event_id)]))
-  return list.map((event, ord) => ({ type: 'event', id: ids.get(ord)!, ...event }) as DurableEvent)
+  return list.map((event, ord) => ({ type: 'event', id: ids.get(ord)!, ...event }) as Appended<E>)
+}
+
+/**
+ * Locks the counter rows of `topics` in topic order, until commit. For a transaction that will
+ * append to several topics in an order it does not choose (services it calls append as they go):
+ * two such transactions, each appending to the other's topic, would otherwise deadlock.
+ */
+export async function lockTopics(tx: Tx, topics: string[]): Promise<void> {
+  const sorted = [...new Set(topics)].sort()
+  if (sorted.length === 0) return
+  await queryRows(
+    tx,
+    sql`insert into ${eventTopics} (topic, last_id) select topic, 0 from (values ${sql.join(sorted.map((topic, n) => sql`(${topic}::text, ${n}::int)`), sql`, `)}) as t (topic, n) order by n
+      on conflict (topic) do update set last_id = ${eventTopics}.last_id`,
+  )
 }
 
 /** appendEvents for one event. */
-export async function appendEvent(tx: Tx, now: Date, event: NewEvent): Promise<DurableEvent> {
+export async function appendEvent<E extends NewEvent>(tx: Tx, now: Date, event: E): Promise<Appended<E>> {
   const [appended] = await appendEvents(tx, now, [event])
   return appended!
 }
@@ -69,7 +100,7 @@ export async function appendEvent(tx: Tx, now: Date, event: NewEvent): Promise<D
  * before the caller's next turn: a publish that waited on the one before could let a later
  * transaction's event on the same topic overtake it (subscribers then refill the gap from the log).
  */
-export async function publishEvents(bus: Bus, committed: DurableEvent[]): Promise<void> {
+export async function publishEvents(bus: Bus, committed: StoredEvent[]): Promise<void> {
   await Promise.all(committed.map((event) => bus.publish(event.topic, event)))
 }
 
@@ -77,7 +108,7 @@ export async function publishEvents(bus: Bus, committed: DurableEvent[]): Promis
  * Runs `work` in a transaction and publishes the events it appended once it committed: the usual
  * shape of a write that announces itself. `work` returns its result and those events.
  */
-export async function withEvents<T>(deps: { db: Db; bus: Bus }, work: (tx: Tx) => Promise<{ result: T; events: DurableEvent[] }>): Promise<T> {
+export async function withEvents<T>(deps: { db: Db; bus: Bus }, work: (tx: Tx) => Promise<{ result: T; events: StoredEvent[] }>): Promise<T> {
   const { result, events: committed } = await deps.db.transaction(work)
   await publishEvents(deps.bus, committed)
   return result
@@ -90,7 +121,7 @@ export async function latestEventId(db: Db, topic: string): Promise<number> {
 }
 
 /** Events of a topic with `after < id <= upTo`, in order (fills a gap in live delivery). */
-export async function readEventRange(db: Db, topic: string, after: number, upTo: number): Promise<DurableEvent[]> {
+export async function readEventRange(db: Db, topic: string, after: number, upTo: number): Promise<StoredEvent[]> {
   const rows = await db
     .select()
     .from(events)
@@ -99,7 +130,7 @@ export async function readEventRange(db: Db, topic: string, after: number, upTo:
   return rows.map(toEvent)
 }
 
-export type Replay = { kind: 'events'; events: DurableEvent[] } | { kind: 'resync'; latestId: number }
+export type Replay = { kind: 'events'; events: StoredEvent[] } | { kind: 'resync'; latestId: number }
 
 /**
  * Everything a client that saw up to `since` missed, in order, or `resync` when that cannot be
