@@ -1,51 +1,37 @@
+// The composition root: from the infrastructure main.ts (or src/testing.ts) built — config,
+// database, bus, queue, limiter — it builds every service in order and hands each module what it
+// needs: shared services (mailer, notifications, orders) → job kinds → realtime state → chat → realtime
+// (with the services socket handlers call and the modules' topic rules) → routes. Nothing is
+// provided late, and no module or plugin imports this file.
 import { Elysia } from 'elysia'
-import type { Config } from './config'
-import { type Database, queryRows, sql } from './db/client'
+import { queryRows, sql } from './db/client'
 import { migrationStatus } from './db/migrate'
 import type { Queue } from './jobs/queue'
+import type { Infrastructure } from './infrastructure'
 import { bodyGuard } from './lib/body-guard'
-import type { Clock } from './lib/clock'
 import { httpBasics } from './lib/http'
 import { apiDocs } from './lib/openapi'
-import type { Logger } from './lib/log'
-import type { Metrics } from './lib/metrics'
-import type { RateLimiter } from './lib/rate-limit'
 import { securityHeaders } from './lib/security-headers'
 import { accountsRoutes } from './modules/accounts'
+import { addressesRoutes } from './modules/addresses'
+import { cartRoutes } from './modules/cart'
 import { CATALOG_JOB_KINDS, catalogRoutes } from './modules/catalog'
-import { canReadConversation, type ChatDeps, chatRoutes } from './modules/chat'
+import { type ChatDeps, chatRoutes, chatTopicRules, createChat } from './modules/chat'
 import { healthRoutes, metricsRoutes, type ReadinessChecks } from './modules/health'
-import { canReadJob, jobsRoutes, startJobs } from './modules/jobs'
+import { jobsRoutes, jobTopicRules, startJobs } from './modules/jobs'
 import { createMailer, devMailRoutes, type Mailer } from './modules/mail'
+import { HOLD_EXPIRY_CRON, holdExpiryJob, ORDER_JOB_KINDS, orderTopicRules, ordersRoutes, type OrdersDeps } from './modules/orders'
 import { vendorsRoutes } from './modules/vendors'
 import { type NotificationsDeps, notificationsRoutes, notify } from './modules/notifications'
-import type { Bus } from './lib/bus'
 import { VIDEO_LIMITS } from './lib/video'
-import { type Realtime, SOCKET_OPTIONS } from './realtime'
+import { createRealtime, createRealtimeState, type Realtime, SOCKET_OPTIONS } from './realtime'
 import { SOCKET_PATH_ITEM } from './realtime/openapi'
 import { webPages } from './web'
 
-/** Everything a running Souk shares; built once by main.ts (or a test) and handed to the app. */
-export interface AppContext {
-  config: Config
-  database: Database
-  bus: Bus
-  queue: Queue | null
-  log: Logger
-  /** Source of "now" for every time rule (tests pass a ManualClock). */
-  clock: Clock
-  /** Rate limits and lockouts: Redis when configured, so they hold across instances. */
-  limiter: RateLimiter
-  /** The WebSocket gateway, presence and topic rules of this instance (closed on stop). */
-  realtime: Realtime
-  /** This instance's Prometheus families (served at /metrics). */
-  metrics: Metrics
-}
-
 /** The tracked job kinds other modules run, registered with the jobs module (it adds its own). */
-const JOB_KINDS = [...CATALOG_JOB_KINDS]
+const JOB_KINDS = [...CATALOG_JOB_KINDS, ...ORDER_JOB_KINDS]
 
-function readinessChecks({ database, bus, queue }: Pick<AppContext, 'database' | 'bus' | 'queue'>): ReadinessChecks {
+function readinessChecks({ database, bus, queue }: Pick<Infrastructure, 'database' | 'bus' | 'queue'>): ReadinessChecks {
   const checks: ReadinessChecks = {
     database: async () => {
       await queryRows(database.db, sql`select 1 as one`)
@@ -62,17 +48,23 @@ function readinessChecks({ database, bus, queue }: Pick<AppContext, 'database' |
   return checks
 }
 
-/** What the HTTP app and the job workers of one process share (one mailer: it tracks what it queued). */
+/**
+ * What the HTTP app and the job workers of one process share: one mailer (it tracks what it
+ * queued), the notifications service that sends through it, and orders (its hold expiry is a job).
+ */
 export interface Services {
   mailer: Mailer
+  notifications: NotificationsDeps
+  orders: OrdersDeps
 }
 
-type ServicesContext = Pick<AppContext, 'config' | 'database' | 'bus' | 'queue' | 'log' | 'clock'>
+type ServicesContext = Pick<Infrastructure, 'config' | 'database' | 'bus' | 'queue' | 'log' | 'clock'>
 
 export function createServices(ctx: ServicesContext): Services {
-  return {
-    mailer: createMailer({ db: ctx.database.db, clock: ctx.clock, log: ctx.log, smtpUrl: ctx.config.smtpUrl, from: ctx.config.mailFrom, queue: ctx.queue }),
-  }
+  const mailer = createMailer({ db: ctx.database.db, clock: ctx.clock, log: ctx.log, smtpUrl: ctx.config.smtpUrl, from: ctx.config.mailFrom, queue: ctx.queue })
+  const notifications: NotificationsDeps = { db: ctx.database.db, bus: ctx.bus, clock: ctx.clock, mailer, log: ctx.log }
+  const orders: OrdersDeps = { db: ctx.database.db, bus: ctx.bus, clock: ctx.clock, log: ctx.log, notify: (tx, input) => notify(notifications, tx, input) }
+  return { mailer, notifications, orders }
 }
 
 /**
@@ -81,10 +73,13 @@ export function createServices(ctx: ServicesContext): Services {
  */
 export async function startJobKinds(ctx: ServicesContext & { queue: Queue }, services: Services): Promise<void> {
   await ctx.queue.register(services.mailer.job)
+  const holds = holdExpiryJob(services.orders)
+  await ctx.queue.register(holds)
+  await ctx.queue.schedule(holds, HOLD_EXPIRY_CRON)
   await startJobs(ctx, JOB_KINDS)
 }
 
-type OperationsContext = Pick<AppContext, 'config' | 'database' | 'bus' | 'queue' | 'log' | 'metrics'>
+type OperationsContext = Pick<Infrastructure, 'config' | 'database' | 'bus' | 'queue' | 'log' | 'metrics'>
 
 /**
  * Request ids, errors, the access log and request metrics (the first plugin of an app); binds the
@@ -107,51 +102,69 @@ export function createHealthApp(ctx: OperationsContext) {
  */
 export const MAX_REQUEST_BODY = VIDEO_LIMITS.maxBytes + 1024 * 1024
 
-/** Builds the whole HTTP app from the module plugins; tests build it the same way. */
-export function createApp(ctx: AppContext, { mailer }: Services = createServices(ctx)) {
-  ctx.realtime.topics.register('job', (viewer, id) => canReadJob(ctx.database.db, viewer, id))
-  const notifications: NotificationsDeps = { db: ctx.database.db, bus: ctx.bus, clock: ctx.clock, mailer, log: ctx.log }
-  const chat: ChatDeps = {
-    db: ctx.database.db,
-    bus: ctx.bus,
-    clock: ctx.clock,
-    log: ctx.log,
-    notify: (tx, input) => notify(notifications, tx, input),
-    isViewing: (userId, topic) => ctx.realtime.isViewing(userId, topic),
-  }
-  ctx.realtime.topics.register('conversation', (viewer, id) => canReadConversation(ctx.database.db, id, viewer.id))
-  ctx.realtime.provide({ chat })
+/** What one serving process runs: the HTTP app (with the socket) and its realtime core, closed on stop. */
+export interface Souk {
+  app: App
+  realtime: Realtime
+}
+
+/** Builds the serving side of one process from its infrastructure; main.ts and tests alike. */
+export function createApp(infra: Infrastructure, services: Services = createServices(infra)): Souk {
+  const { db } = infra.database
+  const state = createRealtimeState(infra)
+  const chat = createChat({
+    db,
+    bus: infra.bus,
+    clock: infra.clock,
+    log: infra.log,
+    notify: (tx, input) => notify(services.notifications, tx, input),
+    isViewing: state.isViewing,
+  })
+  const realtime = createRealtime({
+    ...infra,
+    state,
+    services: { chat },
+    topicRules: { ...jobTopicRules(db), ...chatTopicRules(db), ...orderTopicRules(db) },
+  })
+  return { app: routes(infra, { ...services, chat, realtime }), realtime }
+}
+
+/** Every route, from the module plugins, in the order they apply. */
+function routes(infra: Infrastructure, { mailer, notifications, chat, orders, realtime }: Services & { chat: ChatDeps; realtime: Realtime }) {
   // Bun takes WebSocket and body limits from the server, so they are set here on the root.
   return new Elysia({ websocket: SOCKET_OPTIONS, serve: { maxRequestBodySize: MAX_REQUEST_BODY } })
-    .use(operations(ctx))
+    .use(operations(infra))
     // Before the routes: it checks each request's body type against its route's body schema.
     .use(bodyGuard)
-    .use(securityHeaders(ctx.config))
+    .use(securityHeaders(infra.config))
     .use(
       apiDocs({
         info: { title: 'Souk API', version: '1', description: 'REST API of the Souk marketplace. Errors share one shape: { error: { type, message, details?, requestId } }.' },
-        serverUrl: ctx.config.publicUrl,
+        serverUrl: infra.config.publicUrl,
         securitySchemes: { bearerAuth: { type: 'http', scheme: 'bearer', bearerFormat: 'JWT' } },
         paths: { '/ws': SOCKET_PATH_ITEM },
       }),
     )
-    .use(healthRoutes(readinessChecks(ctx)))
-    .use(metricsRoutes(ctx))
-    .use(accountsRoutes({ ...ctx, mailer, notify: (tx, notice) => notify(notifications, tx, { ...notice, type: 'system' }) }))
-    .use(notificationsRoutes({ deps: notifications, config: ctx.config }))
-    .use(ctx.realtime.routes())
+    .use(healthRoutes(readinessChecks(infra)))
+    .use(metricsRoutes(infra))
+    .use(accountsRoutes({ ...infra, mailer, notify: (tx, notice) => notify(notifications, tx, { ...notice, type: 'system' }) }))
+    .use(notificationsRoutes({ deps: notifications, config: infra.config }))
+    .use(realtime.routes)
     .use(
-      ctx.config.env === 'production'
+      infra.config.env === 'production'
         ? // Typed as if mounted, so the development mailbox page reaches it through the typed client;
           // that page calls it only when the boot data says it exists (never in production).
           (new Elysia({ name: 'dev-mail-off' }) as unknown as ReturnType<typeof devMailRoutes>)
-        : devMailRoutes({ db: ctx.database.db, mailer }),
+        : devMailRoutes({ db: infra.database.db, mailer }),
     )
-    .use(vendorsRoutes(ctx))
-    .use(catalogRoutes(ctx))
-    .use(jobsRoutes(ctx, JOB_KINDS))
-    .use(chatRoutes({ ...ctx, deps: chat }))
-    .use(webPages(ctx))
+    .use(vendorsRoutes(infra))
+    .use(catalogRoutes(infra))
+    .use(jobsRoutes(infra, JOB_KINDS))
+    .use(chatRoutes({ ...infra, deps: chat }))
+    .use(cartRoutes(infra))
+    .use(addressesRoutes(infra))
+    .use(ordersRoutes({ ...infra, deps: orders }))
+    .use(webPages(infra))
 }
 
-export type App = ReturnType<typeof createApp>
+export type App = ReturnType<typeof routes>

@@ -17,6 +17,11 @@ export const ID_PREFIXES = {
   conversation: 'cnv',
   message: 'msg',
   block: 'blk',
+  address: 'adr',
+  shippingOption: 'shp',
+  taxRate: 'txr',
+  orderGroup: 'ogr',
+  order: 'ord',
 } as const
 
 export type IdPrefix = (typeof ID_PREFIXES)[keyof typeof ID_PREFIXES]

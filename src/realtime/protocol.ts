@@ -1,23 +1,50 @@
 // The WebSocket contract, both directions, imported by the web client (web/src/lib/live.ts): every
 // frame is one JSON object, a member of `ClientMessage` or `ServerMessage`, discriminated on
 // `type`. Schemas only: `t` from 'elysia/type-system' and nothing server-only, so it bundles for
-// the browser. Event kinds and their data live in src/modules/events/kinds.ts (one line per kind).
+// the browser. Each module declares the event kinds of its topics in its `events.ts`; the
+// `EventMessage` union below assembles them (a new module adds its list there).
 import { t } from 'elysia/type-system'
-import { ChatMessage, ChatReceipt, MAX_MESSAGE_LENGTH } from '../modules/chat/item'
-import { EventMessage, TOPIC_PATTERN } from '../modules/events/kinds'
+import { familyOf, ephemeral } from '../lib/event-schema'
+import { CART_EVENTS } from '../modules/cart/events'
+import { CATALOG_EVENTS } from '../modules/catalog/events'
+import { CHAT_EVENTS, ChatMessage, ChatReceipt, MAX_MESSAGE_LENGTH } from '../modules/chat/events'
+import { JOB_EVENTS } from '../modules/jobs/events'
+import { NOTIFICATION_EVENTS } from '../modules/notifications/events'
+import { ORDER_EVENTS } from '../modules/orders/events'
 
-export {
-  type DurableEvent,
-  type DurableKind,
-  type EphemeralEvent,
-  type EventKind,
-  EventMessage,
-  PresenceData,
-  TOPIC_FAMILIES,
-  type Topic,
-  type TopicFamily,
-  TypingData,
-} from '../modules/events/kinds'
+export { TypingData } from '../modules/chat/events'
+
+const date = t.String({ format: 'date-time' })
+
+/** Presence is the realtime core's own topic family: `presence:<userId>`. */
+export const PresenceData = t.Object({
+  userId: t.String(),
+  online: t.Boolean({ description: 'at least one tab or device of the user is connected' }),
+  lastSeenAt: t.Union([date, t.Null()], { description: 'when the user was last connected; null while online or if never seen' }),
+})
+export type PresenceData = typeof PresenceData.static
+
+/** Every event a topic carries: the one list both ends compile against. */
+export const EventMessage = t.Union([
+  ...NOTIFICATION_EVENTS,
+  ...JOB_EVENTS,
+  ephemeral('presence', 'presence', PresenceData),
+  ...CATALOG_EVENTS,
+  ...CHAT_EVENTS,
+  ...CART_EVENTS,
+  ...ORDER_EVENTS,
+])
+export type EventMessage = typeof EventMessage.static
+export type EventKind = EventMessage['kind']
+export type DurableEvent = Extract<EventMessage, { id: number }>
+export type DurableKind = DurableEvent['kind']
+export type EphemeralEvent = Extract<EventMessage, { id: null }>
+
+/** Topic families (`user`, `conversation`, …): a topic is `<family>:<id>`. */
+export type TopicFamily = FamilyOf<EventMessage['topic']>
+type FamilyOf<T> = T extends `${infer F}:${string}` ? F : never
+export type Topic<F extends TopicFamily = TopicFamily> = `${F}:${string}`
+export const TOPIC_FAMILIES = [...new Set(EventMessage.anyOf.map(familyOf))] as TopicFamily[]
 
 /** Frames larger than this close the socket with 1009 before they are read. */
 export const MAX_MESSAGE_BYTES = 64 * 1024
@@ -27,8 +54,8 @@ export const MAX_TOPICS_PER_SOCKET = 100
 /** Sockets one user may keep open on one server (tabs and devices). */
 export const MAX_SOCKETS_PER_USER = 20
 
-/** `<family>:<id>`: user, conversation, job, product or presence, then an id. */
-export const TopicString = t.String({ pattern: TOPIC_PATTERN, maxLength: 80 })
+/** `<family>:<id>`: one of TOPIC_FAMILIES, then an id. */
+export const TopicString = t.String({ pattern: `^(${TOPIC_FAMILIES.join('|')}):[A-Za-z0-9_-]{1,64}$`, maxLength: 80 })
 
 const ref = t.Optional(t.String({ minLength: 1, maxLength: 64, description: 'chosen by the client; echoed in the answer to this message' }))
 

@@ -12,6 +12,7 @@ import type { Bus } from '../../lib/bus'
 import { invalidatePages } from '../../lib/page-invalidation'
 import type { Mailer } from '../mail'
 import { authPlugin } from './auth'
+import { ACCOUNTS_PREFIX, CSRF_HEADER, REFRESH_ROUTE } from './cookie-auth'
 import { AccountsModel as M } from './model'
 import { findAvatar, removeAvatar, setAvatar } from './service/avatars'
 import { createGoogleVerifier } from './service/google'
@@ -23,17 +24,20 @@ import { type AccountsDeps, MINUTE } from './service/shared'
 import { signIn, signInWithGoogle } from './service/signin'
 
 export { authPlugin, type AuthRule, type CurrentUser, type Role } from './auth'
+export { CSRF_HEADER } from './cookie-auth'
 export { ROLE_CHANGED_TOPIC, SESSION_REVOKED_TOPIC, AccountsModel } from './model'
 export { bootstrapAdmin, ensureUser, hasNoUsers } from './service/profile'
 export { announceRoleChanged, findRole, setRole } from './service/users'
-export { findUserById } from './service/users'
+export { displayNames, findUserById } from './service/users'
 export type { AccountNotice } from './service/shared'
 export { getPublicProfile } from './service/profile'
 export { authenticate } from './service/sessions'
 export { countSessionsOpened, countSignUps, listSignIns, type SignInRow } from './service/activity'
 export { purgeEndedSessions, purgeExpiredCodes } from './service/housekeeping'
+/** The tables other modules' tables reference (foreign keys) and the demo seed fills; services query them through this module's functions. */
+export { users } from './table'
 
-/** What the accounts routes are built from; an AppContext plus the mailer fits. */
+/** What the accounts routes are built from; the Infrastructure plus the mailer fits. */
 export interface AccountsContext {
   database: { db: Db }
   config: Config
@@ -44,9 +48,6 @@ export interface AccountsContext {
   mailer: Mailer
   notify: AccountsDeps['notify']
 }
-
-/** The header a cookie-authenticated write must carry (any value). */
-export const CSRF_HEADER = 'x-souk-csrf'
 
 /** The refresh cookie's name: `__Host-` prefixed over https, where browsers then insist on Secure and Path=/. */
 export function refreshCookieName(publicUrl: string): string {
@@ -132,7 +133,7 @@ export function accountsRoutes(ctx: AccountsContext) {
     return result
   }
 
-  return new Elysia({ name: 'accounts', prefix: '/api/v1' })
+  return new Elysia({ name: 'accounts', prefix: ACCOUNTS_PREFIX })
     .use(authPlugin(ctx))
     .use(rateLimitPlugin({ limiter: ctx.limiter, clock: ctx.clock, trustProxy: ctx.config.trustProxy }))
     .use(uploadGuard)
@@ -172,7 +173,7 @@ export function accountsRoutes(ctx: AccountsContext) {
           detail: { summary: 'Sign in with a Google ID token (404 when Google sign-in is not configured)' },
         })
         .post(
-          '/auth/refresh',
+          REFRESH_ROUTE,
           async ({ cookie, request, clientIp }) => {
             const token = jarOf(cookie).value
             try {

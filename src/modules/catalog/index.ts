@@ -1,5 +1,5 @@
 import { Elysia, t } from 'elysia'
-import type { AppContext } from '../../app'
+import type { Infrastructure } from '../../infrastructure'
 import { uploadGuard } from '../../lib/body-guard'
 import { AppError, ErrorResponse } from '../../lib/errors'
 import { fileResponse } from '../../lib/openapi'
@@ -33,6 +33,9 @@ export { primaryImagesOf } from './service/images'
 export { addImage } from './service/media'
 export { slugify } from './service/products'
 export { findProductsByIds, rowIsPublic } from './service/shared'
+export { announceStock, categoryAncestry, type ProductForSale, productsForSale, returnStock, type Shortage, type StockChange, type StockLine, takeStock } from './service/stock'
+/** The tables other modules' tables reference (foreign keys) and the demo seed fills; services query them through this module's functions. */
+export { type AttributeDefinition, type AttributeValue, categories, type Condition, products, REPORT_STATUSES } from './table'
 
 /** Anyone may cache the tree for a minute; admins' edits reach everyone within that. */
 const TREE_CACHE = 'public, max-age=60'
@@ -65,7 +68,7 @@ export const CATALOG_LIMITS = {
  * views, policy-checked sharing, per-product statistics, the moderation queue of reports, and
  * products in and out as CSV.
  */
-export function catalogRoutes(ctx: Pick<AppContext, 'database' | 'config' | 'clock' | 'bus' | 'log' | 'queue' | 'limiter'>) {
+export function catalogRoutes(ctx: Pick<Infrastructure, 'database' | 'config' | 'clock' | 'bus' | 'log' | 'queue' | 'limiter'>) {
   const deps: CatalogDeps = { db: ctx.database.db, clock: ctx.clock, bus: ctx.bus, publicUrl: ctx.config.publicUrl }
   const jobs = { db: ctx.database.db, bus: ctx.bus, clock: ctx.clock, log: ctx.log, queue: ctx.queue }
   const tree = new CategoryTreeCache(ctx.bus)

@@ -1,5 +1,6 @@
 import { Elysia, t } from 'elysia'
-import type { AppContext } from '../../app'
+import type { Db } from '../../db/client'
+import type { Infrastructure } from '../../infrastructure'
 import { uploadGuard } from '../../lib/body-guard'
 import { AppError, ErrorResponse } from '../../lib/errors'
 import { fileResponse } from '../../lib/openapi'
@@ -12,14 +13,17 @@ import { getConversation, getOrCreateConversation, listConversations } from './s
 import { deleteMessage, findMessageImage, listMessages, sendImage, sendMessage } from './service/messages'
 import { blockUser, listMessageReports, reportMessage, resolveMessageReport, unblockUser } from './service/moderation'
 import { markRead } from './service/receipts'
-import { type ChatDeps, unreadTotal } from './service/shared'
+import { canReadConversation, type ChatDeps, unreadTotal } from './service/shared'
 import { confirmStep } from './service/transaction'
 
 export { ChatModel } from './model'
-export { type ChatDeps, canReadConversation } from './service/shared'
+export { type ChatDeps, type ChatPorts } from './service/shared'
 export { markRead } from './service/receipts'
-export { sendMessage } from './service/messages'
-export { afterTransactionStep, takeTransactionStep, type TransactionStepResult } from './service/transaction'
+export { createChat, sendMessage } from './service/messages'
+export { afterTransactionStep, conversationsAwaitingSale, takeTransactionStep, type TransactionStepResult } from './service/transaction'
+
+/** The access rule of chat's topic family: `conversation:<id>` is followed by its two participants. */
+export const chatTopicRules = (db: Db) => ({ conversation: (viewer: { id: string }, id: string) => canReadConversation(db, id, viewer.id) })
 
 const MINUTE = 60_000
 // Per client address unless `per` says otherwise; the socket has its own per-connection limit.
@@ -38,7 +42,7 @@ const IMAGE_CACHE = 'private, max-age=31536000, immutable'
  * the fallback of the socket's `chat.send`), receipts, deletion, reports, blocks and the
  * transaction steps. Participants only: anyone else's conversation or message answers 404.
  */
-export function chatRoutes(ctx: Pick<AppContext, 'database' | 'config' | 'clock' | 'limiter'> & { deps: ChatDeps }) {
+export function chatRoutes(ctx: Pick<Infrastructure, 'database' | 'config' | 'clock' | 'limiter'> & { deps: ChatDeps }) {
   const { deps } = ctx
   const created = <T>(status: (code: 201, body: T) => unknown, body: T) => status(201, body)
   return new Elysia({ name: 'chat', prefix: '/api/v1' })

@@ -14,7 +14,7 @@ import { newId } from '../../lib/ids'
 import { createLogger } from '../../lib/log'
 import { createLocalBus } from '../../lib/bus'
 import { users } from '../accounts/table'
-import { events } from '../events/table'
+import { events } from '../../events/table'
 import { startSouk, waitFor } from '../../testing'
 import { requestExport } from './service/exports'
 import type { JobsDeps } from './service/shared'
@@ -113,6 +113,8 @@ describe.skipIf(!onPostgres)('jobs across processes (real Postgres)', () => {
     const schedules = await queryRows<{ name: string; cron: string }>(database.db, sql`select name, cron from pgboss.schedule order by name`)
     expect(schedules).toEqual([
       { name: 'maintenance.purge', cron: '* * * * *' },
+      // Every minute whatever MAINTENANCE_CRON says: unpaid orders' holds (orders module).
+      { name: 'orders.expire-holds', cron: '* * * * *' },
       { name: 'stats.daily', cron: '* * * * *' },
     ])
 

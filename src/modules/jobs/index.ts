@@ -1,5 +1,6 @@
 import { Elysia, t } from 'elysia'
-import type { AppContext } from '../../app'
+import type { Db } from '../../db/client'
+import type { Infrastructure } from '../../infrastructure'
 import type { Queue } from '../../jobs/queue'
 import { AppError, ErrorResponse } from '../../lib/errors'
 import { fileResponse } from '../../lib/openapi'
@@ -7,22 +8,25 @@ import { authPlugin } from '../accounts'
 import { JobsModel as M } from './model'
 import { readDownload, requestExport } from './service/exports'
 import { type AnyTrackedJob, createJobKinds, SCHEDULED_JOBS } from './service/kinds'
-import { cancelJob, getJob, listJobs, retryJob } from './service/records'
+import { cancelJob, canReadJob, getJob, type JobViewer, listJobs, retryJob } from './service/records'
 import { bindTrackedJob } from './service/runner'
 import { type JobsDeps, toSnapshot } from './service/shared'
 
 export { JobsModel } from './model'
-export { canReadJob } from './service/records'
+export { csvDownload } from './service/exports'
 export { readDailyStats } from './service/maintenance'
 export type { AnyTrackedJob } from './service/kinds'
-export { readJobInputFile, startJob, trackedJob } from './service/runner'
+export { readJobInputFile, startJob, trackedJob, type TrackedJobKind, type TrackedJobKinds } from './service/runner'
 export { type JobRow, type JobsDeps, toSnapshot } from './service/shared'
 export { type JobProblem, JobSnapshot } from './snapshot'
+
+/** The access rule of the jobs' topic family: `job:<id>` is followed by the job's owner and admins. */
+export const jobTopicRules = (db: Db) => ({ job: (viewer: JobViewer, id: string) => canReadJob(db, viewer, id) })
 
 /** The most dead letters the admin view lists. */
 const DEAD_LETTER_LIMIT = 100
 
-const depsOf = (ctx: Pick<AppContext, 'database' | 'bus' | 'clock' | 'log' | 'queue'>): JobsDeps => ({
+const depsOf = (ctx: Pick<Infrastructure, 'database' | 'bus' | 'clock' | 'log' | 'queue'>): JobsDeps => ({
   db: ctx.database.db,
   bus: ctx.bus,
   clock: ctx.clock,
@@ -35,7 +39,7 @@ const depsOf = (ctx: Pick<AppContext, 'database' | 'bus' | 'clock' | 'log' | 'qu
  * web-only) and their cron schedules: this module's and the `registered` kinds other modules
  * export (the composition root gathers them). Called once at start, after the queue started.
  */
-export async function startJobs(ctx: Pick<AppContext, 'database' | 'bus' | 'clock' | 'log' | 'config'> & { queue: Queue }, registered: readonly AnyTrackedJob[]): Promise<void> {
+export async function startJobs(ctx: Pick<Infrastructure, 'database' | 'bus' | 'clock' | 'log' | 'config'> & { queue: Queue }, registered: readonly AnyTrackedJob[]): Promise<void> {
   const deps = depsOf(ctx)
   for (const kind of createJobKinds(registered).all) await ctx.queue.register(bindTrackedJob(deps, kind))
   for (const kind of SCHEDULED_JOBS) await ctx.queue.schedule(kind, ctx.config.maintenanceCron, {})
@@ -45,7 +49,7 @@ export async function startJobs(ctx: Pick<AppContext, 'database' | 'bus' | 'cloc
  * Jobs as people see them: my jobs with their steps and log, cancel, retry, data exports and their
  * downloads; and for admins, every job, queue depths and dead letters.
  */
-export function jobsRoutes(ctx: Pick<AppContext, 'database' | 'bus' | 'clock' | 'log' | 'queue' | 'config'>, registered: readonly AnyTrackedJob[]) {
+export function jobsRoutes(ctx: Pick<Infrastructure, 'database' | 'bus' | 'clock' | 'log' | 'queue' | 'config'>, registered: readonly AnyTrackedJob[]) {
   const deps = depsOf(ctx)
   const kinds = createJobKinds(registered)
   const requireQueue = () => {

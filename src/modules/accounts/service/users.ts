@@ -26,6 +26,13 @@ export async function findUserById(db: Conn, id: string): Promise<UserRow | null
   return row ?? null
 }
 
+/** Display names of accounts by id, deleted ones included (an order keeps showing who placed it). */
+export async function displayNames(db: Conn, ids: string[]): Promise<Map<string, string>> {
+  if (ids.length === 0) return new Map()
+  const rows = await db.select({ id: users.id, displayName: users.displayName }).from(users).where(inArray(users.id, [...new Set(ids)]))
+  return new Map(rows.map((row) => [row.id, row.displayName]))
+}
+
 /** The signed-in user's own view of their account. */
 export function toMe(user: UserRow): AccountsModel.Me {
   return {

@@ -148,9 +148,13 @@ export async function announceProductChange(bus: Bus, before: ProductRow | null,
     if (before.status !== after.status) changes.status = after.status
   }
   if (Object.keys(changes).length > 0) {
-    const data: CatalogModel.ProductUpdated = { productId: after.id, version: after.version, changes, at: now.toISOString() }
-    // An ephemeral protocol event (id null): a late page reads the product itself, not a replay.
-    await bus.publish(productTopic(after.id), { type: 'event', topic: productTopic(after.id), id: null, kind: 'product.updated', data })
+    await publishProductUpdated(bus, { productId: after.id, version: after.version, changes, at: now.toISOString() })
   }
   if (publicBefore || publicAfter) await invalidatePages(bus)
+}
+
+/** Publishes a product's live change on its topic: an ephemeral event (id null), a late page reads the product itself. */
+export async function publishProductUpdated(bus: Bus, data: CatalogModel.ProductUpdated): Promise<void> {
+  const topic = productTopic(data.productId)
+  await bus.publish(topic, { type: 'event', topic, id: null, kind: 'product.updated', data })
 }

@@ -1,9 +1,9 @@
-import { and, eq, sql } from 'drizzle-orm'
+import { and, eq, inArray, sql } from 'drizzle-orm'
 import type { Tx } from '../../../db/client'
 import { AppError } from '../../../lib/errors'
 import { newId } from '../../../lib/ids'
-import type { DurableEvent } from '../../events/kinds'
-import { appendEvent, publishEvents } from '../../events/service'
+import type { ChatDurableEvent, NewChatEvent } from '../events'
+import { appendEvent, publishEvents } from '../../../events/log'
 import type { Conversation, TransactionStatus, TransactionStep } from '../item'
 import { conversations, messages } from '../table'
 import { afterSend } from './messages'
@@ -24,7 +24,7 @@ export interface TransactionStepResult {
   /** The system message the step put in the thread. */
   message: MessageRow
   /** To publish once the caller's transaction committed (`publishEvents`). */
-  events: DurableEvent[]
+  events: ChatDurableEvent[]
 }
 
 /**
@@ -66,11 +66,31 @@ export async function takeTransactionStep(deps: Pick<ChatDeps, 'clock'>, tx: Tx,
     .values({ id: newId('msg'), conversationId: conversation.id, seq, senderId: input.actorId, clientId: null, kind: 'system', body: null, system: input.step, createdAt: now })
     .returning()
   const topic = conversationTopic(conversation.id)
-  const events = [
-    await appendEvent(tx, now, { topic, kind: 'message', data: toMessage(message!) }),
-    await appendEvent(tx, now, { topic, kind: 'transaction', data: { conversationId: conversation.id, status: rule.to, step: input.step, by: input.actorId, at: now.toISOString() } }),
+  const events: ChatDurableEvent[] = [
+    await appendEvent<NewChatEvent>(tx, now, { topic, kind: 'message', data: toMessage(message!) }),
+    await appendEvent<NewChatEvent>(tx, now, { topic, kind: 'transaction', data: { conversationId: conversation.id, status: rule.to, step: input.step, by: input.actorId, at: now.toISOString() } }),
   ]
   return { conversation: updated!, message: message!, events }
+}
+
+/**
+ * The conversations of a buyer with a seller about any of `productIds` that have not started their
+ * transaction: where a sale made elsewhere (an accepted order) takes its first step.
+ */
+export async function conversationsAwaitingSale(tx: Tx, input: { buyerId: string; sellerId: string; productIds: string[] }): Promise<string[]> {
+  if (input.productIds.length === 0) return []
+  const rows = await tx
+    .select({ id: conversations.id })
+    .from(conversations)
+    .where(
+      and(
+        eq(conversations.buyerId, input.buyerId),
+        eq(conversations.sellerId, input.sellerId),
+        inArray(conversations.productId, input.productIds),
+        eq(conversations.transactionStatus, 'none'),
+      ),
+    )
+  return rows.map((row) => row.id)
 }
 
 /** After a committed step: the other side is notified and their unread counts pushed, as for a message. */

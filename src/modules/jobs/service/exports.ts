@@ -65,6 +65,26 @@ const COLLECTORS: Record<ExportSection, { step: string; noun: string; collect: C
 }
 
 /**
+ * A tracked job's CSV result, kept for its owner for DOWNLOAD_TTL_MS at /api/v1/jobs/<id>/download:
+ * the job's `result` (the download's description) and its `save` (the file, stored with the job's
+ * success in one transaction, so a retried try replaces nothing and duplicates nothing).
+ */
+export function csvDownload(deps: Pick<JobsDeps, 'clock'>, jobId: string, fileName: string, rows: (string | number | null)[][]) {
+  const content = new Uint8Array(Buffer.from(toCsv(rows.map((row) => row.map((cell) => (typeof cell === 'number' ? String(cell) : cell)))), 'utf8'))
+  const now = deps.clock.now()
+  const expiresAt = new Date(now.getTime() + DOWNLOAD_TTL_MS)
+  const file = { fileName, contentType: 'text/csv; charset=utf-8', content, createdAt: now, expiresAt }
+  return {
+    result: {
+      download: { url: `/api/v1/jobs/${jobId}/download`, fileName, contentType: file.contentType, bytes: content.length, rows: rows.length - 1, expiresAt: expiresAt.toISOString() },
+    },
+    save: async (tx: Tx) => {
+      await tx.insert(jobFiles).values({ jobId, ...file }).onConflictDoUpdate({ target: jobFiles.jobId, set: file })
+    },
+  }
+}
+
+/**
  * `exports.csv`: a CSV of the owner's own data, one step per section, left as a download for
  * DOWNLOAD_TTL_MS. The file is stored with the job's success (one transaction), so a retried try
  * (a worker killed mid-way) replaces nothing and duplicates nothing. Singleton per user: asking
@@ -84,19 +104,7 @@ export const exportsCsv = trackedJob<ExportInput>(
       await progress.percent(((i + 1) / sections.length) * 90)
     }
     await progress.step('Writing the file')
-    const content = Buffer.from(toCsv([HEADER, ...rows]), 'utf8')
-    const now = deps.clock.now()
-    const expiresAt = new Date(now.getTime() + DOWNLOAD_TTL_MS)
-    const fileName = `souk-export-${now.toISOString().slice(0, 10)}.csv`
-    const file = { fileName, contentType: 'text/csv; charset=utf-8', content: new Uint8Array(content), createdAt: now, expiresAt }
-    return {
-      result: {
-        download: { url: `/api/v1/jobs/${job.id}/download`, fileName, contentType: file.contentType, bytes: content.length, rows: rows.length, expiresAt: expiresAt.toISOString() },
-      },
-      save: async (tx) => {
-        await tx.insert(jobFiles).values({ jobId: job.id, ...file }).onConflictDoUpdate({ target: jobFiles.jobId, set: file })
-      },
-    }
+    return csvDownload(deps, job.id, `souk-export-${deps.clock.now().toISOString().slice(0, 10)}.csv`, [HEADER, ...rows])
   },
   // Heartbeats find a killed worker within seconds; expiry stays generous for large exports.
   { singleton: true, retryLimit: 2, retryDelaySeconds: 2, heartbeatSeconds: 10, expireInSeconds: 30 * 60, concurrency: 2 },

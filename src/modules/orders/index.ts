@@ -1,0 +1,173 @@
+import { Elysia } from 'elysia'
+import type { Db } from '../../db/client'
+import type { Infrastructure } from '../../infrastructure'
+import { ErrorResponse } from '../../lib/errors'
+import { fileResponse } from '../../lib/openapi'
+import { strictQueryPlugin } from '../../lib/query'
+import { rateLimitPlugin } from '../../lib/rate-limit'
+import { authPlugin } from '../accounts'
+import { JobSnapshot, toSnapshot } from '../jobs'
+import { OrdersModel as M } from './model'
+import { placeCheckout, quoteCheckout } from './service/checkout'
+import { invoicePdf } from './service/invoice'
+import { canReadOrder, getOrder, listAllOrders, listMyOrders, listMySales, transitionOrder } from './service/orders'
+import type { OrdersDeps } from './service/shared'
+import { requestSalesExport } from './service/sales-export'
+import { listMyOptions, listShopOptions, replaceMyOptions } from './service/shipping'
+import { listTaxRates, setCategoryRate, setDefaultRate } from './service/tax'
+
+export { OrdersModel } from './model'
+export { HOLD_EXPIRY_CRON, holdExpiryJob, ORDER_HOLD_MS } from './service/orders'
+export { ORDER_JOB_KINDS } from './service/sales-export'
+export type { OrdersDeps } from './service/shared'
+export { ORDER_STATUSES, ORDER_TRANSITIONS, type OrderStatus, PAYMENT_METHODS } from './status'
+
+/** The access rule of the orders' topic family: `order:<id>` is followed by its buyer, its shop and admins. */
+export const orderTopicRules = (db: Db) => ({ order: (viewer: { id: string; role: 'buyer' | 'vendor' | 'admin' }, id: string) => canReadOrder(db, viewer, id) })
+
+const MINUTE = 60_000
+const LIMITS = {
+  // Per user: a buyer retrying a checkout is fine; a script placing hundreds is not.
+  checkout: { scope: 'checkout', limit: 30, windowMs: 10 * MINUTE, per: 'user' },
+  quote: { scope: 'checkout-quote', limit: 300, windowMs: 10 * MINUTE, per: 'user' },
+} as const
+
+/**
+ * Buying: delivery options per shop, TVA rates, the checkout (quote and placement, one order per
+ * shop), the buyer's orders, the shop's sales and the admins' list. An order is read by its buyer,
+ * its shop and admins only; anyone else gets 404.
+ */
+export function ordersRoutes(ctx: Pick<Infrastructure, 'database' | 'config' | 'clock' | 'limiter' | 'bus' | 'log' | 'queue'> & { deps: OrdersDeps }) {
+  const { deps } = ctx
+  const { db } = deps
+  const jobs = { db, bus: ctx.bus, clock: ctx.clock, log: ctx.log, queue: ctx.queue }
+  return new Elysia({ name: 'orders', prefix: '/api/v1' })
+    .use(authPlugin(ctx))
+    .use(strictQueryPlugin)
+    .use(rateLimitPlugin({ limiter: ctx.limiter, clock: ctx.clock, trustProxy: ctx.config.trustProxy }))
+    .get('/vendors/:slug/shipping-options', ({ params }) => listShopOptions(db, params.slug), {
+      params: M.vendorSlugParams,
+      response: { 200: M.shippingOptionList, 404: ErrorResponse },
+      detail: { tags: ['Orders'], summary: 'A shop’s delivery options' },
+    })
+    .guard({ auth: 'vendor', detail: { tags: ['Orders'] } }, (app) =>
+      app
+        .get('/me/shop/shipping-options', ({ user }) => listMyOptions(db, user.id), {
+          response: { 200: M.shippingOptionList, 404: ErrorResponse },
+          detail: { summary: 'My shop’s delivery options' },
+        })
+        .put('/me/shop/shipping-options', ({ user, body }) => replaceMyOptions(deps, user.id, body), {
+          body: M.shippingOptionsBody,
+          response: { 200: M.shippingOptionList, 400: ErrorResponse, 403: ErrorResponse },
+          detail: { summary: 'Replace my shop’s delivery options (in this order)' },
+        })
+        .get('/me/sales', ({ user, query }) => listMySales(db, user.id, query), {
+          query: M.listQuery,
+          strictQuery: { schema: M.listQuery },
+          response: { 200: M.orderPage, 400: ErrorResponse, 404: ErrorResponse },
+          detail: { summary: 'My shop’s orders, newest first (filter by status)' },
+        })
+        .post('/me/sales/export', async ({ user, body, status }) => status(202, toSnapshot(await requestSalesExport(jobs, user.id, body.status))), {
+          body: M.salesExportBody,
+          response: { 202: JobSnapshot, 400: ErrorResponse, 404: ErrorResponse, 503: ErrorResponse },
+          detail: { summary: 'Export my shop’s orders as CSV in a job: 202 answers the job; follow it on job:<id>; its result links the download' },
+        })
+        .post('/sales/:id/accept', ({ user, params }) => transitionOrder(deps, user, params.id, 'accept', { as: 'vendor' }), {
+          params: M.idParams,
+          response: { 200: M.order, 403: ErrorResponse, 404: ErrorResponse, 409: ErrorResponse },
+          detail: { summary: 'Accept a placed order of my shop' },
+        }),
+    )
+    .guard({ auth: true, detail: { tags: ['Orders'] } }, (app) =>
+      app
+        .post('/sales/:id/cancel', ({ user, params, body }) => transitionOrder(deps, user, params.id, 'cancelBySeller', { note: body.reason, as: 'vendor' }), {
+          params: M.idParams,
+          body: M.reasonBody,
+          response: { 200: M.order, 400: ErrorResponse, 403: ErrorResponse, 404: ErrorResponse, 409: ErrorResponse },
+          detail: { summary: 'Cancel an order of my shop before it ships, with a reason the buyer sees (admins too); its stock comes back' },
+        })
+        .post('/checkout/quote', ({ user, body }) => quoteCheckout(deps, user.id, body), {
+          body: M.quoteBody,
+          rateLimit: LIMITS.quote,
+          response: { 200: M.quote, 400: ErrorResponse, 404: ErrorResponse, 429: ErrorResponse },
+          detail: { summary: 'What my cart would come to, split per shop with shipping and TVA, and what stops it; changes nothing' },
+        })
+        .post(
+          '/checkout',
+          async ({ user, body, headers, status }) => {
+            const { result, replayed } = await placeCheckout(deps, user.id, headers['idempotency-key'], body)
+            return replayed ? result : status(201, result)
+          },
+          {
+            headers: M.idempotencyHeaders,
+            body: M.checkoutBody,
+            rateLimit: LIMITS.checkout,
+            response: { 200: M.checkoutResult, 201: M.checkoutResult, 400: ErrorResponse, 404: ErrorResponse, 409: ErrorResponse, 422: ErrorResponse, 429: ErrorResponse },
+            detail: {
+              summary: 'Place my cart: one order per shop, cash on delivery. Amounts are computed by the server. Repeat with the same Idempotency-Key to retry safely (200 with the first result)',
+            },
+          },
+        )
+        .get('/orders', ({ user, query }) => listMyOrders(db, user.id, query), {
+          query: M.listQuery,
+          strictQuery: { schema: M.listQuery },
+          response: { 200: M.orderPage, 400: ErrorResponse },
+          detail: { summary: 'My orders, newest first (filter by status)' },
+        })
+        .get('/orders/:id', ({ user, params }) => getOrder(db, user, params.id), {
+          params: M.idParams,
+          response: { 200: M.order, 404: ErrorResponse },
+          detail: { summary: 'An order with its items, TVA, addresses, timeline and what I may do to it (its buyer, its shop, admins)' },
+        })
+        .get(
+          '/orders/:id/invoice.pdf',
+          async ({ user, params }) => {
+            const file = await invoicePdf(db, user, params.id)
+            return new Response(file.body, {
+              headers: {
+                'content-type': 'application/pdf',
+                'content-disposition': `attachment; filename="${file.fileName}"`,
+                // Names and addresses: no cache keeps them, shared or the browser's.
+                'cache-control': 'private, no-store',
+                'x-content-type-options': 'nosniff',
+              },
+            })
+          },
+          {
+            params: M.idParams,
+            response: { 404: ErrorResponse },
+            detail: { summary: 'An order’s invoice as PDF (its buyer, its shop, admins)', ...fileResponse('The invoice', ['application/pdf']) },
+          },
+        )
+        .post('/orders/:id/cancel', ({ user, params, body }) => transitionOrder(deps, user, params.id, 'cancelByBuyer', { note: body.reason ?? null, as: 'buyer' }), {
+          params: M.idParams,
+          body: M.optionalReasonBody,
+          response: { 200: M.order, 400: ErrorResponse, 403: ErrorResponse, 404: ErrorResponse, 409: ErrorResponse },
+          detail: { summary: 'Cancel my order before the shop accepted it; its stock comes back' },
+        }),
+    )
+    .guard({ auth: 'admin', detail: { tags: ['Admin'] } }, (admin) =>
+      admin
+        .get('/admin/orders', ({ query }) => listAllOrders(db, query), {
+          query: M.adminListQuery,
+          strictQuery: { schema: M.adminListQuery },
+          response: { 200: M.orderPage, 400: ErrorResponse },
+          detail: { summary: 'Every order, newest first; `q` finds an order id or invoice number' },
+        })
+        .get('/admin/tax-rates', () => listTaxRates(db), {
+          response: { 200: M.taxRates },
+          detail: { summary: 'TVA rates: the platform default and each category’s own' },
+        })
+        .put('/admin/tax-rates/default', ({ body }) => setDefaultRate(deps, body.rateBp), {
+          body: M.defaultRateBody,
+          response: { 200: M.taxRates, 400: ErrorResponse },
+          detail: { summary: 'Set the platform’s default TVA rate' },
+        })
+        .put('/admin/categories/:id/tax-rate', ({ params, body }) => setCategoryRate(deps, params.id, body.rateBp), {
+          params: M.categoryParams,
+          body: M.categoryRateBody,
+          response: { 200: M.taxRates, 400: ErrorResponse, 404: ErrorResponse },
+          detail: { summary: 'Set a category’s own TVA rate (its subcategories inherit it), or null to inherit' },
+        }),
+    )
+}
