@@ -1,17 +1,19 @@
 /**
  * Real-browser test harness: Souk in process on a random port with its own database, Debian's
  * Chromium through playwright-core, console errors and failed asset loads collected per page, and
- * screenshots saved under test-artifacts/screenshots.
+ * screenshots saved under test-artifacts/screenshots. Then the fixtures the browser tests share.
  */
-import { afterAll, beforeAll } from 'bun:test'
+import { afterAll, beforeAll, expect } from 'bun:test'
 import { spawnSync } from 'node:child_process'
+import { randomUUID } from 'node:crypto'
 import { existsSync, mkdirSync } from 'node:fs'
 import { join } from 'node:path'
 import { type Browser, type BrowserContextOptions, chromium, type Page } from 'playwright-core'
 import { freePort } from '../../scripts/cluster'
 import { DEBIAN_CHROMIUM } from '../../scripts/prerequisites.mjs'
 import type { Clock } from '../../src/lib/clock'
-import { createTestApp, type TestApp, type TestUser, testIp } from '../../src/testing'
+import type { CatalogModel } from '../../src/modules/catalog/model'
+import { createTestApp, latestCode, postJson, refreshCookieOf, signUpAndSignIn, type TestApp, type TestUser, testIp } from '../../src/testing'
 import { WEB_DIST } from '../../src/web/build'
 
 const ROOT = join(import.meta.dir, '..', '..')
@@ -152,21 +154,97 @@ export async function screenshot(page: Page, name: string): Promise<string> {
   return file
 }
 
-/** Keeps the page's sockets (window.sockets, to cut one) and the frames it sends (window.sent). */
+/** Keeps the page's sockets (window.sockets, to cut one) and the frames it sends and receives (window.sent, window.received). */
 export const keepSockets = (page: Page) =>
   page.addInitScript(() => {
     const sockets: WebSocket[] = []
     const sent: string[] = []
+    const received: string[] = []
     const Native = window.WebSocket
     window.WebSocket = class extends Native {
       constructor(...args: ConstructorParameters<typeof WebSocket>) {
         super(...args)
         sockets.push(this)
+        this.addEventListener('message', (event) => received.push(String(event.data)))
       }
       override send(data: string) {
         sent.push(data)
         super.send(data)
       }
     }
-    Object.assign(window, { sockets, sent })
+    Object.assign(window, { sockets, sent, received })
   })
+
+/** How long a test waits for what a page should show: generous, for Chromium on a small shared machine. */
+export const WAIT = { timeout: 20_000 }
+
+/** The body of an API answer, after checking its status (the body is in the error when it is not `expected`). */
+export async function json<T>(response: Response | Promise<Response>, expected: number): Promise<T> {
+  const res = await response
+  const body = await res.text()
+  if (res.status !== expected) throw new Error(`${res.url} answered ${res.status} (expected ${expected}): ${body}`)
+  return JSON.parse(body) as T
+}
+
+/**
+ * An admin and a category they made, there before a test file's tests (register it after useSouk,
+ * before the file's own beforeAll): a product needs a category.
+ */
+export function useCategory(suite: Suite, name: string): { admin: TestUser; categoryId: string } {
+  const made = {} as { admin: TestUser; categoryId: string }
+  beforeAll(async () => {
+    const t = suite.souk.testApp
+    made.admin = await signUpAndSignIn(t, { role: 'admin', displayName: 'Admin' })
+    const slug = name.toLowerCase().replace(/[^a-z0-9]+/g, '-')
+    made.categoryId = (await json<CatalogModel.Category>(postJson(t, '/api/v1/admin/categories', { name, slug }, made.admin.auth), 201)).id
+  }, 60_000)
+  return made
+}
+
+/**
+ * `user`'s browser on `path`, hydrated, keeping its socket frames (`keepSockets`). Each page signs
+ * in anew: refresh tokens rotate, so two browsers holding one cookie would look stolen.
+ */
+export async function pageAs(suite: Suite, user: TestUser, path: string): Promise<OpenedPage> {
+  const login = await postJson(suite.souk.testApp, '/api/v1/auth/login', { email: user.email, password: user.password }, { 'x-forwarded-for': testIp() })
+  expect(login.status).toBe(200)
+  const opened = await openPage(suite.browser)
+  await keepSockets(opened.page)
+  await signInContext(opened.page, suite.souk, { ...user, refreshCookie: refreshCookieOf(login)! })
+  await opened.page.goto(`${suite.souk.url}${path}`)
+  await hydrated(opened.page)
+  return opened
+}
+
+/**
+ * From a page that offers a guest to create an account (the cart), signs up as a visitor does (the
+ * form, then the code mailed to a new address) and waits to be back on that page, signed in.
+ */
+export async function signUpFromHere(page: Page, souk: Souk, displayName: string): Promise<void> {
+  const here = page.url()
+  await page.getByRole('main').getByRole('link', { name: 'Create an account' }).click()
+  await page.waitForURL(`${souk.url}/signup?next=${encodeURIComponent(new URL(here).pathname)}`, WAIT)
+  const email = `${displayName.toLowerCase()}-${randomUUID().slice(0, 8)}@example.test`
+  await page.getByLabel('Display name').fill(displayName)
+  await page.getByLabel('Email').fill(email)
+  await page.getByLabel('Password').fill('lanterns over the medina')
+  await page.getByRole('button', { name: 'Create account' }).click()
+  await page.getByRole('heading', { name: 'Check your email' }).waitFor(WAIT)
+  await page.getByLabel('Code').fill(await latestCode(souk.testApp, email))
+  await page.getByRole('button', { name: 'Confirm and sign in' }).click()
+  await page.waitForURL(here, WAIT)
+}
+
+/** Waits for a toast saying `text`. */
+export const toast = (page: Page, text: string) => page.locator('.toast').getByText(text).first().waitFor(WAIT)
+
+/** Resolves once the server confirmed the page follows `topic` (the page keeps its frames: `keepSockets`): what is published from then on reaches it. */
+export const following = (page: Page, topic: string) =>
+  page.waitForFunction(
+    (name) =>
+      (window as unknown as { received: string[] }).received
+        .map((frame) => JSON.parse(frame) as { type: string; topic?: string })
+        .some((m) => m.type === 'subscribed' && m.topic === name),
+    topic,
+    WAIT,
+  )

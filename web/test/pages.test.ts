@@ -1,5 +1,9 @@
 import { describe, expect, it } from 'bun:test'
+import { readFileSync } from 'node:fs'
+import { join } from 'node:path'
+import type { Route } from 'playwright-core'
 import { signUpAndSignIn } from '../../src/testing'
+import { WEB_DIST } from '../../src/web/build'
 import { hydrated, openPage, screenshot, signInContext, type Souk, useSouk, VIEWPORTS } from './browser'
 
 // Chromium on a small machine: generous per-test limits, one browser for the whole file.
@@ -39,6 +43,27 @@ describe('server rendering', () => {
     await page.getByRole('button', { name: 'Check again' }).click()
     await page.getByText('Status checked again').waitFor()
     expect(apiCalls.length).toBe(1)
+    expect(problems).toEqual([])
+    await close()
+  }, T)
+
+  it('marks the page hydrated only once a lazy page has its chunk and is interactive', async () => {
+    // /design is lazy(): loaded directly, its own chunk is fetched while the rest hydrates.
+    const manifest = JSON.parse(readFileSync(join(WEB_DIST, 'client/.vite/manifest.json'), 'utf8')) as Record<string, { file: string }>
+    const chunk = `**/${manifest['src/routes/design.tsx']!.file}`
+    const { page, problems, close } = await openPage(suite.browser)
+    const held = Promise.withResolvers<Route>()
+    await page.route(chunk, (route) => held.resolve(route))
+    await page.goto(`${suite.souk.url}/design`, { waitUntil: 'commit' })
+    const route = await held.promise
+    // The entry asked for the chunk from inside hydrate(): whatever it does after has run too.
+    expect(await page.evaluate(() => document.documentElement.dataset.hydrated)).toBeUndefined()
+
+    await route.continue()
+    await page.unroute(chunk)
+    await hydrated(page)
+    await page.getByRole('button', { name: 'Open dialog' }).click()
+    await page.getByRole('dialog', { name: 'Remove this listing?' }).waitFor()
     expect(problems).toEqual([])
     await close()
   }, T)

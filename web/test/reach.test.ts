@@ -1,36 +1,15 @@
-import { beforeAll, describe, expect, it } from 'bun:test'
-import type { Page } from 'playwright-core'
+import { describe, expect, it } from 'bun:test'
 import type { CatalogModel } from '../../src/modules/catalog/model'
-import { makeProduct, makeVendor, postJson, sendJson, signUpAndSignIn, type TestUser, waitFor } from '../../src/testing'
-import { hydrated, openPage, screenshot, signInContext, useSouk, VIEWPORTS } from './browser'
+import { makeProduct, makeVendor, sendJson, signUpAndSignIn, type TestUser, waitFor } from '../../src/testing'
+import { hydrated, openPage, pageAs, screenshot, toast, useCategory, useSouk, VIEWPORTS, WAIT } from './browser'
 
 // The screens that reach the last REST routes no screen used: deleting a listing, an admin's
 // placement control, reporting a shop, the shop directory, and settings reloading GET /me.
 
 const T = 120_000
-const WAIT = { timeout: 20_000 }
 
 const suite = useSouk()
-let admin: TestUser
-let categoryId: string
-
-beforeAll(async () => {
-  const t = suite.souk.testApp
-  admin = await signUpAndSignIn(t, { role: 'admin', displayName: 'Admin' })
-  const created = await postJson(t, '/api/v1/admin/categories', { name: 'Ceramics', slug: 'ceramics' }, admin.auth)
-  categoryId = ((await created.json()) as CatalogModel.Category).id
-}, T)
-
-const toast = (page: Page, text: string) => page.locator('.toast').getByText(text).waitFor(WAIT)
-
-/** A fresh page signed in as `user` (their refresh cookie), at `path`, hydrated. */
-async function pageAs(user: TestUser, path: string) {
-  const opened = await openPage(suite.browser)
-  await signInContext(opened.page, suite.souk, user)
-  await opened.page.goto(`${suite.souk.url}${path}`)
-  await hydrated(opened.page)
-  return opened
-}
+const given = useCategory(suite, 'Ceramics')
 
 const productOf = async (slug: string, user: TestUser) => {
   const response = await suite.souk.testApp.request(`/api/v1/products/${slug}`, { headers: user.auth })
@@ -41,10 +20,10 @@ describe('deleting a listing', () => {
   it('a vendor deletes a product from its editor after confirming; it leaves the dashboard and its page is 404', async () => {
     const t = suite.souk.testApp
     const shop = await makeVendor(t, { companyName: 'Nabeul Pottery' })
-    const kept = await makeProduct(t, shop.user, { categoryId, title: 'Kept green bowl' })
-    const doomed = await makeProduct(t, shop.user, { categoryId, title: 'Chipped blue plate' })
+    const kept = await makeProduct(t, shop.user, { categoryId: given.categoryId, title: 'Kept green bowl' })
+    const doomed = await makeProduct(t, shop.user, { categoryId: given.categoryId, title: 'Chipped blue plate' })
 
-    const { page, problems, close } = await pageAs(shop.user, `/dashboard/products/${doomed.slug}`)
+    const { page, problems, close } = await pageAs(suite, shop.user, `/dashboard/products/${doomed.slug}`)
     await page.getByRole('heading', { name: 'Chipped blue plate', level: 1 }).waitFor(WAIT)
     await page.getByRole('button', { name: 'Delete listing…' }).click()
     const dialog = page.getByRole('dialog', { name: 'Delete this listing?' })
@@ -82,9 +61,9 @@ describe('placement', () => {
   it('an admin features a product until a day from its page; it joins the home page rail and ends when cleared', async () => {
     const t = suite.souk.testApp
     const shop = await makeVendor(t, { companyName: 'Safi Kilns' })
-    const product = await makeProduct(t, shop.user, { categoryId, title: 'Glazed Safi tagine' })
+    const product = await makeProduct(t, shop.user, { categoryId: given.categoryId, title: 'Glazed Safi tagine' })
 
-    const { page, problems, close } = await pageAs(admin, `/products/${product.slug}`)
+    const { page, problems, close } = await pageAs(suite, given.admin, `/products/${product.slug}`)
     const form = page.getByRole('form', { name: 'Placement' })
     await form.waitFor(WAIT)
     // The date inputs are in the browser's zone, which is this machine's: the day is picked here alike.
@@ -98,7 +77,7 @@ describe('placement', () => {
     await page.locator('.product-info .badge').getByText('Featured', { exact: true }).waitFor(WAIT)
 
     // The placement runs through the picked day: it ends at the next midnight.
-    const placed = (await productOf(product.slug, admin)).body
+    const placed = (await productOf(product.slug, given.admin)).body
     expect(placed).toMatchObject({ featured: true, boosted: false, boostedUntil: null })
     expect(new Date(placed.featuredUntil!).getTime()).toBe(new Date(last.getFullYear(), last.getMonth(), last.getDate() + 1).getTime())
 
@@ -111,8 +90,8 @@ describe('placement', () => {
     await form.getByLabel('Featured until').fill('')
     await form.getByRole('button', { name: 'Save placement' }).click()
     await toast(page, 'Placement saved.')
-    await waitFor(async () => (await productOf(product.slug, admin)).body.featuredUntil === null, 10_000, 'the placement to end')
-    expect((await productOf(product.slug, admin)).body).toMatchObject({ featured: false, featuredUntil: null })
+    await waitFor(async () => (await productOf(product.slug, given.admin)).body.featuredUntil === null, 10_000, 'the placement to end')
+    expect((await productOf(product.slug, given.admin)).body).toMatchObject({ featured: false, featuredUntil: null })
     expect(problems).toEqual([])
     await close()
   }, T)
@@ -124,7 +103,7 @@ describe('reporting a shop', () => {
     const shop = await makeVendor(t, { companyName: 'Djerba Weavers' })
     const buyer = await signUpAndSignIn(t, { displayName: 'Amira' })
 
-    const { page, problems, close } = await pageAs(buyer, `/vendors/${shop.vendor.slug}`)
+    const { page, problems, close } = await pageAs(suite, buyer, `/vendors/${shop.vendor.slug}`)
     await page.locator('.account-button').getByText('Amira').waitFor(WAIT)
     await page.getByRole('button', { name: 'Report this shop' }).click()
     const dialog = page.getByRole('dialog', { name: 'Report this shop' })
@@ -135,7 +114,7 @@ describe('reporting a shop', () => {
     await toast(page, 'Thanks — the moderators will look at your report.')
     await dialog.waitFor({ state: 'hidden' })
 
-    const queue = (await (await t.request('/api/v1/admin/reports', { headers: admin.auth })).json()) as CatalogModel.ReportPage
+    const queue = (await (await t.request('/api/v1/admin/reports', { headers: given.admin.auth })).json()) as CatalogModel.ReportPage
     expect(queue.items.filter((r) => r.vendor.slug === shop.vendor.slug)).toMatchObject([
       { target: 'vendor', product: null, reason: 'fraud', details: 'Takes payment and never ships.', reporterId: buyer.id, status: 'open' },
     ])
@@ -149,7 +128,7 @@ describe('reporting a shop', () => {
     await close()
 
     // The owner is not offered to report their own shop.
-    const owner = await pageAs(shop.user, `/vendors/${shop.vendor.slug}`)
+    const owner = await pageAs(suite, shop.user, `/vendors/${shop.vendor.slug}`)
     await owner.page.locator('.account-button').waitFor(WAIT)
     await owner.page.getByRole('button', { name: 'Report this shop' }).waitFor({ state: 'detached', ...WAIT })
     await owner.page.getByRole('heading', { name: 'Djerba Weavers', level: 1 }).waitFor()
@@ -162,17 +141,17 @@ describe('reporting a listing', () => {
   it('goes through the same dialog, titled for a listing', async () => {
     const t = suite.souk.testApp
     const shop = await makeVendor(t, { companyName: 'Tozeur Dates' })
-    const product = await makeProduct(t, shop.user, { categoryId, title: 'Deglet nour box' })
+    const product = await makeProduct(t, shop.user, { categoryId: given.categoryId, title: 'Deglet nour box' })
     const buyer = await signUpAndSignIn(t, { displayName: 'Salma' })
 
-    const { page, problems, close } = await pageAs(buyer, `/products/${product.slug}`)
+    const { page, problems, close } = await pageAs(suite, buyer, `/products/${product.slug}`)
     await page.locator('.account-button').getByText('Salma').waitFor(WAIT)
     await page.getByRole('button', { name: 'Report', exact: true }).click()
     const dialog = page.getByRole('dialog', { name: 'Report this listing' })
     await dialog.getByLabel('What is wrong?').selectOption({ label: 'Counterfeit' })
     await dialog.getByRole('button', { name: 'Send report' }).click()
     await toast(page, 'Thanks — the moderators will look at your report.')
-    const queue = (await (await t.request('/api/v1/admin/reports', { headers: admin.auth })).json()) as CatalogModel.ReportPage
+    const queue = (await (await t.request('/api/v1/admin/reports', { headers: given.admin.auth })).json()) as CatalogModel.ReportPage
     expect(queue.items.filter((r) => r.product?.slug === product.slug)).toMatchObject([{ target: 'product', reason: 'counterfeit', reporterId: buyer.id }])
     expect(problems).toEqual([])
     await close()
@@ -225,7 +204,7 @@ describe('account settings', () => {
   it('shows the account as the server has it now (GET /me), not as it was when the tab signed in', async () => {
     const t = suite.souk.testApp
     const buyer = await signUpAndSignIn(t, { displayName: 'Youssef' })
-    const { page, problems, close } = await pageAs(buyer, '/')
+    const { page, problems, close } = await pageAs(suite, buyer, '/')
     await page.locator('.account-button').getByText('Youssef').waitFor(WAIT)
 
     // Another device renames the account while this tab is open.

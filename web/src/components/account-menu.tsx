@@ -63,6 +63,9 @@ export function AccountMenu() {
           <A href="/account" {...item}>
             <Icon name="settings" /> Account settings
           </A>
+          <A href="/orders" {...item}>
+            <Icon name="bag" /> My orders
+          </A>
           <A href="/favorites" {...item}>
             <Icon name="heart" /> Favorites
           </A>

@@ -2,7 +2,7 @@ import { action, createAsync, redirect, useSubmission } from '@solidjs/router'
 import { createSignal, For, Match, Show, Switch } from 'solid-js'
 import type { CatalogModel } from '../../../src/modules/catalog/model'
 import { api } from '../lib/api'
-import { CONDITION_LABEL, type CategoryNode, getCategories, moneyInput, must, parseMoney, type Product } from '../lib/catalog'
+import { CONDITION_LABEL, CURRENCIES, type CategoryNode, getCategories, moneyInput, must, parseMoney, type Product } from '../lib/catalog'
 import { fieldErrors } from '../lib/errors'
 import { type FormInput, formText, optionalText } from '../lib/forms'
 import { SelectField, TextAreaField, TextField } from './field'
@@ -13,7 +13,6 @@ type Definition = CategoryNode['attributes'][number]
 type Body = Omit<CatalogModel.CreateProductBody, 'status'>
 
 const FIELDS = ['title', 'description', 'priceMinor', 'currency', 'stock', 'sku', 'condition', 'location', 'categoryId', 'status'] as const
-const CURRENCIES = ['MAD', 'TND', 'EUR', 'USD', 'LBP']
 
 /** The attribute definitions a product of `categoryId` carries: its category's and its ancestors'. */
 function definitionsOf(tree: CategoryNode[], categoryId: string): Definition[] {

@@ -6,10 +6,11 @@ import { TextAreaField } from './field'
 import { FormAlert } from './form'
 
 /**
- * Asks for a reason before a decision that needs one (reject, suspend); the reason is shown to
- * the person it concerns. `onSubmit` throws the server's error, shown inline; resolving closes it.
+ * Asks for a reason before a decision that needs one (reject, suspend, cancel an order); the reason
+ * is shown to the person it concerns (`hint` says who). `onSubmit` throws the server's error, shown
+ * inline; resolving closes it.
  */
-export function ReasonDialog(props: { title: string; open: boolean; onClose: () => void; confirm: string; intro?: JSX.Element; onSubmit: (reason: string) => Promise<unknown> }) {
+export function ReasonDialog(props: { title: string; open: boolean; onClose: () => void; confirm: string; intro?: JSX.Element; hint?: string; onSubmit: (reason: string) => Promise<unknown> }) {
   const [error, setError] = createSignal<unknown>(null)
   const [pending, setPending] = createSignal(false)
   return (
@@ -34,7 +35,7 @@ export function ReasonDialog(props: { title: string; open: boolean; onClose: () 
       >
         {props.intro}
         <FormAlert error={error()} fields={['reason']} />
-        <TextAreaField label="Reason" name="reason" required minLength={3} maxLength={1000} rows={3} hint="The shop owner sees this." error={fieldErrors(error()).reason} />
+        <TextAreaField label="Reason" name="reason" required minLength={3} maxLength={1000} rows={3} hint={props.hint ?? 'The shop owner sees this.'} error={fieldErrors(error()).reason} />
         <div class="row row--end">
           <Button variant="ghost" onClick={props.onClose}>
             Cancel

@@ -4,6 +4,7 @@ import { liveState } from '../lib/live'
 import { effectiveTheme, initTheme, setTheme, type ThemeChoice, themeChoice, toggleTheme } from '../lib/theme'
 import { AccountMenu } from './account-menu'
 import { Bell } from './bell'
+import { CartLink } from './cart-link'
 import { InboxLink } from './chat-inbox-link'
 import { Icon } from './icons'
 import { JobFinishedToasts } from './job-card'
@@ -39,6 +40,7 @@ function Header() {
             <Icon name="moon" class="icon-moon" />
             <Icon name="sun" class="icon-sun" />
           </button>
+          <CartLink />
           <Bell />
           <InboxLink />
           <AccountMenu />

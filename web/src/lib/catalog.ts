@@ -59,6 +59,9 @@ export function parseMoney(text: string): number | undefined {
 /** The amount as typed in a form field ("1450.50"), from minor units. */
 export const moneyInput = (minor: number) => (minor % 100 === 0 ? String(minor / 100) : (minor / 100).toFixed(2))
 
+/** The currencies a shop may price in (products, delivery options); the first is the default. */
+export const CURRENCIES = ['MAD', 'TND', 'EUR', 'USD', 'LBP']
+
 const MONEY = new Map<string, Intl.NumberFormat>()
 
 /** "1,450.00 MAD" from minor units; fixed to English so the server and the browser print the same. */

@@ -8,7 +8,9 @@ import { currentUser, signedIn } from './session'
  * Components follow topics through `followTopic`/`useTopic`: followers of one topic share one
  * subscription (reference-counted), durable events reach them once each (de-duplicated by id), and
  * after a reconnect every topic is subscribed again with `since` = the last id seen, so what was
- * missed is replayed. A `resync` (too far behind to replay) tells followers to refetch over REST.
+ * missed is replayed. A `resync` (too far behind to replay) tells followers to refetch over REST;
+ * so does the next `subscribed` of a topic whose socket closed before the server said the id it
+ * follows from, as there is no `since` to replay from.
  *
  * Frames are discriminated on `type` and `kind`, not checked against the compiled schemas: the
  * schemas bundle Elysia's type system (~55 KB gzip), over the entry budget, and the server that
@@ -40,6 +42,8 @@ const KINDS: Record<EventKind, true> = {
   transaction: true,
   inbox: true,
   'product.updated': true,
+  cart: true,
+  'order.updated': true,
 }
 
 /** An answer a message sent with `askLive` was refused with: an `error` frame's code and message. */
@@ -79,6 +83,12 @@ interface TopicEntry {
   lastId: number | null
   /** Subscribed on the open socket (answered `subscribed` or `resync`). */
   live: boolean
+  /**
+   * A socket closed while `lastId` was still null: the topic was followed "from now" and the server
+   * never said which id that was, so the next socket follows from its own now, and what the topic
+   * carried in between is neither replayed nor delivered. Its next answer is taken as a resync.
+   */
+  unplaced: boolean
   last: Accessor<EventMessage | undefined>
   setLast(event: EventMessage): void
   handlers: Set<TopicHandlers<TopicFamily>>
@@ -143,7 +153,7 @@ export function followTopic<F extends TopicFamily>(topic: Topic<F>, handlers: To
   let entry = topics.get(topic)
   if (entry === undefined) {
     const [last, setLast] = createSignal<EventMessage | undefined>(undefined, { equals: false })
-    entry = { refs: 0, lastId: options.since ?? null, live: false, last, setLast, handlers: new Set() }
+    entry = { refs: 0, lastId: options.since ?? null, live: false, unplaced: false, last, setLast, handlers: new Set() }
     topics.set(topic, entry)
     sendLive(subscribeMessage(topic, entry))
   }
@@ -202,6 +212,21 @@ function deliver(event: EventMessage): void {
   for (const handlers of [...entry.handlers]) handlers.onEvent?.(event)
 }
 
+/** The topic is followed again, but what it carried meanwhile cannot be replayed: followers refetch over REST. */
+function resynced(entry: TopicEntry): void {
+  entry.live = true
+  entry.unplaced = false
+  for (const handlers of [...entry.handlers]) handlers.onResync?.()
+}
+
+/** The socket is gone (closed, or signed out): no topic is live until subscribed again. */
+function disconnected(): void {
+  for (const entry of topics.values()) {
+    entry.live = false
+    if (entry.lastId === null) entry.unplaced = true
+  }
+}
+
 function receive(raw: string): void {
   let message: ServerMessage
   try {
@@ -221,6 +246,7 @@ function receive(raw: string): void {
       const entry = topics.get(message.topic)
       if (entry === undefined) return
       if (entry.lastId === null || message.lastId > entry.lastId) entry.lastId = message.lastId
+      if (entry.unplaced) return resynced(entry)
       entry.live = true
       for (const handlers of [...entry.handlers]) handlers.onLive?.()
       return
@@ -229,9 +255,7 @@ function receive(raw: string): void {
       const entry = topics.get(message.topic)
       if (entry === undefined) return
       entry.lastId = message.lastId
-      entry.live = true
-      for (const handlers of [...entry.handlers]) handlers.onResync?.()
-      return
+      return resynced(entry)
     }
     case 'error':
       return console.warn(`live: ${message.code}: ${message.message}`)
@@ -296,7 +320,7 @@ export function connectLive(): void {
     current.addEventListener('close', (event) => {
       if (socket !== current) return
       socket = null
-      for (const entry of topics.values()) entry.live = false
+      disconnected()
       settleAll('The live connection closed')
       if (event.code === TOO_MANY_CONNECTIONS) return void setState('unavailable')
       if (event.code !== SESSION_ENDED) return retry()
@@ -319,7 +343,7 @@ export function connectLive(): void {
         clearTimeout(timer)
         const closing = socket
         socket = null
-        for (const entry of topics.values()) entry.live = false
+        disconnected()
         closing?.close()
         settleAll('Signed out')
         attempt = 0

@@ -1,4 +1,6 @@
 import { SignedIn } from '../components/auth-gate'
+import { ButtonLink } from '../components/button'
+import { Icon } from '../components/icons'
 import { Tabs } from '../components/tabs'
 import { PageMeta } from '../lib/head'
 import { AdminCategories } from './admin/categories'
@@ -15,6 +17,9 @@ export default function Admin() {
           <h1>Admin</h1>
           <p>Shop applications, the category tree and the moderation queues.</p>
         </div>
+        <ButtonLink href="/admin/orders">
+          <Icon name="bag" /> Orders
+        </ButtonLink>
       </div>
       <SignedIn role="admin">
         <div class="card card__body">

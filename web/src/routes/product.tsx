@@ -171,6 +171,11 @@ function ProductView(props: { product: Product }) {
             </p>
           </div>
           <div class="row">
+            <Show when={p().status === 'active' && p().stock > 0 && currentUser()?.id !== p().vendorUserId}>
+              <Button variant="primary" size="lg" onClick={() => void import('../lib/cart-store').then((cart) => cart.addToCart(p()))}>
+                <Icon name="bag" /> Add to cart
+              </Button>
+            </Show>
             <ButtonLink variant="primary" size="lg" href={`/inbox?product=${p().id}`}>
               <Icon name="chat" /> Message seller
             </ButtonLink>

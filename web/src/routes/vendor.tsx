@@ -1,5 +1,5 @@
 import { A, createAsync, type RouteDefinition, useNavigate, useParams } from '@solidjs/router'
-import { createSignal, Show, Suspense } from 'solid-js'
+import { createSignal, lazy, Show, Suspense } from 'solid-js'
 import { Button, ButtonLink } from '../components/button'
 import { EmptyState } from '../components/feedback'
 import { Icon } from '../components/icons'
@@ -11,6 +11,8 @@ import { monthYear } from '../lib/format'
 import { HttpStatus, PageMeta } from '../lib/head'
 import { withNext } from '../lib/next'
 import { signedIn } from '../lib/session'
+
+const ShopDelivery = lazy(() => import('../components/shop-delivery'))
 
 const productsOf = (vendor: string) => ({ vendor, limit: 48, sort: 'newest' }) as const
 
@@ -115,6 +117,9 @@ function Storefront(props: { shop: NonNullable<Awaited<ReturnType<typeof getStor
               )}
             </Show>
           </ul>
+          <Suspense>
+            <ShopDelivery slug={props.shop.slug} />
+          </Suspense>
           <div class="rating-placeholder">
             <Icon name="star" /> <span class="muted">No reviews yet</span>
           </div>

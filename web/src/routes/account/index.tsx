@@ -1,6 +1,8 @@
 import { useSearchParams } from '@solidjs/router'
 import { createEffect, on } from 'solid-js'
 import { SignedIn } from '../../components/auth-gate'
+import { ButtonLink } from '../../components/button'
+import { Icon } from '../../components/icons'
 import { Tabs } from '../../components/tabs'
 import { toastError } from '../../components/toast'
 import { api } from '../../lib/api'
@@ -39,6 +41,9 @@ export default function Account() {
           <h1>Account settings</h1>
           <p>Your profile, how you sign in, and the devices you are signed in on.</p>
         </div>
+        <ButtonLink href="/account/addresses">
+          <Icon name="pin" /> Addresses
+        </ButtonLink>
       </div>
       <SignedIn>
         <div class="card card__body">

@@ -1,5 +1,5 @@
 import { action, createAsync, useAction, useSubmission } from '@solidjs/router'
-import { createEffect, createSignal, For, on, Show } from 'solid-js'
+import { createEffect, createSignal, For, lazy, on, Show, Suspense } from 'solid-js'
 import { Button } from '../../components/button'
 import { Dialog } from '../../components/dialog'
 import { EmptyState } from '../../components/feedback'
@@ -13,6 +13,8 @@ import { ApiError, fieldErrors } from '../../lib/errors'
 import { type FormInput, formText, optionalText } from '../../lib/forms'
 
 const FIELDS = ['name', 'slug', 'parentId', 'description', 'position'] as const
+// Loaded on demand with the other order screens: this screen is in the entry chunk, near its size budget.
+const TaxRates = lazy(() => import('../orders-screens').then((m) => ({ default: m.TaxRates })))
 
 function fieldsOf(form: FormInput) {
   return {
@@ -87,7 +89,7 @@ function EditDialog(props: { tree: CategoryNode[]; category: CategoryNode; onClo
   )
 }
 
-/** The category tree: add, edit, move (a new parent) and delete (refused while in use). */
+/** The category tree: add, edit, move (a new parent) and delete (refused while in use); below it, the TVA rates. */
 export function AdminCategories() {
   const tree = createAsync(() => getCategories())
   const creating = useSubmission(createCategory)
@@ -139,6 +141,9 @@ export function AdminCategories() {
       <Show when={editing()} keyed>
         {(category) => <EditDialog tree={tree() ?? []} category={category} onClose={() => setEditing(null)} />}
       </Show>
+      <Suspense>
+        <TaxRates />
+      </Suspense>
     </div>
   )
 }

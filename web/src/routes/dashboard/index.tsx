@@ -129,6 +129,12 @@ export default function Dashboard() {
                 <ButtonLink href={`/vendors/${shop.slug}`}>
                   <Icon name="store" /> My storefront
                 </ButtonLink>
+                <ButtonLink href="/dashboard/sales">
+                  <Icon name="bag" /> Sales
+                </ButtonLink>
+                <ButtonLink href="/dashboard/shipping">
+                  <Icon name="pin" /> Delivery
+                </ButtonLink>
                 <ButtonLink href="/dashboard/import-export">
                   <Icon name="activity" /> Import / export
                 </ButtonLink>

@@ -1,0 +1,339 @@
+import { type Accessor, createSignal, For, type JSX, Match, onMount, Show, Switch } from 'solid-js'
+import { formatPrice } from '../lib/catalog'
+import { handedOverIn, type Quote } from '../lib/checkout'
+import { ApiError } from '../lib/errors'
+import { timeAgo } from '../lib/format'
+import { useTopic } from '../lib/live'
+import { ACTOR_LABEL, acceptSale, cancelSale, downloadInvoice, getOrder, moneyIn, type Order, PAYMENT_LABEL, ratePercent, STATUS_LABEL, STATUS_TONE, STEP_LABEL } from '../lib/orders'
+import { AddressText } from './address-form'
+import { Button } from './button'
+import { Badge, EmptyState, Skeleton } from './feedback'
+import { Icon } from './icons'
+import { Img } from './media'
+import { ReasonDialog } from './reason-dialog'
+import { toast, toastError } from './toast'
+
+/**
+ * The parts of an order's page, shared by the shop's and admins' view (`OrderDetail`, here) and
+ * the buyer's (routes/my-order.tsx); `Totals` also sums up the checkout's quote.
+ */
+
+/** A card of an order's page, named by its heading. */
+export function Section(props: { title: string; children: JSX.Element }) {
+  const id = `order-${props.title.toLowerCase().replace(/[^a-z]+/g, '-')}`
+  return (
+    <section class="card card__body stack" aria-labelledby={id}>
+      <h2 id={id} class="section-title">
+        {props.title}
+      </h2>
+      {props.children}
+    </section>
+  )
+}
+
+/** Who an order goes (or is billed) to, and where: the name, then the address. */
+export function Addressee(props: { address: Order['shippingAddress'] }) {
+  return (
+    <span class="stack stack--tight">
+      <strong>{props.address.fullName}</strong>
+      <AddressText address={props.address} />
+    </span>
+  )
+}
+
+/** An order's items with their TVA (a table). */
+function Items(props: { order: Order }) {
+  const money = (minor: number) => formatPrice(minor, props.order.currency)
+  return (
+    <div class="table-scroll">
+      <table class="data-table order-items">
+        <caption class="visually-hidden">Items, TVA included</caption>
+        <thead>
+          <tr>
+            <th scope="col">Item</th>
+            <th scope="col">Unit price</th>
+            <th scope="col">Qty</th>
+            <th scope="col">TVA</th>
+            <th scope="col">Line</th>
+          </tr>
+        </thead>
+        <tbody>
+          <For each={props.order.items}>
+            {(item) => (
+              <tr>
+                <th scope="row">
+                  <span class="order-item">
+                    <Img src={item.imageUrl} alt="" width={40} height={40} />
+                    <span>
+                      {item.title}
+                      <Show when={item.sku}>
+                        <span class="muted"> · SKU {item.sku}</span>
+                      </Show>
+                    </span>
+                  </span>
+                </th>
+                <td>{money(item.unitPriceMinor)}</td>
+                <td>{item.quantity}</td>
+                <td>
+                  {ratePercent(item.tvaRateBp)} · {money(item.tvaMinor)}
+                </td>
+                <td>{money(item.lineMinor)}</td>
+              </tr>
+            )}
+          </For>
+        </tbody>
+      </table>
+    </div>
+  )
+}
+
+/** What an order (or a checkout's quote) comes to: items, shipping and total, then the TVA by rate and in all. */
+export function Totals(props: { amounts: Pick<Quote, 'currency' | 'itemsMinor' | 'shippingMinor' | 'totalMinor' | 'tva' | 'tvaMinor'> }) {
+  const a = () => props.amounts
+  const money = (minor: number) => moneyIn(a().currency)(minor)
+  return (
+    <dl class="order-totals">
+      <div>
+        <dt>Items</dt>
+        <dd>{money(a().itemsMinor)}</dd>
+      </div>
+      <div>
+        <dt>Shipping</dt>
+        <dd>{a().shippingMinor === 0 ? 'Free' : money(a().shippingMinor)}</dd>
+      </div>
+      <div class="order-totals__total">
+        <dt>Total</dt>
+        <dd data-testid="order-total">{money(a().totalMinor)}</dd>
+      </div>
+      <For each={a().tva}>
+        {(line) => (
+          <div class="muted">
+            <dt>
+              TVA {ratePercent(line.rateBp)} on {money(line.baseMinor)}
+            </dt>
+            <dd>{money(line.tvaMinor)}</dd>
+          </div>
+        )}
+      </For>
+      <div class="muted">
+        <dt>TVA included</dt>
+        <dd>{money(a().tvaMinor)}</dd>
+      </div>
+    </dl>
+  )
+}
+
+/** Every step of the order, oldest first: what, by whom, when, and the note (a cancellation's reason). */
+function Timeline(props: { order: Order }) {
+  return (
+    <ol class="order-timeline">
+      <For each={props.order.timeline}>
+        {(step) => (
+          <li>
+            <strong>
+              {STEP_LABEL[step.to]} by {ACTOR_LABEL[step.by]}
+            </strong>
+            <time class="muted" datetime={new Date(step.at).toISOString()}>
+              {timeAgo(step.at)}
+            </time>
+            <Show when={step.note}>
+              <q>{step.note}</q>
+            </Show>
+          </li>
+        )}
+      </For>
+    </ol>
+  )
+}
+
+/**
+ * One order, read by id: only the latest read asked for is shown (an event may come during a
+ * read), `show` puts up an order a step answered (newer than any read still on its way), and a
+ * 404 (or a malformed id's 400) makes it `missing`. The first read starts once mounted.
+ */
+export function createOrderState(id: string) {
+  const [order, setOrder] = createSignal<Order | null>(null)
+  const [missing, setMissing] = createSignal(false)
+  let reads = 0
+  // The id of the topic's last event the first read saw: following the topic from it misses nothing.
+  let since = 0
+  const load = async () => {
+    const read = ++reads
+    try {
+      const fresh = await getOrder(id)
+      if (read !== reads) return
+      if (order() === null) since = fresh.lastEventId
+      setOrder(fresh)
+    } catch (error) {
+      if (error instanceof ApiError && (error.status === 404 || error.status === 400)) setMissing(true)
+      else toastError(error, 'Could not load the order')
+    }
+  }
+  const show = (fresh: Order) => {
+    reads += 1
+    setOrder(fresh)
+  }
+  onMount(() => void load())
+  return { order, setOrder, missing, load, show, since: () => since }
+}
+
+/** An order's page as its state has it: not found (with `missingActions`), the order (`children`), or loading. */
+export function OrderView(props: { state: ReturnType<typeof createOrderState>; missingActions?: JSX.Element; children: (order: Accessor<Order>) => JSX.Element }) {
+  return (
+    <Switch>
+      <Match when={props.state.missing()}>
+        <div class="card">
+          <EmptyState icon="bag" title="No such order" actions={props.missingActions}>
+            It does not exist, or it is not yours to see.
+          </EmptyState>
+        </div>
+      </Match>
+      <Match when={props.state.order()}>{(order) => props.children(order)}</Match>
+      <Match when={true}>
+        <div class="card card__body stack" aria-busy="true" aria-label="Loading the order">
+          <Skeleton width="40%" height="22px" />
+          <Skeleton height="120px" />
+        </div>
+      </Match>
+    </Switch>
+  )
+}
+
+/** The head of an order's page: `title` and the status, `about` under them, the cancellation's reason, and what the viewer may do (`children`). */
+export function OrderHead(props: { order: Order; title: JSX.Element; about: JSX.Element; children: JSX.Element }) {
+  const o = () => props.order
+  return (
+    <div class="card card__body order-head">
+      <div class="stack stack--tight">
+        <h2 class="order-head__title">
+          {props.title}{' '}
+          <Badge tone={STATUS_TONE[o().status]}>
+            <span data-testid="order-status">{STATUS_LABEL[o().status]}</span>
+          </Badge>
+        </h2>
+        <span class="muted">{props.about}</span>
+        <Show when={o().cancelReason}>
+          <span>
+            Cancelled: <q>{o().cancelReason}</q>
+          </span>
+        </Show>
+      </div>
+      <div class="row">{props.children}</div>
+    </div>
+  )
+}
+
+/**
+ * The body of an order's page: items with totals and the timeline, beside the delivery (its
+ * option, when it is handed over, where it goes; said to the buyer when `toBuyer`) and `children`
+ * (the billing section).
+ */
+export function OrderBody(props: { order: Order; toBuyer: boolean; children: JSX.Element }) {
+  const o = () => props.order
+  const how = () => {
+    if (props.toBuyer) return o().shipping.pickup ? 'You collect it from the shop' : 'Delivered to you'
+    return o().shipping.pickup ? 'The buyer collects it from the shop' : 'Shipped to the buyer'
+  }
+  return (
+    <div class="order-layout">
+      <div class="stack">
+        <Section title="Items">
+          <Items order={o()} />
+          <Totals amounts={o()} />
+        </Section>
+        <Section title="Timeline">
+          <Timeline order={o()} />
+        </Section>
+      </div>
+      <div class="stack">
+        <Section title="Delivery">
+          <p>
+            <strong>{o().shipping.name}</strong>
+            <br />
+            <span class="muted">
+              {how()} · handed over {handedOverIn(o().shipping.handlingDays)}
+            </span>
+          </p>
+          <Addressee address={o().shippingAddress} />
+        </Section>
+        {props.children}
+      </div>
+    </div>
+  )
+}
+
+/**
+ * One order as its shop or an admin sees it: items with TVA, totals, delivery, addresses, the
+ * buyer, the timeline, and what the viewer may do now (the server's `actions`). Follows
+ * `order:<id>` and reads the order again on each change, so another tab's step shows here too.
+ */
+export function OrderDetail(props: { id: string }) {
+  const state = createOrderState(props.id)
+  const [pending, setPending] = createSignal(false)
+  const [cancelling, setCancelling] = createSignal(false)
+  // Read again once followed live: what changed between the first read and the subscription shows too.
+  useTopic(() => `order:${props.id}`, { onEvent: () => void state.load(), onResync: () => void state.load(), onLive: () => void state.load() })
+
+  const accept = async () => {
+    setPending(true)
+    try {
+      state.show(await acceptSale(props.id))
+      toast('Order accepted. The buyer is told.', 'success')
+    } catch (error) {
+      toastError(error, 'Could not accept the order')
+      void state.load()
+    } finally {
+      setPending(false)
+    }
+  }
+  const cancel = async (reason: string) => {
+    state.show(await cancelSale(props.id, reason))
+    toast('Order cancelled. The buyer is told, and the stock is back.', 'success')
+  }
+
+  return (
+    <OrderView state={state}>
+      {(o) => (
+        <div class="stack">
+          <OrderHead
+            order={o()}
+            title={<>Order {o().invoiceNumber}</>}
+            about={
+              <>
+                {o().buyer.displayName} ordered from {o().vendor.name} {timeAgo(o().createdAt)} · {PAYMENT_LABEL[o().paymentMethod]}
+              </>
+            }
+          >
+            <Button onClick={() => void downloadInvoice(o()).catch((error: unknown) => toastError(error, 'Could not download the invoice'))}>
+              <Icon name="arrowDown" /> Invoice (PDF)
+            </Button>
+            <Show when={o().actions.includes('accept')}>
+              <Button variant="primary" disabled={pending()} onClick={() => void accept()}>
+                <Icon name="check" /> Accept
+              </Button>
+            </Show>
+            <Show when={o().actions.includes('cancel')}>
+              <Button variant="danger" disabled={pending()} onClick={() => setCancelling(true)}>
+                Cancel order…
+              </Button>
+            </Show>
+          </OrderHead>
+          <OrderBody order={o()} toBuyer={false}>
+            <Section title="Billing">
+              <Addressee address={o().billingAddress} />
+            </Section>
+          </OrderBody>
+          <ReasonDialog
+            title="Cancel this order?"
+            open={cancelling()}
+            onClose={() => setCancelling(false)}
+            confirm="Cancel order"
+            hint="The buyer sees this."
+            intro={<p>Its items go back in stock.</p>}
+            onSubmit={cancel}
+          />
+        </div>
+      )}
+    </OrderView>
+  )
+}

@@ -1,0 +1,104 @@
+import { useParams } from '@solidjs/router'
+import { createSignal, For, Match, onMount, Show, Switch } from 'solid-js'
+import { SignedIn } from '../components/auth-gate'
+import { Button, ButtonLink } from '../components/button'
+import { Callout, EmptyState, Skeleton } from '../components/feedback'
+import { MyOrderRow } from '../components/my-order-row'
+import { formatPrice } from '../lib/catalog'
+import { listMyOrders } from '../lib/checkout'
+import { PageMeta } from '../lib/head'
+import type { OrderSummary } from '../lib/orders'
+
+/** My latest orders read to find a checkout's: it placed one per shop of the cart, all newer than any other. */
+const RECENT = 100
+
+/**
+ * What a checkout placed: its orders (one per shop), read from my orders by the group's id, so
+ * the page holds after a reload and from a bookmark.
+ */
+function Placed(props: { groupId: string }) {
+  const [orders, setOrders] = createSignal<OrderSummary[] | null>(null)
+  const [failed, setFailed] = createSignal(false)
+  const load = async () => {
+    setFailed(false)
+    try {
+      const page = await listMyOrders({ limit: RECENT })
+      setOrders(page.items.filter((order) => order.groupId === props.groupId))
+    } catch {
+      setFailed(true)
+    }
+  }
+  onMount(() => void load())
+  const total = () => (orders() ?? []).reduce((sum, order) => sum + order.totalMinor, 0)
+  return (
+    <Switch>
+      <Match when={failed()}>
+        <div class="card">
+          <EmptyState icon="alert" title="Your orders did not load" actions={<Button onClick={() => void load()}>Try again</Button>}>
+            Your checkout is placed; check your connection to see it.
+          </EmptyState>
+        </div>
+      </Match>
+      <Match when={orders()?.length === 0}>
+        <div class="card">
+          <EmptyState icon="bag" title="No such checkout" actions={<ButtonLink href="/orders">My orders</ButtonLink>}>
+            It is not among your recent orders. My orders lists every one.
+          </EmptyState>
+        </div>
+      </Match>
+      <Match when={orders()}>
+        {(list) => (
+          <section class="card card__body stack" aria-labelledby="placed-heading">
+            <Callout tone="success">
+              <h2 id="placed-heading" class="section-title">
+                {list().length === 1 ? 'Your order is placed' : `Your ${list().length} orders are placed`}
+              </h2>
+              <p>Each shop prepares its own and tells you when it accepts. You pay {formatPrice(total(), list()[0]!.currency)} in cash on delivery.</p>
+            </Callout>
+            <ul class="list" aria-label="Placed orders">
+              <For each={list()}>
+                {(order) => (
+                  <li>
+                    <MyOrderRow order={order} />
+                  </li>
+                )}
+              </For>
+            </ul>
+            <div class="row">
+              <ButtonLink variant="primary" href="/orders">
+                My orders
+              </ButtonLink>
+              <ButtonLink href="/catalog">Keep shopping</ButtonLink>
+            </div>
+          </section>
+        )}
+      </Match>
+      <Match when={true}>
+        <div class="card card__body stack" aria-busy="true" aria-label="Loading your orders">
+          <Skeleton height="56px" />
+          <Skeleton height="56px" />
+        </div>
+      </Match>
+    </Switch>
+  )
+}
+
+export default function OrderPlaced() {
+  const params = useParams<{ groupId: string }>()
+  return (
+    <>
+      <PageMeta title="Order placed" description="Your Souk order is placed." noindex />
+      <div class="page-header">
+        <div>
+          <h1>Thank you</h1>
+          <p>Your checkout went through.</p>
+        </div>
+      </div>
+      <SignedIn>
+        <Show when={params.groupId} keyed>
+          {(groupId) => <Placed groupId={groupId} />}
+        </Show>
+      </SignedIn>
+    </>
+  )
+}
