@@ -21,6 +21,8 @@ export interface BenchContext {
   quick: boolean
   /** Name of the bench database (its Postgres backends are sampled). */
   database: string
+  /** Its URL, for scenarios that check what they wrote. */
+  databaseUrl: string
   redisUrl: string
   jwtSecret: string
   /** Souk's PUBLIC_URL: the issuer of the access tokens the bench mints. */

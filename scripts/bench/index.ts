@@ -1,8 +1,9 @@
-// `bun run bench [s1|s2|s3|s4 ...] [--instances 2] [--quick]`: recreates and seeds the bench
+// `bun run bench [s1|s2|s3|s4|s5 ...] [--instances 2] [--quick]`: recreates and seeds the bench
 // database (souk_bench on the server of DATABASE_URL, never the database the URL names), starts
 // Souk (`bun src/main.ts`, production mode) and the raw ceiling (ceiling.ts), runs each scenario
 // against both with a load generator in its own process, prints the table with souk/ceiling
-// ratios and appends the results to bench/results/<date>.jsonl. `--instances 2` also runs S2
+// ratios and appends the results to bench/results/<date>.jsonl. S5 (checkout) runs against Souk
+// only: the ceiling has no checkout, and its ratio shows as "—". `--instances 2` also runs S2
 // across two Souk instances (sharing Postgres and Redis); `--quick` is a short smoke run.
 import { randomBytes } from 'node:crypto'
 import { existsSync, rmSync } from 'node:fs'
@@ -16,6 +17,7 @@ import { catalogRead } from './s1-catalog'
 import { chatDelivery } from './s2-chat'
 import { IDLE_SOCKETS, idleSockets } from './s3-idle'
 import { productPages } from './s4-ssr'
+import { checkouts } from './s5-checkout'
 import { recreateDatabase, seed } from './setup'
 
 const ROOT = join(import.meta.dir, '..', '..')
@@ -26,7 +28,9 @@ const NOFILE = IDLE_SOCKETS * 2 + 10_000
 const LOG_DIR = join(ROOT, 'bench', 'results', 'logs')
 
 type Scenario = (target: Target, ctx: BenchContext, instances: number) => Promise<Result[]>
-const SCENARIOS: Record<string, Scenario> = { s1: catalogRead, s2: chatDelivery, s3: idleSockets, s4: productPages }
+const SCENARIOS: Record<string, Scenario> = { s1: catalogRead, s2: chatDelivery, s3: idleSockets, s4: productPages, s5: checkouts }
+/** Scenarios the ceiling has no equivalent of. */
+const SOUK_ONLY = new Set(['s5'])
 
 const args = process.argv.slice(2)
 const quick = args.includes('--quick')
@@ -75,7 +79,7 @@ rmSync(LOG_DIR, { recursive: true, force: true })
 const databaseUrl = await recreateDatabase(process.env.DATABASE_URL ?? 'postgres://postgres@127.0.0.1:5432/postgres', DATABASE)
 const data = await seed(databaseUrl)
 console.log(`seeded ${DATABASE} in ${((performance.now() - startedAt) / 1000).toFixed(1)} s; scenarios: ${scenarios.join(', ')}${quick ? ' (quick)' : ''}`)
-const ctx: BenchContext = { quick, database: DATABASE, redisUrl, jwtSecret, publicUrl, data }
+const ctx: BenchContext = { quick, database: DATABASE, databaseUrl, redisUrl, jwtSecret, publicUrl, data }
 
 const results: Result[] = []
 const running: { stop(): Promise<unknown> }[] = []
@@ -88,7 +92,7 @@ try {
   running.push({ stop: () => (ceiling.proc.kill('SIGTERM'), ceiling.proc.exited) })
   const targets = [soukTarget(souk), ceiling.target]
   for (const name of scenarios) {
-    for (const target of targets) {
+    for (const target of targets.filter((t) => t.name === 'souk' || !SOUK_ONLY.has(name))) {
       await settle(targets.flatMap((t) => t.pids))
       console.log(`${name.toUpperCase()} ${target.name} ...`)
       results.push(...(await SCENARIOS[name]!(target, ctx, 1)))

@@ -72,7 +72,7 @@ export function appendResults(results: Result[]): string {
 // A latency without samples is NaN, which reads back from JSON as null.
 const ms = (value: number | null) => (value === null || Number.isNaN(value) ? '-' : value < 10 ? value.toFixed(2) : value.toFixed(0))
 
-/** The table: one row per result, then souk/ceiling ratios where both ran. */
+/** The table: one row per result, then souk/ceiling ratios ("—" for a scenario the ceiling did not run). */
 export function formatTable(results: Result[]): string {
   const header = ['scenario', 'variant', 'target', 'n', 'offered', 'achieved', 'unit', 'p50', 'p90', 'p99', 'max', 'errors', 'rss MB', 'cpu srv', 'cpu pg', 'cpu gen', '']
   const rows = results.map((r) => [
@@ -101,9 +101,9 @@ export function formatTable(results: Result[]): string {
   const ratios: string[] = []
   for (const souk of results.filter((r) => r.target === 'souk')) {
     const ceiling = results.find((r) => r.target === 'ceiling' && r.scenario === souk.scenario && r.variant === souk.variant)
-    if (ceiling === undefined || ceiling.achieved === 0) continue
     const name = `${souk.scenario} ${souk.variant}${souk.instances > 1 ? ` (${souk.instances} instances)` : ''}`
-    ratios.push(`${name}: souk/ceiling ${souk.unit} ${(souk.achieved / ceiling.achieved).toFixed(2)}x, p99 ${ms(souk.latencyMs.p99)} vs ${ms(ceiling.latencyMs.p99)} ms`)
+    if (ceiling === undefined) ratios.push(`${name}: souk/ceiling — (no ceiling run), p99 ${ms(souk.latencyMs.p99)} ms`)
+    else if (ceiling.achieved > 0) ratios.push(`${name}: souk/ceiling ${souk.unit} ${(souk.achieved / ceiling.achieved).toFixed(2)}x, p99 ${ms(souk.latencyMs.p99)} vs ${ms(ceiling.latencyMs.p99)} ms`)
   }
   return [...table, '', ...ratios].join('\n')
 }

@@ -9,12 +9,15 @@ import { systemClock } from '../../src/lib/clock'
 import { newId } from '../../src/lib/ids'
 import { sessions, users } from '../../src/modules/accounts/table'
 import { categories, products } from '../../src/modules/catalog/table'
+import { addresses } from '../../src/modules/addresses/table'
+import { cartItems } from '../../src/modules/cart/table'
 import { conversationMembers, conversations } from '../../src/modules/chat/table'
+import { shippingOptions } from '../../src/modules/orders/table'
 import { vendors } from '../../src/modules/vendors/table'
 import { signAccessToken } from '../../src/modules/accounts/service/sessions'
 import { createRedisTicketStore, createTickets } from '../../src/realtime/tickets'
 
-export const SEED = { products: 10_000, vendors: 200, chatUsers: 1_000, idleUsers: 2_000 }
+export const SEED = { products: 10_000, vendors: 200, chatUsers: 1_000, idleUsers: 2_000, contenders: 200, contendedStock: 10, soloBuyers: 200 }
 
 // Titles vary like a real catalog's, so full-text "similar products" do not match every row.
 const LOOKS = ['hand-painted', 'glazed', 'carved', 'woven', 'hammered', 'embroidered', 'vintage', 'rustic', 'striped', 'engraved', 'polished', 'dyed', 'beaded']
@@ -26,6 +29,13 @@ export interface BenchUser {
   sessionId: string
 }
 
+/** A buyer ready to check out: a delivery address, and a cart line of `productId` (quantity 1) from a shop with one delivery option. */
+export interface CheckoutBuyer extends BenchUser {
+  addressId: string
+  productId: string
+  shipping: { vendorId: string; optionId: string }
+}
+
 export interface BenchData {
   /** Slugs of some listed products (the S4 pages). */
   productSlugs: string[]
@@ -33,6 +43,8 @@ export interface BenchData {
   conversations: { id: string; buyer: BenchUser; seller: BenchUser }[]
   /** Users for idle sockets (S3), at most a few sockets each (Souk caps sockets per user). */
   idleUsers: BenchUser[]
+  /** S5: buyers of one product with stock 10 (`contendedId`), and buyers each with a product of their own (ample stock, shops spread). */
+  checkout: { contendedId: string; contenders: CheckoutBuyer[]; soloBuyers: CheckoutBuyer[] }
 }
 
 export function databaseUrl(base: string, name: string): string {
@@ -58,7 +70,7 @@ async function insertChunked<T>(rows: T[], insert: (chunk: T[]) => Promise<unkno
   for (let i = 0; i < rows.length; i += size) await insert(rows.slice(i, i + size))
 }
 
-/** Seeds 200 approved shops with 10,000 listed products, chat pairs with conversations, idle users. */
+/** Seeds 200 approved shops with 10,000 listed products, chat pairs with conversations, idle users, buyers ready to check out. */
 export async function seed(url: string): Promise<BenchData> {
   const database = openPostgres(url, { max: 2 })
   const { db } = database
@@ -134,27 +146,75 @@ export async function seed(url: string): Promise<BenchData> {
     .values(pairs.map((p) => ({ id: p.id, productId: p.product.id, buyerId: p.buyer.id, sellerId: p.seller.id, createdAt: now, lastActivityAt: now })))
   await db.insert(conversationMembers).values(pairs.flatMap((p) => [p.buyer, p.seller].map((u) => ({ conversationId: p.id, userId: u.id }))))
   const idleUsers = await signedIn('idle', SEED.idleUsers)
+
+  // S5: every shop delivers by courier. S5's products are older than the catalog's, so S1's first page stays the same.
+  const options = shops.map((shop) => ({ id: newId('shp'), vendorId: shop.id, name: 'Courier', priceMinor: 3_000, currency: 'MAD', handlingDays: 2, position: 0, createdAt: now }))
+  await db.insert(shippingOptions).values(options)
+  const longAgo = new Date(now.getTime() - (SEED.products + 1) * 1_000)
+  const forSale = (i: number, stock: number) => ({
+    id: newId('prd'),
+    vendorId: shops[i % shops.length]!.id,
+    categoryId: cats[0]!.id,
+    title: `bench checkout item ${i}`,
+    slug: `bench-checkout-${i}`,
+    description: 'A product of the checkout benchmark.',
+    priceMinor: 10_000,
+    currency: 'MAD',
+    stock,
+    condition: 'new' as const,
+    location: 'Fez',
+    status: 'active' as const,
+    createdAt: longAgo,
+    updatedAt: longAgo,
+  })
+  const contended = forSale(0, SEED.contendedStock)
+  // One product per solo buyer, each in its own shop (as many buyers as shops): no two checkouts wait on one row.
+  const solo = Array.from({ length: SEED.soloBuyers }, (_, i) => forSale(i + 1, 1_000_000))
+  await db.insert(products).values([contended, ...solo])
+  const optionOf = new Map(options.map((o) => [o.vendorId, o.id]))
+  const readyToBuy = async (label: string, items: (typeof contended)[]): Promise<CheckoutBuyer[]> => {
+    const people = await signedIn(label, items.length)
+    const buyers = people.map((user, i) => {
+      const { id: productId, vendorId } = items[i]!
+      return { ...user, addressId: newId('adr'), productId, shipping: { vendorId, optionId: optionOf.get(vendorId)! } }
+    })
+    const address = { fullName: 'Bench Buyer', phone: '+212600000000', line1: '1 Derb Bench', city: 'Fez', region: 'Fès-Meknès', postalCode: '30000', country: 'MA' as const, defaultShipping: true }
+    await insertChunked(buyers, (chunk) => db.insert(addresses).values(chunk.map((b) => ({ ...address, id: b.addressId, userId: b.id, createdAt: now, updatedAt: now }))))
+    await insertChunked(buyers, (chunk) =>
+      db.insert(cartItems).values(chunk.map((b) => ({ userId: b.id, productId: b.productId, quantity: 1, priceSeenMinor: contended.priceMinor, addedAt: now, updatedAt: now }))),
+    )
+    return buyers
+  }
+  const contenders = await readyToBuy('contender', Array.from({ length: SEED.contenders }, () => contended))
+  const soloBuyers = await readyToBuy('solo', solo)
+
   await db.execute('analyze')
   await database.close()
   return {
     productSlugs: listed.slice(0, 100).map((p) => p.slug),
     conversations: pairs.map(({ id, buyer, seller }) => ({ id, buyer, seller })),
     idleUsers,
+    checkout: { contendedId: contended.id, contenders, soloBuyers },
   }
 }
 
-/** What Souk needs to accept a socket: an access token of the user's session, traded for a ticket. */
-export async function mintTickets(users: BenchUser[], options: { redisUrl: string; jwtSecret: string; publicUrl: string }): Promise<string[]> {
+/** An access token of each user's session, signed as Souk signs them (short-lived: mint them when a scenario starts); one per user, however often listed. */
+export function accessTokens(users: BenchUser[], options: { jwtSecret: string; publicUrl: string }): Promise<string[]> {
   const config = { secrets: { JWT_SECRET: options.jwtSecret }, publicUrl: options.publicUrl }
-  const redis = new Redis(options.redisUrl, { enableAutoPipelining: true })
-  const tickets = createTickets(createRedisTicketStore(redis), systemClock)
   const tokens = new Map<string, Promise<string>>()
   const tokenOf = (user: BenchUser) => {
     let token = tokens.get(user.id)
     if (token === undefined) tokens.set(user.id, (token = signAccessToken(config, systemClock, user.id, user.sessionId).then((t) => t.token)))
     return token
   }
-  const issued = await Promise.all(users.map(async (user) => (await tickets.issue(await tokenOf(user))).ticket))
+  return Promise.all(users.map(tokenOf))
+}
+
+/** What Souk needs to accept a socket: an access token of the user's session, traded for a ticket. */
+export async function mintTickets(users: BenchUser[], options: { redisUrl: string; jwtSecret: string; publicUrl: string }): Promise<string[]> {
+  const redis = new Redis(options.redisUrl, { enableAutoPipelining: true })
+  const tickets = createTickets(createRedisTicketStore(redis), systemClock)
+  const issued = await Promise.all((await accessTokens(users, options)).map(async (token) => (await tickets.issue(token)).ticket))
   redis.disconnect()
   return issued
 }
