@@ -20,7 +20,7 @@ import { type ChatDeps, chatRoutes, chatTopicRules, createChat } from './modules
 import { healthRoutes, metricsRoutes, type ReadinessChecks } from './modules/health'
 import { jobsRoutes, jobTopicRules, startJobs } from './modules/jobs'
 import { createMailer, devMailRoutes, type Mailer } from './modules/mail'
-import { HOLD_EXPIRY_CRON, holdExpiryJob, ORDER_JOB_KINDS, orderTopicRules, ordersRoutes, type OrdersDeps } from './modules/orders'
+import { acceptFromChat, HOLD_EXPIRY_CRON, holdExpiryJob, ORDER_JOB_KINDS, orderTopicRules, ordersRoutes, type OrdersDeps } from './modules/orders'
 import { vendorsRoutes } from './modules/vendors'
 import { type NotificationsDeps, notificationsRoutes, notify } from './modules/notifications'
 import { VIDEO_LIMITS } from './lib/video'
@@ -119,6 +119,8 @@ export function createApp(infra: Infrastructure, services: Services = createServ
     log: infra.log,
     notify: (tx, input) => notify(services.notifications, tx, input),
     isViewing: state.isViewing,
+    // The seller confirming a sale in the chat accepts the buyer's placed order of that product.
+    onTransactionStep: (tx, step) => acceptFromChat(services.orders, tx, step),
   })
   const realtime = createRealtime({
     ...infra,

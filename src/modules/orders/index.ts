@@ -17,7 +17,7 @@ import { listMyOptions, listShopOptions, replaceMyOptions } from './service/ship
 import { listTaxRates, setCategoryRate, setDefaultRate } from './service/tax'
 
 export { OrdersModel } from './model'
-export { HOLD_EXPIRY_CRON, holdExpiryJob, ORDER_HOLD_MS } from './service/orders'
+export { acceptFromChat, HOLD_EXPIRY_CRON, holdExpiryJob, ORDER_HOLD_MS } from './service/orders'
 export { ORDER_JOB_KINDS } from './service/sales-export'
 export type { OrdersDeps } from './service/shared'
 export { ORDER_STATUSES, ORDER_TRANSITIONS, type OrderStatus, PAYMENT_METHODS } from './status'

@@ -234,6 +234,19 @@ describe('the order state machine', () => {
     expect((await client(t, me.user).api.v1.conversations({ id: conversation.data!.id }).get()).data!.transaction).toBe('sale_confirmed')
   })
 
+  it('accepts the placed order when the seller confirms the sale in the chat about its product, in the same transaction', async () => {
+    const s = await shop()
+    const product = await makeProduct(t, s.owner, { categoryId: home.id, stock: 5 })
+    const me = await buyer()
+    const conversation = (await client(t, me.user).api.v1.conversations.post({ productId: product.id })).data!
+    await addToCart(me.user, product.id, 1)
+    const placed = await checkout(me.user, { shippingAddressId: me.addressId, shipping: [{ vendorId: s.vendor.id, optionId: s.optionId }] })
+    const orderId = placed.data!.orders[0]!.id
+    expect((await client(t, s.owner).api.v1.conversations({ id: conversation.id })['confirm-sale'].post()).data!.transaction).toBe('sale_confirmed')
+    const order = (await client(t, me.user).api.v1.orders({ id: orderId }).get()).data!
+    expect([order.status, order.timeline.at(-1)?.by]).toEqual(['accepted', 'vendor'])
+  })
+
   it('cancels unpaid orders whose hold passed, by the system, giving their stock back, and leaves the others', async () => {
     const { product, me, orderId } = await placedOrder()
     const { orderId: waiting } = await placedOrder()

@@ -7,9 +7,9 @@ import type { Bus } from '../../../lib/bus'
 import { findUserById } from '../../accounts'
 import { findProductsByIds, primaryImagesOf } from '../../catalog'
 import type { ChatDurableEvent } from '../events'
-import { appendEvents } from '../../../events/log'
+import { appendEvents, type StoredEvent } from '../../../events/log'
 import type { AfterCommit, NotifyInput } from '../../notifications'
-import type { ChatMessage, Conversation } from '../item'
+import type { ChatMessage, Conversation, TransactionStep } from '../item'
 import { blocks, conversationMembers, conversations, messages } from '../table'
 import type { GroupCommit } from './group-commit'
 import type { Delivered, Delivery, Send, Written } from './messages'
@@ -27,6 +27,12 @@ export interface ChatPorts {
    * open. Answered by the realtime layer, handed in by createApp: modules never import it.
    */
   isViewing(userId: string, topic: `conversation:${string}`): Promise<boolean>
+  /**
+   * Called inside the transaction of a transaction step taken in the chat (the seller confirming
+   * the sale), so a module with its own record of the sale (orders) takes the same step in it.
+   * Answers what to publish after commit and what to run then. Bound by the composition root.
+   */
+  onTransactionStep?(tx: Tx, step: { buyerId: string; sellerId: string; productId: string; step: TransactionStep }): Promise<{ events: StoredEvent[]; afterCommit(): Promise<void> }>
 }
 
 /** The chat service of one process (see createChat): its ports and its group commits. */

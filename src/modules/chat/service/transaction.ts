@@ -98,8 +98,13 @@ export const afterTransactionStep = (deps: ChatDeps, result: TransactionStepResu
 
 /** The routes' way in: one step in its own transaction, published, answered as the updated conversation. */
 export async function confirmStep(deps: ChatDeps, userId: string, conversationId: string, step: TransactionStep): Promise<Conversation> {
-  const result = await deps.db.transaction((tx) => takeTransactionStep(deps, tx, { conversationId, actorId: userId, step }))
-  await publishEvents(deps.bus, result.events)
+  const { result, hooked } = await deps.db.transaction(async (tx) => {
+    const taken = await takeTransactionStep(deps, tx, { conversationId, actorId: userId, step })
+    const { buyerId, sellerId, productId } = taken.conversation
+    return { result: taken, hooked: (await deps.onTransactionStep?.(tx, { buyerId, sellerId, productId, step })) ?? null }
+  })
+  await publishEvents(deps.bus, [...result.events, ...(hooked?.events ?? [])])
   await afterTransactionStep(deps, result)
+  await hooked?.afterCommit()
   return (await toConversations(deps.db, userId, [result.conversation]))[0]!
 }

@@ -2,12 +2,13 @@
 // them along the state machine of status.ts, each step written with its timeline entry, event and
 // notification in one transaction.
 import { and, asc, desc, eq, ilike, lt, max, or, type SQL } from 'drizzle-orm'
-import { appendEvent, latestEventId, type StoredEvent, withEvents } from '../../../events/log'
+import type { Tx } from '../../../db/client'
+import { appendEvent, latestEventId, publishEvents, type StoredEvent } from '../../../events/log'
 import { defineJob } from '../../../jobs/queue'
 import { AppError } from '../../../lib/errors'
 import { DEFAULT_LIMIT, decodeTimeCursor, type Page, toPage } from '../../../lib/pagination'
 import type { CurrentUser } from '../../accounts'
-import { announceStock, returnStock } from '../../catalog'
+import { announceStock, returnStock, type StockChange } from '../../catalog'
 import { conversationsAwaitingSale, takeTransactionStep } from '../../chat'
 import type { AfterCommit } from '../../notifications'
 import { findVendorById, findVendorOfUser } from '../../vendors'
@@ -120,63 +121,101 @@ export async function transitionOrder(
   return getOrder(deps.db, viewer, orderId)
 }
 
+type Options = { note?: string | null; as?: Exclude<OrderActor, 'system'> }
+
+/** What a transition leaves to do once its transaction committed. */
+interface Committed {
+  events: StoredEvent[]
+  stock: StockChange[]
+  afterCommit: AfterCommit[]
+}
+
 /**
- * One transition by a person or by Souk itself (`system`: an unpaid order's expiry), written with
- * its timeline entry, its `order.updated` event and the other side's notification in one
- * transaction; a cancellation gives the stock back in it. Published after commit.
+ * One transition by a person or by Souk itself (`system`: an unpaid order's expiry), in its own
+ * transaction, published after commit.
  */
-async function applyTransition(
-  deps: OrdersDeps,
-  actor: Viewer | 'system',
-  orderId: string,
-  name: OrderTransition,
-  options: { note?: string | null; as?: Exclude<OrderActor, 'system'> } = {},
-): Promise<void> {
+async function applyTransition(deps: OrdersDeps, actor: Viewer | 'system', orderId: string, name: OrderTransition, options: Options = {}): Promise<void> {
+  const committed = await deps.db.transaction((tx) => transitionIn(deps, tx, actor, orderId, name, options))
+  await afterTransitions(deps, committed)
+}
+
+async function afterTransitions(deps: OrdersDeps, committed: Committed): Promise<void> {
+  const now = deps.clock.now()
+  await publishEvents(deps.bus, committed.events)
+  await announceStock(deps.bus, committed.stock, now)
+  for (const after of committed.afterCommit) await after().catch((error: unknown) => deps.log.error('orders: after-commit work failed', { error }))
+}
+
+/**
+ * One transition inside the caller's transaction: the status, its timeline entry, its
+ * `order.updated` event and the other side's notification; a cancellation gives the stock back,
+ * an acceptance takes chat's "sale confirmed" step in the conversations about its products.
+ */
+async function transitionIn(deps: OrdersDeps, tx: Tx, actor: Viewer | 'system', orderId: string, name: OrderTransition, options: Options): Promise<Committed> {
   const rule = ORDER_TRANSITIONS[name]
   const now = deps.clock.now()
-  let afterCommit: AfterCommit | null = null
-  const stock = await withEvents(deps, async (tx) => {
-    const order = await findOrder(tx, orderId, { forUpdate: true })
-    const role = order === null ? null : actor === 'system' ? 'system' : await roleOn(tx, actor, order)
-    const actorId = actor === 'system' ? null : actor.id
-    // A route acting as one side (the shop's sales routes) does not let another role act through it.
-    if (order === null || role === null || (options.as !== undefined && role !== options.as && role !== 'admin')) throw notFound()
-    if (!(rule.by as readonly string[]).includes(role)) throw new AppError('forbidden', `The ${rule.by.join(' or ')} takes this step, not the ${role}`)
-    if (!(rule.from as readonly string[]).includes(order.status)) {
-      throw new AppError('conflict', `This order is ${order.status.replace('_', ' ')}: it cannot be ${rule.to === 'cancelled' ? 'cancelled' : `made ${rule.to}`} now`, { status: order.status })
-    }
-    const note = options.note?.trim() || null
-    await tx
-      .update(orders)
-      .set({ status: rule.to, updatedAt: now, ...(rule.to === 'cancelled' ? { cancelReason: note, holdUntil: null } : {}) })
-      .where(eq(orders.id, orderId))
-    const [last] = await tx.select({ seq: max(orderEvents.seq) }).from(orderEvents).where(eq(orderEvents.orderId, orderId))
-    await tx.insert(orderEvents).values({ orderId, seq: (last?.seq ?? 0) + 1, fromStatus: order.status, toStatus: rule.to, actorId, actorRole: role, note, at: now })
-    const items = rule.to === 'cancelled' || rule.to === 'accepted' ? await tx.select().from(orderItems).where(eq(orderItems.orderId, orderId)) : []
-    const changes = rule.to === 'cancelled' ? await returnStock(tx, items, now) : []
-    const shop = await findVendorById(tx, order.vendorId)
-    // Accepting the order is the sale the two may have been discussing: their conversations about
-    // its products take chat's "sale confirmed" step in this same transaction.
-    const chatEvents: StoredEvent[] = []
-    if (rule.to === 'accepted') {
-      const conversationIds = await conversationsAwaitingSale(tx, { buyerId: order.buyerId, sellerId: shop!.userId, productIds: items.map((item) => item.productId) })
-      for (const conversationId of conversationIds) chatEvents.push(...(await takeTransactionStep(deps, tx, { conversationId, actorId: shop!.userId, step: 'sale_confirmed' })).events)
-    }
-    // The other side hears of it: the buyer of the shop's (or an admin's) step, the shop of the buyer's.
-    const recipient = role === 'buyer' ? shop!.userId : order.buyerId
-    afterCommit = await deps.notify(tx, {
-      userId: recipient,
-      type: 'order',
-      actorId: role === 'admin' ? null : actorId,
-      subject: `order:${orderId}`,
-      text: `${rule.to === 'cancelled' ? 'cancelled' : rule.to} order ${order.invoiceNumber}${note === null ? '' : `: ${note}`}`,
-      link: role === 'buyer' ? saleLink(orderId) : orderLink(orderId),
-    })
-    const event: NewOrderEvent = { topic: orderTopic(orderId), kind: 'order.updated', data: { orderId, status: rule.to, from: order.status, by: role, note, at: now.toISOString() } }
-    return { result: changes, events: [await appendEvent(tx, now, event), ...chatEvents] }
+  const order = await findOrder(tx, orderId, { forUpdate: true })
+  const role = order === null ? null : actor === 'system' ? 'system' : await roleOn(tx, actor, order)
+  const actorId = actor === 'system' ? null : actor.id
+  // A route acting as one side (the shop's sales routes) does not let another role act through it.
+  if (order === null || role === null || (options.as !== undefined && role !== options.as && role !== 'admin')) throw notFound()
+  if (!(rule.by as readonly string[]).includes(role)) throw new AppError('forbidden', `The ${rule.by.join(' or ')} takes this step, not the ${role}`)
+  if (!(rule.from as readonly string[]).includes(order.status)) {
+    throw new AppError('conflict', `This order is ${order.status.replace('_', ' ')}: it cannot be ${rule.to === 'cancelled' ? 'cancelled' : `made ${rule.to}`} now`, { status: order.status })
+  }
+  const note = options.note?.trim() || null
+  await tx
+    .update(orders)
+    .set({ status: rule.to, updatedAt: now, ...(rule.to === 'cancelled' ? { cancelReason: note, holdUntil: null } : {}) })
+    .where(eq(orders.id, orderId))
+  const [last] = await tx.select({ seq: max(orderEvents.seq) }).from(orderEvents).where(eq(orderEvents.orderId, orderId))
+  await tx.insert(orderEvents).values({ orderId, seq: (last?.seq ?? 0) + 1, fromStatus: order.status, toStatus: rule.to, actorId, actorRole: role, note, at: now })
+  const items = rule.to === 'cancelled' || rule.to === 'accepted' ? await tx.select().from(orderItems).where(eq(orderItems.orderId, orderId)) : []
+  const stock = rule.to === 'cancelled' ? await returnStock(tx, items, now) : []
+  const shop = await findVendorById(tx, order.vendorId)
+  // Accepting the order is the sale the two may have been discussing: their conversations about
+  // its products take chat's "sale confirmed" step in this same transaction.
+  const events: StoredEvent[] = []
+  if (rule.to === 'accepted') {
+    const conversationIds = await conversationsAwaitingSale(tx, { buyerId: order.buyerId, sellerId: shop!.userId, productIds: items.map((item) => item.productId) })
+    for (const conversationId of conversationIds) events.push(...(await takeTransactionStep(deps, tx, { conversationId, actorId: shop!.userId, step: 'sale_confirmed' })).events)
+  }
+  // The other side hears of it: the buyer of the shop's (or an admin's, or the system's) step, the shop of the buyer's.
+  const notified = await deps.notify(tx, {
+    userId: role === 'buyer' ? shop!.userId : order.buyerId,
+    type: 'order',
+    actorId: role === 'admin' ? null : actorId,
+    subject: `order:${orderId}`,
+    text: `${rule.to === 'cancelled' ? 'cancelled' : rule.to} order ${order.invoiceNumber}${note === null ? '' : `: ${note}`}`,
+    link: role === 'buyer' ? saleLink(orderId) : orderLink(orderId),
   })
-  await announceStock(deps.bus, stock, now)
-  await (afterCommit as AfterCommit | null)?.().catch((error: unknown) => deps.log.error('orders: after-commit work failed', { orderId, error }))
+  const event: NewOrderEvent = { topic: orderTopic(orderId), kind: 'order.updated', data: { orderId, status: rule.to, from: order.status, by: role, note, at: now.toISOString() } }
+  events.unshift(await appendEvent(tx, now, event))
+  return { events, stock, afterCommit: notified === null ? [] : [notified] }
+}
+
+/**
+ * Chat's hook (ChatPorts.onTransactionStep, bound by the composition root): when the seller
+ * confirms the sale in a conversation, the buyer's placed orders of that product from the
+ * seller's shop are accepted in the same transaction, by the seller.
+ */
+export async function acceptFromChat(deps: OrdersDeps, tx: Tx, step: { buyerId: string; sellerId: string; productId: string; step: string }) {
+  const committed: Committed = { events: [], stock: [], afterCommit: [] }
+  const shop = step.step === 'sale_confirmed' ? await findVendorOfUser(tx, step.sellerId) : null
+  if (shop !== null) {
+    const placed = await tx
+      .selectDistinct({ id: orders.id })
+      .from(orders)
+      .innerJoin(orderItems, eq(orderItems.orderId, orders.id))
+      .where(and(eq(orders.buyerId, step.buyerId), eq(orders.vendorId, shop.id), eq(orders.status, 'placed'), eq(orderItems.productId, step.productId)))
+      .orderBy(asc(orders.id))
+    for (const { id } of placed) {
+      const done = await transitionIn(deps, tx, { id: step.sellerId, role: 'vendor' }, id, 'accept', { as: 'vendor' })
+      committed.events.push(...done.events)
+      committed.afterCommit.push(...done.afterCommit)
+    }
+  }
+  return { events: committed.events, afterCommit: () => afterTransitions(deps, { ...committed, events: [] }) }
 }
 
 /** How long an unpaid order (a later payment method) keeps its stock before expireHolds cancels it. */
