@@ -4,6 +4,8 @@ import sharp from 'sharp'
 import type { CatalogModel } from '../../src/modules/catalog/model'
 import { makeVendor, postJson, refreshCookieOf, type TestUser, signUpAndSignIn, testIp } from '../../src/testing'
 import { hydrated, openPage, screenshot, signInContext, type Souk, useSouk, VIEWPORTS } from './browser'
+import { eq } from 'drizzle-orm'
+import { products } from '../../src/modules/catalog'
 
 // Chromium on a small shared machine: generous limits, one browser for the whole file.
 const T = 90_000
@@ -168,9 +170,15 @@ describe('a buyer', () => {
     // The vendor changes the price in the dashboard; the buyer's open page shows it without a reload.
     await followed
     const seller = await as(vendor.user, 'User', `/dashboard/products/${listed.slug}`)
+    // A unit sells while the editor is open: saving the price does not write the loaded stock back.
+    const { db } = suite.souk.testApp.ctx.database
+    const stockNow = async () => (await db.select({ stock: products.stock }).from(products).where(eq(products.slug, listed.slug)))[0]!.stock
+    const loaded = await stockNow()
+    await db.update(products).set({ stock: loaded - 1 }).where(eq(products.slug, listed.slug))
     await seller.page.getByLabel('Price').fill('1299.50')
     await seller.page.getByRole('button', { name: 'Save changes' }).click()
     await toast(seller.page, 'Changes saved.')
+    expect(await stockNow()).toBe(loaded - 1)
     expect(seller.problems).toEqual([])
     await seller.close()
     await page.getByTestId('price').getByText('MAD 1,299.50').waitFor()

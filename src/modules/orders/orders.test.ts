@@ -207,12 +207,30 @@ describe('the order state machine', () => {
     ])
   })
 
+  it('lets a buyer cancel while another checks out the same product from the same shop, repeatedly, without a deadlock', async () => {
+    const s = await shop()
+    const product = await makeProduct(t, s.owner, { categoryId: home.id, stock: 100 })
+    const other = await buyer()
+    for (let round = 0; round < 5; round++) {
+      const { me, orderId } = await placeOrder(t, s, product.id, 1)
+      await addToCart(other.user, product.id, 1)
+      const [cancelled, placed] = await Promise.all([
+        client(t, me.user).api.v1.orders({ id: orderId }).cancel.post({}),
+        checkout(other.user, { shippingAddressId: other.addressId, shipping: [{ vendorId: s.vendor.id, optionId: s.optionId }] }),
+      ])
+      expect([cancelled.status, placed.status]).toEqual([200, 201])
+    }
+    expect(await stockOf(product.id)).toBe(95)
+  })
+
   it('lets the shop accept, after which the buyer may no longer cancel but the shop may, with a reason', async () => {
     const { s, product, me, orderId } = await placedOrder()
     expect((await client(t, s.owner).api.v1.sales({ id: orderId }).accept.post()).data!.status).toBe('accepted')
     const late = await client(t, me.user).api.v1.orders({ id: orderId }).cancel.post({})
     expect(late.status).toBe(409)
     expect((await client(t, s.owner).api.v1.sales({ id: orderId }).cancel.post({ reason: 'x' })).status).toBe(400)
+    // Blank is no reason, however long.
+    expect((await client(t, s.owner).api.v1.sales({ id: orderId }).cancel.post({ reason: '     ' })).status).toBe(400)
     const cancelled = await client(t, s.owner).api.v1.sales({ id: orderId }).cancel.post({ reason: 'Damaged in the workshop' })
     expect(cancelled.data!.cancelReason).toBe('Damaged in the workshop')
     expect(await stockOf(product.id)).toBe(5)

@@ -54,7 +54,11 @@ const createProduct = action(async (definitions: Definition[], form: FormInput) 
 const updateProduct = action(async (slug: string, definitions: Definition[], form: FormInput) => {
   // A sold product's form has no status: it goes back on sale only through "Reactivate".
   const status = optionalText(form, 'status') as CatalogModel.UpdateProductBody['status'] | null
-  must(await api().api.v1.products({ slug }).patch({ ...bodyOf(form, definitions), ...(status === null ? {} : { status }) }))
+  const { stock, ...body } = bodyOf(form, definitions)
+  // Stock is sent only when the vendor changed it: checkouts take stock meanwhile, and writing back
+  // the number the form was loaded with would put sold units on sale again.
+  const changed = formText(form, 'stock') !== formText(form, 'stockLoaded')
+  must(await api().api.v1.products({ slug }).patch({ ...body, ...(changed ? { stock } : {}), ...(status === null ? {} : { status }) }))
   toast('Changes saved.', 'success')
   return true
 }, 'update-product')
@@ -105,6 +109,7 @@ export function ProductEditor(props: { product?: Product }) {
         <TextField label="Price" name="price" inputmode="decimal" required value={p() === undefined ? '' : moneyInput(p()!.priceMinor)} error={errors().price} />
         <SelectField label="Currency" name="currency" value={p()?.currency ?? 'MAD'} error={errors().currency} options={CURRENCIES.map((c) => ({ value: c, label: c }))} />
         <TextField label="In stock" name="stock" type="number" min="0" required value={String(p()?.stock ?? 1)} error={errors().stock} />
+        <input type="hidden" name="stockLoaded" value={String(p()?.stock ?? 1)} />
       </div>
       <div class="grid grid--3">
         <SelectField label="Condition" name="condition" value={p()?.condition ?? 'new'} error={errors().condition} options={Object.entries(CONDITION_LABEL).map(([value, label]) => ({ value, label }))} />

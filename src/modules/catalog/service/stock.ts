@@ -89,6 +89,12 @@ export interface StockChange {
   version: number
 }
 
+/** Locks the products of `lines` in id order: two stock changes of the same products cannot deadlock. */
+async function lockProducts(tx: Tx, lines: StockLine[]): Promise<void> {
+  const ids = [...new Set(lines.map((line) => line.productId))].sort()
+  await tx.select({ id: products.id }).from(products).where(inArray(products.id, ids)).orderBy(asc(products.id)).for('update')
+}
+
 const linesValues = (lines: StockLine[]) => sql.join(lines.map((line) => sql`(${line.productId}::text, ${line.quantity}::int)`), sql`, `)
 
 /**
@@ -101,9 +107,7 @@ const linesValues = (lines: StockLine[]) => sql.join(lines.map((line) => sql`(${
  */
 export async function takeStock(tx: Tx, lines: StockLine[], now: Date): Promise<{ shortages: Shortage[]; changes: StockChange[] }> {
   if (lines.length === 0) return { shortages: [], changes: [] }
-  // Rows locked in id order first: two checkouts of the same products cannot deadlock.
-  const ids = [...new Set(lines.map((line) => line.productId))].sort()
-  await tx.select({ id: products.id }).from(products).where(inArray(products.id, ids)).orderBy(asc(products.id)).for('update')
+  await lockProducts(tx, lines)
   const changes = await queryRows<{ id: string; stock: number; version: number }>(
     tx,
     sql`with wanted (product_id, quantity) as (values ${linesValues(lines)}),
@@ -130,6 +134,7 @@ export async function takeStock(tx: Tx, lines: StockLine[], now: Date): Promise<
 /** Gives stock back (a cancelled order) inside the caller's transaction; answers the changes to announce. */
 export async function returnStock(tx: Tx, lines: StockLine[], now: Date): Promise<StockChange[]> {
   if (lines.length === 0) return []
+  await lockProducts(tx, lines)
   const rows = await queryRows<{ id: string; stock: number; version: number }>(
     tx,
     sql`with given (product_id, quantity) as (values ${linesValues(lines)}),

@@ -75,7 +75,9 @@ export async function takeTransactionStep(deps: Pick<ChatDeps, 'clock'>, tx: Tx,
 
 /**
  * The conversations of a buyer with a seller about any of `productIds` that have not started their
- * transaction: where a sale made elsewhere (an accepted order) takes its first step.
+ * transaction: where a sale made elsewhere (an accepted order) takes its first step. Locked for the
+ * caller's transaction; one a chat step holds is skipped (that step is taking it already, and would
+ * otherwise wait for the caller's order while the caller waits for it).
  */
 export async function conversationsAwaitingSale(tx: Tx, input: { buyerId: string; sellerId: string; productIds: string[] }): Promise<string[]> {
   if (input.productIds.length === 0) return []
@@ -90,6 +92,7 @@ export async function conversationsAwaitingSale(tx: Tx, input: { buyerId: string
         eq(conversations.transactionStatus, 'none'),
       ),
     )
+    .for('update', { skipLocked: true })
   return rows.map((row) => row.id)
 }
 

@@ -4,12 +4,12 @@
 import { createHash } from 'node:crypto'
 import { and, eq, sql } from 'drizzle-orm'
 import { queryRows, type Tx } from '../../../db/client'
-import { appendEvents, lockTopics, publishEvents, type StoredEvent } from '../../../events/log'
+import { appendEvents, lockTopics, type StoredEvent } from '../../../events/log'
 import { AppError } from '../../../lib/errors'
 import { newId } from '../../../lib/ids'
 import { type AddressSnapshot, addressForCheckout } from '../../addresses'
 import { cartLinesForCheckout, removeCartLines } from '../../cart'
-import { announceStock, type ProductForSale, productsForSale, takeStock } from '../../catalog'
+import { type ProductForSale, productsForSale, takeStock } from '../../catalog'
 import type { AfterCommit } from '../../notifications'
 import { findVendorById } from '../../vendors'
 import type { NewOrderEvent } from '../events'
@@ -17,7 +17,7 @@ import type { OrdersModel } from '../model'
 import { checkoutKeys, invoiceCounters, orderEvents, orderGroups, orderItems, orders } from '../table'
 import { lineAmounts, MAX_CHECKOUT_MINOR, shippingCost, sumTotals, type Totals, totalsOf, tvaBreakdown } from './pricing'
 import { optionsOfShops } from './shipping'
-import { type Conn, type OrderRow, orderTopic, type OrdersDeps, saleLink, toSummaries } from './shared'
+import { afterCommit, type Conn, type OrderRow, orderTopic, type OrdersDeps, saleLink, toSummaries } from './shared'
 import { ratesFor } from './tax'
 
 /** How long an Idempotency-Key answers with its first result. */
@@ -158,7 +158,15 @@ async function nextInvoiceNumber(tx: Tx, vendor: { id: string; slug: string }, y
 
 const hashOf = (body: OrdersModel.CheckoutBody) =>
   createHash('sha256')
-    .update(JSON.stringify([body.shippingAddressId, body.billingAddressId ?? null, [...body.shipping].sort((a, b) => a.vendorId.localeCompare(b.vendorId)), body.paymentMethod]))
+    .update(
+      JSON.stringify([
+        body.shippingAddressId,
+        body.billingAddressId ?? null,
+        // Pairs, not objects: the same choices in another key or list order are the same request.
+        body.shipping.map((choice) => `${choice.vendorId}:${choice.optionId}`).sort(),
+        body.paymentMethod,
+      ]),
+    )
     .digest('hex')
 
 export interface Placed {
@@ -217,17 +225,16 @@ export async function placeCheckout(deps: OrdersDeps, buyerId: string, key: stri
     if (gone.length > 0) throw soldOut(gone.map((line) => ({ productId: line.productId, available: products.get(line.productId)?.stock ?? 0 })))
     const { quote, shops } = await planCheckout(tx, buyerId, lines, body.shipping, products)
     if (quote.problems.length > 0) throw new AppError('conflict', quote.problems[0]!.message, { problems: quote.problems })
-    // The shops' and the buyer's topics get events (notifications, the cart) in whatever order the
-    // services append them: locked first, in one order, so two people buying from each other wait.
-    await lockTopics(tx, [`user:${buyerId}`, ...shops.map((shop) => `user:${shop.vendor.userId}`)])
     const stock = await takeStock(tx, lines, now)
     if (stock.shortages.length > 0) throw soldOut(stock.shortages)
+    // The shops' and the buyer's topics get events (notifications, the cart) in whatever order the
+    // services append them: locked now, in one order, so two people buying from each other wait.
+    // Products are locked before topics, here as in a cancellation (stock back, then notify).
+    await lockTopics(tx, [`user:${buyerId}`, ...shops.map((shop) => `user:${shop.vendor.userId}`)])
     return { placed: await writeOrders(deps, tx, { buyerId, now, quote, shops, shipping, billing, paymentMethod: body.paymentMethod, key }), stock: stock.changes }
   })
   if (committed.replayed !== undefined) return { result: await groupResult(deps.db, committed.replayed), replayed: true }
-  await publishEvents(deps.bus, committed.placed.events)
-  await announceStock(deps.bus, committed.stock, now)
-  for (const after of committed.placed.afterCommit) await after().catch((error: unknown) => deps.log.error('orders: after-commit work failed', { error }))
+  await afterCommit(deps, committed.placed.events, committed.stock, committed.placed.afterCommit)
   return { result: await groupResult(deps.db, committed.placed.groupId), replayed: false }
 }
 

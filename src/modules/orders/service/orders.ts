@@ -1,14 +1,14 @@
 // Reading orders (their buyer, their shop, admins; nobody else: another's order is 404) and moving
 // them along the state machine of status.ts, each step written with its timeline entry, event and
 // notification in one transaction.
-import { and, asc, desc, eq, ilike, lt, max, or, type SQL } from 'drizzle-orm'
+import { and, asc, desc, eq, ilike, inArray, lt, max, or, type SQL } from 'drizzle-orm'
 import type { Tx } from '../../../db/client'
-import { appendEvent, latestEventId, publishEvents, type StoredEvent } from '../../../events/log'
+import { appendEvent, latestEventId, type StoredEvent } from '../../../events/log'
 import { defineJob } from '../../../jobs/queue'
 import { AppError } from '../../../lib/errors'
 import { DEFAULT_LIMIT, decodeTimeCursor, type Page, toPage } from '../../../lib/pagination'
 import type { CurrentUser } from '../../accounts'
-import { announceStock, returnStock, type StockChange } from '../../catalog'
+import { returnStock, type StockChange } from '../../catalog'
 import { conversationsAwaitingSale, takeTransactionStep } from '../../chat'
 import type { AfterCommit } from '../../notifications'
 import { findVendorById, findVendorOfUser } from '../../vendors'
@@ -17,7 +17,7 @@ import type { OrdersModel } from '../model'
 import { ORDER_TRANSITIONS, type OrderActor, type OrderTransition } from '../status'
 import { orderEvents, orderItems, orders } from '../table'
 import { tvaBreakdown } from './pricing'
-import { type Conn, findOrder, type OrderRow, orderLink, orderTopic, type OrdersDeps, saleLink, toSummaries } from './shared'
+import { afterCommit, type Conn, findOrder, type OrderRow, orderLink, orderTopic, type OrdersDeps, saleLink, toSummaries } from './shared'
 
 type Viewer = Pick<CurrentUser, 'id' | 'role'>
 
@@ -136,14 +136,7 @@ interface Committed {
  */
 async function applyTransition(deps: OrdersDeps, actor: Viewer | 'system', orderId: string, name: OrderTransition, options: Options = {}): Promise<void> {
   const committed = await deps.db.transaction((tx) => transitionIn(deps, tx, actor, orderId, name, options))
-  await afterTransitions(deps, committed)
-}
-
-async function afterTransitions(deps: OrdersDeps, committed: Committed): Promise<void> {
-  const now = deps.clock.now()
-  await publishEvents(deps.bus, committed.events)
-  await announceStock(deps.bus, committed.stock, now)
-  for (const after of committed.afterCommit) await after().catch((error: unknown) => deps.log.error('orders: after-commit work failed', { error }))
+  await afterCommit(deps, committed.events, committed.stock, committed.afterCommit)
 }
 
 /**
@@ -164,6 +157,7 @@ async function transitionIn(deps: OrdersDeps, tx: Tx, actor: Viewer | 'system', 
     throw new AppError('conflict', `This order is ${order.status.replace('_', ' ')}: it cannot be ${rule.to === 'cancelled' ? 'cancelled' : `made ${rule.to}`} now`, { status: order.status })
   }
   const note = options.note?.trim() || null
+  if (name === 'cancelBySeller' && (note?.length ?? 0) < 3) throw new AppError('invalid_data', 'Say why you cancel: the buyer reads it', [{ field: 'body.reason', message: 'must be at least 3 characters' }])
   await tx
     .update(orders)
     .set({ status: rule.to, updatedAt: now, ...(rule.to === 'cancelled' ? { cancelReason: note, holdUntil: null } : {}) })
@@ -203,19 +197,27 @@ export async function acceptFromChat(deps: OrdersDeps, tx: Tx, step: { buyerId: 
   const committed: Committed = { events: [], stock: [], afterCommit: [] }
   const shop = step.step === 'sale_confirmed' ? await findVendorOfUser(tx, step.sellerId) : null
   if (shop !== null) {
+    // Locked as read: an order another step moves meanwhile is waited for and, no longer placed, left out.
     const placed = await tx
-      .selectDistinct({ id: orders.id })
+      .select({ id: orders.id })
       .from(orders)
-      .innerJoin(orderItems, eq(orderItems.orderId, orders.id))
-      .where(and(eq(orders.buyerId, step.buyerId), eq(orders.vendorId, shop.id), eq(orders.status, 'placed'), eq(orderItems.productId, step.productId)))
+      .where(
+        and(
+          eq(orders.buyerId, step.buyerId),
+          eq(orders.vendorId, shop.id),
+          eq(orders.status, 'placed'),
+          inArray(orders.id, tx.select({ id: orderItems.orderId }).from(orderItems).where(eq(orderItems.productId, step.productId))),
+        ),
+      )
       .orderBy(asc(orders.id))
+      .for('update')
     for (const { id } of placed) {
       const done = await transitionIn(deps, tx, { id: step.sellerId, role: 'vendor' }, id, 'accept', { as: 'vendor' })
       committed.events.push(...done.events)
       committed.afterCommit.push(...done.afterCommit)
     }
   }
-  return { events: committed.events, afterCommit: () => afterTransitions(deps, { ...committed, events: [] }) }
+  return { events: committed.events, afterCommit: () => afterCommit(deps, [], committed.stock, committed.afterCommit) }
 }
 
 /** How long an unpaid order (a later payment method) keeps its stock before expireHolds cancels it. */

@@ -3,7 +3,9 @@ import type { Db, Tx } from '../../../db/client'
 import type { Bus } from '../../../lib/bus'
 import type { Clock } from '../../../lib/clock'
 import type { Logger } from '../../../lib/log'
+import { publishEvents, type StoredEvent } from '../../../events/log'
 import { displayNames } from '../../accounts'
+import { announceStock, type StockChange } from '../../catalog'
 import type { AfterCommit, NotifyInput } from '../../notifications'
 import { vendorSummaries } from '../../vendors'
 import type { OrdersModel } from '../model'
@@ -78,4 +80,15 @@ export async function findOrder(db: Conn, id: string, options: { forUpdate?: boo
   const query = db.select().from(orders).where(eq(orders.id, id)).limit(1)
   const [row] = await (options.forUpdate === true ? query.for('update') : query)
   return row ?? null
+}
+
+/**
+ * After a commit: publish the events, announce the stock, run the notifications' work. Each step
+ * on its own: the change is made, so a failure is logged and the rest still runs.
+ */
+export async function afterCommit(deps: OrdersDeps, events: StoredEvent[], stock: StockChange[], work: AfterCommit[]): Promise<void> {
+  const log = (step: string) => (error: unknown) => deps.log.error(`orders: ${step} after commit failed`, { error })
+  await publishEvents(deps.bus, events).catch(log('publishing events'))
+  await announceStock(deps.bus, stock, deps.clock.now()).catch(log('announcing stock'))
+  for (const run of work) await run().catch(log('notifying'))
 }

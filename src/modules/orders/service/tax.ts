@@ -1,4 +1,5 @@
 import { eq, isNull, sql } from 'drizzle-orm'
+import { FOREIGN_KEY_VIOLATION, pgErrorOf } from '../../../db/errors'
 import { AppError } from '../../../lib/errors'
 import { newId } from '../../../lib/ids'
 import { categoryAncestry } from '../../catalog'
@@ -48,6 +49,11 @@ export async function setCategoryRate(deps: Pick<OrdersDeps, 'db' | 'clock'>, ca
       .insert(taxRates)
       .values({ id: newId('txr'), categoryId, rateBp, updatedAt: deps.clock.now() })
       .onConflictDoUpdate({ target: taxRates.categoryId, set: { rateBp, updatedAt: sql`excluded.updated_at` } })
+      .catch((error: unknown) => {
+        // Deleted since the check above.
+        if (pgErrorOf(error)?.code === FOREIGN_KEY_VIOLATION) throw new AppError('not_found', 'No such category')
+        throw error
+      })
   }
   return listTaxRates(deps.db)
 }
