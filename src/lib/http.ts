@@ -19,6 +19,21 @@ export function requestIdOf(request: Request): string {
   return meta.get(request)?.id ?? 'unknown'
 }
 
+/**
+ * A file downloaded by the one person it was made for (an export, an invoice): an attachment that
+ * no cache keeps, shared or the browser's, and that the browser never sniffs as another type.
+ */
+export function privateDownload(body: BodyInit, file: { contentType: string; fileName: string }): Response {
+  return new Response(body, {
+    headers: {
+      'content-type': file.contentType,
+      'content-disposition': `attachment; filename="${file.fileName}"`,
+      'cache-control': 'private, no-store',
+      'x-content-type-options': 'nosniff',
+    },
+  })
+}
+
 export function errorBody(type: ErrorType, message: string, requestId: string, details?: ErrorDetails) {
   return { error: { type, message, ...(details === undefined ? {} : { details }), requestId } }
 }

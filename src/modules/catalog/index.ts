@@ -3,7 +3,7 @@ import type { Infrastructure } from '../../infrastructure'
 import { uploadGuard } from '../../lib/body-guard'
 import { AppError, ErrorResponse } from '../../lib/errors'
 import { fileResponse } from '../../lib/openapi'
-import { errorBody, requestIdOf } from '../../lib/http'
+import { errorBody, privateDownload, requestIdOf } from '../../lib/http'
 import { UPLOAD_LIMITS } from '../../lib/images'
 import { DEFAULT_LIMIT } from '../../lib/pagination'
 import { strictQueryPlugin } from '../../lib/query'
@@ -420,14 +420,7 @@ export function catalogRoutes(ctx: Pick<Infrastructure, 'database' | 'config' | 
           '/me/products/export.csv',
           async ({ user, query }) => {
             const file = await exportProductsCsv(deps, user, query.vendorId)
-            return new Response(file.body, {
-              headers: {
-                'content-type': 'text/csv; charset=utf-8',
-                'content-disposition': `attachment; filename="${file.fileName}"`,
-                'cache-control': 'private, no-store',
-                'x-content-type-options': 'nosniff',
-              },
-            })
+            return privateDownload(file.body, { contentType: 'text/csv; charset=utf-8', fileName: file.fileName })
           },
           {
             auth: ['vendor', 'admin'],

@@ -3,6 +3,7 @@ import type { Db } from '../../db/client'
 import type { Infrastructure } from '../../infrastructure'
 import type { Queue } from '../../jobs/queue'
 import { AppError, ErrorResponse } from '../../lib/errors'
+import { privateDownload } from '../../lib/http'
 import { fileResponse } from '../../lib/openapi'
 import { authPlugin } from '../accounts'
 import { JobsModel as M } from './model'
@@ -99,14 +100,7 @@ export function jobsRoutes(ctx: Pick<Infrastructure, 'database' | 'bus' | 'clock
           '/jobs/:id/download',
           async ({ user, params }) => {
             const file = await readDownload(deps, user.id, params.id)
-            return new Response(file.content, {
-              headers: {
-                'content-type': file.contentType,
-                'content-disposition': `attachment; filename="${file.fileName}"`,
-                'cache-control': 'private, no-store',
-                'x-content-type-options': 'nosniff',
-              },
-            })
+            return privateDownload(file.content, file)
           },
           {
             params: M.params,

@@ -2,6 +2,7 @@ import { Elysia } from 'elysia'
 import type { Db } from '../../db/client'
 import type { Infrastructure } from '../../infrastructure'
 import { ErrorResponse } from '../../lib/errors'
+import { privateDownload } from '../../lib/http'
 import { fileResponse } from '../../lib/openapi'
 import { strictQueryPlugin } from '../../lib/query'
 import { rateLimitPlugin } from '../../lib/rate-limit'
@@ -122,16 +123,9 @@ export function ordersRoutes(ctx: Pick<Infrastructure, 'database' | 'config' | '
         .get(
           '/orders/:id/invoice.pdf',
           async ({ user, params }) => {
+            // Names and addresses: for the buyer, the shop and admins only.
             const file = await invoicePdf(db, user, params.id)
-            return new Response(file.body, {
-              headers: {
-                'content-type': 'application/pdf',
-                'content-disposition': `attachment; filename="${file.fileName}"`,
-                // Names and addresses: no cache keeps them, shared or the browser's.
-                'cache-control': 'private, no-store',
-                'x-content-type-options': 'nosniff',
-              },
-            })
+            return privateDownload(file.body, { contentType: 'application/pdf', fileName: file.fileName })
           },
           {
             params: M.idParams,
