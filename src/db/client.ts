@@ -128,4 +128,13 @@ export async function queryRows<T extends Record<string, unknown>>(db: Db | Tx, 
   return (Array.isArray(result) ? result : (result as { rows: T[] }).rows) as T[]
 }
 
+/**
+ * Takes a transaction-scoped advisory lock on `name` (`cart:usr_…`, `inbox:usr_…`): held until the
+ * transaction ends; taking it again in the same transaction is a no-op. Name it by what it guards,
+ * so two kinds of lock never share a key.
+ */
+export async function lockName(tx: Db | Tx, name: string): Promise<void> {
+  await tx.execute(sql`select pg_advisory_xact_lock(hashtext(${name}))`)
+}
+
 export { sql }

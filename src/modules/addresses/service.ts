@@ -1,5 +1,5 @@
 import { and, asc, count, desc, eq, ne, sql } from 'drizzle-orm'
-import type { Db, Tx } from '../../db/client'
+import { type Db, lockName, type Tx } from '../../db/client'
 import type { Clock } from '../../lib/clock'
 import { AppError, type FieldProblem } from '../../lib/errors'
 import { newId } from '../../lib/ids'
@@ -64,7 +64,7 @@ function cleanFields(input: Omit<AddressesModel.CreateBody, 'defaultShipping' | 
  * the old state: two defaults (refused by the partial unique indexes), or a 21st address.
  */
 async function lockAddressBook(tx: Tx, userId: string): Promise<void> {
-  await tx.execute(sql`select pg_advisory_xact_lock(hashtext(${`addresses:${userId}`}))`)
+  await lockName(tx, `addresses:${userId}`)
 }
 
 /** Unsets the user's current default shipping and/or billing address (before another one takes the role). */

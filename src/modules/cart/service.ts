@@ -1,7 +1,7 @@
 // The buyer's cart: one line per product, its quantity changed by single conditional upserts, and
 // every change announced on `user:<id>` (the `cart` event, with the new count) in its transaction.
 import { and, asc, eq, inArray, type SQL, sql } from 'drizzle-orm'
-import { type Db, queryRows, type Tx } from '../../db/client'
+import { type Db, lockName, queryRows, type Tx } from '../../db/client'
 import { appendEvent, type Appended, withEvents } from '../../events/log'
 import type { Bus } from '../../lib/bus'
 import type { Clock } from '../../lib/clock'
@@ -30,7 +30,7 @@ type CartEvent = Appended<NewCartEvent>
  * count). Taken first in a transaction, before any row of the cart; taking it twice is a no-op.
  */
 async function lockCart(conn: Conn, userId: string): Promise<void> {
-  await conn.execute(sql`select pg_advisory_xact_lock(hashtext(${`cart:${userId}`}))`)
+  await lockName(conn, `cart:${userId}`)
 }
 
 /** Counts the cart (the sum of its quantities) and appends its `cart` event; under lockCart. */

@@ -1,5 +1,5 @@
 import { and, count, eq, gt, inArray, isNull, ne, or, type SQL, sql } from 'drizzle-orm'
-import { type Db, queryRows, type Tx } from '../../../db/client'
+import { type Db, lockName, queryRows, type Tx } from '../../../db/client'
 import type { Clock } from '../../../lib/clock'
 import { AppError } from '../../../lib/errors'
 import type { Logger } from '../../../lib/log'
@@ -191,7 +191,7 @@ export async function unreadTotal(db: Conn, userId: string): Promise<number> {
  * wait on). Taking it twice in one transaction is a no-op.
  */
 export async function lockInbox(tx: Tx, userId: string): Promise<void> {
-  await tx.execute(sql`select pg_advisory_xact_lock(hashtext(${`inbox:${userId}`}))`)
+  await lockName(tx, `inbox:${userId}`)
 }
 
 /** Appends the `inbox` event of `userId`: the conversation's and the total unread counts (under lockInbox). */

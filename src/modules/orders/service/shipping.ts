@@ -1,5 +1,5 @@
-import { asc, eq, inArray, sql } from 'drizzle-orm'
-import { queryRows } from '../../../db/client'
+import { asc, eq, inArray } from 'drizzle-orm'
+import { lockName } from '../../../db/client'
 import { AppError } from '../../../lib/errors'
 import { newId } from '../../../lib/ids'
 import { findVendorBySlug, findVendorOfUser } from '../../vendors'
@@ -60,7 +60,7 @@ export async function replaceMyOptions(deps: Pick<OrdersDeps, 'db' | 'clock'>, u
   const now = deps.clock.now()
   const rows = await deps.db.transaction(async (tx) => {
     // Two replacements of one shop's options run one after the other, not interleaved.
-    await queryRows(tx, sql`select pg_advisory_xact_lock(hashtext(${shop.id}))`)
+    await lockName(tx, `shipping-options:${shop.id}`)
     await tx.delete(shippingOptions).where(eq(shippingOptions.vendorId, shop.id))
     if (body.options.length === 0) return []
     return tx
