@@ -1,0 +1,111 @@
+import { createSignal, For, Show } from 'solid-js'
+import { TRANSFER_KINDS, type TransferKind } from '../../../src/modules/ledger/kinds'
+import type { LedgerModel } from '../../../src/modules/ledger/model'
+import { api, must } from '../lib/api'
+import { formatPrice } from '../lib/catalog'
+import { Button } from './button'
+import { EmptyState, Skeleton } from './feedback'
+import { SelectField, TextField } from './field'
+import { createCursorPages, LoadMore, TRANSFER_KIND_LABEL, TRANSFER_PHASE_LABEL, utcMinute } from './finance-parts'
+import { Icon } from './icons'
+
+type Search = { accountId?: string; ref?: string; kind?: TransferKind }
+type Transfer = typeof LedgerModel.transfer.static
+
+const searchLedger = async (query: Search & { cursor?: string; limit: number }) => must(await api().api.v1.admin.ledger.get({ query }))
+
+function TransferRow(props: { transfer: Transfer }) {
+  const x = () => props.transfer
+  return (
+    <li class="admin-row" aria-label={`${TRANSFER_KIND_LABEL[x().kind]}, ${TRANSFER_PHASE_LABEL[x().phase]}, ${x().ref}`}>
+      <div class="admin-row__main">
+        <div class="row row--between">
+          <span>
+            <strong>{formatPrice(x().amountMinor, x().currency)}</strong> {TRANSFER_KIND_LABEL[x().kind]} · {TRANSFER_PHASE_LABEL[x().phase]}
+          </span>
+          <span class="muted">{utcMinute(x().createdAt)}</span>
+        </div>
+        <p>
+          <span class="muted">debit</span> {x().debitAccountId} <span class="muted">→ credit</span> {x().creditAccountId}
+        </p>
+        <p class="muted">
+          {x().ref} · {x().id}
+          {x().pendingId === null ? '' : ` · settles ${x().pendingId}`}
+        </p>
+      </div>
+    </li>
+  )
+}
+
+/** Ledger transfers, newest first, by account (either side), reference and kind, in pages. */
+export function FinanceLedger() {
+  const [search, setSearch] = createSignal<Search>({})
+  const pages = createCursorPages({
+    query: search,
+    read: searchLedger,
+    pageSize: 50,
+    failed: { load: 'Could not search the ledger', more: 'Could not load more transfers' },
+  })
+  const kinds = [{ value: '', label: 'Any kind' }, ...TRANSFER_KINDS.map((kind) => ({ value: kind, label: TRANSFER_KIND_LABEL[kind] }))]
+
+  return (
+    <div class="stack">
+      <form
+        role="search"
+        aria-label="Search the ledger"
+        class="stack"
+        onSubmit={(e) => {
+          e.preventDefault()
+          const form = new FormData(e.currentTarget)
+          const text = (name: string) => String(form.get(name) ?? '').trim()
+          const kind = text('kind') as TransferKind | ''
+          setSearch({
+            ...(text('accountId') === '' ? {} : { accountId: text('accountId') }),
+            ...(text('ref') === '' ? {} : { ref: text('ref') }),
+            ...(kind === '' ? {} : { kind }),
+          })
+        }}
+      >
+        <div class="grid grid--3">
+          <TextField label="Account id" name="accountId" maxLength={120} placeholder="available:usr_…:MAD" autocomplete="off" />
+          <TextField label="Reference" name="ref" maxLength={80} placeholder="order:ord_…" autocomplete="off" />
+          <SelectField label="Kind" name="kind" options={kinds} value="" />
+        </div>
+        <div class="row">
+          <Button type="submit">
+            <Icon name="search" /> Search
+          </Button>
+        </div>
+      </form>
+      <p class="muted">
+        An account is <code>kind:owner:currency</code>, e.g. <code>available:usr_…:MAD</code> or <code>platform_revenue:-:MAD</code>; a reference names what caused the transfer:{' '}
+        <code>order:ord_…</code>, <code>payment:pay_…</code>, <code>withdrawal:wdr_…</code> (an id alone works too).
+      </p>
+      <Show
+        when={pages.items()}
+        fallback={
+          <div class="stack" aria-busy="true" aria-label="Searching the ledger">
+            <Skeleton height="32px" />
+            <Skeleton height="32px" />
+          </div>
+        }
+      >
+        {(list) => (
+          <Show
+            when={list().length > 0}
+            fallback={
+              <EmptyState icon="search" title="No transfers match" headingLevel={3}>
+                Search by another account or reference, or any kind.
+              </EmptyState>
+            }
+          >
+            <ul class="admin-list" aria-label="Ledger transfers">
+              <For each={list()}>{(transfer) => <TransferRow transfer={transfer} />}</For>
+            </ul>
+          </Show>
+        )}
+      </Show>
+      <LoadMore pages={pages} />
+    </div>
+  )
+}
