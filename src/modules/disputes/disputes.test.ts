@@ -1,0 +1,205 @@
+import { afterAll, beforeAll, describe, expect, it } from 'bun:test'
+import { eq } from 'drizzle-orm'
+import { phonePhoto } from '../../lib/image-fixtures'
+import { client, createTestApp, makeProduct, signUpAndSignIn, type TestApp, type TestUser } from '../../testing'
+import { reconcile } from '../ledger'
+import { addToCart, buyer, checkout, shop } from '../orders/testing'
+import { users } from '../accounts/table'
+import { refunds } from '../payments/table'
+import { cardCheckout, paidOrder, payOnSandbox, walletOf } from '../payments/testing'
+
+let t: TestApp
+let admin: TestUser
+let categoryId: string
+
+beforeAll(async () => {
+  t = await createTestApp({ listen: true })
+  admin = await signUpAndSignIn(t, { role: 'admin' })
+  categoryId = (await client(t, admin).api.v1.admin.categories.post({ name: 'Home', slug: 'home' })).data!.id
+}, 60_000)
+afterAll(() => t.close())
+
+/** 5 % commission, rounded half up. */
+const commissionOf = (amount: number) => Math.floor((amount * 500 + 5_000) / 10_000)
+
+/** A wallet-paid order of a new shop (200.00 + 30.00 delivery), accepted and, unless told, shipped. */
+async function paid(options: { ship?: boolean } = {}) {
+  const s = await shop(t)
+  const product = await makeProduct(t, s.owner, { categoryId, priceMinor: 20_000, stock: 5 })
+  const { me, orderId, totalMinor } = await paidOrder(t, s, product.id, { funds: 50_000 })
+  const steps = options.ship === false ? (['accept'] as const) : (['accept', 'ship'] as const)
+  for (const step of steps) expect((await client(t, s.owner).api.v1.sales({ id: orderId })[step].post()).status).toBe(200)
+  return { s, me, orderId, totalMinor, productSlug: product.slug, productId: product.id }
+}
+
+const open = (user: TestUser, orderId: string, reason: 'not_received' | 'not_as_described' | 'damaged' | 'other' = 'not_as_described') =>
+  client(t, user).api.v1.orders({ id: orderId }).disputes.post({ reason, description: 'The colour is not the one in the photos' })
+const resolve = (user: TestUser, disputeId: string, body: { outcome: 'release' | 'refund' | 'split'; toShopMinor?: number; decision: string }) =>
+  client(t, user).api.v1.admin.disputes({ id: disputeId }).resolve.post(body)
+
+describe('opening a dispute', () => {
+  it('freezes the held payment: the buyer cannot release it, nor can the schedule; one open dispute per order', async () => {
+    const { s, me, orderId } = await paid()
+    expect((await client(t, me.user).api.v1.orders({ id: orderId }).dispute.get()).data).toMatchObject({ dispute: null, canOpen: true })
+    const opened = await open(me.user, orderId)
+    expect(opened.status).toBe(201)
+    expect(opened.data).toMatchObject({ status: 'open', waitingOn: 'shop', amountMinor: 23_000, evidence: [{ party: 'buyer', text: 'The colour is not the one in the photos' }] })
+    expect((await client(t, me.user).api.v1.orders({ id: orderId }).payment.get()).data!.escrow!.state).toBe('frozen')
+    expect((await open(me.user, orderId)).status).toBe(409)
+    const receipt = await client(t, me.user).api.v1.orders({ id: orderId })['confirm-receipt'].post()
+    expect(receipt.status).toBe(409)
+    expect(receipt.error!.value).toMatchObject({ error: { details: { reason: 'dispute_open' } } })
+    expect((await client(t, s.owner).api.v1.sales({ id: orderId }).deliver.post()).status).toBe(200)
+    expect((await client(t, me.user).api.v1.orders({ id: orderId }).dispute.get()).data!.canOpen).toBe(false)
+  })
+
+  it('is the buyer’s: the shop and admins are refused, anyone else does not see the order; only paid, held orders on their way', async () => {
+    const { s, orderId } = await paid()
+    const stranger = await signUpAndSignIn(t)
+    expect((await open(s.owner, orderId)).status).toBe(403)
+    expect((await open(admin, orderId)).status).toBe(403)
+    expect((await open(stranger, orderId)).status).toBe(404)
+    expect((await client(t, stranger).api.v1.orders({ id: orderId }).dispute.get()).status).toBe(404)
+    // Cash on delivery holds nothing to dispute.
+    const cod = await buyer(t)
+    const product = await makeProduct(t, s.owner, { categoryId, priceMinor: 1_000, stock: 5 })
+    await addToCart(t, cod.user, product.id, 1)
+    const placed = await checkout(t, cod.user, { shippingAddressId: cod.addressId, shipping: [{ vendorId: s.vendor.id, optionId: s.optionId }] })
+    const codOrder = placed.data!.orders[0]!.id
+    expect((await client(t, s.owner).api.v1.sales({ id: codOrder }).accept.post()).status).toBe(200)
+    expect((await open(cod.user, codOrder)).status).toBe(409)
+  })
+})
+
+describe('evidence and the queue', () => {
+  it('takes both sides’ words; the shop’s first is its response, then the dispute waits on an admin', async () => {
+    const { s, me, orderId } = await paid()
+    const disputeId = (await open(me.user, orderId)).data!.id
+    const shopSide = await client(t, s.owner).api.v1.disputes({ id: disputeId }).get()
+    expect(shopSide.data!.actions).toEqual(['add_evidence', 'respond'])
+    const responded = await client(t, s.owner).api.v1.disputes({ id: disputeId }).evidence.post({ text: 'The photos show this colour under daylight' })
+    expect(responded.data).toMatchObject({ waitingOn: 'admin', shopRespondedAt: expect.any(Date) })
+    expect((await client(t, me.user).api.v1.disputes({ id: disputeId }).evidence.post({ text: 'Here is a photo reference: IMG_2231' })).status).toBe(200)
+    const stranger = await signUpAndSignIn(t)
+    expect((await client(t, stranger).api.v1.disputes({ id: disputeId }).get()).status).toBe(404)
+    expect((await client(t, stranger).api.v1.disputes({ id: disputeId }).evidence.post({ text: 'I want in' })).status).toBe(404)
+    const queue = await client(t, admin).api.v1.admin.disputes.get({ query: {} })
+    const row = queue.data!.items.find((d) => d.id === disputeId)!
+    expect(row.evidence.map((e) => e.party)).toEqual(['buyer', 'shop', 'buyer'])
+    expect(row.actions).toEqual(['add_evidence', 'resolve'])
+    expect((await client(t, me.user).api.v1.admin.disputes.get({ query: {} })).status).toBe(403)
+  })
+})
+
+describe('evidence with photos and quoted messages', () => {
+  it('quotes messages of the buyer’s conversation with the shop for the operator, refuses others’, and shows photos to the two sides and admins only', async () => {
+    const { s, me, orderId, productId } = await paid()
+    const conversation = (await client(t, me.user).api.v1.conversations.post({ productId })).data!
+    const said = (await client(t, s.owner).api.v1.conversations({ id: conversation.id }).messages.post({ clientId: crypto.randomUUID(), body: 'It is the colour of the photos, I promise' })).data!
+    // A message of someone else's conversation cannot be quoted.
+    const other = await paid()
+    const elsewhere = (await client(t, other.me.user).api.v1.conversations.post({ productId: other.productId })).data!
+    const foreign = (await client(t, other.me.user).api.v1.conversations({ id: elsewhere.id }).messages.post({ clientId: crypto.randomUUID(), body: 'Not yours' })).data!
+    const disputeId = (await open(me.user, orderId)).data!.id
+
+    const refused = await client(t, me.user).api.v1.disputes({ id: disputeId }).evidence.post({ text: 'See what they wrote', messageIds: [said.id, foreign.id] })
+    expect(refused.status).toBe(400)
+    expect(refused.error!.value).toMatchObject({ error: { details: [{ field: 'body.messageIds.1' }] } })
+    expect((await client(t, me.user).api.v1.disputes({ id: disputeId }).evidence.post({ text: 'See what they wrote', messageIds: [said.id] })).status).toBe(200)
+
+    const form = new FormData()
+    form.append('file', new File([await phonePhoto()], 'lamp.jpg'))
+    form.append('caption', 'The lamp as it arrived')
+    expect((await t.request(`/api/v1/disputes/${disputeId}/evidence/photo`, { method: 'POST', body: form, headers: me.user.auth })).status).toBe(200)
+    const bad = new FormData()
+    bad.append('file', new File([new TextEncoder().encode('not an image')], 'x.jpg'))
+    expect((await t.request(`/api/v1/disputes/${disputeId}/evidence/photo`, { method: 'POST', body: bad, headers: me.user.auth })).status).toBe(415)
+
+    const seen = (await client(t, admin).api.v1.disputes({ id: disputeId }).get()).data!
+    expect(seen.evidence.map((e) => [e.party, e.text, e.messages.map((m) => [m.from, m.text]), e.photo !== null])).toEqual([
+      ['buyer', 'The colour is not the one in the photos', [], false],
+      ['buyer', 'See what they wrote', [['seller', 'It is the colour of the photos, I promise']], false],
+      ['buyer', 'The lamp as it arrived', [], true],
+    ])
+    const url = seen.evidence[2]!.photo!.url
+    for (const [user, status] of [[admin, 200], [s.owner, 200], [me.user, 200], [other.me.user, 404]] as const) expect((await t.request(url, { headers: user.auth })).status).toBe(status)
+    const photo = await t.request(url, { headers: admin.auth })
+    expect(photo.headers.get('content-type')).toBe('image/webp')
+    expect(Buffer.from(await photo.arrayBuffer()).includes('SpyCam')).toBe(false)
+  })
+})
+
+describe('resolving', () => {
+  it('splits the held amount exactly: the shop’s part less commission, the rest back to the buyer’s wallet; the order completes', async () => {
+    const { s, me, orderId, totalMinor } = await paid()
+    const disputeId = (await open(me.user, orderId)).data!.id
+    const buyerBefore = (await walletOf(t, me.user)).availableMinor
+    expect((await resolve(admin, disputeId, { outcome: 'split', decision: 'Half each' })).status).toBe(400)
+    expect((await resolve(admin, disputeId, { outcome: 'split', toShopMinor: totalMinor + 1, decision: 'Too much' })).status).toBe(400)
+    expect((await resolve(me.user, disputeId, { outcome: 'refund', decision: 'Mine' })).status).toBe(403)
+    const decided = await resolve(admin, disputeId, { outcome: 'split', toShopMinor: 15_000, decision: 'The item works; the colour differs: 150.00 to the shop' })
+    expect(decided.status).toBe(200)
+    expect(decided.data).toMatchObject({ status: 'resolved', outcome: 'split', toShopMinor: 15_000, toBuyerMinor: totalMinor - 15_000, waitingOn: null })
+    expect(await walletOf(t, me.user)).toMatchObject({ availableMinor: buyerBefore + totalMinor - 15_000, heldMinor: 0 })
+    expect(await walletOf(t, s.owner)).toMatchObject({ availableMinor: 15_000 - commissionOf(15_000), incomingMinor: 0 })
+    const order = await client(t, me.user).api.v1.orders({ id: orderId }).get()
+    expect(order.data!.status).toBe('completed')
+    expect(order.data!.timeline.at(-1)!.note).toContain('Dispute resolved')
+    expect((await client(t, me.user).api.v1.orders({ id: orderId }).payment.get()).data!.escrow).toMatchObject({ state: 'released', amountMinor: totalMinor, releasedMinor: 15_000, commissionMinor: commissionOf(15_000) })
+    expect((await resolve(admin, disputeId, { outcome: 'release', decision: 'Again' })).status).toBe(409)
+    expect((await reconcile(t.ctx.database.db, new Date())).ok).toBe(true)
+    // Both sides read it in their conversation about the product (newest first).
+    const [conversation] = (await client(t, me.user).api.v1.conversations.get({ query: {} })).data!.items
+    const thread = (await client(t, s.owner).api.v1.conversations({ id: conversation!.id }).messages.get({ query: {} })).data!.items
+    expect(thread.map((m) => [m.system, m.body])).toEqual([
+      ['dispute_resolved', `Order ${order.data!.invoiceNumber} · 150.00 MAD to the shop, ${((totalMinor - 15_000) / 100).toFixed(2)} MAD to the buyer`],
+      ['dispute_opened', `Order ${order.data!.invoiceNumber} · ${(totalMinor / 100).toFixed(2)} MAD held`],
+    ])
+  })
+
+  it('decides once when two admins race to release and to refund', async () => {
+    const { s, me, orderId, totalMinor } = await paid()
+    const disputeId = (await open(me.user, orderId)).data!.id
+    const other = await signUpAndSignIn(t, { role: 'admin' })
+    const answers = await Promise.all([resolve(admin, disputeId, { outcome: 'release', decision: 'To the shop' }), resolve(other, disputeId, { outcome: 'refund', decision: 'To the buyer' })])
+    expect(answers.map((a) => a.status).sort()).toEqual([200, 409])
+    const won = answers.find((a) => a.status === 200)!.data!
+    const shopGot = (await walletOf(t, s.owner)).availableMinor
+    expect(shopGot).toBe(won.outcome === 'release' ? totalMinor - commissionOf(totalMinor) : 0)
+    expect((await walletOf(t, me.user)).heldMinor).toBe(0)
+  })
+
+  it('settles an unshipped order only by refunding it; the shop cannot cancel around an open dispute; a party never judges', async () => {
+    const { s, me, orderId } = await paid({ ship: false })
+    const disputeId = (await open(me.user, orderId, 'not_received')).data!.id
+    const release = await resolve(admin, disputeId, { outcome: 'release', decision: 'To the shop' })
+    expect(release.status).toBe(400)
+    expect(release.error!.value).toMatchObject({ error: { details: [{ field: 'body.outcome' }] } })
+    const cancel = await client(t, s.owner).api.v1.sales({ id: orderId }).cancel.post({ reason: 'Out of stock' })
+    expect(cancel.status).toBe(409)
+    expect(cancel.error!.value).toMatchObject({ error: { details: { reason: 'dispute_open' } } })
+    // The buyer made admin meanwhile does not decide their own dispute.
+    await t.ctx.database.db.update(users).set({ role: 'admin' }).where(eq(users.id, me.user.id))
+    expect((await resolve(me.user, disputeId, { outcome: 'refund', decision: 'Mine, refunded' })).status).toBe(403)
+    expect((await resolve(admin, disputeId, { outcome: 'refund', decision: 'Never shipped: refunded' })).status).toBe(200)
+    expect((await client(t, me.user).api.v1.orders({ id: orderId }).get()).data!.status).toBe('cancelled')
+    expect(await walletOf(t, me.user)).toMatchObject({ availableMinor: 50_000, heldMinor: 0 })
+  })
+
+  it('refunds a card order through the provider and cancels an order that never shipped, its stock back', async () => {
+    const { s, me, group, payment, product } = await cardCheckout(t, categoryId, { priceMinor: 7_000, stock: 3 })
+    const stock = async () => (await client(t, me.user).api.v1.products({ slug: product.slug }).get()).data!.stock
+    expect((await payOnSandbox(payment.redirectUrl!)).status).toBe(303)
+    const orderId = group.orders[0]!.id
+    // The payment is confirmed by the sandbox's webhook (no queue here: at once).
+    expect((await client(t, me.user).api.v1.payments({ id: payment.id }).get()).data!.status).toBe('succeeded')
+    expect((await client(t, s.owner).api.v1.sales({ id: orderId }).accept.post()).status).toBe(200)
+    const disputeId = (await open(me.user, orderId, 'not_received')).data!.id
+    expect((await resolve(admin, disputeId, { outcome: 'refund', decision: 'Never shipped: refunded' })).status).toBe(200)
+    const order = (await client(t, me.user).api.v1.orders({ id: orderId }).get()).data!
+    expect(order.status).toBe('cancelled')
+    expect(await stock()).toBe(3)
+    const [refund] = await t.ctx.database.db.select().from(refunds).where(eq(refunds.orderId, orderId))
+    expect(refund).toMatchObject({ amountMinor: group.totalMinor })
+  })
+})

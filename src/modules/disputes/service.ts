@@ -1,0 +1,357 @@
+// Disputes: a buyer reports a problem with a paid order whose payment is still held; the escrow is
+// frozen (released neither by the buyer nor by the schedule) until an admin decides — release to
+// the shop, refund to the buyer, or a split in minor units — through the ledger's two-phase
+// transfer (payments' settleEscrow). Both sides add evidence; the shop answers by its deadline.
+import { and, asc, desc, eq, gt, max, or } from 'drizzle-orm'
+import type { Db, Tx } from '../../db/client'
+import { pgErrorOf } from '../../db/errors'
+import { type Committed, runCommitted } from '../../events/committed'
+import { appendEvent } from '../../events/log'
+import type { Bus } from '../../lib/bus'
+import type { Clock } from '../../lib/clock'
+import { AppError } from '../../lib/errors'
+import type { ProcessedImage } from '../../lib/images'
+import { newId } from '../../lib/ids'
+import type { Logger } from '../../lib/log'
+import { actorOf, type Origin } from '../../lib/request-origin'
+import { decodeTimeCursor, DEFAULT_LIMIT, type Page, toPage } from '../../lib/pagination'
+import { displayNames } from '../accounts'
+import { recordAudit } from '../audit'
+import { messagesBetween, postAfterSaleNote } from '../chat'
+import type { AfterCommit, NotifyInput } from '../notifications'
+import { findOrder, lockOrderFor, orderItemsOf, orderLink, type OrderRow, orderRoleOf, orderStepIn, type OrdersDeps, orderTopic, saleLink } from '../orders'
+import { afterMoneyCommit, amountText, escrowOf, heldEscrow, type PaymentsDeps, setEscrowFrozen, settleEscrow } from '../payments'
+import type { NewDisputeEvent } from './events'
+import type { DisputesModel } from './model'
+import type { DisputeParty } from './status'
+import { disputeEvidence, disputes } from './table'
+
+export interface DisputesDeps {
+  db: Db
+  bus: Bus
+  clock: Clock
+  log: Logger
+  orders: OrdersDeps
+  payments: PaymentsDeps
+  notify(tx: Tx, input: NotifyInput): Promise<AfterCommit | null>
+  /** Days the shop has to respond before the dispute waits on an admin. */
+  respondDays: number
+}
+
+type Conn = Db | Tx
+type Viewer = { id: string; role: 'buyer' | 'vendor' | 'admin' }
+type DisputeRow = typeof disputes.$inferSelect
+
+const DAY = 24 * 60 * 60_000
+const notFound = () => new AppError('not_found', 'No such dispute')
+/** Orders a dispute may be opened on: paid and on their way (a placed order its buyer may still cancel). */
+const DISPUTABLE: readonly OrderRow['status'][] = ['accepted', 'shipped', 'delivered']
+
+async function toDisputes(db: Conn, rows: DisputeRow[], viewer: Viewer, now: Date): Promise<DisputesModel.Dispute[]> {
+  if (rows.length === 0) return []
+  // Everything but the photos' bytes (served on their own).
+  const evidence = await db
+    .select({
+      disputeId: disputeEvidence.disputeId,
+      seq: disputeEvidence.seq,
+      authorId: disputeEvidence.authorId,
+      party: disputeEvidence.party,
+      text: disputeEvidence.text,
+      photoWidth: disputeEvidence.photoWidth,
+      photoHeight: disputeEvidence.photoHeight,
+      messageIds: disputeEvidence.messageIds,
+      createdAt: disputeEvidence.createdAt,
+    })
+    .from(disputeEvidence)
+    .where(or(...rows.map((row) => eq(disputeEvidence.disputeId, row.id))))
+    .orderBy(asc(disputeEvidence.seq))
+  const names = await displayNames(db, evidence.flatMap((e) => (e.authorId === null ? [] : [e.authorId])))
+  return Promise.all(
+    rows.map(async (row) => {
+      const order = (await findOrder(db, row.orderId))!
+      const own = evidence.filter((e) => e.disputeId === row.id)
+      const quoted = await messagesBetween(db, { buyerId: row.buyerId, sellerId: row.shopUserId, messageIds: own.flatMap((e) => e.messageIds) })
+      const party = viewer.id === row.buyerId ? 'buyer' : viewer.id === row.shopUserId ? 'shop' : 'admin'
+      const open = row.status === 'open'
+      const actions: DisputesModel.Dispute['actions'] = []
+      if (open) actions.push('add_evidence')
+      if (open && party === 'shop' && row.shopRespondedAt === null) actions.push('respond')
+      if (open && viewer.role === 'admin' && party === 'admin') actions.push('resolve')
+      return {
+        id: row.id,
+        orderId: row.orderId,
+        invoiceNumber: order.invoiceNumber,
+        reason: row.reason,
+        status: row.status,
+        amountMinor: row.amountMinor,
+        currency: row.currency,
+        waitingOn: !open ? null : row.shopRespondedAt === null && now < row.respondBy ? 'shop' : 'admin',
+        respondBy: row.respondBy,
+        shopRespondedAt: row.shopRespondedAt,
+        outcome: row.outcome,
+        toShopMinor: row.toShopMinor,
+        toBuyerMinor: row.toShopMinor === null ? null : row.amountMinor - row.toShopMinor,
+        decision: row.decision,
+        evidence: own.map((e) => ({
+          seq: e.seq,
+          party: e.party,
+          author: e.authorId === null ? null : (names.get(e.authorId) ?? 'Deleted user'),
+          text: e.text,
+          photo: e.photoWidth === null || e.photoHeight === null ? null : { url: `/api/v1/disputes/${row.id}/evidence/${e.seq}/photo`, width: e.photoWidth, height: e.photoHeight },
+          messages: e.messageIds.flatMap((id) => quoted.filter((m) => m.id === id)),
+          at: e.createdAt,
+        })),
+        createdAt: row.createdAt,
+        resolvedAt: row.resolvedAt,
+        actions,
+      }
+    }),
+  )
+}
+
+/** The order's latest dispute for its buyer, its shop and admins, and whether the buyer may open one now. */
+export async function disputeOfOrder(deps: Pick<DisputesDeps, 'db' | 'clock'>, viewer: Viewer, orderId: string): Promise<typeof DisputesModel.orderDispute.static> {
+  const role = await orderRoleOf(deps.db, viewer, orderId)
+  if (role === null) throw new AppError('not_found', 'No such order')
+  const [latest] = await deps.db.select().from(disputes).where(eq(disputes.orderId, orderId)).orderBy(desc(disputes.createdAt)).limit(1)
+  const order = (await findOrder(deps.db, orderId))!
+  const escrow = await escrowOf(deps.db, orderId)
+  const canOpen = role === 'buyer' && DISPUTABLE.includes(order.status) && escrow?.state === 'held' && latest?.status !== 'open'
+  return { dispute: latest === undefined ? null : (await toDisputes(deps.db, [latest], viewer, deps.clock.now()))[0]!, canOpen }
+}
+
+export async function getDispute(deps: Pick<DisputesDeps, 'db' | 'clock'>, viewer: Viewer, disputeId: string): Promise<DisputesModel.Dispute> {
+  const [row] = await deps.db.select().from(disputes).where(eq(disputes.id, disputeId))
+  if (row === undefined || (await orderRoleOf(deps.db, viewer, row.orderId)) === null) throw notFound()
+  return (await toDisputes(deps.db, [row], viewer, deps.clock.now()))[0]!
+}
+
+async function addEvidenceRow(
+  tx: Tx,
+  disputeId: string,
+  authorId: string | null,
+  party: DisputeParty,
+  text: string,
+  now: Date,
+  extra: { photo?: ProcessedImage; messageIds?: string[] } = {},
+): Promise<void> {
+  const [last] = await tx.select({ seq: max(disputeEvidence.seq) }).from(disputeEvidence).where(eq(disputeEvidence.disputeId, disputeId))
+  await tx.insert(disputeEvidence).values({
+    disputeId,
+    seq: (last?.seq ?? 0) + 1,
+    authorId,
+    party,
+    text: text.trim(),
+    photo: extra.photo?.data ?? null,
+    photoWidth: extra.photo?.width ?? null,
+    photoHeight: extra.photo?.height ?? null,
+    messageIds: extra.messageIds ?? [],
+    createdAt: now,
+  })
+}
+
+/** Appends `dispute.updated` on the order's topic and tells `userId` (in the app, by email as they chose). */
+async function announce(deps: DisputesDeps, tx: Tx, row: DisputeRow, order: OrderRow, told: { userId: string; text: string; link: string; actorId: string | null }[], now: Date): Promise<Committed> {
+  const committed: Committed = { events: [await appendEvent<NewDisputeEvent>(tx, now, { topic: orderTopic(order.id), kind: 'dispute.updated', data: { orderId: order.id, disputeId: row.id, status: row.status, at: now.toISOString() } })], afterCommit: [] }
+  for (const notice of told) {
+    const sent = await deps.notify(tx, { userId: notice.userId, type: 'order', actorId: notice.actorId, subject: `dispute:${row.id}`, text: `${notice.text} (order ${order.invoiceNumber})`, link: notice.link })
+    if (sent !== null) committed.afterCommit.push(sent)
+  }
+  return committed
+}
+
+const publish = (deps: DisputesDeps, committed: Committed) => runCommitted(deps, 'disputes', committed)
+
+/** Puts a dispute's step into the conversation of the order's buyer with its shop (one history for both), once the step committed. */
+async function noteInChat(deps: DisputesDeps, tx: Tx, into: Committed, input: { row: DisputeRow; order: OrderRow; actorId: string; note: 'dispute_opened' | 'dispute_resolved'; text: string }): Promise<void> {
+  const [first] = await orderItemsOf(tx, input.order.id)
+  if (first === undefined) return
+  into.afterCommit.push(() => postAfterSaleNote(deps, { buyerId: input.row.buyerId, sellerId: input.row.shopUserId, productId: first.productId, actorId: input.actorId, note: input.note, text: input.text }))
+}
+
+
+/**
+ * The buyer reports a problem with a paid order on its way (accepted, shipped or delivered) whose
+ * payment is still held: the escrow is frozen, the shop told. One open dispute per order.
+ */
+export async function openDispute(deps: DisputesDeps, viewer: Viewer, orderId: string, body: DisputesModel.OpenBody): Promise<DisputesModel.Dispute> {
+  const now = deps.clock.now()
+  const result = await deps.db.transaction((tx) => openDisputeIn(deps, tx, viewer, orderId, body)).catch((error) => {
+    if (pgErrorOf(error)?.constraint === 'disputes_open_key') throw new AppError('conflict', 'A problem with this order is open already', { reason: 'dispute_open' })
+    throw error
+  })
+  await publish(deps, result.committed)
+  return (await toDisputes(deps.db, [result.row], viewer, now))[0]!
+}
+
+/** openDispute inside the caller's transaction (returns escalate a rejected return through it); answers its id and what to publish after commit. */
+export async function openDisputeIn(deps: DisputesDeps, tx: Tx, viewer: Viewer, orderId: string, body: DisputesModel.OpenBody): Promise<{ row: DisputeRow; committed: Committed }> {
+  const now = deps.clock.now()
+  if (body.description.trim().length < 3) throw new AppError('invalid_data', 'Say what is wrong', [{ field: 'body.description', message: 'must be at least 3 characters' }])
+  const found = await lockOrderFor(tx, viewer, orderId)
+  if (found === null) throw new AppError('not_found', 'No such order')
+  if (found.role !== 'buyer') throw new AppError('forbidden', 'The buyer reports a problem with an order')
+  const { order } = found
+  if (!DISPUTABLE.includes(order.status)) throw new AppError('conflict', `This order is ${order.status.replace('_', ' ')}: a problem is reported once the shop accepted it and before it is completed`, { status: order.status })
+  const escrow = await heldEscrow(tx, orderId)
+  if (escrow === null) throw new AppError('conflict', 'This order has no payment held: there is nothing a dispute could hold back', { status: order.status })
+  if (escrow.frozenAt !== null) throw new AppError('conflict', 'A problem with this order is open already (a dispute, or a return)', { reason: 'dispute_open' })
+  const row: DisputeRow = {
+    id: newId('dsp'),
+    orderId,
+    buyerId: order.buyerId,
+    shopUserId: escrow.shopUserId,
+    reason: body.reason,
+    status: 'open',
+    amountMinor: escrow.amountMinor,
+    currency: escrow.currency,
+    outcome: null,
+    toShopMinor: null,
+    decision: null,
+    decidedBy: null,
+    shopRespondedAt: null,
+    respondBy: new Date(now.getTime() + deps.respondDays * DAY),
+    createdAt: now,
+    resolvedAt: null,
+  }
+  // Two openings wait for each other on the order's lock: the second finds the escrow frozen.
+  await tx.insert(disputes).values(row)
+  await addEvidenceRow(tx, row.id, viewer.id, 'buyer', body.description, now)
+  await setEscrowFrozen(tx, orderId, true, now)
+  const committed = await announce(deps, tx, row, order, [{ userId: row.shopUserId, text: 'reported a problem: its payment is held until it is resolved', link: saleLink(orderId), actorId: viewer.id }], now)
+  await noteInChat(deps, tx, committed, { row, order, actorId: viewer.id, note: 'dispute_opened', text: `Order ${order.invoiceNumber} · ${amountText(row.amountMinor, row.currency)} held` })
+  return { row, committed }
+}
+
+/**
+ * The buyer, the shop or an admin adds to an open dispute — words, a photo, messages of the
+ * buyer's conversations with the shop quoted for the operator (each must be one of theirs: 400
+ * otherwise); the shop's first word is its response.
+ */
+export async function addEvidence(deps: DisputesDeps, viewer: Viewer, disputeId: string, body: DisputesModel.EvidenceBody, photo?: ProcessedImage): Promise<DisputesModel.Dispute> {
+  const now = deps.clock.now()
+  if (body.text.trim().length < 3) throw new AppError('invalid_data', 'Say something', [{ field: 'body.text', message: 'must be at least 3 characters' }])
+  const committed = await deps.db.transaction(async (tx) => {
+    const [found] = await tx.select({ orderId: disputes.orderId }).from(disputes).where(eq(disputes.id, disputeId))
+    const side = found === undefined ? null : await lockOrderFor(tx, viewer, found.orderId)
+    if (side === null) throw notFound()
+    const [row] = await tx.select().from(disputes).where(eq(disputes.id, disputeId)).for('update')
+    if (row!.status !== 'open') throw new AppError('conflict', 'This dispute is resolved', { status: row!.status })
+    const messageIds = body.messageIds ?? []
+    const quoted = await messagesBetween(tx, { buyerId: row!.buyerId, sellerId: row!.shopUserId, messageIds })
+    const unknown = messageIds.flatMap((id, i) => (quoted.some((m) => m.id === id) ? [] : [{ field: `body.messageIds.${i}`, message: 'is not a message between this order’s buyer and shop' }]))
+    if (unknown.length > 0) throw new AppError('invalid_data', 'Only messages between the buyer and the shop can be quoted', unknown)
+    const party: DisputeParty = side.role === 'buyer' ? 'buyer' : side.role === 'vendor' ? 'shop' : 'admin'
+    await addEvidenceRow(tx, disputeId, viewer.id, party, body.text, now, { photo, messageIds })
+    if (party === 'shop' && row!.shopRespondedAt === null) await tx.update(disputes).set({ shopRespondedAt: now }).where(eq(disputes.id, disputeId))
+    const others = party === 'buyer' ? [{ userId: row!.shopUserId, link: saleLink(row!.orderId) }] : party === 'shop' ? [{ userId: row!.buyerId, link: orderLink(row!.orderId) }] : [
+      { userId: row!.buyerId, link: orderLink(row!.orderId) },
+      { userId: row!.shopUserId, link: saleLink(row!.orderId) },
+    ]
+    return announce(deps, tx, row!, side.order, others.map((o) => ({ ...o, text: 'added to the dispute', actorId: party === 'admin' ? null : viewer.id })), now)
+  })
+  await publish(deps, committed)
+  return getDispute(deps, viewer, disputeId)
+}
+
+/** A photo of a dispute's evidence, for the buyer, the shop and admins; null for anyone else or no such photo. */
+export async function evidencePhoto(deps: Pick<DisputesDeps, 'db'>, viewer: Viewer, disputeId: string, seq: number): Promise<Uint8Array<ArrayBuffer> | null> {
+  const [row] = await deps.db
+    .select({ orderId: disputes.orderId, photo: disputeEvidence.photo })
+    .from(disputeEvidence)
+    .innerJoin(disputes, eq(disputes.id, disputeEvidence.disputeId))
+    .where(and(eq(disputeEvidence.disputeId, disputeId), eq(disputeEvidence.seq, seq)))
+  if (row?.photo == null || (await orderRoleOf(deps.db, viewer, row.orderId)) === null) return null
+  return row.photo
+}
+
+/**
+ * An admin decides an open dispute: `release` (all to the shop), `refund` (all back to the buyer)
+ * or `split` (`toShopMinor` to the shop, the rest refunded), with a written decision both sides
+ * read. The held payment moves through the ledger in this transaction; a shipped or delivered order
+ * is completed, an accepted one cancelled (its stock back). Once: a resolved dispute is a 409. The
+ * decision is the admin's `dispute.decided` entry of the audit log (the refund it makes, and the
+ * cancellation, are theirs too).
+ */
+export async function resolveDispute(deps: DisputesDeps, admin: Viewer, origin: Origin, disputeId: string, body: DisputesModel.ResolveBody): Promise<DisputesModel.Dispute> {
+  const now = deps.clock.now()
+  const decision = body.decision.trim()
+  if (decision.length < 3) throw new AppError('invalid_data', 'Write the decision: both sides read it', [{ field: 'body.decision', message: 'must be at least 3 characters' }])
+  if (body.outcome === 'split' && body.toShopMinor === undefined) throw new AppError('invalid_data', 'Say what the shop gets', [{ field: 'body.toShopMinor', message: 'is required with `split`' }])
+  const committed = await deps.db.transaction(async (tx) => {
+    const [found] = await tx.select({ orderId: disputes.orderId }).from(disputes).where(eq(disputes.id, disputeId))
+    const side = found === undefined ? null : await lockOrderFor(tx, admin, found.orderId)
+    if (side === null) throw notFound()
+    // An admin who is the buyer or the shop of the order does not judge it.
+    if (side.role !== 'admin') throw new AppError('forbidden', 'Another admin decides a dispute you are part of')
+    const [row] = await tx.select().from(disputes).where(eq(disputes.id, disputeId)).for('update')
+    if (row!.status !== 'open') throw new AppError('conflict', 'This dispute is resolved already', { status: row!.status })
+    const toShop = body.outcome === 'release' ? row!.amountMinor : body.outcome === 'refund' ? 0 : body.toShopMinor!
+    const note = `Dispute resolved: ${decision}`
+    const by = actorOf(admin, origin)
+    let money: Awaited<ReturnType<typeof settleEscrow>> = { events: [], afterCommit: [] }
+    let step: Awaited<ReturnType<typeof orderStepIn>>
+    if (side.order.status === 'accepted') {
+      // Never shipped: the only fair outcome is the buyer's money back, by cancelling the order
+      // (its stock back, then its escrow refunded: products before accounts, as every step).
+      if (toShop > 0) throw new AppError('invalid_data', 'This order never shipped: refund the buyer', [{ field: 'body.outcome', message: 'must be `refund` for an order that never shipped' }])
+      await setEscrowFrozen(tx, row!.orderId, false, now)
+      step = await orderStepIn(deps.orders, tx, admin, row!.orderId, 'cancelBySeller', { note, origin })
+    } else {
+      money = await settleEscrow(deps.payments, tx, row!.orderId, toShop, now, by)
+      step = await orderStepIn(deps.orders, tx, 'system', row!.orderId, 'complete', { note })
+    }
+    const [resolved] = await tx
+      .update(disputes)
+      .set({ status: 'resolved', outcome: body.outcome, toShopMinor: toShop, decision, decidedBy: admin.id, resolvedAt: now })
+      .where(eq(disputes.id, disputeId))
+      .returning()
+    const summary = { orderId: row!.orderId, outcome: body.outcome, toShopMinor: toShop, toBuyerMinor: row!.amountMinor - toShop, currency: row!.currency, decision }
+    await recordAudit(tx, { by, kind: 'dispute.decided', subject: { type: 'dispute', id: disputeId }, summary, at: now })
+    const told = await announce(
+      deps,
+      tx,
+      resolved!,
+      side.order,
+      [
+        { userId: row!.buyerId, text: 'The dispute is decided', link: orderLink(row!.orderId), actorId: null },
+        { userId: row!.shopUserId, text: 'The dispute is decided', link: saleLink(row!.orderId), actorId: null },
+      ],
+      now,
+    )
+    await noteInChat(deps, tx, told, {
+      row: resolved!,
+      order: side.order,
+      actorId: admin.id,
+      note: 'dispute_resolved',
+      text: `Order ${side.order.invoiceNumber} · ${amountText(toShop, row!.currency)} to the shop, ${amountText(row!.amountMinor - toShop, row!.currency)} to the buyer`,
+    })
+    return { money, step, told }
+  })
+  await afterMoneyCommit(deps.payments, committed.money)
+  await publish(deps, { events: committed.step.events, afterCommit: [committed.step.afterCommit] })
+  await publish(deps, committed.told)
+  return getDispute(deps, admin, disputeId)
+}
+
+/** The admins' queue: disputes of a status (open by default), oldest first. */
+export async function disputeQueue(deps: Pick<DisputesDeps, 'db' | 'clock'>, admin: Viewer, query: { status?: DisputeRow['status']; cursor?: string; limit?: number }): Promise<Page<DisputesModel.Dispute>> {
+  const limit = query.limit ?? DEFAULT_LIMIT
+  const after = decodeTimeCursor(query.cursor, 'dsp')
+  const rows = await deps.db
+    .select()
+    .from(disputes)
+    .where(and(eq(disputes.status, query.status ?? 'open'), after === null ? undefined : or(gt(disputes.createdAt, after.time), and(eq(disputes.createdAt, after.time), gt(disputes.id, after.id)))))
+    .orderBy(asc(disputes.createdAt), asc(disputes.id))
+    .limit(limit + 1)
+  const page = toPage(rows, limit, (row) => [row.createdAt.toISOString(), row.id])
+  return { items: await toDisputes(deps.db, page.items, admin, deps.clock.now()), nextCursor: page.nextCursor }
+}
+
+
+
+/** Whether a dispute was ever opened on an order (its decision settles the order's money: returns are closed then). */
+export async function orderWasDisputed(db: Conn, orderId: string): Promise<boolean> {
+  const [found] = await db.select({ id: disputes.id }).from(disputes).where(eq(disputes.orderId, orderId)).limit(1)
+  return found !== undefined
+}

@@ -1,0 +1,107 @@
+import { A } from '@solidjs/router'
+import { createSignal, For, Show } from 'solid-js'
+import { DISPUTE_STATUSES, type DisputeStatus } from '../../../src/modules/disputes/status'
+import { SignedIn } from '../components/auth-gate'
+import { ButtonLink } from '../components/button'
+import { DISPUTE_OUTCOME_LABEL, DISPUTE_REASON_LABEL, DISPUTE_STATUS_LABEL, disputeAmount, waitingText } from '../components/dispute-parts'
+import { Badge, EmptyState, Skeleton } from '../components/feedback'
+import { createCursorPages, FilterButtons, LoadMore } from '../components/finance-parts'
+import { timeAgo } from '../lib/format'
+import { PageMeta } from '../lib/head'
+import { type Dispute, listDisputes } from '../lib/orders'
+
+/** A row of the queue: the order (a link to the whole case), the problem, the amount held, its age, and whom it waits on (or how it ended). */
+function DisputeRow(props: { dispute: Dispute }) {
+  const d = () => props.dispute
+  return (
+    <tr>
+      <th scope="row">
+        <A href={`/admin/disputes/${d().id}`}>{d().invoiceNumber}</A>
+      </th>
+      <td>{DISPUTE_REASON_LABEL[d().reason]}</td>
+      <td>{disputeAmount(d())}</td>
+      <td>{timeAgo(d().createdAt)}</td>
+      <td>
+        <Show when={d().waitingOn} fallback={DISPUTE_OUTCOME_LABEL[d().outcome ?? 'split']}>
+          {(on) => <Badge tone={on() === 'admin' ? 'danger' : 'warning'}>{waitingText(d(), 'admin')}</Badge>}
+        </Show>
+      </td>
+    </tr>
+  )
+}
+
+/** The disputes queue: open ones (by default) or resolved, oldest first, in cursor pages. */
+function DisputeQueue() {
+  const [status, setStatus] = createSignal<DisputeStatus | undefined>('open')
+  const pages = createCursorPages({
+    query: () => ({ status: status() ?? 'open' }),
+    read: listDisputes,
+    pageSize: 30,
+    failed: { load: 'Could not load the disputes', more: 'Could not load more disputes' },
+  })
+  return (
+    <section class="card card__body stack" aria-labelledby="disputes-heading">
+      <h2 id="disputes-heading" class="section-title">
+        Disputes
+      </h2>
+      <FilterButtons label="Show disputes that are" options={DISPUTE_STATUSES} labels={DISPUTE_STATUS_LABEL} value={status()} onChange={(value) => setStatus(value ?? 'open')} />
+      <Show
+        when={pages.items()}
+        fallback={
+          <div class="stack" aria-busy="true" aria-label="Loading the disputes">
+            <Skeleton height="48px" />
+            <Skeleton height="48px" />
+          </div>
+        }
+      >
+        {(list) => (
+          <Show
+            when={list().length > 0}
+            fallback={
+              <EmptyState icon="check" title={status() === 'open' ? 'No open disputes' : 'No resolved disputes'} headingLevel={3}>
+                {status() === 'open' ? 'Problems buyers report with their orders wait here until an admin decides.' : 'Decided disputes show here.'}
+              </EmptyState>
+            }
+          >
+            <div class="table-scroll">
+              <table class="data-table">
+                <caption class="visually-hidden">{status() === 'open' ? 'Open disputes, oldest first' : 'Resolved disputes, oldest first'}</caption>
+                <thead>
+                  <tr>
+                    <th scope="col">Order</th>
+                    <th scope="col">Problem</th>
+                    <th scope="col">Held</th>
+                    <th scope="col">Reported</th>
+                    <th scope="col">{status() === 'open' ? 'Waiting on' : 'Outcome'}</th>
+                  </tr>
+                </thead>
+                <tbody>
+                  <For each={list()}>{(dispute) => <DisputeRow dispute={dispute} />}</For>
+                </tbody>
+              </table>
+            </div>
+          </Show>
+        )}
+      </Show>
+      <LoadMore pages={pages} />
+    </section>
+  )
+}
+
+export default function AdminDisputes() {
+  return (
+    <>
+      <PageMeta title="Disputes" description="Souk administration: disputes." noindex />
+      <div class="page-header">
+        <div>
+          <h1>Disputes</h1>
+          <p>Problems buyers reported with paid orders. Their payments are held until an admin decides.</p>
+        </div>
+        <ButtonLink href="/admin">Back to admin</ButtonLink>
+      </div>
+      <SignedIn role="admin">
+        <DisputeQueue />
+      </SignedIn>
+    </>
+  )
+}
