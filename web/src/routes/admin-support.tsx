@@ -1,0 +1,150 @@
+import { A } from '@solidjs/router'
+import { createResource, createSignal, For, Show } from 'solid-js'
+import { TICKET_PRIORITIES, TICKET_STATUSES, type TicketPriority, type TicketStatus } from '../../../src/modules/support/status'
+import { SignedIn } from '../components/auth-gate'
+import { ButtonLink } from '../components/button'
+import { Badge, EmptyState, Skeleton } from '../components/feedback'
+import { SelectField } from '../components/field'
+import { createCursorPages, FilterButtons, LoadMore } from '../components/finance-parts'
+import { timeAgo } from '../lib/format'
+import { PageMeta } from '../lib/head'
+import {
+  durationText,
+  listAssignees,
+  listTicketQueue,
+  QUEUE_STATUS_LABEL,
+  type QueueItem,
+  TICKET_PRIORITY_LABEL,
+  TICKET_PRIORITY_TONE,
+  TICKET_STATUS_TONE,
+} from '../lib/support'
+
+/** The age filter's choices, in hours opened at least. */
+const AGES = [
+  { value: '', label: 'Any age' },
+  { value: '4', label: 'Older than 4 hours' },
+  { value: '24', label: 'Older than a day' },
+  { value: '72', label: 'Older than 3 days' },
+  { value: '168', label: 'Older than a week' },
+]
+
+function QueueRow(props: { item: QueueItem }) {
+  const i = () => props.item
+  return (
+    <tr>
+      <th scope="row">
+        <A href={`/admin/support/${i().id}`}>{i().subject}</A>
+      </th>
+      <td>{i().requester}</td>
+      <td>
+        <Badge tone={TICKET_PRIORITY_TONE[i().priority]}>{TICKET_PRIORITY_LABEL[i().priority]}</Badge>
+      </td>
+      <td>
+        <Badge tone={TICKET_STATUS_TONE[i().status]}>{QUEUE_STATUS_LABEL[i().status]}</Badge>
+      </td>
+      <td>{i().assignee?.name ?? <span class="muted">Unassigned</span>}</td>
+      <td>{timeAgo(i().createdAt)}</td>
+      <td>{durationText(i().firstResponseSeconds)}</td>
+      <td>{durationText(i().resolutionSeconds)}</td>
+    </tr>
+  )
+}
+
+/** The support queue, oldest first, by status (open by default), priority, assignee and age, in cursor pages. */
+function SupportQueue() {
+  const [status, setStatus] = createSignal<TicketStatus | undefined>('open')
+  const [priority, setPriority] = createSignal<TicketPriority | undefined>(undefined)
+  const [assignee, setAssignee] = createSignal('')
+  const [age, setAge] = createSignal('')
+  const [admins] = createResource(() => listAssignees().catch(() => []))
+  const pages = createCursorPages({
+    query: () => ({
+      ...(status() === undefined ? {} : { status: status() }),
+      ...(priority() === undefined ? {} : { priority: priority() }),
+      ...(assignee() === '' ? {} : { assignee: assignee() }),
+      ...(age() === '' ? {} : { minAgeHours: Number(age()) }),
+    }),
+    read: listTicketQueue,
+    pageSize: 30,
+    failed: { load: 'Could not load the tickets', more: 'Could not load more tickets' },
+  })
+  return (
+    <section class="card card__body stack" aria-labelledby="support-queue-heading">
+      <h2 id="support-queue-heading" class="section-title">
+        Tickets
+      </h2>
+      <FilterButtons label="Status" options={TICKET_STATUSES} labels={QUEUE_STATUS_LABEL} value={status()} all="Any status" onChange={setStatus} />
+      <FilterButtons label="Priority" options={TICKET_PRIORITIES} labels={TICKET_PRIORITY_LABEL} value={priority()} all="Any priority" onChange={setPriority} />
+      <div class="row" style={{ 'flex-wrap': 'wrap' }}>
+        <SelectField
+          label="Assignee"
+          name="assignee"
+          value={assignee()}
+          onChange={(e) => setAssignee(e.currentTarget.value)}
+          options={[{ value: '', label: 'Anyone' }, { value: 'me', label: 'Me' }, { value: 'none', label: 'Unassigned' }, ...(admins() ?? []).map((admin) => ({ value: admin.id, label: admin.name }))]}
+        />
+        <SelectField label="Age" name="age" value={age()} onChange={(e) => setAge(e.currentTarget.value)} options={AGES} />
+      </div>
+      <Show
+        when={pages.items()}
+        fallback={
+          <div class="stack" aria-busy="true" aria-label="Loading the tickets">
+            <Skeleton height="48px" />
+            <Skeleton height="48px" />
+          </div>
+        }
+      >
+        {(list) => (
+          <Show
+            when={list().length > 0}
+            fallback={
+              <EmptyState icon="check" title="No tickets here" headingLevel={3}>
+                Tickets matching these filters show here, oldest first.
+              </EmptyState>
+            }
+          >
+            <div class="table-scroll">
+              <table class="data-table">
+                <caption class="visually-hidden">Support tickets, oldest first</caption>
+                <thead>
+                  <tr>
+                    <th scope="col">Subject</th>
+                    <th scope="col">From</th>
+                    <th scope="col">Priority</th>
+                    <th scope="col">Status</th>
+                    <th scope="col">Assignee</th>
+                    <th scope="col">Opened</th>
+                    <th scope="col">First response</th>
+                    <th scope="col">Resolution</th>
+                  </tr>
+                </thead>
+                <tbody>
+                  <For each={list()}>{(item) => <QueueRow item={item} />}</For>
+                </tbody>
+              </table>
+            </div>
+          </Show>
+        )}
+      </Show>
+      <LoadMore pages={pages} />
+    </section>
+  )
+}
+
+export default function AdminSupport() {
+  return (
+    <>
+      <PageMeta title="Support" description="Souk administration: support tickets." noindex />
+      <div class="page-header">
+        <div>
+          <h1>Support</h1>
+          <p>Questions from users and visitors: answer them, note what staff should know, assign and prioritise.</p>
+        </div>
+        <ButtonLink href="/admin">Back to admin</ButtonLink>
+      </div>
+      <SignedIn role="admin">
+        <SupportQueue />
+      </SignedIn>
+    </>
+  )
+}

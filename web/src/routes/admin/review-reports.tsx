@@ -1,0 +1,74 @@
+import { createSignal, For, Show } from 'solid-js'
+import { Button } from '../../components/button'
+import { EmptyState, Skeleton } from '../../components/feedback'
+import { createCursorPages, LoadMore } from '../../components/finance-parts'
+import { ReasonDialog } from '../../components/reason-dialog'
+import { ReviewItem } from '../../components/reviews'
+import { toast, toastError } from '../../components/toast'
+import { timeAgo } from '../../lib/format'
+import { dismissReviewReports, hideReview, listReportedReviews, type ReportedReview } from '../../lib/reviews'
+
+/** A reported review with what reporters said: hide it with a reason its author sees, or keep it. */
+function ReportedRow(props: { item: ReportedReview; onDone: () => void }) {
+  const [hiding, setHiding] = createSignal(false)
+  const keep = () =>
+    void dismissReviewReports(props.item.review.id).then(
+      () => (toast('The review stays; its reports are dismissed.', 'success'), props.onDone()),
+      (error: unknown) => toastError(error, 'That did not work.'),
+    )
+  return (
+    <li class="card card__body stack stack--tight" aria-label={`Reported review by ${props.item.review.author}`}>
+      <p>
+        <strong>{props.item.reportCount === 1 ? '1 report' : `${props.item.reportCount} reports`}</strong> · {props.item.reasons.join(', ').replaceAll('_', ' ')} · last {timeAgo(props.item.lastReportedAt)}
+      </p>
+      <For each={props.item.details}>{(detail) => <p class="muted">“{detail}”</p>}</For>
+      <ul class="review-list">
+        <ReviewItem review={props.item.review} showProduct onChange={() => undefined} />
+      </ul>
+      <div class="row">
+        <Button variant="danger" size="sm" onClick={() => setHiding(true)}>
+          Hide review…
+        </Button>
+        <Button size="sm" onClick={keep}>
+          Keep it
+        </Button>
+      </div>
+      <ReasonDialog
+        title="Hide this review"
+        open={hiding()}
+        onClose={() => setHiding(false)}
+        confirm="Hide review"
+        hint="Its author sees this."
+        onSubmit={async (reason) => {
+          await hideReview(props.item.review.id, reason)
+          toast('The review is hidden; its author is told why.', 'success')
+          props.onDone()
+        }}
+      />
+    </li>
+  )
+}
+
+/** The admins' queue of reported reviews, the most recently reported first. */
+export default function AdminReviewReports() {
+  const pages = createCursorPages({
+    query: () => ({}),
+    read: ({ cursor }) => listReportedReviews(cursor),
+    pageSize: 20,
+    failed: { load: 'Could not load the reported reviews', more: 'Could not load more' },
+  })
+  return (
+    <div class="stack">
+      <Show when={pages.items()} fallback={<Skeleton height="120px" />}>
+        {(items) => (
+          <Show when={items().length > 0} fallback={<EmptyState icon="star" title="No reported reviews" headingLevel={3}>Reviews people report show here.</EmptyState>}>
+            <ul class="stack" aria-label="Reported reviews" style={{ 'list-style': 'none', padding: 0 }}>
+              <For each={items()}>{(item) => <ReportedRow item={item} onDone={() => void pages.reload()} />}</For>
+            </ul>
+          </Show>
+        )}
+      </Show>
+      <LoadMore pages={pages} />
+    </div>
+  )
+}
