@@ -2,10 +2,10 @@
 // (port+1 ... port+N) against one Postgres (DATABASE_URL) and Redis (REDIS_URL), and a tiny
 // round-robin HTTP + WebSocket proxy on the base port. Ctrl-C (or SIGTERM) stops them all
 // gracefully. `startCluster` is what the bench (`bun run bench --instances 2`) and tests use.
-import { randomBytes } from 'node:crypto'
 import { mkdirSync, readFileSync } from 'node:fs'
 import { join } from 'node:path'
 import type { Server, Subprocess } from 'bun'
+import { newSecrets } from '../src/config'
 
 const ROOT = join(import.meta.dir, '..')
 
@@ -162,8 +162,8 @@ export async function startCluster(options: ClusterOptions): Promise<Cluster> {
     PATH: process.env.PATH ?? '',
     NODE_ENV: process.env.NODE_ENV ?? 'development',
     LOG_LEVEL: process.env.LOG_LEVEL ?? 'info',
-    // Instances of one deployment share the signing secret and the public address (the token issuer).
-    JWT_SECRET: process.env.JWT_SECRET ?? randomBytes(32).toString('base64url'),
+    // Instances of one deployment share the secrets and the public address (the token issuer).
+    ...Object.fromEntries(Object.entries(newSecrets()).map(([name, value]) => [name, process.env[name] ?? value])),
     PUBLIC_URL: `http://localhost:${proxyPort}`,
     DATABASE_URL,
     REDIS_URL,

@@ -12,7 +12,8 @@ import { bodyGuard } from './lib/body-guard'
 import { httpBasics } from './lib/http'
 import { apiDocs } from './lib/openapi'
 import { securityHeaders } from './lib/security-headers'
-import { accountsRoutes } from './modules/accounts'
+import { type AccountAudit, accountsRoutes } from './modules/accounts'
+import { auditRoutes, recordAudit } from './modules/audit'
 import { addressesRoutes } from './modules/addresses'
 import { cartRoutes } from './modules/cart'
 import { CATALOG_JOB_KINDS, catalogRoutes } from './modules/catalog'
@@ -20,13 +21,25 @@ import { type ChatDeps, chatRoutes, chatTopicRules, createChat } from './modules
 import { healthRoutes, metricsRoutes, type ReadinessChecks } from './modules/health'
 import { jobsRoutes, jobTopicRules, startJobs } from './modules/jobs'
 import { createMailer, devMailRoutes, type Mailer } from './modules/mail'
-import { acceptFromChat, HOLD_EXPIRY_CRON, holdExpiryJob, ORDER_JOB_KINDS, orderTopicRules, ordersRoutes, type OrdersDeps } from './modules/orders'
+import { HOLD_EXPIRY_CRON, holdExpiryJob, ORDER_JOB_KINDS, orderStepFromChat, orderTopicRules, ordersRoutes, type OrdersDeps } from './modules/orders'
+import { ledgerRoutes, RECONCILE_CRON, reconcileJob, reconciliationGauge } from './modules/ledger'
+import { AUTO_RELEASE_CRON, autoReleaseJob, createSandboxProvider, escrowStep, type PaymentsDeps, refundCancelledItems, paymentsRoutes, processEventsJob, refundJob, type SandboxProvider } from './modules/payments'
+import { keyFromSecret } from './lib/secret-box'
+import { type DisputesDeps, disputesRoutes } from './modules/disputes'
+import { expireReturnsJob, RETURN_EXPIRY_CRON, type ReturnsDeps, returnsRoutes } from './modules/returns'
+import { endPlacementsJob, freePerks, PLACEMENT_END_CRON, placementsRoutes, PLAN_RENEWAL_CRON, planScheduleJob, type PlansDeps, plansRoutes } from './modules/plans'
+import { reviewsRoutes } from './modules/reviews'
+import { closeSolvedTicketsJob, type SupportDeps, supportRoutes, supportTopicRules, TICKET_CLOSE_CRON } from './modules/support'
+import { type ShipmentsDeps, shipmentsRoutes } from './modules/shipments'
 import { vendorsRoutes } from './modules/vendors'
 import { type NotificationsDeps, notificationsRoutes, notify } from './modules/notifications'
 import { VIDEO_LIMITS } from './lib/video'
 import { createRealtime, createRealtimeState, type Realtime, SOCKET_OPTIONS } from './realtime'
 import { SOCKET_PATH_ITEM } from './realtime/openapi'
 import { webPages } from './web'
+
+/** Accounts' port to the audit log (accounts sits below audit, whose routes use its auth): an entry about the user's account. */
+export const accountAudit: AccountAudit = (tx, { userId, ...entry }) => recordAudit(tx, { ...entry, subject: { type: 'user', id: userId } })
 
 /** The tracked job kinds other modules run, registered with the jobs module (it adds its own). */
 const JOB_KINDS = [...CATALOG_JOB_KINDS, ...ORDER_JOB_KINDS]
@@ -50,12 +63,19 @@ function readinessChecks({ database, bus, queue }: Pick<Infrastructure, 'databas
 
 /**
  * What the HTTP app and the job workers of one process share: one mailer (it tracks what it
- * queued), the notifications service that sends through it, and orders (its hold expiry is a job).
+ * queued), the notifications service that sends through it, orders (its hold expiry is a job),
+ * payments (its webhooks, refunds and escrow releases are jobs) and the sandbox card provider.
  */
 export interface Services {
   mailer: Mailer
   notifications: NotificationsDeps
   orders: OrdersDeps
+  payments: PaymentsDeps
+  sandbox: SandboxProvider
+  shipments: ShipmentsDeps
+  disputes: DisputesDeps
+  returns: ReturnsDeps
+  plans: PlansDeps
 }
 
 type ServicesContext = Pick<Infrastructure, 'config' | 'database' | 'bus' | 'queue' | 'log' | 'clock'>
@@ -63,8 +83,80 @@ type ServicesContext = Pick<Infrastructure, 'config' | 'database' | 'bus' | 'que
 export function createServices(ctx: ServicesContext): Services {
   const mailer = createMailer({ db: ctx.database.db, clock: ctx.clock, log: ctx.log, smtpUrl: ctx.config.smtpUrl, from: ctx.config.mailFrom, queue: ctx.queue })
   const notifications: NotificationsDeps = { db: ctx.database.db, bus: ctx.bus, clock: ctx.clock, mailer, log: ctx.log }
-  const orders: OrdersDeps = { db: ctx.database.db, bus: ctx.bus, clock: ctx.clock, log: ctx.log, notify: (tx, input) => notify(notifications, tx, input) }
-  return { mailer, notifications, orders }
+  const { config } = ctx
+  const sandbox = createSandboxProvider({
+    db: ctx.database.db,
+    clock: ctx.clock,
+    log: ctx.log,
+    secret: config.secrets.PAYMENT_WEBHOOK_SECRET,
+    webhookUrl: () => `${config.publicUrl}/api/v1/payments/webhooks/sandbox`,
+    publicUrl: () => config.publicUrl,
+    queue: ctx.queue,
+  })
+  // Money follows orders (escrow released on completion, refunded on cancellation): orders calls
+  // payments inside each transition through its onTransition port, bound here to `payments`.
+  const orders: OrdersDeps = {
+    db: ctx.database.db,
+    bus: ctx.bus,
+    clock: ctx.clock,
+    log: ctx.log,
+    notify: (tx, input) => notify(notifications, tx, input),
+    onTransition: (tx, step) => escrowStep(payments, tx, step),
+    onItemsCancelled: (tx, refund) => refundCancelledItems(payments, tx, refund),
+  }
+  const payments: PaymentsDeps = {
+    db: ctx.database.db,
+    bus: ctx.bus,
+    clock: ctx.clock,
+    log: ctx.log,
+    queue: ctx.queue,
+    provider: sandbox.provider,
+    orders,
+    notify: (tx, input) => notify(notifications, tx, input),
+    settings: config.money,
+    payoutKey: keyFromSecret(config.secrets.PAYOUT_DETAILS_KEY),
+    publicUrl: config.publicUrl,
+  }
+  const shipments: ShipmentsDeps = {
+    db: ctx.database.db,
+    bus: ctx.bus,
+    clock: ctx.clock,
+    log: ctx.log,
+    orders,
+    notify: (tx, input) => notify(notifications, tx, input),
+    carrierSecret: config.secrets.CARRIER_WEBHOOK_SECRET,
+  }
+  const disputes: DisputesDeps = {
+    db: ctx.database.db,
+    bus: ctx.bus,
+    clock: ctx.clock,
+    log: ctx.log,
+    orders,
+    payments,
+    notify: (tx, input) => notify(notifications, tx, input),
+    respondDays: config.money.disputeRespondDays,
+  }
+  const returns: ReturnsDeps = {
+    db: ctx.database.db,
+    bus: ctx.bus,
+    clock: ctx.clock,
+    log: ctx.log,
+    orders,
+    payments,
+    disputes,
+    notify: (tx, input) => notify(notifications, tx, input),
+  }
+  const plans: PlansDeps = {
+    db: ctx.database.db,
+    bus: ctx.bus,
+    clock: ctx.clock,
+    log: ctx.log,
+    mailer,
+    notify: (tx, input) => notify(notifications, tx, input),
+    platformCommissionBp: config.money.commissionBp,
+    publicUrl: config.publicUrl,
+  }
+  return { mailer, notifications, orders, payments, sandbox, shipments, disputes, returns, plans }
 }
 
 /**
@@ -76,6 +168,27 @@ export async function startJobKinds(ctx: ServicesContext & { queue: Queue }, ser
   const holds = holdExpiryJob(services.orders)
   await ctx.queue.register(holds)
   await ctx.queue.schedule(holds, HOLD_EXPIRY_CRON)
+  const reconciliation = reconcileJob({ db: ctx.database.db, log: ctx.log, clock: ctx.clock })
+  await ctx.queue.register(reconciliation)
+  await ctx.queue.schedule(reconciliation, RECONCILE_CRON)
+  const releases = autoReleaseJob(services.payments)
+  await ctx.queue.register(releases)
+  await ctx.queue.schedule(releases, AUTO_RELEASE_CRON)
+  const unsent = expireReturnsJob(services.returns)
+  await ctx.queue.register(unsent)
+  await ctx.queue.schedule(unsent, RETURN_EXPIRY_CRON)
+  const renewals = planScheduleJob(services.plans)
+  await ctx.queue.register(renewals)
+  await ctx.queue.schedule(renewals, PLAN_RENEWAL_CRON)
+  const placementEnds = endPlacementsJob({ db: ctx.database.db, bus: ctx.bus, clock: ctx.clock })
+  await ctx.queue.register(placementEnds)
+  await ctx.queue.schedule(placementEnds, PLACEMENT_END_CRON)
+  const solved = closeSolvedTicketsJob({ db: ctx.database.db, bus: ctx.bus, clock: ctx.clock, log: ctx.log })
+  await ctx.queue.register(solved)
+  await ctx.queue.schedule(solved, TICKET_CLOSE_CRON)
+  await ctx.queue.register(processEventsJob(services.payments))
+  await ctx.queue.register(refundJob(services.payments))
+  await ctx.queue.register(services.sandbox.deliveryJob)
   await startJobs(ctx, JOB_KINDS)
 }
 
@@ -88,6 +201,7 @@ type OperationsContext = Pick<Infrastructure, 'config' | 'database' | 'bus' | 'q
 function operations(ctx: OperationsContext) {
   const { config, database, bus, queue, log, metrics } = ctx
   metrics.observe({ database, bus, queue, log, slowQueryMs: config.slowQueryMs })
+  metrics.gauge(reconciliationGauge(database.db))
   return httpBasics(log, { slowRequestMs: config.slowRequestMs, metrics })
 }
 
@@ -120,19 +234,32 @@ export function createApp(infra: Infrastructure, services: Services = createServ
     notify: (tx, input) => notify(services.notifications, tx, input),
     isViewing: state.isViewing,
     // The seller confirming a sale in the chat accepts the buyer's placed order of that product.
-    onTransactionStep: (tx, step) => acceptFromChat(services.orders, tx, step),
+    onTransactionStep: (tx, step) => orderStepFromChat(services.orders, tx, step),
   })
   const realtime = createRealtime({
     ...infra,
     state,
     services: { chat },
-    topicRules: { ...jobTopicRules(db), ...chatTopicRules(db), ...orderTopicRules(db) },
+    topicRules: { ...jobTopicRules(db), ...chatTopicRules(db), ...orderTopicRules(db), ...supportTopicRules(db) },
   })
-  return { app: routes(infra, { ...services, chat, realtime }), realtime }
+  // Support asks realtime whether a requester has their ticket open (then nobody mails them).
+  const support: SupportDeps = {
+    db,
+    bus: infra.bus,
+    clock: infra.clock,
+    log: infra.log,
+    limiter: infra.limiter,
+    mailer: services.mailer,
+    publicUrl: infra.config.publicUrl,
+    linkSecret: infra.config.secrets.TICKET_LINK_SECRET,
+    notify: (tx, input) => notify(services.notifications, tx, input),
+    isViewing: state.isViewing,
+  }
+  return { app: routes(infra, { ...services, chat, realtime, support }), realtime }
 }
 
 /** Every route, from the module plugins, in the order they apply. */
-function routes(infra: Infrastructure, { mailer, notifications, chat, orders, realtime }: Services & { chat: ChatDeps; realtime: Realtime }) {
+function routes(infra: Infrastructure, { mailer, notifications, chat, orders, payments, sandbox, shipments, disputes, returns, plans, realtime, support }: Services & { chat: ChatDeps; realtime: Realtime; support: SupportDeps }) {
   // Bun takes WebSocket and body limits from the server, so they are set here on the root.
   return new Elysia({ websocket: SOCKET_OPTIONS, serve: { maxRequestBodySize: MAX_REQUEST_BODY } })
     .use(operations(infra))
@@ -149,7 +276,7 @@ function routes(infra: Infrastructure, { mailer, notifications, chat, orders, re
     )
     .use(healthRoutes(readinessChecks(infra)))
     .use(metricsRoutes(infra))
-    .use(accountsRoutes({ ...infra, mailer, notify: (tx, notice) => notify(notifications, tx, { ...notice, type: 'system' }) }))
+    .use(accountsRoutes({ ...infra, mailer, notify: (tx, notice) => notify(notifications, tx, { ...notice, type: 'system' }), audit: accountAudit }))
     .use(notificationsRoutes({ deps: notifications, config: infra.config }))
     .use(realtime.routes)
     .use(
@@ -159,13 +286,25 @@ function routes(infra: Infrastructure, { mailer, notifications, chat, orders, re
           (new Elysia({ name: 'dev-mail-off' }) as unknown as ReturnType<typeof devMailRoutes>)
         : devMailRoutes({ db: infra.database.db, mailer }),
     )
-    .use(vendorsRoutes(infra))
+    // New shops start with the free plan's perks.
+    .use(vendorsRoutes({ ...infra, defaultPerks: freePerks }))
     .use(catalogRoutes(infra))
     .use(jobsRoutes(infra, JOB_KINDS))
     .use(chatRoutes({ ...infra, deps: chat }))
     .use(cartRoutes(infra))
     .use(addressesRoutes(infra))
     .use(ordersRoutes({ ...infra, deps: orders }))
+    .use(ledgerRoutes(infra))
+    .use(paymentsRoutes({ ...infra, deps: payments }))
+    .use(sandbox.routes)
+    .use(shipmentsRoutes({ ...infra, deps: shipments }))
+    .use(disputesRoutes({ ...infra, deps: disputes }))
+    .use(returnsRoutes({ ...infra, deps: returns }))
+    .use(plansRoutes({ ...infra, deps: plans }))
+    .use(placementsRoutes(infra))
+    .use(auditRoutes(infra))
+    .use(supportRoutes({ ...infra, deps: support }))
+    .use(reviewsRoutes({ ...infra, deps: { db: infra.database.db, bus: infra.bus, clock: infra.clock, log: infra.log, notify: (tx, input) => notify(notifications, tx, input), windowDays: infra.config.reviewWindowDays } }))
     .use(webPages(infra))
 }
 

@@ -47,6 +47,12 @@ describe('loadConfig()', () => {
       LOG_LEVEL: 'warn',
       NODE_ENV: 'production',
       JWT_SECRET: 'x'.repeat(40),
+      PAYMENT_WEBHOOK_SECRET: 'y'.repeat(40),
+      PAYOUT_DETAILS_KEY: 'z'.repeat(40),
+      CARRIER_WEBHOOK_SECRET: 'w'.repeat(40),
+      TICKET_LINK_SECRET: 'v'.repeat(40),
+      PLATFORM_COMMISSION_BP: '250',
+      ESCROW_AUTO_RELEASE_DAYS: '10',
     })
     expect(config).toMatchObject({
       port: 8080,
@@ -55,7 +61,8 @@ describe('loadConfig()', () => {
       publicUrl: 'https://souk.example',
       logLevel: 'warn',
       env: 'production',
-      secrets: { JWT_SECRET: 'x'.repeat(40) },
+      secrets: { JWT_SECRET: 'x'.repeat(40), PAYMENT_WEBHOOK_SECRET: 'y'.repeat(40), PAYOUT_DETAILS_KEY: 'z'.repeat(40), CARRIER_WEBHOOK_SECRET: 'w'.repeat(40), TICKET_LINK_SECRET: 'v'.repeat(40) },
+      money: { currencies: ['MAD'], commissionBp: 250, autoReleaseDays: 10, withdrawalMinMinor: 10_000, withdrawalDailyMaxMinor: 5_000_000 },
     })
   })
 
@@ -72,10 +79,12 @@ describe('loadConfig()', () => {
       'REDIS_URL',
     ])
     expect(problemsOf({ DATA_DIR: tempDir(), JWT_SECRET: 'short' })).toEqual(['JWT_SECRET'])
+    expect(problemsOf({ DATA_DIR: tempDir(), TICKET_LINK_SECRET: 'short' })).toEqual(['TICKET_LINK_SECRET'])
+    expect(problemsOf({ DATA_DIR: tempDir(), PLATFORM_COMMISSION_BP: '6000', ESCROW_AUTO_RELEASE_DAYS: '0' }).sort()).toEqual(['ESCROW_AUTO_RELEASE_DAYS', 'PLATFORM_COMMISSION_BP'])
   })
 
   it('refuses to start in production without its secrets', () => {
-    expect(problemsOf({ DATA_DIR: tempDir(), NODE_ENV: 'production' })).toEqual(['JWT_SECRET'])
+    expect(problemsOf({ DATA_DIR: tempDir(), NODE_ENV: 'production' })).toEqual(['JWT_SECRET', 'PAYMENT_WEBHOOK_SECRET', 'PAYOUT_DETAILS_KEY', 'CARRIER_WEBHOOK_SECRET', 'TICKET_LINK_SECRET'])
   })
 
   it('generates secrets once and keeps them in DATA_DIR across restarts', () => {
@@ -86,6 +95,9 @@ describe('loadConfig()', () => {
     expect(second.secrets.JWT_SECRET).toBe(first.secrets.JWT_SECRET)
     const file = join(dataDir, 'secrets.json')
     expect(JSON.parse(readFileSync(file, 'utf8')).JWT_SECRET).toBe(first.secrets.JWT_SECRET)
+    expect(second.secrets.PAYOUT_DETAILS_KEY).toBe(first.secrets.PAYOUT_DETAILS_KEY)
+    expect(second.secrets.TICKET_LINK_SECRET).toBe(first.secrets.TICKET_LINK_SECRET)
+    expect(new Set(Object.values(first.secrets)).size).toBe(5)
     expect(statSync(file).mode & 0o777).toBe(0o600)
   })
 })

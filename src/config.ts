@@ -5,8 +5,11 @@ import { Type as t, type Static } from '@sinclair/typebox'
 import { Value } from '@sinclair/typebox/value'
 
 /** Secrets Souk needs; generated and kept under DATA_DIR outside production. */
-const SECRET_NAMES = ['JWT_SECRET'] as const
+export const SECRET_NAMES = ['JWT_SECRET', 'PAYMENT_WEBHOOK_SECRET', 'PAYOUT_DETAILS_KEY', 'CARRIER_WEBHOOK_SECRET', 'TICKET_LINK_SECRET'] as const
 type SecretName = (typeof SECRET_NAMES)[number]
+
+/** A fresh value for every secret: what the instances of one deployment (tests, the cluster, the bench) share. */
+export const newSecrets = (): Record<SecretName, string> => Object.fromEntries(SECRET_NAMES.map((name) => [name, randomBytes(32).toString('base64url')])) as Record<SecretName, string>
 
 const urlOf = (schemes: string[], options: { default?: string } = {}) =>
   t.String({ pattern: `^(${schemes.join('|')})://.+`, description: `a ${schemes.join(' or ')} URL`, ...options })
@@ -22,6 +25,19 @@ const EnvSchema = t.Object({
   }),
   NODE_ENV: t.Union([t.Literal('development'), t.Literal('test'), t.Literal('production')], { default: 'development' }),
   JWT_SECRET: t.Optional(t.String({ minLength: 32, description: 'at least 32 characters (256 bits)' })),
+  PAYMENT_WEBHOOK_SECRET: t.Optional(t.String({ minLength: 32, description: 'at least 32 characters: signs the card provider\'s webhooks' })),
+  CARRIER_WEBHOOK_SECRET: t.Optional(t.String({ minLength: 32, description: 'at least 32 characters: signs carriers\' tracking webhooks' })),
+  PAYOUT_DETAILS_KEY: t.Optional(t.String({ minLength: 32, description: 'at least 32 characters: encrypts bank details at rest' })),
+  TICKET_LINK_SECRET: t.Optional(t.String({ minLength: 32, description: 'at least 32 characters: keys the tokens of the support ticket links emailed to visitors' })),
+  CURRENCIES: t.String({ pattern: '^[A-Z]{3}(,[A-Z]{3})*$', default: 'MAD', description: 'comma-separated ISO 4217 codes, e.g. "MAD,EUR"' }),
+  PLATFORM_COMMISSION_BP: t.Integer({ minimum: 0, maximum: 5_000, default: 500, description: 'basis points from 0 to 5000 (500 = 5 %)' }),
+  DISPUTE_RESPOND_DAYS: t.Integer({ minimum: 1, maximum: 30, default: 3, description: 'whole days from 1 to 30' }),
+  REVIEW_WINDOW_DAYS: t.Integer({ minimum: 1, maximum: 365, default: 60, description: 'whole days from 1 to 365' }),
+  ESCROW_AUTO_RELEASE_DAYS: t.Integer({ minimum: 1, maximum: 90, default: 7, description: 'whole days from 1 to 90' }),
+  WITHDRAWAL_MIN_MINOR: t.Integer({ minimum: 1, default: 10_000, description: 'a positive whole number of minor units' }),
+  WITHDRAWAL_DAILY_MAX_MINOR: t.Integer({ minimum: 1, default: 5_000_000, description: 'a positive whole number of minor units' }),
+  DEPOSIT_MIN_MINOR: t.Integer({ minimum: 1, default: 1_000, description: 'a positive whole number of minor units' }),
+  DEPOSIT_MAX_MINOR: t.Integer({ minimum: 1, default: 10_000_000, description: 'a positive whole number of minor units' }),
   TRUST_PROXY: t.Boolean({ default: false, description: 'true or false' }),
   ADMIN_EMAIL: t.Optional(t.String({ pattern: '^[^@\\s]+@[^@\\s]+$', description: 'an email address' })),
   ADMIN_PASSWORD: t.Optional(t.String({ minLength: 8, maxLength: 128, description: '8 to 128 characters' })),
@@ -80,6 +96,25 @@ export interface Config {
   slowQueryMs: number
   /** How long a presence heartbeat keeps a connection alive; instances refresh and sweep every third of it. */
   presenceTtlMs: number
+  /** Days after an order is completed during which its buyer may review its items. */
+  reviewWindowDays: number
+  /** The money rules: commission, escrow auto-release, deposit and withdrawal limits (minor units). */
+  money: {
+    /** The currencies wallets take deposits in. */
+    currencies: string[]
+    /** The platform's commission on each released escrow, in basis points (500 = 5 %). */
+    commissionBp: number
+    /** An escrow is released to the shop this many days after delivery unless a problem is reported. */
+    autoReleaseDays: number
+    /** Days a shop has to answer a dispute before it waits on an admin. */
+    disputeRespondDays: number
+    /** The smallest withdrawal, and the most one user withdraws in 24 hours. */
+    withdrawalMinMinor: number
+    withdrawalDailyMaxMinor: number
+    /** The smallest and largest deposit. */
+    depositMinMinor: number
+    depositMaxMinor: number
+  }
 }
 
 export class ConfigError extends Error {
@@ -119,6 +154,9 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
     const variable = parsed.ADMIN_EMAIL === undefined ? 'ADMIN_EMAIL' : 'ADMIN_PASSWORD'
     throw new ConfigError([{ variable, message: 'ADMIN_EMAIL and ADMIN_PASSWORD go together' }])
   }
+  for (const [min, max] of [['DEPOSIT_MIN_MINOR', 'DEPOSIT_MAX_MINOR'], ['WITHDRAWAL_MIN_MINOR', 'WITHDRAWAL_DAILY_MAX_MINOR']] as const) {
+    if (parsed[min] > parsed[max]) throw new ConfigError([{ variable: min, message: `at most ${max} (${parsed[max]})` }])
+  }
   const dataDir = resolve(parsed.DATA_DIR)
   const publicUrl = (parsed.PUBLIC_URL ?? `http://localhost:${parsed.PORT}`).replace(/\/+$/, '')
   return {
@@ -144,6 +182,17 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
     slowRequestMs: parsed.SLOW_REQUEST_MS,
     slowQueryMs: parsed.SLOW_QUERY_MS,
     presenceTtlMs: parsed.PRESENCE_TTL_MS,
+    reviewWindowDays: parsed.REVIEW_WINDOW_DAYS,
+    money: {
+      currencies: parsed.CURRENCIES.split(','),
+      commissionBp: parsed.PLATFORM_COMMISSION_BP,
+      autoReleaseDays: parsed.ESCROW_AUTO_RELEASE_DAYS,
+      disputeRespondDays: parsed.DISPUTE_RESPOND_DAYS,
+      withdrawalMinMinor: parsed.WITHDRAWAL_MIN_MINOR,
+      withdrawalDailyMaxMinor: parsed.WITHDRAWAL_DAILY_MAX_MINOR,
+      depositMinMinor: parsed.DEPOSIT_MIN_MINOR,
+      depositMaxMinor: parsed.DEPOSIT_MAX_MINOR,
+    },
   }
 }
 

@@ -1,4 +1,4 @@
-import { createApp, createHealthApp, createServices, startJobKinds } from './app'
+import { accountAudit, createApp, createHealthApp, createServices, startJobKinds } from './app'
 import { type Config, ConfigError, loadConfig } from './config'
 import { openDatabase } from './db/client'
 import { migrateDatabase } from './db/migrate'
@@ -33,7 +33,7 @@ export async function start(config: Config, options: { demo?: boolean; mode?: Pr
   const database = await openDatabase(config)
   await migrateDatabase(database)
   const clock = systemClock
-  if (config.admin !== null) await bootstrapAdmin({ db: database.db, clock, log }, config.admin)
+  if (config.admin !== null) await bootstrapAdmin({ db: database.db, clock, log, audit: accountAudit }, config.admin)
   const bus = createBus(config.redisUrl, log)
   const seeded = options.demo === true && (await seedDemo({ db: database.db, clock, log, bus, publicUrl: config.publicUrl }))
   const limiter = createRateLimiter(config.redisUrl, log)

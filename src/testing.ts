@@ -5,7 +5,7 @@ import { randomBytes } from 'node:crypto'
 import { treaty } from '@elysiajs/eden'
 import { eq } from 'drizzle-orm'
 import { type App, createApp, createServices, type Services, startJobKinds } from './app'
-import { loadConfig } from './config'
+import { loadConfig, newSecrets } from './config'
 import { createTestDatabase, type TestDatabase } from './db/test-database'
 import { startQueue } from './jobs/queue'
 import { type Clock, systemClock } from './lib/clock'
@@ -16,6 +16,8 @@ import { createRateLimiter } from './lib/rate-limit'
 import type { Infrastructure } from './infrastructure'
 import type { Realtime } from './realtime'
 import { type Bus, createBus } from './lib/bus'
+import { freePort } from '../scripts/cluster'
+import { CSRF_HEADER, REFRESH_PATH } from './modules/accounts/cookie-auth'
 import { users } from './modules/accounts/table'
 import { vendors } from './modules/vendors/table'
 
@@ -46,19 +48,26 @@ export async function createTestApp(
     database?: TestDatabase
     /** The app's logger (e.g. one writing to an array, to assert on log lines). */
     log?: Logger
+    /**
+     * Listen on a free port of 127.0.0.1, which is then PUBLIC_URL: for what reaches the app over
+     * real HTTP from outside (the sandbox payment provider's webhooks, a browser).
+     */
+    listen?: boolean
   } = {},
 ): Promise<TestApp> {
   const dataDir = mkdtempSync(join(tmpdir(), 'souk-test-'))
+  const port = options.listen === true ? freePort() : null
   const config = loadConfig({
     NODE_ENV: 'test',
     DATA_DIR: dataDir,
     DATABASE_URL: process.env.DATABASE_URL,
     REDIS_URL: process.env.REDIS_URL,
-    JWT_SECRET: randomBytes(32).toString('base64url'),
+    ...newSecrets(),
     LOG_LEVEL: process.env.TEST_LOG_LEVEL ?? 'silent',
     // Tests pose as many clients through X-Forwarded-For (see testIp), so per-address limits
     // of one test do not spill into the next.
     TRUST_PROXY: 'true',
+    ...(port === null ? {} : { PUBLIC_URL: `http://127.0.0.1:${port}` }),
     ...options.env,
   })
   const log = options.log ?? createLogger(config.logLevel)
@@ -74,6 +83,7 @@ export async function createTestApp(
   const { app, realtime } = createApp(infra, services)
   const ctx = { ...infra, realtime }
   if (queue !== null) await startJobKinds({ ...infra, queue }, services)
+  if (port !== null) app.listen({ port, hostname: '127.0.0.1' })
   return {
     app,
     ctx,
@@ -107,7 +117,7 @@ export function listen(t: TestApp): { url: string; wsUrl: string } {
  * server it first listened on. Close `b` before `a`, which owns the database.
  */
 export async function twoInstances(env: Record<string, string> = {}): Promise<{ a: TestApp; b: TestApp; wsA: string; wsB: string }> {
-  const shared = { JWT_SECRET: randomBytes(32).toString('base64url'), ...env }
+  const shared = { ...newSecrets(), ...env }
   const a = await createTestApp({ env: shared })
   const b = await createTestApp({ env: shared, database: a.ctx.database })
   return { a, b, wsA: listen(a).wsUrl, wsB: listen(b).wsUrl }
@@ -208,7 +218,29 @@ export async function signUpAndSignIn(
   }
 }
 
+/**
+ * Signs `user` in again through their refresh cookie (rotated), for a test that moved a ManualClock
+ * past their access token's life. Updates and answers the same object.
+ */
+export async function refreshSignIn(t: TestApp, user: TestUser): Promise<TestUser> {
+  const response = await t.request(REFRESH_PATH, { method: 'POST', headers: { cookie: user.refreshCookie, [CSRF_HEADER]: '1', 'x-forwarded-for': user.ip } })
+  if (response.status !== 200) throw new Error(`refresh answered ${response.status}: ${await response.text()}`)
+  const body = (await response.json()) as { accessToken: string }
+  user.accessToken = body.accessToken
+  user.auth = { authorization: `Bearer ${body.accessToken}` }
+  user.refreshCookie = refreshCookieOf(response)!
+  return user
+}
+
 let shopCounter = 0
+
+/** An admin and a category to list products in: what most module tests make first. */
+export async function adminWithCategory(t: TestApp, category: { name: string; slug: string } = { name: 'Home', slug: 'home' }): Promise<{ admin: TestUser; categoryId: string }> {
+  const admin = await signUpAndSignIn(t, { role: 'admin' })
+  const created = await client(t, admin).api.v1.admin.categories.post(category)
+  if (created.status !== 201) throw new Error(`create category answered ${created.status}`)
+  return { admin, categoryId: created.data!.id }
+}
 
 /**
  * A signed-in vendor with a shop (approved unless `status` says otherwise), made through the

@@ -5,10 +5,10 @@
 // ratios and appends the results to bench/results/<date>.jsonl. S5 (checkout) runs against Souk
 // only: the ceiling has no checkout, and its ratio shows as "—". `--instances 2` also runs S2
 // across two Souk instances (sharing Postgres and Redis); `--quick` is a short smoke run.
-import { randomBytes } from 'node:crypto'
 import { existsSync, rmSync } from 'node:fs'
 import { join } from 'node:path'
 import type { Subprocess } from 'bun'
+import { newSecrets } from '../../src/config'
 import { type Cluster, freePort, startCluster, withOpenFiles } from '../cluster'
 import type { BenchContext, Target } from './drive'
 import { settle } from './proc'
@@ -43,7 +43,8 @@ if (unknown.length > 0) throw new Error(`unknown scenario ${unknown.join(', ')}:
 const scenarios = chosen.length === 0 ? Object.keys(SCENARIOS) : chosen
 
 const redisUrl = process.env.REDIS_URL ?? 'redis://127.0.0.1:6379'
-const jwtSecret = randomBytes(32).toString('base64url')
+const secrets = newSecrets()
+const jwtSecret = secrets.JWT_SECRET
 // The issuer of access tokens: the bench mints tokens for Souk's sessions with the same secret and URL.
 const publicUrl = 'http://souk-bench.localhost'
 
@@ -63,7 +64,7 @@ async function startCeiling(databaseUrl: string): Promise<{ target: Target; proc
 }
 
 function startSouk(databaseUrl: string, count: number): Promise<Cluster> {
-  const env = { NODE_ENV: 'production', LOG_LEVEL: 'warn', DATABASE_URL: databaseUrl, REDIS_URL: redisUrl, JWT_SECRET: jwtSecret, PUBLIC_URL: publicUrl }
+  const env = { NODE_ENV: 'production', LOG_LEVEL: 'warn', DATABASE_URL: databaseUrl, REDIS_URL: redisUrl, ...secrets, PUBLIC_URL: publicUrl }
   return startCluster({ instances: count, proxy: false, env, nofile: NOFILE, logDir: LOG_DIR })
 }
 

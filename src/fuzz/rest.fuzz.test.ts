@@ -20,6 +20,10 @@ const UNDOCUMENTED: Record<string, string> = {
   'GET /api/docs/json': 'the OpenAPI document itself',
   'GET /assets/:file': 'static files of the built web client, not API',
   'GET /*': 'server-rendered pages of the web client, not API',
+  'GET /sitemap.xml': 'the sitemap of public pages for search engines (XML), not API',
+  'GET /pay/:id': 'the sandbox card provider’s hosted page (plain HTML, as an external provider’s would be)',
+  'POST /pay/:id': 'the sandbox card provider’s card form',
+  'POST /pay/:id/confirm': 'the sandbox card provider’s confirmation step',
 }
 /**
  * The fuzz app runs no job queue (no workers writing behind the database fingerprint's back), so

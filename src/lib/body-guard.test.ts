@@ -29,6 +29,11 @@ const UPLOADS: { name: string; path: () => string; user: () => TestUser }[] = [
   { name: 'product video', path: () => `/api/v1/products/${productSlug}/videos`, user: () => seller },
   { name: 'chat image', path: () => `/api/v1/conversations/${conversationId}/images`, user: () => buyer },
   { name: 'CSV import', path: () => '/api/v1/imports/products', user: () => seller },
+  // The guard answers before the route looks the return or the dispute up.
+  { name: 'return photo', path: () => `/api/v1/returns/ret_${'0'.repeat(32)}/photos`, user: () => buyer },
+  { name: 'dispute photo', path: () => `/api/v1/disputes/dsp_${'0'.repeat(32)}/evidence/photo`, user: () => buyer },
+  { name: 'review photo', path: () => `/api/v1/reviews/rev_${'0'.repeat(32)}/photos`, user: () => buyer },
+  { name: 'ticket image', path: () => `/api/v1/tickets/tkt_${'0'.repeat(32)}/messages/tkm_${'0'.repeat(32)}/attachments`, user: () => buyer },
 ]
 
 /**
@@ -105,7 +110,17 @@ describe('upload routes', () => {
   it('covers every route whose body takes a file, including routes added later', async () => {
     const uploads = t.app.routes.filter((route) => bodyMediaType(route.hooks.body) === 'multipart/form-data')
     expect(uploads.map((route) => route.path).sort()).toEqual(
-      ['/api/v1/conversations/:id/images', '/api/v1/imports/products', '/api/v1/me/avatar', '/api/v1/products/:slug/images', '/api/v1/products/:slug/videos'].sort(),
+      [
+        '/api/v1/conversations/:id/images',
+        '/api/v1/disputes/:id/evidence/photo',
+        '/api/v1/imports/products',
+        '/api/v1/me/avatar',
+        '/api/v1/products/:slug/images',
+        '/api/v1/products/:slug/videos',
+        '/api/v1/returns/:id/photos',
+        '/api/v1/reviews/:id/photos',
+        '/api/v1/tickets/:id/messages/:messageId/attachments',
+      ].sort(),
     )
     for (const route of uploads) {
       const form = new FormData()

@@ -10,7 +10,7 @@ import { AppError, ErrorResponse } from './errors'
  * Content-Length promised and never sent.
  */
 
-type BodyMediaType = 'application/json' | 'multipart/form-data'
+type BodyMediaType = 'application/json' | 'multipart/form-data' | 'application/x-www-form-urlencoded'
 
 /** Room for the multipart boundaries, part headers and small fields around an uploaded file. */
 const MULTIPART_OVERHEAD = 64 * 1024
@@ -34,10 +34,24 @@ function isFile(schema: unknown): boolean {
 const propertiesOf = (schema: unknown): [string, unknown][] =>
   typeof schema === 'object' && schema !== null ? Object.entries((schema as { properties?: Record<string, unknown> }).properties ?? {}) : []
 
-/** The media type a body schema is sent as: a form when a field is a file, JSON otherwise; null without a schema. */
-export function bodyMediaType(schema: unknown): BodyMediaType | null {
+/** Elysia's names for the URL-encoded form parser, as a route's `parse` option takes them. */
+const URLENCODED_PARSERS = new Set(['urlencoded', 'application/x-www-form-urlencoded'])
+
+/** Whether a route's parse hooks (`{ parse: 'urlencoded' }`, stored as `[{ fn: 'urlencoded' }]`) name the form parser. */
+function parsesUrlencoded(parse: unknown): boolean {
+  const hooks = Array.isArray(parse) ? parse : [parse]
+  return hooks.some((hook) => URLENCODED_PARSERS.has(typeof hook === 'object' && hook !== null ? (hook as { fn?: unknown }).fn : hook))
+}
+
+/**
+ * The media type a body schema is sent as: a multipart form when a field is a file, a URL-encoded
+ * form when the route declares Elysia's `parse: 'urlencoded'` (a plain HTML form, as the sandbox
+ * payment page posts), JSON otherwise; null without a schema.
+ */
+export function bodyMediaType(schema: unknown, parse?: unknown): BodyMediaType | null {
   if (schema === undefined || schema === null) return null
-  return propertiesOf(schema).some(([, property]) => isFile(property)) ? 'multipart/form-data' : 'application/json'
+  if (propertiesOf(schema).some(([, property]) => isFile(property))) return 'multipart/form-data'
+  return parsesUrlencoded(parse) ? 'application/x-www-form-urlencoded' : 'application/json'
 }
 
 /** Bun gives a request without a body a null one; a Request built in-process may declare it empty instead. */
@@ -72,7 +86,7 @@ export function bodyGuard<T extends AnyElysia>(app: T): T {
     if (app.routes.length !== routeCount) {
       expected.clear()
       for (const declared of app.routes) {
-        const type = bodyMediaType(declared.hooks.body)
+        const type = bodyMediaType(declared.hooks.body, declared.hooks.parse)
         if (type !== null) expected.set(`${declared.method} ${declared.path}`, type)
       }
       routeCount = app.routes.length

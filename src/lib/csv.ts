@@ -8,6 +8,8 @@ import { AppError } from './errors'
 
 /** A leading character a spreadsheet would take as the start of a formula. */
 const FORMULA_START = /^[=+\-@\t\r]/
+/** A plain number (an amount of −15000) starts with '-' and is no formula: it stays a number. */
+const NUMBER = /^-?\d+(\.\d+)?$/
 
 /**
  * One CSV cell. Quoted when it holds a separator, quote or line break; a leading = + - @ (or tab,
@@ -15,7 +17,7 @@ const FORMULA_START = /^[=+\-@\t\r]/
  */
 export function cell(value: string | null): string {
   let text = value ?? ''
-  if (FORMULA_START.test(text)) text = `'${text}`
+  if (FORMULA_START.test(text) && !NUMBER.test(text)) text = `'${text}`
   return /[",\r\n]/.test(text) ? `"${text.replaceAll('"', '""')}"` : text
 }
 

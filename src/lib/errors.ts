@@ -30,7 +30,18 @@ export const FieldProblem = t.Object({
 export type FieldProblem = typeof FieldProblem.static
 
 /** The machine-readable causes an error may name in `details.reason`, for a client to act on. */
-export const ERROR_REASONS = ['email_not_verified', 'idempotency_key_reused'] as const
+export const ERROR_REASONS = [
+  'email_not_verified',
+  'idempotency_key_reused',
+  'bad_signature',
+  'stale_signature',
+  'insufficient_funds',
+  'already_posted',
+  'already_voided',
+  'dispute_open',
+  'already_paid',
+  'listing_limit',
+] as const
 export type ErrorReason = (typeof ERROR_REASONS)[number]
 
 export const RateLimitDetails = t.Object(
@@ -42,7 +53,7 @@ export type RateLimitDetails = typeof RateLimitDetails.static
 // Without a default: t.UnionEnum would document its first value as one.
 export const ReasonDetails = t.Object(
   { reason: t.UnionEnum(ERROR_REASONS, { default: undefined }) },
-  { description: 'why, where the type alone does not say (403 email_not_verified on sign-in, 422 idempotency_key_reused on checkout)' },
+  { description: 'why, where the type alone does not say (403 email_not_verified on sign-in, 422 idempotency_key_reused on checkout, 401 bad_signature or stale_signature on a payment webhook)' },
 )
 export type ReasonDetails = typeof ReasonDetails.static
 
@@ -75,6 +86,8 @@ export const ErrorDetails = t.Union([
   t.Object({ subcategories: t.Integer() }, { description: 'conflict: a category with subcategories cannot be deleted' }),
   t.Object({ products: t.Integer() }, { description: 'conflict: a category with products cannot be deleted' }),
   t.Object({ problems: t.Array(CheckoutProblem) }, { description: 'conflict: what stops a checkout (items sold out meanwhile, a missing delivery choice, ...)' }),
+  t.Object({ creditsLeft: t.Integer() }, { description: 'conflict: the boost credits a shop has left (a boost takes one a day)' }),
+  t.Object({ featuredSlots: t.Integer(), featuredNow: t.Integer() }, { description: 'conflict: the featured slots of a shop’s plan, and how many of its listings are featured now' }),
 ])
 export type ErrorDetails = typeof ErrorDetails.static
 

@@ -206,6 +206,21 @@ export class Metrics {
     })
   }
 
+  /**
+   * A gauge a module defines (its name, help and how to read it at scrape time), e.g. the ledger's
+   * reconciliation mismatches: alerting reads it like any other family.
+   */
+  gauge(family: { name: string; help: string; read: () => Promise<number> }): void {
+    new Gauge({
+      name: family.name,
+      help: family.help,
+      registers: [this.registry],
+      async collect() {
+        this.set(await family.read())
+      },
+    })
+  }
+
   /** The exposition text: this instance's families, then the process's. */
   async scrape(): Promise<string> {
     const [own, process] = await Promise.all([this.registry.metrics(), processMetrics().metrics()])

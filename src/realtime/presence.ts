@@ -19,9 +19,9 @@ export const heartbeatMsFor = (ttlMs: number) => Math.round(ttlMs / 3)
 /** A typing indicator lasts this long unless repeated. */
 export const TYPING_TTL_MS = 6_000
 
-/** A socket following one of these topics counts as "viewing" it (chat: no notification then). */
-export type ViewedTopic = `conversation:${string}`
-const isViewedTopic = (topic: string): topic is ViewedTopic => topic.startsWith('conversation:')
+/** A socket following one of these topics counts as "viewing" it (chat, support: no notification then). */
+export type ViewedTopic = `conversation:${string}` | `ticket:${string}`
+const isViewedTopic = (topic: string): topic is ViewedTopic => topic.startsWith('conversation:') || topic.startsWith('ticket:')
 
 export interface PresenceStatus {
   online: boolean

@@ -10,6 +10,12 @@ import { CATALOG_EVENTS } from '../modules/catalog/events'
 import { CHAT_EVENTS, ChatMessage, ChatReceipt, MAX_MESSAGE_LENGTH } from '../modules/chat/events'
 import { JOB_EVENTS } from '../modules/jobs/events'
 import { NOTIFICATION_EVENTS } from '../modules/notifications/events'
+import { LEDGER_EVENTS } from '../modules/ledger/events'
+import { PAYMENT_EVENTS } from '../modules/payments/events'
+import { SHIPMENT_EVENTS } from '../modules/shipments/events'
+import { DISPUTE_EVENTS } from '../modules/disputes/events'
+import { RETURN_EVENTS } from '../modules/returns/events'
+import { SUPPORT_EVENTS } from '../modules/support/events'
 import { ORDER_EVENTS } from '../modules/orders/events'
 
 export { TypingData } from '../modules/chat/events'
@@ -33,6 +39,12 @@ export const EventMessage = t.Union([
   ...CHAT_EVENTS,
   ...CART_EVENTS,
   ...ORDER_EVENTS,
+  ...LEDGER_EVENTS,
+  ...PAYMENT_EVENTS,
+  ...SHIPMENT_EVENTS,
+  ...DISPUTE_EVENTS,
+  ...RETURN_EVENTS,
+  ...SUPPORT_EVENTS,
 ])
 export type EventMessage = typeof EventMessage.static
 export type EventKind = EventMessage['kind']

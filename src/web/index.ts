@@ -4,6 +4,7 @@ import type { AnyElysia } from 'elysia'
 import type { Infrastructure } from '../infrastructure'
 import { requestIdOf } from '../lib/http'
 import { hasRefreshCookie } from '../modules/accounts'
+import { sitemapEntries } from '../modules/catalog'
 import { createBuildLoader, type WebBuild, WebBuildMissing } from './build'
 import { PAGE_INVALIDATION_TOPIC, parseInvalidation } from '../lib/page-invalidation'
 import { PageCache } from './cache'
@@ -15,6 +16,9 @@ export const PUBLIC_PAGE_CACHE = 'public, max-age=0, s-maxage=60, stale-while-re
 export const PRIVATE_PAGE_CACHE = 'private, no-cache'
 const IMMUTABLE = 'public, max-age=31536000, immutable'
 const PUBLIC_FILE_CACHE = 'public, max-age=3600'
+
+/** Text inside an XML element: the five characters XML reserves, escaped. */
+const xmlText = (text: string) => text.replaceAll('&', '&amp;').replaceAll('<', '&lt;').replaceAll('>', '&gt;').replaceAll('"', '&quot;').replaceAll("'", '&apos;')
 const RENDER_CACHE_MS = 10_000
 const RENDER_CACHE_ENTRIES = 500
 const ASSET_NAME = /^[\w.-]+$/
@@ -68,7 +72,7 @@ function devEvents(currentId: () => Promise<string>, bootId: string): Response {
  * Mounted last as a functional plugin so it can call the whole app in process during SSR and see
  * whether a `/ws` route exists. Adds no routes to the typed API.
  */
-export function webPages(ctx: Pick<Infrastructure, 'config' | 'bus' | 'log'>) {
+export function webPages(ctx: Pick<Infrastructure, 'config' | 'bus' | 'log' | 'database'>) {
   return <T extends AnyElysia>(app: T): T => {
     const development = ctx.config.env === 'development'
     const builds = createBuildLoader({ watch: development })
@@ -149,6 +153,12 @@ export function webPages(ctx: Pick<Infrastructure, 'config' | 'bus' | 'log'>) {
         const file = Bun.file(join(loaded.assetsDir, params.file))
         if (!(await file.exists())) throw new NotFoundError()
         return new Response(file, { headers: { 'cache-control': IMMUTABLE } })
+      })
+      // Every public product page and storefront, for search engines.
+      .get('/sitemap.xml', async () => {
+        const urls = (await sitemapEntries(ctx.database.db)).map((e) => `<url><loc>${xmlText(ctx.config.publicUrl + e.path)}</loc><lastmod>${e.updatedAt.toISOString()}</lastmod></url>`)
+        const body = `<?xml version="1.0" encoding="UTF-8"?>\n<urlset xmlns="http://www.sitemaps.org/schemas/sitemap/0.9"><url><loc>${xmlText(`${ctx.config.publicUrl}/`)}</loc></url>${urls.join('')}</urlset>\n`
+        return new Response(body, { headers: { 'content-type': 'application/xml; charset=utf-8', 'cache-control': PUBLIC_FILE_CACHE } })
       })
       .get('/*', async ({ request, path }) => {
         if (isApiPath(path)) throw new NotFoundError()

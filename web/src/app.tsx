@@ -2,8 +2,6 @@ import { type RouteDefinition, Router } from '@solidjs/router'
 import { lazy } from 'solid-js'
 import { Shell } from './components/shell'
 import Account from './routes/account'
-import Admin from './routes/admin'
-import AdminJobs from './routes/admin-jobs'
 import Catalog, { route as catalogRoute } from './routes/catalog'
 import Dashboard from './routes/dashboard'
 import EditProduct from './routes/dashboard/edit-product'
@@ -28,6 +26,9 @@ import Verify from './routes/verify'
 
 // Loaded on demand: the entry chunk is near its size budget (web/test/budget.test.ts). The design
 // page (the components on show) is for the people who build Souk, not a visitor's first page.
+const Admin = lazy(() => import('./routes/admin'))
+const AdminJobs = lazy(() => import('./routes/admin-jobs'))
+const AdminPlacements = lazy(() => import('./routes/admin-placements'))
 const Design = lazy(() => import('./routes/design'))
 const Favorites = lazy(() => import('./routes/favorites'))
 const ImportExport = lazy(() => import('./routes/dashboard/import-export'))
@@ -35,15 +36,34 @@ const ImportExport = lazy(() => import('./routes/dashboard/import-export'))
 const orderScreens = () => import('./routes/orders-screens')
 const Sales = lazy(() => orderScreens().then((m) => ({ default: m.Sales })))
 const Sale = lazy(() => orderScreens().then((m) => ({ default: m.Sale })))
+const Returns = lazy(() => orderScreens().then((m) => ({ default: m.Returns })))
 const Shipping = lazy(() => orderScreens().then((m) => ({ default: m.Shipping })))
 const AdminOrders = lazy(() => orderScreens().then((m) => ({ default: m.AdminOrders })))
 const AdminOrder = lazy(() => orderScreens().then((m) => ({ default: m.AdminOrder })))
+const AdminDisputes = lazy(() => orderScreens().then((m) => ({ default: m.AdminDisputes })))
+const AdminDispute = lazy(() => orderScreens().then((m) => ({ default: m.AdminDispute })))
+const AdminFinance = lazy(() => orderScreens().then((m) => ({ default: m.AdminFinance })))
+const Earnings = lazy(() => orderScreens().then((m) => ({ default: m.Earnings })))
 const Checkout = lazy(() => orderScreens().then((m) => ({ default: m.Checkout })))
 const OrderPlaced = lazy(() => orderScreens().then((m) => ({ default: m.OrderPlaced })))
 const MyOrders = lazy(() => orderScreens().then((m) => ({ default: m.MyOrders })))
 const MyOrder = lazy(() => orderScreens().then((m) => ({ default: m.MyOrder })))
+const Wallet = lazy(() => orderScreens().then((m) => ({ default: m.Wallet })))
 const Addresses = lazy(() => import('./routes/account/addresses'))
 const CartPage = lazy(() => import('./routes/cart'))
+// Help and the admins' support screens share one chunk (see routes/support-screens.ts).
+const supportScreens = () => import('./routes/support-screens')
+const Help = lazy(() => supportScreens().then((m) => ({ default: m.Help })))
+const HelpTicket = lazy(() => supportScreens().then((m) => ({ default: m.HelpTicket })))
+const AdminSupport = lazy(() => supportScreens().then((m) => ({ default: m.AdminSupport })))
+const AdminTicket = lazy(() => supportScreens().then((m) => ({ default: m.AdminTicket })))
+// The plans' screens share one chunk (see routes/plans-screens.ts).
+const planScreens = () => import('./routes/plans-screens')
+const Plans = lazy(() => planScreens().then((m) => ({ default: m.Plans })))
+const DashboardPlan = lazy(() => planScreens().then((m) => ({ default: m.DashboardPlan })))
+const AdminPlans = lazy(() => planScreens().then((m) => ({ default: m.AdminPlans })))
+// The audit log's screens share one chunk (see routes/audit-screens.ts).
+const AdminAudit = lazy(() => import('./routes/audit-screens').then((m) => ({ default: m.AdminAudit })))
 
 /**
  * Every page. Most are imported eagerly (they hydrate without waiting for a chunk); pages added
@@ -55,13 +75,17 @@ export const routes: RouteDefinition[] = [
   { path: '/products/:slug', component: Product, ...productRoute },
   { path: '/vendors', component: ShopDirectory, ...shopDirectoryRoute },
   { path: '/vendors/:slug', component: Vendor, ...vendorRoute },
+  { path: '/plans', component: Plans },
   { path: '/sell', component: Sell },
   { path: '/dashboard', component: Dashboard },
   { path: '/dashboard/products/new', component: NewProduct },
   { path: '/dashboard/import-export', component: ImportExport },
   { path: '/dashboard/sales', component: Sales },
   { path: '/dashboard/sales/:id', component: Sale },
+  { path: '/dashboard/returns', component: Returns },
   { path: '/dashboard/shipping', component: Shipping },
+  { path: '/dashboard/earnings', component: Earnings },
+  { path: '/dashboard/plan', component: DashboardPlan },
   { path: '/dashboard/products/:slug', component: EditProduct },
   { path: '/signin', component: SignIn },
   { path: '/signup', component: SignUp },
@@ -81,11 +105,22 @@ export const routes: RouteDefinition[] = [
   { path: '/orders', component: MyOrders },
   { path: '/orders/placed/:groupId', component: OrderPlaced },
   { path: '/orders/:id', component: MyOrder },
+  { path: '/wallet', component: Wallet },
   { path: '/jobs', component: Jobs },
   { path: '/admin', component: Admin },
   { path: '/admin/jobs', component: AdminJobs },
   { path: '/admin/orders', component: AdminOrders },
   { path: '/admin/orders/:id', component: AdminOrder },
+  { path: '/admin/finance', component: AdminFinance },
+  { path: '/admin/disputes', component: AdminDisputes },
+  { path: '/admin/disputes/:id', component: AdminDispute },
+  { path: '/admin/support', component: AdminSupport },
+  { path: '/admin/support/:id', component: AdminTicket },
+  { path: '/admin/audit', component: AdminAudit },
+  { path: '/admin/plans', component: AdminPlans },
+  { path: '/admin/placements', component: AdminPlacements },
+  { path: '/help', component: Help },
+  { path: '/help/tickets/:id', component: HelpTicket },
   { path: '/status', component: Status, ...statusRoute },
   { path: '/design', component: Design },
   { path: '*404', component: NotFound },

@@ -54,6 +54,8 @@ export function renderDocument(parts: DocumentParts): string {
     `<meta name="twitter:description" content="${attr(meta.description)}">`,
     `<meta name="twitter:image" content="${attr(image)}">`,
   ]
+  // A data block, never run (so no CSP mark).
+  if (meta.structuredData !== undefined) tags.push(`<script type="application/ld+json">${scriptJson(meta.structuredData)}</script>`)
   return `<!doctype html>
 <html lang="en">
 <head>

@@ -4,6 +4,7 @@ import { App } from './app'
 import { restoreSession } from './lib/api'
 import { boot } from './lib/boot'
 import { connectLive } from './lib/live'
+import { pageHydrated } from './lib/session'
 import './styles/app.css'
 
 hydrate(() => {
@@ -12,6 +13,7 @@ hydrate(() => {
   // Solid holds a hydration's effects until every lazy() component it met has loaded and
   // hydrated (solid-js 1.9: sharedConfig.count), so this onMount runs with the whole page live.
   onMount(() => {
+    pageHydrated()
     document.documentElement.dataset.hydrated = 'true'
   })
   return <App />

@@ -1,8 +1,8 @@
 import { describe, expect, it } from 'bun:test'
-import type { Locator, Page } from 'playwright-core'
+import type { Locator } from 'playwright-core'
 import type { AddressesModel } from '../../src/modules/addresses/model'
 import { signUpAndSignIn, type TestUser } from '../../src/testing'
-import { hydrated, openPage, screenshot, signInContext, useSouk } from './browser'
+import { hydrated, openPage, screenshot, signInContext, toast, useSouk } from './browser'
 
 // Chromium on a small shared machine: generous limits.
 const T = 120_000
@@ -10,7 +10,6 @@ const WAIT = { timeout: 20_000 }
 
 const suite = useSouk()
 
-const toast = (page: Page, text: string) => page.locator('.toast').getByText(text).waitFor(WAIT)
 
 /** My addresses as the server has them. */
 async function addressesOf(user: TestUser): Promise<AddressesModel.Address[]> {

@@ -154,6 +154,21 @@ export async function screenshot(page: Page, name: string): Promise<string> {
   return file
 }
 
+/** Screenshots at desktop and phone width; nothing may overflow sideways on the phone. */
+export async function screenshots(page: Page, name: string): Promise<void> {
+  await screenshot(page, `${name}-desktop`)
+  await page.setViewportSize(VIEWPORTS.mobile)
+  await screenshot(page, `${name}-mobile`)
+  expect(await page.evaluate(() => document.documentElement.scrollWidth)).toBeLessThanOrEqual(VIEWPORTS.mobile.width)
+  await page.setViewportSize(VIEWPORTS.desktop)
+}
+
+/** An amount as the pages print it, exactly: "MAD 1,234.50" (the space may be a no-break one). */
+export const madText = (minor: number) => new RegExp(`^MAD\\s${(minor / 100).toLocaleString('en', { minimumFractionDigits: 2 }).replace('.', '\\.')}$`)
+
+/** Waits until the figure with test id `<key>-MAD` (a wallet's or the Earnings' balance) reads `minor`. */
+export const moneyFigure = (page: Page, key: string, minor: number) => page.getByTestId(`${key}-MAD`).filter({ hasText: madText(minor) }).waitFor(WAIT)
+
 /** Keeps the page's sockets (window.sockets, to cut one) and the frames it sends and receives (window.sent, window.received). */
 export const keepSockets = (page: Page) =>
   page.addInitScript(() => {
@@ -237,6 +252,16 @@ export async function signUpFromHere(page: Page, souk: Souk, displayName: string
 
 /** Waits for a toast saying `text`. */
 export const toast = (page: Page, text: string) => page.locator('.toast').getByText(text).first().waitFor(WAIT)
+
+/** On the sandbox's hosted card page: fills its form (plain HTML, no script) with card `number` and submits it. */
+export async function payByCard(page: Page, number: string): Promise<void> {
+  await page.waitForURL(/\/pay\/sbx_[0-9a-f]+$/, WAIT)
+  await page.getByLabel('Card number').fill(number)
+  await page.getByLabel('Expiry (MM/YY)').fill('12/40')
+  await page.getByLabel('Security code').fill('123')
+  await page.getByLabel('Name on card').fill('Amina B.')
+  await page.getByRole('button', { name: /^Pay / }).click()
+}
 
 /** Resolves once the server confirmed the page follows `topic` (the page keeps its frames: `keepSockets`): what is published from then on reaches it. */
 export const following = (page: Page, topic: string) =>

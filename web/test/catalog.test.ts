@@ -1,9 +1,8 @@
 import { beforeAll, describe, expect, it } from 'bun:test'
-import type { Page } from 'playwright-core'
 import sharp from 'sharp'
 import type { CatalogModel } from '../../src/modules/catalog/model'
 import { makeVendor, postJson, refreshCookieOf, type TestUser, signUpAndSignIn, testIp } from '../../src/testing'
-import { hydrated, openPage, screenshot, signInContext, type Souk, useSouk, VIEWPORTS } from './browser'
+import { hydrated, openPage, screenshot, signInContext, toast, type Souk, useSouk, VIEWPORTS } from './browser'
 import { eq } from 'drizzle-orm'
 import { products } from '../../src/modules/catalog'
 
@@ -53,7 +52,6 @@ async function as(user: TestUser, name: string, path: string, options: Parameter
   return opened
 }
 
-const toast = (page: Page, text: string) => page.locator('.toast').getByText(text).waitFor()
 
 describe('a vendor lists a product', () => {
   it('through the dashboard, with inline field errors, then two photos', async () => {

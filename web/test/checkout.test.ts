@@ -102,6 +102,9 @@ describe('buying', () => {
     await page.getByText(/The price of Safi bowl went up from .*60\.00 to .*70\.00 since you added it/).waitFor(WAIT)
     // TVA at 20 %, included: 33.33 of the lanterns and 11.67 of the bowl.
     await page.getByText(/TVA 20 % on .*225\.00/).waitFor(WAIT)
+    // Paid in cash to each shop's courier (the card and the wallet have their own test: wallet.test.ts).
+    await page.getByRole('radio', { name: /^Cash on delivery/ }).check()
+    await page.getByText('You pay on delivery.').waitFor(WAIT)
     await screenshot(page, 'checkout-desktop')
 
     // The first answer is lost on the way back (the order is placed all the same); placing again

@@ -5,7 +5,7 @@ import type { Page } from 'playwright-core'
 import type { AddressesModel } from '../../src/modules/addresses/model'
 import type { OrdersModel } from '../../src/modules/orders/model'
 import { makeProduct, makeVendor, postJson, sendJson, signUpAndSignIn } from '../../src/testing'
-import { following, hydrated, json, pageAs, screenshot, toast, useCategory, useSouk, VIEWPORTS, WAIT } from './browser'
+import { following, hydrated, json, pageAs, screenshot, screenshots, toast, useCategory, useSouk, VIEWPORTS, WAIT } from './browser'
 
 // The shop and admin side of orders: delivery options, Sales (live), accepting, the admins'
 // search and cancellation, TVA rates. Orders are placed through the API, as a buyer's checkout would.
@@ -14,15 +14,6 @@ const T = 120_000
 
 const suite = useSouk()
 const given = useCategory(suite, 'Ceramics')
-
-/** Screenshots at desktop and phone width; nothing may overflow sideways on the phone. */
-async function screenshots(page: Page, name: string): Promise<void> {
-  await screenshot(page, `${name}-desktop`)
-  await page.setViewportSize(VIEWPORTS.mobile)
-  await screenshot(page, `${name}-mobile`)
-  expect(await page.evaluate(() => document.documentElement.scrollWidth)).toBeLessThanOrEqual(VIEWPORTS.mobile.width)
-  await page.setViewportSize(VIEWPORTS.desktop)
-}
 
 const option = (page: Page, n: number) => page.getByRole('group', { name: `Option ${n}`, exact: true })
 const status = (page: Page, text: string) => page.getByTestId('order-status').filter({ hasText: new RegExp(`^${text}$`) }).waitFor(WAIT)

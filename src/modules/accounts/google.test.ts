@@ -1,7 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'bun:test'
 import { type CryptoKey, exportJWK, generateKeyPair, SignJWT } from 'jose'
 import { ManualClock } from '../../lib/clock'
-import { createTestApp, latestCode, postJson, type TestApp, signUpAndSignIn, testIp } from '../../testing'
+import { client, createTestApp, latestCode, postJson, type TestApp, signUpAndSignIn, testIp } from '../../testing'
 import type { AccountsModel } from './model'
 
 const CLIENT_ID = 'souk-test.apps.googleusercontent.com'
@@ -56,6 +56,7 @@ function idToken({ sub, iss = 'https://accounts.google.com', aud = CLIENT_ID, ex
 const google = (token: string) => postJson(t, '/api/v1/auth/google', { idToken: token }, { 'x-forwarded-for': testIp() })
 const login = (email: string, password: string) => postJson(t, '/api/v1/auth/login', { email, password }, { 'x-forwarded-for': testIp() })
 const sub = () => String(Math.floor(Math.random() * 1e15))
+const securityEvents = async (auth: Record<string, string>) => (await client(t, { auth }).api.v1.me['security-events'].get({ query: {} })).data!.items
 const email = (name: string) => `${name}-${crypto.randomUUID().slice(0, 8)}@gmail.test`
 
 describe('POST /auth/google', () => {
@@ -75,10 +76,14 @@ describe('POST /auth/google', () => {
 
   it('links an existing verified account with the same address; its password keeps working', async () => {
     const user = await signUpAndSignIn(t, { email: email('linked') })
-    const response = await google(await idToken({ sub: sub(), email: user.email }))
+    const linkedSub = sub()
+    const response = await google(await idToken({ sub: linkedSub, email: user.email }))
     expect(response.status).toBe(200)
     expect(((await response.json()) as AccountsModel.SignedIn).user).toMatchObject({ id: user.id, googleLinked: true, hasPassword: true })
     expect((await login(user.email, user.password)).status).toBe(200)
+    // A new way into the account: in its owner's security events, once (signing in again by sub links nothing).
+    expect((await google(await idToken({ sub: linkedSub, email: user.email }))).status).toBe(200)
+    expect((await securityEvents(user.auth)).filter((e) => e.kind === 'account.google_linked')).toMatchObject([{ bySystem: false, summary: { emailLoginRemoved: false } }])
   })
 
   it('does not move an address linked to one Google account to another sub', async () => {
@@ -92,8 +97,14 @@ describe('POST /auth/google', () => {
     await postJson(t, '/api/v1/auth/register', { email: address, password: 'squatter passphrase', displayName: 'S' }, { 'x-forwarded-for': testIp() })
     await latestCode(t, address) // the squatter's account exists once its code is out
     const response = await google(await idToken({ sub: sub(), email: address }))
-    expect(((await response.json()) as AccountsModel.SignedIn).user).toMatchObject({ emailVerified: true, hasPassword: false })
+    const signedIn = (await response.json()) as AccountsModel.SignedIn
+    expect(signedIn.user).toMatchObject({ emailVerified: true, hasPassword: false })
     expect((await login(address, 'squatter passphrase')).status).toBe(401)
+    const events = await securityEvents({ authorization: `Bearer ${signedIn.accessToken}` })
+    expect(events.map((e) => [e.kind, e.summary.emailLoginRemoved ?? null]).sort()).toEqual([
+      ['account.google_linked', true],
+      ['auth.sign_in', null],
+    ])
   })
 
   it('refuses an address Google has not verified', async () => {

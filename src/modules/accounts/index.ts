@@ -10,6 +10,8 @@ import type { Logger } from '../../lib/log'
 import { type RateLimiter, rateLimitPlugin } from '../../lib/rate-limit'
 import type { Bus } from '../../lib/bus'
 import { invalidatePages } from '../../lib/page-invalidation'
+import { requestIdOf } from '../../lib/http'
+import { actorOf, originPlugin } from '../../lib/request-origin'
 import type { Mailer } from '../mail'
 import { authPlugin } from './auth'
 import { ACCOUNTS_PREFIX, CSRF_HEADER, REFRESH_ROUTE } from './cookie-auth'
@@ -28,8 +30,8 @@ export { CSRF_HEADER } from './cookie-auth'
 export { ROLE_CHANGED_TOPIC, SESSION_REVOKED_TOPIC, AccountsModel } from './model'
 export { bootstrapAdmin, ensureUser, hasNoUsers } from './service/profile'
 export { announceRoleChanged, findRole, setRole } from './service/users'
-export { displayNames, findUserById } from './service/users'
-export type { AccountNotice } from './service/shared'
+export { displayNames, findUserById, listUsersWithRole } from './service/users'
+export type { AccountAudit, AccountNotice } from './service/shared'
 export { getPublicProfile } from './service/profile'
 export { authenticate } from './service/sessions'
 export { countSessionsOpened, countSignUps, listSignIns, type SignInRow } from './service/activity'
@@ -47,6 +49,7 @@ export interface AccountsContext {
   log: Logger
   mailer: Mailer
   notify: AccountsDeps['notify']
+  audit: AccountsDeps['audit']
 }
 
 /** The refresh cookie's name: `__Host-` prefixed over https, where browsers then insist on Secure and Path=/. */
@@ -101,6 +104,7 @@ export function accountsRoutes(ctx: AccountsContext) {
     log: ctx.log,
     google: ctx.config.google === null ? null : createGoogleVerifier(ctx.config.google, ctx.clock),
     notify: ctx.notify,
+    audit: ctx.audit,
   }
   const secure = ctx.config.publicUrl.startsWith('https://')
   const cookieName = refreshCookieName(ctx.config.publicUrl)
@@ -126,7 +130,7 @@ export function accountsRoutes(ctx: AccountsContext) {
       throw new AppError('forbidden', `This request needs the ${CSRF_HEADER} header`)
     }
   }
-  const clientOf = (request: Request, clientIp: string) => ({ ip: clientIp, userAgent: request.headers.get('user-agent')?.slice(0, 512) ?? null })
+  const clientOf = (request: Request, clientIp: string) => ({ ip: clientIp, requestId: requestIdOf(request), userAgent: request.headers.get('user-agent')?.slice(0, 512) ?? null })
   /** Drops cached renders of a public profile page after the data on it changed. */
   const profileChanged = async <T>(userId: string, result: T): Promise<T> => {
     await invalidatePages(ctx.bus, [`/users/${userId}`])
@@ -136,6 +140,7 @@ export function accountsRoutes(ctx: AccountsContext) {
   return new Elysia({ name: 'accounts', prefix: ACCOUNTS_PREFIX })
     .use(authPlugin(ctx))
     .use(rateLimitPlugin({ limiter: ctx.limiter, clock: ctx.clock, trustProxy: ctx.config.trustProxy }))
+    .use(originPlugin(ctx.config))
     .use(uploadGuard)
     .guard({ detail: { tags: ['Auth'] } }, (auth) =>
       auth
@@ -196,8 +201,8 @@ export function accountsRoutes(ctx: AccountsContext) {
         )
         .post(
           '/auth/logout',
-          async ({ cookie, status }) => {
-            await signOut(deps, jarOf(cookie).value || null)
+          async ({ cookie, origin, status }) => {
+            await signOut(deps, jarOf(cookie).value || null, origin)
             clearRefresh(cookie)
             return status(204, undefined)
           },
@@ -224,8 +229,8 @@ export function accountsRoutes(ctx: AccountsContext) {
         )
         .post(
           '/auth/password/reset',
-          async ({ body, status }) => {
-            await resetPassword(deps, body)
+          async ({ body, origin, status }) => {
+            await resetPassword(deps, body, origin)
             return status(204, undefined)
           },
           {
@@ -249,8 +254,8 @@ export function accountsRoutes(ctx: AccountsContext) {
         })
         .post(
           '/me/password',
-          async ({ user, body, status }) => {
-            await changePassword(deps, user, body)
+          async ({ user, body, origin, status }) => {
+            await changePassword(deps, user, body, origin)
             return status(204, undefined)
           },
           {
@@ -264,7 +269,7 @@ export function accountsRoutes(ctx: AccountsContext) {
           response: { 202: M.codeSent, 400: ErrorResponse, 429: ErrorResponse },
           detail: { summary: 'Start an email change: a code goes to the new address' },
         })
-        .post('/me/email/confirm', ({ user, body }) => confirmEmailChange(deps, user, body.code), {
+        .post('/me/email/confirm', ({ user, body, origin }) => confirmEmailChange(deps, user, body.code, origin), {
           body: M.codeBody,
           response: { 200: M.me, 400: ErrorResponse, 409: ErrorResponse },
           detail: { summary: 'Finish an email change with the code sent to the new address' },
@@ -288,14 +293,14 @@ export function accountsRoutes(ctx: AccountsContext) {
           response: { 200: M.sessionList },
           detail: { summary: 'My open sessions (signed-in devices)' },
         })
-        .delete('/me/sessions', async ({ user }) => ({ revoked: await revokeSessions(deps, user.id, { except: user.sessionId }, 'revoked') }), {
+        .delete('/me/sessions', async ({ user, origin }) => ({ revoked: await revokeSessions(deps, user.id, { except: user.sessionId }, 'revoked', actorOf(user, origin)) }), {
           response: { 200: M.revoked },
           detail: { summary: 'End every session but this one' },
         })
         .delete(
           '/me/sessions/:id',
-          async ({ user, params, status }) => {
-            await revokeOwnSession(deps, user, params.id)
+          async ({ user, params, origin, status }) => {
+            await revokeOwnSession(deps, user, params.id, origin)
             return status(204, undefined)
           },
           {
@@ -306,8 +311,8 @@ export function accountsRoutes(ctx: AccountsContext) {
         )
         .delete(
           '/me',
-          async ({ user, body, cookie, status }) => {
-            await deleteAccount(deps, user, body.password)
+          async ({ user, body, cookie, origin, status }) => {
+            await deleteAccount(deps, user, body.password, origin)
             clearRefresh(cookie)
             return profileChanged(user.id, status(204, undefined))
           },

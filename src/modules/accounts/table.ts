@@ -1,12 +1,11 @@
-import { customType, index, integer, pgTable, text, timestamp } from 'drizzle-orm/pg-core'
+import { index, integer, pgTable, text } from 'drizzle-orm/pg-core'
+import { at, bytea } from '../../db/columns'
 
 export const ROLES = ['buyer', 'vendor', 'admin'] as const
 export type Role = (typeof ROLES)[number]
 
-const at = (name: string) => timestamp(name, { withTimezone: true })
 
 /** Raw bytes; postgres.js reads them as a Buffer, PGlite as a Uint8Array (a Buffer is one too). */
-const bytea = customType<{ data: Uint8Array<ArrayBuffer>; driverData: Uint8Array<ArrayBuffer> }>({ dataType: () => 'bytea' })
 
 /**
  * One person. A deleted account keeps its row (orders and messages point at it) with every

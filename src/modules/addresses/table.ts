@@ -1,9 +1,9 @@
 import { sql } from 'drizzle-orm'
-import { boolean, index, pgTable, text, timestamp, uniqueIndex } from 'drizzle-orm/pg-core'
+import { boolean, index, pgTable, text, uniqueIndex } from 'drizzle-orm/pg-core'
 import { users } from '../accounts'
 import type { AddressCountry } from './rules'
+import { at } from '../../db/columns'
 
-const at = (name: string) => timestamp(name, { withTimezone: true })
 
 /**
  * A user's postal addresses. At most one default shipping and one default billing address per

@@ -1,9 +1,9 @@
-import { check, index, integer, pgTable, primaryKey, text, timestamp } from 'drizzle-orm/pg-core'
+import { check, index, integer, pgTable, primaryKey, text } from 'drizzle-orm/pg-core'
 import { sql } from 'drizzle-orm'
 import { users } from '../accounts'
 import { products } from '../catalog'
+import { at } from '../../db/columns'
 
-const at = (name: string) => timestamp(name, { withTimezone: true })
 
 /**
  * A signed-in user's cart: one line per product (the primary key makes "added twice" one line).

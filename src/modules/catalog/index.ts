@@ -8,6 +8,7 @@ import { UPLOAD_LIMITS } from '../../lib/images'
 import { DEFAULT_LIMIT } from '../../lib/pagination'
 import { strictQueryPlugin } from '../../lib/query'
 import { clientIpOf, rateLimitPlugin } from '../../lib/rate-limit'
+import { actorOf, originPlugin } from '../../lib/request-origin'
 import { parseByteRange } from '../../lib/video'
 import { authPlugin } from '../accounts'
 import { JobSnapshot, toSnapshot } from '../jobs'
@@ -20,6 +21,7 @@ import { exportProductsCsv, sampleProductsCsv } from './service/csv-export'
 import { findImageFile } from './service/images'
 import { requestProductImport } from './service/imports'
 import { addImage, deleteImage, makePrimary, MAX_IMAGES, reorderImages } from './service/media'
+import { decideListing, listingRulesOf, pendingListings, setListingRules } from './service/approval'
 import { createProduct, deleteProduct, getProduct, listMyProducts, markSold, reactivate, setPlacement, updateProduct } from './service/products'
 import { listReports, reportProduct, reportVendor, resolveReport } from './service/reports'
 import { ProductListCache, similarProducts, suggest } from './service/search'
@@ -31,8 +33,11 @@ export { countChatStarted } from './service/engagement'
 export { CATALOG_JOB_KINDS } from './service/imports'
 export { primaryImagesOf } from './service/images'
 export { addImage } from './service/media'
-export { slugify } from './service/products'
-export { findProductsByIds, rowIsPublic } from './service/shared'
+export { countActiveListings, deactivateNewestOver, lockListingRoom, setPlacementIn, slugify } from './service/products'
+export { extendBoost, featuredCounts, featuredProducts, placementsEndedBetween, productSummariesOf } from './service/placement'
+export { addProductRating, productOfReviews, ratingChanged } from './service/ratings'
+export { sitemapEntries } from './service/sitemap'
+export { type CatalogDeps, findProductsByIds, publicProductIds, rowIsPublic } from './service/shared'
 export { announceStock, categoryAncestry, type ProductForSale, productsForSale, returnStock, type Shortage, type StockChange, type StockLine, takeStock } from './service/stock'
 /** The tables other modules' tables reference (foreign keys) and the demo seed fills; services query them through this module's functions. */
 export { type AttributeDefinition, type AttributeValue, categories, type Condition, products, REPORT_STATUSES } from './table'
@@ -77,6 +82,7 @@ export function catalogRoutes(ctx: Pick<Infrastructure, 'database' | 'config' | 
   return new Elysia({ name: 'catalog', prefix: '/api/v1' })
     .use(authPlugin(ctx))
     .use(strictQueryPlugin)
+    .use(originPlugin(ctx.config))
     .use(rateLimitPlugin({ limiter: ctx.limiter, clock: ctx.clock, trustProxy: ctx.config.trustProxy }))
     .use(uploadGuard)
     .guard({ detail: { tags: ['Categories'] } }, (app) =>
@@ -92,13 +98,13 @@ export function catalogRoutes(ctx: Pick<Infrastructure, 'database' | 'config' | 
             detail: { summary: 'The category tree with attribute definitions (cached)' },
           },
         )
-        .post('/admin/categories', async ({ body, status }) => created(status, await createCategory(deps, body)), {
+        .post('/admin/categories', async ({ user, body, origin, status }) => created(status, await createCategory(deps, actorOf(user, origin), body)), {
           auth: 'admin',
           body: M.createCategoryBody,
           response: { 201: M.category, 400: ErrorResponse, 409: ErrorResponse },
           detail: { tags: ['Admin'], summary: 'Create a category' },
         })
-        .patch('/admin/categories/:id', ({ params, body }) => updateCategory(deps, params.id, body), {
+        .patch('/admin/categories/:id', ({ user, params, body, origin }) => updateCategory(deps, actorOf(user, origin), params.id, body), {
           auth: 'admin',
           params: M.categoryParams,
           body: M.updateCategoryBody,
@@ -107,8 +113,8 @@ export function catalogRoutes(ctx: Pick<Infrastructure, 'database' | 'config' | 
         })
         .delete(
           '/admin/categories/:id',
-          async ({ params, status }) => {
-            await deleteCategory(deps, params.id)
+          async ({ user, params, origin, status }) => {
+            await deleteCategory(deps, actorOf(user, origin), params.id)
             return status(204, undefined)
           },
           {
@@ -151,7 +157,7 @@ export function catalogRoutes(ctx: Pick<Infrastructure, 'database' | 'config' | 
           response: { 200: M.product, 404: ErrorResponse },
           detail: { summary: 'A product (its vendor and admins also see drafts and archived ones)' },
         })
-        .patch('/products/:slug', ({ user, params, body }) => updateProduct(deps, user, params.slug, body), {
+        .patch('/products/:slug', ({ user, params, body, origin }) => updateProduct(deps, user, origin, params.slug, body), {
           auth: ['vendor', 'admin'],
           params: M.productParams,
           body: M.updateProductBody,
@@ -160,8 +166,8 @@ export function catalogRoutes(ctx: Pick<Infrastructure, 'database' | 'config' | 
         })
         .delete(
           '/products/:slug',
-          async ({ user, params, status }) => {
-            await deleteProduct(deps, user, params.slug)
+          async ({ user, params, origin, status }) => {
+            await deleteProduct(deps, user, origin, params.slug)
             return status(204, undefined)
           },
           {
@@ -171,13 +177,13 @@ export function catalogRoutes(ctx: Pick<Infrastructure, 'database' | 'config' | 
             detail: { summary: 'Delete my product (soft: its link keeps answering 404, its slug is never reused)' },
           },
         )
-        .post('/products/:slug/mark-sold', ({ user, params }) => markSold(deps, user, params.slug), {
+        .post('/products/:slug/mark-sold', ({ user, params, origin }) => markSold(deps, user, origin, params.slug), {
           auth: ['vendor', 'admin'],
           params: M.productParams,
           response: { 200: M.product, 404: ErrorResponse, 409: ErrorResponse },
           detail: { summary: 'Mark an active product sold' },
         })
-        .post('/products/:slug/reactivate', ({ user, params }) => reactivate(deps, user, params.slug), {
+        .post('/products/:slug/reactivate', ({ user, params, origin }) => reactivate(deps, user, origin, params.slug), {
           auth: ['vendor', 'admin'],
           params: M.productParams,
           response: { 200: M.product, 404: ErrorResponse, 409: ErrorResponse },
@@ -306,7 +312,7 @@ export function catalogRoutes(ctx: Pick<Infrastructure, 'database' | 'config' | 
             },
           },
         )
-        .patch('/admin/products/:slug', ({ user, params, body }) => setPlacement(deps, user, params.slug, body), {
+        .patch('/admin/products/:slug', ({ user, params, body, origin }) => setPlacement(deps, user, origin, params.slug, body), {
           auth: 'admin',
           params: M.productParams,
           body: M.placementBody,
@@ -390,12 +396,43 @@ export function catalogRoutes(ctx: Pick<Infrastructure, 'database' | 'config' | 
           response: { 200: M.reportPage, 400: ErrorResponse },
           detail: { tags: ['Admin'], summary: 'The moderation queue, oldest first' },
         })
-        .post('/admin/reports/:id/resolve', ({ user, params, body }) => resolveReport(deps, user, params.id, body), {
+        .post('/admin/reports/:id/resolve', ({ user, params, body, origin }) => resolveReport(deps, user, origin, params.id, body), {
           auth: 'admin',
           params: M.reportParams,
           body: M.resolveBody,
           response: { 200: M.report, 400: ErrorResponse, 404: ErrorResponse, 409: ErrorResponse },
           detail: { tags: ['Admin'], summary: 'Resolve a report: dismiss, unpublish the product, or suspend the shop' },
+        })
+        .get('/admin/listings/pending', ({ query }) => pendingListings(deps, { cursor: query.cursor, limit: query.limit ?? DEFAULT_LIMIT }), {
+          auth: 'admin',
+          query: M.pendingQuery,
+          strictQuery: { schema: M.pendingQuery },
+          response: { 200: M.pendingListings, 400: ErrorResponse },
+          detail: { tags: ['Admin'], summary: 'Listings waiting for review that their shops want public, oldest first' },
+        })
+        .post('/admin/listings/:id/approve', ({ user, params, origin }) => decideListing(deps, user, origin, params.id, 'approve', null), {
+          auth: 'admin',
+          params: M.listingParams,
+          response: { 200: M.productSummary, 404: ErrorResponse, 409: ErrorResponse },
+          detail: { tags: ['Admin'], summary: 'Approve a waiting listing: it becomes public' },
+        })
+        .post('/admin/listings/:id/reject', ({ user, params, body, origin }) => decideListing(deps, user, origin, params.id, 'reject', body.reason.trim()), {
+          auth: 'admin',
+          params: M.listingParams,
+          body: M.rejectListingBody,
+          response: { 200: M.productSummary, 400: ErrorResponse, 404: ErrorResponse, 409: ErrorResponse },
+          detail: { tags: ['Admin'], summary: 'Reject a waiting listing with a reason its shop sees (a material change sends it back)' },
+        })
+        .get('/admin/listings/rules', () => listingRulesOf(deps.db), {
+          auth: 'admin',
+          response: { 200: M.listingRules },
+          detail: { tags: ['Admin'], summary: 'Which listings wait for review (off by default)' },
+        })
+        .put('/admin/listings/rules', ({ user, body, origin }) => setListingRules(deps, user, origin, body), {
+          auth: 'admin',
+          body: M.listingRules,
+          response: { 200: M.listingRules, 400: ErrorResponse },
+          detail: { tags: ['Admin'], summary: 'Set which listings wait for review: off, new_shops (shops not trusted yet) or all' },
         }),
     )
     .guard({ detail: { tags: ['Products'] } }, (app) =>

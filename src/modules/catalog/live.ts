@@ -5,6 +5,13 @@ import { t } from 'elysia/type-system'
 export const PRODUCT_STATUSES = ['draft', 'active', 'sold', 'archived'] as const
 export type ProductStatus = (typeof PRODUCT_STATUSES)[number]
 
+/** Whether admins let a listing be public (LISTING_APPROVAL): approved, waiting for review, or rejected with a reason. */
+export const LISTING_REVIEW_STATES = ['approved', 'pending', 'rejected'] as const
+export type ListingReviewState = (typeof LISTING_REVIEW_STATES)[number]
+/** Which listings wait for an admin: none, those of shops not trusted yet, or all. */
+export const LISTING_APPROVAL_MODES = ['off', 'new_shops', 'all'] as const
+export type ListingApprovalMode = (typeof LISTING_APPROVAL_MODES)[number]
+
 /** Price, stock or status changed; only the changed fields are present. The highest `version` wins. */
 export const ProductUpdatedData = t.Object({
   productId: t.String(),

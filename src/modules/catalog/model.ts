@@ -3,9 +3,10 @@ import { enumOf } from '../../lib/schema'
 import { idSchema } from '../../lib/ids'
 import { pageOf, pageQuery } from '../../lib/pagination'
 import { VendorsModel } from '../vendors'
-import { ProductUpdatedData } from './live'
+import { LISTING_APPROVAL_MODES, LISTING_REVIEW_STATES, ProductUpdatedData } from './live'
 import { IMPORT_MAX_BYTES, IMPORT_MAX_ROWS } from './csv-format'
 import { ATTRIBUTE_TYPES, CONDITIONS, PRODUCT_STATUSES, REPORT_REASONS, REPORT_RESOLUTIONS, REPORT_STATUSES, SHARE_CHANNELS, VIDEO_CONTENT_TYPES } from './table'
+import { ratingSchema } from '../../lib/rating'
 
 const nullable = <T extends TSchema>(schema: T) => t.Union([schema, t.Null()])
 
@@ -112,10 +113,29 @@ export namespace CatalogModel {
     boosted: t.Boolean({ description: 'paid placement, not expired' }),
     viewsCount: t.Integer(),
     favoritesCount: t.Integer(),
+    rating: ratingSchema,
+    review: t.Object(
+      {
+        state: enumOf(LISTING_REVIEW_STATES),
+        reason: nullable(t.String({ description: 'why an admin rejected it (its shop sees it)' })),
+        submittedAt: nullable(t.Date({ description: 'when it began waiting for review' })),
+      },
+      { description: 'admins’ review of the listing: only an approved one is public (its shop and admins see the others)' },
+    ),
     image: t.Union([productImage, t.Null()], { description: 'the primary photo; null when there is none (show a placeholder)' }),
     createdAt: t.Date(),
   })
   export type ProductSummary = typeof productSummary.static
+
+  export const listingRules = t.Object({
+    approval: enumOf(LISTING_APPROVAL_MODES, { description: 'off: listings are public at once; new_shops: listings of shops not trusted yet wait for an admin; all: every listing waits' }),
+    trustedAfter: t.Integer({ minimum: 1, maximum: 1_000, description: 'under new_shops, a shop with this many approved listings and no upheld report is trusted' }),
+  })
+  export type ListingRules = typeof listingRules.static
+  export const rejectListingBody = t.Object({ reason: t.String({ minLength: 3, maxLength: 1_000, description: 'shown to the shop' }) })
+  export const listingParams = t.Object({ id: idSchema('prd') })
+  export const pendingQuery = t.Object(pageQuery)
+  export const pendingListings = pageOf(t.Object({ product: productSummary, description: t.String() }))
 
   export const product = t.Composite([
     productSummary,

@@ -1,12 +1,11 @@
 import { type SQL, sql } from 'drizzle-orm'
-import { type AnyPgColumn, check, customType, date, index, integer, jsonb, pgTable, primaryKey, text, timestamp, uniqueIndex } from 'drizzle-orm/pg-core'
+import { type AnyPgColumn, check, customType, date, index, integer, jsonb, pgTable, primaryKey, text, uniqueIndex } from 'drizzle-orm/pg-core'
 import { users } from '../accounts'
 import { vendors } from '../vendors'
-import { PRODUCT_STATUSES } from './live'
+import { LISTING_APPROVAL_MODES, LISTING_REVIEW_STATES, PRODUCT_STATUSES } from './live'
+import { at, bytea } from '../../db/columns'
 
-const at = (name: string) => timestamp(name, { withTimezone: true })
 const tsvector = customType<{ data: string }>({ dataType: () => 'tsvector' })
-const bytea = customType<{ data: Uint8Array<ArrayBuffer>; driverData: Uint8Array<ArrayBuffer> }>({ dataType: () => 'bytea' })
 
 export const ATTRIBUTE_TYPES = ['text', 'number', 'boolean', 'select'] as const
 export type AttributeType = (typeof ATTRIBUTE_TYPES)[number]
@@ -79,10 +78,27 @@ export const products = pgTable(
     status: text('status', { enum: PRODUCT_STATUSES }).notNull().default('draft'),
     featuredUntil: at('featured_until'),
     boostedUntil: at('boosted_until'),
+    /**
+     * When the running boost started (set as a boost starts on a listing not boosted then, kept
+     * when it is extended or ends): search pages judge "promoted at the first page's time" by it.
+     * Null on boosts older than the column: taken as boosted since ever.
+     */
+    boostedSince: at('boosted_since'),
     /** Set when a moderator unpublishes it (a report); its vendor cannot publish it again. */
     unpublishedAt: at('unpublished_at'),
     viewsCount: integer('views_count').notNull().default(0),
     favoritesCount: integer('favorites_count').notNull().default(0),
+    /** Visible reviews of the product and the sum of their ratings (the reviews module keeps both, in its transactions). */
+    ratingCount: integer('rating_count').notNull().default(0),
+    ratingSum: integer('rating_sum').notNull().default(0),
+    /** Public only once approved (LISTING_APPROVAL); `pending` since `submittedAt`, `rejected` with a reason the shop sees. */
+    reviewState: text('review_state', { enum: LISTING_REVIEW_STATES }).notNull().default('approved'),
+    reviewReason: text('review_reason'),
+    submittedAt: at('submitted_at'),
+    reviewedAt: at('reviewed_at'),
+    reviewedBy: text('reviewed_by').references((): AnyPgColumn => users.id),
+    /** The price when last approved: a change beyond ±50 % of it is material and sends the listing back to review. */
+    approvedPriceMinor: integer('approved_price_minor'),
     version: integer('version').notNull().default(1),
     createdAt: at('created_at').notNull(),
     updatedAt: at('updated_at').notNull(),
@@ -104,6 +120,7 @@ export const products = pgTable(
     index('products_category_idx').on(table.categoryId),
     index('products_created_idx').on(table.createdAt, table.id),
     index('products_price_idx').on(table.priceMinor, table.id),
+    index('products_review_queue_idx').on(table.submittedAt, table.id).where(sql`${table.reviewState} = 'pending'`),
     // A SKU names one live product of its shop; a deleted product frees it.
     uniqueIndex('products_vendor_sku_key').on(table.vendorId, table.sku).where(sql`${table.sku} is not null and ${table.deletedAt} is null`),
     check('products_stock_check', sql`${table.stock} >= 0`),
@@ -284,4 +301,20 @@ export const productVideos = pgTable(
     createdAt: at('created_at').notNull(),
   },
   (table) => [index('product_videos_product_idx').on(table.productId, table.position)],
+)
+
+/**
+ * The platform's listing review rule, one row (absent: `off`). Under `new_shops` a shop is trusted
+ * once it has `trusted_after` approved listings and no upheld report: its listings skip review.
+ */
+export const listingRules = pgTable(
+  'listing_rules',
+  {
+    id: integer('id').primaryKey().default(1),
+    approval: text('approval', { enum: LISTING_APPROVAL_MODES }).notNull(),
+    trustedAfter: integer('trusted_after').notNull(),
+    updatedAt: at('updated_at').notNull(),
+    updatedBy: text('updated_by').references(() => users.id),
+  },
+  (table) => [check('listing_rules_one_row', sql`${table.id} = 1`), check('listing_rules_trusted_after_check', sql`${table.trustedAfter} between 1 and 1000`)],
 )

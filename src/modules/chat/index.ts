@@ -7,6 +7,7 @@ import { fileResponse } from '../../lib/openapi'
 import { UPLOAD_LIMITS } from '../../lib/images'
 import { strictQueryPlugin } from '../../lib/query'
 import { rateLimitPlugin } from '../../lib/rate-limit'
+import { actorOf, originPlugin } from '../../lib/request-origin'
 import { authPlugin } from '../accounts'
 import { ChatModel as M } from './model'
 import { getConversation, getOrCreateConversation, listConversations } from './service/conversations'
@@ -18,9 +19,10 @@ import { confirmStep } from './service/transaction'
 
 export { ChatModel } from './model'
 export { type ChatDeps, type ChatPorts } from './service/shared'
+export type { AfterSaleNote } from './item'
 export { markRead } from './service/receipts'
-export { createChat, sendMessage } from './service/messages'
-export { afterTransactionStep, conversationsAwaitingSale, takeTransactionStep, type TransactionStepResult } from './service/transaction'
+export { createChat, messagesBetween, type QuotedMessage, sendMessage } from './service/messages'
+export { afterTransactionStep, conversationsAwaitingStep, postAfterSaleNote, takeTransactionStep, type TransactionStepResult } from './service/transaction'
 
 /** The access rule of chat's topic family: `conversation:<id>` is followed by its two participants. */
 export const chatTopicRules = (db: Db) => ({ conversation: (viewer: { id: string }, id: string) => canReadConversation(db, id, viewer.id) })
@@ -50,6 +52,7 @@ export function chatRoutes(ctx: Pick<Infrastructure, 'database' | 'config' | 'cl
     .use(strictQueryPlugin)
     .use(rateLimitPlugin({ limiter: ctx.limiter, clock: ctx.clock, trustProxy: ctx.config.trustProxy }))
     .use(uploadGuard)
+    .use(originPlugin(ctx.config))
     .guard({ auth: true, detail: { tags: ['Chat'] } }, (app) =>
       app
         .post(
@@ -204,7 +207,7 @@ export function chatRoutes(ctx: Pick<Infrastructure, 'database' | 'config' | 'cl
       response: { 200: M.reportPage, 400: ErrorResponse },
       detail: { tags: ['Admin'], summary: 'Reported chat messages, oldest first (`status`: open, the default, or resolved)' },
     })
-    .post('/admin/message-reports/:id/resolve', ({ user, params, body }) => resolveMessageReport(deps, user.id, params.id, body), {
+    .post('/admin/message-reports/:id/resolve', ({ user, params, body, origin }) => resolveMessageReport(deps, actorOf(user, origin), params.id, body), {
       auth: 'admin',
       params: M.reportParams,
       body: M.resolveBody,

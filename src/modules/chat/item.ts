@@ -14,6 +14,15 @@ export type TransactionStatus = (typeof TRANSACTION_STATUSES)[number]
 /** The steps of the transaction state machine, each shown in the thread as a system message. */
 export const TRANSACTION_STEPS = ['sale_confirmed', 'receipt_confirmed'] as const
 export type TransactionStep = (typeof TRANSACTION_STEPS)[number]
+/**
+ * After-sale steps of an order (returns, disputes) the conversation of its buyer with its shop
+ * shows too, so both read one history; they do not move the transaction's status.
+ */
+export const AFTER_SALE_NOTES = ['return_requested', 'return_approved', 'return_rejected', 'return_cancelled', 'return_sent', 'return_received', 'dispute_opened', 'dispute_resolved'] as const
+export type AfterSaleNote = (typeof AFTER_SALE_NOTES)[number]
+/** What a system message announces: a transaction step or an after-sale note. */
+export const SYSTEM_MESSAGES = [...TRANSACTION_STEPS, ...AFTER_SALE_NOTES] as const
+export type SystemMessage = (typeof SYSTEM_MESSAGES)[number]
 
 export const MESSAGE_KINDS = ['text', 'image', 'system'] as const
 
@@ -29,9 +38,9 @@ export const ChatMessage = t.Object({
   seq: t.Integer({ minimum: 1, description: 'position in the conversation (1, 2, 3…); receipts and `chat.read` use it' }),
   senderId: t.String({ description: 'for a system message, who took the step' }),
   kind: t.UnionEnum(MESSAGE_KINDS),
-  body: nullable(t.String({ description: 'the text (the caption of an image); null once deleted and for system messages' })),
+  body: nullable(t.String({ description: 'the text (the caption of an image); null once deleted; for an after-sale note, what it is about (the order and amount)' })),
   image: nullable(ChatImage),
-  system: nullable(t.UnionEnum(TRANSACTION_STEPS, { description: 'what a system message announces' })),
+  system: nullable(t.UnionEnum(SYSTEM_MESSAGES, { description: 'what a system message announces' })),
   clientId: nullable(t.String({ description: 'the id the sender chose; a retry with it never makes a second message' })),
   deleted: t.Boolean({ description: 'deleted by its sender: show "message deleted"' }),
   createdAt: date,

@@ -1,6 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'bun:test'
 import { createTestApp, postJson, signUpAndSignIn, type TestApp, type TestUser, testIp } from '../../testing'
 import type { ChatMessage, Conversation } from './item'
+import type { AuditModel } from '../audit'
 import type { ChatModel } from './model'
 import { type ChatFixture, getJson, makeSellerWithProducts, openConversation, send, sendOk } from './testing'
 
@@ -85,6 +86,28 @@ describe('the message moderation queue', () => {
     expect((await resolve(admin, report.id, 'block_sender')).status).toBe(200)
     expect((await send(t, shop.seller, conversation.id, 'hello again')).status).toBe(403)
     expect((await getJson<Conversation>(t, buyer, `/api/v1/conversations/${conversation.id}`)).body).toMatchObject({ blocked: true, blockedByMe: true })
+  })
+
+  it('records each resolution in the audit log as the admin’s, once; a refused one records nothing, even when two moderators act at once', async () => {
+    const entries = async (messageId: string) => (await getJson<Page<AuditModel.Entry>>(t, admin, `/api/v1/admin/audit?kind=message.moderated&subjectId=${messageId}`)).body.items
+    for (const action of ['dismiss', 'delete_message', 'block_sender'] as const) {
+      const { buyer, conversation, message, report } = await reported(`reported for ${action}`, 'harassment')
+      const requestId = `moderation-${action}`
+      expect((await postJson(t, `/api/v1/admin/message-reports/${report.id}/resolve`, { action }, { ...admin.auth, 'x-request-id': requestId })).status).toBe(200)
+      expect(await entries(message.id)).toMatchObject([
+        { actorId: admin.id, subjectType: 'message', subjectId: message.id, requestId, summary: { action, reportId: report.id, reason: 'harassment', senderId: shop.seller.id, conversationId: conversation.id } },
+      ])
+      expect((await resolve(admin, report.id, 'dismiss')).status).toBe(409)
+      expect(await entries(message.id)).toHaveLength(1)
+      expect(buyer.id).not.toBe(admin.id)
+    }
+    const other = await signUpAndSignIn(t, { role: 'admin' })
+    const { message, report } = await reported('two moderators look at this')
+    const answers = await Promise.all([resolve(admin, report.id, 'delete_message'), resolve(other, report.id, 'block_sender')])
+    expect(answers.map((a) => a.status).sort()).toEqual([200, 409])
+    const [entry] = await entries(message.id)
+    expect(await entries(message.id)).toHaveLength(1)
+    expect(entry!.summary.action).toBe((await queue('resolved')).find((r) => r.id === report.id)!.resolution)
   })
 })
 

@@ -1,12 +1,11 @@
 import { sql } from 'drizzle-orm'
-import { check, customType, index, integer, pgTable, primaryKey, text, timestamp, uniqueIndex } from 'drizzle-orm/pg-core'
+import { check, index, integer, pgTable, primaryKey, text, uniqueIndex } from 'drizzle-orm/pg-core'
 import { users } from '../accounts'
 import { products, REPORT_STATUSES } from '../catalog'
-import { MESSAGE_KINDS, TRANSACTION_STATUSES, TRANSACTION_STEPS } from './item'
+import { MESSAGE_KINDS, SYSTEM_MESSAGES, TRANSACTION_STATUSES } from './item'
+import { at, bytea } from '../../db/columns'
 
-const at = (name: string) => timestamp(name, { withTimezone: true })
 // As in accounts' and jobs' tables: a column type is declared where its table is.
-const bytea = customType<{ data: Uint8Array<ArrayBuffer>; driverData: Uint8Array<ArrayBuffer> }>({ dataType: () => 'bytea' })
 
 /**
  * One conversation per product and buyer (the unique key makes get-or-create race-free); the
@@ -69,7 +68,7 @@ export const messages = pgTable(
     clientId: text('client_id'),
     kind: text('kind', { enum: MESSAGE_KINDS }).notNull(),
     body: text('body'),
-    system: text('system', { enum: TRANSACTION_STEPS }),
+    system: text('system', { enum: SYSTEM_MESSAGES }),
     imageWidth: integer('image_width'),
     imageHeight: integer('image_height'),
     createdAt: at('created_at').notNull(),

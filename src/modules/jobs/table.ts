@@ -1,11 +1,10 @@
-import { customType, date, index, integer, jsonb, pgTable, primaryKey, text, timestamp, uniqueIndex } from 'drizzle-orm/pg-core'
+import { date, index, integer, jsonb, pgTable, primaryKey, text, uniqueIndex } from 'drizzle-orm/pg-core'
 import { users } from '../accounts'
 import { JOB_STATUSES, type JobLogLine, type JobResult } from './snapshot'
+import { at, bytea } from '../../db/columns'
 
-const at = (name: string) => timestamp(name, { withTimezone: true })
 
 /** Raw bytes; postgres.js reads them as a Buffer, PGlite as a Uint8Array (a Buffer is one too). */
-const bytea = customType<{ data: Uint8Array<ArrayBuffer>; driverData: Uint8Array<ArrayBuffer> }>({ dataType: () => 'bytea' })
 
 /**
  * A user-visible job: what pg-boss runs, as its owner (or an admin) follows it. pg-boss keeps the

@@ -14,7 +14,7 @@ import {
   updatePreferences,
 } from './service'
 
-export { listNotifications, notify, purgeReadNotifications, type AfterCommit, type NotificationsDeps, type NotifyInput } from './service'
+export { hasUnreadNotification, listNotifications, notify, purgeReadNotifications, type AfterCommit, type NotificationsDeps, type NotifyInput } from './service'
 
 /**
  * The signed-in user's notifications: list (cursor pages, `unread=true`), unread count, mark read

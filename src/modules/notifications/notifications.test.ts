@@ -2,6 +2,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'bun:test'
 import { connectAs } from '../../realtime/test-client'
 import { client, createTestApp, listen, signUpAndSignIn, type TestApp, type TestUser } from '../../testing'
 import { createMailer, listStoredMail } from '../mail/service'
+import { NOTIFICATION_TYPES } from './item'
 import type { NotificationsModel } from './model'
 import { type NotificationsDeps, type NotifyInput, notify } from './service'
 
@@ -123,7 +124,8 @@ describe('notifications', () => {
     const alice = await signUpAndSignIn(t)
     const preferences = notificationsOf(alice).preferences
     const defaults = (await preferences.get()).data!
-    expect(defaults.items).toHaveLength(8)
+    expect(defaults.items.map((p) => p.type).sort()).toEqual([...NOTIFICATION_TYPES].sort())
+    expect(defaults.items.find((p) => p.type === 'payment')).toEqual({ type: 'payment', inApp: true, email: true })
     expect(defaults.items.find((p) => p.type === 'like')).toEqual({ type: 'like', inApp: true, email: false })
 
     const saved = await preferences.put({

@@ -30,6 +30,7 @@ type Row = typeof notifications.$inferSelect
 export const DEFAULT_PREFERENCES: Record<NotificationType, { inApp: boolean; email: boolean }> = {
   message: { inApp: true, email: true },
   order: { inApp: true, email: true },
+  payment: { inApp: true, email: true },
   review: { inApp: true, email: false },
   follow: { inApp: true, email: false },
   like: { inApp: true, email: false },
@@ -69,6 +70,19 @@ export async function countUnread(db: Conn, userId: string): Promise<number> {
     .from(notifications)
     .where(and(eq(notifications.userId, userId), isNull(notifications.readAt)))
   return row?.n ?? 0
+}
+
+/**
+ * Whether the user has an unread notification of `type` about `subject`: a caller that would tell
+ * them again about the same thing passes `email: false` to `notify` while it stays unread.
+ */
+export async function hasUnreadNotification(db: Conn, userId: string, type: NotificationType, subject: string): Promise<boolean> {
+  const [row] = await db
+    .select({ id: notifications.id })
+    .from(notifications)
+    .where(and(eq(notifications.userId, userId), eq(notifications.type, type), eq(notifications.subject, subject), isNull(notifications.readAt)))
+    .limit(1)
+  return row !== undefined
 }
 
 async function preferenceOf(db: Conn, userId: string, type: NotificationType) {

@@ -1,9 +1,9 @@
 import { sql } from 'drizzle-orm'
-import { boolean, index, integer, pgTable, primaryKey, text, timestamp, uniqueIndex } from 'drizzle-orm/pg-core'
+import { boolean, index, integer, pgTable, primaryKey, text, uniqueIndex } from 'drizzle-orm/pg-core'
 import { users } from '../accounts'
 import { NOTIFICATION_TYPES } from './item'
+import { at } from '../../db/columns'
 
-const at = (name: string) => timestamp(name, { withTimezone: true })
 
 /**
  * One notification, or one group of them: repeated events of a type on the same subject collapse

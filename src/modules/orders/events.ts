@@ -3,7 +3,7 @@
 // assembles every module's events, and the web client bundles it.
 import { t } from 'elysia/type-system'
 import { durable, type EventsOf, type NewEventOf } from '../../lib/event-schema'
-import { ORDER_ACTORS, ORDER_STATUSES } from './status'
+import { ORDER_ACTORS, ORDER_STATUSES, TIMELINE_KINDS } from './status'
 
 const status = t.UnionEnum(ORDER_STATUSES)
 
@@ -12,7 +12,8 @@ export const OrderUpdatedData = t.Object({
   status,
   from: t.Union([status, t.Null()], { description: 'null when the order was placed' }),
   by: t.UnionEnum(ORDER_ACTORS),
-  note: t.Union([t.String(), t.Null()], { description: 'a cancellation reason' }),
+  kind: t.UnionEnum(TIMELINE_KINDS, { description: 'the timeline entry it adds: a status move, or items cancelled (the status stays)' }),
+  note: t.Union([t.String(), t.Null()], { description: 'a cancellation reason, or what was cancelled' }),
   at: t.String({ format: 'date-time' }),
 })
 export type OrderUpdatedData = typeof OrderUpdatedData.static

@@ -5,7 +5,9 @@ import { ErrorResponse } from '../../lib/errors'
 import { privateDownload } from '../../lib/http'
 import { fileResponse } from '../../lib/openapi'
 import { strictQueryPlugin } from '../../lib/query'
+import { idempotencyHeaders } from '../../lib/schema'
 import { rateLimitPlugin } from '../../lib/rate-limit'
+import { actorOf, originPlugin } from '../../lib/request-origin'
 import { authPlugin } from '../accounts'
 import { JobSnapshot, toSnapshot } from '../jobs'
 import { OrdersModel as M } from './model'
@@ -13,14 +15,17 @@ import { placeCheckout, quoteCheckout } from './service/checkout'
 import { invoicePdf } from './service/invoice'
 import { canReadOrder, getOrder, listAllOrders, listMyOrders, listMySales, transitionOrder } from './service/orders'
 import type { OrdersDeps } from './service/shared'
+import { cancelItems } from './service/cancel-items'
 import { requestSalesExport } from './service/sales-export'
 import { listMyOptions, listShopOptions, replaceMyOptions } from './service/shipping'
 import { listTaxRates, setCategoryRate, setDefaultRate } from './service/tax'
 
 export { OrdersModel } from './model'
-export { acceptFromChat, HOLD_EXPIRY_CRON, holdExpiryJob, ORDER_HOLD_MS } from './service/orders'
+export { canReadOrder, completeBySystem, lockOrderFor, orderRoleOf, orderStepIn, HOLD_EXPIRY_CRON, holdExpiryJob, lockUnpaidOrders, ORDER_HOLD_MS, orderStepFromChat, payOrders } from './service/orders'
 export { ORDER_JOB_KINDS } from './service/sales-export'
-export type { OrdersDeps } from './service/shared'
+export { addTimelineNote, arrivedAt, completedAt, findOrder, type ItemsRefund, invoiceNumbersOf, orderItemsOf, orderLink, orderTopic, type OrderRow, type OrderStep, type OrdersDeps, saleLink } from './service/shared'
+/** For foreign keys of the modules above orders (payments). */
+export { orderGroups, orders } from './table'
 export { ORDER_STATUSES, ORDER_TRANSITIONS, type OrderStatus, PAYMENT_METHODS } from './status'
 
 /** The access rule of the orders' topic family: `order:<id>` is followed by its buyer, its shop and admins. */
@@ -46,6 +51,7 @@ export function ordersRoutes(ctx: Pick<Infrastructure, 'database' | 'config' | '
     .use(authPlugin(ctx))
     .use(strictQueryPlugin)
     .use(rateLimitPlugin({ limiter: ctx.limiter, clock: ctx.clock, trustProxy: ctx.config.trustProxy }))
+    .use(originPlugin(ctx.config))
     .get('/vendors/:slug/shipping-options', ({ params }) => listShopOptions(db, params.slug), {
       params: M.vendorSlugParams,
       response: { 200: M.shippingOptionList, 404: ErrorResponse },
@@ -57,7 +63,7 @@ export function ordersRoutes(ctx: Pick<Infrastructure, 'database' | 'config' | '
           response: { 200: M.shippingOptionList, 404: ErrorResponse },
           detail: { summary: 'My shop’s delivery options' },
         })
-        .put('/me/shop/shipping-options', ({ user, body }) => replaceMyOptions(deps, user.id, body), {
+        .put('/me/shop/shipping-options', ({ user, body, origin }) => replaceMyOptions(deps, user.id, origin, body), {
           body: M.shippingOptionsBody,
           response: { 200: M.shippingOptionList, 400: ErrorResponse, 403: ErrorResponse },
           detail: { summary: 'Replace my shop’s delivery options (in this order)' },
@@ -73,7 +79,7 @@ export function ordersRoutes(ctx: Pick<Infrastructure, 'database' | 'config' | '
           response: { 202: JobSnapshot, 400: ErrorResponse, 404: ErrorResponse, 503: ErrorResponse },
           detail: { summary: 'Export my shop’s orders as CSV in a job: 202 answers the job; follow it on job:<id>; its result links the download' },
         })
-        .post('/sales/:id/accept', ({ user, params }) => transitionOrder(deps, user, params.id, 'accept', { as: 'vendor' }), {
+        .post('/sales/:id/accept', ({ user, params, origin }) => transitionOrder(deps, user, params.id, 'accept', { as: 'vendor', origin }), {
           params: M.idParams,
           response: { 200: M.order, 403: ErrorResponse, 404: ErrorResponse, 409: ErrorResponse },
           detail: { summary: 'Accept a placed order of my shop' },
@@ -81,7 +87,17 @@ export function ordersRoutes(ctx: Pick<Infrastructure, 'database' | 'config' | '
     )
     .guard({ auth: true, detail: { tags: ['Orders'] } }, (app) =>
       app
-        .post('/sales/:id/cancel', ({ user, params, body }) => transitionOrder(deps, user, params.id, 'cancelBySeller', { note: body.reason, as: 'vendor' }), {
+        .post('/sales/:id/ship', ({ user, params, origin }) => transitionOrder(deps, user, params.id, 'ship', { as: 'vendor', origin }), {
+          params: M.idParams,
+          response: { 200: M.order, 403: ErrorResponse, 404: ErrorResponse, 409: ErrorResponse },
+          detail: { summary: 'Mark an accepted order of my shop shipped (admins too)' },
+        })
+        .post('/sales/:id/deliver', ({ user, params, origin }) => transitionOrder(deps, user, params.id, 'deliver', { as: 'vendor', origin }), {
+          params: M.idParams,
+          response: { 200: M.order, 403: ErrorResponse, 404: ErrorResponse, 409: ErrorResponse },
+          detail: { summary: 'Mark a shipped order of my shop delivered (admins too): its escrow is released to me after ESCROW_AUTO_RELEASE_DAYS unless the buyer reports a problem' },
+        })
+        .post('/sales/:id/cancel', ({ user, params, body, origin }) => transitionOrder(deps, user, params.id, 'cancelBySeller', { note: body.reason, as: 'vendor', origin }), {
           params: M.idParams,
           body: M.reasonBody,
           response: { 200: M.order, 400: ErrorResponse, 403: ErrorResponse, 404: ErrorResponse, 409: ErrorResponse },
@@ -100,7 +116,7 @@ export function ordersRoutes(ctx: Pick<Infrastructure, 'database' | 'config' | '
             return replayed ? result : status(201, result)
           },
           {
-            headers: M.idempotencyHeaders,
+            headers: idempotencyHeaders,
             body: M.checkoutBody,
             rateLimit: LIMITS.checkout,
             response: { 200: M.checkoutResult, 201: M.checkoutResult, 400: ErrorResponse, 404: ErrorResponse, 409: ErrorResponse, 422: ErrorResponse, 429: ErrorResponse },
@@ -133,11 +149,26 @@ export function ordersRoutes(ctx: Pick<Infrastructure, 'database' | 'config' | '
             detail: { summary: 'An order’s invoice as PDF (its buyer, its shop, admins)', ...fileResponse('The invoice', ['application/pdf']) },
           },
         )
-        .post('/orders/:id/cancel', ({ user, params, body }) => transitionOrder(deps, user, params.id, 'cancelByBuyer', { note: body.reason ?? null, as: 'buyer' }), {
+        .post('/orders/:id/cancel', ({ user, params, body, origin }) => transitionOrder(deps, user, params.id, 'cancelByBuyer', { note: body.reason ?? null, as: 'buyer', origin }), {
           params: M.idParams,
           body: M.optionalReasonBody,
           response: { 200: M.order, 400: ErrorResponse, 403: ErrorResponse, 404: ErrorResponse, 409: ErrorResponse },
-          detail: { summary: 'Cancel my order before the shop accepted it; its stock comes back' },
+          detail: { summary: 'Cancel my order before the shop accepted it; its stock comes back, and what I paid is refunded' },
+        })
+        .post('/orders/:id/cancel-items', ({ user, params, body, headers, origin }) => cancelItems(deps, user, origin, params.id, body, headers['idempotency-key']), {
+          params: M.idParams,
+          headers: idempotencyHeaders,
+          body: M.cancelItemsBody,
+          response: { 200: M.order, 400: ErrorResponse, 404: ErrorResponse, 409: ErrorResponse, 422: ErrorResponse },
+          detail: {
+            summary: 'Cancel some items of an order before it ships; the rest ships (the buyer before the shop accepted; the shop or an admin with a reason)',
+            description: 'Their price is refunded to where it was paid from (a cash-on-delivery order simply costs less), their stock returns, and the timeline says so. Cancelling every item left is a 400: cancel the order instead. Repeat with the same Idempotency-Key to retry safely.',
+          },
+        })
+        .post('/orders/:id/confirm-receipt', ({ user, params, origin }) => transitionOrder(deps, user, params.id, 'complete', { as: 'buyer', origin }), {
+          params: M.idParams,
+          response: { 200: M.order, 403: ErrorResponse, 404: ErrorResponse, 409: ErrorResponse },
+          detail: { summary: 'Confirm I received my order: it is completed and its payment released to the shop (refused while a problem I reported is open)' },
         }),
     )
     .guard({ auth: 'admin', detail: { tags: ['Admin'] } }, (admin) =>
@@ -152,12 +183,12 @@ export function ordersRoutes(ctx: Pick<Infrastructure, 'database' | 'config' | '
           response: { 200: M.taxRates },
           detail: { summary: 'TVA rates: the platform default and each category’s own' },
         })
-        .put('/admin/tax-rates/default', ({ body }) => setDefaultRate(deps, body.rateBp), {
+        .put('/admin/tax-rates/default', ({ user, body, origin }) => setDefaultRate(deps, actorOf(user, origin), body.rateBp), {
           body: M.defaultRateBody,
           response: { 200: M.taxRates, 400: ErrorResponse },
           detail: { summary: 'Set the platform’s default TVA rate' },
         })
-        .put('/admin/categories/:id/tax-rate', ({ params, body }) => setCategoryRate(deps, params.id, body.rateBp), {
+        .put('/admin/categories/:id/tax-rate', ({ user, params, body, origin }) => setCategoryRate(deps, actorOf(user, origin), params.id, body.rateBp), {
           params: M.categoryParams,
           body: M.categoryRateBody,
           response: { 200: M.taxRates, 400: ErrorResponse, 404: ErrorResponse },

@@ -4,7 +4,7 @@ import { idSchema } from '../../lib/ids'
 import { pageOf, pageQuery } from '../../lib/pagination'
 import { enumOf } from '../../lib/schema'
 import { AddressSnapshot } from '../addresses'
-import { ORDER_ACTORS, ORDER_STATUSES, PAYMENT_METHODS } from './status'
+import { ORDER_ACTORS, ORDER_STATUSES, PAYMENT_METHODS, TIMELINE_KINDS } from './status'
 
 const nullable = <T extends TSchema>(schema: T) => t.Union([schema, t.Null()])
 const minor = (description: string) => t.Integer({ minimum: 0, description: `${description}, integer minor units` })
@@ -114,8 +114,20 @@ export namespace OrdersModel {
   // ---- orders
 
   export const status = enumOf(ORDER_STATUSES)
-  export const orderItem = t.Object({ ...line, sku: nullable(t.String()), unitPriceMinor: minor('the price paid') })
+  export const orderItem = t.Object({
+    ...line,
+    sku: nullable(t.String()),
+    unitPriceMinor: minor('the price paid'),
+    position: t.Integer({ description: 'the item’s place in the order (what parcels, returns and cancellations name it by)' }),
+    cancelledQuantity: t.Integer({ minimum: 0, description: 'how many of `quantity` were cancelled before shipping (refunded)' }),
+  })
+  export const cancelItemsBody = t.Object({
+    items: t.Array(t.Object({ position: t.Integer({ minimum: 0 }), quantity: t.Integer({ minimum: 1, maximum: 999 }) }), { minItems: 1, maxItems: 100, description: 'which items and how many of each' }),
+    reason: t.Optional(t.String({ maxLength: 500, description: 'required of the shop (the buyer reads it)' })),
+  })
+  export type CancelItemsBody = typeof cancelItemsBody.static
   export const timelineEntry = t.Object({
+    kind: t.UnionEnum(TIMELINE_KINDS, { description: 'a status move, or a step that keeps the status (items cancelled, a parcel’s progress, told in `note`)' }),
     from: nullable(status),
     to: status,
     by: t.UnionEnum(ORDER_ACTORS),
@@ -130,7 +142,8 @@ export namespace OrdersModel {
     buyer: t.Object({ id: t.String(), displayName: t.String() }),
     currency,
     ...totals,
-    itemCount: t.Integer({ minimum: 1 }),
+    cancelledMinor: minor('what the items cancelled one by one were worth: refunded, or not due on delivery'),
+    itemCount: t.Integer({ minimum: 1, description: 'items kept (less those cancelled)' }),
     imageUrl: nullable(t.String({ description: 'the first item’s photo' })),
     invoiceNumber: t.String(),
     paymentMethod: t.UnionEnum(PAYMENT_METHODS),
@@ -138,7 +151,7 @@ export namespace OrdersModel {
     updatedAt: t.Date(),
   })
   export type Summary = typeof summary.static
-  export const ACTIONS = ['cancel', 'accept'] as const
+  export const ACTIONS = ['cancel', 'accept', 'ship', 'deliver', 'confirm_receipt'] as const
   export const order = t.Object({
     ...summary.properties,
     items: t.Array(orderItem),
@@ -172,9 +185,4 @@ export namespace OrdersModel {
   export const salesExportBody = t.Object({ status: t.Optional(status) })
   export const reasonBody = t.Object({ reason: t.String({ minLength: 3, maxLength: 500, description: 'shown to the buyer' }) })
   export const optionalReasonBody = t.Object({ reason: t.Optional(t.String({ minLength: 1, maxLength: 500 })) })
-  // Other headers stay (the auth macro reads Authorization): Elysia would strip what a closed object does not name.
-  export const idempotencyHeaders = t.Object(
-    { 'idempotency-key': t.String({ pattern: '^[A-Za-z0-9_-]{8,100}$', description: 'one per checkout attempt (a UUID); a retry repeats it' }) },
-    { additionalProperties: true },
-  )
 }

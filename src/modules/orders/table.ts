@@ -1,12 +1,12 @@
 import { sql } from 'drizzle-orm'
-import { boolean, check, index, integer, jsonb, pgTable, primaryKey, text, timestamp, uniqueIndex } from 'drizzle-orm/pg-core'
+import { boolean, check, index, integer, jsonb, pgTable, primaryKey, text, uniqueIndex } from 'drizzle-orm/pg-core'
 import { users } from '../accounts'
 import type { AddressSnapshot } from '../addresses'
 import { categories, products } from '../catalog'
 import { vendors } from '../vendors'
-import { ORDER_ACTORS, ORDER_STATUSES, PAYMENT_METHODS } from './status'
+import { ORDER_ACTORS, ORDER_STATUSES, PAYMENT_METHODS, TIMELINE_KINDS } from './status'
+import { at } from '../../db/columns'
 
-const at = (name: string) => timestamp(name, { withTimezone: true })
 
 /**
  * A shop's delivery options, offered at checkout (the buyer picks one per shop). Free when the
@@ -138,12 +138,36 @@ export const orderItems = pgTable(
     tvaRateBp: integer('tva_rate_bp').notNull(),
     /** The TVA included in `lineMinor`. */
     tvaMinor: integer('tva_minor').notNull(),
+    /** How many of `quantity` were cancelled before shipping (refunded, back in stock). */
+    cancelledQuantity: integer('cancelled_quantity').notNull().default(0),
   },
   (table) => [
     primaryKey({ columns: [table.orderId, table.position] }),
     index('order_items_product_idx').on(table.productId),
     check('order_items_quantity_check', sql`${table.quantity} > 0 and ${table.lineMinor} = ${table.unitPriceMinor} * ${table.quantity}`),
+    check('order_items_cancelled_check', sql`${table.cancelledQuantity} between 0 and ${table.quantity}`),
   ],
+)
+
+/**
+ * Items of an order cancelled before shipping (the rest ships): each under the Idempotency-Key it
+ * was asked with, so a retry answers the first cancellation and refunds nothing twice.
+ */
+export const orderCancellations = pgTable(
+  'order_cancellations',
+  {
+    id: text('id').primaryKey(),
+    orderId: text('order_id')
+      .notNull()
+      .references(() => orders.id),
+    key: text('key').notNull(),
+    actorId: text('actor_id').references(() => users.id),
+    items: jsonb('items').$type<{ position: number; quantity: number }[]>().notNull(),
+    reason: text('reason'),
+    refundMinor: integer('refund_minor').notNull(),
+    createdAt: at('created_at').notNull(),
+  },
+  (table) => [uniqueIndex('order_cancellations_key').on(table.orderId, table.key)],
 )
 
 /** An order's timeline: every transition, who made it and why, written with the change itself. */
@@ -159,6 +183,7 @@ export const orderEvents = pgTable(
     /** Null for the system (an unpaid order's expiry). */
     actorId: text('actor_id').references(() => users.id),
     actorRole: text('actor_role', { enum: ORDER_ACTORS }).notNull(),
+    kind: text('kind', { enum: TIMELINE_KINDS }).notNull().default('status'),
     note: text('note'),
     at: at('at').notNull(),
   },

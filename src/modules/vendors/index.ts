@@ -3,12 +3,13 @@ import type { Infrastructure } from '../../infrastructure'
 import { ErrorResponse } from '../../lib/errors'
 import { DEFAULT_LIMIT } from '../../lib/pagination'
 import { strictQueryPlugin } from '../../lib/query'
+import { originPlugin } from '../../lib/request-origin'
 import { authPlugin } from '../accounts'
 import { VendorsModel as M } from './model'
 import { applyToSell, decideVendor, getMyVendor, getStorefront, listStorefronts, listVendorsForAdmin, type VendorsDeps } from './service'
 
 export { VendorsModel } from './model'
-export { applyVendorDecision, findVendorById, findVendorBySlug, findVendorOfUser, sellingVendorIds, vendorSummaries } from './service'
+export { addShopRating, applyVendorDecision, findVendorById, findVendorBySlug, findVendorOfUser, lockVendor, sellingVendorIds, setDefaultShopPerks, setShopPerks, type ShopPerks, storefrontSlugs, vendorSummaries } from './service'
 /** The tables other modules' tables reference (foreign keys) and the demo seed fills; services query them through this module's functions. */
 export { vendors } from './table'
 
@@ -16,11 +17,12 @@ export { vendors } from './table'
  * Shops: applying to sell, public storefronts, and the admin decisions (approve, reject, suspend,
  * reinstate). A shop's products are served by the catalog (`GET /products?vendor=<slug>`).
  */
-export function vendorsRoutes(ctx: Pick<Infrastructure, 'database' | 'config' | 'clock' | 'bus'>) {
-  const deps: VendorsDeps = { db: ctx.database.db, clock: ctx.clock, bus: ctx.bus }
+export function vendorsRoutes(ctx: Pick<Infrastructure, 'database' | 'config' | 'clock' | 'bus'> & Pick<VendorsDeps, 'defaultPerks'>) {
+  const deps: VendorsDeps = { db: ctx.database.db, clock: ctx.clock, bus: ctx.bus, defaultPerks: ctx.defaultPerks }
   return new Elysia({ name: 'vendors', prefix: '/api/v1' })
     .use(authPlugin(ctx))
     .use(strictQueryPlugin)
+    .use(originPlugin(ctx.config))
     .guard({ detail: { tags: ['Vendors'] } }, (app) =>
       app
         .get('/vendors', ({ query }) => listStorefronts(deps.db, { cursor: query.cursor, limit: query.limit ?? DEFAULT_LIMIT }), {
@@ -54,24 +56,24 @@ export function vendorsRoutes(ctx: Pick<Infrastructure, 'database' | 'config' | 
           response: { 200: M.vendorPage, 400: ErrorResponse },
           detail: { summary: 'Shops and applications, oldest first (filter by status, e.g. pending)' },
         })
-        .post('/admin/vendors/:id/approve', ({ user, params }) => decideVendor(deps, user.id, params.id, 'approve'), {
+        .post('/admin/vendors/:id/approve', ({ user, params, origin }) => decideVendor(deps, user.id, origin, params.id, 'approve'), {
           params: M.idParams,
           response: { 200: M.vendor, 404: ErrorResponse, 409: ErrorResponse },
           detail: { summary: 'Approve a pending application: the applicant becomes a vendor' },
         })
-        .post('/admin/vendors/:id/reject', ({ user, params, body }) => decideVendor(deps, user.id, params.id, 'reject', body.reason), {
+        .post('/admin/vendors/:id/reject', ({ user, params, body, origin }) => decideVendor(deps, user.id, origin, params.id, 'reject', body.reason), {
           params: M.idParams,
           body: M.reasonBody,
           response: { 200: M.vendor, 400: ErrorResponse, 404: ErrorResponse, 409: ErrorResponse },
           detail: { summary: 'Reject a pending application with a reason' },
         })
-        .post('/admin/vendors/:id/suspend', ({ user, params, body }) => decideVendor(deps, user.id, params.id, 'suspend', body.reason), {
+        .post('/admin/vendors/:id/suspend', ({ user, params, body, origin }) => decideVendor(deps, user.id, origin, params.id, 'suspend', body.reason), {
           params: M.idParams,
           body: M.reasonBody,
           response: { 200: M.vendor, 400: ErrorResponse, 404: ErrorResponse, 409: ErrorResponse },
           detail: { summary: "Suspend an approved shop: its products leave the catalog and it cannot sell" },
         })
-        .post('/admin/vendors/:id/reinstate', ({ user, params }) => decideVendor(deps, user.id, params.id, 'reinstate'), {
+        .post('/admin/vendors/:id/reinstate', ({ user, params, origin }) => decideVendor(deps, user.id, origin, params.id, 'reinstate'), {
           params: M.idParams,
           response: { 200: M.vendor, 404: ErrorResponse, 409: ErrorResponse },
           detail: { summary: 'Reinstate a suspended shop' },

@@ -3,6 +3,7 @@ import { enumOf } from '../../lib/schema'
 import { idSchema } from '../../lib/ids'
 import { pageOf, pageQuery } from '../../lib/pagination'
 import { VENDOR_STATUSES } from './table'
+import { ratingSchema } from '../../lib/rating'
 
 const nullable = <T extends TSchema>(schema: T) => t.Union([schema, t.Null()])
 
@@ -64,6 +65,8 @@ export namespace VendorsModel {
     website: nullable(t.String()),
     logoUrl: nullable(t.String()),
     memberSince: t.Date({ description: 'when the shop was approved' }),
+    rating: ratingSchema,
+    badge: nullable(t.String({ description: 'the badge of the shop’s plan (null: none)' })),
   })
   export type Storefront = typeof storefront.static
 

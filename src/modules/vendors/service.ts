@@ -1,4 +1,4 @@
-import { and, asc, eq, gt, inArray, or } from 'drizzle-orm'
+import { and, asc, eq, gt, inArray, notInArray, or, sql } from 'drizzle-orm'
 import type { Db, Tx } from '../../db/client'
 import { pgErrorOf, UNIQUE_VIOLATION } from '../../db/errors'
 import type { Clock } from '../../lib/clock'
@@ -7,14 +7,28 @@ import { newId } from '../../lib/ids'
 import { cursorPart, decodeCursor, type Page, toPage } from '../../lib/pagination'
 import type { Bus } from '../../lib/bus'
 import { invalidatePages } from '../../lib/page-invalidation'
+import { type Origin, actorOf } from '../../lib/request-origin'
 import { announceRoleChanged, setRole } from '../accounts'
+import { recordAudit } from '../audit'
 import { VendorsModel } from './model'
 import { type VendorStatus, vendors } from './table'
+import { ratingOf } from '../../lib/rating'
 
 export interface VendorsDeps {
   db: Db
   clock: Clock
   bus: Bus
+  /** The perks a new shop starts with: the free plan's (bound in app.ts to the plans module; none: no limits). */
+  defaultPerks?: (db: Conn) => Promise<ShopPerks>
+}
+
+/** A shop's plan perks that other modules enforce: catalog the listing limit, payments the commission; the storefront shows the badge. */
+export interface ShopPerks {
+  /** Null: no limit. */
+  maxActiveListings: number | null
+  /** Null: the platform's commission. */
+  commissionBp: number | null
+  planBadge: string | null
 }
 
 type Conn = Db | Tx
@@ -41,6 +55,8 @@ function toStorefront(row: VendorRow): VendorsModel.Storefront {
     logoUrl: row.logoUrl,
     // Only approved shops have a storefront, and approval sets approvedAt.
     memberSince: row.approvedAt ?? row.createdAt,
+    rating: ratingOf(row.ratingCount, row.ratingSum),
+    badge: row.planBadge,
   }
 }
 
@@ -86,7 +102,10 @@ export async function applyToSell(deps: VendorsDeps, userId: string, input: Vend
     }
     const [row] =
       existing === undefined
-        ? await deps.db.insert(vendors).values({ id: newId('ven'), userId, createdAt: now, ...fields }).returning()
+        ? await deps.db
+            .insert(vendors)
+            .values({ id: newId('ven'), userId, createdAt: now, ...fields, ...(await deps.defaultPerks?.(deps.db)) })
+            .returning()
         : // Only a rejected application is resubmitted; the status guard loses a race to a second submit.
           await deps.db.update(vendors).set(fields).where(and(eq(vendors.id, existing.id), eq(vendors.status, 'rejected'))).returning()
     if (row === undefined) throw new AppError('conflict', 'Your application is waiting for review')
@@ -114,9 +133,45 @@ export async function findVendorBySlug(db: Conn, slug: string): Promise<VendorRo
   return row ?? null
 }
 
+/** Approved shops' storefront slugs with when they last changed (the sitemap). */
+export async function storefrontSlugs(db: Conn, limit: number): Promise<{ slug: string; updatedAt: Date }[]> {
+  return db.select({ slug: vendors.slug, updatedAt: vendors.updatedAt }).from(vendors).where(eq(vendors.status, 'approved')).orderBy(asc(vendors.slug)).limit(limit)
+}
+
+/** Adds `count` reviews summing `sum` to a shop's rating (negative to take them away), in the review's transaction. */
+export async function addShopRating(tx: Tx, vendorId: string, count: number, sum: number): Promise<void> {
+  await tx
+    .update(vendors)
+    .set({ ratingCount: sql`${vendors.ratingCount} + ${count}`, ratingSum: sql`${vendors.ratingSum} + ${sum}` })
+    .where(eq(vendors.id, vendorId))
+}
+
 export async function findVendorById(db: Conn, id: string): Promise<VendorRow | null> {
   const [row] = await db.select().from(vendors).where(eq(vendors.id, id)).limit(1)
   return row ?? null
+}
+
+/**
+ * A shop's row, locked until the caller's transaction ends (plans, changing its perks). FOR NO KEY
+ * UPDATE: rows that point at the shop (orders, invoice counters) still take their foreign keys'
+ * KEY SHARE on it meanwhile, so a checkout never waits on it.
+ */
+export async function lockVendor(tx: Conn, id: string): Promise<VendorRow | null> {
+  const [row] = await tx.select().from(vendors).where(eq(vendors.id, id)).for('no key update')
+  return row ?? null
+}
+
+/** Sets a shop's plan perks in the caller's transaction (the plans module, whenever the shop's plan changes). */
+export async function setShopPerks(tx: Tx, id: string, perks: ShopPerks): Promise<void> {
+  await tx.update(vendors).set(perks).where(eq(vendors.id, id))
+}
+
+/** Sets the perks of every shop but `except` (the free plan's, edited by an admin, for the shops without a subscription). */
+export async function setDefaultShopPerks(tx: Tx, perks: ShopPerks, except: string[]): Promise<void> {
+  await tx
+    .update(vendors)
+    .set(perks)
+    .where(except.length === 0 ? undefined : notInArray(vendors.id, except))
 }
 
 /** A public storefront: approved shops only; anything else is 404 as if it did not exist. */
@@ -184,28 +239,29 @@ export function sellingVendorIds(db: Conn) {
 
 export type VendorDecision = 'approve' | 'reject' | 'suspend' | 'reinstate'
 
-/** Which status each decision starts from and leads to. */
-const DECISIONS: Record<VendorDecision, { from: VendorStatus; to: VendorStatus }> = {
-  approve: { from: 'pending', to: 'approved' },
-  reject: { from: 'pending', to: 'rejected' },
-  suspend: { from: 'approved', to: 'suspended' },
-  reinstate: { from: 'suspended', to: 'approved' },
-}
+/** Which status each decision starts from and leads to, and the audit log's name for it. */
+const DECISIONS = {
+  approve: { from: 'pending', to: 'approved', audit: 'shop.approved' },
+  reject: { from: 'pending', to: 'rejected', audit: 'shop.rejected' },
+  suspend: { from: 'approved', to: 'suspended', audit: 'shop.suspended' },
+  reinstate: { from: 'suspended', to: 'approved', audit: 'shop.reinstated' },
+} as const satisfies Record<VendorDecision, { from: VendorStatus; to: VendorStatus; audit: string }>
 
 /**
  * Applies an admin's decision inside the caller's transaction. The status moves only from the
  * state the decision expects, so two admins acting at once cannot both win (409 for the other).
- * Approval makes a buyer a vendor in the same transaction (an admin keeps their role). The caller
- * drops cached pages after commit (storefronts and product pages change with the status).
+ * Approval makes a buyer a vendor in the same transaction (an admin keeps their role). The decision
+ * (and the role it gave) goes into the audit log as the admin's, from `origin`. The caller drops
+ * cached pages after commit (storefronts and product pages change with the status).
  */
 export async function applyVendorDecision(
   tx: Tx,
-  at: { adminId: string; now: Date },
+  at: { adminId: string; now: Date; origin: Origin },
   vendorId: string,
   decision: VendorDecision,
   reason: string | null,
 ): Promise<VendorRow> {
-  const { from, to } = DECISIONS[decision]
+  const { from, to, audit } = DECISIONS[decision]
   const [updated] = await tx
     .update(vendors)
     .set({
@@ -223,7 +279,11 @@ export async function applyVendorDecision(
     if (current === null) throw new AppError('not_found', 'No such shop')
     throw new AppError('conflict', `Cannot ${decision} a shop that is ${current.status}`, { status: current.status })
   }
-  if (decision === 'approve') await setRole(tx, updated.userId, 'vendor', ['buyer'], at.now)
+  const by = actorOf({ id: at.adminId }, at.origin)
+  await recordAudit(tx, { by, kind: audit, subject: { type: 'shop', id: vendorId }, summary: { from, to, reason, ownerId: updated.userId }, at: at.now })
+  if (decision === 'approve' && (await setRole(tx, updated.userId, 'vendor', ['buyer'], at.now))) {
+    await recordAudit(tx, { by, kind: 'account.role_changed', subject: { type: 'user', id: updated.userId }, summary: { from: 'buyer', to: 'vendor', shopId: vendorId }, at: at.now })
+  }
   return updated
 }
 
@@ -231,12 +291,13 @@ export async function applyVendorDecision(
 export async function decideVendor(
   deps: VendorsDeps,
   adminId: string,
+  origin: Origin,
   vendorId: string,
   decision: VendorDecision,
   reason: string | null = null,
 ): Promise<VendorsModel.Vendor> {
   const now = deps.clock.now()
-  const row = await deps.db.transaction((tx) => applyVendorDecision(tx, { adminId, now }, vendorId, decision, reason))
+  const row = await deps.db.transaction((tx) => applyVendorDecision(tx, { adminId, now, origin }, vendorId, decision, reason))
   // The owner is a vendor now: their open sockets learn it (topics are re-checked for the new role).
   if (decision === 'approve') await announceRoleChanged(deps.bus, row.userId)
   await invalidatePages(deps.bus)

@@ -1,10 +1,10 @@
-import { index, pgTable, text, timestamp, uniqueIndex } from 'drizzle-orm/pg-core'
+import { index, integer, pgTable, text, uniqueIndex } from 'drizzle-orm/pg-core'
 import { users } from '../accounts'
+import { at } from '../../db/columns'
 
 export const VENDOR_STATUSES = ['pending', 'approved', 'rejected', 'suspended'] as const
 export type VendorStatus = (typeof VENDOR_STATUSES)[number]
 
-const at = (name: string) => timestamp(name, { withTimezone: true })
 
 /**
  * A shop: one per user. It starts as an application (`pending`); an admin approves it (the user
@@ -39,6 +39,17 @@ export const vendors = pgTable(
     reviewedBy: text('reviewed_by').references(() => users.id),
     reviewedAt: at('reviewed_at'),
     approvedAt: at('approved_at'),
+    /** Visible reviews of the shop's products and the sum of their ratings (kept by the reviews module). */
+    ratingCount: integer('rating_count').notNull().default(0),
+    ratingSum: integer('rating_sum').notNull().default(0),
+    /**
+     * The shop's plan perks that other modules enforce, kept by the plans module in the
+     * subscription's transactions: the most active listings (null: no limit), the commission on its
+     * sales (null: the platform's), and the badge its storefront shows.
+     */
+    maxActiveListings: integer('max_active_listings'),
+    commissionBp: integer('commission_bp'),
+    planBadge: text('plan_badge'),
     createdAt: at('created_at').notNull(),
     updatedAt: at('updated_at').notNull(),
   },

@@ -66,11 +66,17 @@ export function AccountMenu() {
           <A href="/orders" {...item}>
             <Icon name="bag" /> My orders
           </A>
+          <A href="/wallet" {...item}>
+            <Icon name="briefcase" /> Wallet
+          </A>
           <A href="/favorites" {...item}>
             <Icon name="heart" /> Favorites
           </A>
           <A href="/jobs" {...item}>
             <Icon name="activity" /> Jobs
+          </A>
+          <A href="/help" {...item}>
+            <Icon name="info" /> Help & my tickets
           </A>
           <Show when={user().role === 'admin'}>
             <A href="/admin" {...item}>

@@ -3,7 +3,7 @@ import { createEffect, createSignal, For, Show } from 'solid-js'
 import type { NotificationItem, NotificationType } from '../../../src/modules/notifications/item'
 import { getUnreadCount, listNotifications, markAllNotificationsRead, markNotificationRead } from '../lib/api'
 import { timeAgo } from '../lib/format'
-import { type EventOf, myTopic, useTopic } from '../lib/live'
+import { type EventOf, myTopic, rereading, useTopic } from '../lib/live'
 import { currentUser } from '../lib/session'
 import { Icon, type IconName } from './icons'
 import { Menu } from './menu'
@@ -15,6 +15,7 @@ const LATEST = 5
 export const NOTIFICATION_ICONS: Record<NotificationType, IconName> = {
   message: 'chat',
   order: 'bag',
+  payment: 'lock',
   review: 'tag',
   follow: 'user',
   like: 'heart',
@@ -70,7 +71,7 @@ export function Bell() {
       setCount(event.data.unreadCount)
       setLatest((list) => applyNotificationEvent(list, event).slice(0, LATEST))
     },
-    onResync: () => void load(),
+    ...rereading(() => void load()),
   })
   createEffect(() => userId() !== null && void load())
 

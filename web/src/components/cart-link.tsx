@@ -1,7 +1,7 @@
 import { A } from '@solidjs/router'
 import { createEffect, on, onCleanup, onMount, Show } from 'solid-js'
 import { cartCount, followCartOwner, GUEST_CART_KEY, noteCartCount } from '../lib/cart'
-import { myTopic, useTopic } from '../lib/live'
+import { myTopic, rereading, useTopic } from '../lib/live'
 import { currentUser } from '../lib/session'
 import { Icon } from './icons'
 
@@ -14,7 +14,7 @@ export function CartLink() {
   const userId = () => currentUser()?.id ?? null
   useTopic(myTopic, {
     onEvent: (event) => event.kind === 'cart' && noteCartCount(event.data.count),
-    onResync: () => followCartOwner(userId()),
+    ...rereading(() => followCartOwner(userId())),
   })
   createEffect(on(userId, (id) => followCartOwner(id)))
   onMount(() => {

@@ -1,7 +1,7 @@
 import { A } from '@solidjs/router'
 import { createEffect, createSignal, Show } from 'solid-js'
 import { getInboxUnread } from '../lib/api'
-import { myTopic, useTopic } from '../lib/live'
+import { myTopic, rereading, useTopic } from '../lib/live'
 import { currentUser } from '../lib/session'
 import { Icon } from './icons'
 
@@ -20,7 +20,7 @@ export function InboxLink() {
       eventsSeen += 1
       setCount(event.data.unreadTotal)
     },
-    onResync: () => void load(),
+    ...rereading(() => void load()),
   })
   const load = async () => {
     const before = eventsSeen

@@ -3,9 +3,9 @@ import { createEffect, createMemo, createSignal, For, on, Show } from 'solid-js'
 import type { ChatMessage, Conversation } from '../../../src/modules/chat/item'
 import { listConversations } from '../lib/api'
 import { timeAgo } from '../lib/format'
-import { myTopic, useTopic } from '../lib/live'
+import { myTopic, rereading, useTopic } from '../lib/live'
 import { Button } from './button'
-import { TRANSACTION_STEP_LABEL } from './chat-labels'
+import { SYSTEM_MESSAGE_LABEL } from './chat-labels'
 import { EmptyState, Skeleton } from './feedback'
 import { Icon } from './icons'
 import { Img } from './media'
@@ -19,7 +19,7 @@ function messagePreview(message: ChatMessage | null, myId: string): string {
   if (message === null) return 'No messages yet'
   const mine = message.senderId === myId ? 'You: ' : ''
   if (message.deleted) return `${mine}Message deleted`
-  if (message.kind === 'system' && message.system !== null) return TRANSACTION_STEP_LABEL[message.system]
+  if (message.kind === 'system' && message.system !== null) return SYSTEM_MESSAGE_LABEL[message.system]
   if (message.kind === 'image') return `${mine}📷 ${message.body ?? 'Photo'}`
   return `${mine}${message.body ?? ''}`
 }
@@ -78,7 +78,7 @@ export function createInboxList(productId: () => string | undefined) {
       setItems((list) => list?.map((c) => (c.id === event.data.conversationId ? { ...c, unread: event.data.unread } : c)) ?? null)
       void load()
     },
-    onResync: () => void load(),
+    ...rereading(() => void load()),
   })
   createEffect(on(productId, () => void load()))
 

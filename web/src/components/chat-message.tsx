@@ -1,47 +1,21 @@
-import { createResource, createSignal, type JSX, onCleanup, Show } from 'solid-js'
-import type { ChatImage, ChatMessage } from '../../../src/modules/chat/item'
+import { createSignal, type JSX, Show } from 'solid-js'
+import type { ChatMessage } from '../../../src/modules/chat/item'
 import type { ChatModel } from '../../../src/modules/chat/model'
-import { deleteChatMessage, fetchPrivateImage, reportChatMessage } from '../lib/api'
+import { deleteChatMessage, reportChatMessage } from '../lib/api'
 import { fieldErrors } from '../lib/errors'
 import { Button } from './button'
-import { MESSAGE_REPORT_REASON_LABEL, TRANSACTION_STEP_LABEL } from './chat-labels'
+import { MESSAGE_REPORT_REASON_LABEL, SYSTEM_MESSAGE_LABEL } from './chat-labels'
 import type { PendingMessage } from './chat-thread-state'
 import { Dialog } from './dialog'
 import { SelectField, TextAreaField } from './field'
 import { FormAlert } from './form'
 import { Icon } from './icons'
 import { Menu } from './menu'
+import { PrivatePhoto } from './private-photo'
 import { toast } from './toast'
 
 const TIME = new Intl.DateTimeFormat(undefined, { hour: '2-digit', minute: '2-digit' })
 const clockTime = (iso: string) => TIME.format(new Date(iso))
-
-/** A message's photo: participants only, so it is fetched with the access token. Opens full size. */
-function PrivatePhoto(props: { image: typeof ChatImage.static; alt: string }) {
-  const [src] = createResource(() => props.image.url, fetchPrivateImage)
-  const [open, setOpen] = createSignal(false)
-  onCleanup(() => {
-    const url = src()
-    if (url !== undefined) URL.revokeObjectURL(url)
-  })
-  return (
-    <>
-      <button type="button" class="chat-photo" style={{ 'aspect-ratio': `${props.image.width} / ${props.image.height}` }} onClick={() => setOpen(true)} aria-label="Open photo">
-        <Show when={src()} fallback={<span class="chat-photo__placeholder" aria-hidden="true" />}>
-          {(url) => <img src={url()} alt={props.alt} width={props.image.width} height={props.image.height} />}
-        </Show>
-      </button>
-      {/* Mounted only while open: every photo's dialog would otherwise share one title id. */}
-      <Show when={open() && src()}>
-        {(url) => (
-          <Dialog open onClose={() => setOpen(false)} title="Photo">
-            <img class="chat-photo__full" src={url()} alt={props.alt} />
-          </Dialog>
-        )}
-      </Show>
-    </>
-  )
-}
 
 type Reason = ChatModel.ReportBody['reason']
 
@@ -111,7 +85,8 @@ export function MessageView(props: { message: ChatMessage; mine: boolean; receip
         <Show when={m().system}>
           {(step) => (
             <li class="chat-system">
-              <Icon name="check" /> {TRANSACTION_STEP_LABEL[step()]} · {clockTime(m().createdAt)}
+              <Icon name="check" /> {SYSTEM_MESSAGE_LABEL[step()]}
+              <Show when={m().body}>{(about) => <> · {about()}</>}</Show> · {clockTime(m().createdAt)}
             </li>
           )}
         </Show>
@@ -145,7 +120,10 @@ export function MessageView(props: { message: ChatMessage; mine: boolean; receip
         }
       >
         <Show when={!m().deleted} fallback={<em class="chat-msg__deleted">Message deleted</em>}>
-          <Show when={m().image}>{(image) => <PrivatePhoto image={image()} alt={m().body ?? 'Photo'} />}</Show>
+          {/* Participants only: fetched with the access token. */}
+          <Show when={m().image}>
+            {(image) => <PrivatePhoto url={image().url} width={image().width} height={image().height} alt={m().body ?? 'Photo'} label="Open photo" class="chat-photo" />}
+          </Show>
           <Show when={m().body}>
             <p class="chat-msg__text">{m().body}</p>
           </Show>

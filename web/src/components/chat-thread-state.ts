@@ -1,7 +1,7 @@
 import { batch, createSignal, onCleanup } from 'solid-js'
 import type { ChatMessage, Conversation } from '../../../src/modules/chat/item'
 import { getConversation, listMessages, markConversationRead, sendChatImage, sendChatText } from '../lib/api'
-import { askLive, type EventOf, LiveError, liveState, sendLive, useTopic } from '../lib/live'
+import { askLive, type EventOf, LiveError, liveState, rereading, sendLive, useTopic } from '../lib/live'
 
 /** A message of mine not yet stored: shown at once, then replaced by the stored one (same clientId). */
 export interface PendingMessage {
@@ -153,7 +153,7 @@ export function createThread(id: string, myId: string) {
   // The history is read once the conversation is followed live (onLive, after every (re)connect):
   // what is committed after that comes as an event, so nothing falls between the page and the
   // live feed. Without an open socket it is read at once, and again when the socket comes.
-  useTopic(() => `conversation:${id}` as const, { onEvent, onResync: () => void load(), onLive: () => void load() })
+  useTopic(() => `conversation:${id}` as const, { onEvent, ...rereading(() => void load()) })
   if (liveState() !== 'open') void load()
 
   const onVisible = () => markSeen()

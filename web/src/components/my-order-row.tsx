@@ -17,7 +17,8 @@ export function MyOrderRow(props: { order: OrderSummary }) {
           {o().invoiceNumber} · {o().itemCount} {o().itemCount === 1 ? 'item' : 'items'} · {timeAgo(o().createdAt)}
         </span>
       </span>
-      <strong class="order-row__total">{formatPrice(o().totalMinor, o().currency)}</strong>
+      {/* What the order comes to now: less the items cancelled one by one. */}
+      <strong class="order-row__total">{formatPrice(o().totalMinor - o().cancelledMinor, o().currency)}</strong>
       <Badge tone={STATUS_TONE[o().status]}>{STATUS_LABEL[o().status]}</Badge>
     </A>
   )

@@ -3,13 +3,15 @@ import { formatPrice } from '../lib/catalog'
 import { handedOverIn, type Quote } from '../lib/checkout'
 import { ApiError } from '../lib/errors'
 import { timeAgo } from '../lib/format'
-import { useTopic } from '../lib/live'
-import { ACTOR_LABEL, acceptSale, cancelSale, downloadInvoice, getOrder, moneyIn, type Order, PAYMENT_LABEL, ratePercent, STATUS_LABEL, STATUS_TONE, STEP_LABEL } from '../lib/orders'
+import { rereading, useTopic } from '../lib/live'
+import { ACTOR_LABEL, acceptSale, cancelSale, deliverSale, downloadInvoice, getOrder, moneyIn, NOTE_LABEL, type Order, PAYMENT_LABEL, ratePercent, shipSale, STATUS_LABEL, STATUS_TONE, STEP_LABEL } from '../lib/orders'
 import { AddressText } from './address-form'
 import { Button } from './button'
+import { CancelItemsDialog, canCancelItems } from './cancel-items'
 import { Badge, EmptyState, Skeleton } from './feedback'
 import { Icon } from './icons'
 import { Img } from './media'
+import { PaymentSection } from './payment-escrow'
 import { ReasonDialog } from './reason-dialog'
 import { toast, toastError } from './toast'
 
@@ -41,7 +43,7 @@ export function Addressee(props: { address: Order['shippingAddress'] }) {
   )
 }
 
-/** An order's items with their TVA (a table). */
+/** An order's items with their TVA (a table), and how many of each were cancelled. */
 function Items(props: { order: Order }) {
   const money = (minor: number) => formatPrice(minor, props.order.currency)
   return (
@@ -73,7 +75,15 @@ function Items(props: { order: Order }) {
                   </span>
                 </th>
                 <td>{money(item.unitPriceMinor)}</td>
-                <td>{item.quantity}</td>
+                <td>
+                  {item.quantity}
+                  <Show when={item.cancelledQuantity > 0}>
+                    <span class="muted" data-testid="item-cancelled">
+                      {' '}
+                      — {item.cancelledQuantity} cancelled
+                    </span>
+                  </Show>
+                </td>
                 <td>
                   {ratePercent(item.tvaRateBp)} · {money(item.tvaMinor)}
                 </td>
@@ -87,8 +97,12 @@ function Items(props: { order: Order }) {
   )
 }
 
-/** What an order (or a checkout's quote) comes to: items, shipping and total, then the TVA by rate and in all. */
-export function Totals(props: { amounts: Pick<Quote, 'currency' | 'itemsMinor' | 'shippingMinor' | 'totalMinor' | 'tva' | 'tvaMinor'> }) {
+/**
+ * What an order (or a checkout's quote) comes to: items, shipping and total; for an order with
+ * items cancelled, what they were worth and what that leaves (due on delivery, for cash); then
+ * the TVA by rate and in all.
+ */
+export function Totals(props: { amounts: Pick<Quote, 'currency' | 'itemsMinor' | 'shippingMinor' | 'totalMinor' | 'tva' | 'tvaMinor'> & Partial<Pick<Order, 'cancelledMinor' | 'paymentMethod'>> }) {
   const a = () => props.amounts
   const money = (minor: number) => moneyIn(a().currency)(minor)
   return (
@@ -105,6 +119,20 @@ export function Totals(props: { amounts: Pick<Quote, 'currency' | 'itemsMinor' |
         <dt>Total</dt>
         <dd data-testid="order-total">{money(a().totalMinor)}</dd>
       </div>
+      <Show when={a().cancelledMinor}>
+        {(cancelled) => (
+          <>
+            <div>
+              <dt>Cancelled items</dt>
+              <dd data-testid="order-cancelled">−{money(cancelled())}</dd>
+            </div>
+            <div class="order-totals__total">
+              <dt>{a().paymentMethod === 'cash_on_delivery' ? 'Due on delivery' : 'After cancellations'}</dt>
+              <dd data-testid="order-due">{money(a().totalMinor - cancelled())}</dd>
+            </div>
+          </>
+        )}
+      </Show>
       <For each={a().tva}>
         {(line) => (
           <div class="muted">
@@ -123,7 +151,10 @@ export function Totals(props: { amounts: Pick<Quote, 'currency' | 'itemsMinor' |
   )
 }
 
-/** Every step of the order, oldest first: what, by whom, when, and the note (a cancellation's reason). */
+/**
+ * Every step of the order, oldest first: what (the status it moved to, or what happened while it
+ * stayed), by whom, when, and the note (a cancellation's reason, the items cancelled).
+ */
 function Timeline(props: { order: Order }) {
   return (
     <ol class="order-timeline">
@@ -131,7 +162,7 @@ function Timeline(props: { order: Order }) {
         {(step) => (
           <li>
             <strong>
-              {STEP_LABEL[step.to]} by {ACTOR_LABEL[step.by]}
+              {step.kind === 'status' ? STEP_LABEL[step.to] : NOTE_LABEL[step.kind]} by {ACTOR_LABEL[step.by]}
             </strong>
             <time class="muted" datetime={new Date(step.at).toISOString()}>
               {timeAgo(step.at)}
@@ -224,11 +255,11 @@ export function OrderHead(props: { order: Order; title: JSX.Element; about: JSX.
 }
 
 /**
- * The body of an order's page: items with totals and the timeline, beside the delivery (its
- * option, when it is handed over, where it goes; said to the buyer when `toBuyer`) and `children`
- * (the billing section).
+ * The body of an order's page: `lead` (its shipments), items with totals and the timeline, beside
+ * the delivery (its option, when it is handed over, where it goes; said to the buyer when
+ * `toBuyer`) and `children` (the billing section).
  */
-export function OrderBody(props: { order: Order; toBuyer: boolean; children: JSX.Element }) {
+export function OrderBody(props: { order: Order; toBuyer: boolean; lead?: JSX.Element; children: JSX.Element }) {
   const o = () => props.order
   const how = () => {
     if (props.toBuyer) return o().shipping.pickup ? 'You collect it from the shop' : 'Delivered to you'
@@ -237,6 +268,7 @@ export function OrderBody(props: { order: Order; toBuyer: boolean; children: JSX
   return (
     <div class="order-layout">
       <div class="stack">
+        {props.lead}
         <Section title="Items">
           <Items order={o()} />
           <Totals amounts={o()} />
@@ -264,23 +296,34 @@ export function OrderBody(props: { order: Order; toBuyer: boolean; children: JSX
 
 /**
  * One order as its shop or an admin sees it: items with TVA, totals, delivery, addresses, the
- * buyer, the timeline, and what the viewer may do now (the server's `actions`). Follows
+ * buyer, the payment and its escrow, the timeline, and what the viewer may do now (the server's
+ * `actions`: accept, mark shipped, mark delivered, cancel; and cancel some items). Follows
  * `order:<id>` and reads the order again on each change, so another tab's step shows here too.
+ * `shipments` renders the order's parcels panel first (the sale page's); it ships and delivers the
+ * order, so the one-click "Mark shipped" and "Mark delivered" are not offered beside it. It is
+ * told of each change through `news`, bumped on every event of the topic.
  */
-export function OrderDetail(props: { id: string }) {
+export function OrderDetail(props: { id: string; shipments?: (order: Accessor<Order>, news: Accessor<number>) => JSX.Element }) {
   const state = createOrderState(props.id)
   const [pending, setPending] = createSignal(false)
   const [cancelling, setCancelling] = createSignal(false)
-  // Read again once followed live: what changed between the first read and the subscription shows too.
-  useTopic(() => `order:${props.id}`, { onEvent: () => void state.load(), onResync: () => void state.load(), onLive: () => void state.load() })
+  const [cancellingItems, setCancellingItems] = createSignal(false)
+  const [news, setNews] = createSignal(0)
+  const changed = () => {
+    setNews((n) => n + 1)
+    void state.load()
+  }
+  useTopic(() => `order:${props.id}`, { onEvent: changed, ...rereading(changed) })
+  const offers = (action: 'ship' | 'deliver') => props.shipments === undefined && state.order()?.actions.includes(action) === true
 
-  const accept = async () => {
+  /** One step of the shop's (accept, ship, deliver): the answer is shown, a refusal said and the order read again. */
+  const step = async (run: (id: string) => Promise<Order>, done: string, failed: string) => {
     setPending(true)
     try {
-      state.show(await acceptSale(props.id))
-      toast('Order accepted. The buyer is told.', 'success')
+      state.show(await run(props.id))
+      toast(done, 'success')
     } catch (error) {
-      toastError(error, 'Could not accept the order')
+      toastError(error, failed)
       void state.load()
     } finally {
       setPending(false)
@@ -308,8 +351,23 @@ export function OrderDetail(props: { id: string }) {
               <Icon name="arrowDown" /> Invoice (PDF)
             </Button>
             <Show when={o().actions.includes('accept')}>
-              <Button variant="primary" disabled={pending()} onClick={() => void accept()}>
+              <Button variant="primary" disabled={pending()} onClick={() => void step(acceptSale, 'Order accepted. The buyer is told.', 'Could not accept the order')}>
                 <Icon name="check" /> Accept
+              </Button>
+            </Show>
+            <Show when={offers('ship')}>
+              <Button variant="primary" disabled={pending()} onClick={() => void step(shipSale, 'Marked shipped. The buyer is told.', 'Could not mark it shipped')}>
+                Mark shipped
+              </Button>
+            </Show>
+            <Show when={offers('deliver')}>
+              <Button variant="primary" disabled={pending()} onClick={() => void step(deliverSale, 'Marked delivered. The buyer is told.', 'Could not mark it delivered')}>
+                Mark delivered
+              </Button>
+            </Show>
+            <Show when={canCancelItems(o())}>
+              <Button disabled={pending()} onClick={() => setCancellingItems(true)}>
+                Cancel items…
               </Button>
             </Show>
             <Show when={o().actions.includes('cancel')}>
@@ -318,7 +376,8 @@ export function OrderDetail(props: { id: string }) {
               </Button>
             </Show>
           </OrderHead>
-          <OrderBody order={o()} toBuyer={false}>
+          <OrderBody order={o()} toBuyer={false} lead={props.shipments?.(o, news)}>
+            <PaymentSection order={o()} toBuyer={false} news={news} />
             <Section title="Billing">
               <Addressee address={o().billingAddress} />
             </Section>
@@ -331,6 +390,14 @@ export function OrderDetail(props: { id: string }) {
             hint="The buyer sees this."
             intro={<p>Its items go back in stock.</p>}
             onSubmit={cancel}
+          />
+          <CancelItemsDialog
+            order={o()}
+            side="shop"
+            open={cancellingItems()}
+            onClose={() => setCancellingItems(false)}
+            onCancelled={state.show}
+            onCancelOrder={() => setCancelling(true)}
           />
         </div>
       )}

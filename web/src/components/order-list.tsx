@@ -2,7 +2,7 @@ import { A } from '@solidjs/router'
 import { createEffect, createSignal, For, type JSX, on, Show } from 'solid-js'
 import { formatPrice } from '../lib/catalog'
 import { timeAgo } from '../lib/format'
-import { myTopic, useTopic } from '../lib/live'
+import { myTopic, rereading, useTopic } from '../lib/live'
 import { type OrderStatus, type OrderSummary, STATUS_LABEL, STATUS_TONE, STATUSES } from '../lib/orders'
 import { Badge, EmptyState, Skeleton } from './feedback'
 import { Img } from './media'
@@ -22,7 +22,8 @@ export function OrderRow(props: { order: OrderSummary; href: string; showShop?: 
           <Show when={props.showShop}> → {o().vendor.name}</Show> · {o().itemCount} {o().itemCount === 1 ? 'item' : 'items'} · {timeAgo(o().createdAt)}
         </span>
       </span>
-      <strong class="order-row__total">{formatPrice(o().totalMinor, o().currency)}</strong>
+      {/* What the order comes to now: less the items cancelled one by one. */}
+      <strong class="order-row__total">{formatPrice(o().totalMinor - o().cancelledMinor, o().currency)}</strong>
       <Badge tone={STATUS_TONE[o().status]}>{STATUS_LABEL[o().status]}</Badge>
     </A>
   )
@@ -109,7 +110,7 @@ export function createOrderPages<Q extends object>(options: {
   if (options.live) {
     useTopic(myTopic, {
       onEvent: (event) => event.kind === 'notification' && event.data.notification.type === 'order' && void refresh(),
-      onResync: () => void refresh(),
+      ...rereading(() => void refresh()),
     })
   }
   return { items, hasMore: () => cursor() !== null, loadMore }

@@ -16,13 +16,13 @@ const FIELDS: readonly Kind[] = ['featuredUntil', 'boostedUntil']
 const FLAG = { featuredUntil: 'featured', boostedUntil: 'boosted' } as const satisfies Record<Kind, keyof Product>
 type Placed = Pick<Product, 'slug' | Kind | (typeof FLAG)[Kind]>
 const pad = (n: number) => String(n).padStart(2, '0')
-const dayOf = (date: Date) => `${date.getFullYear()}-${pad(date.getMonth() + 1)}-${pad(date.getDate())}`
+export const dayOf = (date: Date) => `${date.getFullYear()}-${pad(date.getMonth() + 1)}-${pad(date.getDate())}`
 
 /**
  * The date input's value for a placement end: the last day it runs, in the admin's time zone. An
  * end at midnight belongs to the day before (that is how a picked day is stored, below).
  */
-function lastDay(until: Date | string | null): string {
+export function lastDay(until: Date | string | null): string {
   return until === null ? '' : dayOf(new Date(new Date(until).getTime() - 1))
 }
 
@@ -30,7 +30,7 @@ function lastDay(until: Date | string | null): string {
 const shownDay = (product: Placed, kind: Kind) => (product[FLAG[kind]] ? lastDay(product[kind]) : '')
 
 /** A picked day runs to its end: the placement stops at the next local midnight. '' ends it now. */
-function untilOf(day: string): Date | null {
+export function untilOf(day: string): Date | null {
   if (day === '') return null
   const [y, m, d] = day.split('-').map(Number) as [number, number, number]
   return new Date(y, m - 1, d + 1)

@@ -4,6 +4,7 @@ import { formatPrice, type ProductSummary } from '../lib/catalog'
 import { Badge } from './feedback'
 import { Icon } from './icons'
 import { Img } from './media'
+import { RatingSummary } from './rating'
 
 /** A product in a list: primary photo (thumbnail), title, price, shop, and what makes it stand out. */
 export function ProductCard(props: { product: ProductSummary; eager?: boolean }) {
@@ -15,6 +16,10 @@ export function ProductCard(props: { product: ProductSummary; eager?: boolean })
         <div class="product-card__flags">
           <Show when={p().featured}>
             <Badge tone="primary">Featured</Badge>
+          </Show>
+          {/* Paid placement is labelled as advertising. */}
+          <Show when={p().boosted}>
+            <Badge>Promoted</Badge>
           </Show>
           <Show when={p().status === 'sold'}>
             <Badge tone="danger">Sold</Badge>
@@ -30,6 +35,7 @@ export function ProductCard(props: { product: ProductSummary; eager?: boolean })
         <span class="product-card__meta">
           <Icon name="store" /> {p().vendor.companyName}
         </span>
+        <RatingSummary rating={p().rating} />
       </div>
     </A>
   )

@@ -19,12 +19,14 @@ export function ReasonDialog(props: { title: string; open: boolean; onClose: () 
         class="stack"
         onSubmit={async (e) => {
           e.preventDefault()
-          const reason = String(new FormData(e.currentTarget).get('reason') ?? '').trim()
+          // Kept before the await: the event's currentTarget is null once its dispatch is over.
+          const form = e.currentTarget
+          const reason = String(new FormData(form).get('reason') ?? '').trim()
           setPending(true)
           setError(null)
           try {
             await props.onSubmit(reason)
-            e.currentTarget.reset()
+            form.reset()
             props.onClose()
           } catch (caught) {
             setError(caught instanceof ApiError ? caught : new ApiError(0, 'unknown_error', 'Something went wrong. Try again.'))

@@ -82,6 +82,7 @@ function Footer() {
               <li><A href="/catalog">Catalog</A></li>
               <li><A href="/vendors" end>Shops</A></li>
               <li><A href="/sell">Sell on Souk</A></li>
+              <li><A href="/plans">Plans for shops</A></li>
               <li><A href="/dashboard">Vendor dashboard</A></li>
               <li><A href="/notifications">Notifications</A></li>
               <li><A href="/inbox">Inbox</A></li>
@@ -99,6 +100,7 @@ function Footer() {
           <nav aria-labelledby="footer-souk">
             <h2 id="footer-souk">Souk</h2>
             <ul>
+              <li><A href="/help">Help</A></li>
               <li><A href="/status">System status</A></li>
               <li><A href="/design">Design system</A></li>
               <li><a href="/api/docs">API reference</a></li>

@@ -29,6 +29,8 @@ export interface PageMetaData {
   type?: 'website' | 'product' | 'profile'
   /** Keep out of search engines (private screens, tools). */
   noindex?: boolean
+  /** schema.org data for search engines (a product with its offer and rating), written into <head> as JSON-LD by the server. */
+  structuredData?: Record<string, unknown>
 }
 
 declare module 'solid-js/web' {
@@ -239,9 +241,12 @@ export const blockUser = (userId: string) => answered(api().api.v1.blocks({ user
 export const unblockUser = (userId: string) => answered(api().api.v1.blocks({ userId }).delete())
 export const getInboxUnread = async () => (await answered(api().api.v1.inbox['unread-count'].get())).unreadTotal
 
-/** A photo only participants may see: fetched with the access token, answered as an object URL (revoke it when done). */
-export async function fetchPrivateImage(url: string): Promise<string> {
-  const res = await authClient().fetch(url)
+/**
+ * A photo only participants may see: fetched with the access token (and `headers`, e.g. a support
+ * ticket link's token), answered as an object URL (revoke it when done).
+ */
+export async function fetchPrivateImage(url: string, headers?: Record<string, string>): Promise<string> {
+  const res = await authClient().fetch(url, headers === undefined ? undefined : { headers })
   if (!res.ok) throw toApiError(res.status, await res.json().catch(() => null))
   return URL.createObjectURL(await res.blob())
 }

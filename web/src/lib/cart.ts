@@ -27,9 +27,16 @@ let settling: Promise<void> = Promise.resolve()
 /** Resolves once the cart follows the latest owner: a guest cart merged at sign-in is in the account's. */
 export const cartSettled = () => settling
 
-/** Follows who is signed in (the header calls it): see syncCart in lib/cart-store.ts. */
+/**
+ * Follows who is signed in (the header calls it, on sign-in and when its topic is followed): see
+ * syncCart in lib/cart-store.ts. Calls run one after another, so a guest cart is merged once: a
+ * second call finds it merged and cleared, and only reads the count.
+ */
 export function followCartOwner(userId: string | null): void {
-  settling = import('./cart-store').then((store) => store.syncCart(userId)).catch(() => {
-    // The badge stays as it was; a guest cart is kept and merged at the next sign-in.
-  })
+  settling = settling
+    .then(() => import('./cart-store'))
+    .then((store) => store.syncCart(userId))
+    .catch(() => {
+      // The badge stays as it was; a guest cart is kept and merged at the next sign-in.
+    })
 }

@@ -20,6 +20,13 @@ const UNITS: [Intl.RelativeTimeFormatUnit, number][] = [
   ['minute', 60],
 ]
 
+/** Midnight (local) of a date field's day (`2026-03-12`); `next` gives the day after, for an inclusive "to". */
+export function dayStart(value: string, next = false): Date | undefined {
+  const match = /^(\d{4})-(\d{2})-(\d{2})$/.exec(value)
+  if (match === null) return undefined
+  return new Date(Number(match[1]), Number(match[2]) - 1, Number(match[3]) + (next ? 1 : 0))
+}
+
 /** "just now", "5 minutes ago", "yesterday", … relative to `now`. */
 export function timeAgo(value: Date | string, now: number = Date.now()): string {
   const seconds = Math.round((new Date(value).getTime() - now) / 1000)

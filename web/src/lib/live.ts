@@ -44,6 +44,12 @@ const KINDS: Record<EventKind, true> = {
   'product.updated': true,
   cart: true,
   'order.updated': true,
+  'wallet.balance': true,
+  'payment.updated': true,
+  'shipment.updated': true,
+  'dispute.updated': true,
+  'return.updated': true,
+  'ticket.updated': true,
 }
 
 /** An answer a message sent with `askLive` was refused with: an `error` frame's code and message. */
@@ -76,6 +82,13 @@ export interface TopicHandlers<F extends TopicFamily> {
    */
   onLive?(): void
 }
+
+/**
+ * Handlers for a follower that holds the topic's state from a REST read: `read` runs again once
+ * the topic is followed live (and after each reconnect) and when events were lost beyond replay,
+ * so nothing committed between a read and the subscription is missed.
+ */
+export const rereading = (read: () => void): Pick<TopicHandlers<TopicFamily>, 'onResync' | 'onLive'> => ({ onResync: read, onLive: read })
 
 interface TopicEntry {
   refs: number

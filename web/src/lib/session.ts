@@ -29,8 +29,26 @@ export function currentUser(): SessionUser | null {
 
 export const signedIn = () => sessionStatus() === 'signed-in'
 
+// Hydration renders what the server rendered ('restoring' for a page with a refresh cookie). A
+// session restored before a lazily loaded page hydrated would make that page hydrate another
+// branch than the server's markup, and keep the placeholder for good: the user is recorded once
+// the whole page has hydrated (entry-client calls pageHydrated).
+let hydrating = !isServer
+let recordedWhileHydrating: { user: SessionUser | null } | null = null
+
 /** Records the signed-in user (after sign-in, a refresh or a profile change), or null when signed out. */
 export function setSessionUser(next: SessionUser | null): void {
+  if (hydrating) {
+    recordedWhileHydrating = { user: next }
+    return
+  }
   setUser(next)
   setStatus(next === null ? 'anonymous' : 'signed-in')
+}
+
+/** The page has hydrated, its lazy parts included: what the session became meanwhile shows now. */
+export function pageHydrated(): void {
+  hydrating = false
+  if (recordedWhileHydrating !== null) setSessionUser(recordedWhileHydrating.user)
+  recordedWhileHydrating = null
 }

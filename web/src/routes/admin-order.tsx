@@ -3,9 +3,11 @@ import { Show } from 'solid-js'
 import { SignedIn } from '../components/auth-gate'
 import { ButtonLink } from '../components/button'
 import { OrderDetail } from '../components/order-detail'
+import { ReturnPanel } from '../components/return-panel'
+import { ShipmentsPanel } from '../components/shipment-panel'
 import { PageMeta } from '../lib/head'
 
-/** One order as admins see it: the shop's view, with cancelling (with a reason) while it is allowed. */
+/** One order as admins see it: the shop's view (its parcels and returns), with cancelling (with a reason) while it is allowed. */
 export default function AdminOrder() {
   const params = useParams<{ id: string }>()
   return (
@@ -20,7 +22,17 @@ export default function AdminOrder() {
       </div>
       <SignedIn role="admin">
         <Show when={params.id} keyed>
-          {(id) => <OrderDetail id={id} />}
+          {(id) => (
+            <OrderDetail
+              id={id}
+              shipments={(order, news) => (
+                <>
+                  <ReturnPanel order={order()} side="admin" news={news} />
+                  <ShipmentsPanel order={order()} news={news} />
+                </>
+              )}
+            />
+          )}
         </Show>
       </SignedIn>
     </>

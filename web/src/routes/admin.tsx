@@ -1,3 +1,4 @@
+import { lazy } from 'solid-js'
 import { SignedIn } from '../components/auth-gate'
 import { ButtonLink } from '../components/button'
 import { Icon } from '../components/icons'
@@ -8,6 +9,9 @@ import { AdminMessageReports } from './admin/message-reports'
 import { AdminReports } from './admin/reports'
 import { AdminVendors } from './admin/vendors'
 
+const AdminReviewReports = lazy(() => import('./admin/review-reports'))
+const AdminListings = lazy(() => import('./admin/listings'))
+
 export default function Admin() {
   return (
     <>
@@ -17,9 +21,29 @@ export default function Admin() {
           <h1>Admin</h1>
           <p>Shop applications, the category tree and the moderation queues.</p>
         </div>
-        <ButtonLink href="/admin/orders">
-          <Icon name="bag" /> Orders
-        </ButtonLink>
+        <div class="row">
+          <ButtonLink href="/admin/orders">
+            <Icon name="bag" /> Orders
+          </ButtonLink>
+          <ButtonLink href="/admin/disputes">
+            <Icon name="flag" /> Disputes
+          </ButtonLink>
+          <ButtonLink href="/admin/finance">
+            <Icon name="shield" /> Finance
+          </ButtonLink>
+          <ButtonLink href="/admin/support">
+            <Icon name="chat" /> Support
+          </ButtonLink>
+          <ButtonLink href="/admin/audit">
+            <Icon name="activity" /> Audit log
+          </ButtonLink>
+          <ButtonLink href="/admin/plans">
+            <Icon name="star" /> Plans
+          </ButtonLink>
+          <ButtonLink href="/admin/placements">
+            <Icon name="star" /> Placement
+          </ButtonLink>
+        </div>
       </div>
       <SignedIn role="admin">
         <div class="card card__body">
@@ -30,6 +54,8 @@ export default function Admin() {
               { id: 'categories', label: 'Categories', content: () => <AdminCategories /> },
               { id: 'reports', label: 'Moderation queue', content: () => <AdminReports /> },
               { id: 'message-reports', label: 'Reported messages', content: () => <AdminMessageReports /> },
+              { id: 'review-reports', label: 'Reported reviews', content: () => <AdminReviewReports /> },
+              { id: 'listings', label: 'Listings to review', content: () => <AdminListings /> },
             ]}
           />
         </div>

@@ -12,7 +12,7 @@ import { cartCount, cartSettled, noteCartCount } from '../lib/cart'
 import type { Cart } from '../lib/cart-store'
 import { formatPrice } from '../lib/catalog'
 import { PageMeta } from '../lib/head'
-import { myTopic, useTopic } from '../lib/live'
+import { myTopic, rereading, useTopic } from '../lib/live'
 import { withNext } from '../lib/next'
 import { sessionStatus } from '../lib/session'
 
@@ -44,7 +44,7 @@ const items = (n: number) => `${n} item${n === 1 ? '' : 's'}`
 function CartLine(props: { line: Line; busy: boolean; onQuantity: (quantity: number) => void; onRemove: () => void; onProductChange: () => void }) {
   const l = () => props.line
   // Live from the moment the topic is (a change just before is in the reread it triggers).
-  useTopic(() => `product:${props.line.productId}`, { onEvent: () => props.onProductChange(), onLive: () => props.onProductChange() })
+  useTopic(() => `product:${props.line.productId}`, { onEvent: () => props.onProductChange(), ...rereading(() => props.onProductChange()) })
   const max = () => Math.min(l().product.stock, MAX_CART_QUANTITY)
   const href = () => `/products/${l().product.slug}`
   return (
@@ -115,12 +115,12 @@ function CartView() {
       return must(await api().api.v1.cart.get())
     }, 'Could not load your cart')
   // Events and subscriptions of many lines at once make one reread.
-  let rereading = false
+  let pending = false
   const reloadSoon = () => {
-    if (rereading) return
-    rereading = true
+    if (pending) return
+    pending = true
     setTimeout(() => {
-      rereading = false
+      pending = false
       void reload()
     })
   }
@@ -130,7 +130,7 @@ function CartView() {
     setBusy(false)
   }
 
-  useTopic(myTopic, { onEvent: (event) => event.kind === 'cart' && reloadSoon(), onResync: reloadSoon, onLive: reloadSoon })
+  useTopic(myTopic, { onEvent: (event) => event.kind === 'cart' && reloadSoon(), ...rereading(reloadSoon) })
   onMount(() => void reload())
 
   const lines = () => state.cart?.lines ?? []

@@ -8,20 +8,26 @@ import { Callout, EmptyState, Skeleton } from '../components/feedback'
 import { Icon } from '../components/icons'
 import { Img } from '../components/media'
 import { Addressee, Totals } from '../components/order-detail'
+import { answered, createAttempt, createBalances } from '../components/payment-parts'
 import { toastError } from '../components/toast'
 import { api, must } from '../lib/api'
 import { type CheckoutProblem, CheckoutRefused, handedOverIn, placeCheckout, type Quote, type QuoteBody, quoteCheckout } from '../lib/checkout'
 import { ApiError } from '../lib/errors'
 import { PageMeta } from '../lib/head'
-import { moneyIn } from '../lib/orders'
+import { moneyIn, payOrderGroup } from '../lib/orders'
 
 type Shop = Quote['shops'][number]
 type Line = Shop['lines'][number]
 type Option = Shop['options'][number]
 
-const PAYMENT_LABEL: Record<PaymentMethod, { name: string; hint: string }> = {
-  cash_on_delivery: { name: 'Cash on delivery', hint: 'Pay each shop’s courier in cash when your order arrives.' },
+const PAYMENT_LABEL: Record<PaymentMethod, { name: string; hint: string; next: string }> = {
+  card: { name: 'Card', hint: 'Pay now on the secure payment page; the shop is paid once you confirm receipt.', next: 'Next, you pay on the secure payment page.' },
+  wallet: { name: 'Souk wallet', hint: 'Pay now from your wallet balance; the shop is paid once you confirm receipt.', next: 'Paid at once from your wallet.' },
+  cash_on_delivery: { name: 'Cash on delivery', hint: 'Pay each shop’s courier in cash when your order arrives.', next: 'You pay on delivery.' },
 }
+
+/** What placing does, on its button. */
+const PLACE_LABEL: Record<PaymentMethod, string> = { card: 'Place order and pay by card', wallet: 'Place order and pay from wallet', cash_on_delivery: 'Place order' }
 
 /** "The price of Brass lantern went up from 100.00 MAD to 120.00 MAD since you added it." */
 function priceChange(line: Line, money: (minor: number) => string): string {
@@ -183,7 +189,11 @@ function Review(props: { quote: Quote }) {
  * The checkout of my cart: where it goes (and is billed), how each shop delivers, how I pay, and
  * what it comes to, asked of the server again on every change (a quote changes nothing). Placing
  * sends one Idempotency-Key per attempt, kept until the server answers that nothing was placed
- * with it: a double click, or a retry after the answer was lost, places once.
+ * with it: a double click, or a retry after the answer was lost, places once. Paying by card or
+ * from the wallet places the orders (waiting for payment), then pays their group, with a key of
+ * its own per attempt: from the wallet at once (then the confirmation page), by card on the
+ * provider's page (which comes back to My orders). A payment refused once placed leaves the orders
+ * waiting on My orders, where they can be paid again.
  */
 function CheckoutView() {
   const navigate = useNavigate()
@@ -199,6 +209,11 @@ function CheckoutView() {
   const [placing, setPlacing] = createSignal(false)
   const [refused, setRefused] = createSignal<CheckoutProblem[]>([])
   const [unsure, setUnsure] = createSignal<string | null>(null)
+  // The group placed, while its payment is still to be made: pressing again pays it, it does not place again.
+  const [placed, setPlaced] = createSignal<{ groupId: string; method: 'card' | 'wallet' } | null>(null)
+  // Set once the page is leaving for the payment page: nothing may be pressed meanwhile.
+  const [leaving, setLeaving] = createSignal(false)
+  const wallet = createBalances()
 
   const billing = () => (billSame() ? null : billTo())
   const body = (): QuoteBody => ({
@@ -244,7 +259,8 @@ function CheckoutView() {
   // Every change of a choice asks for the quote again; the first waits for the addresses.
   createEffect(
     on([addresses, shipTo, billing, choices, method], ([list]) => {
-      if (list === null) return
+      // Once placed, the cart is empty: the quote shown stays what was placed and is being paid.
+      if (list === null || placed() !== null) return
       setRefused([])
       void requote()
     }),
@@ -256,18 +272,45 @@ function CheckoutView() {
     else setBillTo(address.id)
   }
 
+  const payAttempt = createAttempt()
+  /** Pays the placed group: the wallet at once (to the confirmation), a card on the provider's page. */
+  const pay = async (group: { groupId: string; method: 'card' | 'wallet' }) => {
+    try {
+      const payment = await payAttempt(`${group.groupId}:${group.method}`, (key) => payOrderGroup(group.groupId, group.method, key))
+      if (payment.status === 'pending' && payment.redirectUrl !== null) {
+        setLeaving(true)
+        return location.assign(payment.redirectUrl)
+      }
+      navigate(`/orders/placed/${group.groupId}`)
+    } catch (error) {
+      if (!answered(error)) return setUnsure('We could not confirm your payment. Press “Pay” again: you will not be charged twice.')
+      // Placed, not paid (the wallet fell short meanwhile, say): the orders wait on My orders, to be paid there.
+      toastError(error, 'Could not pay for your order')
+      navigate(`/orders?group=${group.groupId}`)
+    }
+  }
+
   let attemptKey: string | null = null
   const place = async () => {
     const shippingAddressId = shipTo()
-    if (placing() || shippingAddressId === null) return
+    if (placing() || leaving() || shippingAddressId === null) return
     setPlacing(true)
     setRefused([])
     setUnsure(null)
+    const unpaid = placed()
+    if (unpaid !== null) {
+      await pay(unpaid)
+      return setPlacing(false)
+    }
     attemptKey ??= crypto.randomUUID()
     const { shipping = [], billingAddressId } = body()
+    const how = method()
     try {
-      const placed = await placeCheckout({ shippingAddressId, ...(billingAddressId === undefined ? {} : { billingAddressId }), shipping, paymentMethod: method() }, attemptKey)
-      navigate(`/orders/placed/${placed.groupId}`)
+      const result = await placeCheckout({ shippingAddressId, ...(billingAddressId === undefined ? {} : { billingAddressId }), shipping, paymentMethod: how }, attemptKey)
+      if (how === 'cash_on_delivery') return navigate(`/orders/placed/${result.groupId}`)
+      const group = { groupId: result.groupId, method: how }
+      setPlaced(group)
+      await pay(group)
     } catch (error) {
       if (error instanceof CheckoutRefused) {
         // Nothing was placed with this key: the next attempt is a new one.
@@ -290,7 +333,16 @@ function CheckoutView() {
   }
 
   const empty = () => quote()?.shops.length === 0
-  const blocked = () => quote() === null || quoting() || placing() || (quote()?.problems.length ?? 0) > 0
+  /** My available balance in the quote's currency; null while unknown (a cart in several currencies has none). */
+  const available = () => {
+    const currency = quote()?.currency ?? null
+    return currency === null || wallet.balances() === null ? null : wallet.of(currency).availableMinor
+  }
+  const byWallet = () => placed() === null && method() === 'wallet' && quote() !== null
+  // A cart in several currencies cannot be paid from one balance; otherwise the balance must cover the total.
+  const walletShort = () => byWallet() && (quote()!.currency === null || (available() !== null && available()! < quote()!.totalMinor))
+  const blocked = () =>
+    quote() === null || quoting() || placing() || leaving() || walletShort() || (byWallet() && available() === null) || (placed() === null && (quote()?.problems.length ?? 0) > 0)
   return (
     <Switch>
       <Match when={failed()}>
@@ -306,14 +358,14 @@ function CheckoutView() {
           <Skeleton height="120px" />
         </div>
       </Match>
-      <Match when={empty() && unsure() !== null}>
+      <Match when={empty() && placed() === null && unsure() !== null}>
         <div class="card">
           <EmptyState icon="bag" title="Your cart is empty now" actions={<ButtonLink variant="primary" href="/orders">My orders</ButtonLink>}>
             Placing empties the cart, so your order most likely went through: My orders has it.
           </EmptyState>
         </div>
       </Match>
-      <Match when={empty()}>
+      <Match when={empty() && placed() === null}>
         <div class="card">
           <EmptyState icon="bag" title="Your cart is empty" actions={<ButtonLink variant="primary" href="/catalog">Browse the catalog</ButtonLink>}>
             Add products to your cart, then come back to check out.
@@ -350,7 +402,8 @@ function CheckoutView() {
                 <h2 id="checkout-payment-heading" class="section-title">
                   3. Payment
                 </h2>
-                <fieldset class="checkout-choices">
+                {/* Once placed, the orders are paid the way they were placed. */}
+                <fieldset class="checkout-choices" disabled={placed() !== null}>
                   <legend class="visually-hidden">Payment method</legend>
                   <For each={PAYMENT_METHODS}>
                     {(name) => (
@@ -359,11 +412,26 @@ function CheckoutView() {
                         <span>
                           <strong>{PAYMENT_LABEL[name].name}</strong>
                           <span class="muted">{PAYMENT_LABEL[name].hint}</span>
+                          <Show when={name === 'wallet' && q().currency !== null}>
+                            <span data-testid="wallet-available">
+                              Available: <strong>{available() === null ? '…' : moneyIn(q().currency)(available()!)}</strong>
+                            </span>
+                          </Show>
                         </span>
                       </label>
                     )}
                   </For>
                 </fieldset>
+                <Show when={walletShort()}>
+                  <Callout tone="danger">
+                    <Show when={q().currency !== null} fallback={<p>Your wallet cannot pay for a cart in several currencies. Pay by card or on delivery.</p>}>
+                      <p>
+                        Your wallet has {moneyIn(q().currency)(available()!)} available, short of the {moneyIn(q().currency)(q().totalMinor)} this order comes to. Add money on your{' '}
+                        <A href="/wallet">wallet</A>, or pay another way.
+                      </p>
+                    </Show>
+                  </Callout>
+                </Show>
               </section>
             </div>
             <aside class="card card__body stack checkout-review" aria-labelledby="checkout-review-heading" aria-busy={quoting()}>
@@ -379,11 +447,11 @@ function CheckoutView() {
                 </Callout>
               </Show>
               <Show when={unsure()}>{(text) => <Callout tone="danger">{text()}</Callout>}</Show>
-              <Button variant="primary" size="lg" block disabled={blocked()} aria-busy={placing()} onClick={() => void place()}>
-                {placing() ? 'Placing your order…' : `Place order · ${moneyIn(q().currency)(q().totalMinor)}`}
+              <Button variant="primary" size="lg" block disabled={blocked()} aria-busy={placing() || leaving()} onClick={() => void place()}>
+                {leaving() ? 'Going to the payment page…' : placing() ? (placed() === null ? 'Placing your order…' : 'Paying…') : `${placed() === null ? PLACE_LABEL[method()] : 'Pay'} · ${moneyIn(q().currency)(q().totalMinor)}`}
               </Button>
               <p class="muted">
-                You pay on delivery. <A href="/cart">Back to your cart</A>
+                {PAYMENT_LABEL[placed()?.method ?? method()].next} <A href="/cart">Back to your cart</A>
               </p>
             </aside>
           </div>
@@ -400,7 +468,7 @@ export default function Checkout() {
       <div class="page-header">
         <div>
           <h1>Checkout</h1>
-          <p>Choose where it goes and how each shop delivers; you pay cash on delivery.</p>
+          <p>Choose where it goes, how each shop delivers, and how you pay.</p>
         </div>
       </div>
       <SignedIn>

@@ -1,20 +1,28 @@
 import { A, useParams } from '@solidjs/router'
-import { createSignal, Show } from 'solid-js'
+import { createSignal, lazy, Show, Suspense } from 'solid-js'
 import type { OrderUpdatedData } from '../../../src/modules/orders/events'
 import { SignedIn } from '../components/auth-gate'
 import { Button, ButtonLink } from '../components/button'
+import { CancelItemsDialog, canCancelItems } from '../components/cancel-items'
+import { ConfirmDialog } from '../components/confirm-dialog'
 import { Dialog } from '../components/dialog'
+import { DisputePanel } from '../components/dispute-panel'
 import { TextAreaField } from '../components/field'
 import { FormAlert } from '../components/form'
 import { Icon } from '../components/icons'
 import { Addressee, createOrderState, OrderBody, OrderHead, OrderView, Section } from '../components/order-detail'
+import { PaymentSection } from '../components/payment-escrow'
+import { ReturnPanel } from '../components/return-panel'
+import { TrackingPanel } from '../components/shipment-tracking'
 import { toast, toastError } from '../components/toast'
 import { cancelMyOrder } from '../lib/checkout'
 import { fieldErrors } from '../lib/errors'
 import { timeAgo } from '../lib/format'
 import { PageMeta } from '../lib/head'
 import { useTopic } from '../lib/live'
-import { downloadInvoice, PAYMENT_LABEL } from '../lib/orders'
+import { confirmOrderReceipt, downloadInvoice, PAYMENT_LABEL } from '../lib/orders'
+
+const OrderReviewsPanel = lazy(() => import('../components/order-reviews'))
 
 /** Cancelling my order, with a reason the shop sees if I give one. */
 function CancelDialog(props: { open: boolean; onClose: () => void; onCancel: (reason: string | undefined) => Promise<unknown> }) {
@@ -41,7 +49,7 @@ function CancelDialog(props: { open: boolean; onClose: () => void; onCancel: (re
           }
         }}
       >
-        <p>The shop has not accepted it yet, so it is cancelled at once and nothing is owed.</p>
+        <p>The shop has not accepted it yet, so it is cancelled at once. Whatever you paid for it comes back where it came from: your wallet or your card.</p>
         <FormAlert error={error()} fields={['reason']} />
         <TextAreaField label="Reason (optional)" name="reason" maxLength={500} rows={3} hint="The shop sees this." error={fieldErrors(error()).reason} />
         <div class="row row--end">
@@ -58,31 +66,51 @@ function CancelDialog(props: { open: boolean; onClose: () => void; onCancel: (re
 }
 
 /**
- * One of my orders: items with TVA, totals, delivery, addresses, invoice number and timeline, with
- * "Message the shop" and, until the shop accepts, "Cancel order". Follows `order:<id>` from the
- * event id the read ended at, so each step shows at once, then reads the order again for what I
- * may do now.
+ * One of my orders: its parcels' tracking, items with TVA, totals, delivery, addresses, invoice
+ * number, payment and escrow, and timeline, with "Message the shop", until the shop accepts
+ * "Cancel items" and "Cancel order", and once it is on its way "I received it". Follows
+ * `order:<id>` from the event id the read ended at, so each step (items the shop cancelled too)
+ * shows at once, then reads the order again for what I may do now and what the items left come
+ * to; a parcel's change (`shipment.updated`) has the tracking read again, a return's
+ * (`return.updated`) the returns.
  */
 function MyOrder(props: { id: string }) {
   const state = createOrderState(props.id)
   const [cancelling, setCancelling] = createSignal(false)
+  const [cancellingItems, setCancellingItems] = createSignal(false)
+  const [receiving, setReceiving] = createSignal(false)
+  // Bumped for the Tracking panel: it reads the parcels again on each.
+  const [shipmentNews, setShipmentNews] = createSignal(0)
+  // Bumped for the Dispute panel: it reads the dispute again on each `dispute.updated`.
+  const [disputeNews, setDisputeNews] = createSignal(0)
+  // Bumped for the Returns panel: it reads the returns again on each `return.updated`.
+  const [returnNews, setReturnNews] = createSignal(0)
 
   /** A step the topic announced, shown at once (unless a read already holds it); the read that follows brings `actions`. */
   const apply = (step: OrderUpdatedData) =>
     state.setOrder((o) => {
-      if (o === null || o.timeline.some((entry) => entry.to === step.status && new Date(entry.at).getTime() === Date.parse(step.at))) return o
-      const timeline = [...o.timeline, { from: step.from, to: step.status, by: step.by, note: step.note, at: new Date(step.at) }]
+      if (o === null || o.timeline.some((entry) => entry.kind === step.kind && entry.to === step.status && new Date(entry.at).getTime() === Date.parse(step.at))) return o
+      const timeline = [...o.timeline, { kind: step.kind, from: step.from, to: step.status, by: step.by, note: step.note, at: new Date(step.at) }]
       return { ...o, status: step.status, timeline, cancelReason: step.status === 'cancelled' ? step.note : o.cancelReason }
     })
   useTopic(
     () => (state.order() === null ? null : `order:${props.id}`),
     {
       onEvent: (event) => {
+        if (event.kind === 'shipment.updated') setShipmentNews((n) => n + 1)
+        // A return taken to a dispute opens one, and one received refunds the payment: both read again.
+        if (event.kind === 'dispute.updated' || event.kind === 'return.updated') setDisputeNews((n) => n + 1)
+        if (event.kind === 'return.updated') setReturnNews((n) => n + 1)
         if (event.kind !== 'order.updated') return
         apply(event.data)
         void state.load()
       },
-      onResync: () => void state.load(),
+      onResync: () => {
+        setShipmentNews((n) => n + 1)
+        setDisputeNews((n) => n + 1)
+        setReturnNews((n) => n + 1)
+        void state.load()
+      },
     },
     {
       get since() {
@@ -94,6 +122,10 @@ function MyOrder(props: { id: string }) {
   const cancel = async (reason: string | undefined) => {
     state.show(await cancelMyOrder(props.id, reason))
     toast('Your order is cancelled. The shop is told.', 'success')
+  }
+  const received = async () => {
+    state.show(await confirmOrderReceipt(props.id))
+    toast('Thank you. The shop is paid and told.', 'success')
   }
 
   return (
@@ -113,13 +145,37 @@ function MyOrder(props: { id: string }) {
             <ButtonLink href={`/inbox?product=${o().items[0]!.productId}`}>
               <Icon name="chat" /> Message the shop
             </ButtonLink>
+            <Show when={o().actions.includes('confirm_receipt')}>
+              <Button variant="primary" onClick={() => setReceiving(true)}>
+                <Icon name="check" /> I received it
+              </Button>
+            </Show>
+            <Show when={canCancelItems(o())}>
+              <Button onClick={() => setCancellingItems(true)}>Cancel items…</Button>
+            </Show>
             <Show when={o().actions.includes('cancel')}>
               <Button variant="danger" onClick={() => setCancelling(true)}>
                 Cancel order…
               </Button>
             </Show>
           </OrderHead>
-          <OrderBody order={o()} toBuyer>
+          <OrderBody
+            order={o()}
+            toBuyer
+            lead={
+              <>
+                <DisputePanel order={o()} side="buyer" news={disputeNews} />
+                <ReturnPanel order={o()} side="buyer" news={returnNews} />
+                <Show when={o().status === 'completed'}>
+                  <Suspense>
+                    <OrderReviewsPanel orderId={o().id} />
+                  </Suspense>
+                </Show>
+                <TrackingPanel order={o()} news={shipmentNews} />
+              </>
+            }
+          >
+            <PaymentSection order={o()} toBuyer news={disputeNews} />
             <Section title="Invoice">
               <p>
                 Invoice number <strong>{o().invoiceNumber}</strong> from <A href={`/vendors/${o().vendor.slug}`}>{o().vendor.name}</A>
@@ -133,6 +189,28 @@ function MyOrder(props: { id: string }) {
             </Section>
           </OrderBody>
           <CancelDialog open={cancelling()} onClose={() => setCancelling(false)} onCancel={cancel} />
+          <CancelItemsDialog
+            order={o()}
+            side="buyer"
+            open={cancellingItems()}
+            onClose={() => setCancellingItems(false)}
+            onCancelled={state.show}
+            onCancelOrder={() => setCancelling(true)}
+          />
+          <ConfirmDialog
+            title="Did you receive this order?"
+            open={receiving()}
+            onClose={() => setReceiving(false)}
+            keep="Not yet"
+            confirm="Yes, I received it"
+            pendingLabel="Confirming…"
+            onConfirm={received}
+          >
+            <p>
+              Confirm only once everything from {o().vendor.name} arrived as ordered. The payment Souk holds for it is then released to the shop, and the order is completed:
+              this cannot be undone.
+            </p>
+          </ConfirmDialog>
         </div>
       )}
     </OrderView>

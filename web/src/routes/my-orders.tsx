@@ -1,9 +1,11 @@
-import { createSignal } from 'solid-js'
+import { useSearchParams } from '@solidjs/router'
+import { createSignal, Show } from 'solid-js'
 import { SignedIn } from '../components/auth-gate'
 import { ButtonLink } from '../components/button'
 import { EmptyState } from '../components/feedback'
 import { MyOrderRow } from '../components/my-order-row'
 import { byStatus, createOrderPages, noOrdersTitle, OrderPages, StatusFilter } from '../components/order-list'
+import { GroupPayment } from '../components/payment-group'
 import { listMyOrders } from '../lib/checkout'
 import { PageMeta } from '../lib/head'
 import type { OrderStatus } from '../lib/orders'
@@ -45,7 +47,13 @@ function OrderList() {
   )
 }
 
+/**
+ * My orders; `?group=<id>` (where the card payment page sends me back, and links to pay) shows
+ * that checkout's payment above them, and reads the list again once it is paid.
+ */
 export default function MyOrders() {
+  const [params] = useSearchParams<{ group: string }>()
+  const [version, setVersion] = createSignal(0)
   return (
     <>
       <PageMeta title="My orders" description="What you bought on Souk." noindex />
@@ -56,7 +64,14 @@ export default function MyOrders() {
         </div>
       </div>
       <SignedIn>
-        <OrderList />
+        <div class="stack">
+          <Show when={params.group} keyed>
+            {(groupId) => <GroupPayment groupId={groupId} onPaid={() => setVersion((v) => v + 1)} />}
+          </Show>
+          <Show when={version() + 1} keyed>
+            {(_version) => <OrderList />}
+          </Show>
+        </div>
       </SignedIn>
     </>
   )

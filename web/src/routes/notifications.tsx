@@ -12,11 +12,12 @@ import { toast, toastError } from '../components/toast'
 import { deleteNotification, getNotificationPreferences, listNotifications, markAllNotificationsRead, updateNotificationPreferences } from '../lib/api'
 import { timeAgo } from '../lib/format'
 import { PageMeta } from '../lib/head'
-import { myTopic, useTopic } from '../lib/live'
+import { myTopic, rereading, useTopic } from '../lib/live'
 
 const TYPE_LABEL: Record<NotificationsModel.Preference['type'], string> = {
   message: 'Messages',
   order: 'Orders',
+  payment: 'Payments and wallet',
   review: 'Reviews',
   follow: 'New followers',
   like: 'Likes',
@@ -57,7 +58,7 @@ function NotificationList() {
 
   useTopic(myTopic, {
     onEvent: (event) => setItems((list) => (list === null ? list : applyNotificationEvent(list, event))),
-    onResync: () => void load(),
+    ...rereading(() => void load()),
   })
 
   const remove = async (item: NotificationItem) => {

@@ -1,4 +1,4 @@
-import { useParams } from '@solidjs/router'
+import { A, useParams } from '@solidjs/router'
 import { createSignal, For, Match, onMount, Show, Switch } from 'solid-js'
 import { SignedIn } from '../components/auth-gate'
 import { Button, ButtonLink } from '../components/button'
@@ -7,29 +7,56 @@ import { MyOrderRow } from '../components/my-order-row'
 import { formatPrice } from '../lib/catalog'
 import { listMyOrders } from '../lib/checkout'
 import { PageMeta } from '../lib/head'
-import type { OrderSummary } from '../lib/orders'
+import { getGroupPayments, type OrderSummary, type Payment } from '../lib/orders'
 
 /** My latest orders read to find a checkout's: it placed one per shop of the cart, all newer than any other. */
 const RECENT = 100
 
+/** How the group is paid, in a sentence: in cash, paid (held until receipt), or still to pay. */
+function HowPaid(props: { orders: OrderSummary[]; payment: Payment | null }) {
+  const first = () => props.orders[0]!
+  const total = () => formatPrice(props.orders.reduce((sum, order) => sum + order.totalMinor, 0), first().currency)
+  return (
+    <Switch>
+      <Match when={first().paymentMethod === 'cash_on_delivery'}>
+        <p>Each shop prepares its own and tells you when it accepts. You pay {total()} in cash on delivery.</p>
+      </Match>
+      <Match when={props.payment?.status === 'succeeded'}>
+        <p data-testid="group-paid">
+          Paid {total()} {first().paymentMethod === 'wallet' ? 'from your Souk wallet' : 'by card'}. Souk holds it until you confirm you received your order, then pays the shop. Each shop
+          tells you when it accepts.
+        </p>
+      </Match>
+      <Match when={true}>
+        <p>
+          Your {props.orders.length === 1 ? 'order waits' : 'orders wait'} for payment of {total()}. <A href={`/orders?group=${first().groupId}`}>Pay now</A>
+        </p>
+      </Match>
+    </Switch>
+  )
+}
+
 /**
  * What a checkout placed: its orders (one per shop), read from my orders by the group's id, so
- * the page holds after a reload and from a bookmark.
+ * the page holds after a reload and from a bookmark, and how they are paid (the group's latest payment).
  */
 function Placed(props: { groupId: string }) {
   const [orders, setOrders] = createSignal<OrderSummary[] | null>(null)
+  const [payment, setPayment] = createSignal<Payment | null>(null)
   const [failed, setFailed] = createSignal(false)
   const load = async () => {
     setFailed(false)
     try {
       const page = await listMyOrders({ limit: RECENT })
-      setOrders(page.items.filter((order) => order.groupId === props.groupId))
+      const mine = page.items.filter((order) => order.groupId === props.groupId)
+      const first = mine[0]
+      if (first !== undefined && first.paymentMethod !== 'cash_on_delivery') setPayment((await getGroupPayments(props.groupId))[0] ?? null)
+      setOrders(mine)
     } catch {
       setFailed(true)
     }
   }
   onMount(() => void load())
-  const total = () => (orders() ?? []).reduce((sum, order) => sum + order.totalMinor, 0)
   return (
     <Switch>
       <Match when={failed()}>
@@ -53,7 +80,7 @@ function Placed(props: { groupId: string }) {
               <h2 id="placed-heading" class="section-title">
                 {list().length === 1 ? 'Your order is placed' : `Your ${list().length} orders are placed`}
               </h2>
-              <p>Each shop prepares its own and tells you when it accepts. You pay {formatPrice(total(), list()[0]!.currency)} in cash on delivery.</p>
+              <HowPaid orders={list()} payment={payment()} />
             </Callout>
             <ul class="list" aria-label="Placed orders">
               <For each={list()}>

@@ -1,5 +1,5 @@
 import { A, action, createAsync, revalidate, type RouteDefinition, useAction, useNavigate, useParams, useSubmission } from '@solidjs/router'
-import { createEffect, createMemo, createSignal, For, on, onCleanup, Show } from 'solid-js'
+import { createEffect, createMemo, createSignal, For, lazy, on, onCleanup, Show, Suspense } from 'solid-js'
 import { isServer } from 'solid-js/web'
 import type { CatalogModel } from '../../../src/modules/catalog/model'
 import { Button, ButtonLink } from '../components/button'
@@ -10,6 +10,7 @@ import { Avatar } from '../components/media'
 import { ProductRail } from '../components/product-card'
 import { PlacementControl } from '../components/placement-control'
 import { PresenceDot } from '../components/presence'
+import { RatingSummary } from '../components/rating'
 import { ReportDialog } from '../components/report-dialog'
 import { toast } from '../components/toast'
 import { api } from '../lib/api'
@@ -98,6 +99,28 @@ function Actions(props: { product: Product }) {
   )
 }
 
+const Reviews = lazy(() => import('../components/reviews'))
+
+/** What search engines read of a product page: the product, its offer and its rating (schema.org). */
+function structuredData(p: Product): Record<string, unknown> {
+  return {
+    '@context': 'https://schema.org',
+    '@type': 'Product',
+    name: p.title,
+    description: p.description.slice(0, 500),
+    ...(p.image === null ? {} : { image: p.image.url }),
+    ...(p.sku === null ? {} : { sku: p.sku }),
+    brand: { '@type': 'Brand', name: p.vendor.companyName },
+    offers: {
+      '@type': 'Offer',
+      price: (p.priceMinor / 100).toFixed(2),
+      priceCurrency: p.currency,
+      availability: p.status === 'active' && p.stock > 0 ? 'https://schema.org/InStock' : 'https://schema.org/OutOfStock',
+    },
+    ...(p.rating.average === null ? {} : { aggregateRating: { '@type': 'AggregateRating', ratingValue: p.rating.average, reviewCount: p.rating.count, bestRating: 5, worstRating: 1 } }),
+  }
+}
+
 function ProductView(props: { product: Product }) {
   const label = useAttributeLabels()
   const similar = createAsync(() => getSimilar(props.product.slug))
@@ -135,6 +158,7 @@ function ProductView(props: { product: Product }) {
         image={p().image?.url}
         type="product"
         noindex={p().status !== 'active' && p().status !== 'sold'}
+        structuredData={structuredData(p())}
       />
       <nav aria-label="Breadcrumb">
         <ol class="breadcrumbs">
@@ -160,10 +184,12 @@ function ProductView(props: { product: Product }) {
             <div class="row">
               <Availability product={p()} />
               <Show when={p().featured}><Badge tone="primary">Featured</Badge></Show>
+              <Show when={p().boosted}><Badge>Promoted</Badge></Show>
               <Badge>{CONDITION_LABEL[p().condition]}</Badge>
             </div>
             <h1 class="product-title">{p().title}</h1>
             <p class="product-price" data-testid="price">{formatPrice(p().priceMinor, p().currency)}</p>
+            <RatingSummary rating={p().rating} empty="No reviews yet" href="#reviews" />
             <p class="muted product-facts">
               <Icon name="pin" /> {p().location}
               <span aria-hidden="true">·</span> {count(p().viewsCount, 'view')}
@@ -222,6 +248,9 @@ function ProductView(props: { product: Product }) {
           </section>
         </Show>
       </div>
+      <Suspense>
+        <Reviews of={{ product: p().slug }} />
+      </Suspense>
       <ProductRail title="You may also like" id="similar-heading" products={similar() ?? []} />
     </>
   )

@@ -1,10 +1,11 @@
 import { A, createAsync, type RouteDefinition, useNavigate, useParams } from '@solidjs/router'
 import { createSignal, lazy, Show, Suspense } from 'solid-js'
 import { Button, ButtonLink } from '../components/button'
-import { EmptyState } from '../components/feedback'
+import { Badge, EmptyState } from '../components/feedback'
 import { Icon } from '../components/icons'
 import { Avatar } from '../components/media'
 import { ProductGrid } from '../components/product-card'
+import { RatingSummary } from '../components/rating'
 import { ReportDialog } from '../components/report-dialog'
 import { getMyVendor, getStorefront, searchProducts } from '../lib/catalog'
 import { monthYear } from '../lib/format'
@@ -13,6 +14,7 @@ import { withNext } from '../lib/next'
 import { signedIn } from '../lib/session'
 
 const ShopDelivery = lazy(() => import('../components/shop-delivery'))
+const Reviews = lazy(() => import('../components/reviews'))
 
 const productsOf = (vendor: string) => ({ vendor, limit: 48, sort: 'newest' }) as const
 
@@ -93,6 +95,7 @@ function Storefront(props: { shop: NonNullable<Awaited<ReturnType<typeof getStor
         <Avatar src={props.shop.logoUrl} name={`${props.shop.companyName} logo`} size={88} />
         <div>
           <h1>{props.shop.companyName}</h1>
+          <Show when={props.shop.badge}>{(badge) => <Badge tone="primary">{badge()}</Badge>}</Show>
           <p class="muted">
             {props.shop.city}, {props.shop.country} · on Souk since {monthYear(props.shop.memberSince)}
           </p>
@@ -120,9 +123,7 @@ function Storefront(props: { shop: NonNullable<Awaited<ReturnType<typeof getStor
           <Suspense>
             <ShopDelivery slug={props.shop.slug} />
           </Suspense>
-          <div class="rating-placeholder">
-            <Icon name="star" /> <span class="muted">No reviews yet</span>
-          </div>
+          <RatingSummary rating={props.shop.rating} empty="No reviews yet" href="#reviews" />
           <ReportShop slug={props.shop.slug} />
         </aside>
         <section aria-labelledby="shop-products">
@@ -141,6 +142,9 @@ function Storefront(props: { shop: NonNullable<Awaited<ReturnType<typeof getStor
           </Show>
         </section>
       </div>
+      <Suspense>
+        <Reviews of={{ shop: props.shop.slug }} />
+      </Suspense>
     </>
   )
 }

@@ -6,6 +6,7 @@ import { AppError } from '../../../lib/errors'
 import { newId } from '../../../lib/ids'
 import type { Logger } from '../../../lib/log'
 import { rateLimitedError } from '../../../lib/rate-limit'
+import { actorOf, type Origin, SYSTEM } from '../../../lib/request-origin'
 import type { AccountsModel } from '../model'
 import { emailCodes, passwordHistory, passwordResetTokens, type Role, userAvatars, users } from '../table'
 import { consumeCode, issueCode } from './codes'
@@ -13,7 +14,7 @@ import { assertNotLockedOut, recordFailure } from './lockout'
 import { addressInUseMail, emailChangeCodeMail, emailChangedMail, passwordChangedMail } from './mail-text'
 import { assertPasswordAllowed, hashPassword, isRecentPassword, rememberPassword, verifyPassword } from './passwords'
 import { announceRevoked, type CurrentUser, revokeSessionRows } from './sessions'
-import { type AccountsDeps, normalizeEmail, SEND_COOLDOWN_MS } from './shared'
+import { type AccountAudit, type AccountsDeps, maskEmail, normalizeEmail, SEND_COOLDOWN_MS } from './shared'
 import { findUserByEmail, findUserById, toMe, type UserRow } from './users'
 
 const DELETED_NAME = 'Deleted user'
@@ -64,7 +65,7 @@ export async function updateMe(deps: AccountsDeps, current: CurrentUser, input: 
 }
 
 /** Changes the password (current one required), keeping this session and ending the others. */
-export async function changePassword(deps: AccountsDeps, current: CurrentUser, input: { currentPassword: string; newPassword: string }): Promise<void> {
+export async function changePassword(deps: AccountsDeps, current: CurrentUser, input: { currentPassword: string; newPassword: string }, origin: Origin): Promise<void> {
   const user = await loadUser(deps, current)
   await confirmPassword(deps, user, input.currentPassword, 'body.currentPassword')
   assertPasswordAllowed(input.newPassword, 'body.newPassword')
@@ -76,7 +77,9 @@ export async function changePassword(deps: AccountsDeps, current: CurrentUser, i
   const revoked = await deps.db.transaction(async (tx) => {
     await tx.update(users).set({ passwordHash: hash, updatedAt: now }).where(eq(users.id, user.id))
     await rememberPassword(tx, user.id, hash, now)
-    return revokeSessionRows(tx, now, user.id, { except: current.sessionId }, 'password_changed')
+    const ended = await revokeSessionRows(tx, now, user.id, { except: current.sessionId }, 'password_changed')
+    await deps.audit(tx, { by: actorOf(current, origin), kind: 'account.password_changed', userId: user.id, summary: { via: 'change', sessionsEnded: ended.length }, at: now })
+    return ended
   })
   await announceRevoked(deps, user.id, revoked, 'password_changed')
   // The owner hears of it even when it was not them (a stolen session knows the password too).
@@ -107,15 +110,17 @@ export async function requestEmailChange(
 }
 
 /** Finishes an address change with the code sent to the new address; the old one is told. */
-export async function confirmEmailChange(deps: AccountsDeps, current: CurrentUser, code: string): Promise<AccountsModel.Me> {
+export async function confirmEmailChange(deps: AccountsDeps, current: CurrentUser, code: string, origin: Origin): Promise<AccountsModel.Me> {
   const user = await loadUser(deps, current)
   const newEmail = await consumeCode(deps, user.id, 'change_email', code)
   const now = deps.clock.now()
-  const [row] = await deps.db
-    .update(users)
-    .set({ email: newEmail, emailVerifiedAt: now, updatedAt: now })
-    .where(eq(users.id, user.id))
-    .returning()
+  const row = await deps.db
+    .transaction(async (tx) => {
+      const [changed] = await tx.update(users).set({ email: newEmail, emailVerifiedAt: now, updatedAt: now }).where(eq(users.id, user.id)).returning()
+      // The addresses masked: enough for the owner and an admin to recognise them, not a list of addresses.
+      await deps.audit(tx, { by: actorOf(current, origin), kind: 'account.email_changed', userId: user.id, summary: { from: maskEmail(user.email), to: maskEmail(newEmail) }, at: now })
+      return changed
+    })
     .catch((error: unknown) => {
       // The address was taken between the request and the confirmation.
       if (pgErrorOf(error)?.code === UNIQUE_VIOLATION) throw new AppError('conflict', 'This address now belongs to another account')
@@ -129,7 +134,7 @@ export async function confirmEmailChange(deps: AccountsDeps, current: CurrentUse
  * Deletes the account: password required; every session ends; personal data is erased while the
  * row stays, so orders and messages that point at it show "Deleted user".
  */
-export async function deleteAccount(deps: AccountsDeps, current: CurrentUser, password: string): Promise<void> {
+export async function deleteAccount(deps: AccountsDeps, current: CurrentUser, password: string, origin: Origin): Promise<void> {
   const user = await loadUser(deps, current)
   await confirmPassword(deps, user, password, 'body.password')
   const now = deps.clock.now()
@@ -154,7 +159,10 @@ export async function deleteAccount(deps: AccountsDeps, current: CurrentUser, pa
     await tx.delete(emailCodes).where(eq(emailCodes.userId, user.id))
     await tx.delete(passwordResetTokens).where(eq(passwordResetTokens.userId, user.id))
     await tx.delete(userAvatars).where(eq(userAvatars.userId, user.id))
-    return revokeSessionRows(tx, now, user.id, {}, 'account_deleted')
+    const ended = await revokeSessionRows(tx, now, user.id, {}, 'account_deleted')
+    // The log keeps its entries (append-only, no personal data but ids and addresses): they are about the account, not of it.
+    await deps.audit(tx, { by: actorOf(current, origin), kind: 'account.deleted', userId: user.id, summary: { sessionsEnded: ended.length }, at: now })
+    return ended
   })
   await announceRevoked(deps, user.id, revoked, 'account_deleted')
 }
@@ -180,7 +188,7 @@ export async function getPublicProfile(db: Db, id: string): Promise<AccountsMode
  * when it changed). Used for the configured admin at every start and for demo accounts.
  */
 export async function ensureUser(
-  deps: { db: Db; clock: Clock; log: Logger },
+  deps: { db: Db; clock: Clock; log: Logger; audit?: AccountAudit },
   account: { email: string; password: string; role: Role; displayName: string },
   passwordVariable = 'password',
 ): Promise<void> {
@@ -205,12 +213,17 @@ export async function ensureUser(
         .where(eq(users.id, id))
     }
     if (hash !== null) await rememberPassword(tx, id, hash, now)
+    // Souk gave the role at start-up (ADMIN_EMAIL): a role change like any other, in the log.
+    const before = existing?.role ?? null
+    if (deps.audit !== undefined && before !== account.role) await deps.audit(tx, { by: SYSTEM, kind: 'account.role_changed', userId: id, summary: { from: before, to: account.role }, at: now })
+    // A configured password replacing the account's (ADMIN_PASSWORD changed): a way in, in its security events.
+    if (deps.audit !== undefined && existing !== null && hash !== null) await deps.audit(tx, { by: SYSTEM, kind: 'account.password_changed', userId: id, summary: { via: 'start_up' }, at: now })
   })
   deps.log.info('account ready', { email, role: account.role, created: existing === null })
 }
 
 /** The configured admin (ADMIN_EMAIL, ADMIN_PASSWORD), made sure of at every start. */
-export function bootstrapAdmin(deps: { db: Db; clock: Clock; log: Logger }, admin: { email: string; password: string }): Promise<void> {
+export function bootstrapAdmin(deps: { db: Db; clock: Clock; log: Logger; audit?: AccountAudit }, admin: { email: string; password: string }): Promise<void> {
   return ensureUser(deps, { ...admin, role: 'admin', displayName: 'Admin' }, 'ADMIN_PASSWORD')
 }
 

@@ -1,6 +1,7 @@
 import { createHash, randomBytes } from 'node:crypto'
 import { and, eq, gt, isNull } from 'drizzle-orm'
 import { AppError } from '../../../lib/errors'
+import { actorOf, type Origin } from '../../../lib/request-origin'
 import { passwordResetTokens, users } from '../table'
 import { accountKey, clearFailures } from './lockout'
 import { passwordResetDoneMail, passwordResetMail } from './mail-text'
@@ -50,7 +51,7 @@ export async function requestPasswordReset(deps: AccountsDeps, rawEmail: string)
  * Sets a new password with a reset token: spends the token, ends every session, confirms the
  * address (the link proved it) and lifts a sign-in lockout, so a locked-out owner gets back in.
  */
-export async function resetPassword(deps: AccountsDeps, input: { token: string; password: string }): Promise<void> {
+export async function resetPassword(deps: AccountsDeps, input: { token: string; password: string }, origin: Origin): Promise<void> {
   const now = deps.clock.now()
   const tokenHash = sha256(input.token)
   const live = and(eq(passwordResetTokens.tokenHash, tokenHash), isNull(passwordResetTokens.usedAt), gt(passwordResetTokens.expiresAt, now))
@@ -70,7 +71,10 @@ export async function resetPassword(deps: AccountsDeps, input: { token: string; 
       .set({ passwordHash: hash, emailVerifiedAt: user.emailVerifiedAt ?? now, updatedAt: now })
       .where(eq(users.id, user.id))
     await rememberPassword(tx, user.id, hash, now)
-    return revokeSessionRows(tx, now, user.id, {}, 'password_reset')
+    const ended = await revokeSessionRows(tx, now, user.id, {}, 'password_reset')
+    // The holder of the emailed link acts as the account's owner.
+    await deps.audit(tx, { by: actorOf(user, origin), kind: 'account.password_changed', userId: user.id, summary: { via: 'reset', sessionsEnded: ended.length }, at: now })
+    return ended
   })
   await announceRevoked(deps, user.id, revoked, 'password_reset')
   if (user.email !== null) {

@@ -73,7 +73,7 @@ export async function verifyEmail(deps: AccountsDeps, input: { email: string; co
   await consumeCode(deps, user.id, 'verify_email', input.code)
   const now = deps.clock.now()
   await deps.db.update(users).set({ emailVerifiedAt: now, updatedAt: now }).where(eq(users.id, user.id))
-  return openSession(deps, { ...user, emailVerifiedAt: now, updatedAt: now }, meta)
+  return openSession(deps, { ...user, emailVerifiedAt: now, updatedAt: now }, meta, 'sign_up')
 }
 
 /** Sends a new sign-up code, at most once a minute per address (429 with the wait otherwise). */

@@ -6,6 +6,7 @@ import type { Db } from '../../../db/client'
 import type { Clock } from '../../../lib/clock'
 import { AppError } from '../../../lib/errors'
 import { newId } from '../../../lib/ids'
+import { type Actor, actorOf, type Origin } from '../../../lib/request-origin'
 import { type AccountsModel, SESSION_REVOKED_TOPIC } from '../model'
 import { type Role, refreshTokens, sessions, users } from '../table'
 import { type AccountsDeps, type ClientMeta, type Conn, DAY, MINUTE } from './shared'
@@ -24,7 +25,7 @@ const AUDIENCE = 'souk-api'
 const sha256 = (value: string) => createHash('sha256').update(value).digest('hex')
 const keyOf = (secret: string) => new TextEncoder().encode(secret)
 
-type TokenConfig = Pick<Config, 'secrets' | 'publicUrl'>
+type TokenConfig = { secrets: Pick<Config['secrets'], 'JWT_SECRET'>; publicUrl: string }
 
 /** A short-lived HS256 access token naming the user (`sub`) and the session (`sid`). */
 export async function signAccessToken(config: TokenConfig, clock: Clock, userId: string, sessionId: string) {
@@ -110,8 +111,11 @@ async function issueRefreshToken(db: Conn, sessionId: string, now: Date): Promis
   return token
 }
 
-/** Opens a session (a new refresh-token family) for a user who just proved who they are. */
-export async function openSession(deps: AccountsDeps, user: UserRow, meta: ClientMeta): Promise<SignIn> {
+/** How a user proved who they are: their password, Google, or the code that confirmed their sign-up. */
+export type SignInMethod = 'password' | 'google' | 'sign_up'
+
+/** Opens a session (a new refresh-token family) for a user who just proved who they are; the sign-in is in the audit log. */
+export async function openSession(deps: AccountsDeps, user: UserRow, meta: ClientMeta, method: SignInMethod): Promise<SignIn> {
   const now = deps.clock.now()
   const sessionId = newId('ses')
   const expiresAt = new Date(now.getTime() + SESSION_LIFETIME_MS)
@@ -119,6 +123,7 @@ export async function openSession(deps: AccountsDeps, user: UserRow, meta: Clien
     const newDevice = await isNewDevice(tx, user.id, meta)
     await tx.insert(sessions).values({ id: sessionId, userId: user.id, createdAt: now, lastUsedAt: now, expiresAt, userAgent: meta.userAgent, ip: meta.ip })
     const token = await issueRefreshToken(tx, sessionId, now)
+    await deps.audit(tx, { by: actorOf(user, meta), kind: 'auth.sign_in', userId: user.id, summary: { method, sessionId, userAgent: meta.userAgent, newDevice }, at: now })
     // The security notice is written with the session it reports, and sent once that committed.
     const notice = newDevice
       ? await deps.notify(tx, {
@@ -190,7 +195,8 @@ export async function refreshSession(deps: AccountsDeps, token: string, meta: Cl
       throw new AppError('conflict', 'This refresh token was just exchanged by another request; retry with the current cookie')
     case 'reused':
       deps.log.warn('refresh token reused; session revoked', { userId: rotation.userId, sessionId: rotation.sessionId })
-      await revokeSessions(deps, rotation.userId, { only: rotation.sessionId }, 'refresh_reuse')
+      // Souk ends it, on seeing this request (whoever sent it holds a stolen or stale token).
+      await revokeSessions(deps, rotation.userId, { only: rotation.sessionId }, 'refresh_reuse', actorOf(null, meta))
       throw new AppError('unauthorized', 'Your session has ended; sign in again')
     case 'invalid':
       throw new AppError('unauthorized', 'Your session has ended; sign in again')
@@ -230,27 +236,36 @@ export async function announceRevoked(deps: AccountsDeps, userId: string, sessio
   await deps.bus.publish(SESSION_REVOKED_TOPIC, event)
 }
 
-/** revokeSessionRows + announceRevoked, outside any transaction. Answers how many ended. */
+/**
+ * revokeSessionRows in a transaction of its own, with its `auth.sign_out` entry by `by` when any
+ * ended, then announceRevoked. Answers how many ended.
+ */
 export async function revokeSessions(
   deps: AccountsDeps,
   userId: string,
   filter: { only?: string; except?: string },
   reason: AccountsModel.RevokeReason,
+  by: Actor,
 ): Promise<number> {
-  const ids = await revokeSessionRows(deps.db, deps.clock.now(), userId, filter, reason)
+  const now = deps.clock.now()
+  const ids = await deps.db.transaction(async (tx) => {
+    const ended = await revokeSessionRows(tx, now, userId, filter, reason)
+    if (ended.length > 0) await deps.audit(tx, { by, kind: 'auth.sign_out', userId, summary: { reason, sessions: ended.length, sessionId: ended.length === 1 ? ended[0]! : null }, at: now })
+    return ended
+  })
   await announceRevoked(deps, userId, ids, reason)
   return ids.length
 }
 
-/** Signs out the session a refresh token belongs to (whatever the token's state). */
-export async function signOut(deps: AccountsDeps, token: string | null): Promise<void> {
+/** Signs out the session a refresh token belongs to (whatever the token's state), as its user. */
+export async function signOut(deps: AccountsDeps, token: string | null, origin: Origin): Promise<void> {
   if (token === null) return
   const [row] = await deps.db
     .select({ sessionId: sessions.id, userId: sessions.userId })
     .from(refreshTokens)
     .innerJoin(sessions, eq(sessions.id, refreshTokens.sessionId))
     .where(eq(refreshTokens.tokenHash, sha256(token)))
-  if (row !== undefined) await revokeSessions(deps, row.userId, { only: row.sessionId }, 'logout')
+  if (row !== undefined) await revokeSessions(deps, row.userId, { only: row.sessionId }, 'logout', actorOf({ id: row.userId }, origin))
 }
 
 /** The user's open sessions, most recently used first. */
@@ -272,8 +287,8 @@ export async function listSessions(deps: AccountsDeps, user: CurrentUser): Promi
 }
 
 /** Ends one of the user's own sessions; someone else's is "not found", never "forbidden". */
-export async function revokeOwnSession(deps: AccountsDeps, user: CurrentUser, sessionId: string): Promise<void> {
-  const revoked = await revokeSessions(deps, user.id, { only: sessionId }, 'revoked')
+export async function revokeOwnSession(deps: AccountsDeps, user: CurrentUser, sessionId: string, origin: Origin): Promise<void> {
+  const revoked = await revokeSessions(deps, user.id, { only: sessionId }, 'revoked', actorOf(user, origin))
   if (revoked === 0) throw new AppError('not_found', 'No such open session')
 }
 

@@ -1,6 +1,7 @@
 import { eq } from 'drizzle-orm'
 import { AppError } from '../../../lib/errors'
 import { newId } from '../../../lib/ids'
+import { actorOf } from '../../../lib/request-origin'
 import { passwordHistory, users } from '../table'
 import { accountKey, addressKey, assertNotLockedOut, clearFailures, recordFailure } from './lockout'
 import { verifyAgainstNothing, verifyPassword } from './passwords'
@@ -31,7 +32,7 @@ export async function signIn(deps: AccountsDeps, input: { email: string; passwor
   if (user.emailVerifiedAt === null) {
     throw new AppError('forbidden', 'Confirm your email address first: enter the code we sent you', { reason: 'email_not_verified' })
   }
-  return openSession(deps, user, meta)
+  return openSession(deps, user, meta, 'password')
 }
 
 /**
@@ -47,7 +48,7 @@ export async function signInWithGoogle(deps: AccountsDeps, idToken: string, meta
   const [linked] = await deps.db.select().from(users).where(eq(users.googleSub, identity.sub)).limit(1)
   if (linked !== undefined) {
     if (linked.deletedAt !== null) throw new AppError('unauthorized', 'This account was deleted')
-    return openSession(deps, linked, meta)
+    return openSession(deps, linked, meta, 'google')
   }
   if (!identity.emailVerified) throw new AppError('unauthorized', 'Google has not verified this email address')
   const existing = await findUserByEmail(deps.db, identity.email)
@@ -68,6 +69,8 @@ export async function signInWithGoogle(deps: AccountsDeps, idToken: string, meta
         })
         .where(eq(users.id, existing.id))
         .returning()
+      // A new way into the account (and maybe one fewer): in its security events, as its owner's.
+      await deps.audit(tx, { by: actorOf(existing, meta), kind: 'account.google_linked', userId: existing.id, summary: { emailLoginRemoved: neverVerified && existing.passwordHash !== null }, at: now })
       return row!
     })
   } else {
@@ -79,5 +82,5 @@ export async function signInWithGoogle(deps: AccountsDeps, idToken: string, meta
     user = row!
   }
   await clearFailures(deps, accountKey(identity.email))
-  return openSession(deps, user, meta)
+  return openSession(deps, user, meta, 'google')
 }

@@ -52,6 +52,16 @@ export function toMe(user: UserRow): AccountsModel.Me {
   }
 }
 
+/** Live accounts of one role (the support queue's assignees: admins), by name; at most 200. */
+export async function listUsersWithRole(db: Conn, role: Role): Promise<{ id: string; displayName: string }[]> {
+  return db
+    .select({ id: users.id, displayName: users.displayName })
+    .from(users)
+    .where(and(eq(users.role, role), isNull(users.deletedAt)))
+    .orderBy(users.displayName, users.id)
+    .limit(200)
+}
+
 /** The role of a live account, or null. */
 export async function findRole(db: Conn, userId: string): Promise<Role | null> {
   return (await findUserById(db, userId))?.role ?? null

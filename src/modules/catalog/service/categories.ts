@@ -1,10 +1,12 @@
 import { and, asc, count, eq, isNotNull, isNull, sql } from 'drizzle-orm'
-import { queryRows } from '../../../db/client'
+import { queryRows, type Tx } from '../../../db/client'
 import { FOREIGN_KEY_VIOLATION, pgErrorOf, UNIQUE_VIOLATION } from '../../../db/errors'
 import { AppError, type FieldProblem } from '../../../lib/errors'
 import { newId } from '../../../lib/ids'
 import type { Bus } from '../../../lib/bus'
 import { invalidatePages } from '../../../lib/page-invalidation'
+import type { Actor } from '../../../lib/request-origin'
+import { type AuditSummary, recordAudit } from '../../audit'
 import type { CatalogModel } from '../model'
 import { type AttributeDefinition, type AttributeValue, categories, products } from '../table'
 import type { CatalogDeps, Conn } from './shared'
@@ -150,29 +152,38 @@ function conflictOf(error: unknown): AppError | null {
   return null
 }
 
-export async function createCategory(deps: CatalogDeps, input: CatalogModel.CreateCategoryBody): Promise<CatalogModel.Category> {
+/** An admin's change to the category tree, a platform setting: a `settings.changed` entry in the step's transaction. */
+const recordTreeChange = (tx: Tx, by: Actor, id: string, summary: AuditSummary, at: Date) =>
+  recordAudit(tx, { by, kind: 'settings.changed', subject: { type: 'category', id }, summary: { setting: 'category', ...summary }, at })
+
+export async function createCategory(deps: CatalogDeps, by: Actor, input: CatalogModel.CreateCategoryBody): Promise<CatalogModel.Category> {
   checkDefinitions(input.attributes ?? [])
   const now = deps.clock.now()
-  const [row] = await deps.db
-    .insert(categories)
-    .values({
-      id: newId('cat'),
-      parentId: input.parentId ?? null,
-      slug: input.slug,
-      name: input.name.trim(),
-      description: input.description ?? null,
-      imageUrl: input.imageUrl ?? null,
-      attributes: input.attributes ?? [],
-      position: input.position ?? 0,
-      createdAt: now,
-      updatedAt: now,
+  const row = await deps.db
+    .transaction(async (tx) => {
+      const [inserted] = await tx
+        .insert(categories)
+        .values({
+          id: newId('cat'),
+          parentId: input.parentId ?? null,
+          slug: input.slug,
+          name: input.name.trim(),
+          description: input.description ?? null,
+          imageUrl: input.imageUrl ?? null,
+          attributes: input.attributes ?? [],
+          position: input.position ?? 0,
+          createdAt: now,
+          updatedAt: now,
+        })
+        .returning()
+      await recordTreeChange(tx, by, inserted!.id, { action: 'create', slug: inserted!.slug, parentId: inserted!.parentId }, now)
+      return inserted!
     })
-    .returning()
     .catch((error: unknown) => {
       throw conflictOf(error) ?? error
     })
   await categoriesChanged(deps.bus)
-  return toCategory(row!)
+  return toCategory(row)
 }
 
 /**
@@ -180,7 +191,7 @@ export async function createCategory(deps: CatalogDeps, input: CatalogModel.Crea
  * of its descendants would make a cycle and is refused (400). Moves run under one lock, so two
  * concurrent moves cannot each pass the check and make a cycle together.
  */
-export async function updateCategory(deps: CatalogDeps, id: string, input: CatalogModel.UpdateCategoryBody): Promise<CatalogModel.Category> {
+export async function updateCategory(deps: CatalogDeps, by: Actor, id: string, input: CatalogModel.UpdateCategoryBody): Promise<CatalogModel.Category> {
   if (input.attributes !== undefined) checkDefinitions(input.attributes)
   const row = await deps.db
     .transaction(async (tx) => {
@@ -207,6 +218,7 @@ export async function updateCategory(deps: CatalogDeps, id: string, input: Catal
         .where(eq(categories.id, id))
         .returning()
       if (updated === undefined) throw new AppError('not_found', 'No such category')
+      await recordTreeChange(tx, by, id, { action: 'update', fields: Object.keys(input).sort().join(','), slug: updated.slug, parentId: updated.parentId }, updated.updatedAt)
       return updated
     })
     .catch((error: unknown) => {
@@ -221,7 +233,7 @@ export async function updateCategory(deps: CatalogDeps, id: string, input: Catal
  * products let go of it. A product created meanwhile still holds it through the foreign key, and
  * the delete then fails as a 409 too.
  */
-export async function deleteCategory(deps: CatalogDeps, id: string): Promise<void> {
+export async function deleteCategory(deps: CatalogDeps, by: Actor, id: string): Promise<void> {
   await deps.db
     .transaction(async (tx) => {
       await tx.execute(sql`select pg_advisory_xact_lock(${TREE_LOCK})`)
@@ -232,7 +244,8 @@ export async function deleteCategory(deps: CatalogDeps, id: string): Promise<voi
       const [live] = await tx.select({ n: count() }).from(products).where(and(eq(products.categoryId, id), isNull(products.deletedAt)))
       if ((live?.n ?? 0) > 0) throw new AppError('conflict', 'This category still has products', { products: live!.n })
       await tx.update(products).set({ categoryId: null }).where(and(eq(products.categoryId, id), isNotNull(products.deletedAt)))
-      await tx.delete(categories).where(eq(categories.id, id))
+      const [deleted] = await tx.delete(categories).where(eq(categories.id, id)).returning({ slug: categories.slug })
+      await recordTreeChange(tx, by, id, { action: 'delete', slug: deleted!.slug }, deps.clock.now())
     })
     .catch((error: unknown) => {
       if (pgErrorOf(error)?.code === FOREIGN_KEY_VIOLATION) throw new AppError('conflict', 'This category still has products')

@@ -4,6 +4,7 @@ import { and, eq, isNull } from 'drizzle-orm'
 import { t } from 'elysia'
 import { type CsvRecord, decodeCsvText, parseCsv, restoreCell } from '../../../lib/csv'
 import { AppError, type FieldProblem } from '../../../lib/errors'
+import { NO_ORIGIN } from '../../../lib/request-origin'
 import type { CurrentUser } from '../../accounts'
 import { type AnyTrackedJob, type JobProblem, type JobRow, type JobsDeps, readJobInputFile, startJob, trackedJob } from '../../jobs'
 import { findVendorById, findVendorOfUser } from '../../vendors'
@@ -292,7 +293,8 @@ async function saveRow(deps: CatalogDeps, owner: CurrentUser, vendorId: string, 
     }
     const patch = changesOf(existing, row)
     if (Object.keys(patch).length === 0) return 'unchanged'
-    await updateProduct(deps, owner, existing.slug, patch)
+    // A job, as the shop's owner: no request to name (the owner editing their own listing is not an audited step).
+    await updateProduct(deps, owner, NO_ORIGIN, existing.slug, patch)
     return 'updated'
   }
 }

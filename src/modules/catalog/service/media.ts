@@ -7,6 +7,7 @@ import { invalidatePages } from '../../../lib/page-invalidation'
 import type { CurrentUser } from '../../accounts'
 import type { CatalogModel } from '../model'
 import { productImages } from '../table'
+import { photoAdded } from './approval'
 import { imagesOf, toImage } from './images'
 import { type CatalogDeps, type Conn, editableProduct, type ProductAccess } from './shared'
 
@@ -74,6 +75,7 @@ export async function addImage(deps: CatalogDeps, user: CurrentUser, slug: strin
       createdAt: deps.clock.now(),
     }
     await tx.insert(productImages).values(row)
+    await photoAdded(tx, user, product, row.createdAt)
     return toImage(row)
   })
 }

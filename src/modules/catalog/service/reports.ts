@@ -4,7 +4,9 @@ import { AppError } from '../../../lib/errors'
 import { newId } from '../../../lib/ids'
 import { cursorPart, decodeCursor, type Page, toPage } from '../../../lib/pagination'
 import { invalidatePages } from '../../../lib/page-invalidation'
+import { actorOf, type Origin } from '../../../lib/request-origin'
 import type { CurrentUser } from '../../accounts'
+import { recordAudit } from '../../audit'
 import { applyVendorDecision, findVendorBySlug, vendorSummaries } from '../../vendors'
 import type { CatalogModel } from '../model'
 import { products, reports } from '../table'
@@ -95,9 +97,10 @@ export async function listReports(deps: CatalogDeps, query: { status?: 'open' | 
  * An admin resolves an open report: `dismiss` closes it; `unpublish` takes its product out of the
  * catalog for good (archived, and its vendor cannot publish it again); `suspend_vendor` suspends the
  * shop. Acting also closes the other open reports of the same product or shop. All in one
- * transaction; live clients and cached pages hear of it after commit.
+ * transaction, with the decision's `listing.moderated` entry (and the suspension's own, by
+ * applyVendorDecision); live clients and cached pages hear of it after commit.
  */
-export async function resolveReport(deps: CatalogDeps, admin: CurrentUser, reportId: string, input: CatalogModel.ResolveBody): Promise<CatalogModel.Report> {
+export async function resolveReport(deps: CatalogDeps, admin: CurrentUser, origin: Origin, reportId: string, input: CatalogModel.ResolveBody): Promise<CatalogModel.Report> {
   const now = deps.clock.now()
   const resolved = { status: 'resolved' as const, resolution: input.action, resolutionNote: input.note?.trim() || null, resolvedBy: admin.id, resolvedAt: now }
   const { report, unpublished } = await deps.db.transaction(async (tx) => {
@@ -119,16 +122,20 @@ export async function resolveReport(deps: CatalogDeps, admin: CurrentUser, repor
     }
     if (input.action === 'suspend_vendor') {
       const reason = `After a report: ${open.reason}${resolved.resolutionNote === null ? '' : ` (${resolved.resolutionNote})`}`
-      await applyVendorDecision(tx, { adminId: admin.id, now }, open.vendorId, 'suspend', reason).catch((error: unknown) => {
+      await applyVendorDecision(tx, { adminId: admin.id, now, origin }, open.vendorId, 'suspend', reason).catch((error: unknown) => {
         // Already suspended (another report got there first): the outcome stands.
         if (!(error instanceof AppError && error.type === 'conflict' && (error.details as { status?: string }).status === 'suspended')) throw error
       })
       sameTarget = sql`${reports.vendorId} = ${open.vendorId}`
     }
-    await tx
+    const closed = await tx
       .update(reports)
       .set(resolved)
       .where(and(eq(reports.status, 'open'), or(eq(reports.id, open.id), sameTarget)))
+      .returning({ id: reports.id })
+    const subject = open.productId === null ? { type: 'shop' as const, id: open.vendorId } : { type: 'product' as const, id: open.productId }
+    const summary = { action: input.action, reportId: open.id, reason: open.reason, note: resolved.resolutionNote, reportsClosed: closed.length, vendorId: open.vendorId }
+    await recordAudit(tx, { by: actorOf(admin, origin), kind: 'listing.moderated', subject, summary, at: now })
     return { report: { ...open, ...resolved }, unpublished }
   })
   if (unpublished !== null) await announceProductChange(deps.bus, unpublished.before, unpublished.after, true, false, now)

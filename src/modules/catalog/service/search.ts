@@ -25,6 +25,17 @@ const wordsOf = (text: string) => (text.toLowerCase().match(/[\p{L}\p{N}]+/gu) ?
 const rankOf = (query: SQL) => sql<number>`(ts_rank(${products.search}, ${query}) * 1000000)::int`.mapWith(Number)
 /** Views, plus favorites as the stronger signal. */
 const popularityOf = sql<number>`(${products.viewsCount} + 5 * ${products.favoritesCount})`
+/**
+ * 1 while the listing is boosted at `asOf` (a shop's paid placement), else 0: its boost started by
+ * then (a null start, a boost older than the column, counts as started) and had not ended. A boost
+ * starting after `asOf` leaves the listing unpromoted at `asOf`, where the pages before it put it.
+ */
+const promotedOf = (asOf: Date) => {
+  const at = sql`${asOf.toISOString()}::timestamptz`
+  return sql<number>`(case when ${products.boostedUntil} > ${at} and (${products.boostedSince} is null or ${products.boostedSince} <= ${at}) then 1 else 0 end)`.mapWith(Number)
+}
+/** The sorts boosted listings lead while boosted (labelled "Promoted" wherever they show). */
+const BOOSTED_FIRST: readonly Sort[] = ['relevance', 'newest']
 
 interface Order {
   /** The sort value in SQL; how a cursor's value is read back; the value of a fetched row. */
@@ -93,27 +104,44 @@ export async function searchProducts(
   for (const [key, value] of Object.entries(attrs)) where.push(sql`${products.attributes} ->> ${key} = ${value}`)
 
   const order = orderFor(sort, tsquery)
+  const boostedFirst = BOOSTED_FIRST.includes(sort)
+  // Boosted or not is judged at the first page's time, carried by its cursors: a boost ending or
+  // starting between two pages does not move its listing across the cut.
+  let asOf = now
+  let promotedAfter: number | null = null
+  let after: SQL | undefined
   if (query.cursor !== undefined) {
     // The value is read as this sort's kind, so a cursor of a sort with values of another kind is
     // refused as not valid before the sort names are compared.
-    const [tag, position, id] = decodeCursor(query.cursor, [cursorPart.oneOf(SORTS), order.cursor, cursorPart.id('prd')])
+    let tag: Sort
+    let position: Date | number
+    let lastId: string
+    if (boostedFirst) {
+      ;[tag, asOf, promotedAfter, position, lastId] = decodeCursor(query.cursor, [cursorPart.oneOf(SORTS), cursorPart.time, cursorPart.integer(0, 1), order.cursor, cursorPart.id('prd')])
+    } else {
+      ;[tag, position, lastId] = decodeCursor(query.cursor, [cursorPart.oneOf(SORTS), order.cursor, cursorPart.id('prd')])
+    }
     if (tag !== sort) throw invalid('query.cursor', `is a cursor of another sort (${tag})`)
     const beyond = order.direction === 'desc' ? lt : gt
-    where.push(or(beyond(order.key as never, position), and(eq(order.key as never, position), beyond(products.id, id)))!)
+    after = or(beyond(order.key as never, position), and(eq(order.key as never, position), beyond(products.id, lastId)))
   }
+  const promoted = promotedOf(asOf)
+  where.push(promotedAfter === null ? after : or(lt(promoted, promotedAfter), and(eq(promoted, promotedAfter), after)))
   const by = order.direction === 'desc' ? desc : asc
   const limit = query.limit ?? DEFAULT_LIMIT
   const rows = await deps.db
-    .select({ ...productColumns, rank: tsquery === null ? sql<number>`0` : rankOf(tsquery) })
+    .select({ ...productColumns, rank: tsquery === null ? sql<number>`0` : rankOf(tsquery), promoted })
     .from(products)
     .where(and(...where))
-    .orderBy(by(order.key), by(products.id))
+    .orderBy(...(boostedFirst ? [desc(promoted)] : []), by(order.key), by(products.id))
     .limit(limit + 1)
   const kept = rows.slice(0, limit)
   const last = kept.at(-1)
+  const positionOf = (row: (typeof rows)[number]) =>
+    boostedFirst ? [sort, asOf.toISOString(), row.promoted, order.valueOf(row), row.id] : [sort, order.valueOf(row), row.id]
   return {
     items: await toSummaries(deps.db, kept, now),
-    nextCursor: rows.length > limit && last !== undefined ? encodeCursor([sort, order.valueOf(last), last.id]) : null,
+    nextCursor: rows.length > limit && last !== undefined ? encodeCursor(positionOf(last)) : null,
   }
 }
 

@@ -9,6 +9,7 @@ import { findVendorById, sellingVendorIds, vendorSummaries } from '../../vendors
 import { type CatalogModel, productTopic } from '../model'
 import { categories, products, productShares } from '../table'
 import { primaryImagesOf } from './images'
+import { ratingOf } from '../../../lib/rating'
 
 export interface CatalogDeps {
   db: Db
@@ -32,10 +33,19 @@ export const dayOf = (date: Date) => date.toISOString().slice(0, 10)
 /** Anyone may see a product page in these states (a sold one stays reachable by its link). */
 const PUBLIC_STATUSES = ['active', 'sold'] as const
 
-/** SQL: the product is public: live, published, not unpublished by a moderator, its shop approved. */
+/** SQL: the product is public: live, published, approved by admins when they review listings, not unpublished by a moderator, its shop approved. */
 export function isPublic(db: Conn): SQL {
-  return and(isNull(products.deletedAt), isNull(products.unpublishedAt), inArray(products.status, [...PUBLIC_STATUSES]), inArray(products.vendorId, sellingVendorIds(db)))!
+  return and(
+    isNull(products.deletedAt),
+    isNull(products.unpublishedAt),
+    eq(products.reviewState, 'approved'),
+    inArray(products.status, [...PUBLIC_STATUSES]),
+    inArray(products.vendorId, sellingVendorIds(db)),
+  )!
 }
+
+/** The ids of public products, as a subquery (`inArray(column, publicProductIds(db))`): other modules filter on it without reading this table. */
+export const publicProductIds = (db: Conn) => db.select({ id: products.id }).from(products).where(isPublic(db))
 
 /** SQL: the product is in the catalog (public and for sale). */
 export function isListed(db: Conn): SQL {
@@ -44,7 +54,7 @@ export function isListed(db: Conn): SQL {
 
 /** The same rule as isPublic, for a row in hand (its shop's status passed in). */
 export function rowIsPublic(row: ProductRow, vendorApproved: boolean): boolean {
-  return vendorApproved && row.deletedAt === null && row.unpublishedAt === null && (PUBLIC_STATUSES as readonly string[]).includes(row.status)
+  return vendorApproved && row.deletedAt === null && row.unpublishedAt === null && row.reviewState === 'approved' && (PUBLIC_STATUSES as readonly string[]).includes(row.status)
 }
 
 export async function findProductBySlug(db: Conn, slug: string, options: { forUpdate?: boolean } = {}): Promise<ProductRow | null> {
@@ -93,7 +103,8 @@ export async function editableProduct(db: Conn, slug: string, user: CurrentUser,
   return access
 }
 
-const isActiveUntil = (until: Date | null, now: Date) => until !== null && until > now
+/** Whether a placement ending at `until` (featuredUntil, boostedUntil) runs at `now`. */
+export const isActiveUntil = (until: Date | null, now: Date) => until !== null && until > now
 
 /** Rows to cards: their categories, shops and primary photos are read in one query each. */
 export async function toSummaries(db: Conn, rows: ProductRow[], now: Date): Promise<CatalogModel.ProductSummary[]> {
@@ -123,6 +134,8 @@ export async function toSummaries(db: Conn, rows: ProductRow[], now: Date): Prom
     boosted: isActiveUntil(row.boostedUntil, now),
     viewsCount: row.viewsCount,
     favoritesCount: row.favoritesCount,
+    rating: ratingOf(row.ratingCount, row.ratingSum),
+    review: { state: row.reviewState, reason: row.reviewReason, submittedAt: row.submittedAt },
     image: images.get(row.id) ?? null,
     createdAt: row.createdAt,
   }))

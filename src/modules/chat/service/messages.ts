@@ -7,7 +7,7 @@ import { processImage, UPLOAD_LIMITS } from '../../../lib/images'
 import { cursorPart, decodeCursor, DEFAULT_LIMIT, type Page, toPage } from '../../../lib/pagination'
 import type { ChatDurableEvent } from '../events'
 import type { AfterCommit } from '../../notifications'
-import { appendEvent, eventCtes, publishEvents, withEvents } from '../../../events/log'
+import { appendEvent, eventCtes, publishEvents, type StoredEvent, withEvents } from '../../../events/log'
 import type { ChatMessage } from '../item'
 import type { ChatModel } from '../model'
 import { conversationMembers, conversations, messageImages, messages } from '../table'
@@ -18,6 +18,7 @@ import {
   appendInboxEvents,
   type ChatDeps,
   type ChatPorts,
+  type Conn,
   type ConversationRow,
   conversationTopic,
   isMember,
@@ -339,29 +340,32 @@ export async function listMessages(deps: ChatDeps, userId: string, conversationI
  * "message deleted" (a durable `message.deleted` event). Deleting it again changes nothing.
  */
 export async function deleteMessage(deps: ChatDeps, userId: string, messageId: string): Promise<void> {
-  await withEvents(deps, async (tx) => {
-    const [found] = await tx
-      .select({ message: messages, conversation: conversations })
-      .from(messages)
-      .innerJoin(conversations, eq(conversations.id, messages.conversationId))
-      .where(and(eq(messages.id, messageId), isMember(userId)))
-      .for('update', { of: messages })
-    if (found === undefined) throw new AppError('not_found', 'No such message')
-    const { message, conversation } = found
-    if (message.senderId !== userId || message.kind === 'system') throw new AppError('forbidden', 'You can delete only your own messages')
-    if (message.deletedAt !== null) return { result: null, events: [] }
-    const now = deps.clock.now()
-    await tx.update(messages).set({ deletedAt: now, body: null }).where(eq(messages.id, messageId))
-    await tx.delete(messageImages).where(eq(messageImages.messageId, messageId))
-    // An unread message leaves the other side's count (appended first: conversation topics come last, see lockInbox).
-    const inbox = await appendInboxEvent(tx, now, otherSide(conversation, userId), conversation.id)
-    const deleted = await appendEvent(tx, now, {
-      topic: conversationTopic(conversation.id),
-      kind: 'message.deleted',
-      data: { conversationId: conversation.id, messageId, seq: message.seq },
-    })
-    return { result: null, events: [deleted, inbox] }
+  await withEvents(deps, async (tx) => ({ result: null, events: await deleteMessageIn(deps, tx, userId, messageId) }))
+}
+
+/** deleteMessage inside the caller's transaction (a moderator's resolution): answers the events to publish after commit. */
+export async function deleteMessageIn(deps: Pick<ChatDeps, 'clock'>, tx: Tx, userId: string, messageId: string): Promise<StoredEvent[]> {
+  const [found] = await tx
+    .select({ message: messages, conversation: conversations })
+    .from(messages)
+    .innerJoin(conversations, eq(conversations.id, messages.conversationId))
+    .where(and(eq(messages.id, messageId), isMember(userId)))
+    .for('update', { of: messages })
+  if (found === undefined) throw new AppError('not_found', 'No such message')
+  const { message, conversation } = found
+  if (message.senderId !== userId || message.kind === 'system') throw new AppError('forbidden', 'You can delete only your own messages')
+  if (message.deletedAt !== null) return []
+  const now = deps.clock.now()
+  await tx.update(messages).set({ deletedAt: now, body: null }).where(eq(messages.id, messageId))
+  await tx.delete(messageImages).where(eq(messageImages.messageId, messageId))
+  // An unread message leaves the other side's count (appended first: conversation topics come last, see lockInbox).
+  const inbox = await appendInboxEvent(tx, now, otherSide(conversation, userId), conversation.id)
+  const deleted = await appendEvent(tx, now, {
+    topic: conversationTopic(conversation.id),
+    kind: 'message.deleted',
+    data: { conversationId: conversation.id, messageId, seq: message.seq },
   })
+  return [deleted, inbox]
 }
 
 /** The picture of an image message, for a participant; null when absent, deleted or not theirs. */
@@ -386,4 +390,32 @@ export async function requireVisibleMessage(deps: Pick<ChatDeps, 'db'>, userId: 
     .limit(1)
   if (found === undefined) throw new AppError('not_found', 'No such message')
   return found
+}
+
+/**
+ * Messages a buyer and a seller exchanged (in any of their conversations), by id, for evidence
+ * quoting them (disputes): what each said and when, a deleted one as deleted, a photo as a photo.
+ * Ids of other conversations are left out (the caller refuses them).
+ */
+export async function messagesBetween(db: Conn, input: { buyerId: string; sellerId: string; messageIds: string[] }): Promise<QuotedMessage[]> {
+  if (input.messageIds.length === 0) return []
+  const rows = await db
+    .select({ id: messages.id, senderId: messages.senderId, kind: messages.kind, body: messages.body, deletedAt: messages.deletedAt, createdAt: messages.createdAt })
+    .from(messages)
+    .innerJoin(conversations, eq(conversations.id, messages.conversationId))
+    .where(and(inArray(messages.id, input.messageIds), eq(conversations.buyerId, input.buyerId), eq(conversations.sellerId, input.sellerId)))
+  return rows.map((row) => ({
+    id: row.id,
+    from: row.senderId === input.buyerId ? 'buyer' : 'seller',
+    text: row.deletedAt !== null ? null : row.kind === 'image' ? `[photo]${row.body === null ? '' : ` ${row.body}`}` : row.body,
+    at: row.createdAt,
+  }))
+}
+
+/** A chat message quoted elsewhere: who wrote it, its words (null once deleted), when. */
+export interface QuotedMessage {
+  id: string
+  from: 'buyer' | 'seller'
+  text: string | null
+  at: Date
 }

@@ -3,12 +3,15 @@ import { pgErrorOf, UNIQUE_VIOLATION } from '../../../db/errors'
 import { AppError } from '../../../lib/errors'
 import { newId } from '../../../lib/ids'
 import { DEFAULT_LIMIT, decodeTimeCursor, type Page, toPage } from '../../../lib/pagination'
+import { withEvents } from '../../../events/log'
+import type { Actor } from '../../../lib/request-origin'
 import { findUserById } from '../../accounts'
+import { recordAudit } from '../../audit'
 import { findProductsByIds } from '../../catalog'
 import type { ChatModel } from '../model'
 import { blocks, conversations, messageReports } from '../table'
-import { deleteMessage, requireVisibleMessage } from './messages'
-import type { ChatDeps } from './shared'
+import { deleteMessageIn, requireVisibleMessage } from './messages'
+import type { ChatDeps, Conn } from './shared'
 
 type BlockRow = typeof blocks.$inferSelect
 type ReportRow = typeof messageReports.$inferSelect
@@ -22,14 +25,17 @@ const toBlock = (row: BlockRow): ChatModel.Block => ({ id: row.id, userId: row.b
 export async function blockUser(deps: ChatDeps, userId: string, blockedId: string): Promise<ChatModel.Block> {
   if (blockedId === userId) throw new AppError('invalid_data', 'You cannot block yourself', [{ field: 'params.userId', message: 'is you' }])
   if ((await findUserById(deps.db, blockedId)) === null) throw new AppError('not_found', 'No such user')
-  const pair = and(eq(blocks.blockerId, userId), eq(blocks.blockedId, blockedId))
-  const [inserted] = await deps.db
+  return toBlock(await blockIn(deps.db, userId, blockedId, deps.clock.now()))
+}
+
+/** The block of `blockedId` by `userId`, made now unless it exists. */
+async function blockIn(db: Conn, userId: string, blockedId: string, now: Date): Promise<BlockRow> {
+  const [inserted] = await db
     .insert(blocks)
-    .values({ id: newId('blk'), blockerId: userId, blockedId, createdAt: deps.clock.now() })
+    .values({ id: newId('blk'), blockerId: userId, blockedId, createdAt: now })
     .onConflictDoNothing({ target: [blocks.blockerId, blocks.blockedId] })
     .returning()
-  const row = inserted ?? (await deps.db.select().from(blocks).where(pair))[0]!
-  return toBlock(row)
+  return inserted ?? (await db.select().from(blocks).where(and(eq(blocks.blockerId, userId), eq(blocks.blockedId, blockedId))))[0]!
 }
 
 /** Lifts my block of a user (nothing happens when there is none). */
@@ -122,27 +128,29 @@ export async function listMessageReports(deps: ChatDeps, query: { status?: 'open
  * An admin resolves an open report (409 when it is not open any more): `dismiss` only closes it;
  * `delete_message` deletes the message (both sides see "message deleted"; only the other participant
  * can report a message, so it has no other report); `block_sender` makes the reporter block the sender, so neither
- * can message the other. The report is claimed first, so two moderators never both act on it; if
- * the action then fails, it goes back to the queue.
+ * can message the other. One transaction: the report is claimed first (so two moderators never both
+ * act on it), then the action and its `message.moderated` entry in the audit log; if the action
+ * fails, nothing of it stays and the report is still open.
  */
-export async function resolveMessageReport(deps: ChatDeps, adminId: string, reportId: string, input: ChatModel.ResolveBody): Promise<ChatModel.Report> {
-  const resolved = { status: 'resolved' as const, resolution: input.action, resolvedBy: adminId, resolvedAt: deps.clock.now() }
-  const [claimed] = await deps.db
-    .update(messageReports)
-    .set(resolved)
-    .where(and(eq(messageReports.id, reportId), eq(messageReports.status, 'open')))
-    .returning()
-  if (claimed === undefined) {
-    const [known] = await deps.db.select({ id: messageReports.id }).from(messageReports).where(eq(messageReports.id, reportId))
-    throw known === undefined ? new AppError('not_found', 'No such report') : new AppError('conflict', 'This report is already resolved')
-  }
-  try {
+export async function resolveMessageReport(deps: ChatDeps, admin: Actor, reportId: string, input: ChatModel.ResolveBody): Promise<ChatModel.Report> {
+  const now = deps.clock.now()
+  const resolved = { status: 'resolved' as const, resolution: input.action, resolvedBy: admin.actorId, resolvedAt: now }
+  const claimed = await withEvents(deps, async (tx) => {
+    const [row] = await tx
+      .update(messageReports)
+      .set(resolved)
+      .where(and(eq(messageReports.id, reportId), eq(messageReports.status, 'open')))
+      .returning()
+    if (row === undefined) {
+      const [known] = await tx.select({ id: messageReports.id }).from(messageReports).where(eq(messageReports.id, reportId))
+      throw known === undefined ? new AppError('not_found', 'No such report') : new AppError('conflict', 'This report is already resolved')
+    }
     // As its sender would: the same events and unread counts as a delete from the thread.
-    if (input.action === 'delete_message') await deleteMessage(deps, claimed.senderId, claimed.messageId)
-    if (input.action === 'block_sender') await blockUser(deps, claimed.reporterId, claimed.senderId)
-  } catch (error) {
-    await deps.db.update(messageReports).set({ status: 'open', resolution: null, resolvedBy: null, resolvedAt: null }).where(eq(messageReports.id, reportId))
-    throw error
-  }
+    const events = input.action === 'delete_message' ? await deleteMessageIn(deps, tx, row.senderId, row.messageId) : []
+    if (input.action === 'block_sender') await blockIn(tx, row.reporterId, row.senderId, now)
+    const summary = { action: input.action, reportId: row.id, reason: row.reason, senderId: row.senderId, conversationId: row.conversationId }
+    await recordAudit(tx, { by: admin, kind: 'message.moderated', subject: { type: 'message', id: row.messageId }, summary, at: now })
+    return { result: row, events }
+  })
   return (await toReports(deps.db, [claimed]))[0]!
 }

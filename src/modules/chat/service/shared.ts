@@ -29,7 +29,7 @@ export interface ChatPorts {
   isViewing(userId: string, topic: `conversation:${string}`): Promise<boolean>
   /**
    * Called inside the transaction of a transaction step taken in the chat (the seller confirming
-   * the sale), so a module with its own record of the sale (orders) takes the same step in it.
+   * the sale, the buyer confirming receipt), so a module with its own record of the sale (orders) takes the same step in it.
    * Answers what to publish after commit and what to run then. Bound by the composition root.
    */
   onTransactionStep?(tx: Tx, step: { buyerId: string; sellerId: string; productId: string; step: TransactionStep }): Promise<{ events: StoredEvent[]; afterCommit(): Promise<void> }>

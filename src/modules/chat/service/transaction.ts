@@ -4,8 +4,8 @@ import { AppError } from '../../../lib/errors'
 import { newId } from '../../../lib/ids'
 import type { ChatDurableEvent, NewChatEvent } from '../events'
 import { appendEvent, publishEvents } from '../../../events/log'
-import type { Conversation, TransactionStatus, TransactionStep } from '../item'
-import { conversations, messages } from '../table'
+import type { AfterSaleNote, Conversation, TransactionStatus, TransactionStep } from '../item'
+import { conversationMembers, conversations, messages } from '../table'
 import { afterSend } from './messages'
 import { type ChatDeps, type ConversationRow, conversationTopic, isMember, type MessageRow, notFound, toConversations, toMessage } from './shared'
 
@@ -74,12 +74,13 @@ export async function takeTransactionStep(deps: Pick<ChatDeps, 'clock'>, tx: Tx,
 }
 
 /**
- * The conversations of a buyer with a seller about any of `productIds` that have not started their
- * transaction: where a sale made elsewhere (an accepted order) takes its first step. Locked for the
- * caller's transaction; one a chat step holds is skipped (that step is taking it already, and would
- * otherwise wait for the caller's order while the caller waits for it).
+ * The conversations of a buyer with a seller about any of `productIds` that wait for `step`: where
+ * a step made elsewhere (an accepted order: sale confirmed; a completed one: receipt confirmed)
+ * is taken too. Locked for the caller's transaction; one a chat step holds is skipped (that step
+ * is taking it already, and would otherwise wait for the caller's order while the caller waits
+ * for it).
  */
-export async function conversationsAwaitingSale(tx: Tx, input: { buyerId: string; sellerId: string; productIds: string[] }): Promise<string[]> {
+export async function conversationsAwaitingStep(tx: Tx, input: { buyerId: string; sellerId: string; productIds: string[]; step: TransactionStep }): Promise<string[]> {
   if (input.productIds.length === 0) return []
   const rows = await tx
     .select({ id: conversations.id })
@@ -89,7 +90,7 @@ export async function conversationsAwaitingSale(tx: Tx, input: { buyerId: string
         eq(conversations.buyerId, input.buyerId),
         eq(conversations.sellerId, input.sellerId),
         inArray(conversations.productId, input.productIds),
-        eq(conversations.transactionStatus, 'none'),
+        eq(conversations.transactionStatus, STEPS[input.step].from),
       ),
     )
     .for('update', { skipLocked: true })
@@ -110,4 +111,42 @@ export async function confirmStep(deps: ChatDeps, userId: string, conversationId
   await afterTransactionStep(deps, result)
   await hooked?.afterCommit()
   return (await toConversations(deps.db, userId, [result.conversation]))[0]!
+}
+
+/**
+ * THE HOOK for after-sale (returns, disputes), run once their step committed: puts `note` into the
+ * conversation of the order's buyer with its shop about `productId` — made now if they never
+ * wrote — as a system message by `actorId` whose body says what it is about, in its own
+ * transaction, then publishes it. Never inside the step's transaction: a chat step locks its
+ * conversation before the order, so an order step must not wait for a conversation.
+ */
+export async function postAfterSaleNote(
+  deps: Pick<ChatDeps, 'db' | 'clock' | 'bus'>,
+  input: { buyerId: string; sellerId: string; productId: string; actorId: string; note: AfterSaleNote; text: string },
+): Promise<void> {
+  const now = deps.clock.now()
+  const events = await deps.db.transaction(async (tx) => {
+    const [made] = await tx
+      .insert(conversations)
+      .values({ id: newId('cnv'), productId: input.productId, buyerId: input.buyerId, sellerId: input.sellerId, createdAt: now, lastActivityAt: now })
+      .onConflictDoNothing({ target: [conversations.productId, conversations.buyerId] })
+      .returning({ id: conversations.id })
+    if (made !== undefined) {
+      await tx.insert(conversationMembers).values([
+        { conversationId: made.id, userId: input.buyerId },
+        { conversationId: made.id, userId: input.sellerId },
+      ])
+    }
+    const [conversation] = await tx
+      .update(conversations)
+      .set({ lastSeq: sql`${conversations.lastSeq} + 1`, lastActivityAt: now })
+      .where(and(eq(conversations.productId, input.productId), eq(conversations.buyerId, input.buyerId)))
+      .returning()
+    const [message] = await tx
+      .insert(messages)
+      .values({ id: newId('msg'), conversationId: conversation!.id, seq: conversation!.lastSeq, senderId: input.actorId, clientId: null, kind: 'system', body: input.text, system: input.note, createdAt: now })
+      .returning()
+    return [await appendEvent<NewChatEvent>(tx, now, { topic: conversationTopic(conversation!.id), kind: 'message', data: toMessage(message!) })]
+  })
+  await publishEvents(deps.bus, events)
 }

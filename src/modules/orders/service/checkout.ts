@@ -16,6 +16,7 @@ import type { NewOrderEvent } from '../events'
 import type { OrdersModel } from '../model'
 import { checkoutKeys, invoiceCounters, orderEvents, orderGroups, orderItems, orders } from '../table'
 import { lineAmounts, MAX_CHECKOUT_MINOR, shippingCost, sumTotals, type Totals, totalsOf, tvaBreakdown } from './pricing'
+import { ORDER_HOLD_MS } from './orders'
 import { optionsOfShops } from './shipping'
 import { afterCommit, type Conn, type OrderRow, orderTopic, type OrdersDeps, saleLink, toSummaries } from './shared'
 import { ratesFor } from './tax'
@@ -258,6 +259,10 @@ async function writeOrders(
   })
   const newEvents: NewOrderEvent[] = []
   const afterCommit: AfterCommit[] = []
+  // Cash on delivery is placed at once; a card or wallet order waits for its payment, keeping its
+  // stock until ORDER_HOLD_MS (then expireHolds cancels it), and its shop hears of it once paid.
+  const paidLater = input.paymentMethod !== 'cash_on_delivery'
+  const status = paidLater ? 'pending_payment' : 'placed'
   // Shops in id order: the invoice counters of two checkouts are locked in one order.
   for (const shop of input.shops) {
     const orderId = newId('ord')
@@ -266,7 +271,7 @@ async function writeOrders(
       groupId,
       buyerId,
       vendorId: shop.vendor.id,
-      status: 'placed',
+      status,
       currency: quote.currency!,
       ...shop.totals,
       shipping: { optionId: shop.option!.id, name: shop.option!.name, priceMinor: shop.totals.shippingMinor, handlingDays: shop.option!.handlingDays, pickup: shop.option!.pickup },
@@ -274,7 +279,7 @@ async function writeOrders(
       billingAddress: input.billing,
       invoiceNumber: await nextInvoiceNumber(tx, shop.vendor, now.getUTCFullYear()),
       cancelReason: null,
-      holdUntil: null,
+      holdUntil: paidLater ? new Date(now.getTime() + ORDER_HOLD_MS) : null,
       createdAt: now,
       updatedAt: now,
     }
@@ -294,8 +299,9 @@ async function writeOrders(
         tvaMinor: line.tvaMinor,
       })),
     )
-    await tx.insert(orderEvents).values({ orderId, seq: 1, fromStatus: null, toStatus: 'placed', actorId: buyerId, actorRole: 'buyer', note: null, at: now })
-    newEvents.push({ topic: orderTopic(orderId), kind: 'order.updated', data: { orderId, status: 'placed', from: null, by: 'buyer', note: null, at: now.toISOString() } })
+    await tx.insert(orderEvents).values({ orderId, seq: 1, fromStatus: null, toStatus: status, actorId: buyerId, actorRole: 'buyer', note: null, at: now })
+    newEvents.push({ topic: orderTopic(orderId), kind: 'order.updated', data: { orderId, status, from: null, by: 'buyer', kind: 'status', note: null, at: now.toISOString() } })
+    if (paidLater) continue
     const notified = await deps.notify(tx, {
       userId: shop.vendor.userId,
       type: 'order',

@@ -2,6 +2,8 @@ import { asc, eq, inArray } from 'drizzle-orm'
 import { lockName } from '../../../db/client'
 import { AppError } from '../../../lib/errors'
 import { newId } from '../../../lib/ids'
+import { actorOf, type Origin } from '../../../lib/request-origin'
+import { recordAudit } from '../../audit'
 import { findVendorBySlug, findVendorOfUser } from '../../vendors'
 import type { OrdersModel } from '../model'
 import { shippingOptions } from '../table'
@@ -49,36 +51,38 @@ export async function listMyOptions(db: Conn, userId: string): Promise<{ items: 
 /**
  * Replaces my shop's delivery options with `body.options`, in that order, in one transaction. Ids
  * change: a checkout quoted with an old option id is asked to choose again. Orders keep a copy of
- * the option they were placed with.
+ * the option they were placed with. The same options again are no change: nothing is written.
  */
-export async function replaceMyOptions(deps: Pick<OrdersDeps, 'db' | 'clock'>, userId: string, body: OrdersModel.ShippingOptionsBody): Promise<{ items: OrdersModel.ShippingOption[] }> {
+export async function replaceMyOptions(deps: Pick<OrdersDeps, 'db' | 'clock'>, userId: string, origin: Origin, body: OrdersModel.ShippingOptionsBody): Promise<{ items: OrdersModel.ShippingOption[] }> {
   const shop = await findVendorOfUser(deps.db, userId)
   if (shop === null || shop.status !== 'approved') throw new AppError('forbidden', 'Only an approved shop sets delivery options')
   const names = body.options.map((option) => option.name.trim().toLowerCase())
   const repeated = names.findIndex((name, i) => names.indexOf(name) !== i)
   if (repeated !== -1) throw new AppError('invalid_data', 'Two options have the same name', [{ field: `body.options.${repeated}.name`, message: 'is used twice' }])
   const now = deps.clock.now()
+  const wanted = body.options.map((option, position) => ({
+    name: option.name.trim(),
+    priceMinor: option.priceMinor,
+    currency: body.currency,
+    freeAboveMinor: option.freeAboveMinor ?? null,
+    handlingDays: option.handlingDays,
+    pickup: option.pickup ?? false,
+    position,
+  }))
   const rows = await deps.db.transaction(async (tx) => {
     // Two replacements of one shop's options run one after the other, not interleaved.
     await lockName(tx, `shipping-options:${shop.id}`)
+    // The same options again change nothing: their ids stay, and the log keeps no entry of it.
+    const current = await tx.select().from(shippingOptions).where(eq(shippingOptions.vendorId, shop.id)).orderBy(asc(shippingOptions.position))
+    const unchanged = current.length === wanted.length && current.every((row, i) => Object.entries(wanted[i]!).every(([key, value]) => row[key as keyof OptionRow] === value))
+    if (unchanged) return current
     await tx.delete(shippingOptions).where(eq(shippingOptions.vendorId, shop.id))
-    if (body.options.length === 0) return []
+    // A shop setting: what buyers pay for delivery.
+    await recordAudit(tx, { by: actorOf({ id: userId }, origin), kind: 'settings.changed', subject: { type: 'shop', id: shop.id }, summary: { setting: 'shipping_options', options: body.options.length, currency: body.currency }, at: now })
+    if (wanted.length === 0) return []
     return tx
       .insert(shippingOptions)
-      .values(
-        body.options.map((option, position) => ({
-          id: newId('shp'),
-          vendorId: shop.id,
-          name: option.name.trim(),
-          priceMinor: option.priceMinor,
-          currency: body.currency,
-          freeAboveMinor: option.freeAboveMinor ?? null,
-          handlingDays: option.handlingDays,
-          pickup: option.pickup ?? false,
-          position,
-          createdAt: now,
-        })),
-      )
+      .values(wanted.map((option) => ({ ...option, id: newId('shp'), vendorId: shop.id, createdAt: now })))
       .returning()
   })
   return { items: rows.map(toOption) }

@@ -1,8 +1,9 @@
 import { useSearchParams } from '@solidjs/router'
-import { createEffect, on } from 'solid-js'
+import { createEffect, lazy, on, Suspense } from 'solid-js'
 import { SignedIn } from '../../components/auth-gate'
 import { ButtonLink } from '../../components/button'
 import { Icon } from '../../components/icons'
+import { Skeleton } from '../../components/feedback'
 import { Tabs } from '../../components/tabs'
 import { toastError } from '../../components/toast'
 import { api } from '../../lib/api'
@@ -13,10 +14,23 @@ import { Devices } from './devices'
 import { Profile } from './profile'
 import { Security } from './security'
 
+// On demand, in the audit log's chunk (routes/audit-screens.ts): most visits never open it.
+const SecurityActivity = lazy(() => import('../audit-screens').then((m) => ({ default: m.SecurityActivity })))
+
 const SECTIONS = [
   { id: 'profile', label: 'Profile', content: () => <Profile /> },
   { id: 'security', label: 'Security', content: () => <Security /> },
   { id: 'devices', label: 'Devices', content: () => <Devices /> },
+  {
+    id: 'activity',
+    // Not "Security …": the Security tab keeps its name to itself.
+    label: 'Activity',
+    content: () => (
+      <Suspense fallback={<Skeleton height="180px" />}>
+        <SecurityActivity />
+      </Suspense>
+    ),
+  },
 ]
 
 /**

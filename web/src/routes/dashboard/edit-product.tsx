@@ -2,7 +2,7 @@ import { A, action, createAsync, redirect, useAction, useParams, useSubmission }
 import { createSignal, Show } from 'solid-js'
 import { Button, ButtonLink } from '../../components/button'
 import { Dialog } from '../../components/dialog'
-import { EmptyState } from '../../components/feedback'
+import { Callout, EmptyState } from '../../components/feedback'
 import { FormAlert } from '../../components/form'
 import { Icon } from '../../components/icons'
 import { MediaManager } from '../../components/media-manager'
@@ -102,6 +102,16 @@ function Editor(props: { slug: string }) {
               </ButtonLink>
             </div>
             <div class="stack">
+              <Show when={p().review.state === 'pending'}>
+                <Callout tone="info">
+                  <p data-testid="listing-review">Waiting for review: an admin checks new and changed listings before they are public.</p>
+                </Callout>
+              </Show>
+              <Show when={p().review.state === 'rejected'}>
+                <Callout tone="danger">
+                  <p data-testid="listing-review">Rejected: {p().review.reason}. Change its title, description, photos or price to send it for review again.</p>
+                </Callout>
+              </Show>
               <MediaManager product={p()} />
               <ProductEditor product={p()} />
               <DeleteListing product={p()} />

@@ -1,5 +1,5 @@
 import { A, action, createAsync, useAction } from '@solidjs/router'
-import { createSignal, For, Show } from 'solid-js'
+import { createSignal, For, lazy, Show } from 'solid-js'
 import { Button, ButtonLink } from '../../components/button'
 import { BarChart } from '../../components/chart'
 import { Badge, EmptyState } from '../../components/feedback'
@@ -11,6 +11,10 @@ import { api } from '../../lib/api'
 import { formatPrice, getMyProducts, getProductStats, must, type ProductSummary } from '../../lib/catalog'
 import { ApiError } from '../../lib/errors'
 import { PageMeta } from '../../lib/head'
+import { REVIEW_STATE_LABEL } from '../../lib/listings'
+
+// Boost and featured placement of a listing on sale: loaded with the first such row.
+const ListingPlacement = lazy(() => import('../../components/listing-placement'))
 
 const markSold = action(async (slug: string) => must(await api().api.v1.products({ slug })['mark-sold'].post()), 'mark-sold')
 const reactivate = action(async (slug: string) => must(await api().api.v1.products({ slug }).reactivate.post()), 'reactivate')
@@ -63,11 +67,23 @@ function ProductRow(props: { product: ProductSummary; selected: boolean; onStats
         </span>
       </div>
       <Badge tone={STATUS_TONE[p().status]}>{p().status}</Badge>
+      <Show when={p().review.state !== 'approved'}>
+        <Badge tone={p().review.state === 'pending' ? 'warning' : 'danger'}>{REVIEW_STATE_LABEL[p().review.state]}</Badge>
+      </Show>
+      <Show when={p().boosted}>
+        <Badge tone="primary">Promoted</Badge>
+      </Show>
+      <Show when={p().featured}>
+        <Badge tone="primary">Featured</Badge>
+      </Show>
       <div class="dashboard-product__actions">
         <Button size="sm" variant="ghost" aria-pressed={props.selected} onClick={props.onStats} aria-label={`Stats of ${p().title}`}>
           <Icon name="chart" />
         </Button>
         <Show when={p().status === 'active'}>
+          <Show when={p().review.state === 'approved'}>
+            <ListingPlacement product={p()} />
+          </Show>
           <Button size="sm" onClick={() => void run(sell(p().slug), `${p().title} is marked sold.`)}>Mark sold</Button>
         </Show>
         <Show when={p().status === 'sold' || p().status === 'archived'}>
@@ -131,6 +147,15 @@ export default function Dashboard() {
                 </ButtonLink>
                 <ButtonLink href="/dashboard/sales">
                   <Icon name="bag" /> Sales
+                </ButtonLink>
+                <ButtonLink href="/dashboard/returns">
+                  <Icon name="refresh" /> Returns
+                </ButtonLink>
+                <ButtonLink href="/dashboard/earnings">
+                  <Icon name="chart" /> Earnings
+                </ButtonLink>
+                <ButtonLink href="/dashboard/plan">
+                  <Icon name="star" /> Plan
                 </ButtonLink>
                 <ButtonLink href="/dashboard/shipping">
                   <Icon name="pin" /> Delivery

@@ -77,6 +77,9 @@ export default function Sales() {
                 <p>Orders for {shop.companyName}: accept new ones, or cancel with a reason before they ship.</p>
               </div>
               <div class="row">
+                <ButtonLink href="/dashboard/earnings">
+                  <Icon name="chart" /> Earnings
+                </ButtonLink>
                 <ButtonLink href="/dashboard/shipping">
                   <Icon name="pin" /> Delivery options
                 </ButtonLink>

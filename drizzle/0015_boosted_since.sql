@@ -1,0 +1,1 @@
+ALTER TABLE "products" ADD COLUMN "boosted_since" timestamp with time zone;
