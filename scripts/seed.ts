@@ -14,7 +14,7 @@ const database = await openDatabase(config)
 await migrateDatabase(database)
 // With REDIS_URL, running instances hear that their cached pages are stale.
 const bus = createBus(config.redisUrl, log)
-const seeded = await seedDemo({ db: database.db, clock: systemClock, log, bus, publicUrl: config.publicUrl })
+const seeded = await seedDemo({ db: database.db, clock: systemClock, log, bus, publicUrl: config.publicUrl, money: config.money })
 await bus.close()
 await database.close()
 console.log(seeded ? `Seeded demo data. Sign in as: ${DEMO_ACCOUNTS.map((a) => `${a.email} / ${a.password}`).join(', ')}` : 'The database already has data; nothing seeded.')

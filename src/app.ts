@@ -154,6 +154,7 @@ export function createServices(ctx: ServicesContext): Services {
     mailer,
     notify: (tx, input) => notify(notifications, tx, input),
     platformCommissionBp: config.money.commissionBp,
+    platformSeller: config.money.seller,
     publicUrl: config.publicUrl,
   }
   return { mailer, notifications, orders, payments, sandbox, shipments, disputes, returns, plans }
@@ -301,7 +302,7 @@ function routes(infra: Infrastructure, { mailer, notifications, chat, orders, pa
     .use(disputesRoutes({ ...infra, deps: disputes }))
     .use(returnsRoutes({ ...infra, deps: returns }))
     .use(plansRoutes({ ...infra, deps: plans }))
-    .use(placementsRoutes(infra))
+    .use(placementsRoutes({ ...infra, deps: plans }))
     .use(auditRoutes(infra))
     .use(supportRoutes({ ...infra, deps: support }))
     .use(reviewsRoutes({ ...infra, deps: { db: infra.database.db, bus: infra.bus, clock: infra.clock, log: infra.log, notify: (tx, input) => notify(notifications, tx, input), windowDays: infra.config.reviewWindowDays } }))

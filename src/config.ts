@@ -30,6 +30,12 @@ const EnvSchema = t.Object({
   PAYOUT_DETAILS_KEY: t.Optional(t.String({ minLength: 32, description: 'at least 32 characters: encrypts bank details at rest' })),
   TICKET_LINK_SECRET: t.Optional(t.String({ minLength: 32, description: 'at least 32 characters: keys the tokens of the support ticket links emailed to visitors' })),
   CURRENCIES: t.String({ pattern: '^[A-Z]{3}(,[A-Z]{3})*$', default: 'MAD', description: 'comma-separated ISO 4217 codes, e.g. "MAD,EUR"' }),
+  PLATFORM_SELLER: t.String({
+    minLength: 1,
+    maxLength: 400,
+    default: 'Souk marketplace',
+    description: 'who sells plans on their invoices: legal name, address and tax number, lines separated by " | "',
+  }),
   PLATFORM_COMMISSION_BP: t.Integer({ minimum: 0, maximum: 5_000, default: 500, description: 'basis points from 0 to 5000 (500 = 5 %)' }),
   DISPUTE_RESPOND_DAYS: t.Integer({ minimum: 1, maximum: 30, default: 3, description: 'whole days from 1 to 30' }),
   REVIEW_WINDOW_DAYS: t.Integer({ minimum: 1, maximum: 365, default: 60, description: 'whole days from 1 to 365' }),
@@ -104,6 +110,8 @@ export interface Config {
     currencies: string[]
     /** The platform's commission on each released escrow, in basis points (500 = 5 %). */
     commissionBp: number
+    /** Who sells plans, as their invoices name it: legal name, address, tax number (PLATFORM_SELLER, one entry per line). */
+    seller: string[]
     /** An escrow is released to the shop this many days after delivery unless a problem is reported. */
     autoReleaseDays: number
     /** Days a shop has to answer a dispute before it waits on an admin. */
@@ -186,6 +194,7 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
     money: {
       currencies: parsed.CURRENCIES.split(','),
       commissionBp: parsed.PLATFORM_COMMISSION_BP,
+      seller: parsed.PLATFORM_SELLER.split('|').map((line) => line.trim()).filter((line) => line !== ''),
       autoReleaseDays: parsed.ESCROW_AUTO_RELEASE_DAYS,
       disputeRespondDays: parsed.DISPUTE_RESPOND_DAYS,
       withdrawalMinMinor: parsed.WITHDRAWAL_MIN_MINOR,

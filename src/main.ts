@@ -35,7 +35,7 @@ export async function start(config: Config, options: { demo?: boolean; mode?: Pr
   const clock = systemClock
   if (config.admin !== null) await bootstrapAdmin({ db: database.db, clock, log, audit: accountAudit }, config.admin)
   const bus = createBus(config.redisUrl, log)
-  const seeded = options.demo === true && (await seedDemo({ db: database.db, clock, log, bus, publicUrl: config.publicUrl }))
+  const seeded = options.demo === true && (await seedDemo({ db: database.db, clock, log, bus, publicUrl: config.publicUrl, money: config.money }))
   const limiter = createRateLimiter(config.redisUrl, log)
   const queue = await startQueue(database, log, { workers: mode !== 'web', metrics })
   const services = createServices({ config, database, bus, queue, log, clock })
@@ -81,6 +81,7 @@ function printWelcome(publicUrl: string, seeded: boolean) {
     `  API reference: ${publicUrl}/api/docs`,
     seeded ? '  Demo data seeded. Sign in as:' : '  Demo sign-ins (seeded on the first start):',
     ...DEMO_ACCOUNTS.map((a) => `    ${a.role.padEnd(6)} ${a.email} / ${a.password}`),
+    `  Shop plans: ${publicUrl}/plans; as the vendor, /dashboard/plan (the shop is on Pro); as the admin, /admin/plans and /admin/placements`,
     '',
   ]
   console.log(lines.join('\n'))

@@ -1,6 +1,7 @@
 import { eq } from 'drizzle-orm'
 import sharp from 'sharp'
 import type { Db } from './db/client'
+import type { Config } from './config'
 import type { Clock } from './lib/clock'
 import { newId } from './lib/ids'
 import type { Logger } from './lib/log'
@@ -10,6 +11,11 @@ import { addImage, slugify } from './modules/catalog'
 import { type AttributeDefinition, type AttributeValue, categories, type Condition, products } from './modules/catalog'
 import { vendors } from './modules/vendors'
 import type { Bus } from './lib/bus'
+import { NO_ORIGIN } from './lib/request-origin'
+import { transfer } from './modules/ledger'
+import { createMailer } from './modules/mail'
+import { notify } from './modules/notifications'
+import { applyForFeature, boostListing, changePlan, createPlan, FREE_PLAN_ID, type PlansDeps, type PlansModel, updatePlan } from './modules/plans'
 
 /** The demo sign-ins `npm start` prints; seeded only into an empty database. */
 export const DEMO_ACCOUNTS = [
@@ -19,7 +25,7 @@ export const DEMO_ACCOUNTS = [
   { email: 'karim@souk.test', password: 'souk-vendor-demo', role: 'vendor', displayName: 'Karim Aït Ouali' },
 ] as const
 
-type Deps = { db: Db; clock: Clock; log: Logger; bus: Bus; publicUrl: string }
+type Deps = { db: Db; clock: Clock; log: Logger; bus: Bus; publicUrl: string; money: Pick<Config['money'], 'commissionBp' | 'seller'> }
 
 /** Approved demo shops; the first belongs to the printed vendor account, the others to owners who share its password. */
 const SHOPS = [
@@ -149,7 +155,7 @@ interface DemoProduct {
 
 const PRODUCTS: DemoProduct[] = [
   { shop: 'atlas', category: 'rugs-textiles', title: 'Beni Ouarain rug, ivory with black lozenges', description: 'Thick pile of undyed highland wool, knotted over four months. The lozenge lattice is drawn freehand, so no two lines are quite the same.', price: 6800, stock: 1, condition: 'handmade', location: 'Azrou, Morocco', attributes: { material: 'wool', colour: 'ivory', width_cm: 200, length_cm: 300, hand_knotted: true }, sku: 'ATL-BO-200', featured: true },
-  { shop: 'atlas', category: 'rugs-textiles', title: 'Azilal rug in saffron and rose', description: 'Soft Azilal weave with bright abstract motifs on a cream ground; wool and a little cotton, dyed with saffron, madder and henna.', price: 4200, stock: 1, condition: 'handmade', location: 'Azrou, Morocco', attributes: { material: 'wool', colour: 'saffron', width_cm: 150, length_cm: 240, hand_knotted: true }, sku: 'ATL-AZ-150', boosted: true },
+  { shop: 'atlas', category: 'rugs-textiles', title: 'Azilal rug in saffron and rose', description: 'Soft Azilal weave with bright abstract motifs on a cream ground; wool and a little cotton, dyed with saffron, madder and henna.', price: 4200, stock: 1, condition: 'handmade', location: 'Azrou, Morocco', attributes: { material: 'wool', colour: 'saffron', width_cm: 150, length_cm: 240, hand_knotted: true }, sku: 'ATL-AZ-150' },
   { shop: 'atlas', category: 'rugs-textiles', title: 'Indigo flat-weave kilim runner', description: 'A narrow hallway runner woven flat, reversible, in indigo and undyed grey stripes.', price: 1900, stock: 3, condition: 'handmade', location: 'Khenifra, Morocco', attributes: { material: 'wool', colour: 'indigo', width_cm: 70, length_cm: 300, hand_knotted: false }, sku: 'ATL-KL-070' },
   { shop: 'atlas', category: 'rugs-textiles', title: 'Vintage Boucherouite rag rug', description: 'Woven in the 1990s from recycled cotton and nylon rags: a riot of pinks, oranges and greens. Washed and repaired.', price: 2300, stock: 1, condition: 'good', location: 'Azrou, Morocco', attributes: { material: 'recycled cotton', colour: 'multicolour', width_cm: 120, length_cm: 190, hand_knotted: true }, sku: 'ATL-BC-VIN' },
   { shop: 'atlas', category: 'rugs-textiles', title: 'Handira wedding blanket with sequins', description: 'A Zemmour wedding blanket in white wool with rows of sewn sequins that catch the light; fringed ends.', price: 3100, stock: 2, condition: 'handmade', location: 'Azrou, Morocco', attributes: { material: 'wool', colour: 'white', width_cm: 100, length_cm: 190, hand_knotted: false }, sku: 'ATL-HD-100' },
@@ -184,10 +190,83 @@ const PRODUCTS: DemoProduct[] = [
 ]
 
 /**
+ * The paid plans offered beside the migration's Free plan (prices in MAD centimes; a year costs ten
+ * months). Free has no listing limit but no boosts, no featured slots and the platform's commission.
+ */
+/** The demo's free plan: at most this many listings on sale. */
+const FREE_LISTINGS = 20
+
+const PLANS = [
+  { name: 'Pro', monthlyPriceMinor: 14_900, yearlyPriceMinor: 149_000, maxActiveListings: 100, boostCreditsPerMonth: 10, featuredSlots: 2, commissionBp: 300, prioritySupport: false, badge: 'Pro', position: 1 },
+  { name: 'Studio', monthlyPriceMinor: 39_000, yearlyPriceMinor: 390_000, maxActiveListings: null, boostCreditsPerMonth: 40, featuredSlots: 5, commissionBp: 150, prioritySupport: true, badge: 'Studio', position: 2 },
+] as const satisfies readonly PlansModel.CreateBody[]
+
+/**
+ * The printed vendor's shop is on Pro, paid monthly from its wallet (topped up first); it boosted
+ * one listing with its credits and applied to feature another (the admin's placement queue).
+ */
+const DEMO_PLAN = {
+  shop: 'atlas' as ShopKey,
+  plan: 'Pro',
+  depositMinor: 100_000,
+  boost: { title: 'Azilal rug in saffron and rose', days: 5 },
+  application: { title: 'Indigo flat-weave kilim runner', message: 'Our best-selling runner: we would love to see it on the home page for the spring.' },
+}
+
+/**
+ * Creates the demo plans as the demo admin, then subscribes, boosts and applies as the shop's owner
+ * would, through the plans module's own steps: the ledger transfers, the invoice, the shop's perks
+ * and credits are the real thing. The deposit is a ledger transfer from the sandbox's clearing
+ * account, as a confirmed card deposit makes.
+ */
+async function seedPlans(deps: Deps, owners: Map<ShopKey, string>): Promise<void> {
+  const { db, bus, clock, log, publicUrl } = deps
+  // Nothing here is mailed or notified (the shop's listings fit Pro's limit); a mail would go to the development mailbox.
+  const mailer = createMailer({ db, clock, log, smtpUrl: null, from: 'Souk <no-reply@localhost>' })
+  const plansDeps: PlansDeps = {
+    db,
+    bus,
+    clock,
+    log,
+    publicUrl,
+    mailer,
+    notify: (tx, input) => notify({ db, bus, clock, mailer, log }, tx, input),
+    platformCommissionBp: deps.money.commissionBp,
+    platformSeller: deps.money.seller,
+  }
+  const adminEmail = DEMO_ACCOUNTS.find((a) => a.role === 'admin')!.email
+  const [admin] = await db.select({ id: users.id }).from(users).where(eq(users.email, adminEmail))
+  const planIds = new Map<string, string>()
+  // Free keeps a shop to FREE_LISTINGS on sale (no demo shop has more), so the paid plans' limits mean something.
+  await updatePlan(plansDeps, admin!, NO_ORIGIN, FREE_PLAN_ID, { maxActiveListings: FREE_LISTINGS })
+  for (const plan of PLANS) planIds.set(plan.name, (await createPlan(plansDeps, admin!, NO_ORIGIN, { ...plan, currency: 'MAD' })).id)
+
+  const ownerId = owners.get(DEMO_PLAN.shop)!
+  const owner = { id: ownerId, role: 'vendor' as const, sessionId: 'demo-seed' }
+  await db.transaction((tx) =>
+    transfer(tx, {
+      key: `demo-deposit:${ownerId}`,
+      debit: { kind: 'provider_clearing', provider: 'sandbox', currency: 'MAD' },
+      credit: { kind: 'available', ownerId, currency: 'MAD' },
+      amountMinor: DEMO_PLAN.depositMinor,
+      kind: 'deposit',
+      ref: 'demo:deposit',
+      now: clock.now(),
+    }),
+  )
+  await changePlan(plansDeps, ownerId, { planId: planIds.get(DEMO_PLAN.plan)!, interval: 'month' })
+  await boostListing(plansDeps, owner, slugify(DEMO_PLAN.boost.title), { days: DEMO_PLAN.boost.days })
+  const [listing] = await db.select({ id: products.id }).from(products).where(eq(products.slug, slugify(DEMO_PLAN.application.title)))
+  await applyForFeature(plansDeps, owner, { productId: listing!.id, message: DEMO_PLAN.application.message })
+  log.info('demo plans seeded', { plans: PLANS.length, subscribed: DEMO_PLAN.shop })
+}
+
+/**
  * Believable demo data for a first start on the embedded defaults: the demo accounts, four approved
  * shops, a small category tree and about thirty products (a few featured or boosted), each with a
- * generated photo. Rows are written directly in one transaction; the photos then go through the
- * vendors' own upload path (checks, re-encoding, thumbnails), about 0.1 s each.
+ * generated photo, and two paid plans with one shop subscribed. Rows are written directly in one
+ * transaction; the photos then go through the vendors' own upload path (checks, re-encoding,
+ * thumbnails), about 0.1 s each, and the plans through the plans module's steps (seedPlans).
  * Returns false when the database already had data.
  */
 export async function seedDemo(deps: Deps): Promise<boolean> {
@@ -197,6 +276,7 @@ export async function seedDemo(deps: Deps): Promise<boolean> {
   for (const shop of SHOPS) await ensureUser(deps, { ...shop.owner, password: vendorPassword, role: 'vendor' })
   const owners = await seedCatalog(deps)
   await seedPhotos(deps, owners)
+  await seedPlans(deps, owners)
   return true
 }
 

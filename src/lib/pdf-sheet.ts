@@ -146,3 +146,6 @@ export async function savePdf(doc: PDFDocument, font: PDFFont, label: string): P
   // pdf-lib types its bytes over any ArrayBufferLike; they are a plain ArrayBuffer's, which a Response takes.
   return (await doc.save()) as Uint8Array<ArrayBuffer>
 }
+
+/** A rate in basis points as invoices print it: 2000 → "20 %", 550 → "5.5 %". */
+export const rateText = (rateBp: number) => `${rateBp / 100} %`

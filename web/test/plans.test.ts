@@ -71,6 +71,8 @@ describe('plans', () => {
       await page.getByTestId('plan-listings').filter({ hasText: /^0 of 40$/ }).waitFor(WAIT)
       await page.getByRole('table', { name: 'Plans compared' }).getByText('Your plan').waitFor(WAIT)
       await page.getByRole('button', { name: /^Download invoice SOUK-PLAN-\d{4}-\d{6}$/ }).waitFor(WAIT)
+      // 150.00 with 20 % TVA included: 25.00 of it.
+      await page.getByRole('table', { name: 'Plan invoices' }).getByText(/incl\. MAD\s25\.00 TVA/).waitFor(WAIT)
       await screenshots(page, 'dashboard-plan')
       expect((await walletOf(t, s.owner)).availableMinor).toBe(35_000)
       expect((await client(t).api.v1.vendors({ slug: s.vendor.slug }).get()).data!.badge).toBe('Atelier')

@@ -38,7 +38,8 @@ describe('wallet', () => {
     const { page, problems, close } = await pageAs(suite, me, '/')
     const url = suite.souk.url
 
-    // From the account menu.
+    // From the account menu, once the session is restored (before, it is a visitor's menu).
+    await page.locator('.account-button').getByText('Amina').waitFor(WAIT)
     await page.getByRole('button', { name: 'Account menu' }).click()
     await page.getByRole('menuitem', { name: 'Wallet' }).click()
     await page.waitForURL(`${url}/wallet`, WAIT)

@@ -22,7 +22,9 @@ import { listTaxRates, setCategoryRate, setDefaultRate } from './service/tax'
 
 export { OrdersModel } from './model'
 export { canReadOrder, completeBySystem, lockOrderFor, orderRoleOf, orderStepIn, HOLD_EXPIRY_CRON, holdExpiryJob, lockUnpaidOrders, ORDER_HOLD_MS, orderStepFromChat, payOrders } from './service/orders'
+export { includedTva } from './service/pricing'
 export { ORDER_JOB_KINDS } from './service/sales-export'
+export { defaultTvaRateBp } from './service/tax'
 export { addTimelineNote, arrivedAt, completedAt, findOrder, type ItemsRefund, invoiceNumbersOf, orderItemsOf, orderLink, orderTopic, type OrderRow, type OrderStep, type OrdersDeps, saleLink } from './service/shared'
 /** For foreign keys of the modules above orders (payments). */
 export { orderGroups, orders } from './table'

@@ -21,6 +21,11 @@ export { PlansModel } from './model'
 export { PLAN_RENEWAL_CRON, planScheduleJob, runPlanSchedule } from './service/renewal'
 export { FREE_PLAN_ID, freePerks, type PlansDeps, type PlanTerms, shopTermsOf, spendBoostCredits } from './service/shared'
 export { endPlacementsJob, PLACEMENT_END_CRON, placementsRoutes } from './placements'
+// The steps the demo seed (src/seed.ts) takes as the admin and a shop would: plans, a subscription, a boost, an application.
+export { createPlan, updatePlan } from './service/plans'
+export { changePlan } from './service/subscriptions'
+export { boostListing } from './boosts'
+export { applyForFeature } from './placements'
 
 const HOUR = 60 * 60_000
 
@@ -66,7 +71,7 @@ export function plansRoutes(ctx: Pick<Infrastructure, 'database' | 'config' | 'c
           .get(
             '/me/shop/subscription/invoices/:id/pdf',
             async ({ user, params }) => {
-              const file = await planInvoicePdf(deps.db, user.id, params.id)
+              const file = await planInvoicePdf(deps, user.id, params.id)
               return privateDownload(file.body, { contentType: 'application/pdf', fileName: file.fileName })
             },
             {

@@ -131,6 +131,8 @@ export namespace PlansModel {
     priceMinor: t.Integer(),
     creditMinor: t.Integer({ description: 'the unused part of the previous plan, taken off an upgrade' }),
     amountMinor: t.Integer({ description: 'what the wallet paid' }),
+    tvaRateBp: t.Integer({ description: 'the platform’s TVA rate when it was charged, in basis points (2000 = 20 %)' }),
+    tvaMinor: t.Integer({ description: 'the TVA the amount includes' }),
     currency: t.String(),
     periodStart: t.Date(),
     periodEnd: t.Date(),

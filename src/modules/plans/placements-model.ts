@@ -51,7 +51,19 @@ export namespace PlacementsModel {
   export type Mine = typeof mine.static
 
   export const pending = t.Composite([application, slots])
-  export const featured = t.Object({ product: CatalogModel.productSummary, featuredUntil: nullable(t.Date({ description: 'null: the feature ended' })) })
+  export const featured = t.Object({
+    product: CatalogModel.productSummary,
+    featuredUntil: nullable(t.Date({ description: 'null: the feature ended' })),
+    capped: nullable(
+      t.Object(
+        {
+          askedUntil: t.Date({ description: 'the end the admin asked for' }),
+          reason: t.String({ description: 'why the shop’s paid plan period ends then, for the admin' }),
+        },
+        { description: 'a granted application cut to the end of the shop’s paid plan period (its plan is cancelled, or moves to one without featured slots); null: as asked' },
+      ),
+    ),
+  })
   export type Featured = typeof featured.static
   export const adminView = t.Object({
     applications: t.Array(pending, { description: 'waiting for an admin, oldest first (at most 100), with the shop’s slots and how many it uses' }),

@@ -7,7 +7,7 @@ import { adminWithCategory, client, createTestApp, makeProduct, makeVendor, sign
 import { products } from '../catalog'
 import { dropEndedPlacements } from './placements'
 import { boosts, placementApplications, subscriptions } from './table'
-import { choosePlan, fundWallet, makePlan } from './testing'
+import { choosePlan, fundWallet, makePlan, subscriptionOf } from './testing'
 
 // Boosts a shop buys with its plan's credits, and featured placement admins grant from shops'
 // applications within their plan's slots. Shops subscribe through the plans routes (plans'
@@ -362,6 +362,134 @@ describe('featured placement', () => {
     }
     expect((await client(t).api.v1.admin.placements.get()).status).toBe(401)
     expect((await client(t, await signUpAndSignIn(t)).api.v1.me.shop.placements.post({ productId: product.id })).status).toBe(403)
+  })
+
+  describe('the shop is told of the decision', () => {
+    const decline = (id: string, reason: string) => client(t, admin).api.v1.admin.placements({ id }).decline.post({ reason })
+    /** The owner's notifications about its applications (one subject per application), newest first. */
+    const noticesOf = async (user: TestUser) => (await client(t, user).api.v1.notifications.get({ query: { limit: 100 } })).data!.items.filter((n) => n.subject?.startsWith('placement:'))
+    const day = (date: Date) => date.toISOString().slice(0, 10)
+
+    it('a grant: one notification naming the listing and its last day, linked to the listing’s dashboard page; none for a refused decision', async () => {
+      const shop = await shopWith({ credits: 0, slots: 1 })
+      const [a, b] = [await listing(shop.user, { title: 'Fez blue bowl' }), await listing(shop.user)]
+      const [x, y] = [(await apply(shop.user, a.id)).data!, (await apply(shop.user, b.id)).data!]
+      const until = inAWeek()
+      expect((await grant({ productId: a.id, featuredUntil: until, applicationId: x.id })).status).toBe(200)
+      const notices = await noticesOf(shop.user)
+      expect(notices).toHaveLength(1)
+      expect(notices[0]).toMatchObject({
+        type: 'system',
+        actor: null,
+        subject: `placement:${x.id}`,
+        summary: `Your listing “Fez blue bowl” is featured until ${day(until)}`,
+        link: `/dashboard/products/${a.slug}`,
+        read: false,
+      })
+      // Refused decisions tell nothing: the same application again, a decline of it, the other one with no slot free.
+      expect((await grant({ productId: a.id, featuredUntil: until, applicationId: x.id })).status).toBe(409)
+      expect((await decline(x.id, 'Changed my mind')).status).toBe(409)
+      expect((await grant({ productId: b.id, featuredUntil: until, applicationId: y.id })).status).toBe(409)
+      expect(await noticesOf(shop.user)).toEqual(notices)
+      // A direct feature (no application) is not a decision on one: nothing either.
+      expect((await grant({ productId: b.id, featuredUntil: null })).status).toBe(200)
+      expect(await noticesOf(shop.user)).toEqual(notices)
+    })
+
+    it('a decline: one notification carrying the admin’s reason; each decision has its own, and a refused one adds none', async () => {
+      const shop = await shopWith({ credits: 0, slots: 1 })
+      const [a, b] = [await listing(shop.user, { title: 'Safi tagine' }), await listing(shop.user, { title: 'Atlas rug' })]
+      const [x, y] = [(await apply(shop.user, a.id)).data!, (await apply(shop.user, b.id)).data!]
+      expect((await decline(x.id, '  Photos are too dark for the home page ')).status).toBe(200)
+      const declined = await noticesOf(shop.user)
+      expect(declined).toHaveLength(1)
+      expect(declined[0]).toMatchObject({
+        type: 'system',
+        subject: `placement:${x.id}`,
+        summary: 'Your application to feature “Safi tagine” was declined: Photos are too dark for the home page',
+        link: '/dashboard',
+      })
+      expect((await decline(x.id, 'Again')).status).toBe(409)
+      expect((await grant({ productId: a.id, featuredUntil: inAWeek(), applicationId: x.id })).status).toBe(409)
+      expect(await noticesOf(shop.user)).toEqual(declined)
+      // The other application's grant is a notification of its own: the decline's stays as it was.
+      expect((await grant({ productId: b.id, featuredUntil: inAWeek(), applicationId: y.id })).status).toBe(200)
+      const both = await noticesOf(shop.user)
+      expect(both.map((n) => n.subject).sort()).toEqual([`placement:${x.id}`, `placement:${y.id}`].sort())
+      expect(both.find((n) => n.subject === `placement:${x.id}`)).toEqual(declined[0]!)
+      expect(both.find((n) => n.subject === `placement:${y.id}`)!.summary).toStartWith('Your listing “Atlas rug” is featured until ')
+    })
+
+    it('a grant runs no further than a cancelled plan’s paid period, says so to the admin and the shop; a renewing plan is not capped', async () => {
+      const shop = await shopWith({ credits: 0, slots: 2 })
+      const [a, b] = [await listing(shop.user, { title: 'Zellige panel' }), await listing(shop.user)]
+      const [x, y] = [(await apply(shop.user, a.id)).data!, (await apply(shop.user, b.id)).data!]
+      // Renewing as usual: granted as asked, past the period's end.
+      const periodEnd = (await subscriptionOf(t, shop.vendor.id))!.periodEnd
+      const long = new Date(periodEnd.getTime() + 30 * DAY)
+      const renewing = await grant({ productId: b.id, featuredUntil: long, applicationId: y.id })
+      expect(renewing.status).toBe(200)
+      expect(renewing.data!.capped).toBeNull()
+      expect(new Date(renewing.data!.featuredUntil!).getTime()).toBe(long.getTime())
+
+      expect((await client(t, shop.user).api.v1.me.shop.subscription.cancel.post()).status).toBe(200)
+      const capped = await grant({ productId: a.id, featuredUntil: long, applicationId: x.id })
+      expect(capped.status).toBe(200)
+      expect(new Date(capped.data!.featuredUntil!).getTime()).toBe(periodEnd.getTime())
+      expect(new Date(capped.data!.capped!.askedUntil).getTime()).toBe(long.getTime())
+      expect(capped.data!.capped!.reason).toMatch(new RegExp(`^the shop’s .+ plan is cancelled: it is paid until ${day(periodEnd)}$`))
+      expect((await productRow(a.id)).featuredUntil!.getTime()).toBe(periodEnd.getTime())
+      const [application] = await db().select().from(placementApplications).where(eq(placementApplications.id, x.id))
+      expect(application!.featuredUntil!.getTime()).toBe(periodEnd.getTime())
+      const notice = (await noticesOf(shop.user)).find((n) => n.subject === `placement:${x.id}`)!
+      expect(notice.summary).toMatch(new RegExp(`^Your listing “Zellige panel” is featured until ${day(periodEnd)}, when your .+ plan ends$`))
+    })
+
+    it('a grant runs no further than the period when the plan moves to one without featured slots; to one with slots, as asked', async () => {
+      const shop = await shopWith({ credits: 0, slots: 1 })
+      const product = await listing(shop.user)
+      const application = (await apply(shop.user, product.id)).data!
+      const periodEnd = (await subscriptionOf(t, shop.vendor.id))!.periodEnd
+      const long = new Date(periodEnd.getTime() + 30 * DAY)
+      const cheaper = (slots: number) => makePlan(t, admin, { featuredSlots: slots, monthlyPriceMinor: 100, yearlyPriceMinor: 1_000, maxActiveListings: null })
+      // Scheduled onto a cheaper plan with slots: nothing to cap, so the grant below is a cap by the plan without.
+      const withSlots = await cheaper(1)
+      expect((await choosePlan(t, shop.user, withSlots.id)).data!.outcome).toBe('scheduled')
+      const without = await cheaper(0)
+      expect((await choosePlan(t, shop.user, without.id)).data!.outcome).toBe('scheduled')
+      const granted = await grant({ productId: product.id, featuredUntil: long, applicationId: application.id })
+      expect(granted.status).toBe(200)
+      expect(new Date(granted.data!.featuredUntil!).getTime()).toBe(periodEnd.getTime())
+      expect(granted.data!.capped!.reason).toBe(`the shop’s ${(await subscriptionOf(t, shop.vendor.id))!.terms.name} plan is paid until ${day(periodEnd)}, then it moves to ${without.name}, which has no featured slots`)
+      expect((await noticesOf(shop.user))[0]!.summary).toEndWith(`featured until ${day(periodEnd)}, when your shop moves to the ${without.name} plan, which has no featured slots`)
+
+      const other = await shopWith({ credits: 0, slots: 1 })
+      const its = await listing(other.user)
+      const asked = (await apply(other.user, its.id)).data!
+      expect((await choosePlan(t, other.user, withSlots.id)).data!.outcome).toBe('scheduled')
+      const otherLong = new Date((await subscriptionOf(t, other.vendor.id))!.periodEnd.getTime() + 30 * DAY)
+      const uncapped = await grant({ productId: its.id, featuredUntil: otherLong, applicationId: asked.id })
+      expect(uncapped.data!.capped).toBeNull()
+      expect(new Date(uncapped.data!.featuredUntil!).getTime()).toBe(otherLong.getTime())
+    })
+
+    it('a cancelled plan whose period is already over (the schedule has not ended it yet) is refused with 409, changing and telling nothing', async () => {
+      const shop = await shopWith({ credits: 0, slots: 1 })
+      const product = await listing(shop.user)
+      const application = (await apply(shop.user, product.id)).data!
+      expect((await client(t, shop.user).api.v1.me.shop.subscription.cancel.post()).status).toBe(200)
+      await db().update(subscriptions).set({ periodEnd: new Date(Date.now() - 60_000) }).where(eq(subscriptions.vendorId, shop.vendor.id))
+      const refused = await grant({ productId: product.id, featuredUntil: inAWeek(), applicationId: application.id })
+      expect(refused.status).toBe(409)
+      expect(refused.error!.value).toMatchObject({ error: { type: 'conflict', message: expect.stringMatching(/^The shop’s paid plan period is over \(the shop’s .+ plan is cancelled: it is paid until \d{4}-\d{2}-\d{2}\): decline the application$/) } })
+      expect((await productRow(product.id)).featuredUntil).toBeNull()
+      const [row] = await db().select().from(placementApplications).where(eq(placementApplications.id, application.id))
+      expect(row!.status).toBe('pending')
+      expect(await noticesOf(shop.user)).toEqual([])
+      // Declining it still works, and tells the shop.
+      expect((await decline(application.id, 'Your plan has ended')).status).toBe(200)
+      expect(await noticesOf(shop.user)).toHaveLength(1)
+    })
   })
 })
 

@@ -2,12 +2,15 @@
 // an admin grants it until a date (within the shop's slots) or declines it with a reason, and may
 // feature any listing directly or end a feature early. The product's `featured_until` is set
 // through catalog's placement step (its audit entry included), in the transaction that decides
-// the application. Boosts are in boosts.ts; both end on time by their dates, and a schedule drops
-// cached pages when one ended.
+// the application, and the shop's owner is told of the decision in that transaction too (plans'
+// notify port, run after commit). A grant never runs past the end of the shop's paid period when its
+// plan ends then or moves to one without featured slots. Boosts are in boosts.ts; both end on time
+// by their dates, and a schedule drops cached pages when one ended.
 import { and, asc, desc, eq } from 'drizzle-orm'
 import { Elysia } from 'elysia'
 import { type Db, lockName, type Tx } from '../../db/client'
 import { pgErrorOf, UNIQUE_VIOLATION } from '../../db/errors'
+import { type Committed, nothing } from '../../events/committed'
 import type { Infrastructure } from '../../infrastructure'
 import { defineJob } from '../../jobs/queue'
 import type { Bus } from '../../lib/bus'
@@ -19,13 +22,16 @@ import { rateLimitPlugin } from '../../lib/rate-limit'
 import { actorOf, type Origin, originPlugin } from '../../lib/request-origin'
 import { authPlugin, type CurrentUser } from '../accounts'
 import { type CatalogDeps, CatalogModel, featuredCounts, featuredProducts, findProductsByIds, placementsEndedBetween, productSummariesOf, rowIsPublic, setPlacementIn } from '../catalog'
-import { findVendorOfUser } from '../vendors'
+import { findVendorById, findVendorOfUser } from '../vendors'
 import { boostCreditsOf, boostListing } from './boosts'
 import { PlacementsModel as M } from './placements-model'
-import { shopTermsOf } from './service/shared'
+import { dayText, findPlan, FREE_PLAN_ID, freePlan, liveSubscription, type PlansDeps, publish, shopTermsOf } from './service/shared'
 import { placementApplications } from './table'
 
 type ApplicationRow = typeof placementApplications.$inferSelect
+
+/** Catalog's deps for the listing steps, and plans' notify port (bound in app.ts) and log to tell the shop after commit. */
+export type PlacementsDeps = CatalogDeps & Pick<PlansDeps, 'notify' | 'log'>
 
 const HOUR = 60 * 60_000
 const MY_APPLICATIONS = 50
@@ -136,19 +142,66 @@ export async function placementsForAdmins(deps: CatalogDeps): Promise<M.AdminVie
   return { applications: applications.map((application, i) => ({ ...application, ...slots.get(rows[i]!.vendorId)! })), featured }
 }
 
+/** Where a shop's paid period ends with no featured slot after it, said to the admin and to the shop. */
+interface PlanEnd {
+  at: Date
+  forAdmin: string
+  forShop: string
+}
+
+/**
+ * The end a granted application may not run past: the shop's paid period, when its subscription is
+ * set to end (cancelled, or moving to the free plan) or to move to a plan, at that plan's terms
+ * today, without featured slots. Null when it renews onto featured slots, and for a renewal that
+ * failed (past due): it may yet be paid, and renew as usual.
+ */
+async function planEndOf(tx: Tx, vendorId: string): Promise<PlanEnd | null> {
+  const live = await liveSubscription(tx, vendorId)
+  if (live === null || live.status !== 'active') return null
+  const ends = live.cancelAtPeriodEnd || live.nextPlanId === FREE_PLAN_ID
+  const next = ends ? await freePlan(tx) : live.nextPlanId === null ? null : await findPlan(tx, live.nextPlanId)
+  if (next === null || next.featuredSlots > 0) return null
+  const [plan, day] = [live.terms.name, dayText(live.periodEnd)]
+  return ends
+    ? { at: live.periodEnd, forAdmin: `the shop’s ${plan} plan is cancelled: it is paid until ${day}`, forShop: `when your ${plan} plan ends` }
+    : {
+        at: live.periodEnd,
+        forAdmin: `the shop’s ${plan} plan is paid until ${day}, then it moves to ${next.name}, which has no featured slots`,
+        forShop: `when your shop moves to the ${next.name} plan, which has no featured slots`,
+      }
+}
+
+/**
+ * Tells the shop's owner of an admin's decision on its application, in the decision's transaction:
+ * a notification of its own per application (plans' `tellShop` groups every notice of a shop's plan
+ * under one subject, the latest unread replacing the last).
+ */
+async function tellOwner(deps: PlacementsDeps, tx: Tx, application: ApplicationRow, text: string, link: string, committed: Committed): Promise<void> {
+  const shop = await findVendorById(tx, application.vendorId)
+  if (shop === null) return
+  const sent = await deps.notify(tx, { userId: shop.userId, type: 'system', subject: `placement:${application.id}`, text, link })
+  if (sent !== null) committed.afterCommit.push(sent)
+}
+
 /**
  * An admin features a listing until a date, or ends its feature now (null). With an application,
  * it is granted in the same transaction, within the shop's slots (grants of one shop are
- * serialised, so two at once cannot both take its last slot); without one, any listing.
+ * serialised, so two at once cannot both take its last slot), and no further than the end of the
+ * shop's paid period when its plan ends then or moves to one without featured slots (`capped`
+ * says so; 409 when that end is past); the owner is told. Without one, any listing, any end.
  */
-export async function grantFeature(deps: CatalogDeps, admin: CurrentUser, origin: Origin, input: M.GrantBody): Promise<M.Featured> {
+export async function grantFeature(deps: PlacementsDeps, admin: CurrentUser, origin: Origin, input: M.GrantBody): Promise<M.Featured> {
   const now = deps.clock.now()
   if (input.featuredUntil !== null && input.featuredUntil <= now) {
     throw new AppError('invalid_data', 'Invalid featuredUntil', [{ field: 'body.featuredUntil', message: 'must be in the future' }])
   }
   const [product] = await findProductsByIds(deps.db, [input.productId])
   if (product === undefined || product.deletedAt !== null) throw noProduct()
-  const placed = await deps.db.transaction(async (tx) => {
+  const result = await deps.db.transaction(async (tx) => {
+    const committed = nothing()
+    let featuredUntil = input.featuredUntil
+    let capped: M.Featured['capped'] = null
+    let told: { application: ApplicationRow; text: string } | null = null
     if (input.applicationId !== undefined) {
       if (input.featuredUntil === null) throw new AppError('invalid_data', 'Invalid featuredUntil', [{ field: 'body.featuredUntil', message: 'a grant needs an end date' }])
       await lockName(tx, `placements:${product.vendorId}`)
@@ -158,24 +211,35 @@ export async function grantFeature(deps: CatalogDeps, admin: CurrentUser, origin
       if (application.status !== 'pending') throw new AppError('conflict', `This application was already ${application.status}`, { status: application.status })
       if (product.status !== 'active') throw new AppError('conflict', 'The listing is no longer on sale: decline the application', { status: product.status })
       assertSlotFree(await slotsOf(tx, product.vendorId, now, product.id), 'the shop')
+      const end = await planEndOf(tx, product.vendorId)
+      if (end !== null && end.at <= now) throw new AppError('conflict', `The shop’s paid plan period is over (${end.forAdmin}): decline the application`)
+      const cut = end !== null && input.featuredUntil > end.at ? end : null
+      const until = cut?.at ?? input.featuredUntil
+      if (cut !== null) capped = { askedUntil: input.featuredUntil, reason: cut.forAdmin }
+      featuredUntil = until
       await tx
         .update(placementApplications)
-        .set({ status: 'granted', featuredUntil: input.featuredUntil, decidedBy: admin.id, decidedAt: now })
+        .set({ status: 'granted', featuredUntil: until, decidedBy: admin.id, decidedAt: now })
         .where(eq(placementApplications.id, application.id))
+      told = { application, text: `Your listing “${product.title}” is featured until ${dayText(until)}${cut === null ? '' : `, ${cut.forShop}`}` }
     }
-    return setPlacementIn(deps, tx, admin, origin, product.slug, { featuredUntil: input.featuredUntil })
+    const placed = await setPlacementIn(deps, tx, admin, origin, product.slug, { featuredUntil })
+    committed.afterCommit.push(placed.announce)
+    // After the product's row (locked by setPlacementIn): event topics come last.
+    if (told !== null) await tellOwner(deps, tx, told.application, told.text, `/dashboard/products/${product.slug}`, committed)
+    return { placed, capped, committed }
   })
-  await placed.announce()
+  await publish(deps, result.committed)
   const cards = await productSummariesOf(deps.db, [product.id], deps.clock.now())
-  return { product: cards.get(product.id)!, featuredUntil: placed.product.featuredUntil }
+  return { product: cards.get(product.id)!, featuredUntil: result.placed.product.featuredUntil, capped: result.capped }
 }
 
-/** An admin declines a waiting application, saying why (the shop reads it on its dashboard). */
-export async function declineApplication(deps: CatalogDeps, admin: CurrentUser, id: string, reason: string): Promise<M.Application> {
+/** An admin declines a waiting application, saying why: the shop's owner is told, with the reason (and reads it on its dashboard). */
+export async function declineApplication(deps: PlacementsDeps, admin: CurrentUser, id: string, reason: string): Promise<M.Application> {
   const trimmed = reason.trim()
   if (trimmed.length < 3) throw new AppError('invalid_data', 'Invalid reason', [{ field: 'body.reason', message: 'must be at least 3 characters besides spaces' }])
   const now = deps.clock.now()
-  const row = await deps.db.transaction(async (tx) => {
+  const { row, committed } = await deps.db.transaction(async (tx) => {
     const [application] = await tx.select().from(placementApplications).where(eq(placementApplications.id, id)).for('update')
     if (application === undefined) throw new AppError('not_found', 'No such application')
     if (application.status !== 'pending') throw new AppError('conflict', `This application was already ${application.status}`, { status: application.status })
@@ -184,8 +248,13 @@ export async function declineApplication(deps: CatalogDeps, admin: CurrentUser, 
       .set({ status: 'declined', declineReason: trimmed, decidedBy: admin.id, decidedAt: now })
       .where(and(eq(placementApplications.id, id), eq(placementApplications.status, 'pending')))
       .returning()
-    return declined!
+    // The foreign key keeps the product, a deleted one too.
+    const [product] = await findProductsByIds(tx, [application.productId])
+    const committed = nothing()
+    await tellOwner(deps, tx, application, `Your application to feature “${product!.title}” was declined: ${trimmed}`, '/dashboard', committed)
+    return { row: declined!, committed }
   })
+  await publish(deps, committed)
   return (await toApplications(deps.db, [row], now))[0]!
 }
 
@@ -213,8 +282,8 @@ export const endPlacementsJob = (deps: { db: Db; bus: Bus; clock: Clock }) =>
  * Routes of boosts and featured placement: a shop boosts its listing and applies for a feature;
  * admins decide applications and feature listings until a date.
  */
-export function placementsRoutes(ctx: Pick<Infrastructure, 'database' | 'config' | 'clock' | 'bus' | 'limiter'>) {
-  const deps: CatalogDeps = { db: ctx.database.db, clock: ctx.clock, bus: ctx.bus, publicUrl: ctx.config.publicUrl }
+export function placementsRoutes(ctx: Pick<Infrastructure, 'database' | 'config' | 'clock' | 'bus' | 'limiter'> & { deps: PlacementsDeps }) {
+  const { deps } = ctx
   return new Elysia({ name: 'placements', prefix: '/api/v1' })
     .use(authPlugin(ctx))
     .use(originPlugin(ctx.config))
@@ -256,6 +325,8 @@ export function placementsRoutes(ctx: Pick<Infrastructure, 'database' | 'config'
           detail: {
             tags: ['Admin'],
             summary: 'Feature a listing until a date, granting a shop’s application (within its plan’s slots) or directly; null ends a feature now',
+            description:
+              'A granted application notifies the shop’s owner. It runs no further than the end of the shop’s paid plan period when its plan is cancelled or moves to one without featured slots: `capped` then says what was asked and why (409 when that period is already over).',
           },
         })
         .post('/admin/placements/:id/decline', ({ user, params, body }) => declineApplication(deps, user, params.id, body.reason), {
@@ -263,7 +334,7 @@ export function placementsRoutes(ctx: Pick<Infrastructure, 'database' | 'config'
           params: M.applicationParams,
           body: M.declineBody,
           response: { 200: M.application, 400: ErrorResponse, 404: ErrorResponse, 409: ErrorResponse },
-          detail: { tags: ['Admin'], summary: 'Decline an application to be featured, saying why (the shop reads it)' },
+          detail: { tags: ['Admin'], summary: 'Decline an application to be featured, saying why (the shop’s owner is notified with the reason)' },
         }),
     )
 }

@@ -6,6 +6,7 @@ import { addProductRating, products } from '../catalog'
 import { reconcile } from '../ledger'
 import { addToCart, buyer, checkout, shop, type TestShop } from '../orders/testing'
 import { paidOrder, walletOf } from '../payments/testing'
+import type { SupportModel } from '../support'
 import { addShopRating, vendors } from '../vendors'
 import { applyTerms, prorate, shopTermsOf } from './service/shared'
 import { runPlanSchedule } from './service/renewal'
@@ -101,7 +102,11 @@ describe('subscribing from the wallet', () => {
     await fundWallet(t, s.owner.id, 1)
     const paid = await choosePlan(t, s.owner, plan.id)
     expect(paid.status).toBe(200)
-    expect(paid.data).toMatchObject({ outcome: 'subscribed', invoice: { kind: 'subscribe', priceMinor: 10_000, creditMinor: 0, amountMinor: 10_000, invoiceNumber: expect.stringMatching(/^SOUK-PLAN-\d{4}-\d{6}$/) } })
+    // Souk sells the plan at its default TVA rate (20 %), included in the price: 10,000 × 20/120, rounded half up.
+    expect(paid.data).toMatchObject({
+      outcome: 'subscribed',
+      invoice: { kind: 'subscribe', priceMinor: 10_000, creditMinor: 0, amountMinor: 10_000, tvaRateBp: 2_000, tvaMinor: 1_667, invoiceNumber: expect.stringMatching(/^SOUK-PLAN-\d{4}-\d{6}$/) },
+    })
     const state = paid.data!.state
     expect(state).toMatchObject({ planId: plan.id, isFree: false, effectiveCommissionBp: 300, usage: { activeListings: 0, boostCredits: 5 }, wallet: { availableMinor: 0 } })
     expect(state.subscription).toMatchObject({ interval: 'month', status: 'active', cancelAtPeriodEnd: false, next: null, endsAt: null })
@@ -321,6 +326,13 @@ describe('the renewal schedule', () => {
     await runScheduleAt(t, new Date(lapsedEnd.getTime() + 2 * DAY))
     expect(await subscriptionOf(t, lapsed.vendor.id)).toMatchObject({ status: 'past_due' })
     expect(await perksOf(lapsed.vendor.id)).toMatchObject({ max: 10, badge: 'Pro' })
+    // A day before the grace runs out, the shop is warned once, however often the schedule runs.
+    const lastCall = async () => (await noticesOf(lapsed.owner)).filter((n) => n.text.includes('unless its renewal is paid'))
+    expect(await lastCall()).toEqual([])
+    await runScheduleAt(t, new Date(lapsedEnd.getTime() + 2.5 * DAY))
+    await runScheduleAt(t, new Date(lapsedEnd.getTime() + 2.75 * DAY))
+    expect(await lastCall()).toHaveLength(1)
+    expect((await mailTo(lapsed.vendor.id)).filter((m) => m.text.includes('unless its renewal is paid'))).toHaveLength(1)
     await runScheduleAt(t, new Date(lapsedEnd.getTime() + 3 * DAY + 2 * MINUTE))
     expect(await subscriptionOf(t, lapsed.vendor.id)).toMatchObject({ status: 'ended' })
     expect(await stateOf(lapsed.owner)).toMatchObject({ planId: FREE, isFree: true, subscription: null })
@@ -358,6 +370,30 @@ describe('the renewal schedule', () => {
 })
 
 describe('perks that hold', () => {
+  it('opens the support tickets of a shop whose plan gives priority support at high priority, until the plan ends', async () => {
+    const plan = await makePlan(t, admin, { prioritySupport: true })
+    const [priority, free] = [await shop(t), await shop(t)]
+    await fundWallet(t, priority.owner.id, 10_000)
+    expect((await choosePlan(t, priority.owner, plan.id)).status).toBe(200)
+    const open = async (owner: TestUser) => {
+      const answer = await client(t, owner).api.v1.tickets.post({ subject: 'Payout question', category: 'other', body: 'When is it paid?' })
+      expect(answer.status).toBe(201)
+      return (answer.data as SupportModel.Posted).ticket.id
+    }
+    const priorityOf = async (id: string) => (await client(t, admin).api.v1.tickets({ id }).get()).data!.staff!.priority
+    expect(await priorityOf(await open(priority.owner))).toBe('high')
+    expect(await priorityOf(await open(free.owner))).toBe('normal')
+    // A buyer (no shop) is answered in turn.
+    expect(await priorityOf(await open(await signUpAndSignIn(t)))).toBe('normal')
+
+    // The plan lapses to the free plan (no money for the renewal, grace over): the perk goes with it.
+    const end = (await subscriptionOf(t, priority.vendor.id))!.periodEnd
+    await runScheduleAt(t, new Date(end.getTime() + MINUTE))
+    await runScheduleAt(t, new Date(end.getTime() + 3 * DAY + 2 * MINUTE))
+    expect(await subscriptionOf(t, priority.vendor.id)).toMatchObject({ status: 'ended' })
+    expect(await priorityOf(await open(priority.owner))).toBe('normal')
+  })
+
   it('charges commission at release at the rate of the shop’s plan when the order was paid', async () => {
     const plan = await makePlan(t, admin, { commissionBp: 200 })
     const s = await shop(t)

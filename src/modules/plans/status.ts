@@ -21,5 +21,7 @@ export type PlacementStatus = (typeof PLACEMENT_STATUSES)[number]
 export const GRACE_DAYS = 3
 /** Days before a renewal or an expiry the shop is warned. */
 export const WARN_DAYS = [7, 1] as const
+/** A shop in grace is warned this many days before the grace runs out (and its plan with it). */
+export const GRACE_WARN_DAYS = 1
 /** The most days one boost lasts. */
 export const MAX_BOOST_DAYS = 30

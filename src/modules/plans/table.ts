@@ -108,6 +108,9 @@ export const planCharges = pgTable(
     /** The unused part of the previous plan, credited on an upgrade. */
     creditMinor: integer('credit_minor').notNull(),
     amountMinor: integer('amount_minor').notNull(),
+    /** The platform's TVA rate when it was charged, and the TVA the amount includes (shown on the invoice). */
+    tvaRateBp: integer('tva_rate_bp').notNull().default(0),
+    tvaMinor: integer('tva_minor').notNull().default(0),
     currency: text('currency').notNull(),
     periodStart: at('period_start').notNull(),
     periodEnd: at('period_end').notNull(),

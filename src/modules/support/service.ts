@@ -22,6 +22,7 @@ import { displayNames, findRole, listUsersWithRole } from '../accounts'
 import type { Mailer } from '../mail'
 import { type AfterCommit, hasUnreadNotification, type NotifyInput } from '../notifications'
 import { findOrder, invoiceNumbersOf } from '../orders'
+import { findVendorOfUser } from '../vendors'
 import type { NewSupportEvent } from './events'
 import type { SupportModel } from './model'
 import { CLOSE_AFTER_DAYS, REOPEN_DAYS, STATUS_STEPS, staffStatusMoves, TICKET_ATTACHMENT_LIMIT, TICKET_STEPS, type TicketStatus } from './status'
@@ -277,6 +278,13 @@ async function tellQueue(deps: SupportDeps, tx: Tx, done: Committed, ticketId: s
  * refused alike, 400, whether or not it exists). A visitor gives an email instead (no order), is
  * mailed the ticket's link, and answered only that (202): the ticket is theirs through the link.
  */
+/** A ticket opens at high priority for the owner of a shop whose plan gives priority support, else normal. */
+async function openingPriority(db: Db, viewer: Viewer | null): Promise<TicketRow['priority']> {
+  if (viewer === null) return 'normal'
+  const shop = await findVendorOfUser(db, viewer.id)
+  return shop?.status === 'approved' && shop.prioritySupport ? 'high' : 'normal'
+}
+
 export async function openTicket(
   deps: SupportDeps,
   viewer: Viewer | null,
@@ -312,7 +320,7 @@ export async function openTicket(
     category: body.category,
     orderId: body.orderId ?? null,
     status: 'open',
-    priority: 'normal',
+    priority: await openingPriority(deps.db, viewer),
     assigneeId: null,
     createdAt: now,
     firstResponseAt: null,

@@ -1,4 +1,4 @@
-import { and, asc, eq, gt, inArray, notInArray, or, sql } from 'drizzle-orm'
+import { and, asc, eq, gt, inArray, notInArray, or, type SQLWrapper, sql } from 'drizzle-orm'
 import type { Db, Tx } from '../../db/client'
 import { pgErrorOf, UNIQUE_VIOLATION } from '../../db/errors'
 import type { Clock } from '../../lib/clock'
@@ -29,6 +29,8 @@ export interface ShopPerks {
   /** Null: the platform's commission. */
   commissionBp: number | null
   planBadge: string | null
+  /** Support answers the owner first: their tickets open at high priority. */
+  prioritySupport: boolean
 }
 
 type Conn = Db | Tx
@@ -166,12 +168,12 @@ export async function setShopPerks(tx: Tx, id: string, perks: ShopPerks): Promis
   await tx.update(vendors).set(perks).where(eq(vendors.id, id))
 }
 
-/** Sets the perks of every shop but `except` (the free plan's, edited by an admin, for the shops without a subscription). */
-export async function setDefaultShopPerks(tx: Tx, perks: ShopPerks, except: string[]): Promise<void> {
-  await tx
-    .update(vendors)
-    .set(perks)
-    .where(except.length === 0 ? undefined : notInArray(vendors.id, except))
+/**
+ * Sets the perks of every shop but those `except` selects (a query of vendor ids: the free plan's
+ * perks, edited by an admin, for the shops without a subscription) — one statement, however many.
+ */
+export async function setDefaultShopPerks(tx: Tx, perks: ShopPerks, except: SQLWrapper): Promise<void> {
+  await tx.update(vendors).set(perks).where(notInArray(vendors.id, except))
 }
 
 /** A public storefront: approved shops only; anything else is 404 as if it did not exist. */

@@ -1,4 +1,4 @@
-import { index, integer, pgTable, text, uniqueIndex } from 'drizzle-orm/pg-core'
+import { boolean, index, integer, pgTable, text, uniqueIndex } from 'drizzle-orm/pg-core'
 import { users } from '../accounts'
 import { at } from '../../db/columns'
 
@@ -45,11 +45,13 @@ export const vendors = pgTable(
     /**
      * The shop's plan perks that other modules enforce, kept by the plans module in the
      * subscription's transactions: the most active listings (null: no limit), the commission on its
-     * sales (null: the platform's), and the badge its storefront shows.
+     * sales (null: the platform's), the badge its storefront shows, and whether support answers its
+     * owner first (their tickets open at high priority).
      */
     maxActiveListings: integer('max_active_listings'),
     commissionBp: integer('commission_bp'),
     planBadge: text('plan_badge'),
+    prioritySupport: boolean('priority_support').notNull().default(false),
     createdAt: at('created_at').notNull(),
     updatedAt: at('updated_at').notNull(),
   },

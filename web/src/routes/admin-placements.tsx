@@ -30,8 +30,11 @@ function ApplicationRow(props: { item: Pending; onDone: () => void }) {
     const featuredUntil = untilOf(String(new FormData(form).get('until') ?? ''))
     setPending(true)
     try {
-      await featureListing({ productId: p().id, featuredUntil, applicationId: props.item.id })
-      toast(`${p().title} is featured through ${through(featuredUntil!)}.`, 'success')
+      const done = await featureListing({ productId: p().id, featuredUntil, applicationId: props.item.id })
+      const capped = done.capped
+      // A grant stops at the end of the shop's paid period when its plan ends then or loses its featured slots.
+      if (capped === null) toast(`${p().title} is featured through ${through(featuredUntil!)}.`, 'success')
+      else toast(`${p().title} is featured through ${through(done.featuredUntil!)}, not ${through(capped.askedUntil)}: ${capped.reason}.`, 'info')
       props.onDone()
     } catch (error) {
       toastError(error, 'Could not grant it')

@@ -1,5 +1,5 @@
 // The PDF invoice of one shop order, drawn on the shared sheet of src/lib/pdf-sheet.ts.
-import { type Cell, formatMoney, newSheetDocument, savePdf, WIDTH } from '../../../lib/pdf-sheet'
+import { type Cell, formatMoney, newSheetDocument, rateText, savePdf, WIDTH } from '../../../lib/pdf-sheet'
 import type { CurrentUser } from '../../accounts'
 import type { AddressSnapshot } from '../../addresses'
 import { findVendorById } from '../../vendors'
@@ -9,7 +9,6 @@ import type { Conn } from './shared'
 
 const PAYMENT_LABEL: Record<PaymentMethod, string> = { card: 'Card', wallet: 'Souk wallet', cash_on_delivery: 'Cash on delivery' }
 
-const rate = (rateBp: number) => `${rateBp / 100} %`
 const day = (date: Date) => date.toISOString().slice(0, 10)
 const regions = new Intl.DisplayNames(['en'], { type: 'region' })
 const countryName = (code: string) => regions.of(code) ?? code
@@ -68,7 +67,7 @@ export async function invoicePdf(db: Conn, viewer: Pick<CurrentUser, 'id' | 'rol
   }
   header()
   for (const item of order.items) {
-    sheet.row(itemRow([item.title, item.sku ?? '', String(item.quantity), money(item.unitPriceMinor), rate(item.tvaRateBp), money(item.lineMinor)]), { onNewPage: header })
+    sheet.row(itemRow([item.title, item.sku ?? '', String(item.quantity), money(item.unitPriceMinor), rateText(item.tvaRateBp), money(item.lineMinor)]), { onNewPage: header })
   }
   sheet.row(itemRow([`Delivery: ${order.shipping.name}`, '', '', '', '', money(order.shippingMinor)]), { onNewPage: header })
   sheet.rule()
@@ -82,7 +81,7 @@ export async function invoicePdf(db: Conn, viewer: Pick<CurrentUser, 'id' | 'rol
   ])
   for (const entry of order.tva) {
     sheet.row([
-      { text: rate(entry.rateBp), width: label, right: true },
+      { text: rateText(entry.rateBp), width: label, right: true },
       { text: money(entry.baseMinor), width: 100, right: true },
       { text: money(entry.tvaMinor), width: 100, right: true },
     ])

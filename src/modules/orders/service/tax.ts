@@ -20,6 +20,12 @@ export async function listTaxRates(db: Conn): Promise<OrdersModel.TaxRates> {
   }
 }
 
+/** The platform's default TVA rate (basis points): what services the platform sells itself are charged at. */
+export async function defaultTvaRateBp(db: Conn): Promise<number> {
+  const [row] = await db.select({ rateBp: taxRates.rateBp }).from(taxRates).where(isNull(taxRates.categoryId))
+  return row?.rateBp ?? 0
+}
+
 /**
  * The TVA rate of each category: its own, else its nearest ancestor's, else the platform default
  * (`null` key: a product without a category).

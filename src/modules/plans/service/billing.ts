@@ -8,6 +8,7 @@ import type { StoredEvent } from '../../../events/log'
 import { AppError } from '../../../lib/errors'
 import { newId } from '../../../lib/ids'
 import { balanceEvents, balancesOf, transfer } from '../../ledger'
+import { defaultTvaRateBp, includedTva } from '../../orders'
 import type { ChargeKind, PlanInterval } from '../status'
 import { planCharges } from '../table'
 import { amountText, type PlanTerms } from './shared'
@@ -54,6 +55,8 @@ export async function chargePlan(tx: Tx, input: ChargeInput): Promise<{ charge: 
   const creditMinor = Math.min(input.creditMinor, terms.priceMinor)
   const amountMinor = terms.priceMinor - creditMinor
   const id = newId('plc')
+  // Plans are a service Souk sells: charged at the platform's default TVA rate, included in the price.
+  const tvaRateBp = await defaultTvaRateBp(tx)
   const events: StoredEvent[] = []
   if (amountMinor > 0) {
     const wallet = { kind: 'available' as const, ownerId: input.ownerId, currency: terms.currency }
@@ -91,6 +94,8 @@ export async function chargePlan(tx: Tx, input: ChargeInput): Promise<{ charge: 
       priceMinor: terms.priceMinor,
       creditMinor,
       amountMinor,
+      tvaRateBp,
+      tvaMinor: includedTva(amountMinor, tvaRateBp),
       currency: terms.currency,
       periodStart: input.periodStart,
       periodEnd: input.periodEnd,

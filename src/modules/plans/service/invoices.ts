@@ -3,12 +3,12 @@
 import { and, desc, eq, lt, or } from 'drizzle-orm'
 import { AppError } from '../../../lib/errors'
 import { decodeTimeCursor, DEFAULT_LIMIT, type Page, toPage } from '../../../lib/pagination'
-import { newSheetDocument, savePdf, WIDTH } from '../../../lib/pdf-sheet'
+import { newSheetDocument, rateText, savePdf, WIDTH } from '../../../lib/pdf-sheet'
 import type { PlansModel } from '../model'
 import type { ChargeKind, PlanInterval } from '../status'
 import { planCharges } from '../table'
 import type { ChargeRow } from './billing'
-import { amountText, type Conn, dayText, myShop } from './shared'
+import { amountText, type Conn, dayText, myShop, type PlansDeps } from './shared'
 
 const KIND_TEXT: Record<ChargeKind, string> = { subscribe: 'Subscription', upgrade: 'Upgrade', renewal: 'Renewal' }
 const INTERVAL_TEXT: Record<PlanInterval, string> = { month: 'one month', year: 'one year' }
@@ -23,6 +23,8 @@ export const toInvoice = (row: ChargeRow): PlansModel.Invoice => ({
   priceMinor: row.priceMinor,
   creditMinor: row.creditMinor,
   amountMinor: row.amountMinor,
+  tvaRateBp: row.tvaRateBp,
+  tvaMinor: row.tvaMinor,
   currency: row.currency,
   periodStart: row.periodStart,
   periodEnd: row.periodEnd,
@@ -49,8 +51,9 @@ export async function listMyInvoices(db: Conn, userId: string, query: { cursor?:
   return { items: page.items.map(toInvoice), nextCursor: page.nextCursor }
 }
 
-/** One of my shop's plan invoices as a PDF; anyone else's is 404. */
-export async function planInvoicePdf(db: Conn, userId: string, id: string): Promise<{ fileName: string; body: Uint8Array<ArrayBuffer> }> {
+/** One of my shop's plan invoices as a PDF; anyone else's is 404. Souk (PLATFORM_SELLER) sells; prices include TVA. */
+export async function planInvoicePdf(deps: Pick<PlansDeps, 'db' | 'platformSeller'>, userId: string, id: string): Promise<{ fileName: string; body: Uint8Array<ArrayBuffer> }> {
+  const { db } = deps
   const shop = await myShop(db, userId)
   const [row] = await db
     .select()
@@ -72,7 +75,7 @@ export async function planInvoicePdf(db: Conn, userId: string, id: string): Prom
   const half = WIDTH / 2
   sheet.row(['Sold by', 'Billed to'].map((text) => ({ text, width: half, bold: true })))
   const billed = [shop.companyName, shop.address, shop.city, regions.of(shop.country) ?? shop.country, `Tax number: ${shop.taxNumber}`].join('\n')
-  sheet.row(['Souk marketplace', billed].map((text) => ({ text, width: half })))
+  sheet.row([deps.platformSeller.join('\n'), billed].map((text) => ({ text, width: half })))
   sheet.space()
 
   const label = WIDTH - 100
@@ -81,8 +84,9 @@ export async function planInvoicePdf(db: Conn, userId: string, id: string): Prom
   sheet.row([{ text: `${row.planName} plan, ${INTERVAL_TEXT[row.interval]}`, width: label }, { text: money(row.priceMinor), width: 100, right: true }])
   if (row.creditMinor > 0) sheet.row([{ text: 'Credit: the unused part of the previous plan', width: label }, { text: money(-row.creditMinor), width: 100, right: true }])
   sheet.rule()
-  sheet.row([{ text: 'Total paid', width: label, right: true, bold: true }, { text: money(row.amountMinor), width: 100, right: true, bold: true }])
+  sheet.row([{ text: 'Total paid, TVA included', width: label, right: true, bold: true }, { text: money(row.amountMinor), width: 100, right: true, bold: true }])
+  sheet.row([{ text: `of which TVA at ${rateText(row.tvaRateBp)}`, width: label, right: true }, { text: money(row.tvaMinor), width: 100, right: true }])
   sheet.space()
-  sheet.row([{ text: `All amounts are in ${row.currency}.`, width: WIDTH, grey: true }])
+  sheet.row([{ text: `All amounts are in ${row.currency} and include TVA.`, width: WIDTH, grey: true }])
   return { fileName: `${row.invoiceNumber}.pdf`, body: await savePdf(doc, fonts.regular, row.invoiceNumber) }
 }

@@ -146,8 +146,8 @@ export async function updatePlan(deps: Pick<PlansDeps, 'db' | 'bus' | 'clock' | 
       .where(eq(plans.id, id))
       .returning()
     if (current.isFree) {
-      const subscribed = await tx.select({ vendorId: subscriptions.vendorId }).from(subscriptions).where(inArray(subscriptions.status, [...LIVE_STATUSES]))
-      await setDefaultShopPerks(tx, perksOf(termsOf(updated!, 'month')), subscribed.map((row) => row.vendorId))
+      const subscribed = tx.select({ vendorId: subscriptions.vendorId }).from(subscriptions).where(inArray(subscriptions.status, [...LIVE_STATUSES]))
+      await setDefaultShopPerks(tx, perksOf(termsOf(updated!, 'month')), subscribed)
     }
     const action = retired === true && current.retiredAt === null ? 'retired' : retired === false && current.retiredAt !== null ? 'offered_again' : 'edited'
     await recordAudit(tx, {

@@ -2,7 +2,7 @@
 // wallet (onto the plan chosen for the next period, at its terms of today), gives a failed renewal
 // GRACE_DAYS while the wallet is tried again each hour, then falls back to the free plan; ends the
 // cancelled ones and those of shops not approved to sell (never charged); and warns WARN_DAYS
-// before a renewal or an end, once each (plan_notices).
+// before a renewal or an end, and GRACE_WARN_DAYS before a grace runs out, once each (plan_notices).
 // Each subscription is one transaction that claims its row with FOR UPDATE SKIP LOCKED under the
 // condition that makes it due: two instances never renew one period twice (the ledger key and the
 // unique index of plan_charges say so again), and a shop's own step holding the row is left to
@@ -13,7 +13,7 @@ import { merge, nothing } from '../../../events/committed'
 import { defineJob } from '../../../jobs/queue'
 import { balancesOf } from '../../ledger'
 import { findVendorById } from '../../vendors'
-import { GRACE_DAYS, WARN_DAYS } from '../status'
+import { GRACE_DAYS, GRACE_WARN_DAYS, WARN_DAYS } from '../status'
 import { planNotices, subscriptions } from '../table'
 import { chargePlan, isInsufficientFunds } from './billing'
 import { endSubscription, updateSubscription } from './subscriptions'
@@ -115,39 +115,67 @@ async function warningOf(deps: PlansDeps, tx: Tx, row: SubscriptionRow, shop: { 
   return `${what}: ${amountText(terms.priceMinor, terms.currency)} will be paid from your wallet, which has ${amountText(available, terms.currency)}`
 }
 
+/** What the warning before a grace runs out says: the renewal it still waits for, and what the wallet has. */
+async function graceWarningOf(deps: PlansDeps, tx: Tx, row: SubscriptionRow, shop: { userId: string }): Promise<string> {
+  const plan = (await findPlan(tx, row.nextPlanId ?? row.planId))!
+  const terms = termsOf(plan, row.nextInterval ?? row.interval)
+  const available = (await balancesOf(tx, shop.userId, terms.currency)).availableMinor
+  return `Your ${row.terms.name} plan ends on ${dayText(row.graceUntil!)} unless its renewal is paid: it costs ${amountText(terms.priceMinor, terms.currency)} and your wallet has ${amountText(available, terms.currency)}. Add money before then, or your shop goes back to the free plan`
+}
+
 /**
- * Warns the shops whose period ends within a warning's lead time: once per period and lead time
- * (the notice's primary key; a second instance's insert waits for the first and does nothing).
- * A late run sends only the nearest warning and records the earlier ones as sent.
+ * Sends `row`'s warning for the end at `end` once per end and lead time (the notice's primary key;
+ * a second instance's insert waits for the first and does nothing). A late run sends only the
+ * nearest of `leads` (days) and records the earlier ones as sent. True when it sent one.
+ */
+async function warnOnce(
+  deps: PlansDeps,
+  row: SubscriptionRow,
+  end: Date,
+  leads: readonly number[],
+  now: Date,
+  text: (tx: Tx, shop: NonNullable<Awaited<ReturnType<typeof findVendorById>>>) => Promise<string>,
+): Promise<boolean> {
+  const left = end.getTime() - now.getTime()
+  const days = leads.filter((d) => left <= d * DAY)
+  if (days.length === 0) return false
+  const nearest = Math.min(...days)
+  const committed = await deps.db.transaction(async (tx) => {
+    const noted = await tx
+      .insert(planNotices)
+      .values(days.map((daysBefore) => ({ vendorId: row.vendorId, periodEnd: end, daysBefore, sentAt: now })))
+      .onConflictDoNothing()
+      .returning({ daysBefore: planNotices.daysBefore })
+    if (!noted.some((notice) => notice.daysBefore === nearest)) return null
+    const shop = (await findVendorById(tx, row.vendorId))!
+    const committed = nothing()
+    await tellShop(deps, tx, shop, await text(tx, shop), committed, true)
+    return committed
+  })
+  if (committed === null) return false
+  await publish(deps, committed)
+  return true
+}
+
+/**
+ * Warns the shops whose period ends within a warning's lead time (WARN_DAYS), and those in grace
+ * whose grace runs out within GRACE_WARN_DAYS (its notice keyed by the grace's end).
  */
 async function sendWarnings(deps: PlansDeps, now: Date): Promise<number> {
-  const horizon = new Date(now.getTime() + Math.max(...WARN_DAYS) * DAY)
-  const rows = await deps.db
-    .select()
-    .from(subscriptions)
-    .where(and(eq(subscriptions.status, 'active'), gt(subscriptions.periodEnd, now), lte(subscriptions.periodEnd, horizon)))
+  const within = (days: number) => new Date(now.getTime() + days * DAY)
+  const [renewing, inGrace] = await Promise.all([
+    deps.db
+      .select()
+      .from(subscriptions)
+      .where(and(eq(subscriptions.status, 'active'), gt(subscriptions.periodEnd, now), lte(subscriptions.periodEnd, within(Math.max(...WARN_DAYS))))),
+    deps.db
+      .select()
+      .from(subscriptions)
+      .where(and(eq(subscriptions.status, 'past_due'), gt(subscriptions.graceUntil, now), lte(subscriptions.graceUntil, within(GRACE_WARN_DAYS)))),
+  ])
   let warned = 0
-  for (const row of rows) {
-    const left = row.periodEnd.getTime() - now.getTime()
-    const days = WARN_DAYS.filter((d) => left <= d * DAY)
-    if (days.length === 0) continue
-    const nearest = Math.min(...days)
-    const committed = await deps.db.transaction(async (tx) => {
-      const noted = await tx
-        .insert(planNotices)
-        .values(days.map((daysBefore) => ({ vendorId: row.vendorId, periodEnd: row.periodEnd, daysBefore, sentAt: now })))
-        .onConflictDoNothing()
-        .returning({ daysBefore: planNotices.daysBefore })
-      if (!noted.some((notice) => notice.daysBefore === nearest)) return null
-      const shop = (await findVendorById(tx, row.vendorId))!
-      const committed = nothing()
-      await tellShop(deps, tx, shop, await warningOf(deps, tx, row, shop), committed, true)
-      return committed
-    })
-    if (committed === null) continue
-    await publish(deps, committed)
-    warned += 1
-  }
+  for (const row of renewing) if (await warnOnce(deps, row, row.periodEnd, WARN_DAYS, now, (tx, shop) => warningOf(deps, tx, row, shop))) warned += 1
+  for (const row of inGrace) if (await warnOnce(deps, row, row.graceUntil!, [GRACE_WARN_DAYS], now, (tx, shop) => graceWarningOf(deps, tx, row, shop))) warned += 1
   return warned
 }
 

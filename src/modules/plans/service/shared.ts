@@ -12,7 +12,7 @@ import { formatMoney } from '../../../lib/pdf-sheet'
 import { deactivateNewestOver, lockListingRoom } from '../../catalog'
 import type { Mailer } from '../../mail'
 import type { AfterCommit, NotifyInput } from '../../notifications'
-import { findVendorOfUser, lockVendor, setShopPerks } from '../../vendors'
+import { findVendorOfUser, lockVendor, setShopPerks, type ShopPerks } from '../../vendors'
 import type { PlanInterval, SubscriptionStatus } from '../status'
 import { type PlanTerms, plans, subscriptions } from '../table'
 
@@ -26,6 +26,8 @@ export interface PlansDeps {
   notify(tx: Tx, input: NotifyInput): Promise<AfterCommit | null>
   /** The platform's commission (basis points), for plans that keep it. */
   platformCommissionBp: number
+  /** Who sells plans, as their invoices name it (PLATFORM_SELLER, one entry per line). */
+  platformSeller: string[]
   /** Where links in emails point (PUBLIC_URL). */
   publicUrl: string
 }
@@ -104,7 +106,7 @@ export async function lockFreePlan(tx: Tx): Promise<PlanRow> {
 }
 
 /** The perks the vendors row keeps for other modules to enforce. */
-export const perksOf = (terms: PlanTerms) => ({ maxActiveListings: terms.maxActiveListings, commissionBp: terms.commissionBp, planBadge: terms.badge })
+export const perksOf = (terms: PlanTerms): ShopPerks => ({ maxActiveListings: terms.maxActiveListings, commissionBp: terms.commissionBp, planBadge: terms.badge, prioritySupport: terms.prioritySupport })
 
 /** The free plan's perks: what a new shop starts with (vendors' defaultPerks port, bound in app.ts). */
 export const freePerks = async (db: Conn) => perksOf(termsOf(await freePlan(db), 'month'))

@@ -208,6 +208,7 @@ function Invoices(props: { version: number }) {
                         </td>
                         <td>
                           {formatPrice(invoice.amountMinor, invoice.currency)}
+                          <span class="muted"> incl. {formatPrice(invoice.tvaMinor, invoice.currency)} TVA</span>
                           <Show when={invoice.creditMinor > 0}>
                             <span class="muted"> (after {formatPrice(invoice.creditMinor, invoice.currency)} credit)</span>
                           </Show>
