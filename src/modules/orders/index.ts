@@ -25,7 +25,7 @@ export { canReadOrder, completeBySystem, lockOrderFor, orderRoleOf, orderStepIn,
 export { includedTva } from './service/pricing'
 export { ORDER_JOB_KINDS } from './service/sales-export'
 export { defaultTvaRateBp } from './service/tax'
-export { addTimelineNote, arrivedAt, completedAt, findOrder, type ItemsRefund, invoiceNumbersOf, orderItemsOf, orderLink, orderTopic, type OrderRow, type OrderStep, type OrdersDeps, saleLink } from './service/shared'
+export { addTimelineNote, amountDueOf, arrivedAt, completedAt, findOrder, type ItemsRefund, invoiceNumbersOf, orderItemsOf, orderLink, orderTopic, type OrderRow, type OrderStep, type OrdersDeps, saleLink } from './service/shared'
 /** For foreign keys of the modules above orders (payments). */
 export { orderGroups, orders } from './table'
 export { ORDER_STATUSES, ORDER_TRANSITIONS, type OrderStatus, PAYMENT_METHODS } from './status'

@@ -14,6 +14,7 @@ import { authPlugin } from '../accounts'
 import { PaymentsModel as M } from './model'
 import { getPayment, paymentsOfGroup, payOrderGroup, receiveWebhook, startDeposit } from './service/payments'
 import type { PaymentsDeps } from './service/shared'
+import { collectCash } from './service/cash'
 import { earnings, listProviderEvents, orderPayment } from './service/views'
 import { addPayoutMethod, decideWithdrawal, listPayoutMethods, listWithdrawals, removePayoutMethod, requestWithdrawal } from './service/wallet'
 
@@ -86,6 +87,21 @@ export function paymentsRoutes(ctx: Pick<Infrastructure, 'database' | 'config' |
           response: { 200: M.orderPayment, 404: ErrorResponse },
           detail: { summary: 'How an order is paid and its escrow: held until receipt, released on a date unless a problem is reported, released or refunded (its buyer, its shop, admins)' },
         })
+        .post(
+          '/sales/:id/cash-collected',
+          async ({ user, params, origin }) => {
+            await collectCash(deps, user, origin, params.id)
+            return orderPayment(deps, user, params.id)
+          },
+          {
+            params: M.orderParams,
+            response: { 200: M.orderPayment, 403: ErrorResponse, 404: ErrorResponse, 409: ErrorResponse },
+            detail: {
+              summary: 'Mark the cash of a delivered cash-on-delivery order of my shop collected (admins too): the platform’s commission on it is taken from my wallet, once',
+              description: 'A repeat changes nothing. 409 (details `{ status, step: "cash_collected" }`) for an order paid otherwise (status: its payment method) or not delivered yet (status: the order’s); 409 `insufficient_funds` when my wallet cannot cover the commission: nothing moves; add money to the wallet, then try again.',
+            },
+          },
+        )
         .post(
           '/wallet/deposits',
           async ({ user, body, headers, status }) => {

@@ -102,6 +102,18 @@ export namespace PaymentsModel {
         { description: 'null: nothing held (cash on delivery, or not paid yet)' },
       ),
     ),
+    cash: nullable(
+      t.Object(
+        {
+          state: t.UnionEnum(['due', 'collected'], { description: 'due until the shop marks the cash collected' }),
+          amountMinor: minor('what the buyer pays in cash: the order less items cancelled'),
+          commissionMinor: minor('the platform’s commission on it, taken from the shop’s wallet when the cash is collected'),
+          collectedAt: nullable(t.Date()),
+          canCollect: t.Boolean({ description: 'whether I may mark the cash collected now (its shop or an admin, once the order arrived)' }),
+        },
+        { description: 'null: not paid cash on delivery' },
+      ),
+    ),
   })
   export type OrderPayment = typeof orderPayment.static
   export const orderParams = t.Object({ id: idSchema('ord') })
@@ -116,6 +128,7 @@ export namespace PaymentsModel {
         releasedMinor: minor('released to me so far'),
         commissionMinor: minor('commission taken so far'),
         paidOutMinor: minor('withdrawn to my bank so far'),
+        cashCollectedMinor: minor('collected in cash on delivery so far (its commission is in commissionMinor)'),
       }),
     ),
     escrows: t.Array(t.Object({ orderId: idSchema('ord'), invoiceNumber: t.String(), ...escrowFields, createdAt: t.Date() }), { description: 'my latest 20' }),

@@ -178,3 +178,35 @@ export const withdrawals = pgTable(
     check('withdrawals_amount_check', sql`${table.amountMinor} > 0`),
   ],
 )
+
+/**
+ * An order paid cash on delivery, settled: the shop collected the cash from the courier or the
+ * buyer, and the platform's commission on it moved from the shop's wallet to platform revenue in
+ * the same transaction (ledger key `cod-commission:<order>`). Made when the order is delivered
+ * (`collectedAt` null: the cash is due, at the rate of that moment) and settled once by the shop's
+ * "cash collected" step.
+ */
+export const cashSettlements = pgTable(
+  'cash_settlements',
+  {
+    orderId: text('order_id')
+      .primaryKey()
+      .references(() => orders.id),
+    shopUserId: text('shop_user_id')
+      .notNull()
+      .references(() => users.id),
+    /** The shop's rate when the order was delivered (basis points): the moment the cash changes hands. */
+    commissionBp: integer('commission_bp').notNull(),
+    currency: text('currency').notNull(),
+    /** What the buyer paid in cash (the order less items cancelled), and the commission on it: set when collected. */
+    amountMinor: integer('amount_minor'),
+    commissionMinor: integer('commission_minor'),
+    collectedBy: text('collected_by').references(() => users.id),
+    collectedAt: at('collected_at'),
+    createdAt: at('created_at').notNull(),
+  },
+  (table) => [
+    index('cash_settlements_shop_idx').on(table.shopUserId, table.collectedAt),
+    check('cash_settlements_collected_check', sql`(${table.collectedAt} is null) = (${table.amountMinor} is null) and (${table.collectedAt} is null) = (${table.commissionMinor} is null)`),
+  ],
+)

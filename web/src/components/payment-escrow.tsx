@@ -1,12 +1,15 @@
 import { A } from '@solidjs/router'
 import { type Accessor, createEffect, createSignal, Match, on, Show, Switch } from 'solid-js'
+import { api, must } from '../lib/api'
 import { formatPrice } from '../lib/catalog'
-import { myTopic, rereading, useTopic } from '../lib/live'
+import { ApiError } from '../lib/errors'
+import { rereading, useTopic } from '../lib/live'
 import { getOrderPayment, type Order, type OrderPayment, PAYMENT_LABEL } from '../lib/orders'
+import { Button } from './button'
 import { Badge, Callout, Skeleton } from './feedback'
 import { dayDate, ESCROW_LABEL, ESCROW_TONE } from './finance-parts'
 import { PAYMENT_STATUS_LABEL, PAYMENT_STATUS_TONE } from './payment-parts'
-import { toastError } from './toast'
+import { toast, toastError } from './toast'
 import { Fact } from './fact'
 
 type Escrow = NonNullable<OrderPayment['escrow']>
@@ -34,11 +37,15 @@ export function escrowSentence(escrow: Escrow, order: Pick<Order, 'paymentMethod
   }
 }
 
+/** The shop (or an admin) marks a delivered cash-on-delivery order's cash collected: its commission leaves the shop's wallet, once. */
+const markCashCollected = async (id: string) => must(await api().api.v1.sales({ id })['cash-collected'].post())
+
 /**
- * An order's payment: how it is paid, the payment's status (with why it failed) and the escrow,
- * read from `GET /orders/:id/payment`, again when the order's status changes (its page follows
- * `order.updated`) and on each `wallet.balance` of mine (a payment confirmed, a release, a
- * refund). The shop sees the commission taken on release.
+ * An order's payment: how it is paid, the payment's status (with why it failed), the escrow or,
+ * paid cash on delivery, the cash due or collected. Read from `GET /orders/:id/payment`, again
+ * when the order's status changes (its page follows `order.updated`) and on each `order.payment`
+ * of the order's topic (paid and held, released, refunded, settled, cash collected). The shop sees
+ * the commission, and marks the cash of a delivered cash-on-delivery order collected.
  */
 export function PaymentSection(props: { order: Order; toBuyer: boolean; news?: Accessor<number> }) {
   const [info, setInfo] = createSignal<OrderPayment | null>(null)
@@ -57,7 +64,23 @@ export function PaymentSection(props: { order: Order; toBuyer: boolean; news?: A
   createEffect(on(() => props.order.status, () => void load()))
   // A dispute opened or decided freezes or settles the payment without a status change: the page's news of the order says so.
   createEffect(on(() => props.news?.(), () => void load(), { defer: true }))
-  useTopic(myTopic, { onEvent: (event) => event.kind === 'wallet.balance' && void load(), ...rereading(() => void load()) })
+  useTopic(() => `order:${props.order.id}`, { onEvent: (event) => event.kind === 'order.payment' && void load(), ...rereading(() => void load()) })
+  const [collecting, setCollecting] = createSignal(false)
+  const [short, setShort] = createSignal<string | null>(null)
+  const collect = async () => {
+    setCollecting(true)
+    setShort(null)
+    try {
+      setInfo(await markCashCollected(props.order.id))
+      toast('Cash collected: the commission was taken from your wallet', 'success')
+    } catch (error) {
+      // Short of funds: said next to the button, with where to add money.
+      if (error instanceof ApiError && error.facts.reason === 'insufficient_funds') setShort(error.message)
+      else toastError(error, 'Could not mark the cash collected')
+    } finally {
+      setCollecting(false)
+    }
+  }
 
   const o = () => props.order
   const money = (minor: number) => formatPrice(minor, o().currency)
@@ -80,6 +103,16 @@ export function PaymentSection(props: { order: Order; toBuyer: boolean; news?: A
             <dl class="order-totals">
               <Fact term="Method">{PAYMENT_LABEL[o().paymentMethod]}</Fact>
               <Switch>
+                <Match when={cash() && p().cash?.state === 'collected' ? p().cash : null}>
+                  {(settled) => (
+                    <Fact term="Paid">
+                      <span data-testid="cash-state">
+                        <Badge tone="success">Cash collected</Badge> {money(settled().amountMinor)}
+                        <Show when={settled().collectedAt}>{(at) => ` on ${dayDate(at())}`}</Show>
+                      </span>
+                    </Fact>
+                  )}
+                </Match>
                 <Match when={cash()}>
                   {/* Items cancelled one by one are simply not due. */}
                   <Fact term="To pay">{`${money(o().totalMinor - o().cancelledMinor)}, ${props.toBuyer ? 'in cash to the courier' : 'collected in cash on delivery'}`}</Fact>
@@ -111,7 +144,27 @@ export function PaymentSection(props: { order: Order; toBuyer: boolean; news?: A
                   </>
                 )}
               </Show>
+              <Show when={!props.toBuyer ? p().cash : null}>
+                {(c) => <Fact term={c().state === 'collected' ? 'Commission taken' : 'Commission when collected'}>{money(c().commissionMinor)}</Fact>}
+              </Show>
             </dl>
+            <Show when={!props.toBuyer && p().cash?.canCollect}>
+              <div class="stack">
+                <p>
+                  <Button variant="primary" onClick={() => void collect()} disabled={collecting()}>
+                    Mark cash collected
+                  </Button>{' '}
+                  <span class="muted">Once you have the buyer’s cash: the commission is taken from your wallet.</span>
+                </p>
+                <Show when={short()}>
+                  {(why) => (
+                    <Callout tone="danger">
+                      {why()} <A href="/wallet">Add money to your wallet</A>
+                    </Callout>
+                  )}
+                </Show>
+              </div>
+            </Show>
             <Show when={p().payment?.status === 'failed' ? p().payment?.failureMessage : null}>{(why) => <Callout tone="danger">{why()}</Callout>}</Show>
             <Show when={p().escrow}>
               {(escrow) => (

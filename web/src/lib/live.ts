@@ -42,6 +42,7 @@ const KINDS: Record<EventKind, true> = {
   transaction: true,
   inbox: true,
   'product.updated': true,
+  'order.payment': true,
   cart: true,
   'order.updated': true,
   'wallet.balance': true,

@@ -135,6 +135,21 @@ export const orderItemsOf = (db: Conn, orderId: string) =>
     .where(and(eq(orderItems.orderId, orderId), sql`${orderItems.quantity} > ${orderItems.cancelledQuantity}`))
     .orderBy(asc(orderItems.position))
 
+/**
+ * What the buyer of an order owes in all: its total less the items cancelled one by one (a
+ * cash-on-delivery order's cash to collect). With its payment method.
+ */
+export async function amountDueOf(db: Conn, order: OrderRow): Promise<{ amountMinor: number; paymentMethod: OrdersModel.Summary['paymentMethod'] }> {
+  const [[cancelled], [group]] = await Promise.all([
+    db
+      .select({ minor: sql<string>`coalesce(sum(${orderItems.unitPriceMinor} * ${orderItems.cancelledQuantity}), 0)::text` })
+      .from(orderItems)
+      .where(eq(orderItems.orderId, order.id)),
+    db.select({ paymentMethod: orderGroups.paymentMethod }).from(orderGroups).where(eq(orderGroups.id, order.groupId)),
+  ])
+  return { amountMinor: order.totalMinor - Number(cancelled!.minor), paymentMethod: group!.paymentMethod }
+}
+
 /** The invoice numbers of orders, by id (what screens name an order by). */
 export async function invoiceNumbersOf(db: Conn, ids: string[]): Promise<Map<string, string>> {
   if (ids.length === 0) return new Map()

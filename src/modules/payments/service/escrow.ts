@@ -15,7 +15,8 @@ import { completeBySystem, type ItemsRefund, type OrderStep } from '../../orders
 import type { EscrowSource, EscrowState } from '../status'
 import { escrows, payments, refunds } from '../table'
 import { processLater } from './payments'
-import { amountText, type Committed, commissionOf, type Conn, merge, nothing, notifyInto, type PaymentsDeps } from './shared'
+import { cashCommissionBack, cashDue } from './cash'
+import { amountText, type Committed, commissionOf, type Conn, merge, nothing, notifyInto, orderMoneyEvent, type PaymentsDeps } from './shared'
 
 export type EscrowRow = typeof escrows.$inferSelect
 
@@ -92,7 +93,7 @@ async function release(deps: PaymentsDeps, tx: Tx, escrow: EscrowRow, now: Date)
     })
     owners.push(...charged.owners)
   }
-  const committed: Committed = { events: await balanceEvents(tx, owners, escrow.currency, now), afterCommit: [] }
+  const committed: Committed = { events: [...(await balanceEvents(tx, owners, escrow.currency, now)), await orderMoneyEvent(tx, escrow.orderId, 'released', now)], afterCommit: [] }
   await notifyInto(deps, tx, committed, {
     userId: escrow.shopUserId,
     type: 'payment',
@@ -118,7 +119,7 @@ async function refund(deps: PaymentsDeps, tx: Tx, escrow: EscrowRow, now: Date, 
   const voided = await voidPending(tx, { key: `void:${escrow.orderId}`, pendingId: escrow.pendingTransferId, now })
   const committed = nothing()
   const back = await refundHeld(deps, tx, { paymentId: escrow.paymentId, orderId: escrow.orderId, buyerId: escrow.buyerId, source: escrow.source, amountMinor: escrow.amountMinor, currency: escrow.currency, now, by, why: 'order_cancelled' }, committed)
-  committed.events.push(...(await balanceEvents(tx, [...voided.owners, ...back], escrow.currency, now)))
+  committed.events.push(...(await balanceEvents(tx, [...voided.owners, ...back], escrow.currency, now)), await orderMoneyEvent(tx, escrow.orderId, 'refunded', now))
   return committed
 }
 
@@ -226,13 +227,17 @@ export const refundJob = (deps: PaymentsDeps) => defineJob<{ refundId: string }>
 
 /**
  * Orders' hook, inside each transition's transaction: delivery starts the auto-release clock,
- * completion (receipt confirmed) releases the escrow, a cancellation refunds it. Orders without an
- * escrow (cash on delivery, unpaid) have nothing to do.
+ * completion (receipt confirmed) releases the escrow, a cancellation refunds it. An order paid
+ * cash on delivery has no escrow: its arrival makes the cash due (at the shop's rate then), settled
+ * by the shop's "cash collected" step; unpaid orders have nothing to do.
  */
 export async function escrowStep(deps: PaymentsDeps, tx: Tx, step: OrderStep): Promise<Committed> {
   if (step.to !== 'delivered' && step.to !== 'completed' && step.to !== 'cancelled') return nothing()
   const escrow = await findEscrow(tx, step.orderId)
-  if (escrow === null) return nothing()
+  if (escrow === null) {
+    if (step.to !== 'cancelled') await cashDue(deps, tx, step)
+    return nothing()
+  }
   const { state } = await escrowState(tx, escrow)
   if (state === 'released' || state === 'refunded') return nothing()
   if (step.to === 'delivered') {
@@ -270,7 +275,8 @@ export async function holdReleaseUntil(tx: Tx, orderId: string, until: Date): Pr
  *   released (and charged commission on) only what it keeps;
  * - once released, from the shop's wallet (409 insufficient_funds when it cannot cover it), the
  *   commission on that part going back to the shop first;
- * - an order paid cash on delivery has no escrow: from the shop's wallet to the buyer's.
+ * - an order paid cash on delivery has no escrow: from the shop's wallet to the buyer's (once its
+ *   cash was collected, the commission on that part goes back to the shop first).
  */
 export async function refundPart(
   deps: PaymentsDeps,
@@ -290,11 +296,14 @@ export async function refundPart(
   const escrow = await findEscrow(tx, orderId)
   if (escrow === null) {
     const buyerWallet: AccountRef = { kind: 'available', ownerId: buyerId, currency }
-    await lockAccounts(tx, [shopWallet, buyerWallet], now)
+    const commissionBack = await cashCommissionBack(tx, { orderId, part, amountMinor, shopWallet, now })
+    await lockAccounts(tx, [shopWallet, buyerWallet, ...commissionBack.lock], now)
+    // The commission on that part first, as after a release: the shop pays back what it kept.
+    const backOwners = await commissionBack.give()
     const moved = await transfer(tx, { key: `refund:${part}`, debit: shopWallet, credit: buyerWallet, amountMinor, kind: 'refund', ref, now }).catch(shopShort)
     if (moved.created) await recordRefund(tx, by, { orderId, paymentId: null, why, part, amountMinor, currency, from: 'shop_wallet', to: 'wallet', now })
     await notifyInto(deps, tx, committed, { userId: buyerId, type: 'payment', subject: `refund:${part}`, text: `${amountText(amountMinor, currency)} refunded to your wallet`, link: `/orders/${orderId}` })
-    committed.events.push(...(await balanceEvents(tx, moved.owners, currency, now)))
+    committed.events.push(...(await balanceEvents(tx, [...backOwners, ...moved.owners], currency, now)), await orderMoneyEvent(tx, orderId, 'partly_refunded', now))
     return committed
   }
   const { state, releasedMinor } = await escrowState(tx, escrow)
@@ -325,7 +334,7 @@ export async function refundPart(
     }
     owners.push(...(await refundHeld(deps, tx, refund, committed)))
   }
-  committed.events.push(...(await balanceEvents(tx, owners, currency, now)))
+  committed.events.push(...(await balanceEvents(tx, owners, currency, now)), await orderMoneyEvent(tx, orderId, 'partly_refunded', now))
   return committed
 }
 
@@ -387,7 +396,7 @@ export async function settleEscrow(deps: PaymentsDeps, tx: Tx, orderId: string, 
   const rest = escrow.amountMinor - toShopMinor
   if (rest > 0) owners.push(...(await refundHeld(deps, tx, { paymentId: escrow.paymentId, orderId, buyerId, source: escrow.source, amountMinor: rest, currency, now, by, why: 'dispute_decided' }, committed)))
   await tx.update(escrows).set({ frozenAt: null }).where(eq(escrows.orderId, orderId))
-  committed.events.push(...(await balanceEvents(tx, [buyerId, ...owners], currency, now)))
+  committed.events.push(...(await balanceEvents(tx, [buyerId, ...owners], currency, now)), await orderMoneyEvent(tx, orderId, 'settled', now))
   return committed
 }
 

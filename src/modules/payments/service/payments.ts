@@ -18,7 +18,7 @@ import type { PaymentsModel } from '../model'
 import type { ProviderEvent } from '../providers/provider'
 import { payments, providerEvents, refunds } from '../table'
 import { holdForOrder, refundHeld } from './escrow'
-import { afterCommit, amountText, type Committed, type Conn, nothing, notifyInto, type PaymentsDeps } from './shared'
+import { afterCommit, amountText, type Committed, type Conn, nothing, notifyInto, orderMoneyEvent, type PaymentsDeps } from './shared'
 
 export type PaymentRow = typeof payments.$inferSelect
 
@@ -96,6 +96,7 @@ async function settleOrders(deps: PaymentsDeps, tx: Tx, payment: PaymentRow, unp
   const source = payment.provider === 'wallet' ? 'wallet' : 'card'
   const changed: string[] = [payment.userId]
   for (const order of unpaid) {
+    committed.events.push(await orderMoneyEvent(tx, order.id, 'held', now))
     // The shop's plan when the payment is confirmed fixes its commission (vendors.commission_bp, kept by plans; null: the platform's).
     const commissionBp = (await findVendorById(tx, order.vendorId))?.commissionBp ?? deps.settings.commissionBp
     changed.push(
@@ -185,6 +186,7 @@ export async function payOrderGroup(deps: PaymentsDeps, userId: string, key: str
     })
     const committed = await settleOrders(deps, tx, row, unpaid, owners, now)
     committed.events.push(await paymentEvent(tx, row, now))
+    await notifyReceived(deps, tx, committed, row)
     return { created: row, committed }
   }))
   if ('replay' in outcome) return { payment: toPayment(await withProvider(deps, outcome.replay!)), replayed: true }
@@ -372,14 +374,18 @@ async function succeed(deps: PaymentsDeps, tx: Tx, payment: PaymentRow, now: Dat
   }
   committed.events.push(await paymentEvent(tx, { ...payment, status: 'succeeded', failureMessage: null }, now))
   // A payment of orders cancelled meanwhile is refunded whole: the refund's notice says so.
-  if (payment.purpose === 'deposit' || unpaid.length > 0) {
-    await notifyInto(deps, tx, committed, {
-      userId,
-      type: 'payment',
-      subject: `payment:${payment.id}`,
-      text: payment.purpose === 'deposit' ? `${amountText(payment.amountMinor, currency)} deposited into your wallet` : `Payment of ${amountText(payment.amountMinor, currency)} received: held until you confirm receipt`,
-      link: payment.purpose === 'deposit' ? '/wallet' : '/orders',
-    })
-  }
+  if (payment.purpose === 'deposit' || unpaid.length > 0) await notifyReceived(deps, tx, committed, payment)
   return committed
+}
+
+/** Tells the payer a payment was received (by card or from the wallet), or a deposit reached their wallet: the notification and its email. */
+function notifyReceived(deps: PaymentsDeps, tx: Tx, committed: Committed, payment: PaymentRow): Promise<void> {
+  const { amountMinor, currency } = payment
+  return notifyInto(deps, tx, committed, {
+    userId: payment.userId,
+    type: 'payment',
+    subject: `payment:${payment.id}`,
+    text: payment.purpose === 'deposit' ? `${amountText(amountMinor, currency)} deposited into your wallet` : `Payment of ${amountText(amountMinor, currency)} received: held until you confirm receipt`,
+    link: payment.purpose === 'deposit' ? '/wallet' : '/orders',
+  })
 }

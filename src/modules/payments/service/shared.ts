@@ -1,12 +1,14 @@
 import type { Db, Tx } from '../../../db/client'
 import { type Committed, runCommitted } from '../../../events/committed'
+import { appendEvent, type StoredEvent } from '../../../events/log'
 import type { Infrastructure } from '../../../infrastructure'
 import type { Queue } from '../../../jobs/queue'
 import type { Bus } from '../../../lib/bus'
 import type { Clock } from '../../../lib/clock'
 import type { Logger } from '../../../lib/log'
 import type { AfterCommit, NotifyInput } from '../../notifications'
-import type { OrdersDeps } from '../../orders'
+import { orderTopic, type OrdersDeps } from '../../orders'
+import type { NewPaymentEvent, OrderMoneyChange } from '../events'
 import type { PaymentProvider } from '../providers/provider'
 
 /** The money rules one deployment sets (config: commission, escrow auto-release, limits). */
@@ -49,3 +51,7 @@ export const amountText = (minor: number, currency: string) => `${(minor / 100).
 
 /** The commission of an escrow of `amountMinor`, rounded half up to a minor unit. */
 export const commissionOf = (amountMinor: number, bp: number) => Math.floor((amountMinor * bp + 5_000) / 10_000)
+
+/** Appends `order.payment` on `order:<id>`: the order's money changed (its page reads it again). */
+export const orderMoneyEvent = (tx: Tx, orderId: string, change: OrderMoneyChange, now: Date): Promise<StoredEvent> =>
+  appendEvent<NewPaymentEvent>(tx, now, { topic: orderTopic(orderId), kind: 'order.payment', data: { orderId, change, at: now.toISOString() } })

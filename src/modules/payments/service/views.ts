@@ -4,10 +4,11 @@ import { and, desc, eq, inArray, lt, or, sql } from 'drizzle-orm'
 import { AppError } from '../../../lib/errors'
 import { cursorPart, decodeCursor, DEFAULT_LIMIT, type Page, toPage } from '../../../lib/pagination'
 import { accountId, allBalancesOf, ledgerTransfers } from '../../ledger'
-import { canReadOrder, findOrder, invoiceNumbersOf } from '../../orders'
+import { findOrder, invoiceNumbersOf, orderRoleOf } from '../../orders'
 import { findVendorOfUser } from '../../vendors'
 import type { PaymentsModel } from '../model'
-import { escrows, payments, providerEvents, withdrawals } from '../table'
+import { cashSettlements, escrows, payments, providerEvents, withdrawals } from '../table'
+import { cashOf } from './cash'
 import { escrowState } from './escrow'
 import { toPayment } from './payments'
 import { commissionOf, type Conn, type PaymentsDeps } from './shared'
@@ -18,12 +19,13 @@ import { commissionOf, type Conn, type PaymentsDeps } from './shared'
  * frozen by a dispute, released, refunded).
  */
 export async function orderPayment(deps: Pick<PaymentsDeps, 'db' | 'settings'>, viewer: { id: string; role: 'buyer' | 'vendor' | 'admin' }, orderId: string): Promise<PaymentsModel.OrderPayment> {
-  if (!(await canReadOrder(deps.db, viewer, orderId))) throw new AppError('not_found', 'No such order')
+  const role = await orderRoleOf(deps.db, viewer, orderId)
+  if (role === null) throw new AppError('not_found', 'No such order')
   const order = (await findOrder(deps.db, orderId))!
   const [latest] = await deps.db.select().from(payments).where(eq(payments.groupId, order.groupId)).orderBy(desc(payments.createdAt)).limit(1)
   const [escrow] = await deps.db.select().from(escrows).where(eq(escrows.orderId, orderId))
   const payment = latest === undefined || (viewer.id !== latest.userId && viewer.role !== 'admin') ? null : toPayment(latest)
-  if (escrow === undefined) return { payment, escrow: null }
+  if (escrow === undefined) return { payment, escrow: null, cash: await cashOf(deps.db, deps, order, role) }
   const state = await escrowState(deps.db, escrow)
   // Taken on what was released (less what returns gave back); none on a refund; expected on the whole while held.
   const commission = state.state === 'refunded' ? 0 : state.state === 'released' ? commissionOf(state.releasedMinor, escrow.commissionBp) - escrow.commissionReturnedMinor : commissionOf(escrow.amountMinor, escrow.commissionBp)
@@ -38,6 +40,7 @@ export async function orderPayment(deps: Pick<PaymentsDeps, 'db' | 'settings'>, 
       releaseAfter: state.state === 'held' ? escrow.releaseAfter : null,
       settledAt: state.at,
     },
+    cash: null,
   }
 }
 
@@ -67,10 +70,15 @@ export async function earnings(deps: Pick<PaymentsDeps, 'db' | 'settings'>, user
     .from(withdrawals)
     .where(and(eq(withdrawals.userId, userId), eq(withdrawals.status, 'paid')))
     .groupBy(withdrawals.currency)
+  const cash = await deps.db
+    .select({ currency: cashSettlements.currency, total: sql<string>`coalesce(sum(${cashSettlements.amountMinor}), 0)::text` })
+    .from(cashSettlements)
+    .where(eq(cashSettlements.shopUserId, userId))
+    .groupBy(cashSettlements.currency)
   const recent = await deps.db.select().from(escrows).where(eq(escrows.shopUserId, userId)).orderBy(desc(escrows.createdAt)).limit(20)
   const invoices = await invoiceNumbersOf(deps.db, recent.map((escrow) => escrow.orderId))
   const totalOf = (kind: string, currency: string) => Number(totals.find((row) => row.kind === kind && row.currency === currency)?.total ?? 0)
-  const currencies = [...new Set([...balances.map((b) => b.currency), ...totals.map((row) => row.currency)])].sort()
+  const currencies = [...new Set([...balances.map((b) => b.currency), ...totals.map((row) => row.currency), ...cash.map((row) => row.currency)])].sort()
   return {
     // The shop's plan may set its own rate; new orders are charged it.
     commissionBp: (await findVendorOfUser(deps.db, userId))?.commissionBp ?? deps.settings.commissionBp,
@@ -83,6 +91,7 @@ export async function earnings(deps: Pick<PaymentsDeps, 'db' | 'settings'>, user
         releasedMinor: totalOf('escrow_hold', currency),
         commissionMinor: totalOf('commission', currency),
         paidOutMinor: Number(paidOut.find((row) => row.currency === currency)?.total ?? 0),
+        cashCollectedMinor: Number(cash.find((row) => row.currency === currency)?.total ?? 0),
       }
     }),
     escrows: await Promise.all(
