@@ -1,5 +1,8 @@
 import { describe, expect, it } from 'bun:test'
+import { eq } from 'drizzle-orm'
 import type { Page } from 'playwright-core'
+import type { DisputesModel } from '../../src/modules/disputes/model'
+import { disputes } from '../../src/modules/disputes/table'
 import type { OrdersModel } from '../../src/modules/orders/model'
 import { shop } from '../../src/modules/orders/testing'
 import type { PaymentsModel } from '../../src/modules/payments/model'
@@ -143,5 +146,44 @@ describe('disputes', () => {
     expect(shopPage.problems).toEqual([])
     expect(besidesRefusals(admin.problems)).toEqual([])
     await Promise.all([close(), shopPage.close(), admin.close()])
+  }, T)
+
+  it('the buyer asks Souk to decide once the shop let its deadline pass, and the admins’ queue shows it first, filtered by whom it waits on', async () => {
+    const t = suite.souk.testApp
+    const s = await shop(t)
+    const cup = await makeProduct(t, s.owner, { categoryId: given.categoryId, title: 'Tea cup', priceMinor: 5_000, stock: 5 })
+    const { me, orderId } = await paidOrder(t, s, cup.id)
+    await json(postJson(t, `/api/v1/sales/${orderId}/accept`, {}, s.owner.auth), 200)
+    await json(postJson(t, `/api/v1/sales/${orderId}/ship`, {}, s.owner.auth), 200)
+    const opened = await json<DisputesModel.Dispute>(postJson(t, `/api/v1/orders/${orderId}/disputes`, { reason: 'not_received', description: 'Nothing came in three weeks.' }, me.user.auth), 201)
+
+    const { page, problems, close } = await pageAs(suite, me.user, `/orders/${orderId}`)
+    const panel = page.getByRole('region', { name: 'Dispute' })
+    await panel.getByTestId('dispute-waiting').filter({ hasText: /^Waiting on the shop’s response, until .+$/ }).waitFor(WAIT)
+    expect(await panel.getByRole('button', { name: 'Ask Souk to decide' }).count()).toBe(0)
+    // The shop's days go by without a word.
+    await t.ctx.database.db.update(disputes).set({ respondBy: new Date(Date.now() - 60_000) }).where(eq(disputes.id, opened.id))
+    await page.reload()
+    await panel.getByTestId('dispute-waiting').filter({ hasText: /^The shop did not respond by .+: you may ask Souk to decide$/ }).waitFor(WAIT)
+    await panel.getByRole('button', { name: 'Ask Souk to decide' }).click()
+    await panel.getByTestId('dispute-waiting').filter({ hasText: /^You asked Souk to decide$/ }).waitFor(WAIT)
+    expect(await panel.getByRole('button', { name: 'Ask Souk to decide' }).count()).toBe(0)
+
+    const admin = await pageAs(suite, given.admin, '/admin/disputes')
+    const { invoiceNumber } = await json<OrdersModel.Order>(t.request(`/api/v1/orders/${orderId}`, { headers: me.user.auth }), 200)
+    await admin.page.getByRole('group', { name: 'Waiting on' }).getByRole('button', { name: 'An admin' }).click()
+    const firstRow = admin.page.getByRole('row').nth(1)
+    await firstRow.getByRole('link', { name: invoiceNumber }).waitFor(WAIT)
+    await firstRow.getByText('The buyer asked for a decision').waitFor(WAIT)
+    await admin.page.getByRole('group', { name: 'Waiting on' }).getByRole('button', { name: 'The shop' }).click()
+    await admin.page.getByRole('row').filter({ has: admin.page.getByRole('link', { name: invoiceNumber }) }).waitFor({ ...WAIT, state: 'detached' })
+    // The case shows the order's ledger entries and the steps noted in the conversation.
+    await admin.page.goto(`${suite.souk.url}/admin/disputes/${opened.id}`)
+    await admin.page.getByRole('region', { name: 'Ledger entries' }).getByTestId('case-ledger-amount').first().waitFor(WAIT)
+    await admin.page.getByRole('region', { name: 'Conversation' }).getByText('The buyer asked Souk to decide the dispute').waitFor(WAIT)
+
+    expect(problems).toEqual([])
+    expect(admin.problems).toEqual([])
+    await Promise.all([close(), admin.close()])
   }, T)
 })

@@ -1,3 +1,4 @@
+import { and, desc, eq } from 'drizzle-orm'
 import { Elysia, t } from 'elysia'
 import type { Db } from '../../db/client'
 import type { Infrastructure } from '../../infrastructure'
@@ -14,7 +15,9 @@ import { getConversation, getOrCreateConversation, listConversations } from './s
 import { deleteMessage, findMessageImage, listMessages, sendImage, sendMessage } from './service/messages'
 import { blockUser, listMessageReports, reportMessage, resolveMessageReport, unblockUser } from './service/moderation'
 import { markRead } from './service/receipts'
-import { canReadConversation, type ChatDeps, unreadTotal } from './service/shared'
+import { canReadConversation, type ChatDeps, toMessage, unreadTotal } from './service/shared'
+import { conversations, messages } from './table'
+import type { ChatMessage } from './item'
 import { confirmStep } from './service/transaction'
 
 export { ChatModel } from './model'
@@ -23,6 +26,22 @@ export type { AfterSaleNote } from './item'
 export { markRead } from './service/receipts'
 export { createChat, messagesBetween, type QuotedMessage, sendMessage } from './service/messages'
 export { afterTransactionStep, conversationsAwaitingStep, postAfterSaleNote, takeTransactionStep, type TransactionStepResult } from './service/transaction'
+
+/**
+ * Every message an order's buyer and its shop exchanged (all their conversations), oldest first,
+ * the latest `limit`: for an admin deciding their dispute, who is no participant (so photos are
+ * named, not served: `image` stays, its url answers 404 to an admin).
+ */
+export async function messagesOfPair(db: Db, input: { buyerId: string; sellerId: string; limit: number }): Promise<ChatMessage[]> {
+  const rows = await db
+    .select({ message: messages })
+    .from(messages)
+    .innerJoin(conversations, eq(conversations.id, messages.conversationId))
+    .where(and(eq(conversations.buyerId, input.buyerId), eq(conversations.sellerId, input.sellerId)))
+    .orderBy(desc(messages.createdAt), desc(messages.id))
+    .limit(input.limit)
+  return rows.reverse().map((row) => toMessage(row.message))
+}
 
 /** The access rule of chat's topic family: `conversation:<id>` is followed by its two participants. */
 export const chatTopicRules = (db: Db) => ({ conversation: (viewer: { id: string }, id: string) => canReadConversation(db, id, viewer.id) })

@@ -18,7 +18,7 @@ export type TransactionStep = (typeof TRANSACTION_STEPS)[number]
  * After-sale steps of an order (returns, disputes) the conversation of its buyer with its shop
  * shows too, so both read one history; they do not move the transaction's status.
  */
-export const AFTER_SALE_NOTES = ['return_requested', 'return_approved', 'return_rejected', 'return_cancelled', 'return_sent', 'return_received', 'dispute_opened', 'dispute_resolved'] as const
+export const AFTER_SALE_NOTES = ['return_requested', 'return_approved', 'return_rejected', 'return_cancelled', 'return_sent', 'return_received', 'dispute_opened', 'dispute_responded', 'dispute_evidence', 'dispute_decision_requested', 'dispute_resolved'] as const
 export type AfterSaleNote = (typeof AFTER_SALE_NOTES)[number]
 /** What a system message announces: a transaction step or an after-sale note. */
 export const SYSTEM_MESSAGES = [...TRANSACTION_STEPS, ...AFTER_SALE_NOTES] as const

@@ -5,7 +5,9 @@ import { client, createTestApp, makeProduct, signUpAndSignIn, type TestApp, type
 import { reconcile } from '../ledger'
 import { addToCart, buyer, checkout, shop } from '../orders/testing'
 import { users } from '../accounts/table'
-import { refunds } from '../payments/table'
+import { escrows, refunds } from '../payments/table'
+import { releaseDueEscrows } from '../payments'
+import { disputes } from './table'
 import { cardCheckout, paidOrder, payOnSandbox, walletOf } from '../payments/testing'
 
 let t: TestApp
@@ -51,6 +53,15 @@ describe('opening a dispute', () => {
     expect(receipt.error!.value).toMatchObject({ error: { details: { reason: 'dispute_open' } } })
     expect((await client(t, s.owner).api.v1.sales({ id: orderId }).deliver.post()).status).toBe(200)
     expect((await client(t, me.user).api.v1.orders({ id: orderId }).dispute.get()).data!.canOpen).toBe(false)
+    // The schedule's own job, run past the release date: the frozen escrow stays held (an undisputed one beside it is released).
+    const undisputed = await paid()
+    expect((await client(t, undisputed.s.owner).api.v1.sales({ id: undisputed.orderId }).deliver.post()).status).toBe(200)
+    for (const id of [orderId, undisputed.orderId]) await t.ctx.database.db.update(escrows).set({ releaseAfter: new Date(Date.now() - 60_000) }).where(eq(escrows.orderId, id))
+    await releaseDueEscrows(t.services.payments)
+    expect((await client(t, undisputed.me.user).api.v1.orders({ id: undisputed.orderId }).payment.get()).data!.escrow!.state).toBe('released')
+    expect((await client(t, me.user).api.v1.orders({ id: orderId }).payment.get()).data!.escrow).toMatchObject({ state: 'frozen', releasedMinor: 0 })
+    expect((await client(t, me.user).api.v1.orders({ id: orderId }).get()).data!.status).toBe('delivered')
+    expect((await walletOf(t, s.owner)).availableMinor).toBe(0)
   })
 
   it('is the buyer’s: the shop and admins are refused, anyone else does not see the order; only paid, held orders on their way', async () => {
@@ -201,5 +212,162 @@ describe('resolving', () => {
     expect(await stock()).toBe(3)
     const [refund] = await t.ctx.database.db.select().from(refunds).where(eq(refunds.orderId, orderId))
     expect(refund).toMatchObject({ amountMinor: group.totalMinor })
+  })
+})
+
+/** Moves a dispute's response deadline into the past (as if the shop's days went by). */
+const pastDeadline = (disputeId: string) => t.ctx.database.db.update(disputes).set({ respondBy: new Date(Date.now() - 60_000) }).where(eq(disputes.id, disputeId))
+/** The after-sale notes of the order's buyer–shop conversation, oldest first. */
+async function notesOf(user: TestUser) {
+  const [conversation] = (await client(t, user).api.v1.conversations.get({ query: {} })).data!.items
+  const thread = (await client(t, user).api.v1.conversations({ id: conversation!.id }).messages.get({ query: {} })).data!.items
+  return thread.flatMap((m) => (m.system === null ? [] : [[m.system, m.body]])).reverse()
+}
+const askDecision = (user: TestUser, disputeId: string) => client(t, user).api.v1.disputes({ id: disputeId })['decision-request'].post()
+
+describe('the shop’s response', () => {
+  it('is its own route, once, the shop’s only; evidence and the response are noted in the conversation in one line', async () => {
+    const { s, me, orderId } = await paid()
+    const disputeId = (await open(me.user, orderId)).data!.id
+    const respond = (user: TestUser) => client(t, user).api.v1.disputes({ id: disputeId }).respond.post({ text: 'It is the colour of the photos, taken in daylight' })
+    expect((await respond(me.user)).status).toBe(403)
+    expect((await respond(admin)).status).toBe(403)
+    expect((await respond(await signUpAndSignIn(t))).status).toBe(404)
+    const responded = await respond(s.owner)
+    expect(responded.status).toBe(200)
+    expect(responded.data).toMatchObject({ waitingOn: 'admin', shopRespondedAt: expect.any(Date), actions: ['add_evidence'], evidence: [{ party: 'buyer' }, { party: 'shop', text: 'It is the colour of the photos, taken in daylight' }] })
+    const again = await respond(s.owner)
+    expect(again.status).toBe(409)
+    expect(again.error!.value).toMatchObject({ error: { details: { status: 'responded', step: 'respond' } } })
+    expect((await client(t, me.user).api.v1.disputes({ id: disputeId }).evidence.post({ text: 'Still not the colour I ordered' })).status).toBe(200)
+    const form = new FormData()
+    form.append('file', new File([await phonePhoto()], 'lamp.jpg'))
+    form.append('caption', 'Secret caption words')
+    expect((await t.request(`/api/v1/disputes/${disputeId}/evidence/photo`, { method: 'POST', body: form, headers: me.user.auth })).status).toBe(200)
+    const invoice = (await client(t, me.user).api.v1.orders({ id: orderId }).get()).data!.invoiceNumber
+    const notes = await notesOf(s.owner)
+    expect(notes).toEqual([
+      ['dispute_opened', expect.any(String)],
+      ['dispute_responded', `Order ${invoice} · the shop responded`],
+      ['dispute_evidence', `Order ${invoice} · evidence from the buyer`],
+      ['dispute_evidence', `Order ${invoice} · evidence from the buyer (a photo)`],
+    ])
+  })
+})
+
+describe('asking for a decision', () => {
+  it('is the buyer’s once the shop let its deadline pass: 409 before, admins told, first in their queue, noted once under a race', async () => {
+    const older = await paid()
+    const olderId = (await open(older.me.user, older.orderId)).data!.id
+    const { s, me, orderId } = await paid()
+    const disputeId = (await open(me.user, orderId)).data!.id
+    expect((await client(t, me.user).api.v1.disputes({ id: disputeId }).get()).data!.actions).toEqual(['add_evidence'])
+    const early = await askDecision(me.user, disputeId)
+    expect(early.status).toBe(409)
+    expect(early.error!.value).toMatchObject({ error: { details: { status: 'waiting_on_shop', step: 'request_decision' } } })
+    await pastDeadline(disputeId)
+    const due = (await client(t, me.user).api.v1.disputes({ id: disputeId }).get()).data!
+    expect(due).toMatchObject({ waitingOn: 'buyer', decisionRequestedAt: null, actions: ['add_evidence', 'request_decision'] })
+    expect((await client(t, s.owner).api.v1.disputes({ id: disputeId }).get()).data!.actions).toEqual(['add_evidence', 'respond'])
+    expect((await askDecision(s.owner, disputeId)).status).toBe(403)
+    expect((await askDecision(admin, disputeId)).status).toBe(403)
+    expect((await askDecision(await signUpAndSignIn(t), disputeId)).status).toBe(404)
+
+    const answers = await Promise.all([askDecision(me.user, disputeId), askDecision(me.user, disputeId)])
+    expect(answers.map((a) => a.status)).toEqual([200, 200])
+    const askedAt = answers.map((a) => new Date(a.data!.decisionRequestedAt!).getTime())
+    expect(askedAt[0]).toBe(askedAt[1]!)
+    for (const answer of answers) expect(answer.data).toMatchObject({ waitingOn: 'admin', actions: ['add_evidence'] })
+    expect((await askDecision(me.user, disputeId)).status).toBe(200)
+    expect((await notesOf(me.user)).map(([note]) => note)).toEqual(['dispute_opened', 'dispute_decision_requested'])
+    const notices = (await client(t, admin).api.v1.notifications.get({ query: { limit: 100 } })).data!.items.filter((n) => n.subject === `dispute:${disputeId}`)
+    expect(notices).toHaveLength(1)
+    expect(notices[0]).toMatchObject({ link: `/admin/disputes/${disputeId}` })
+    // First in the queue, though younger than others waiting.
+    const queue = (await client(t, admin).api.v1.admin.disputes.get({ query: { limit: 100 } })).data!.items
+    expect(queue[0]!.id).toBe(disputeId)
+    expect(queue.map((d) => d.id)).toContain(olderId)
+    // The shop may still respond; the admin decides as ever.
+    expect((await client(t, s.owner).api.v1.disputes({ id: disputeId }).respond.post({ text: 'Sorry, we were away this week' })).status).toBe(200)
+    expect((await resolve(admin, disputeId, { outcome: 'refund', decision: 'The shop did not answer in time' })).status).toBe(200)
+    expect((await askDecision(me.user, disputeId)).status).toBe(409)
+  })
+
+  it('is refused once the shop responded, even after its deadline', async () => {
+    const { s, me, orderId } = await paid()
+    const disputeId = (await open(me.user, orderId)).data!.id
+    expect((await client(t, s.owner).api.v1.disputes({ id: disputeId }).evidence.post({ text: 'We shipped the right one' })).status).toBe(200)
+    await pastDeadline(disputeId)
+    const refused = await askDecision(me.user, disputeId)
+    expect(refused.status).toBe(409)
+    expect(refused.error!.value).toMatchObject({ error: { details: { status: 'waiting_on_admin' } } })
+  })
+})
+
+describe('the admins’ queue and case', () => {
+  it('filters by whom a dispute waits on and by age, and pages them by keyset without gaps or repeats', async () => {
+    const a = await paid()
+    const shopWaits = (await open(a.me.user, a.orderId)).data!.id
+    const b = await paid()
+    const adminWaits = (await open(b.me.user, b.orderId)).data!.id
+    expect((await client(t, b.s.owner).api.v1.disputes({ id: adminWaits }).respond.post({ text: 'We shipped the right one' })).status).toBe(200)
+    const c = await paid()
+    const buyerWaits = (await open(c.me.user, c.orderId)).data!.id
+    await pastDeadline(buyerWaits)
+    const d = await paid()
+    const asked = (await open(d.me.user, d.orderId)).data!.id
+    await pastDeadline(asked)
+    expect((await askDecision(d.me.user, asked)).status).toBe(200)
+    await t.ctx.database.db.update(disputes).set({ createdAt: new Date(Date.now() - 3 * 24 * 60 * 60_000) }).where(eq(disputes.id, shopWaits))
+
+    type Query = { waitingOn?: 'shop' | 'buyer' | 'admin'; minAgeHours?: number; status?: 'open' | 'resolved' }
+    /** Every page of the queue, `limit` at a time. */
+    async function all(query: Query, limit = 2) {
+      const ids: string[] = []
+      let cursor: string | undefined
+      do {
+        const page = await client(t, admin).api.v1.admin.disputes.get({ query: { ...query, limit, ...(cursor === undefined ? {} : { cursor }) } })
+        expect(page.status).toBe(200)
+        for (const item of page.data!.items) {
+          if (query.waitingOn !== undefined) expect(item.waitingOn).toBe(query.waitingOn)
+          ids.push(item.id)
+        }
+        cursor = page.data!.nextCursor ?? undefined
+      } while (cursor !== undefined)
+      expect(new Set(ids).size).toBe(ids.length)
+      return ids
+    }
+    const mine = [shopWaits, adminWaits, buyerWaits, asked]
+    const ofMine = (ids: string[]) => ids.filter((id) => mine.includes(id))
+    expect(ofMine(await all({ waitingOn: 'shop' }))).toEqual([shopWaits])
+    expect(ofMine(await all({ waitingOn: 'buyer' }))).toEqual([buyerWaits])
+    // The one asked for first, then by age.
+    expect(ofMine(await all({ waitingOn: 'admin' }, 1))).toEqual([asked, adminWaits])
+    expect(ofMine(await all({ minAgeHours: 48 }))).toEqual([shopWaits])
+    expect(ofMine(await all({ minAgeHours: 48, waitingOn: 'admin' }))).toEqual([])
+    expect(ofMine(await all({ status: 'resolved', waitingOn: 'admin' }))).toEqual([])
+    // Paged one by one or all at once: the same list.
+    const whole = (await client(t, admin).api.v1.admin.disputes.get({ query: { limit: 100 } })).data!.items.map((item) => item.id)
+    expect(await all({}, 1)).toEqual(whole)
+    expect(whole.indexOf(asked)).toBeLessThan(whole.indexOf(shopWaits))
+    const forged = await client(t, admin).api.v1.admin.disputes.get({ query: { cursor: Buffer.from(JSON.stringify([2, new Date().toISOString(), asked])).toString('base64url') } })
+    expect(forged.status).toBe(400)
+  })
+
+  it('shows an admin the order’s ledger transfers and the whole buyer–shop conversation; no one else', async () => {
+    const { s, me, orderId, productId } = await paid()
+    const conversation = (await client(t, me.user).api.v1.conversations.post({ productId })).data!
+    expect((await client(t, me.user).api.v1.conversations({ id: conversation.id }).messages.post({ clientId: crypto.randomUUID(), body: 'Is it the blue one?' })).error).toBeNull()
+    const disputeId = (await open(me.user, orderId)).data!.id
+    const seen = await client(t, admin).api.v1.admin.disputes({ id: disputeId }).case.get()
+    expect(seen.status).toBe(200)
+    expect(seen.data!.ledger.map((l) => [l.kind, l.ref])).toContainEqual(['escrow_hold', `order:${orderId}`])
+    expect(seen.data!.ledger.every((l) => l.ref === `order:${orderId}`)).toBe(true)
+    expect(seen.data!.conversation.map((m) => [m.system, m.body])).toEqual([
+      [null, 'Is it the blue one?'],
+      ['dispute_opened', expect.any(String)],
+    ])
+    for (const user of [me.user, s.owner]) expect((await client(t, user).api.v1.admin.disputes({ id: disputeId }).case.get()).status).toBe(403)
+    expect((await client(t, admin).api.v1.admin.disputes({ id: 'dsp_00000000000000000000000000000000' }).case.get()).status).toBe(404)
   })
 })

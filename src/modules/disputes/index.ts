@@ -11,7 +11,7 @@ import { rateLimitPlugin } from '../../lib/rate-limit'
 import { originPlugin } from '../../lib/request-origin'
 import { authPlugin } from '../accounts'
 import { DisputesModel as M } from './model'
-import { addEvidence, disputeOfOrder, evidencePhoto, disputeQueue, type DisputesDeps, getDispute, openDispute, resolveDispute } from './service'
+import { addEvidence, disputeCase, disputeOfOrder, evidencePhoto, disputeQueue, type DisputesDeps, getDispute, openDispute, requestDecision, resolveDispute } from './service'
 
 export { DISPUTE_EVENTS } from './events'
 export { DisputesModel } from './model'
@@ -56,6 +56,25 @@ export function disputesRoutes(ctx: Pick<Infrastructure, 'database' | 'config' |
             description: '`messageIds` quotes messages of the buyer’s conversations with the shop (400 for any other), for the operator to read with the evidence.',
           },
         })
+        .post('/disputes/:id/respond', ({ user, params, body }) => addEvidence(deps, user, params.id, body, undefined, { as: 'response' }), {
+          params: M.disputeParams,
+          body: M.evidenceBody,
+          rateLimit: { scope: 'dispute-evidence', limit: 60, windowMs: HOUR, per: 'user' },
+          response: { 200: M.dispute, 400: ErrorResponse, 403: ErrorResponse, 404: ErrorResponse, 409: ErrorResponse, 429: ErrorResponse },
+          detail: {
+            summary: 'The shop’s response to an open dispute (once: 409 after it; its first `/evidence` counts as its response too)',
+            description: 'Same body as `/evidence`; only the order’s shop (403 for the buyer or an admin).',
+          },
+        })
+        .post('/disputes/:id/decision-request', ({ user, params }) => requestDecision(deps, user, params.id), {
+          params: M.disputeParams,
+          rateLimit: { scope: 'dispute-evidence', limit: 60, windowMs: HOUR, per: 'user' },
+          response: { 200: M.dispute, 403: ErrorResponse, 404: ErrorResponse, 409: ErrorResponse, 429: ErrorResponse },
+          detail: {
+            summary: 'The buyer asks Souk to decide: the shop let its deadline pass without responding',
+            description: '409 before `respondBy`, once the shop responded, or once resolved; asking again answers the dispute unchanged. Every admin is told; the dispute goes first in their queue.',
+          },
+        })
         .post(
           '/disputes/:id/evidence/photo',
           async ({ user, params, body }) => {
@@ -93,7 +112,12 @@ export function disputesRoutes(ctx: Pick<Infrastructure, 'database' | 'config' |
           query: M.queueQuery,
           strictQuery: { schema: M.queueQuery },
           response: { 200: M.queue, 400: ErrorResponse },
-          detail: { summary: 'Disputes, oldest first (open by default), each saying whom it waits on' },
+          detail: { summary: 'Disputes (open by default): those whose buyer asked for a decision first, then oldest first, each saying whom it waits on; filtered by whom they wait on and by age' },
+        })
+        .get('/admin/disputes/:id/case', ({ params }) => disputeCase(deps, params.id), {
+          params: M.disputeParams,
+          response: { 200: M.adminCase, 404: ErrorResponse },
+          detail: { summary: 'The rest of a dispute’s case: the order’s ledger transfers and every message between its buyer and its shop' },
         })
         .post('/admin/disputes/:id/resolve', ({ user, params, body, origin }) => resolveDispute(deps, user, origin, params.id, body), {
           params: M.disputeParams,

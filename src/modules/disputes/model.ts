@@ -1,5 +1,7 @@
 import { t, type TSchema } from 'elysia'
 import { idSchema } from '../../lib/ids'
+import { ChatModel } from '../chat'
+import { LedgerModel } from '../ledger'
 import { pageOf, pageQuery } from '../../lib/pagination'
 import { enumOf } from '../../lib/schema'
 import { DISPUTE_OUTCOMES, DISPUTE_PARTIES, DISPUTE_REASONS, DISPUTE_STATUSES, DISPUTE_WAITING_ON } from './status'
@@ -48,6 +50,7 @@ export namespace DisputesModel {
     waitingOn: nullable(enumOf(DISPUTE_WAITING_ON, { description: 'null once resolved' })),
     respondBy: t.Date({ description: 'the shop answers by then' }),
     shopRespondedAt: nullable(t.Date()),
+    decisionRequestedAt: nullable(t.Date({ description: 'when the buyer asked for a decision (the shop let its deadline pass without a word)' })),
     outcome: nullable(enumOf(DISPUTE_OUTCOMES)),
     toShopMinor: nullable(t.Integer()),
     toBuyerMinor: nullable(t.Integer()),
@@ -56,12 +59,23 @@ export namespace DisputesModel {
     createdAt: t.Date(),
     resolvedAt: nullable(t.Date()),
     /** What the caller may do now. */
-    actions: t.Array(t.UnionEnum(['add_evidence', 'respond', 'resolve'])),
+    actions: t.Array(t.UnionEnum(['add_evidence', 'respond', 'request_decision', 'resolve'])),
   })
   export type Dispute = typeof dispute.static
   export const orderDispute = t.Object({ dispute: nullable(dispute), canOpen: t.Boolean({ description: 'the buyer may open one now (paid, held, none open)' }) })
   export const queue = pageOf(dispute)
-  export const queueQuery = t.Object({ status: t.Optional(enumOf(DISPUTE_STATUSES)), ...pageQuery })
+  export const queueQuery = t.Object({
+    status: t.Optional(enumOf(DISPUTE_STATUSES)),
+    waitingOn: t.Optional(enumOf(DISPUTE_WAITING_ON, { description: 'open disputes waiting on this side only (none once resolved)' })),
+    minAgeHours: t.Optional(t.Integer({ minimum: 1, maximum: 24 * 366, description: 'opened at least this many hours ago' })),
+    ...pageQuery,
+  })
+  export type QueueQuery = typeof queueQuery.static
+  /** The rest of a case for its admin: the order's ledger transfers and what its buyer and shop wrote to each other. */
+  export const adminCase = t.Object({
+    ledger: t.Array(LedgerModel.transfer, { description: 'the transfers of the order (`order:<id>`), newest first, at most 100' }),
+    conversation: t.Array(ChatModel.message, { description: 'every message between the buyer and the shop (all their conversations), oldest first, the latest 300; photos are not served to admins (`image` says there was one)' }),
+  })
   export const orderParams = t.Object({ id: idSchema('ord') })
   export const disputeParams = t.Object({ id: idSchema('dsp') })
   export const evidencePhotoParams = t.Object({ id: idSchema('dsp'), seq: t.Integer({ minimum: 1 }) })

@@ -2,7 +2,7 @@
 // frozen (released neither by the buyer nor by the schedule) until an admin decides — release to
 // the shop, refund to the buyer, or a split in minor units — through the ledger's two-phase
 // transfer (payments' settleEscrow). Both sides add evidence; the shop answers by its deadline.
-import { and, asc, desc, eq, gt, max, or } from 'drizzle-orm'
+import { and, asc, desc, eq, gt, isNotNull, isNull, lte, max, or, type SQL, sql } from 'drizzle-orm'
 import type { Db, Tx } from '../../db/client'
 import { pgErrorOf } from '../../db/errors'
 import { type Committed, runCommitted } from '../../events/committed'
@@ -14,16 +14,17 @@ import type { ProcessedImage } from '../../lib/images'
 import { newId } from '../../lib/ids'
 import type { Logger } from '../../lib/log'
 import { actorOf, type Origin } from '../../lib/request-origin'
-import { decodeTimeCursor, DEFAULT_LIMIT, type Page, toPage } from '../../lib/pagination'
-import { displayNames } from '../accounts'
+import { cursorPart, decodeCursor, DEFAULT_LIMIT, type Page, toPage } from '../../lib/pagination'
+import { displayNames, listUsersWithRole } from '../accounts'
 import { recordAudit } from '../audit'
-import { messagesBetween, postAfterSaleNote } from '../chat'
+import { type AfterSaleNote, messagesBetween, messagesOfPair, postAfterSaleNote } from '../chat'
 import type { AfterCommit, NotifyInput } from '../notifications'
 import { findOrder, lockOrderFor, orderItemsOf, orderLink, type OrderRow, orderRoleOf, orderStepIn, type OrdersDeps, orderTopic, saleLink } from '../orders'
+import { searchTransfers } from '../ledger'
 import { afterMoneyCommit, amountText, escrowOf, heldEscrow, type PaymentsDeps, setEscrowFrozen, settleEscrow } from '../payments'
 import type { NewDisputeEvent } from './events'
 import type { DisputesModel } from './model'
-import type { DisputeParty } from './status'
+import type { DisputeParty, DisputeWaitingOn } from './status'
 import { disputeEvidence, disputes } from './table'
 
 export interface DisputesDeps {
@@ -34,7 +35,7 @@ export interface DisputesDeps {
   orders: OrdersDeps
   payments: PaymentsDeps
   notify(tx: Tx, input: NotifyInput): Promise<AfterCommit | null>
-  /** Days the shop has to respond before the dispute waits on an admin. */
+  /** Days the shop has to respond; past them, without its word, the buyer may ask an admin to decide. */
   respondDays: number
 }
 
@@ -46,6 +47,24 @@ const DAY = 24 * 60 * 60_000
 const notFound = () => new AppError('not_found', 'No such dispute')
 /** Orders a dispute may be opened on: paid and on their way (a placed order its buyer may still cancel). */
 const DISPUTABLE: readonly OrderRow['status'][] = ['accepted', 'shipped', 'delivered']
+
+/**
+ * Whom an open dispute waits on: the shop until it responds or its deadline passes; then the
+ * buyer, who may ask for a decision; an admin once the shop responded or the buyer asked.
+ */
+export function waitingOnOf(row: Pick<DisputeRow, 'status' | 'shopRespondedAt' | 'decisionRequestedAt' | 'respondBy'>, now: Date): DisputeWaitingOn | null {
+  if (row.status !== 'open') return null
+  if (row.shopRespondedAt !== null || row.decisionRequestedAt !== null) return 'admin'
+  return now < row.respondBy ? 'shop' : 'buyer'
+}
+
+/** waitingOnOf as a condition on the disputes table (the queue's filter). */
+function waitingOnWhere(on: DisputeWaitingOn, now: Date): SQL {
+  const silent = and(eq(disputes.status, 'open'), isNull(disputes.shopRespondedAt), isNull(disputes.decisionRequestedAt))!
+  if (on === 'shop') return and(silent, gt(disputes.respondBy, now))!
+  if (on === 'buyer') return and(silent, lte(disputes.respondBy, now))!
+  return and(eq(disputes.status, 'open'), or(isNotNull(disputes.shopRespondedAt), isNotNull(disputes.decisionRequestedAt)))!
+}
 
 async function toDisputes(db: Conn, rows: DisputeRow[], viewer: Viewer, now: Date): Promise<DisputesModel.Dispute[]> {
   if (rows.length === 0) return []
@@ -76,6 +95,7 @@ async function toDisputes(db: Conn, rows: DisputeRow[], viewer: Viewer, now: Dat
       const actions: DisputesModel.Dispute['actions'] = []
       if (open) actions.push('add_evidence')
       if (open && party === 'shop' && row.shopRespondedAt === null) actions.push('respond')
+      if (party === 'buyer' && waitingOnOf(row, now) === 'buyer') actions.push('request_decision')
       if (open && viewer.role === 'admin' && party === 'admin') actions.push('resolve')
       return {
         id: row.id,
@@ -85,9 +105,10 @@ async function toDisputes(db: Conn, rows: DisputeRow[], viewer: Viewer, now: Dat
         status: row.status,
         amountMinor: row.amountMinor,
         currency: row.currency,
-        waitingOn: !open ? null : row.shopRespondedAt === null && now < row.respondBy ? 'shop' : 'admin',
+        waitingOn: waitingOnOf(row, now),
         respondBy: row.respondBy,
         shopRespondedAt: row.shopRespondedAt,
+        decisionRequestedAt: row.decisionRequestedAt,
         outcome: row.outcome,
         toShopMinor: row.toShopMinor,
         toBuyerMinor: row.toShopMinor === null ? null : row.amountMinor - row.toShopMinor,
@@ -163,7 +184,7 @@ async function announce(deps: DisputesDeps, tx: Tx, row: DisputeRow, order: Orde
 const publish = (deps: DisputesDeps, committed: Committed) => runCommitted(deps, 'disputes', committed)
 
 /** Puts a dispute's step into the conversation of the order's buyer with its shop (one history for both), once the step committed. */
-async function noteInChat(deps: DisputesDeps, tx: Tx, into: Committed, input: { row: DisputeRow; order: OrderRow; actorId: string; note: 'dispute_opened' | 'dispute_resolved'; text: string }): Promise<void> {
+async function noteInChat(deps: DisputesDeps, tx: Tx, into: Committed, input: { row: DisputeRow; order: OrderRow; actorId: string; note: AfterSaleNote & `dispute_${string}`; text: string }): Promise<void> {
   const [first] = await orderItemsOf(tx, input.order.id)
   if (first === undefined) return
   into.afterCommit.push(() => postAfterSaleNote(deps, { buyerId: input.row.buyerId, sellerId: input.row.shopUserId, productId: first.productId, actorId: input.actorId, note: input.note, text: input.text }))
@@ -210,6 +231,7 @@ export async function openDisputeIn(deps: DisputesDeps, tx: Tx, viewer: Viewer, 
     decision: null,
     decidedBy: null,
     shopRespondedAt: null,
+    decisionRequestedAt: null,
     respondBy: new Date(now.getTime() + deps.respondDays * DAY),
     createdAt: now,
     resolvedAt: null,
@@ -223,12 +245,23 @@ export async function openDisputeIn(deps: DisputesDeps, tx: Tx, viewer: Viewer, 
   return { row, committed }
 }
 
+const PARTY_NAME: Record<DisputeParty, string> = { buyer: 'the buyer', shop: 'the shop', admin: 'Souk' }
+
 /**
  * The buyer, the shop or an admin adds to an open dispute — words, a photo, messages of the
  * buyer's conversations with the shop quoted for the operator (each must be one of theirs: 400
- * otherwise); the shop's first word is its response.
+ * otherwise); the shop's first word is its response (either through `/evidence` or, said
+ * explicitly, `/respond`: `as: 'response'` refuses anyone but the shop (403) and a shop that
+ * responded already (409)). Each addition is one line in the buyer's conversation with the shop.
  */
-export async function addEvidence(deps: DisputesDeps, viewer: Viewer, disputeId: string, body: DisputesModel.EvidenceBody, photo?: ProcessedImage): Promise<DisputesModel.Dispute> {
+export async function addEvidence(
+  deps: DisputesDeps,
+  viewer: Viewer,
+  disputeId: string,
+  body: DisputesModel.EvidenceBody,
+  photo?: ProcessedImage,
+  options: { as?: 'response' } = {},
+): Promise<DisputesModel.Dispute> {
   const now = deps.clock.now()
   if (body.text.trim().length < 3) throw new AppError('invalid_data', 'Say something', [{ field: 'body.text', message: 'must be at least 3 characters' }])
   const committed = await deps.db.transaction(async (tx) => {
@@ -242,13 +275,21 @@ export async function addEvidence(deps: DisputesDeps, viewer: Viewer, disputeId:
     const unknown = messageIds.flatMap((id, i) => (quoted.some((m) => m.id === id) ? [] : [{ field: `body.messageIds.${i}`, message: 'is not a message between this order’s buyer and shop' }]))
     if (unknown.length > 0) throw new AppError('invalid_data', 'Only messages between the buyer and the shop can be quoted', unknown)
     const party: DisputeParty = side.role === 'buyer' ? 'buyer' : side.role === 'vendor' ? 'shop' : 'admin'
+    if (options.as === 'response' && party !== 'shop') throw new AppError('forbidden', 'The shop responds to a dispute: add evidence instead')
+    if (options.as === 'response' && row!.shopRespondedAt !== null) throw new AppError('conflict', 'The shop responded already: add evidence instead', { status: 'responded', step: 'respond' })
     await addEvidenceRow(tx, disputeId, viewer.id, party, body.text, now, { photo, messageIds })
-    if (party === 'shop' && row!.shopRespondedAt === null) await tx.update(disputes).set({ shopRespondedAt: now }).where(eq(disputes.id, disputeId))
+    const responds = party === 'shop' && row!.shopRespondedAt === null
+    if (responds) await tx.update(disputes).set({ shopRespondedAt: now }).where(eq(disputes.id, disputeId))
     const others = party === 'buyer' ? [{ userId: row!.shopUserId, link: saleLink(row!.orderId) }] : party === 'shop' ? [{ userId: row!.buyerId, link: orderLink(row!.orderId) }] : [
       { userId: row!.buyerId, link: orderLink(row!.orderId) },
       { userId: row!.shopUserId, link: saleLink(row!.orderId) },
     ]
-    return announce(deps, tx, row!, side.order, others.map((o) => ({ ...o, text: 'added to the dispute', actorId: party === 'admin' ? null : viewer.id })), now)
+    const told = await announce(deps, tx, row!, side.order, others.map((o) => ({ ...o, text: responds ? 'responded to the dispute' : 'added to the dispute', actorId: party === 'admin' ? null : viewer.id })), now)
+    // One short line: what was added, never its words or its photo.
+    const what = [photo === undefined ? null : 'a photo', messageIds.length === 0 ? null : `${messageIds.length} quoted message${messageIds.length === 1 ? '' : 's'}`].filter((x) => x !== null)
+    const text = responds ? `Order ${side.order.invoiceNumber} · the shop responded` : `Order ${side.order.invoiceNumber} · evidence from ${PARTY_NAME[party]}${what.length === 0 ? '' : ` (${what.join(', ')})`}`
+    await noteInChat(deps, tx, told, { row: row!, order: side.order, actorId: viewer.id, note: responds ? 'dispute_responded' : 'dispute_evidence', text })
+    return told
   })
   await publish(deps, committed)
   return getDispute(deps, viewer, disputeId)
@@ -263,6 +304,34 @@ export async function evidencePhoto(deps: Pick<DisputesDeps, 'db'>, viewer: View
     .where(and(eq(disputeEvidence.disputeId, disputeId), eq(disputeEvidence.seq, seq)))
   if (row?.photo == null || (await orderRoleOf(deps.db, viewer, row.orderId)) === null) return null
   return row.photo
+}
+
+/**
+ * The buyer asks an admin to decide: allowed once the shop let its deadline pass without a word
+ * (409 before it, or once the shop responded, or once resolved). The dispute goes to the front of
+ * the admins' queue and every admin is told; the step is noted in the conversation. Asking again
+ * changes nothing (the order's lock and the row's serialise two at once: one effect).
+ */
+export async function requestDecision(deps: DisputesDeps, viewer: Viewer, disputeId: string): Promise<DisputesModel.Dispute> {
+  const now = deps.clock.now()
+  const committed = await deps.db.transaction(async (tx) => {
+    const [found] = await tx.select({ orderId: disputes.orderId }).from(disputes).where(eq(disputes.id, disputeId))
+    const side = found === undefined ? null : await lockOrderFor(tx, viewer, found.orderId)
+    if (side === null) throw notFound()
+    if (side.role !== 'buyer') throw new AppError('forbidden', 'The buyer asks for a decision')
+    const [row] = await tx.select().from(disputes).where(eq(disputes.id, disputeId)).for('update')
+    if (row!.status !== 'open') throw new AppError('conflict', 'This dispute is resolved', { status: row!.status })
+    if (row!.decisionRequestedAt !== null) return null
+    if (row!.shopRespondedAt !== null) throw new AppError('conflict', 'The shop responded: Souk decides once it has read both sides', { status: 'waiting_on_admin', step: 'request_decision' })
+    if (now < row!.respondBy) throw new AppError('conflict', `The shop has until ${row!.respondBy.toISOString()} to respond`, { status: 'waiting_on_shop', step: 'request_decision' })
+    const [asked] = await tx.update(disputes).set({ decisionRequestedAt: now }).where(and(eq(disputes.id, disputeId), isNull(disputes.decisionRequestedAt))).returning()
+    const admins = (await listUsersWithRole(tx, 'admin')).filter((admin) => admin.id !== row!.buyerId && admin.id !== row!.shopUserId)
+    const told = await announce(deps, tx, asked!, side.order, admins.map((admin) => ({ userId: admin.id, text: 'The buyer asks for a decision: the shop did not respond in time', link: `/admin/disputes/${disputeId}`, actorId: viewer.id })), now)
+    await noteInChat(deps, tx, told, { row: asked!, order: side.order, actorId: viewer.id, note: 'dispute_decision_requested', text: `Order ${side.order.invoiceNumber} · the shop did not respond in time: the buyer asked Souk to decide` })
+    return told
+  })
+  if (committed !== null) await publish(deps, committed)
+  return getDispute(deps, viewer, disputeId)
 }
 
 /**
@@ -334,21 +403,48 @@ export async function resolveDispute(deps: DisputesDeps, admin: Viewer, origin: 
   return getDispute(deps, admin, disputeId)
 }
 
-/** The admins' queue: disputes of a status (open by default), oldest first. */
-export async function disputeQueue(deps: Pick<DisputesDeps, 'db' | 'clock'>, admin: Viewer, query: { status?: DisputeRow['status']; cursor?: string; limit?: number }): Promise<Page<DisputesModel.Dispute>> {
+/** First in the queue: open disputes whose buyer asked for a decision (0), then the rest (1). */
+const queueRank = sql<number>`case when ${disputes.status} = 'open' and ${disputes.decisionRequestedAt} is not null then 0 else 1 end`
+
+/**
+ * The admins' queue: disputes of a status (open by default), those whose buyer asked for a
+ * decision first, then oldest first; optionally only those waiting on one side, or opened at
+ * least `minAgeHours` ago. Keyset-paged on (rank, opened, id).
+ */
+export async function disputeQueue(deps: Pick<DisputesDeps, 'db' | 'clock'>, admin: Viewer, query: DisputesModel.QueueQuery): Promise<Page<DisputesModel.Dispute>> {
+  const now = deps.clock.now()
   const limit = query.limit ?? DEFAULT_LIMIT
-  const after = decodeTimeCursor(query.cursor, 'dsp')
+  const after = query.cursor === undefined ? null : decodeCursor(query.cursor, [cursorPart.integer(0, 1), cursorPart.time, cursorPart.id('dsp')])
   const rows = await deps.db
-    .select()
+    .select({ row: disputes, rank: queueRank })
     .from(disputes)
-    .where(and(eq(disputes.status, query.status ?? 'open'), after === null ? undefined : or(gt(disputes.createdAt, after.time), and(eq(disputes.createdAt, after.time), gt(disputes.id, after.id)))))
-    .orderBy(asc(disputes.createdAt), asc(disputes.id))
+    .where(
+      and(
+        eq(disputes.status, query.status ?? 'open'),
+        query.waitingOn === undefined ? undefined : waitingOnWhere(query.waitingOn, now),
+        query.minAgeHours === undefined ? undefined : lte(disputes.createdAt, new Date(now.getTime() - query.minAgeHours * 60 * 60_000)),
+        after === null
+          ? undefined
+          : or(
+              sql`${queueRank} > ${after[0]}`,
+              and(sql`${queueRank} = ${after[0]}`, or(gt(disputes.createdAt, after[1]), and(eq(disputes.createdAt, after[1]), gt(disputes.id, after[2])))),
+            ),
+      ),
+    )
+    .orderBy(asc(queueRank), asc(disputes.createdAt), asc(disputes.id))
     .limit(limit + 1)
-  const page = toPage(rows, limit, (row) => [row.createdAt.toISOString(), row.id])
-  return { items: await toDisputes(deps.db, page.items, admin, deps.clock.now()), nextCursor: page.nextCursor }
+  const page = toPage(rows, limit, ({ row, rank }) => [Number(rank), row.createdAt.toISOString(), row.id])
+  return { items: await toDisputes(deps.db, page.items.map(({ row }) => row), admin, now), nextCursor: page.nextCursor }
 }
 
-
+/** The rest of a case for an admin: the order's ledger transfers and every message between its buyer and its shop. */
+export async function disputeCase(deps: Pick<DisputesDeps, 'db'>, disputeId: string): Promise<typeof DisputesModel.adminCase.static> {
+  const [row] = await deps.db.select().from(disputes).where(eq(disputes.id, disputeId))
+  if (row === undefined) throw notFound()
+  const ledger = await searchTransfers(deps.db, { ref: `order:${row.orderId}`, limit: 100 })
+  const conversation = await messagesOfPair(deps.db, { buyerId: row.buyerId, sellerId: row.shopUserId, limit: 300 })
+  return { ledger: ledger.items, conversation }
+}
 
 /** Whether a dispute was ever opened on an order (its decision settles the order's money: returns are closed then). */
 export async function orderWasDisputed(db: Conn, orderId: string): Promise<boolean> {

@@ -14,5 +14,10 @@ export type DisputeOutcome = (typeof DISPUTE_OUTCOMES)[number]
 export const DISPUTE_PARTIES = ['buyer', 'shop', 'admin'] as const
 export type DisputeParty = (typeof DISPUTE_PARTIES)[number]
 
-/** Whom an open dispute waits on: the shop (to respond, within its deadline) or an admin (to decide). */
-export const DISPUTE_WAITING_ON = ['shop', 'admin'] as const
+/**
+ * Whom an open dispute waits on: the shop (to respond, within its deadline), the buyer (the shop
+ * let its deadline pass: the buyer may ask for a decision) or an admin (to decide: the shop
+ * responded, or the buyer asked).
+ */
+export const DISPUTE_WAITING_ON = ['shop', 'buyer', 'admin'] as const
+export type DisputeWaitingOn = (typeof DISPUTE_WAITING_ON)[number]

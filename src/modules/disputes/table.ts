@@ -35,6 +35,8 @@ export const disputes = pgTable(
     shopRespondedAt: at('shop_responded_at'),
     /** The shop answers by then; past it the buyer (and the queue) wait on an admin. */
     respondBy: at('respond_by').notNull(),
+    /** When the buyer asked for a decision (the shop let `respond_by` pass without a word); first in the admins' queue then. */
+    decisionRequestedAt: at('decision_requested_at'),
     createdAt: at('created_at').notNull(),
     resolvedAt: at('resolved_at'),
   },

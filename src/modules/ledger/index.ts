@@ -15,7 +15,7 @@ import { allBalancesOf, latestReconciliation, reconcile, searchTransfers, transf
 export { LEDGER_EVENTS, type LedgerEvent, Balances } from './events'
 export { ACCOUNT_KINDS, type AccountKind, TRANSFER_KINDS, type TransferKind } from './kinds'
 export { LedgerModel } from './model'
-export { allBalancesOf, balanceEvents, balancesOf, latestReconciliation, reconcile, type Reconciliation } from './service/accounts'
+export { allBalancesOf, balanceEvents, balancesOf, latestReconciliation, reconcile, type Reconciliation, searchTransfers } from './service/accounts'
 export { accountId, type AccountRef, holdPending, lockAccounts, insufficientFunds, pendingState, type PendingState, postPending, transfer, type Transferred, voidPending } from './service/transfers'
 export { ledgerAccounts, ledgerReconciliations, ledgerTransfers } from './table'
 

@@ -12,6 +12,9 @@ export const SYSTEM_MESSAGE_LABEL: Record<SystemMessage, string> = {
   return_sent: 'The buyer sent the items back',
   return_received: 'The shop received the items: refunded',
   dispute_opened: 'A problem was reported: the payment is held',
+  dispute_responded: 'The shop responded to the dispute',
+  dispute_evidence: 'Evidence was added to the dispute',
+  dispute_decision_requested: 'The buyer asked Souk to decide the dispute',
   dispute_resolved: 'Souk decided the dispute',
 }
 

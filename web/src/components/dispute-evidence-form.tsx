@@ -1,7 +1,7 @@
 import { createMemo, createResource, createSignal, For, Match, Show, Switch } from 'solid-js'
 import type { Conversation } from '../../../src/modules/chat/item'
 import { listMessages } from '../lib/api'
-import { addEvidence, addEvidencePhoto, findOrderConversation, QUOTED_FROM_LABEL, quotable } from '../lib/disputes'
+import { addEvidence, addEvidencePhoto, findOrderConversation, QUOTED_FROM_LABEL, quotable, respondToDispute } from '../lib/disputes'
 import { fieldErrors } from '../lib/errors'
 import { timeAgo } from '../lib/format'
 import type { Dispute } from '../lib/orders'
@@ -107,7 +107,7 @@ function QuotePicker(props: { from: QuoteSource; side: 'buyer' | 'shop'; chosen:
  * Adds to an open dispute: words, which the buyer and the shop may back with messages of their
  * conversation (`quoteFrom`) quoted for the operator, and photos — one is added as soon as it is
  * chosen, with the words typed as its caption. The shop's first word is its response
- * (`respond`), an admin's a note both sides read. The server's refusals show above the words;
+ * (`respond`: sent to the response route), an admin's a note both sides read. The server's refusals show above the words;
  * each dispute it answers is handed to `onAdded`.
  */
 export function EvidenceForm(props: { dispute: Dispute; side: DisputeSide; quoteFrom?: QuoteSource; onAdded: (dispute: Dispute) => void }) {
@@ -133,7 +133,8 @@ export function EvidenceForm(props: { dispute: Dispute; side: DisputeSide; quote
         e.preventDefault()
         const messageIds = chosen()
         const done = respond() ? 'Response sent. The buyer and Souk are told.' : 'Added to the dispute.'
-        if (await add(() => addEvidence(props.dispute.id, { text: text().trim(), ...(messageIds.length > 0 ? { messageIds } : {}) }), done)) {
+        const body = { text: text().trim(), ...(messageIds.length > 0 ? { messageIds } : {}) }
+        if (await add(() => (respond() ? respondToDispute(props.dispute.id, body) : addEvidence(props.dispute.id, body)), done)) {
           setText('')
           setChosen([])
         }

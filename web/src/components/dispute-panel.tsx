@@ -1,5 +1,6 @@
 import { type Accessor, createEffect, createSignal, Match, on, Show, Switch } from 'solid-js'
 import { DISPUTE_REASONS } from '../../../src/modules/disputes/status'
+import { requestDecision } from '../lib/disputes'
 import { fieldErrors } from '../lib/errors'
 import { type Dispute, getOrderDispute, openDispute, type Order, type OrderDispute } from '../lib/orders'
 import { Button } from './button'
@@ -60,6 +61,37 @@ function OpenDisputeDialog(props: { open: boolean; onClose: () => void; onOpen: 
 }
 
 /**
+ * The buyer's "Ask Souk to decide", shown only while the server allows it (the shop let its
+ * deadline pass without a word); the dispute it answers is handed to `onAsked`.
+ */
+function AskDecision(props: { dispute: Dispute; onAsked: (dispute: Dispute) => void }) {
+  const [pending, setPending] = createSignal(false)
+  const ask = async () => {
+    setPending(true)
+    try {
+      props.onAsked(await requestDecision(props.dispute.id))
+      toast('Souk is asked to decide. You will be told of the decision.', 'success')
+    } catch (error) {
+      toastError(error, 'Could not ask for a decision')
+    } finally {
+      setPending(false)
+    }
+  }
+  return (
+    <Show when={props.dispute.actions.includes('request_decision')}>
+      <div class="stack stack--tight">
+        <p>The shop did not respond in time. You may ask Souk to decide now, on what you said.</p>
+        <div>
+          <Button variant="primary" onClick={() => void ask()} disabled={pending()} aria-busy={pending()}>
+            Ask Souk to decide
+          </Button>
+        </div>
+      </div>
+    </Show>
+  )
+}
+
+/**
  * An order's dispute on its buyer's (`side` buyer) or its shop's page: for the buyer of a paid
  * order whose payment is still held, "Report a problem"; once reported, the dispute — its status,
  * whom it waits on, what each side said, the form to add to it (the shop's first word is its
@@ -105,6 +137,9 @@ export function DisputePanel(props: { order: Order; side: 'buyer' | 'shop'; news
           <Match when={i().dispute}>
             {(dispute) => (
               <Section title="Dispute">
+                <Show when={props.side === 'buyer'}>
+                  <AskDecision dispute={dispute()} onAsked={show} />
+                </Show>
                 <DisputeCase dispute={dispute()} side={props.side} quoteFrom={quoteFrom()} onChange={show} />
               </Section>
             )}

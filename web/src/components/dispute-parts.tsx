@@ -41,6 +41,11 @@ export function waitingText(d: Dispute, side: DisputeSide): string | null {
   if (d.waitingOn === null) return null
   const by = dayDate(d.respondBy)
   if (d.waitingOn === 'shop') return side === 'shop' ? `Waiting on your response, by ${by}` : `Waiting on the shop’s response, until ${by}`
+  if (d.waitingOn === 'buyer') {
+    if (side === 'buyer') return `The shop did not respond by ${by}: you may ask Souk to decide`
+    return side === 'shop' ? `Your response was due by ${by}: the buyer may ask Souk to decide` : `No response from the shop by ${by}: the buyer may ask for a decision`
+  }
+  if (d.decisionRequestedAt !== null) return side === 'admin' ? 'The buyer asked for a decision' : side === 'buyer' ? 'You asked Souk to decide' : 'The buyer asked Souk to decide'
   return side === 'admin' ? 'Waiting on an admin’s decision' : 'Waiting on Souk’s decision'
 }
 

@@ -16,11 +16,21 @@ export const QUOTED_FROM_LABEL: Record<QuotedMessage['from'], string> = { buyer:
 const v1 = () => api().api.v1
 
 /**
- * Adds to an open dispute (the buyer, the shop — its first word is its response — or an admin),
+ * Adds to an open dispute (the buyer, the shop — its first word is its response, though the form
+ * sends that through respondToDispute — or an admin),
  * quoting `messageIds` of the buyer's conversations with the shop: the server refuses any other,
  * naming `messageIds.N`.
  */
 export const addEvidence = async (id: string, body: DisputesModel.EvidenceBody) => must(await v1().disputes({ id }).evidence.post(body))
+/** The shop's response to an open dispute (once; the same body as evidence). */
+export const respondToDispute = async (id: string, body: DisputesModel.EvidenceBody) => must(await v1().disputes({ id }).respond.post(body))
+/** The buyer asks Souk to decide, once the shop let its deadline pass without a word (`actions` says when). */
+export const requestDecision = async (id: string) => must(await v1().disputes({ id })['decision-request'].post())
+
+/** The rest of a case for its admin: the order's ledger transfers and every buyer–shop message. */
+export type DisputeCaseRecords = (typeof DisputesModel.adminCase)['static']
+export const getDisputeCaseRecords = async (id: string): Promise<DisputeCaseRecords> => must(await v1().admin.disputes({ id }).case.get())
+
 /** Adds a photo to an open dispute, with `caption` (the server writes "A photo" without one); it says why one is refused (size, kind). */
 export const addEvidencePhoto = async (id: string, file: File, caption: string) =>
   must(await v1().disputes({ id }).evidence.photo.post(caption === '' ? { file } : { file, caption }))

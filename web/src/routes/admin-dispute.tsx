@@ -1,14 +1,18 @@
 import { useParams } from '@solidjs/router'
-import { createSignal, Match, onMount, Show, Switch } from 'solid-js'
+import { type Accessor, createEffect, createSignal, For, Match, on, onMount, Show, Switch } from 'solid-js'
 import { SignedIn } from '../components/auth-gate'
 import { ButtonLink } from '../components/button'
+import { SYSTEM_MESSAGE_LABEL } from '../components/chat-labels'
 import { DISPUTE_REASON_LABEL, DisputeCase } from '../components/dispute-parts'
 import { ResolveForm } from '../components/dispute-resolve'
 import { EmptyState, Skeleton } from '../components/feedback'
+import { TRANSFER_KIND_LABEL, TRANSFER_PHASE_LABEL, utcMinute } from '../components/finance-parts'
 import { createOrderState, OrderBody, OrderHead, Section } from '../components/order-detail'
 import { PaymentSection } from '../components/payment-escrow'
 import { TrackingPanel } from '../components/shipment-tracking'
 import { toastError } from '../components/toast'
+import { formatPrice } from '../lib/catalog'
+import { type DisputeCaseRecords, getDisputeCaseRecords } from '../lib/disputes'
 import { ApiError } from '../lib/errors'
 import { timeAgo } from '../lib/format'
 import { PageMeta } from '../lib/head'
@@ -16,9 +20,90 @@ import { rereading, useTopic } from '../lib/live'
 import { type Dispute, getDispute, PAYMENT_LABEL } from '../lib/orders'
 
 /**
+ * The rest of the case: the order's ledger transfers (`order:<id>`), newest first, and every
+ * message its buyer and its shop wrote each other (and the steps noted there), oldest first.
+ * Read again on each bump of `news` (the order topic's events).
+ */
+function CaseRecords(props: { disputeId: string; buyerId: string; news: Accessor<number> }) {
+  const [records, setRecords] = createSignal<DisputeCaseRecords | null>(null)
+  let reads = 0
+  const load = async () => {
+    const read = ++reads
+    try {
+      const fresh = await getDisputeCaseRecords(props.disputeId)
+      if (read === reads) setRecords(fresh)
+    } catch (error) {
+      if (read === reads) toastError(error, 'Could not load the ledger entries and the conversation')
+    }
+  }
+  createEffect(on(props.news, () => void load()))
+  const who = (senderId: string) => (senderId === props.buyerId ? 'Buyer' : 'Shop')
+  return (
+    <Show when={records()}>
+      {(r) => (
+        <div class="order-layout">
+          <Section title="Ledger entries">
+            <Show when={r().ledger.length > 0} fallback={<p class="muted">No transfers for this order.</p>}>
+              <div class="table-scroll">
+                <table class="data-table">
+                  <caption class="visually-hidden">The order’s ledger transfers, newest first</caption>
+                  <thead>
+                    <tr>
+                      <th scope="col">When</th>
+                      <th scope="col">Kind</th>
+                      <th scope="col">Amount</th>
+                      <th scope="col">Debit → credit</th>
+                    </tr>
+                  </thead>
+                  <tbody>
+                    <For each={r().ledger}>
+                      {(x) => (
+                        <tr>
+                          <td>{utcMinute(x.createdAt)}</td>
+                          <td>
+                            {TRANSFER_KIND_LABEL[x.kind]} · {TRANSFER_PHASE_LABEL[x.phase]}
+                          </td>
+                          <td data-testid="case-ledger-amount">{formatPrice(x.amountMinor, x.currency)}</td>
+                          <td class="muted" style={{ 'overflow-wrap': 'anywhere' }}>
+                            {x.debitAccountId} → {x.creditAccountId}
+                          </td>
+                        </tr>
+                      )}
+                    </For>
+                  </tbody>
+                </table>
+              </div>
+            </Show>
+          </Section>
+          <Section title="Conversation">
+            <Show when={r().conversation.length > 0} fallback={<p class="muted">The buyer and the shop never wrote to each other.</p>}>
+              <ol class="order-timeline" aria-label="What the buyer and the shop wrote each other">
+                <For each={r().conversation}>
+                  {(m) => (
+                    <li>
+                      <strong>{m.system === null ? who(m.senderId) : SYSTEM_MESSAGE_LABEL[m.system]}</strong>{' '}
+                      <time class="muted" datetime={m.createdAt}>
+                        {timeAgo(m.createdAt)}
+                      </time>
+                      <p style={{ margin: '0', 'white-space': 'pre-line', 'overflow-wrap': 'anywhere' }}>
+                        {m.deleted ? <em class="muted">Message deleted</em> : `${m.image === null ? '' : '[photo] '}${m.body ?? ''}`}
+                      </p>
+                    </li>
+                  )}
+                </For>
+              </ol>
+            </Show>
+          </Section>
+        </div>
+      )}
+    </Show>
+  )
+}
+
+/**
  * The whole case on one page: the dispute (what each side said, an admin's note, and Resolve
  * while it is open), then its order as the shop sees it — items and totals, the payment and its
- * escrow, the parcels, the timeline. Follows `order:<id>`: a word from either side, the decision
+ * escrow, the parcels, the timeline — then its ledger entries and the buyer–shop conversation. Follows `order:<id>`: a word from either side, the decision
  * and the money's moves show without a reload.
  */
 function Case(props: { dispute: Dispute; onDispute: (dispute: Dispute) => void; reload: () => Promise<void> }) {
@@ -70,6 +155,7 @@ function Case(props: { dispute: Dispute; onDispute: (dispute: Dispute) => void; 
             <OrderBody order={o()} toBuyer={false} lead={<TrackingPanel order={o()} news={news} />}>
               <PaymentSection order={o()} toBuyer={false} />
             </OrderBody>
+            <CaseRecords disputeId={d().id} buyerId={o().buyer.id} news={news} />
           </>
         )}
       </Show>
@@ -133,7 +219,7 @@ export default function AdminDispute() {
       <div class="page-header">
         <div>
           <h1>Dispute</h1>
-          <p>The whole case: what each side said, the order, its payment and its parcels.</p>
+          <p>The whole case: what each side said, the order, its payment, its parcels, its ledger entries and the buyer–shop conversation.</p>
         </div>
         <ButtonLink href="/admin/disputes">All disputes</ButtonLink>
       </div>

@@ -1,6 +1,6 @@
 import { A } from '@solidjs/router'
 import { createSignal, For, Show } from 'solid-js'
-import { DISPUTE_STATUSES, type DisputeStatus } from '../../../src/modules/disputes/status'
+import { DISPUTE_STATUSES, DISPUTE_WAITING_ON, type DisputeStatus, type DisputeWaitingOn } from '../../../src/modules/disputes/status'
 import { SignedIn } from '../components/auth-gate'
 import { ButtonLink } from '../components/button'
 import { DISPUTE_OUTCOME_LABEL, DISPUTE_REASON_LABEL, DISPUTE_STATUS_LABEL, disputeAmount, waitingText } from '../components/dispute-parts'
@@ -9,6 +9,13 @@ import { createCursorPages, FilterButtons, LoadMore } from '../components/financ
 import { timeAgo } from '../lib/format'
 import { PageMeta } from '../lib/head'
 import { type Dispute, listDisputes } from '../lib/orders'
+
+// Keyed by the server's list: a side added there does not compile here until it has words.
+const WAITING_ON_LABEL: Record<DisputeWaitingOn, string> = { shop: 'The shop', buyer: 'The buyer', admin: 'An admin' }
+/** Minimum ages offered, in hours (the API's `minAgeHours`). */
+const AGES = ['24', '72', '168'] as const
+type Age = (typeof AGES)[number]
+const AGE_LABEL: Record<Age, string> = { '24': '1 day or more', '72': '3 days or more', '168': 'A week or more' }
 
 /** A row of the queue: the order (a link to the whole case), the problem, the amount held, its age, and whom it waits on (or how it ended). */
 function DisputeRow(props: { dispute: Dispute }) {
@@ -23,18 +30,31 @@ function DisputeRow(props: { dispute: Dispute }) {
       <td>{timeAgo(d().createdAt)}</td>
       <td>
         <Show when={d().waitingOn} fallback={DISPUTE_OUTCOME_LABEL[d().outcome ?? 'split']}>
-          {(on) => <Badge tone={on() === 'admin' ? 'danger' : 'warning'}>{waitingText(d(), 'admin')}</Badge>}
+          {(on) => (
+            <Badge tone={on() === 'admin' ? 'danger' : 'warning'}>
+              <span data-testid="dispute-queue-waiting">{waitingText(d(), 'admin')}</span>
+            </Badge>
+          )}
         </Show>
       </td>
     </tr>
   )
 }
 
-/** The disputes queue: open ones (by default) or resolved, oldest first, in cursor pages. */
+/**
+ * The disputes queue: open ones (by default) or resolved, those whose buyer asked for a decision
+ * first, then oldest first, in cursor pages; open ones filtered by whom they wait on, and any by age.
+ */
 function DisputeQueue() {
   const [status, setStatus] = createSignal<DisputeStatus | undefined>('open')
+  const [waitingOn, setWaitingOn] = createSignal<DisputeWaitingOn | undefined>(undefined)
+  const [age, setAge] = createSignal<Age | undefined>(undefined)
   const pages = createCursorPages({
-    query: () => ({ status: status() ?? 'open' }),
+    query: () => {
+      const on = status() === 'resolved' ? undefined : waitingOn()
+      const hours = age()
+      return { status: status() ?? 'open', ...(on === undefined ? {} : { waitingOn: on }), ...(hours === undefined ? {} : { minAgeHours: Number(hours) }) }
+    },
     read: listDisputes,
     pageSize: 30,
     failed: { load: 'Could not load the disputes', more: 'Could not load more disputes' },
@@ -45,6 +65,10 @@ function DisputeQueue() {
         Disputes
       </h2>
       <FilterButtons label="Show disputes that are" options={DISPUTE_STATUSES} labels={DISPUTE_STATUS_LABEL} value={status()} onChange={(value) => setStatus(value ?? 'open')} />
+      <Show when={status() === 'open'}>
+        <FilterButtons label="Waiting on" options={DISPUTE_WAITING_ON} labels={WAITING_ON_LABEL} value={waitingOn()} all="Anyone" onChange={setWaitingOn} />
+      </Show>
+      <FilterButtons label="Reported" options={AGES} labels={AGE_LABEL} value={age()} all="Any time" onChange={setAge} />
       <Show
         when={pages.items()}
         fallback={
@@ -58,14 +82,14 @@ function DisputeQueue() {
           <Show
             when={list().length > 0}
             fallback={
-              <EmptyState icon="check" title={status() === 'open' ? 'No open disputes' : 'No resolved disputes'} headingLevel={3}>
+              <EmptyState icon="check" title={waitingOn() !== undefined || age() !== undefined ? 'None match these filters' : status() === 'open' ? 'No open disputes' : 'No resolved disputes'} headingLevel={3}>
                 {status() === 'open' ? 'Problems buyers report with their orders wait here until an admin decides.' : 'Decided disputes show here.'}
               </EmptyState>
             }
           >
             <div class="table-scroll">
               <table class="data-table">
-                <caption class="visually-hidden">{status() === 'open' ? 'Open disputes, oldest first' : 'Resolved disputes, oldest first'}</caption>
+                <caption class="visually-hidden">{status() === 'open' ? 'Open disputes: those asked for a decision first, then oldest first' : 'Resolved disputes, oldest first'}</caption>
                 <thead>
                   <tr>
                     <th scope="col">Order</th>

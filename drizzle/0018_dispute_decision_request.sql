@@ -1,0 +1,1 @@
+ALTER TABLE "disputes" ADD COLUMN "decision_requested_at" timestamp with time zone;
