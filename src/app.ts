@@ -14,6 +14,7 @@ import { apiDocs } from './lib/openapi'
 import { securityHeaders } from './lib/security-headers'
 import { type AccountAudit, accountsRoutes } from './modules/accounts'
 import { auditRoutes, recordAudit } from './modules/audit'
+import { adminUsersRoutes } from './modules/admin-users'
 import { addressesRoutes } from './modules/addresses'
 import { cartRoutes } from './modules/cart'
 import { CATALOG_JOB_KINDS, catalogRoutes } from './modules/catalog'
@@ -304,6 +305,7 @@ function routes(infra: Infrastructure, { mailer, notifications, chat, orders, pa
     .use(plansRoutes({ ...infra, deps: plans }))
     .use(placementsRoutes({ ...infra, deps: plans }))
     .use(auditRoutes(infra))
+    .use(adminUsersRoutes({ ...infra, mailer }))
     .use(supportRoutes({ ...infra, deps: support }))
     .use(reviewsRoutes({ ...infra, deps: { db: infra.database.db, bus: infra.bus, clock: infra.clock, log: infra.log, notify: (tx, input) => notify(notifications, tx, input), windowDays: infra.config.reviewWindowDays } }))
     .use(webPages(infra))

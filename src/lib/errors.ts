@@ -41,6 +41,9 @@ export const ERROR_REASONS = [
   'dispute_open',
   'already_paid',
   'listing_limit',
+  'account_suspended',
+  'own_account',
+  'last_admin',
 ] as const
 export type ErrorReason = (typeof ERROR_REASONS)[number]
 
@@ -76,6 +79,14 @@ export type CheckoutProblem = typeof CheckoutProblem.static
 export const ErrorDetails = t.Union([
   t.Array(FieldProblem, { description: 'what is wrong with which input (invalid_data, a taken unique value, a body too large, ...)' }),
   RateLimitDetails,
+  t.Object(
+    {
+      reason: t.Literal('account_suspended'),
+      suspendedUntil: t.Union([t.String({ format: 'date-time' }), t.Null()], { description: 'when it lapses by itself; null: until an admin lifts it' }),
+      suspensionReason: t.String(),
+    },
+    { description: 'forbidden: the account is suspended (on sign-in), until when and why' },
+  ),
   ReasonDetails,
   t.Object(
     { status: t.String(), step: t.Optional(t.String()) },

@@ -102,7 +102,7 @@ export namespace AccountsModel {
   export type PublicProfile = typeof publicProfile.static
   export const userParams = t.Object({ id: idSchema('usr') })
 
-  export const REVOKE_REASONS = ['logout', 'revoked', 'password_changed', 'password_reset', 'refresh_reuse', 'account_deleted'] as const
+  export const REVOKE_REASONS = ['logout', 'revoked', 'password_changed', 'password_reset', 'refresh_reuse', 'account_deleted', 'suspended', 'admin_sign_out'] as const
   export type RevokeReason = (typeof REVOKE_REASONS)[number]
 
   /**

@@ -25,6 +25,13 @@ export const users = pgTable('users', {
   location: text('location'),
   phone: text('phone'),
   avatarUrl: text('avatar_url'),
+  /**
+   * Set while an admin's suspension stands: no sign-in, refresh or request is served. It lapses by
+   * itself at `suspended_until` (null: until an admin lifts it); lifting clears all three.
+   */
+  suspendedAt: at('suspended_at'),
+  suspendedUntil: at('suspended_until'),
+  suspensionReason: text('suspension_reason'),
   createdAt: at('created_at').notNull(),
   updatedAt: at('updated_at').notNull(),
   deletedAt: at('deleted_at'),

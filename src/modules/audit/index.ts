@@ -15,7 +15,7 @@ import { auditCsv, searchAudit, securityEvents } from './service'
 
 export { AUDIT_KINDS, type AuditKind, type AuditSubjectType, SECURITY_EVENT_KINDS } from './kinds'
 export { AuditModel } from './model'
-export { type AuditEntry, recordAudit } from './service'
+export { type AuditEntry, recordAudit, searchAudit } from './service'
 export type { AuditSummary } from './table'
 
 export function auditRoutes(ctx: Pick<Infrastructure, 'database' | 'config' | 'clock'>) {

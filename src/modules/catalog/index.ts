@@ -29,6 +29,7 @@ import type { CatalogDeps } from './service/shared'
 import { addVideo, deleteVideo, findVideoFile, MAX_VIDEO_BYTES, MAX_VIDEOS, readVideoBytes } from './service/videos'
 
 export { CatalogModel, productTopic } from './model'
+export { reportsAgainstShop } from './service/approval'
 export { countChatStarted } from './service/engagement'
 export { CATALOG_JOB_KINDS } from './service/imports'
 export { primaryImagesOf } from './service/images'

@@ -24,6 +24,7 @@ export { ChatModel } from './model'
 export { type ChatDeps, type ChatPorts } from './service/shared'
 export type { AfterSaleNote } from './item'
 export { markRead } from './service/receipts'
+export { reportsAgainstSender } from './service/moderation'
 export { createChat, messagesBetween, type QuotedMessage, sendMessage } from './service/messages'
 export { afterTransactionStep, conversationsAwaitingStep, postAfterSaleNote, takeTransactionStep, type TransactionStepResult } from './service/transaction'
 

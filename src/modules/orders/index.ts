@@ -22,6 +22,7 @@ import { listTaxRates, setCategoryRate, setDefaultRate } from './service/tax'
 
 export { OrdersModel } from './model'
 export { canReadOrder, completeBySystem, lockOrderFor, orderRoleOf, orderStepIn, HOLD_EXPIRY_CRON, holdExpiryJob, lockUnpaidOrders, ORDER_HOLD_MS, orderStepFromChat, payOrders } from './service/orders'
+export { buyerOrderSummary } from './service/buyer-summary'
 export { includedTva } from './service/pricing'
 export { ORDER_JOB_KINDS } from './service/sales-export'
 export { defaultTvaRateBp } from './service/tax'

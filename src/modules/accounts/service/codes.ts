@@ -24,7 +24,7 @@ function codeHash(secret: string, purpose: CodePurpose, userId: string, email: s
 }
 
 /** Issues a fresh 6-digit code, retiring the user's earlier codes for the same purpose. */
-export async function issueCode(deps: AccountsDeps, db: Conn, userId: string, purpose: CodePurpose, email: string): Promise<string> {
+export async function issueCode(deps: Pick<AccountsDeps, 'clock' | 'config'>, db: Conn, userId: string, purpose: CodePurpose, email: string): Promise<string> {
   const now = deps.clock.now()
   const code = String(randomInt(0, 1_000_000)).padStart(6, '0')
   await db

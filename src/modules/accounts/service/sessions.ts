@@ -11,6 +11,7 @@ import { type AccountsModel, SESSION_REVOKED_TOPIC } from '../model'
 import { type Role, refreshTokens, sessions, users } from '../table'
 import { type AccountsDeps, type ClientMeta, type Conn, DAY, MINUTE } from './shared'
 import { toMe, type UserRow } from './users'
+import { assertNotSuspended, notSuspended } from './standing'
 
 export const ACCESS_TOKEN_TTL_MS = 15 * MINUTE
 /** Absolute: a session ends 30 days after sign-in however often it is refreshed. */
@@ -88,6 +89,8 @@ export async function authenticate(deps: { db: Db; config: TokenConfig; clock: C
         isNull(sessions.revokedAt),
         gt(sessions.expiresAt, deps.clock.now()),
         isNull(users.deletedAt),
+        // Suspension ends the sessions too; this closes the race with a sign-in in flight.
+        notSuspended(deps.clock.now()),
       ),
     )
     .limit(1)
@@ -117,6 +120,7 @@ export type SignInMethod = 'password' | 'google' | 'sign_up'
 /** Opens a session (a new refresh-token family) for a user who just proved who they are; the sign-in is in the audit log. */
 export async function openSession(deps: AccountsDeps, user: UserRow, meta: ClientMeta, method: SignInMethod): Promise<SignIn> {
   const now = deps.clock.now()
+  assertNotSuspended(user, now)
   const sessionId = newId('ses')
   const expiresAt = new Date(now.getTime() + SESSION_LIFETIME_MS)
   const { token, notice } = await deps.db.transaction(async (tx) => {
@@ -182,7 +186,7 @@ export async function refreshSession(deps: AccountsDeps, token: string, meta: Cl
       .select({ session: sessions, user: users })
       .from(sessions)
       .innerJoin(users, eq(users.id, sessions.userId))
-      .where(and(eq(sessions.id, claimed.sessionId), isNull(sessions.revokedAt), gt(sessions.expiresAt, now), isNull(users.deletedAt)))
+      .where(and(eq(sessions.id, claimed.sessionId), isNull(sessions.revokedAt), gt(sessions.expiresAt, now), isNull(users.deletedAt), notSuspended(now)))
     if (row === undefined) return { kind: 'invalid' }
     await tx.update(sessions).set({ lastUsedAt: now, ip: meta.ip, userAgent: meta.userAgent }).where(eq(sessions.id, row.session.id))
     const next = await issueRefreshToken(tx, row.session.id, now)
@@ -230,7 +234,7 @@ export async function revokeSessionRows(
   return rows.map((row) => row.id)
 }
 
-export async function announceRevoked(deps: AccountsDeps, userId: string, sessionIds: string[], reason: AccountsModel.RevokeReason): Promise<void> {
+export async function announceRevoked(deps: Pick<AccountsDeps, 'bus'>, userId: string, sessionIds: string[], reason: AccountsModel.RevokeReason): Promise<void> {
   if (sessionIds.length === 0) return
   const event: AccountsModel.SessionRevoked = { userId, sessionIds, reason }
   await deps.bus.publish(SESSION_REVOKED_TOPIC, event)

@@ -145,3 +145,12 @@ export async function photoAdded(tx: Conn, user: CurrentUser, product: ProductRo
   const review = await reviewOnChange(tx, product, { photos: true }, now)
   if (review.reviewState === 'pending') await tx.update(products).set({ ...review, version: sql`${products.version} + 1`, updatedAt: now }).where(eq(products.id, product.id))
 }
+
+/** Reports against a shop and its listings (the admins' user page): how many, and how many still open. */
+export async function reportsAgainstShop(db: Conn, vendorId: string): Promise<{ total: number; open: number }> {
+  const [row] = await db
+    .select({ total: count(), open: count(sql`case when ${reports.status} = 'open' then 1 end`) })
+    .from(reports)
+    .where(eq(reports.vendorId, vendorId))
+  return { total: row?.total ?? 0, open: row?.open ?? 0 }
+}

@@ -1,4 +1,4 @@
-import { and, asc, eq, gt, inArray, or } from 'drizzle-orm'
+import { and, asc, count, eq, gt, inArray, or, sql } from 'drizzle-orm'
 import { pgErrorOf, UNIQUE_VIOLATION } from '../../../db/errors'
 import { AppError } from '../../../lib/errors'
 import { newId } from '../../../lib/ids'
@@ -153,4 +153,13 @@ export async function resolveMessageReport(deps: ChatDeps, admin: Actor, reportI
     return { result: row, events }
   })
   return (await toReports(deps.db, [claimed]))[0]!
+}
+
+/** Reports against the messages a user sent (the admins' user page): how many, and how many still open. */
+export async function reportsAgainstSender(db: Conn, senderId: string): Promise<{ total: number; open: number }> {
+  const [row] = await db
+    .select({ total: count(), open: count(sql`case when ${messageReports.status} = 'open' then 1 end`) })
+    .from(messageReports)
+    .where(eq(messageReports.senderId, senderId))
+  return { total: row?.total ?? 0, open: row?.open ?? 0 }
 }
