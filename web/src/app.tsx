@@ -64,6 +64,9 @@ const DashboardPlan = lazy(() => planScreens().then((m) => ({ default: m.Dashboa
 const AdminPlans = lazy(() => planScreens().then((m) => ({ default: m.AdminPlans })))
 // The audit log's screens share one chunk (see routes/audit-screens.ts).
 const AdminAudit = lazy(() => import('./routes/audit-screens').then((m) => ({ default: m.AdminAudit })))
+// The admins' user screens share one chunk (see routes/admin-users-screens.ts).
+const AdminUsers = lazy(() => import('./routes/admin-users-screens').then((m) => ({ default: m.AdminUsers })))
+const AdminUser = lazy(() => import('./routes/admin-users-screens').then((m) => ({ default: m.AdminUser })))
 
 /**
  * Every page. Most are imported eagerly (they hydrate without waiting for a chunk); pages added
@@ -117,6 +120,8 @@ export const routes: RouteDefinition[] = [
   { path: '/admin/support', component: AdminSupport },
   { path: '/admin/support/:id', component: AdminTicket },
   { path: '/admin/audit', component: AdminAudit },
+  { path: '/admin/users', component: AdminUsers },
+  { path: '/admin/users/:id', component: AdminUser },
   { path: '/admin/plans', component: AdminPlans },
   { path: '/admin/placements', component: AdminPlacements },
   { path: '/help', component: Help },

@@ -22,6 +22,9 @@ export default function Admin() {
           <p>Shop applications, the category tree and the moderation queues.</p>
         </div>
         <div class="row">
+          <ButtonLink href="/admin/users">
+            <Icon name="user" /> Users
+          </ButtonLink>
           <ButtonLink href="/admin/orders">
             <Icon name="bag" /> Orders
           </ButtonLink>
