@@ -38,7 +38,7 @@ export { authenticate } from './service/sessions'
 export { countSessionsOpened, countSignUps, listSignIns, type SignInRow } from './service/activity'
 export { purgeEndedSessions, purgeExpiredCodes } from './service/housekeeping'
 /** The tables other modules' tables reference (foreign keys) and the demo seed fills; services query them through this module's functions. */
-export { users } from './table'
+export { ROLES, users } from './table'
 
 /** What the accounts routes are built from; the Infrastructure plus the mailer fits. */
 export interface AccountsContext {

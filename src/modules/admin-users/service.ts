@@ -19,6 +19,7 @@ import {
   openSessionsOf,
   prepareVerification,
   type Role,
+  ROLES,
   searchUsers,
   setRole,
   standingOf,
@@ -33,7 +34,7 @@ import type { Mailer } from '../mail'
 import { buyerOrderSummary } from '../orders'
 import { findVendorOfUser } from '../vendors'
 import type { Page } from '../../lib/pagination'
-import { AdminUsersModel as M, USER_STATES } from './model'
+import { AdminUsersModel as M } from './model'
 
 export interface AdminUsersDeps {
   db: Db
@@ -44,7 +45,7 @@ export interface AdminUsersDeps {
   mailer: Pick<Mailer, 'dispatch'>
 }
 
-const ROLES_BUT = (role: Role): Role[] => (['buyer', 'vendor', 'admin'] as const).filter((r) => r !== role)
+const ROLES_BUT = (role: Role): Role[] => ROLES.filter((r) => r !== role)
 
 function toRow(row: UserListRow, now: Date): M.UserRow {
   const standing = standingOf(row, now)
@@ -148,7 +149,7 @@ export async function unsuspendUser(deps: AdminUsersDeps, admin: CurrentUser, or
   await deps.db.transaction(async (tx) => {
     const user = await requireUser(tx, id)
     const was = standingOf(user, now)
-    if (!(await liftSuspension(tx, id, now)) || was.state !== 'suspended') throw new AppError('conflict', 'This account is not suspended', { status: USER_STATES[0] })
+    if (!(await liftSuspension(tx, id, now)) || was.state !== 'suspended') throw new AppError('conflict', 'This account is not suspended', { status: 'active' })
     await recordAudit(tx, { by: actorOf(admin, origin), kind: 'account.unsuspended', subject: { type: 'user', id }, summary: { reason: was.reason }, at: now })
   })
   return getUserDetail(deps, id)
