@@ -10,7 +10,7 @@ import { users } from '../accounts/table'
 import { auditLog } from '../audit/table'
 import { CLOSE_CODES } from '../../realtime/protocol'
 import { connectAs } from '../../realtime/test-client'
-import { client, createTestApp, errorOf, latestCode, postJson, signUpAndSignIn, type TestApp, testIp, type TestUser, twoInstances } from '../../testing'
+import { client, createTestApp, errorOf, latestCode, makeVendor, postJson, signUpAndSignIn, type TestApp, testIp, type TestUser, twoInstances } from '../../testing'
 
 // Admin user management: search and a user's page for admins only; role changes, suspension,
 // lifting, forced sign-out and a new verification code, each audited with the admin as actor;
@@ -88,12 +88,21 @@ describe('GET /admin/users/:id', () => {
       user: { id: user.id, email: user.email, role: 'buyer', standing: { state: 'active' } },
       orders: { count: 0, latest: [] },
       shop: null,
-      reports: { shop: { total: 0, open: 0 }, messages: { total: 0, open: 0 } },
+      reports: { shop: { total: 0, open: 0 }, messages: { total: 0, open: 0 }, reviews: { total: 0, open: 0 } },
       wallet: [],
     })
     expect(page.data!.sessions).toHaveLength(1)
     expect(page.data!.audit.map((e) => e.kind)).toEqual(['auth.sign_in'])
     expect((await api(admin)({ id: 'usr_00000000000000000000000000000000' }).get()).status).toBe(404)
+  })
+
+  it('counts reports against their shop, and shows the shop', async () => {
+    const { user: owner, vendor } = await makeVendor(t, { companyName: 'Reported Wares' })
+    const reporter = await signUpAndSignIn(t)
+    const reported = await client(t, reporter).api.v1.vendors({ slug: vendor.slug }).report.post({ reason: 'fraud' })
+    expect(reported.status).toBe(201)
+    const page = await api(admin)({ id: owner.id }).get()
+    expect(page.data).toMatchObject({ user: { role: 'vendor' }, shop: { id: vendor.id, slug: vendor.slug, name: 'Reported Wares', status: 'approved' }, reports: { shop: { total: 1, open: 1 } } })
   })
 })
 

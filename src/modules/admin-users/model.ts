@@ -55,6 +55,7 @@ export namespace AdminUsersModel {
     reports: t.Object({
       shop: t.Object({ total: t.Integer(), open: t.Integer() }, { description: 'reports against their shop and its listings' }),
       messages: t.Object({ total: t.Integer(), open: t.Integer() }, { description: 'reports against chat messages they sent' }),
+      reviews: t.Object({ total: t.Integer(), open: t.Integer() }, { description: 'reports against reviews they wrote' }),
     }),
     wallet: t.Array(Balances, { description: 'balances per currency' }),
     audit: t.Array(AuditModel.entry, { description: 'the latest entries about this account, newest first' }),

@@ -29,6 +29,7 @@ import {
 import { recordAudit, searchAudit } from '../audit'
 import { reportsAgainstShop } from '../catalog'
 import { reportsAgainstSender } from '../chat'
+import { reportsAgainstAuthor } from '../reviews'
 import { allBalancesOf } from '../ledger'
 import type { Mailer } from '../mail'
 import { buyerOrderSummary } from '../orders'
@@ -77,11 +78,12 @@ export async function getUserDetail(deps: AdminUsersDeps, id: string): Promise<M
   const now = deps.clock.now()
   const user = await requireUser(db, id)
   const shop = await findVendorOfUser(db, id)
-  const [sessions, orders, shopReports, messageReports, wallet, audit] = await Promise.all([
+  const [sessions, orders, shopReports, messageReports, reviewReports, wallet, audit] = await Promise.all([
     openSessionsOf(db, id, now),
     buyerOrderSummary(db, id, 5),
     shop === null ? { total: 0, open: 0 } : reportsAgainstShop(db, shop.id),
     reportsAgainstSender(db, id),
+    reportsAgainstAuthor(db, id),
     allBalancesOf(db, id),
     searchAudit(db, { subjectId: id, limit: 10 }),
   ])
@@ -90,7 +92,7 @@ export async function getUserDetail(deps: AdminUsersDeps, id: string): Promise<M
     sessions,
     orders,
     shop: shop === null ? null : { id: shop.id, name: shop.companyName, slug: shop.slug, status: shop.status },
-    reports: { shop: shopReports, messages: messageReports },
+    reports: { shop: shopReports, messages: messageReports, reviews: reviewReports },
     wallet,
     audit: audit.items,
   }

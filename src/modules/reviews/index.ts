@@ -28,7 +28,7 @@ import {
 } from './service'
 
 export { ReviewsModel } from './model'
-export type { ReviewsDeps } from './service'
+export { reportsAgainstAuthor, type ReviewsDeps } from './service'
 
 const HOUR = 60 * 60_000
 // Checked on every use: a photo stops being served the moment its review is hidden or deleted.

@@ -471,3 +471,13 @@ export async function moderateReview(deps: ReviewsDeps, admin: Viewer, reviewId:
   await publish(deps, committed, moved)
   return getReview(deps, admin, reviewId)
 }
+
+/** Reports against the reviews a user wrote (the admins' user page): how many, and how many still open. */
+export async function reportsAgainstAuthor(db: Db | Tx, authorId: string): Promise<{ total: number; open: number }> {
+  const [row] = await db
+    .select({ total: sql<number>`count(*)::int`, open: sql<number>`count(*) filter (where ${reviewReports.status} = 'open')::int` })
+    .from(reviewReports)
+    .innerJoin(reviews, eq(reviews.id, reviewReports.reviewId))
+    .where(eq(reviews.authorId, authorId))
+  return { total: row?.total ?? 0, open: row?.open ?? 0 }
+}

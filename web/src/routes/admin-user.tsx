@@ -198,6 +198,9 @@ function UserPage(props: { id: string }) {
                   <Fact term="Reports against their messages">
                     {d().reports.messages.total} ({d().reports.messages.open} open)
                   </Fact>
+                  <Fact term="Reports against their reviews">
+                    {d().reports.reviews.total} ({d().reports.reviews.open} open)
+                  </Fact>
                   <Fact term="Wallet">
                     <Show when={d().wallet.length > 0} fallback="Empty">
                       <For each={d().wallet}>
