@@ -163,6 +163,9 @@ describe('POST /admin/users/:id/suspend', () => {
     const user = await signUpAndSignIn(t)
     expect((await api(admin)({ id: user.id }).suspend.post({ reason: 'Too late', until: new Date(clock.now().getTime() - 1000) })).status).toBe(400)
     expect((await t.request(`/api/v1/admin/users/${user.id}/suspend`, { method: 'POST', headers: { ...admin.auth, 'content-type': 'application/json' }, body: '{}' })).status).toBe(400)
+    // A reason of spaces is no reason; nothing is suspended.
+    expect((await api(admin)({ id: user.id }).suspend.post({ reason: '     ' })).status).toBe(400)
+    expect((await login(user)).status).toBe(200)
   })
 
   it('refuses suspending oneself', async () => {
@@ -197,9 +200,14 @@ describe('POST /admin/users/:id/sign-out', () => {
     expect((await me(user)).status).toBe(401)
     expect((await refresh(user)).status).toBe(401)
     expect(revoked.filter((e) => e.userId === user.id).map((e) => [e.reason, e.sessionIds.length])).toEqual([['admin_sign_out', 2]])
-    expect(await entries('auth.sign_out', user.id)).toEqual([expect.objectContaining({ actorId: admin.id, summary: expect.objectContaining({ reason: 'admin_sign_out', sessions: 2 }) })])
+    expect(await entries('account.signed_out_by_admin', user.id)).toEqual([expect.objectContaining({ actorId: admin.id, summary: { sessions: 2 } })])
     // Signing in again works: a sign-out is no suspension.
-    expect((await login(user)).status).toBe(200)
+    const again = await login(user)
+    expect(again.status).toBe(200)
+    // Not one of the user's own security events: their Activity never shows the admin's address.
+    const { accessToken } = (await again.json()) as { accessToken: string }
+    const activity = (await (await t.request('/api/v1/me/security-events', { headers: { authorization: `Bearer ${accessToken}` } })).json()) as { items: { kind: string; ip: string | null }[] }
+    expect(activity.items.filter((e) => e.kind === 'auth.sign_out')).toEqual([])
   })
 })
 
@@ -222,7 +230,7 @@ describe('POST /admin/users/:id/verification', () => {
 })
 
 describe('the last admin', () => {
-  it('two concurrent demotions of the last two admins leave one; the loser gets 409 last_admin', async () => {
+  it('two concurrent demotions of the last two admins leave one; the loser, no longer an admin, is refused', async () => {
     // Demote every other admin first, so two remain: `admin` and `second`.
     const second = await anotherAdmin()
     const others = await api(admin).get({ query: { role: 'admin', limit: 100 } })
@@ -236,13 +244,18 @@ describe('the last admin', () => {
     expect(results.map((r) => r.status).sort()).toEqual(['fulfilled', 'rejected'])
     const refused = results.find((r) => r.status === 'rejected') as PromiseRejectedResult
     expect(refused.reason).toBeInstanceOf(AppError)
-    expect(refused.reason).toMatchObject({ type: 'conflict', details: { reason: 'last_admin' } })
+    // Under the admins' lock the second sees its own actor demoted: it acts no more (403).
+    expect(refused.reason).toMatchObject({ type: 'forbidden' })
     const left = await db().select({ id: users.id }).from(users).where(eq(users.role, 'admin'))
     expect(left).toHaveLength(1)
     // The last one cannot take themselves out either.
     const last = left[0]!.id === admin.id ? admin : second
     expect((await api(last)({ id: last.id }).role.post({ role: 'buyer' })).status).toBe(409)
     expect((await api(last)({ id: last.id }).suspend.post({ reason: 'Leaving now' })).status).toBe(409)
+    // Nor delete their account: Souk would be left without an admin.
+    const deleted = await t.request('/api/v1/me', { method: 'DELETE', headers: { ...last.auth, 'content-type': 'application/json' }, body: JSON.stringify({ password: last.password }) })
+    expect(deleted.status).toBe(409)
+    expect((await me(last)).status).toBe(200)
     if (last !== admin) await db().update(users).set({ role: 'admin' }).where(eq(users.id, admin.id))
   })
 })

@@ -19,7 +19,6 @@ import {
   openSessionsOf,
   prepareVerification,
   type Role,
-  ROLES,
   searchUsers,
   setRole,
   standingOf,
@@ -45,8 +44,6 @@ export interface AdminUsersDeps {
   limiter: RateLimiter
   mailer: Pick<Mailer, 'dispatch'>
 }
-
-const ROLES_BUT = (role: Role): Role[] => ROLES.filter((r) => r !== role)
 
 function toRow(row: UserListRow, now: Date): M.UserRow {
   const standing = standingOf(row, now)
@@ -105,10 +102,11 @@ export async function getUserDetail(deps: AdminUsersDeps, id: string): Promise<M
 export async function changeRole(deps: AdminUsersDeps, admin: CurrentUser, origin: Origin, id: string, role: Role): Promise<M.Detail> {
   const now = deps.clock.now()
   const changed = await deps.db.transaction(async (tx) => {
+    // The admins' lock first, then the target as it stands under it: a promotion committed meanwhile is seen.
+    await guardAdminRemoval(tx, admin.id, id, now)
     const user = await requireUser(tx, id)
     if (user.role === role) return false
-    if (user.role === 'admin') await guardAdminRemoval(tx, admin.id, id, now)
-    if (!(await setRole(tx, id, role, ROLES_BUT(role), now))) throw new AppError('conflict', 'The role changed meanwhile; reload and retry')
+    if (!(await setRole(tx, id, role, [user.role], now))) throw new AppError('conflict', 'The role changed meanwhile; reload and retry')
     await recordAudit(tx, { by: actorOf(admin, origin), kind: 'account.role_changed', subject: { type: 'user', id }, summary: { from: user.role, to: role }, at: now })
     return true
   })
@@ -128,9 +126,11 @@ export async function suspendUser(deps: AdminUsersDeps, admin: CurrentUser, orig
     throw new AppError('invalid_data', 'The end of a suspension must be in the future', [{ field: 'body.until', message: 'must be in the future' }])
   }
   const reason = input.reason.trim()
+  if (reason.length < 3) throw new AppError('invalid_data', 'Say why the account is suspended', [{ field: 'body.reason', message: 'must be at least 3 characters besides spaces' }])
   const ended = await deps.db.transaction(async (tx) => {
-    const user = await requireUser(tx, id)
-    if (admin.id === id || user.role === 'admin') await guardAdminRemoval(tx, admin.id, id, now)
+    // The admins' lock first, then the target as it stands under it.
+    await guardAdminRemoval(tx, admin.id, id, now)
+    await requireUser(tx, id)
     const sessionIds = await suspendAccount(tx, id, { reason, until }, now)
     await recordAudit(tx, {
       by: actorOf(admin, origin),
@@ -164,7 +164,7 @@ export async function signOutUser(deps: AdminUsersDeps, admin: CurrentUser, orig
     await requireUser(tx, id)
     const sessionIds = await endAllSessions(tx, id, now)
     if (sessionIds.length > 0) {
-      await recordAudit(tx, { by: actorOf(admin, origin), kind: 'auth.sign_out', subject: { type: 'user', id }, summary: { reason: 'admin_sign_out', sessions: sessionIds.length, sessionId: null }, at: now })
+      await recordAudit(tx, { by: actorOf(admin, origin), kind: 'account.signed_out_by_admin', subject: { type: 'user', id }, summary: { sessions: sessionIds.length }, at: now })
     }
     return sessionIds
   })

@@ -15,6 +15,8 @@ export const AUDIT_KINDS = [
   'account.suspended',
   'account.unsuspended',
   'account.verification_sent',
+  // Not a security event of the user's own: their Activity must not show the admin's address.
+  'account.signed_out_by_admin',
   'account.payout_method_added',
   'account.payout_method_removed',
   'shop.approved',

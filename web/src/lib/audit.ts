@@ -37,6 +37,7 @@ export const AUDIT_KIND_LABEL: Record<AuditKind, string> = {
   'account.suspended': 'Account suspended',
   'account.unsuspended': 'Suspension lifted',
   'account.verification_sent': 'Verification code sent',
+  'account.signed_out_by_admin': 'Signed out by an admin',
   'account.payout_method_added': 'Payout method added',
   'account.payout_method_removed': 'Payout method removed',
   'shop.approved': 'Shop approved',

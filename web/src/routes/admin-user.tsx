@@ -1,5 +1,5 @@
 import { A, useParams } from '@solidjs/router'
-import { createResource, createSignal, For, Show } from 'solid-js'
+import { createResource, createSignal, For, type JSX, Show } from 'solid-js'
 import type { Role } from '../../../src/modules/accounts/auth'
 import { SignedIn } from '../components/auth-gate'
 import { Button, ButtonLink } from '../components/button'
@@ -18,6 +18,24 @@ import { fieldErrors } from '../lib/errors'
 import { describeDevice, timeAgo } from '../lib/format'
 import { PageMeta } from '../lib/head'
 import { StandingBadge } from './admin-users'
+
+/** A card of one fact list of the user's page: a heading, then a line per item, or `empty`. */
+function ListCard<T>(props: { id: string; title: string; items: T[]; empty: string; children: (item: T) => JSX.Element }) {
+  return (
+    <section class="card" aria-labelledby={props.id}>
+      <div class="card__header">
+        <h2 id={props.id}>{props.title}</h2>
+      </div>
+      <div class="card__body">
+        <Show when={props.items.length > 0} fallback={<p class="muted">{props.empty}</p>}>
+          <ul class="stack">
+            <For each={props.items}>{(item) => <li>{props.children(item)}</li>}</For>
+          </ul>
+        </Show>
+      </div>
+    </section>
+  )
+}
 
 /** Asks for the reason (shown to the user when they try to sign in) and an optional end. */
 function SuspendDialog(props: { open: boolean; onClose: () => void; name: string; onSuspend: (reason: string, until: Date | null) => Promise<unknown> }) {
@@ -139,43 +157,21 @@ function UserPage(props: { id: string }) {
               </div>
             </section>
 
-            <section class="card" aria-labelledby="sessions-heading">
-              <div class="card__header">
-                <h2 id="sessions-heading">Signed-in devices ({d().sessions.length})</h2>
-              </div>
-              <div class="card__body">
-                <Show when={d().sessions.length > 0} fallback={<p class="muted">No open sessions.</p>}>
-                  <ul class="stack">
-                    <For each={d().sessions}>
-                      {(s) => (
-                        <li>
-                          {describeDevice(s.userAgent).label} · {s.ip ?? 'unknown address'} · last used {timeAgo(s.lastUsedAt)} · signed in {utcMinute(s.createdAt)}
-                        </li>
-                      )}
-                    </For>
-                  </ul>
-                </Show>
-              </div>
-            </section>
+            <ListCard id="sessions-heading" title={`Signed-in devices (${d().sessions.length})`} items={d().sessions} empty="No open sessions.">
+              {(s) => (
+                <>
+                  {describeDevice(s.userAgent).label} · {s.ip ?? 'unknown address'} · last used {timeAgo(s.lastUsedAt)} · signed in {utcMinute(s.createdAt)}
+                </>
+              )}
+            </ListCard>
 
-            <section class="card" aria-labelledby="orders-heading">
-              <div class="card__header">
-                <h2 id="orders-heading">Orders ({d().orders.count})</h2>
-              </div>
-              <div class="card__body">
-                <Show when={d().orders.latest.length > 0} fallback={<p class="muted">No orders.</p>}>
-                  <ul class="stack">
-                    <For each={d().orders.latest}>
-                      {(o) => (
-                        <li>
-                          <A href={`/admin/orders/${o.id}`}>{o.id}</A> · {o.status} · {formatPrice(o.totalMinor, o.currency)} · {utcMinute(o.createdAt)}
-                        </li>
-                      )}
-                    </For>
-                  </ul>
-                </Show>
-              </div>
-            </section>
+            <ListCard id="orders-heading" title={`Orders (${d().orders.count})`} items={d().orders.latest} empty="No orders.">
+              {(o) => (
+                <>
+                  <A href={`/admin/orders/${o.id}`}>{o.id}</A> · {o.status} · {formatPrice(o.totalMinor, o.currency)} · {utcMinute(o.createdAt)}
+                </>
+              )}
+            </ListCard>
 
             <section class="card" aria-labelledby="facts-heading">
               <div class="card__header">

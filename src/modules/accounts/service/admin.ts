@@ -96,6 +96,8 @@ export async function lockAdmins(tx: Conn, now: Date): Promise<string[]> {
 export async function guardAdminRemoval(tx: Conn, actorId: string, targetId: string, now: Date): Promise<void> {
   if (actorId === targetId) throw new AppError('conflict', 'You cannot demote or suspend your own account', { reason: 'own_account' })
   const admins = await lockAdmins(tx, now)
+  // The actor's own standing, read under the lock: an admin demoted or suspended meanwhile acts no more.
+  if (!admins.includes(actorId)) throw new AppError('forbidden', 'Only a standing admin may do this')
   if (admins.includes(targetId) && admins.length <= 1) throw new AppError('conflict', 'This is the last admin: promote another admin first', { reason: 'last_admin' })
 }
 

@@ -8,6 +8,7 @@ import type { Logger } from '../../../lib/log'
 import { rateLimitedError } from '../../../lib/rate-limit'
 import { actorOf, type Origin, SYSTEM } from '../../../lib/request-origin'
 import type { AccountsModel } from '../model'
+import { lockAdmins } from './admin'
 import { emailCodes, passwordHistory, passwordResetTokens, type Role, userAvatars, users } from '../table'
 import { consumeCode, issueCode } from './codes'
 import { assertNotLockedOut, recordFailure } from './lockout'
@@ -139,6 +140,11 @@ export async function deleteAccount(deps: AccountsDeps, current: CurrentUser, pa
   await confirmPassword(deps, user, password, 'body.password')
   const now = deps.clock.now()
   const revoked = await deps.db.transaction(async (tx) => {
+    // The last admin cannot leave Souk without one (under the admins' lock, like a demotion).
+    if (user.role === 'admin') {
+      const admins = await lockAdmins(tx, now)
+      if (admins.length <= 1 && admins.includes(user.id)) throw new AppError('conflict', 'This is the last admin: promote another admin before deleting this account', { reason: 'last_admin' })
+    }
     await tx
       .update(users)
       .set({
