@@ -10,7 +10,7 @@ import { users } from '../accounts/table'
 import { auditLog } from '../audit/table'
 import { CLOSE_CODES } from '../../realtime/protocol'
 import { connectAs } from '../../realtime/test-client'
-import { client, createTestApp, errorOf, latestCode, makeVendor, postJson, signUpAndSignIn, type TestApp, testIp, type TestUser, twoInstances } from '../../testing'
+import { client, createTestApp, errorOf, latestCode, makeVendor, postJson, refreshCookieOf, signUpAndSignIn, type TestApp, testIp, type TestUser, twoInstances } from '../../testing'
 
 // Admin user management: search and a user's page for admins only; role changes, suspension,
 // lifting, forced sign-out and a new verification code, each audited with the admin as actor;
@@ -146,6 +146,22 @@ describe('POST /admin/users/:id/suspend', () => {
     // Listed as suspended.
     const listed = await api(admin).get({ query: { q: user.id, status: 'suspended' } })
     expect(listed.data!.items.map((u) => u.id)).toEqual([user.id])
+  })
+
+  it('leaves no session alive from a sign-in racing the suspension, once the suspension is lifted', async () => {
+    for (let round = 0; round < 3; round += 1) {
+      const user = await signUpAndSignIn(t)
+      // The password check takes a while: the suspension may commit between the sign-in's read of the account and its session.
+      const [signIn, suspended] = await Promise.all([login(user), api(admin)({ id: user.id }).suspend.post({ reason: 'Racing a sign-in' })])
+      expect(suspended.status).toBe(200)
+      expect([200, 403]).toContain(signIn.status)
+      expect((await api(admin)({ id: user.id }).unsuspend.post()).status).toBe(200)
+      // Whichever came first, the sign-in's session did not outlive the suspension.
+      if (signIn.status === 200) {
+        const cookie = refreshCookieOf(signIn)!
+        expect((await t.request(REFRESH_PATH, { method: 'POST', headers: { cookie, [CSRF_HEADER]: '1', 'x-forwarded-for': user.ip } })).status).toBe(401)
+      }
+    }
   })
 
   it('lapses by itself at its end date: sign-in works again, no job needed', async () => {

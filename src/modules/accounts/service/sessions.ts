@@ -120,10 +120,13 @@ export type SignInMethod = 'password' | 'google' | 'sign_up'
 /** Opens a session (a new refresh-token family) for a user who just proved who they are; the sign-in is in the audit log. */
 export async function openSession(deps: AccountsDeps, user: UserRow, meta: ClientMeta, method: SignInMethod): Promise<SignIn> {
   const now = deps.clock.now()
-  assertNotSuspended(user, now)
   const sessionId = newId('ses')
   const expiresAt = new Date(now.getTime() + SESSION_LIFETIME_MS)
   const { token, notice } = await deps.db.transaction(async (tx) => {
+    // The account as it stands now, share-locked: a suspension committed since `user` was read is
+    // seen, and one racing this waits for the session and then ends it with the others.
+    const [standing] = await tx.select({ suspendedAt: users.suspendedAt, suspendedUntil: users.suspendedUntil, suspensionReason: users.suspensionReason }).from(users).where(eq(users.id, user.id)).for('share')
+    assertNotSuspended(standing ?? user, now)
     const newDevice = await isNewDevice(tx, user.id, meta)
     await tx.insert(sessions).values({ id: sessionId, userId: user.id, createdAt: now, lastUsedAt: now, expiresAt, userAgent: meta.userAgent, ip: meta.ip })
     const token = await issueRefreshToken(tx, sessionId, now)
