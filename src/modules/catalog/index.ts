@@ -30,6 +30,7 @@ import { addVideo, deleteVideo, findVideoFile, MAX_VIDEO_BYTES, MAX_VIDEOS, read
 
 export { CatalogModel, productTopic } from './model'
 export { reportsAgainstShop } from './service/approval'
+export { listingApprovalsQueue, reportQueues } from './service/queues'
 export { countChatStarted } from './service/engagement'
 export { CATALOG_JOB_KINDS } from './service/imports'
 export { primaryImagesOf } from './service/images'

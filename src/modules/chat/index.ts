@@ -25,6 +25,7 @@ export { type ChatDeps, type ChatPorts } from './service/shared'
 export type { AfterSaleNote } from './item'
 export { markRead } from './service/receipts'
 export { reportsAgainstSender } from './service/moderation'
+export { messageReportsQueue } from './service/queue'
 export { createChat, messagesBetween, type QuotedMessage, sendMessage } from './service/messages'
 export { afterTransactionStep, conversationsAwaitingStep, postAfterSaleNote, takeTransactionStep, type TransactionStepResult } from './service/transaction'
 

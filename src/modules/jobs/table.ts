@@ -1,3 +1,4 @@
+import { sql } from 'drizzle-orm'
 import { date, index, integer, jsonb, pgTable, primaryKey, text, uniqueIndex } from 'drizzle-orm/pg-core'
 import { users } from '../accounts'
 import { JOB_STATUSES, type JobLogLine, type JobResult } from './snapshot'
@@ -44,6 +45,8 @@ export const jobs = pgTable(
     index('jobs_owner_idx').on(table.ownerId, table.id),
     index('jobs_finished_idx').on(table.finishedAt),
     uniqueIndex('jobs_boss_id_idx').on(table.bossId),
+    // The admins' queue of failed jobs (failedJobsQueue) reads only these.
+    index('jobs_failed_idx').on(table.finishedAt).where(sql`${table.status} = 'failed'`),
   ],
 )
 

@@ -21,6 +21,7 @@ import { addPayoutMethod, decideWithdrawal, listPayoutMethods, listWithdrawals, 
 export { AUTO_RELEASE_CRON, autoReleaseJob, escrowOf, escrowStep, heldEscrow, holdReleaseUntil, refundCancelledItems, refundJob, refundPart, releaseDueEscrows, setEscrowFrozen, settleEscrow } from './service/escrow'
 export { afterCommit as afterMoneyCommit, amountText } from './service/shared'
 export { processEventsJob } from './service/payments'
+export { withdrawalsQueue } from './service/queue'
 export type { MoneySettings, PaymentsDeps } from './service/shared'
 export { PaymentsModel } from './model'
 export type { PaymentProvider, ProviderEvent } from './providers/provider'

@@ -29,6 +29,7 @@ import {
 
 export { ReviewsModel } from './model'
 export { reportsAgainstAuthor, type ReviewsDeps } from './service'
+export { reviewReportsQueue } from './queue'
 
 const HOUR = 60 * 60_000
 // Checked on every use: a photo stops being served the moment its review is hidden or deleted.

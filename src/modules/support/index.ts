@@ -16,6 +16,7 @@ import { addAttachment, addNote, attachmentOf, canFollowTicket, getTicket, listA
 export { SUPPORT_EVENTS } from './events'
 export { SupportModel } from './model'
 export { closeSolvedTickets, closeSolvedTicketsJob, type SupportDeps, TICKET_CLOSE_CRON } from './service'
+export { supportTicketsQueue } from './queue'
 
 /** The access rule of the tickets' topic family: `ticket:<id>` is followed by its signed-in requester and admins. */
 export const supportTopicRules = (db: Db) => ({ ticket: (viewer: { id: string; role: 'buyer' | 'vendor' | 'admin' }, id: string) => canFollowTicket(db, viewer, id) })

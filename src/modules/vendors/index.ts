@@ -12,6 +12,7 @@ export { VendorsModel } from './model'
 export { addShopRating, applyVendorDecision, findVendorById, findVendorBySlug, findVendorOfUser, lockVendor, sellingVendorIds, setDefaultShopPerks, setShopPerks, type ShopPerks, storefrontSlugs, vendorSummaries } from './service'
 /** The tables other modules' tables reference (foreign keys) and the demo seed fills; services query them through this module's functions. */
 export { VENDOR_STATUSES, vendors } from './table'
+export { shopApplicationsQueue } from './queue'
 
 /**
  * Shops: applying to sell, public storefronts, and the admin decisions (approve, reject, suspend,
