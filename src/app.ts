@@ -14,6 +14,7 @@ import { apiDocs } from './lib/openapi'
 import { securityHeaders } from './lib/security-headers'
 import { type AccountAudit, accountsRoutes } from './modules/accounts'
 import { auditRoutes, recordAudit } from './modules/audit'
+import { adminQueueTopicRules, adminQueuesRoutes } from './modules/admin-queues'
 import { adminUsersRoutes } from './modules/admin-users'
 import { addressesRoutes } from './modules/addresses'
 import { cartRoutes } from './modules/cart'
@@ -242,7 +243,7 @@ export function createApp(infra: Infrastructure, services: Services = createServ
     ...infra,
     state,
     services: { chat },
-    topicRules: { ...jobTopicRules(db), ...chatTopicRules(db), ...orderTopicRules(db), ...supportTopicRules(db) },
+    topicRules: { ...jobTopicRules(db), ...chatTopicRules(db), ...orderTopicRules(db), ...supportTopicRules(db), ...adminQueueTopicRules() },
   })
   // Support asks realtime whether a requester has their ticket open (then nobody mails them).
   const support: SupportDeps = {
@@ -306,6 +307,7 @@ function routes(infra: Infrastructure, { mailer, notifications, chat, orders, pa
     .use(placementsRoutes({ ...infra, deps: plans }))
     .use(auditRoutes(infra))
     .use(adminUsersRoutes({ ...infra, mailer }))
+    .use(adminQueuesRoutes(infra))
     .use(supportRoutes({ ...infra, deps: support }))
     .use(reviewsRoutes({ ...infra, deps: { db: infra.database.db, bus: infra.bus, clock: infra.clock, log: infra.log, notify: (tx, input) => notify(notifications, tx, input), windowDays: infra.config.reviewWindowDays } }))
     .use(webPages(infra))

@@ -17,6 +17,7 @@ import { DISPUTE_EVENTS } from '../modules/disputes/events'
 import { RETURN_EVENTS } from '../modules/returns/events'
 import { SUPPORT_EVENTS } from '../modules/support/events'
 import { ORDER_EVENTS } from '../modules/orders/events'
+import { ADMIN_QUEUE_EVENTS } from '../modules/admin-queues/events'
 
 export { TypingData } from '../modules/chat/events'
 
@@ -45,6 +46,7 @@ export const EventMessage = t.Union([
   ...DISPUTE_EVENTS,
   ...RETURN_EVENTS,
   ...SUPPORT_EVENTS,
+  ...ADMIN_QUEUE_EVENTS,
 ])
 export type EventMessage = typeof EventMessage.static
 export type EventKind = EventMessage['kind']

@@ -7,6 +7,7 @@ import type { Db, Tx } from '../../db/client'
 import { pgErrorOf } from '../../db/errors'
 import { type Committed, runCommitted } from '../../events/committed'
 import { appendEvent } from '../../events/log'
+import { announceQueuesChanged } from '../../lib/admin-queues'
 import type { Bus } from '../../lib/bus'
 import type { Clock } from '../../lib/clock'
 import { AppError } from '../../lib/errors'
@@ -242,6 +243,7 @@ export async function openDisputeIn(deps: DisputesDeps, tx: Tx, viewer: Viewer, 
   await setEscrowFrozen(tx, orderId, true, now)
   const committed = await announce(deps, tx, row, order, [{ userId: row.shopUserId, text: 'reported a problem: its payment is held until it is resolved', link: saleLink(orderId), actorId: viewer.id }], now)
   await noteInChat(deps, tx, committed, { row, order, actorId: viewer.id, note: 'dispute_opened', text: `Order ${order.invoiceNumber} · ${amountText(row.amountMinor, row.currency)} held` })
+  committed.afterCommit.push(() => announceQueuesChanged(deps.bus, now))
   return { row, committed }
 }
 
@@ -289,6 +291,8 @@ export async function addEvidence(
     const what = [photo === undefined ? null : 'a photo', messageIds.length === 0 ? null : `${messageIds.length} quoted message${messageIds.length === 1 ? '' : 's'}`].filter((x) => x !== null)
     const text = responds ? `Order ${side.order.invoiceNumber} · the shop responded` : `Order ${side.order.invoiceNumber} · evidence from ${PARTY_NAME[party]}${what.length === 0 ? '' : ` (${what.join(', ')})`}`
     await noteInChat(deps, tx, told, { row: row!, order: side.order, actorId: viewer.id, note: responds ? 'dispute_responded' : 'dispute_evidence', text })
+    // Responded: it waits on an admin now (the queue's count of those).
+    if (responds) told.afterCommit.push(() => announceQueuesChanged(deps.bus, now))
     return told
   })
   await publish(deps, committed)
@@ -328,6 +332,7 @@ export async function requestDecision(deps: DisputesDeps, viewer: Viewer, disput
     const admins = (await listUsersWithRole(tx, 'admin')).filter((admin) => admin.id !== row!.buyerId && admin.id !== row!.shopUserId)
     const told = await announce(deps, tx, asked!, side.order, admins.map((admin) => ({ userId: admin.id, text: 'The buyer asks for a decision: the shop did not respond in time', link: `/admin/disputes/${disputeId}`, actorId: viewer.id })), now)
     await noteInChat(deps, tx, told, { row: asked!, order: side.order, actorId: viewer.id, note: 'dispute_decision_requested', text: `Order ${side.order.invoiceNumber} · the shop did not respond in time: the buyer asked Souk to decide` })
+    told.afterCommit.push(() => announceQueuesChanged(deps.bus, now))
     return told
   })
   if (committed !== null) await publish(deps, committed)
@@ -400,6 +405,7 @@ export async function resolveDispute(deps: DisputesDeps, admin: Viewer, origin: 
   await afterMoneyCommit(deps.payments, committed.money)
   await publish(deps, { events: committed.step.events, afterCommit: [committed.step.afterCommit] })
   await publish(deps, committed.told)
+  await announceQueuesChanged(deps.bus, now)
   return getDispute(deps, admin, disputeId)
 }
 

@@ -7,6 +7,7 @@ import { and, asc, desc, eq, inArray, isNull, lt, max, or, type SQL, sql } from 
 import type { Db, Tx } from '../../db/client'
 import { pgErrorOf } from '../../db/errors'
 import { type Committed, nothing, runCommitted } from '../../events/committed'
+import { announceQueuesChanged } from '../../lib/admin-queues'
 import type { Bus } from '../../lib/bus'
 import type { Clock } from '../../lib/clock'
 import { AppError } from '../../lib/errors'
@@ -398,7 +399,7 @@ export async function voteHelpful(deps: Pick<ReviewsDeps, 'db' | 'clock'>, viewe
 }
 
 /** Anyone signed in but its author reports a review to the admins; one open report per reporter (again: 409). */
-export async function reportReview(deps: Pick<ReviewsDeps, 'db' | 'clock'>, viewer: Viewer, reviewId: string, body: ReviewsModel.ReportBody): Promise<void> {
+export async function reportReview(deps: Pick<ReviewsDeps, 'db' | 'clock' | 'bus'>, viewer: Viewer, reviewId: string, body: ReviewsModel.ReportBody): Promise<void> {
   const row = await getRow(deps.db, viewer, reviewId)
   if (row.hiddenAt !== null) throw notFound()
   if (row.authorId === viewer.id) throw new AppError('forbidden', 'Authors do not report their own reviews')
@@ -410,6 +411,7 @@ export async function reportReview(deps: Pick<ReviewsDeps, 'db' | 'clock'>, view
       if (pgErrorOf(error)?.constraint === 'review_reports_open_key') throw new AppError('conflict', 'You reported this review already: an admin will look at it')
       throw error
     })
+  await announceQueuesChanged(deps.bus, deps.clock.now())
 }
 
 /** The admins' queue: reviews with open reports, the most recently reported first. */
@@ -469,6 +471,7 @@ export async function moderateReview(deps: ReviewsDeps, admin: Viewer, reviewId:
     return { moved: true, committed }
   })
   await publish(deps, committed, moved)
+  await announceQueuesChanged(deps.bus, now)
   return getReview(deps, admin, reviewId)
 }
 

@@ -10,6 +10,7 @@ import type { Db, Tx } from '../../db/client'
 import { type Committed, nothing, runCommitted } from '../../events/committed'
 import { appendEvent, appendEvents } from '../../events/log'
 import { defineJob } from '../../jobs/queue'
+import { announceQueuesChanged } from '../../lib/admin-queues'
 import type { Bus } from '../../lib/bus'
 import type { Clock } from '../../lib/clock'
 import { AppError } from '../../lib/errors'
@@ -337,6 +338,7 @@ export async function openTicket(
     for (const adminId of await staffToTell(tx, row)) {
       await tellQueue(deps, tx, told, id, { userId: adminId, actorId: viewer?.id ?? null, text: `${viewer === null ? 'A visitor opened' : 'opened'} the ticket “${subject}”`, link: adminPath(id) })
     }
+    told.afterCommit.push(() => announceQueuesChanged(deps.bus, now))
     return told
   })
   await publish(deps, done)
@@ -383,6 +385,8 @@ export async function replyToTicket(deps: SupportDeps, viewer: Viewer | null, to
       .returning()
     const done = nothing()
     done.events.push(await ticketUpdated(tx, updated!, messageId, now))
+    // Into the staff's queue (open) or out of it (pending).
+    if (row.status !== updated!.status) done.afterCommit.push(() => announceQueuesChanged(deps.bus, now))
     for (const userId of away) {
       if (access.side === 'staff') {
         await tell(deps, tx, done, ticketId, { userId, actorId: null, text: `Souk support replied to your ticket “${row.subject}”`, link: ticketPath(ticketId) })
@@ -488,6 +492,7 @@ export async function updateTicket(deps: SupportDeps, viewer: Viewer, ticketId: 
     const [updated] = Object.keys(changes).length === 0 ? [row] : await tx.update(tickets).set(changes).where(eq(tickets.id, ticketId)).returning()
     const done = nothing()
     if (moved) done.events.push(await ticketUpdated(tx, updated!, null, now))
+    if (moved || updated!.assigneeId !== row.assigneeId) done.afterCommit.push(() => announceQueuesChanged(deps.bus, now))
     if (body.assigneeId != null && body.assigneeId !== row.assigneeId) {
       // Mailed as the user prefers, unread notices or not: being given a ticket is news.
       const sent = await deps.notify(tx, { userId: body.assigneeId, type: 'message', actorId: viewer.id, subject: ticketTopic(ticketId), text: `assigned you the ticket “${row.subject}”`, link: adminPath(ticketId) })

@@ -7,6 +7,7 @@ import { newId } from '../../lib/ids'
 import { cursorPart, decodeCursor, type Page, toPage } from '../../lib/pagination'
 import type { Bus } from '../../lib/bus'
 import { invalidatePages } from '../../lib/page-invalidation'
+import { announceQueuesChanged } from '../../lib/admin-queues'
 import { type Origin, actorOf } from '../../lib/request-origin'
 import { announceRoleChanged, setRole } from '../accounts'
 import { recordAudit } from '../audit'
@@ -111,6 +112,7 @@ export async function applyToSell(deps: VendorsDeps, userId: string, input: Vend
         : // Only a rejected application is resubmitted; the status guard loses a race to a second submit.
           await deps.db.update(vendors).set(fields).where(and(eq(vendors.id, existing.id), eq(vendors.status, 'rejected'))).returning()
     if (row === undefined) throw new AppError('conflict', 'Your application is waiting for review')
+    await announceQueuesChanged(deps.bus, now)
     return toVendor(row)
   } catch (error) {
     throw conflictOf(error) ?? error
@@ -303,5 +305,6 @@ export async function decideVendor(
   // The owner is a vendor now: their open sockets learn it (topics are re-checked for the new role).
   if (decision === 'approve') await announceRoleChanged(deps.bus, row.userId)
   await invalidatePages(deps.bus)
+  if (decision === 'approve' || decision === 'reject') await announceQueuesChanged(deps.bus, now)
   return toVendor(row)
 }

@@ -51,6 +51,7 @@ const KINDS: Record<EventKind, true> = {
   'dispute.updated': true,
   'return.updated': true,
   'ticket.updated': true,
+  'queues.changed': true,
 }
 
 /** An answer a message sent with `askLive` was refused with: an `error` frame's code and message. */

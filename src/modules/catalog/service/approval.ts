@@ -139,11 +139,16 @@ export async function decideListing(deps: CatalogDeps, admin: CurrentUser, origi
   return (await toSummaries(deps.db, [after], now))[0]!
 }
 
-/** A photo added by the listing's shop is new content: the listing may go back to review (its order or a deletion is not). */
-export async function photoAdded(tx: Conn, user: CurrentUser, product: ProductRow, now: Date): Promise<void> {
-  if (user.role === 'admin') return
+/**
+ * A photo added by the listing's shop is new content: the listing may go back to review (its order
+ * or a deletion is not). Answers whether it went back (the caller tells the admins' queues after commit).
+ */
+export async function photoAdded(tx: Conn, user: CurrentUser, product: ProductRow, now: Date): Promise<boolean> {
+  if (user.role === 'admin') return false
   const review = await reviewOnChange(tx, product, { photos: true }, now)
-  if (review.reviewState === 'pending') await tx.update(products).set({ ...review, version: sql`${products.version} + 1`, updatedAt: now }).where(eq(products.id, product.id))
+  if (review.reviewState !== 'pending') return false
+  await tx.update(products).set({ ...review, version: sql`${products.version} + 1`, updatedAt: now }).where(eq(products.id, product.id))
+  return product.reviewState !== 'pending'
 }
 
 /** Reports against a shop and its listings (the admins' user page): how many, and how many still open. */

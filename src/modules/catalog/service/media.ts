@@ -4,6 +4,7 @@ import { AppError } from '../../../lib/errors'
 import { newId } from '../../../lib/ids'
 import { processImage, UPLOAD_LIMITS } from '../../../lib/images'
 import { invalidatePages } from '../../../lib/page-invalidation'
+import { announceQueuesChanged } from '../../../lib/admin-queues'
 import type { CurrentUser } from '../../accounts'
 import type { CatalogModel } from '../model'
 import { productImages } from '../table'
@@ -59,7 +60,8 @@ export async function addImage(deps: CatalogDeps, user: CurrentUser, slug: strin
   const display = await processImage(file, { ...rules, resize: { width: DISPLAY_BOX, height: DISPLAY_BOX, fit: 'inside' } })
   const thumbnail = await processImage(file, { ...rules, resize: { width: THUMBNAIL_SIZE, height: THUMBNAIL_SIZE, fit: 'cover' }, quality: 78 })
   const version = createHash('sha256').update(display.data).digest('hex').slice(0, 16)
-  return withImages(deps, user, slug, async (tx, { product }) => {
+  let toReview = false
+  const image = await withImages(deps, user, slug, async (tx, { product }) => {
     const [existing] = await tx.select({ n: count() }).from(productImages).where(eq(productImages.productId, product.id))
     const position = existing?.n ?? 0
     if (position >= MAX_IMAGES) throw new AppError('conflict', `A product has at most ${MAX_IMAGES} photos; delete one first`, { max: MAX_IMAGES })
@@ -75,9 +77,11 @@ export async function addImage(deps: CatalogDeps, user: CurrentUser, slug: strin
       createdAt: deps.clock.now(),
     }
     await tx.insert(productImages).values(row)
-    await photoAdded(tx, user, product, row.createdAt)
+    toReview = await photoAdded(tx, user, product, row.createdAt)
     return toImage(row)
   })
+  if (toReview) await announceQueuesChanged(deps.bus, deps.clock.now())
+  return image
 }
 
 /** Puts the photos in the order given, which must name each of them exactly once (400 otherwise). */

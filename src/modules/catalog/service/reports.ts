@@ -4,6 +4,7 @@ import { AppError } from '../../../lib/errors'
 import { newId } from '../../../lib/ids'
 import { cursorPart, decodeCursor, type Page, toPage } from '../../../lib/pagination'
 import { invalidatePages } from '../../../lib/page-invalidation'
+import { announceQueuesChanged } from '../../../lib/admin-queues'
 import { actorOf, type Origin } from '../../../lib/request-origin'
 import type { CurrentUser } from '../../accounts'
 import { recordAudit } from '../../audit'
@@ -54,6 +55,7 @@ async function fileReport(deps: CatalogDeps, reporter: CurrentUser, target: { pr
       if (pgErrorOf(error)?.code === UNIQUE_VIOLATION) throw new AppError('conflict', 'You have already reported this; a moderator will look at it')
       throw error
     })
+  await announceQueuesChanged(deps.bus, row!.createdAt)
   return (await toReports(deps.db, [row!]))[0]!
 }
 
@@ -140,5 +142,6 @@ export async function resolveReport(deps: CatalogDeps, admin: CurrentUser, origi
   })
   if (unpublished !== null) await announceProductChange(deps.bus, unpublished.before, unpublished.after, true, false, now)
   else if (input.action === 'suspend_vendor') await invalidatePages(deps.bus)
+  await announceQueuesChanged(deps.bus, now)
   return (await toReports(deps.db, [report]))[0]!
 }

@@ -2,6 +2,7 @@ import { and, count, eq, getTableColumns, inArray, isNull, type SQL } from 'driz
 import type { Db, Tx } from '../../../db/client'
 import type { Clock } from '../../../lib/clock'
 import { AppError } from '../../../lib/errors'
+import { announceQueuesChanged } from '../../../lib/admin-queues'
 import type { Bus } from '../../../lib/bus'
 import { invalidatePages } from '../../../lib/page-invalidation'
 import type { CurrentUser } from '../../accounts'
@@ -164,7 +165,11 @@ export async function announceProductChange(bus: Bus, before: ProductRow | null,
     await publishProductUpdated(bus, { productId: after.id, version: after.version, changes, at: now.toISOString() })
   }
   if (publicBefore || publicAfter) await invalidatePages(bus)
+  if (awaitsReview(before) !== awaitsReview(after)) await announceQueuesChanged(bus, now)
 }
+
+/** In the admins' queue of listings to review (as pendingListings and listingApprovalsQueue count them). */
+const awaitsReview = (row: ProductRow | null) => row !== null && row.reviewState === 'pending' && row.deletedAt === null && (row.status === 'active' || row.status === 'sold')
 
 /** Publishes a product's live change on its topic: an ephemeral event (id null), a late page reads the product itself. */
 export async function publishProductUpdated(bus: Bus, data: CatalogModel.ProductUpdated): Promise<void> {

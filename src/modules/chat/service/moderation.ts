@@ -1,5 +1,6 @@
 import { and, asc, count, eq, gt, inArray, or, sql } from 'drizzle-orm'
 import { pgErrorOf, UNIQUE_VIOLATION } from '../../../db/errors'
+import { announceQueuesChanged } from '../../../lib/admin-queues'
 import { AppError } from '../../../lib/errors'
 import { newId } from '../../../lib/ids'
 import { DEFAULT_LIMIT, decodeTimeCursor, type Page, toPage } from '../../../lib/pagination'
@@ -102,6 +103,7 @@ export async function reportMessage(deps: ChatDeps, reporterId: string, messageI
       if (pgErrorOf(error)?.code === UNIQUE_VIOLATION) throw new AppError('conflict', 'You have already reported this message; a moderator will look at it')
       throw error
     })
+  await announceQueuesChanged(deps.bus, row!.createdAt)
   return (await toReports(deps.db, [row!]))[0]!
 }
 
@@ -152,6 +154,7 @@ export async function resolveMessageReport(deps: ChatDeps, admin: Actor, reportI
     await recordAudit(tx, { by: admin, kind: 'message.moderated', subject: { type: 'message', id: row.messageId }, summary, at: now })
     return { result: row, events }
   })
+  await announceQueuesChanged(deps.bus, now)
   return (await toReports(deps.db, [claimed]))[0]!
 }
 

@@ -2,6 +2,7 @@ import { eq } from 'drizzle-orm'
 import type { Tx } from '../../../db/client'
 import type { JobEvent } from '../events'
 import { appendEvent, withEvents } from '../../../events/log'
+import { announceQueuesChanged } from '../../../lib/admin-queues'
 import type { JobLogLine } from '../snapshot'
 import { jobs } from '../table'
 import { type JobRow, type JobsDeps, jobTopic, LOG_LIMIT, LOG_LINE_MAX, toSnapshot, userTopic } from './shared'
@@ -22,10 +23,11 @@ const FINISHED = new Set<JobRow['status']>(['succeeded', 'failed', 'cancelled'])
  * finished, or moved on to another try), in which case nothing is written and null is answered.
  * Every change appends `job.progress` on `job:<id>`, and reaching a final status also appends
  * `job.finished` on the owner's `user:<id>` (for a toast anywhere in the app); both are published
- * after commit.
+ * after commit. A job failing, or a failed one retried, is announced to the admins' queues.
  */
 export async function changeJob(deps: Pick<JobsDeps, 'db' | 'bus' | 'clock'>, jobId: string, edit: (row: JobRow) => JobEdit | null): Promise<JobRow | null> {
-  return withEvents(deps, async (tx) => {
+  let failedMoved = false
+  const changed = await withEvents(deps, async (tx) => {
     const [row] = await tx.select().from(jobs).where(eq(jobs.id, jobId)).for('update')
     const change = row === undefined ? null : edit(row)
     if (row === undefined || change === null) return { result: null, events: [] }
@@ -37,6 +39,7 @@ export async function changeJob(deps: Pick<JobsDeps, 'db' | 'bus' | 'clock'>, jo
       .where(eq(jobs.id, jobId))
       .returning()
     await change.save?.(tx)
+    failedMoved = (row.status === 'failed') !== (updated!.status === 'failed')
     const job = toSnapshot(updated!)
     const events: JobEvent[] = [await appendEvent(tx, now, { topic: jobTopic(jobId), kind: 'job.progress', data: { job, log: lines } })]
     if (updated!.ownerId !== null && FINISHED.has(updated!.status) && !FINISHED.has(row.status)) {
@@ -44,4 +47,6 @@ export async function changeJob(deps: Pick<JobsDeps, 'db' | 'bus' | 'clock'>, jo
     }
     return { result: updated!, events }
   })
+  if (failedMoved) await announceQueuesChanged(deps.bus, deps.clock.now())
+  return changed
 }

@@ -4,6 +4,7 @@
 import { and, desc, eq, gte, inArray, isNull, lt, or, sql, sum } from 'drizzle-orm'
 import type { Tx } from '../../../db/client'
 import { pgErrorOf } from '../../../db/errors'
+import { announceQueuesChanged } from '../../../lib/admin-queues'
 import { AppError } from '../../../lib/errors'
 import { newId } from '../../../lib/ids'
 import { decodeTimeCursor, DEFAULT_LIMIT, type Page, toPage } from '../../../lib/pagination'
@@ -145,7 +146,7 @@ export async function requestWithdrawal(deps: PaymentsDeps, userId: string, key:
       .insert(withdrawals)
       .values({ id, userId, payoutMethodId: method.id, amountMinor: body.amountMinor, currency: body.currency, status: 'requested', pendingTransferId: held.transfer.id, key, reference: null, reason: null, decidedBy: null, decidedAt: null, createdAt: now })
       .returning()
-    return { row: row!, replayed: false, committed: { events: await balanceEvents(tx, held.owners, body.currency, now), afterCommit: [] } }
+    return { row: row!, replayed: false, committed: { events: await balanceEvents(tx, held.owners, body.currency, now), afterCommit: [() => announceQueuesChanged(deps.bus, now)] } }
   }).catch(async (error) => {
     // The same key in another currency locked another wallet and inserted first: answer as a repeat would.
     if (pgErrorOf(error)?.constraint !== 'withdrawals_key') throw error
@@ -205,7 +206,7 @@ export async function decideWithdrawal(deps: PaymentsDeps, adminId: string, orig
       summary: { userId: row.userId, amountMinor: row.amountMinor, currency: row.currency, ...(decision.approve ? { reference: text } : { reason: text }) },
       at: now,
     })
-    const done = { events: await balanceEvents(tx, moved.owners, row.currency, now), afterCommit: [] as (() => Promise<void>)[] }
+    const done = { events: await balanceEvents(tx, moved.owners, row.currency, now), afterCommit: [() => announceQueuesChanged(deps.bus, now)] as (() => Promise<void>)[] }
     await notifyInto(deps, tx, done, {
       userId: row.userId,
       type: 'payment',
