@@ -89,7 +89,7 @@ describe('disputes', () => {
 
     // An admin: the queue from the admin home, then the whole case.
     const admin = await pageAs(suite, given.admin, '/admin')
-    await admin.page.getByRole('link', { name: 'Disputes' }).click()
+    await admin.page.getByRole('link', { name: 'Disputes', exact: true }).click()
     await admin.page.waitForURL(`${suite.souk.url}/admin/disputes`, WAIT)
     const { invoiceNumber } = await json<OrdersModel.Order>(t.request(`/api/v1/orders/${orderId}`, { headers: me.user.auth }), 200)
     const row = admin.page.getByRole('row').filter({ has: admin.page.getByRole('link', { name: invoiceNumber }) })

@@ -46,7 +46,7 @@ describe('support tickets', () => {
 
     // The admin finds it in the queue, notes and replies.
     const staff = await pageAs(suite, given.admin, '/admin')
-    await staff.page.getByRole('link', { name: 'Support' }).click()
+    await staff.page.getByRole('link', { name: 'Support', exact: true }).click()
     await staff.page.waitForURL(`${suite.souk.url}/admin/support`, WAIT)
     await staff.page.getByRole('link', { name: 'My lamp has not arrived' }).click()
     await staff.page.waitForURL(`${suite.souk.url}/admin/support/${id}`, WAIT)

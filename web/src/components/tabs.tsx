@@ -1,4 +1,4 @@
-import { createSignal, createUniqueId, For, type JSX } from 'solid-js'
+import { createEffect, createSignal, createUniqueId, For, type JSX, on } from 'solid-js'
 
 export interface TabItem {
   id: string
@@ -6,12 +6,13 @@ export interface TabItem {
   content: () => JSX.Element
 }
 
-/** WAI-ARIA tabs: one tab stop, arrows/Home/End move between tabs, the panel follows. */
+/** WAI-ARIA tabs: one tab stop, arrows/Home/End move between tabs, the panel follows. A new `initial` (a link naming a tab) selects it. */
 export function Tabs(props: { label: string; items: TabItem[]; initial?: string }) {
   const base = createUniqueId()
   const [active, setActive] = createSignal(props.initial ?? props.items[0]?.id ?? '')
   const tabs: HTMLButtonElement[] = []
   const current = () => props.items.find((item) => item.id === active()) ?? props.items[0]
+  createEffect(on(() => props.initial, (initial) => initial !== undefined && setActive(initial), { defer: true }))
 
   const onKeyDown = (event: KeyboardEvent, index: number) => {
     const last = props.items.length - 1

@@ -1,4 +1,6 @@
+import { useSearchParams } from '@solidjs/router'
 import { lazy } from 'solid-js'
+import { AdminQueueNav } from '../components/admin-queues'
 import { SignedIn } from '../components/auth-gate'
 import { ButtonLink } from '../components/button'
 import { Icon } from '../components/icons'
@@ -12,7 +14,15 @@ import { AdminVendors } from './admin/vendors'
 const AdminReviewReports = lazy(() => import('./admin/review-reports'))
 const AdminListings = lazy(() => import('./admin/listings'))
 
+/** The tabs a link may open (`/admin?tab=reports`, as the queues link them). */
+const TAB_IDS = ['vendors', 'categories', 'reports', 'message-reports', 'review-reports', 'listings']
+
 export default function Admin() {
+  const [params] = useSearchParams()
+  const tab = () => {
+    const wanted = params.tab
+    return typeof wanted === 'string' && TAB_IDS.includes(wanted) ? wanted : undefined
+  }
   return (
     <>
       <PageMeta title="Admin" description="Souk administration." noindex />
@@ -49,18 +59,22 @@ export default function Admin() {
         </div>
       </div>
       <SignedIn role="admin">
-        <div class="card card__body">
-          <Tabs
-            label="Administration"
-            items={[
-              { id: 'vendors', label: 'Vendor applications', content: () => <AdminVendors /> },
-              { id: 'categories', label: 'Categories', content: () => <AdminCategories /> },
-              { id: 'reports', label: 'Moderation queue', content: () => <AdminReports /> },
-              { id: 'message-reports', label: 'Reported messages', content: () => <AdminMessageReports /> },
-              { id: 'review-reports', label: 'Reported reviews', content: () => <AdminReviewReports /> },
-              { id: 'listings', label: 'Listings to review', content: () => <AdminListings /> },
-            ]}
-          />
+        <div class="layout-sidebar">
+          <AdminQueueNav />
+          <div class="card card__body">
+            <Tabs
+              label="Administration"
+              initial={tab()}
+              items={[
+                { id: 'vendors', label: 'Vendor applications', content: () => <AdminVendors /> },
+                { id: 'categories', label: 'Categories', content: () => <AdminCategories /> },
+                { id: 'reports', label: 'Moderation queue', content: () => <AdminReports /> },
+                { id: 'message-reports', label: 'Reported messages', content: () => <AdminMessageReports /> },
+                { id: 'review-reports', label: 'Reported reviews', content: () => <AdminReviewReports /> },
+                { id: 'listings', label: 'Listings to review', content: () => <AdminListings /> },
+              ]}
+            />
+          </div>
         </div>
       </SignedIn>
     </>
