@@ -203,22 +203,31 @@ export function ChatThread(props: { id: string; myId: string; onChange: (convers
 
   // New messages keep the view at the bottom when it was there (or when they are mine).
   let stuck = true
-  const onScroll = () => (stuck = nearBottom())
+  // The top of the history in view loads the page before it, keeping what is on screen still.
+  const loadOlderKeepingPlace = async () => {
+    if (scroller === undefined || thread.older() === null || thread.loadingOlder()) return
+    const before = scroller.scrollHeight - scroller.scrollTop
+    await thread.loadOlder().catch((error: unknown) => complain(error, 'Could not load older messages'))
+    scroller.scrollTop = scroller.scrollHeight - before
+  }
+  // Scrolling to the top loads at once: the observer below may never see the top leave and come
+  // back when a scroll to the bottom and one to the top fall between two of its frames.
+  const onScroll = () => {
+    stuck = nearBottom()
+    if (scroller !== undefined && scroller.scrollTop < 40) void loadOlderKeepingPlace()
+  }
   createEffect(
     on([() => thread.messages().at(-1)?.id, () => thread.pending().length, thread.otherTyping], () => {
       if (scroller !== undefined && (stuck || thread.pending().length > 0)) scroller.scrollTop = scroller.scrollHeight
     }),
   )
 
-  // The top of the history coming into view loads the page before it, keeping what is on screen still.
+  // The top coming into view without a scroll (a history shorter than the view) loads too.
   onMount(() => {
     if (sentinel === undefined || scroller === undefined) return
     const observer = new IntersectionObserver(
-      async ([entry]) => {
-        if (entry?.isIntersecting !== true || scroller === undefined || thread.older() === null) return
-        const before = scroller.scrollHeight - scroller.scrollTop
-        await thread.loadOlder().catch((error: unknown) => complain(error, 'Could not load older messages'))
-        scroller.scrollTop = scroller.scrollHeight - before
+      ([entry]) => {
+        if (entry?.isIntersecting === true) void loadOlderKeepingPlace()
       },
       { root: scroller },
     )
