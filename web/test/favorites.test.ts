@@ -81,8 +81,21 @@ describe('favorites and recently viewed', () => {
     await page.goto(`${suite.souk.url}/favorites`)
     await hydrated(page)
     const favorites = page.getByRole('list', { name: 'Your favorites' })
+
+    // Scrolling to the end of the list asks for the next page by itself.
     // Latest first: the last one saved leads, the first one saved is on the next page.
     await favorites.getByRole('link', { name: /Zellige tile no\. 26,/ }).waitFor(WAIT)
+    await page.evaluate(() => window.scrollTo(0, document.body.scrollHeight))
+    await favorites.getByRole('link', { name: /Zellige tile no\. 1,/ }).waitFor(WAIT)
+    expect(await favorites.getByRole('listitem').count()).toBe(26)
+
+    // Without IntersectionObserver (and for keyboard users) the "Load more" button does it. The
+    // observer is taken away here so it cannot load the page before the click (the button would go).
+    await page.addInitScript(() => Reflect.deleteProperty(window, 'IntersectionObserver'))
+    await page.reload()
+    await hydrated(page)
+    await favorites.getByRole('link', { name: /Zellige tile no\. 26,/ }).waitFor(WAIT)
+    expect(await favorites.getByRole('listitem').count()).toBe(24)
     await page.getByRole('button', { name: 'Load more' }).click()
     await favorites.getByRole('link', { name: /Zellige tile no\. 1,/ }).waitFor(WAIT)
     expect(await favorites.getByRole('listitem').count()).toBe(26)
