@@ -15,6 +15,7 @@ import { securityHeaders } from './lib/security-headers'
 import { type AccountAudit, accountsRoutes } from './modules/accounts'
 import { auditRoutes, recordAudit } from './modules/audit'
 import { adminQueueTopicRules, adminQueuesRoutes } from './modules/admin-queues'
+import { adminStatsRoutes, statsRollUp } from './modules/admin-stats'
 import { adminUsersRoutes } from './modules/admin-users'
 import { addressesRoutes } from './modules/addresses'
 import { cartRoutes } from './modules/cart'
@@ -44,7 +45,9 @@ import { webPages } from './web'
 export const accountAudit: AccountAudit = (tx, { userId, ...entry }) => recordAudit(tx, { ...entry, subject: { type: 'user', id: userId } })
 
 /** The tracked job kinds other modules run, registered with the jobs module (it adds its own). */
-const JOB_KINDS = [...CATALOG_JOB_KINDS, ...ORDER_JOB_KINDS]
+const JOB_KINDS = [...CATALOG_JOB_KINDS, ...ORDER_JOB_KINDS, statsRollUp]
+/** Tracked kinds of other modules that run on MAINTENANCE_CRON beside the jobs module's own. */
+const SCHEDULED_JOB_KINDS = [statsRollUp]
 
 function readinessChecks({ database, bus, queue }: Pick<Infrastructure, 'database' | 'bus' | 'queue'>): ReadinessChecks {
   const checks: ReadinessChecks = {
@@ -192,7 +195,7 @@ export async function startJobKinds(ctx: ServicesContext & { queue: Queue }, ser
   await ctx.queue.register(processEventsJob(services.payments))
   await ctx.queue.register(refundJob(services.payments))
   await ctx.queue.register(services.sandbox.deliveryJob)
-  await startJobs(ctx, JOB_KINDS)
+  await startJobs(ctx, JOB_KINDS, SCHEDULED_JOB_KINDS)
 }
 
 type OperationsContext = Pick<Infrastructure, 'config' | 'database' | 'bus' | 'queue' | 'log' | 'metrics'>
@@ -308,6 +311,7 @@ function routes(infra: Infrastructure, { mailer, notifications, chat, orders, pa
     .use(auditRoutes(infra))
     .use(adminUsersRoutes({ ...infra, mailer }))
     .use(adminQueuesRoutes(infra))
+    .use(adminStatsRoutes(infra))
     .use(supportRoutes({ ...infra, deps: support }))
     .use(reviewsRoutes({ ...infra, deps: { db: infra.database.db, bus: infra.bus, clock: infra.clock, log: infra.log, notify: (tx, input) => notify(notifications, tx, input), windowDays: infra.config.reviewWindowDays } }))
     .use(webPages(infra))

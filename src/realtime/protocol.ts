@@ -18,6 +18,7 @@ import { RETURN_EVENTS } from '../modules/returns/events'
 import { SUPPORT_EVENTS } from '../modules/support/events'
 import { ORDER_EVENTS } from '../modules/orders/events'
 import { ADMIN_QUEUE_EVENTS } from '../modules/admin-queues/events'
+import { ADMIN_STATS_EVENTS } from '../modules/admin-stats/events'
 
 export { TypingData } from '../modules/chat/events'
 
@@ -47,6 +48,7 @@ export const EventMessage = t.Union([
   ...RETURN_EVENTS,
   ...SUPPORT_EVENTS,
   ...ADMIN_QUEUE_EVENTS,
+  ...ADMIN_STATS_EVENTS,
 ])
 export type EventMessage = typeof EventMessage.static
 export type EventKind = EventMessage['kind']

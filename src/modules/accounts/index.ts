@@ -35,7 +35,7 @@ export { displayNames, findUserById, listUsersWithRole } from './service/users'
 export type { AccountAudit, AccountNotice } from './service/shared'
 export { getPublicProfile } from './service/profile'
 export { authenticate } from './service/sessions'
-export { countSessionsOpened, countSignUps, listSignIns, type SignInRow } from './service/activity'
+export { countActiveUsers, countSessionsOpened, countSignUps, listSignIns, type SignInRow } from './service/activity'
 export { purgeEndedSessions, purgeExpiredCodes } from './service/housekeeping'
 /** The tables other modules' tables reference (foreign keys) and the demo seed fills; services query them through this module's functions. */
 export { ROLES, users } from './table'

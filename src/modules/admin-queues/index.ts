@@ -12,8 +12,8 @@ import { readQueues } from './service'
 export { ADMIN_QUEUE_EVENTS } from './events'
 export { AdminQueuesModel } from './model'
 
-/** The access rule of the `admin:` topic family: `admin:queues`, admins only. */
-export const adminQueueTopicRules = () => ({ admin: async (viewer: Pick<CurrentUser, 'role'>, id: string) => viewer.role === 'admin' && id === 'queues' })
+/** The access rule of the `admin:` topic family: `admin:queues` and the dashboard's `admin:stats`, admins only. */
+export const adminQueueTopicRules = () => ({ admin: async (viewer: Pick<CurrentUser, 'role'>, id: string) => viewer.role === 'admin' && (id === 'queues' || id === 'stats') })
 
 export function adminQueuesRoutes(ctx: Pick<Infrastructure, 'database' | 'config' | 'clock' | 'queue'>) {
   const deps = { db: ctx.database.db, clock: ctx.clock, queue: ctx.queue }

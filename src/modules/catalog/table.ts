@@ -158,7 +158,7 @@ export const productViews = pgTable(
     day: date('day', { mode: 'string' }).notNull(),
     viewedAt: at('viewed_at').notNull(),
   },
-  (table) => [primaryKey({ columns: [table.productId, table.viewer, table.day] })],
+  (table) => [primaryKey({ columns: [table.productId, table.viewer, table.day] }), index('product_views_day_idx').on(table.day, table.viewer)],
 )
 
 /** The latest view of each product by each signed-in user ("recently viewed"). */

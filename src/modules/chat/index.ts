@@ -27,6 +27,7 @@ export { markRead } from './service/receipts'
 export { reportsAgainstSender } from './service/moderation'
 export { messageReportsQueue } from './service/queue'
 export { createChat, messagesBetween, type QuotedMessage, sendMessage } from './service/messages'
+export { countMessagesSent } from './service/stats'
 export { afterTransactionStep, conversationsAwaitingStep, postAfterSaleNote, takeTransactionStep, type TransactionStepResult } from './service/transaction'
 
 /**

@@ -15,7 +15,7 @@ import { type JobsDeps, toSnapshot } from './service/shared'
 
 export { JobsModel } from './model'
 export { csvDownload } from './service/exports'
-export { readDailyStats } from './service/maintenance'
+export { jobRunsBetween } from './service/maintenance'
 export { deadLettersQueue, failedJobsQueue } from './service/queue'
 export type { AnyTrackedJob } from './service/kinds'
 export { readJobInputFile, startJob, trackedJob, type TrackedJobKind, type TrackedJobKinds } from './service/runner'
@@ -39,12 +39,16 @@ const depsOf = (ctx: Pick<Infrastructure, 'database' | 'bus' | 'clock' | 'log' |
 /**
  * Registers every kind of user-visible job with the queue (workers too, unless the queue is
  * web-only) and their cron schedules: this module's and the `registered` kinds other modules
- * export (the composition root gathers them). Called once at start, after the queue started.
+ * export (the composition root gathers them), those of `scheduled` on MAINTENANCE_CRON too. Called once at start, after the queue started.
  */
-export async function startJobs(ctx: Pick<Infrastructure, 'database' | 'bus' | 'clock' | 'log' | 'config'> & { queue: Queue }, registered: readonly AnyTrackedJob[]): Promise<void> {
+export async function startJobs(
+  ctx: Pick<Infrastructure, 'database' | 'bus' | 'clock' | 'log' | 'config'> & { queue: Queue },
+  registered: readonly AnyTrackedJob[],
+  scheduled: readonly AnyTrackedJob[],
+): Promise<void> {
   const deps = depsOf(ctx)
   for (const kind of createJobKinds(registered).all) await ctx.queue.register(bindTrackedJob(deps, kind))
-  for (const kind of SCHEDULED_JOBS) await ctx.queue.schedule(kind, ctx.config.maintenanceCron, {})
+  for (const kind of [...SCHEDULED_JOBS, ...scheduled]) await ctx.queue.schedule(kind, ctx.config.maintenanceCron, {})
 }
 
 /**

@@ -4,9 +4,9 @@ import { newId } from '../../lib/ids'
 import { purgeReadNotifications } from '../notifications'
 import { notifications } from '../notifications/table'
 import { createTestApp, signUpAndSignIn, type TestApp, type TestUser, waitFor } from '../../testing'
-import { JOB_RETENTION_MS, maintenancePurge, previousDay, purgeJobs, readDailyStats, rollUpDay, statsRollUp } from './service/maintenance'
+import { JOB_RETENTION_MS, maintenancePurge, purgeJobs } from './service/maintenance'
 import { DAY } from './service/shared'
-import { dailyStats, jobFiles, jobs } from './table'
+import { jobFiles, jobs } from './table'
 
 let t: TestApp
 let user: TestUser
@@ -57,27 +57,9 @@ describe('purgeReadNotifications()', () => {
   })
 })
 
-describe('rollUpDay()', () => {
-  it('writes one UTC day’s figures, and a second run overwrites them', async () => {
-    const today = new Date().toISOString().slice(0, 10)
-    await insertJob({ kind: 'maintenance.purge', ownerId: null, finishedAt: new Date() })
-    const figures = await rollUpDay(db(), today)
-    expect(figures['users.signed_up']).toBeGreaterThanOrEqual(1)
-    expect(figures['sessions.opened']).toBeGreaterThanOrEqual(1)
-    expect(figures['jobs.run.maintenance.purge']).toBeGreaterThanOrEqual(1)
-    await signUpAndSignIn(t)
-    const again = await rollUpDay(db(), today)
-    expect(again['users.signed_up']).toBe(figures['users.signed_up']! + 1)
-    const stored = await readDailyStats(db(), today, today)
-    expect(stored.find((r) => r.metric === 'users.signed_up')?.value).toBe(again['users.signed_up']!)
-    expect(stored.filter((r) => r.metric === 'users.signed_up')).toHaveLength(1)
-    expect(previousDay(new Date('2026-03-01T00:10:00Z'))).toBe('2026-02-28')
-  }, 30_000)
-})
-
 describe('the scheduled kinds', () => {
   /** Runs a kind as its cron would: no job record yet, no data. */
-  async function runAsCron(kind: typeof maintenancePurge | typeof statsRollUp) {
+  async function runAsCron(kind: typeof maintenancePurge) {
     const bossId = await t.ctx.queue!.enqueue(kind, {})
     let row: typeof jobs.$inferSelect | undefined
     await waitFor(async () => ([row] = await db().select().from(jobs).where(eq(jobs.bossId, bossId!))).length === 1 && row!.status === 'succeeded', 15_000, `${kind.name} to run`)
@@ -89,12 +71,5 @@ describe('the scheduled kinds', () => {
     expect(row.ownerId).toBeNull()
     expect(row.steps).toEqual(['Expired email codes and reset tokens', 'Ended sessions', 'Old read notifications', 'Events past retention', 'Expired downloads and old jobs'])
     expect(Object.keys(row.result?.counts ?? {}).sort()).toEqual(['codes', 'jobs', 'notifications', 'sessions'])
-  }, 30_000)
-
-  it('stats.daily rolls up the previous day', async () => {
-    const row = await runAsCron(statsRollUp)
-    const day = previousDay(new Date())
-    expect(row.steps).toEqual([`Rolling up ${day}`])
-    expect((await db().select().from(dailyStats).where(eq(dailyStats.day, day))).map((r) => r.metric)).toContain('users.signed_up')
   }, 30_000)
 })

@@ -65,18 +65,3 @@ export const jobFiles = pgTable('job_files', {
   createdAt: at('created_at').notNull(),
   expiresAt: at('expires_at').notNull(),
 })
-
-/**
- * Daily figures for the admin dashboard, one row per (UTC day, metric): `users.signed_up`,
- * `sessions.opened`, `jobs.run.<kind>`. A new figure is a new metric name, not a migration, and a
- * roll-up run twice for a day writes the same rows.
- */
-export const dailyStats = pgTable(
-  'daily_stats',
-  {
-    day: date('day', { mode: 'string' }).notNull(),
-    metric: text('metric').notNull(),
-    value: integer('value').notNull(),
-  },
-  (table) => [primaryKey({ columns: [table.day, table.metric] })],
-)

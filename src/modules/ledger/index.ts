@@ -16,6 +16,7 @@ export { LEDGER_EVENTS, type LedgerEvent, Balances } from './events'
 export { ACCOUNT_KINDS, type AccountKind, TRANSFER_KINDS, type TransferKind } from './kinds'
 export { LedgerModel } from './model'
 export { allBalancesOf, balanceEvents, balancesOf, latestReconciliation, reconcile, type Reconciliation, searchTransfers } from './service/accounts'
+export { type MoneyFigures, moneyBetween } from './service/stats'
 export { accountId, type AccountRef, holdPending, lockAccounts, insufficientFunds, pendingState, type PendingState, postPending, transfer, type Transferred, voidPending } from './service/transfers'
 export { ledgerAccounts, ledgerReconciliations, ledgerTransfers } from './table'
 

@@ -25,6 +25,7 @@ export { canReadOrder, completeBySystem, lockOrderFor, orderRoleOf, orderStepIn,
 export { buyerOrderSummary } from './service/buyer-summary'
 export { includedTva } from './service/pricing'
 export { ORDER_JOB_KINDS } from './service/sales-export'
+export { countOrdersPlaced, salesBetween, type Sales } from './service/stats'
 export { defaultTvaRateBp } from './service/tax'
 export { addTimelineNote, amountDueOf, arrivedAt, completedAt, findOrder, type ItemsRefund, invoiceNumbersOf, orderItemsOf, orderLink, orderTopic, type OrderRow, type OrderStep, type OrdersDeps, saleLink } from './service/shared'
 /** For foreign keys of the modules above orders (payments). */

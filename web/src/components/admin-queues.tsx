@@ -2,7 +2,7 @@ import { A } from '@solidjs/router'
 import { createEffect, createSignal, For, onCleanup, Show } from 'solid-js'
 import { type AdminQueue, getAdminQueues, QUEUE_LABEL, URGENT_LABEL } from '../lib/admin-queues'
 import { timeAgo } from '../lib/format'
-import { rereading, useTopic } from '../lib/live'
+import { rereading, serialReads, useTopic } from '../lib/live'
 import { currentUser } from '../lib/session'
 import { Skeleton } from './feedback'
 
@@ -20,32 +20,17 @@ const REREAD_MS = 60_000
 export function AdminQueueNav() {
   const [queues, setQueues] = createSignal<AdminQueue[] | null>(null)
   const [failed, setFailed] = createSignal(false)
-  let reading = false
-  let again = false
-
-  const read = async () => {
-    if (reading) {
-      again = true
-      return
-    }
-    reading = true
+  const read = serialReads(async () => {
     try {
-      do {
-        again = false
-        try {
-          setQueues((await getAdminQueues()).items)
-          setFailed(false)
-        } catch {
-          setFailed(true)
-        }
-      } while (again)
-    } finally {
-      reading = false
+      setQueues((await getAdminQueues()).items)
+      setFailed(false)
+    } catch {
+      setFailed(true)
     }
-  }
+  })
 
   const isAdmin = () => currentUser()?.role === 'admin'
-  useTopic<'admin'>(() => (isAdmin() ? 'admin:queues' : null), { onEvent: () => void read(), ...rereading(() => void read()) })
+  useTopic<'admin'>(() => (isAdmin() ? 'admin:queues' : null), { onEvent: (event) => event.kind === 'queues.changed' && void read(), ...rereading(() => void read()) })
   createEffect(() => {
     if (!isAdmin()) return
     void read()

@@ -52,6 +52,7 @@ const KINDS: Record<EventKind, true> = {
   'return.updated': true,
   'ticket.updated': true,
   'queues.changed': true,
+  'stats.moved': true,
 }
 
 /** An answer a message sent with `askLive` was refused with: an `error` frame's code and message. */
@@ -91,6 +92,30 @@ export interface TopicHandlers<F extends TopicFamily> {
  * so nothing committed between a read and the subscription is missed.
  */
 export const rereading = (read: () => void): Pick<TopicHandlers<TopicFamily>, 'onResync' | 'onLive'> => ({ onResync: read, onLive: read })
+
+/**
+ * Wraps a read so calls never overlap: a call during a read makes one more read after it, however
+ * many arrive (live events in a burst cost two reads, and the last one sees them all).
+ */
+export function serialReads(read: () => Promise<void>): () => Promise<void> {
+  let reading = false
+  let again = false
+  return async () => {
+    if (reading) {
+      again = true
+      return
+    }
+    reading = true
+    try {
+      do {
+        again = false
+        await read()
+      } while (again)
+    } finally {
+      reading = false
+    }
+  }
+}
 
 interface TopicEntry {
   refs: number

@@ -1,6 +1,6 @@
-import { and, asc, count, eq, gt, gte, lt } from 'drizzle-orm'
+import { and, asc, count, countDistinct, eq, gt, gte, lt } from 'drizzle-orm'
 import type { Db } from '../../../db/client'
-import { sessions, users } from '../table'
+import { refreshTokens, sessions, users } from '../table'
 import type { Conn } from './shared'
 
 export type SignInRow = typeof sessions.$inferSelect
@@ -33,5 +33,18 @@ export async function countSessionsOpened(db: Db, from: Date, to: Date): Promise
     .select({ n: count() })
     .from(sessions)
     .where(and(gte(sessions.createdAt, from), lt(sessions.createdAt, to)))
+  return row?.n ?? 0
+}
+
+/**
+ * People active in `[from, to)`: distinct users whose session was opened or refreshed then (every
+ * sign-in and every access-token renewal writes a refresh token, kept until the session is purged).
+ */
+export async function countActiveUsers(db: Db, from: Date, to: Date): Promise<number> {
+  const [row] = await db
+    .select({ n: countDistinct(sessions.userId) })
+    .from(refreshTokens)
+    .innerJoin(sessions, eq(sessions.id, refreshTokens.sessionId))
+    .where(and(gte(refreshTokens.createdAt, from), lt(refreshTokens.createdAt, to)))
   return row?.n ?? 0
 }

@@ -1,4 +1,5 @@
 import { eq } from 'drizzle-orm'
+import { announceStatsMoved } from '../../../lib/admin-stats'
 import { newId } from '../../../lib/ids'
 import { rateLimitedError } from '../../../lib/rate-limit'
 import type { MailMessage } from '../../mail'
@@ -45,17 +46,19 @@ async function prepareSignUp(deps: AccountsDeps, input: { email: string; hash: s
   const now = deps.clock.now()
   const existing = await findUserByEmail(deps.db, email)
   if (existing !== null && existing.emailVerifiedAt !== null) return mayMail ? accountExistsMail(email) : null
+  let created = false
   const code = await deps.db.transaction(async (tx) => {
     let userId = existing?.id
     if (userId === undefined) {
-      const [created] = await tx
+      const [inserted] = await tx
         .insert(users)
         .values({ id: newId('usr'), email, passwordHash: hash, displayName, createdAt: now, updatedAt: now })
         .onConflictDoNothing({ target: users.email })
         .returning({ id: users.id })
       // A concurrent sign-up for the same address won; its code is on the way.
-      if (created === undefined) return null
-      userId = created.id
+      if (inserted === undefined) return null
+      userId = inserted.id
+      created = true
     } else {
       await tx.update(users).set({ passwordHash: hash, displayName, updatedAt: now }).where(eq(users.id, userId))
       await tx.delete(passwordHistory).where(eq(passwordHistory.userId, userId))
@@ -63,6 +66,8 @@ async function prepareSignUp(deps: AccountsDeps, input: { email: string; hash: s
     await rememberPassword(tx, userId, hash, now)
     return mayMail ? issueCode(deps, tx, userId, 'verify_email', email) : null
   })
+  // A new account: the admins' live strip counts it.
+  if (created) await announceStatsMoved(deps.bus, 'sign_up', now)
   return code === null ? null : verificationMail(email, code)
 }
 

@@ -1,6 +1,7 @@
 import { and, desc, eq, inArray, lt, type SQL, sql } from 'drizzle-orm'
 import { queryRows, type Tx } from '../../../db/client'
 import { pgErrorOf, UNIQUE_VIOLATION } from '../../../db/errors'
+import { announceStatsMoved } from '../../../lib/admin-stats'
 import { AppError } from '../../../lib/errors'
 import { newId } from '../../../lib/ids'
 import { processImage, UPLOAD_LIMITS } from '../../../lib/images'
@@ -154,6 +155,7 @@ export function createChat(ports: ChatPorts): ChatDeps {
     ...ports,
     sends: new GroupCommit(ports.db, writeSends, { concurrency: SEND_BATCHES }),
     deliveries: new GroupCommit(ports.db, (tx, deliveries) => writeDeliveries(deps, tx, deliveries)),
+    statsAnnounced: { at: 0 },
   }
   return deps
 }
@@ -279,6 +281,9 @@ async function writeDeliveries(deps: ChatDeps, tx: Tx, deliveries: Delivery[]): 
  * its moment (see writeDeliveries). Failures are logged: the message itself is stored and
  * published already.
  */
+/** How often an instance tells admins' live strips that messages were sent, at most. */
+const STATS_ANNOUNCE_MS = 5_000
+
 export async function afterSend(deps: ChatDeps, conversation: Participants, message: MessageRow): Promise<void> {
   const recipientId = otherSide(conversation, message.senderId)
   try {
@@ -286,6 +291,11 @@ export async function afterSend(deps: ChatDeps, conversation: Participants, mess
     const { events, afterCommit } = await deps.deliveries.submit({ conversation, message, recipientId, viewing })
     await publishEvents(deps.bus, events)
     await afterCommit?.()
+    // The admins' live strip counts messages; on the chat's hot path it hears of them at most every few seconds.
+    if (message.createdAt.getTime() - deps.statsAnnounced.at >= STATS_ANNOUNCE_MS) {
+      deps.statsAnnounced.at = message.createdAt.getTime()
+      await announceStatsMoved(deps.bus, 'message', message.createdAt)
+    }
   } catch (error) {
     deps.log.error('chat: after-send work failed', { conversationId: conversation.id, messageId: message.id, error })
   }

@@ -39,6 +39,8 @@ export interface ChatPorts {
 export interface ChatDeps extends ChatPorts {
   readonly sends: GroupCommit<Send, Written>
   readonly deliveries: GroupCommit<Delivery, Delivered>
+  /** When this instance last told admins' live strips that messages were sent (at most every STATS_ANNOUNCE_MS). */
+  readonly statsAnnounced: { at: number }
 }
 
 export type Conn = Db | Tx

@@ -1,15 +1,15 @@
 import { exportsCsv } from './exports'
-import { maintenancePurge, statsRollUp } from './maintenance'
+import { maintenancePurge } from './maintenance'
 import type { TrackedJob } from './runner'
 
 /** A tracked kind whatever its input (the input type only matters to its own handler). */
 export type AnyTrackedJob = TrackedJob<never>
 
 /** The kinds of user-visible job this module runs itself. */
-const OWN_JOBS: AnyTrackedJob[] = [exportsCsv, maintenancePurge, statsRollUp]
+const OWN_JOBS: AnyTrackedJob[] = [exportsCsv, maintenancePurge]
 
-/** Kinds that run on MAINTENANCE_CRON. */
-export const SCHEDULED_JOBS: AnyTrackedJob[] = [maintenancePurge, statsRollUp]
+/** This module's kinds that run on MAINTENANCE_CRON (other modules add theirs through `startJobs`). */
+export const SCHEDULED_JOBS: AnyTrackedJob[] = [maintenancePurge]
 
 /** Every tracked kind of the app: this module's and those other modules register (catalog's import). */
 export interface JobKinds {

@@ -1,9 +1,9 @@
-import { and, asc, between, count, gte, inArray, lt, sql } from 'drizzle-orm'
+import { and, count, gte, inArray, lt } from 'drizzle-orm'
 import type { Db } from '../../../db/client'
-import { countSessionsOpened, countSignUps, purgeEndedSessions, purgeExpiredCodes } from '../../accounts'
+import { purgeEndedSessions, purgeExpiredCodes } from '../../accounts'
 import { pruneEvents } from '../../../events/log'
 import { purgeReadNotifications } from '../../notifications'
-import { dailyStats, jobFiles, jobs } from '../table'
+import { jobFiles, jobs } from '../table'
 import { trackedJob } from './runner'
 import { DAY } from './shared'
 
@@ -52,50 +52,11 @@ export const maintenancePurge = trackedJob<Record<string, never>>(
   { concurrency: 1, retryLimit: 2, retryDelaySeconds: 60 },
 )
 
-const dayStart = (day: string) => new Date(`${day}T00:00:00.000Z`)
-/** The UTC day before `now`, as YYYY-MM-DD. */
-export const previousDay = (now: Date) => new Date(now.getTime() - DAY).toISOString().slice(0, 10)
-
-/**
- * Computes one UTC day's figures and writes them to daily_stats (a second run for the same day
- * overwrites them): users signed up, sessions opened, and jobs run (finished, either way) per kind.
- */
-export async function rollUpDay(db: Db, day: string): Promise<Record<string, number>> {
-  const from = dayStart(day)
-  const to = new Date(from.getTime() + DAY)
-  const figures: Record<string, number> = {
-    'users.signed_up': await countSignUps(db, from, to),
-    'sessions.opened': await countSessionsOpened(db, from, to),
-  }
-  const runs = await db
+/** Jobs that finished (either way) in `[from, to)`, per kind: a figure of the admin dashboard. */
+export async function jobRunsBetween(db: Db, from: Date, to: Date): Promise<{ kind: string; n: number }[]> {
+  return db
     .select({ kind: jobs.kind, n: count() })
     .from(jobs)
     .where(and(gte(jobs.finishedAt, from), lt(jobs.finishedAt, to), inArray(jobs.status, ['succeeded', 'failed'])))
     .groupBy(jobs.kind)
-  for (const run of runs) figures[`jobs.run.${run.kind}`] = run.n
-  await db
-    .insert(dailyStats)
-    .values(Object.entries(figures).map(([metric, value]) => ({ day, metric, value })))
-    .onConflictDoUpdate({ target: [dailyStats.day, dailyStats.metric], set: { value: sql`excluded.value` } })
-  return figures
 }
-
-/** The figures of the days `from`..`to` (YYYY-MM-DD, both included), by day then metric: what the admin dashboard reads. */
-export async function readDailyStats(db: Db, from: string, to: string) {
-  return db
-    .select()
-    .from(dailyStats)
-    .where(between(dailyStats.day, from, to))
-    .orderBy(asc(dailyStats.day), asc(dailyStats.metric))
-}
-
-/** `stats.daily` (daily, on MAINTENANCE_CRON): rolls up the previous UTC day, or `day` when given. */
-export const statsRollUp = trackedJob<{ day?: string }>(
-  'stats.daily',
-  async (deps, input, progress) => {
-    const day = input.day ?? previousDay(deps.clock.now())
-    await progress.step(`Rolling up ${day}`)
-    return { result: { counts: await rollUpDay(deps.db, day) } }
-  },
-  { concurrency: 1, retryLimit: 2, retryDelaySeconds: 60 },
-)

@@ -53,7 +53,6 @@ export interface TrackedData {
 export interface TrackedJobKinds {
   'exports.csv': true
   'maintenance.purge': true
-  'stats.daily': true
 }
 export type TrackedJobKind = keyof TrackedJobKinds
 

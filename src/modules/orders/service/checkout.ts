@@ -5,6 +5,7 @@ import { createHash } from 'node:crypto'
 import { and, eq, sql } from 'drizzle-orm'
 import { queryRows, type Tx } from '../../../db/client'
 import { appendEvents, lockTopics, type StoredEvent } from '../../../events/log'
+import { announceStatsMoved } from '../../../lib/admin-stats'
 import { AppError } from '../../../lib/errors'
 import { newId } from '../../../lib/ids'
 import { type AddressSnapshot, addressForCheckout } from '../../addresses'
@@ -302,6 +303,7 @@ async function writeOrders(
     await tx.insert(orderEvents).values({ orderId, seq: 1, fromStatus: null, toStatus: status, actorId: buyerId, actorRole: 'buyer', note: null, at: now })
     newEvents.push({ topic: orderTopic(orderId), kind: 'order.updated', data: { orderId, status, from: null, by: 'buyer', kind: 'status', note: null, at: now.toISOString() } })
     if (paidLater) continue
+    afterCommit.push(() => announceStatsMoved(deps.bus, 'order', now))
     const notified = await deps.notify(tx, {
       userId: shop.vendor.userId,
       type: 'order',

@@ -5,6 +5,7 @@ import { and, asc, desc, eq, ilike, inArray, lt, max, or, type SQL } from 'drizz
 import type { Tx } from '../../../db/client'
 import { appendEvent, latestEventId, type StoredEvent } from '../../../events/log'
 import { defineJob } from '../../../jobs/queue'
+import { announceStatsMoved } from '../../../lib/admin-stats'
 import { AppError } from '../../../lib/errors'
 import { DEFAULT_LIMIT, decodeTimeCursor, type Page, toPage } from '../../../lib/pagination'
 import { actorOf, NO_ORIGIN, type Origin } from '../../../lib/request-origin'
@@ -211,7 +212,9 @@ async function transitionIn(deps: OrdersDeps, tx: Tx, actor: Viewer | 'system', 
   })
   const event: NewOrderEvent = { topic: orderTopic(orderId), kind: 'order.updated', data: { orderId, status: rule.to, from: order.status, by: role, kind: 'status', note, at: now.toISOString() } }
   events.unshift(await appendEvent(tx, now, event), ...hooked.events)
-  return { events, stock, afterCommit: [...hooked.afterCommit, ...(notified === null ? [] : [notified])] }
+  // A paid order is a sale: the admins' live strip counts it.
+  const placed: AfterCommit[] = name === 'pay' ? [() => announceStatsMoved(deps.bus, 'order', now)] : []
+  return { events, stock, afterCommit: [...hooked.afterCommit, ...(notified === null ? [] : [notified]), ...placed] }
 }
 
 /** The chat step an order's transition takes in the conversations about its products. */
