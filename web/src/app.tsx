@@ -28,6 +28,7 @@ import Verify from './routes/verify'
 // page (the components on show) is for the people who build Souk, not a visitor's first page.
 const Admin = lazy(() => import('./routes/admin'))
 const AdminJobs = lazy(() => import('./routes/admin-jobs'))
+const AdminDashboard = lazy(() => import('./routes/admin-dashboard'))
 const AdminPlacements = lazy(() => import('./routes/admin-placements'))
 const Design = lazy(() => import('./routes/design'))
 const Favorites = lazy(() => import('./routes/favorites'))
@@ -111,6 +112,7 @@ export const routes: RouteDefinition[] = [
   { path: '/wallet', component: Wallet },
   { path: '/jobs', component: Jobs },
   { path: '/admin', component: Admin },
+  { path: '/admin/dashboard', component: AdminDashboard },
   { path: '/admin/jobs', component: AdminJobs },
   { path: '/admin/orders', component: AdminOrders },
   { path: '/admin/orders/:id', component: AdminOrder },

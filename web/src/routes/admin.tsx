@@ -32,6 +32,9 @@ export default function Admin() {
           <p>Shop applications, the category tree and the moderation queues.</p>
         </div>
         <div class="row">
+          <ButtonLink href="/admin/dashboard">
+            <Icon name="chart" /> Dashboard
+          </ButtonLink>
           <ButtonLink href="/admin/users">
             <Icon name="user" /> Users
           </ButtonLink>
