@@ -1,5 +1,5 @@
 import { afterAll, beforeAll, describe, expect, it } from 'bun:test'
-import { eq } from 'drizzle-orm'
+import { and, eq } from 'drizzle-orm'
 import { ADMIN_STATS_TOPIC } from '../../lib/admin-stats'
 import { ManualClock } from '../../lib/clock'
 import { connectAs } from '../../realtime/test-client'
@@ -112,6 +112,27 @@ describe('the roll-up', () => {
   }, 60_000)
 })
 
+describe('the roll-up, again', () => {
+  it('recomputes a rolled-up day’s sales but keeps what people did (its traces are purged after 30 days)', async () => {
+    await rollUpDay(db(), D1)
+    // As if D1's sessions had been purged since: its stored activity must survive a re-roll.
+    await db().update(dailyStats).set({ value: 99 }).where(and(eq(dailyStats.day, D1), eq(dailyStats.metric, 'users.active')))
+    await db().update(dailyStats).set({ value: 1 }).where(and(eq(dailyStats.day, D1), eq(dailyStats.metric, 'gmv:MAD')))
+    const { figures } = await rollUpDay(db(), D1)
+    expect(figures['users.active']).toBe(99)
+    expect(figures['gmv:MAD']).toBe(44_000)
+    const stored = (await storedFigures(db(), D1, D1)).get(D1)!
+    expect([stored['users.active'], stored['gmv:MAD']]).toEqual([99, 44_000])
+    await db().update(dailyStats).set({ value: 8 }).where(and(eq(dailyStats.day, D1), eq(dailyStats.metric, 'users.active')))
+  }, 30_000)
+
+  it('fills missed days at most 28 days back (sessions and jobs are kept 30)', async () => {
+    const days = await daysToRollUp(db(), new Date('2027-06-10T00:30:00Z'))
+    expect(days).toHaveLength(28)
+    expect([days[0], days.at(-1)]).toEqual(['2027-05-13', '2027-06-09'])
+  })
+})
+
 describe('GET /admin/stats', () => {
   it('adds today, counted live, to the rolled-up days; compares with the previous range; ranks shops and categories', async () => {
     await rollUpDay(db(), D1)
@@ -145,14 +166,19 @@ describe('GET /admin/stats', () => {
     expect((await stats(admin, { from: '2026-01-01', to: D2, granularity: 'month' })).data!.series.map((p) => p.start)).toEqual([at('2026-01-01')])
   }, 30_000)
 
-  it('refuses a range backwards, in the future, too long or in another currency, and anyone but an admin', async () => {
+  it('ends a range reaching past today today, and refuses one backwards, in the future, too long, too early or in another currency, and anyone but an admin', async () => {
+    const ahead = await stats(admin, { from: D1, to: '2026-01-12' })
+    expect(ahead.status).toBe(200)
+    expect(ahead.data).toMatchObject({ to: at(D2), live: true })
     for (const query of [
       { from: D2, to: D1 },
-      { from: D1, to: '2026-01-12' },
+      { from: '2026-01-12', to: '2026-01-13' },
       { from: '2024-01-01', to: D1 },
+      { from: '0001-01-01', to: '0001-01-01' },
+      { from: 'tomorrow', to: D1 },
       { from: D1, to: D2, currency: 'EUR' },
     ]) {
-      const read = await stats(admin, query)
+        const read = await stats(admin, query)
       expect(read.status).toBe(400)
       expect(read.error!.value).toMatchObject({ error: { type: 'invalid_data' } })
     }

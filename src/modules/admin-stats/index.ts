@@ -12,7 +12,6 @@ import { readLive } from './service/live'
 export { ADMIN_STATS_EVENTS } from './events'
 export { AdminStatsModel, FIGURES, type Figure, GRANULARITIES } from './model'
 export { statsRollUp } from './service/rollup'
-export { dailyBreakdowns, dailyStats } from './table'
 
 export function adminStatsRoutes(ctx: Pick<Infrastructure, 'database' | 'config' | 'clock'>) {
   const db = ctx.database.db

@@ -14,9 +14,9 @@ const PAD = 4
  */
 export function LineChart(props: { label: string; points: { x: string; y: number }[]; format: (y: number) => string }) {
   const x = () => scalePoint<string>().domain(props.points.map((p) => p.x)).range([PAD, W - PAD])
-  const y = () => scaleLinear().domain([0, Math.max(1, ...props.points.map((p) => p.y))]).nice().range([H - PAD, PAD])
+  const y = () => scaleLinear().domain([Math.min(0, ...props.points.map((p) => p.y)), Math.max(1, ...props.points.map((p) => p.y))]).nice().range([H - PAD, PAD])
   const path = () => line<{ x: string; y: number }>().x((p) => x()(p.x) ?? 0).y((p) => y()(p.y))(props.points) ?? ''
-  const fill = () => area<{ x: string; y: number }>().x((p) => x()(p.x) ?? 0).y0(H - PAD).y1((p) => y()(p.y))(props.points) ?? ''
+  const fill = () => area<{ x: string; y: number }>().x((p) => x()(p.x) ?? 0).y0(y()(0)).y1((p) => y()(p.y))(props.points) ?? ''
   return (
     <figure class="line-chart">
       <svg viewBox={`0 0 ${W} ${H}`} preserveAspectRatio="none" role="img" aria-label={props.label} data-points={props.points.length}>

@@ -1,5 +1,5 @@
 import { A } from '@solidjs/router'
-import { createEffect, createSignal, For, on, onCleanup, Show } from 'solid-js'
+import { batch, createEffect, createSignal, For, on, onCleanup, Show } from 'solid-js'
 import { SignedIn } from '../components/auth-gate'
 import { EmptyState, Skeleton } from '../components/feedback'
 import { SelectField, TextField } from '../components/field'
@@ -21,6 +21,9 @@ const PRESETS = [
 type Preset = (typeof PRESETS)[number]['id']
 
 const DAY_MS = 86_400_000
+/** How often the live strip and a range ending today are read again without an event. */
+const LIVE_REREAD_MS = 30_000
+const RANGE_REREAD_MS = 60_000
 const utcDay = (at: number) => new Date(at).toISOString().slice(0, 10)
 const dayText = (day: Date) => day.toISOString().slice(0, 10)
 
@@ -28,7 +31,7 @@ const dayText = (day: Date) => day.toISOString().slice(0, 10)
 function change(now: number, before: number): { text: string; trend: 'up' | 'down' | 'flat' } {
   if (now === before) return { text: 'no change', trend: 'flat' }
   if (before === 0) return { text: 'new', trend: 'up' }
-  const pct = Math.round(((now - before) / before) * 100)
+  const pct = Math.round(((now - before) / Math.abs(before)) * 100)
   return { text: `${pct > 0 ? '+' : ''}${pct} %`, trend: now > before ? 'up' : 'down' }
 }
 
@@ -53,7 +56,13 @@ function LiveStrip(props: { onMoved: (what: string) => void }) {
     },
     ...rereading(() => void read()),
   })
-  createEffect(() => isAdmin() && void read())
+  createEffect(() => {
+    if (!isAdmin()) return
+    void read()
+    // The window slides: what left it drops out even when nothing new happens.
+    const timer = setInterval(() => void read(), LIVE_REREAD_MS)
+    onCleanup(() => clearInterval(timer))
+  })
   return (
     <section class="card card__body" aria-labelledby="live-heading">
       <h2 id="live-heading" class="section-title">
@@ -91,34 +100,40 @@ function Dashboard() {
   const [stats, setStats] = createSignal<AdminStats | null>(null)
   const [error, setError] = createSignal<string | null>(null)
 
-  const choose = (id: Preset) => {
-    setPreset(id)
-    const days = PRESETS.find((p) => p.id === id)!.days
-    if (days === 0) return
-    setTo(today())
-    setFrom(utcDay(Date.now() - (days - 1) * DAY_MS))
-  }
+  /** A preset's days, ending today (again after midnight, on the next tick). */
+  const choose = (id: Preset) =>
+    batch(() => {
+      setPreset(id)
+      const days = PRESETS.find((p) => p.id === id)!.days
+      if (days === 0) return
+      setTo(today())
+      setFrom(utcDay(Date.now() - (days - 1) * DAY_MS))
+    })
 
-  let reads = 0
-  const load = async () => {
-    const mine = ++reads
+  // Reads never overlap; one asked for during a read runs after it, with the filters of then.
+  const load = serialReads(async () => {
     try {
-      const read = await getAdminStats({ from: from(), to: to(), granularity: granularity(), ...(currency() === undefined ? {} : { currency: currency() }) })
-      if (mine !== reads) return
-      setStats(read)
+      setStats(await getAdminStats({ from: from(), to: to(), granularity: granularity(), ...(currency() === undefined ? {} : { currency: currency() }) }))
       setError(null)
     } catch (failure) {
-      if (mine !== reads) return
       setError(failure instanceof Error ? failure.message : 'Could not read the figures')
     }
-  }
+  })
   createEffect(on([from, to, granularity, currency], () => void load()))
   // Today's figures are counted as the page asks: a range ending today is read again each minute.
-  createEffect(() => {
-    if (stats()?.live !== true) return
-    const timer = setInterval(() => void load(), 60_000)
-    onCleanup(() => clearInterval(timer))
-  })
+  createEffect(
+    on(
+      () => stats()?.live === true,
+      (live) => {
+        if (!live) return
+        const timer = setInterval(() => {
+          if (preset() !== 'custom') choose(preset())
+          void load()
+        }, RANGE_REREAD_MS)
+        onCleanup(() => clearInterval(timer))
+      },
+    ),
+  )
 
   const format = (figure: Figure, value: number) => {
     const unit = FIGURE_TEXT[figure].unit
@@ -147,7 +162,7 @@ function Dashboard() {
           </div>
           <Show when={preset() === 'custom'}>
             <TextField label="From" type="date" value={from()} max={to()} onChange={(e) => setFrom(e.currentTarget.value)} />
-            <TextField label="To" type="date" value={to()} max={today()} onChange={(e) => setTo(e.currentTarget.value)} />
+            <TextField label="To" type="date" value={to()} min={from()} max={today()} onChange={(e) => setTo(e.currentTarget.value)} />
           </Show>
           <SelectField
             label="Each point"
@@ -179,7 +194,7 @@ function Dashboard() {
                     <li class="card card__body figure" data-figure={figure}>
                       <h3 class="figure__label">{FIGURE_TEXT[figure].label}</h3>
                       <p class="figure__value">{format(figure, s().current[figure])}</p>
-                      <p class={`figure__change figure__change--${delta().trend}`}>
+                      <p class={`figure__change figure__change--${delta().trend === 'flat' ? 'flat' : (delta().trend === 'up') === (FIGURE_TEXT[figure].better !== 'lower') ? 'good' : 'bad'}`}>
                         {delta().text} <span class="muted">(was {format(figure, s().previous[figure])})</span>
                       </p>
                       <LineChart label={`${FIGURE_TEXT[figure].label} over time`} points={s().series.map((p) => ({ x: dayText(p.start), y: p.values[figure] }))} format={(y) => format(figure, y)} />

@@ -1,3 +1,4 @@
+import { announceStatsMoved } from '../../../lib/admin-stats'
 import { eq } from 'drizzle-orm'
 import { AppError } from '../../../lib/errors'
 import { newId } from '../../../lib/ids'
@@ -80,6 +81,7 @@ export async function signInWithGoogle(deps: AccountsDeps, idToken: string, meta
       .values({ id: newId('usr'), email: identity.email, emailVerifiedAt: now, googleSub: identity.sub, displayName, createdAt: now, updatedAt: now })
       .returning()
     user = row!
+    await announceStatsMoved(deps.bus, 'sign_up', now)
   }
   await clearFailures(deps, accountKey(identity.email))
   return openSession(deps, user, meta, 'google')

@@ -12,16 +12,17 @@ import { vendorSummaries } from '../../vendors'
 import type { AdminStatsModel, Figure, Granularity } from '../model'
 import { dailyBreakdowns } from '../table'
 import { DAY_MS, figuresBetween, metric } from './figures'
-import { dayOf, dayStart, storedFigures } from './rollup'
+import { addDays, dayOf, dayStart, storedFigures } from './rollup'
 
 /** The longest range the dashboard reads at once. */
 export const MAX_RANGE_DAYS = 366
+/** No range starts earlier (nor does its previous range end before it). */
+const FIRST_DAY = '2000-01-01'
 const TOP = 5
 
 type Values = Record<Figure, number>
 /** The end of a range that takes in what happened at `now` itself (ranges are half-open). */
 export const upToNow = (now: Date) => new Date(now.getTime() + 1)
-const addDays = (day: string, n: number) => dayOf(new Date(dayStart(day).getTime() + n * DAY_MS))
 const daysFrom = (from: string, to: string) => Array.from({ length: Math.round((dayStart(to).getTime() - dayStart(from).getTime()) / DAY_MS) + 1 }, (_, i) => addDays(from, i))
 const invalid = (field: string, message: string) => new AppError('invalid_data', `Invalid ${field}`, [{ field, message }])
 
@@ -85,15 +86,18 @@ export async function readDashboard(deps: DashboardDeps, query: AdminStatsModel.
   const today = dayOf(now)
   const currency = query.currency ?? deps.currencies[0]!
   if (!deps.currencies.includes(currency)) throw invalid('query.currency', `must be one of ${deps.currencies.join(', ')}`)
-  if (query.from > query.to) throw invalid('query.from', 'must not be after `to`')
-  if (query.to > today) throw invalid('query.to', 'must not be after today (UTC)')
-  const days = daysFrom(query.from, query.to)
-  if (days.length > MAX_RANGE_DAYS) throw invalid('query.to', `the range may span ${MAX_RANGE_DAYS} days at most`)
+  if (query.from < FIRST_DAY) throw invalid('query.from', `must not be before ${FIRST_DAY}`)
+  // A range reaching past today (a browser's clock ahead of the server's) ends today.
+  const to = query.to > today ? today : query.to
+  if (query.from > to) throw invalid('query.from', 'must not be after `to` (nor after today)')
+  const span = Math.round((dayStart(to).getTime() - dayStart(query.from).getTime()) / DAY_MS) + 1
+  if (span > MAX_RANGE_DAYS) throw invalid('query.to', `the range may span ${MAX_RANGE_DAYS} days at most`)
+  const days = daysFrom(query.from, to)
   const previousTo = addDays(query.from, -1)
   const previousFrom = addDays(previousTo, -(days.length - 1))
 
-  const live = query.to === today
-  const storedTo = live ? addDays(today, -1) : query.to
+  const live = to === today
+  const storedTo = live ? addDays(today, -1) : to
   const [stored, todays] = await Promise.all([storedFigures(db, previousFrom, storedTo), live ? figuresBetween(db, dayStart(today), upToNow(now)) : null])
   if (todays !== null) stored.set(today, todays.figures)
   const figuresOf = (list: string[]) => list.map((d) => stored.get(d) ?? {})
@@ -113,7 +117,7 @@ export async function readDashboard(deps: DashboardDeps, query: AdminStatsModel.
 
   return {
     from: dayStart(query.from),
-    to: dayStart(query.to),
+    to: dayStart(to),
     previousFrom: dayStart(previousFrom),
     previousTo: dayStart(previousTo),
     currency,

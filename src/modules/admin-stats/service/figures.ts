@@ -83,10 +83,10 @@ export async function figuresBetween(db: Db, from: Date, to: Date): Promise<Figu
   const categories = await categoriesOfProducts(db, sales.byProduct.map((row) => row.productId))
   const byCategory = new Map<string, Breakdown>()
   for (const row of sales.byProduct) {
-    const category = categories.get(row.productId)
-    if (category === undefined) continue
-    const name = `${metric.byCategory(row.currency)} ${category.id}`
-    const entry = byCategory.get(name) ?? { metric: metric.byCategory(row.currency), key: category.id, value: 0 }
+    const categoryId = categories.get(row.productId)
+    if (categoryId === undefined) continue
+    const name = `${metric.byCategory(row.currency)} ${categoryId}`
+    const entry = byCategory.get(name) ?? { metric: metric.byCategory(row.currency), key: categoryId, value: 0 }
     entry.value += row.itemsMinor
     byCategory.set(name, entry)
   }

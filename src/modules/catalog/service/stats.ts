@@ -1,9 +1,8 @@
 // The catalog's part of the admin dashboard's figures (issue #20): new listings, visitors, categories.
-import { and, count, countDistinct, eq, gte, inArray, lt, lte } from 'drizzle-orm'
+import { and, count, countDistinct, gte, inArray, lt, lte } from 'drizzle-orm'
 import type { Db } from '../../../db/client'
 import { categories, products, productViews } from '../table'
-
-const dayOf = (at: Date) => at.toISOString().slice(0, 10)
+import { dayOf } from './shared'
 
 /**
  * Listings created in `[from, to)`, and visitors: distinct people (signed in, or a visitor's hashed
@@ -20,15 +19,14 @@ export async function catalogBetween(db: Db, from: Date, to: Date): Promise<{ ne
   return { newListings: listed?.n ?? 0, visitors: seen?.n ?? 0 }
 }
 
-/** The category (id and name) of each product named. */
-export async function categoriesOfProducts(db: Db, productIds: string[]): Promise<Map<string, { id: string; name: string }>> {
+/** The category id of each product named (a product without one is left out). */
+export async function categoriesOfProducts(db: Db, productIds: string[]): Promise<Map<string, string>> {
   if (productIds.length === 0) return new Map()
   const rows = await db
-    .select({ productId: products.id, id: categories.id, name: categories.name })
+    .select({ productId: products.id, categoryId: products.categoryId })
     .from(products)
-    .innerJoin(categories, eq(categories.id, products.categoryId))
     .where(inArray(products.id, [...new Set(productIds)]))
-  return new Map(rows.map((r) => [r.productId, { id: r.id, name: r.name }]))
+  return new Map(rows.flatMap((r) => (r.categoryId === null ? [] : [[r.productId, r.categoryId] as const])))
 }
 
 /** The names of the categories named. */

@@ -155,7 +155,7 @@ export function createChat(ports: ChatPorts): ChatDeps {
     ...ports,
     sends: new GroupCommit(ports.db, writeSends, { concurrency: SEND_BATCHES }),
     deliveries: new GroupCommit(ports.db, (tx, deliveries) => writeDeliveries(deps, tx, deliveries)),
-    statsAnnounced: { at: 0 },
+    statsAnnounced: { at: 0, pending: false },
   }
   return deps
 }
@@ -272,6 +272,28 @@ async function writeDeliveries(deps: ChatDeps, tx: Tx, deliveries: Delivery[]): 
   return out
 }
 
+/** How often an instance tells admins' live strips that messages were sent, at most. */
+const STATS_ANNOUNCE_MS = 5_000
+
+/**
+ * The admins' live strip counts messages; on the chat's hot path it hears of them at most every
+ * STATS_ANNOUNCE_MS per instance: at once after a quiet spell, else once at the end of the window
+ * (so the last messages of a burst are announced too).
+ */
+function announceMessages(deps: ChatDeps): void {
+  const state = deps.statsAnnounced
+  if (state.pending) return
+  const wait = state.at + STATS_ANNOUNCE_MS - deps.clock.now().getTime()
+  const announce = () => {
+    state.pending = false
+    state.at = deps.clock.now().getTime()
+    announceStatsMoved(deps.bus, 'message', deps.clock.now()).catch((error: unknown) => deps.log.warn('chat: announcing messages to admins failed', { error }))
+  }
+  if (wait <= 0) return announce()
+  state.pending = true
+  setTimeout(announce, wait).unref()
+}
+
 /**
  * What a new message means for the recipient, after the sender got their answer: if they have the
  * conversation open the message reached them (delivered receipt); otherwise they get a
@@ -281,9 +303,6 @@ async function writeDeliveries(deps: ChatDeps, tx: Tx, deliveries: Delivery[]): 
  * its moment (see writeDeliveries). Failures are logged: the message itself is stored and
  * published already.
  */
-/** How often an instance tells admins' live strips that messages were sent, at most. */
-const STATS_ANNOUNCE_MS = 5_000
-
 export async function afterSend(deps: ChatDeps, conversation: Participants, message: MessageRow): Promise<void> {
   const recipientId = otherSide(conversation, message.senderId)
   try {
@@ -291,11 +310,7 @@ export async function afterSend(deps: ChatDeps, conversation: Participants, mess
     const { events, afterCommit } = await deps.deliveries.submit({ conversation, message, recipientId, viewing })
     await publishEvents(deps.bus, events)
     await afterCommit?.()
-    // The admins' live strip counts messages; on the chat's hot path it hears of them at most every few seconds.
-    if (message.createdAt.getTime() - deps.statsAnnounced.at >= STATS_ANNOUNCE_MS) {
-      deps.statsAnnounced.at = message.createdAt.getTime()
-      await announceStatsMoved(deps.bus, 'message', message.createdAt)
-    }
+    if (message.kind !== 'system') announceMessages(deps)
   } catch (error) {
     deps.log.error('chat: after-send work failed', { conversationId: conversation.id, messageId: message.id, error })
   }

@@ -39,8 +39,8 @@ export interface ChatPorts {
 export interface ChatDeps extends ChatPorts {
   readonly sends: GroupCommit<Send, Written>
   readonly deliveries: GroupCommit<Delivery, Delivered>
-  /** When this instance last told admins' live strips that messages were sent (at most every STATS_ANNOUNCE_MS). */
-  readonly statsAnnounced: { at: number }
+  /** When this instance last told admins' live strips that messages were sent, and whether a later announce waits (see announceMessages). */
+  readonly statsAnnounced: { at: number; pending: boolean }
 }
 
 export type Conn = Db | Tx
