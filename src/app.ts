@@ -32,6 +32,7 @@ import { type DisputesDeps, disputesRoutes } from './modules/disputes'
 import { expireReturnsJob, RETURN_EXPIRY_CRON, type ReturnsDeps, returnsRoutes } from './modules/returns'
 import { endPlacementsJob, freePerks, PLACEMENT_END_CRON, placementsRoutes, PLAN_RENEWAL_CRON, planScheduleJob, type PlansDeps, plansRoutes } from './modules/plans'
 import { reviewsRoutes } from './modules/reviews'
+import { createSettings, type PlatformSettings, settingsRoutes } from './modules/settings'
 import { closeSolvedTicketsJob, type SupportDeps, supportRoutes, supportTopicRules, TICKET_CLOSE_CRON } from './modules/support'
 import { type ShipmentsDeps, shipmentsRoutes } from './modules/shipments'
 import { vendorsRoutes } from './modules/vendors'
@@ -81,6 +82,8 @@ export interface Services {
   disputes: DisputesDeps
   returns: ReturnsDeps
   plans: PlansDeps
+  /** The platform settings of this instance (cached; dropped on every instance when an admin changes one). */
+  settings: PlatformSettings
 }
 
 type ServicesContext = Pick<Infrastructure, 'config' | 'database' | 'bus' | 'queue' | 'log' | 'clock'>
@@ -89,6 +92,8 @@ export function createServices(ctx: ServicesContext): Services {
   const mailer = createMailer({ db: ctx.database.db, clock: ctx.clock, log: ctx.log, smtpUrl: ctx.config.smtpUrl, from: ctx.config.mailFrom, queue: ctx.queue })
   const notifications: NotificationsDeps = { db: ctx.database.db, bus: ctx.bus, clock: ctx.clock, mailer, log: ctx.log }
   const { config } = ctx
+  // The settings admins change (commission, escrow auto-release, return window, smallest withdrawal), defaulting to config.money's.
+  const settings = createSettings({ db: ctx.database.db, bus: ctx.bus, clock: ctx.clock, config: config.money })
   const sandbox = createSandboxProvider({
     db: ctx.database.db,
     clock: ctx.clock,
@@ -119,6 +124,7 @@ export function createServices(ctx: ServicesContext): Services {
     orders,
     notify: (tx, input) => notify(notifications, tx, input),
     settings: config.money,
+    readSettings: settings.read,
     payoutKey: keyFromSecret(config.secrets.PAYOUT_DETAILS_KEY),
     publicUrl: config.publicUrl,
   }
@@ -150,6 +156,7 @@ export function createServices(ctx: ServicesContext): Services {
     payments,
     disputes,
     notify: (tx, input) => notify(notifications, tx, input),
+    readSettings: settings.read,
   }
   const plans: PlansDeps = {
     db: ctx.database.db,
@@ -158,11 +165,11 @@ export function createServices(ctx: ServicesContext): Services {
     log: ctx.log,
     mailer,
     notify: (tx, input) => notify(notifications, tx, input),
-    platformCommissionBp: config.money.commissionBp,
+    readSettings: settings.read,
     platformSeller: config.money.seller,
     publicUrl: config.publicUrl,
   }
-  return { mailer, notifications, orders, payments, sandbox, shipments, disputes, returns, plans }
+  return { mailer, notifications, orders, payments, sandbox, shipments, disputes, returns, plans, settings }
 }
 
 /**
@@ -265,7 +272,7 @@ export function createApp(infra: Infrastructure, services: Services = createServ
 }
 
 /** Every route, from the module plugins, in the order they apply. */
-function routes(infra: Infrastructure, { mailer, notifications, chat, orders, payments, sandbox, shipments, disputes, returns, plans, realtime, support }: Services & { chat: ChatDeps; realtime: Realtime; support: SupportDeps }) {
+function routes(infra: Infrastructure, { mailer, notifications, chat, orders, payments, sandbox, shipments, disputes, returns, plans, settings, realtime, support }: Services & { chat: ChatDeps; realtime: Realtime; support: SupportDeps }) {
   // Bun takes WebSocket and body limits from the server, so they are set here on the root.
   return new Elysia({ websocket: SOCKET_OPTIONS, serve: { maxRequestBodySize: MAX_REQUEST_BODY } })
     .use(operations(infra))
@@ -312,6 +319,7 @@ function routes(infra: Infrastructure, { mailer, notifications, chat, orders, pa
     .use(adminUsersRoutes({ ...infra, mailer }))
     .use(adminQueuesRoutes(infra))
     .use(adminStatsRoutes(infra))
+    .use(settingsRoutes({ ...infra, settings }))
     .use(supportRoutes({ ...infra, deps: support }))
     .use(reviewsRoutes({ ...infra, deps: { db: infra.database.db, bus: infra.bus, clock: infra.clock, log: infra.log, notify: (tx, input) => notify(notifications, tx, input), windowDays: infra.config.reviewWindowDays } }))
     .use(webPages(infra))

@@ -16,6 +16,7 @@ import { transfer } from './modules/ledger'
 import { createMailer } from './modules/mail'
 import { notify } from './modules/notifications'
 import { applyForFeature, boostListing, changePlan, createPlan, FREE_PLAN_ID, type PlansDeps, type PlansModel, updatePlan } from './modules/plans'
+import { createSettings } from './modules/settings'
 
 /** The demo sign-ins `npm start` prints; seeded only into an empty database. */
 export const DEMO_ACCOUNTS = [
@@ -25,7 +26,7 @@ export const DEMO_ACCOUNTS = [
   { email: 'karim@souk.test', password: 'souk-vendor-demo', role: 'vendor', displayName: 'Karim Aït Ouali' },
 ] as const
 
-type Deps = { db: Db; clock: Clock; log: Logger; bus: Bus; publicUrl: string; money: Pick<Config['money'], 'commissionBp' | 'seller'> }
+type Deps = { db: Db; clock: Clock; log: Logger; bus: Bus; publicUrl: string; money: Pick<Config['money'], 'commissionBp' | 'seller' | 'autoReleaseDays' | 'withdrawalMinMinor' | 'withdrawalDailyMaxMinor'> }
 
 /** Approved demo shops; the first belongs to the printed vendor account, the others to owners who share its password. */
 const SHOPS = [
@@ -231,7 +232,7 @@ async function seedPlans(deps: Deps, owners: Map<ShopKey, string>): Promise<void
     publicUrl,
     mailer,
     notify: (tx, input) => notify({ db, bus, clock, mailer, log }, tx, input),
-    platformCommissionBp: deps.money.commissionBp,
+    readSettings: createSettings({ db, bus, clock, config: deps.money }).read,
     platformSeller: deps.money.seller,
   }
   const adminEmail = DEMO_ACCOUNTS.find((a) => a.role === 'admin')!.email

@@ -25,6 +25,7 @@ import { type DisputesDeps, openDisputeIn, orderWasDisputed } from '../disputes'
 import type { AfterCommit, NotifyInput } from '../notifications'
 import { arrivedAt, findOrder, invoiceNumbersOf, lockOrderFor, orderItemsOf, orderLink, type OrderRow, orderRoleOf, orderStepIn, type OrdersDeps, orderTopic, saleLink } from '../orders'
 import { amountText, escrowOf, heldEscrow, holdReleaseUntil, type PaymentsDeps, refundPart, setEscrowFrozen } from '../payments'
+import type { ReadSettings } from '../settings'
 import { findVendorById, findVendorOfUser, vendorSummaries } from '../vendors'
 import type { NewReturnEvent } from './events'
 import type { ReturnsModel } from './model'
@@ -41,6 +42,8 @@ export interface ReturnsDeps {
   /** A rejected return is taken to a dispute; the buyer has the disputes' response time to do so before the payment may be released. */
   disputes: DisputesDeps
   notify(tx: Tx, input: NotifyInput): Promise<AfterCommit | null>
+  /** The platform settings in force: the return window of shops without a policy of their own. */
+  readSettings: ReadSettings
 }
 
 type Conn = Db | Tx
@@ -55,8 +58,11 @@ const notFound = () => new AppError('not_found', 'No such return')
  * payment for good.
  */
 export const RETURN_SEND_DAYS = 7
-/** A shop that never set its policy takes returns for 14 days after delivery and keeps the delivery fee unless the fault is its own. */
-export const RETURN_POLICY_DEFAULTS: ReturnsModel.Policy = { windowDays: 14, refundsShipping: false }
+/**
+ * The policy of a shop that never set its own: returns for the platform's default window (a
+ * platform setting, 14 days unless an admin changed it) and the delivery fee kept unless the fault is its own.
+ */
+const defaultPolicy = async (deps: Pick<ReturnsDeps, 'readSettings'>, db: Conn): Promise<ReturnsModel.Policy> => ({ windowDays: (await deps.readSettings(db)).returnWindowDays, refundsShipping: false })
 /** Orders whose items may come back: arrived (the buyer may have confirmed receipt already). */
 const RETURNABLE_ORDERS: readonly OrderRow['status'][] = ['delivered', 'completed']
 /** What a rejected return may be taken to a dispute from: as disputes allow. */
@@ -68,9 +74,9 @@ const DISPUTE_REASON_OF: Record<ReturnReason, 'not_as_described' | 'damaged' | '
   other: 'other',
 }
 
-async function policyOf(db: Conn, vendorId: string): Promise<ReturnsModel.Policy> {
+async function policyOf(deps: Pick<ReturnsDeps, 'readSettings'>, db: Conn, vendorId: string): Promise<ReturnsModel.Policy> {
   const [row] = await db.select({ windowDays: returnPolicies.windowDays, refundsShipping: returnPolicies.refundsShipping }).from(returnPolicies).where(eq(returnPolicies.vendorId, vendorId))
-  return row ?? RETURN_POLICY_DEFAULTS
+  return row ?? defaultPolicy(deps, db)
 }
 
 /** What of an order may still come back: each item kept less what returns not declined or cancelled took. */
@@ -92,8 +98,8 @@ async function returnableOf(db: Conn, orderId: string): Promise<(typeof ReturnsM
 }
 
 /** When the buyer may last ask, or null (not arrived, or the shop takes no returns). */
-async function windowEndOf(db: Conn, order: OrderRow): Promise<Date | null> {
-  const [arrived, policy] = await Promise.all([arrivedAt(db, order.id), policyOf(db, order.vendorId)])
+async function windowEndOf(deps: Pick<ReturnsDeps, 'readSettings'>, db: Conn, order: OrderRow): Promise<Date | null> {
+  const [arrived, policy] = await Promise.all([arrivedAt(db, order.id), policyOf(deps, db, order.vendorId)])
   return arrived === null || policy.windowDays === 0 ? null : new Date(arrived.getTime() + policy.windowDays * DAY)
 }
 
@@ -163,13 +169,13 @@ async function toReturns(db: Conn, rows: ReturnRow[], viewer: Viewer, now: Date)
 }
 
 /** An order's returns (newest first), what may still come back, and whether its buyer may ask now. */
-export async function returnsOfOrder(deps: Pick<ReturnsDeps, 'db' | 'clock'>, viewer: Viewer, orderId: string): Promise<typeof ReturnsModel.orderReturns.static> {
+export async function returnsOfOrder(deps: Pick<ReturnsDeps, 'db' | 'clock' | 'readSettings'>, viewer: Viewer, orderId: string): Promise<typeof ReturnsModel.orderReturns.static> {
   const role = await orderRoleOf(deps.db, viewer, orderId)
   if (role === null) throw new AppError('not_found', 'No such order')
   const order = (await findOrder(deps.db, orderId))!
   const [rows, windowEndsAt, returnable] = await Promise.all([
     deps.db.select().from(returns).where(eq(returns.orderId, orderId)).orderBy(desc(returns.createdAt), desc(returns.id)),
-    windowEndOf(deps.db, order),
+    windowEndOf(deps, deps.db, order),
     returnableOf(deps.db, orderId),
   ])
   const open = rows.some((row) => OPEN_RETURN_STATUSES.includes(row.status))
@@ -255,9 +261,9 @@ export async function requestReturn(deps: ReturnsDeps, viewer: Viewer, orderId: 
       if (found.role !== 'buyer') throw new AppError('forbidden', 'The buyer asks for a return')
       const { order } = found
       if (!RETURNABLE_ORDERS.includes(order.status)) throw new AppError('conflict', `This order is ${order.status.replace('_', ' ')}: items are returned once it arrived`, { status: order.status })
-      const policy = await policyOf(tx, order.vendorId)
+      const policy = await policyOf(deps, tx, order.vendorId)
       if (policy.windowDays === 0) throw new AppError('conflict', 'This shop does not take returns')
-      const windowEndsAt = (await windowEndOf(tx, order))!
+      const windowEndsAt = (await windowEndOf(deps, tx, order))!
       if (now > windowEndsAt) throw new AppError('conflict', `The return window of this order closed on ${windowEndsAt.toISOString().slice(0, 10)}`)
       if (await orderWasDisputed(tx, orderId)) throw new AppError('conflict', 'A problem with this order went to a dispute: its decision settles what comes back', { reason: 'dispute_open' })
       const [open] = await tx.select({ id: returns.id }).from(returns).where(and(eq(returns.orderId, orderId), inArray(returns.status, [...OPEN_RETURN_STATUSES])))
@@ -467,22 +473,28 @@ export async function listShopReturns(deps: Pick<ReturnsDeps, 'db' | 'clock'>, v
   return listReturns(deps, viewer, eq(returns.vendorId, (await myShop(deps.db, viewer.id)).id), query)
 }
 
-export const myReturnPolicy = async (deps: Pick<ReturnsDeps, 'db'>, viewer: Viewer) => policyOf(deps.db, (await myShop(deps.db, viewer.id)).id)
+export const myReturnPolicy = async (deps: Pick<ReturnsDeps, 'db' | 'readSettings'>, viewer: Viewer) => policyOf(deps, deps.db, (await myShop(deps.db, viewer.id)).id)
 
-/** A shop's return policy, set by its owner: a shop setting, in the audit log when it changed. */
-export async function setMyReturnPolicy(deps: Pick<ReturnsDeps, 'db' | 'clock'>, viewer: Viewer, origin: Origin, body: ReturnsModel.Policy): Promise<ReturnsModel.Policy> {
+/**
+ * A shop's return policy, set by its owner: a shop setting, in the audit log when it changed. Once
+ * set, even to what the default is now, it is the shop's own: a later change of the platform's
+ * default window does not move it.
+ */
+export async function setMyReturnPolicy(deps: Pick<ReturnsDeps, 'db' | 'clock' | 'readSettings'>, viewer: Viewer, origin: Origin, body: ReturnsModel.Policy): Promise<ReturnsModel.Policy> {
   const shop = await myShop(deps.db, viewer.id)
   const values = { windowDays: body.windowDays, refundsShipping: body.refundsShipping, updatedAt: deps.clock.now() }
   await deps.db.transaction(async (tx) => {
     // The same policy again changes nothing, and the log keeps no entry of it.
     const [current] = await tx.select().from(returnPolicies).where(eq(returnPolicies.vendorId, shop.id)).for('update')
-    const was = current ?? RETURN_POLICY_DEFAULTS
-    if (was.windowDays === body.windowDays && was.refundsShipping === body.refundsShipping) return
+    const was = current ?? (await defaultPolicy(deps, tx))
+    const same = was.windowDays === body.windowDays && was.refundsShipping === body.refundsShipping
+    if (same && current !== undefined) return
     await tx.insert(returnPolicies).values({ vendorId: shop.id, ...values }).onConflictDoUpdate({ target: returnPolicies.vendorId, set: values })
+    if (same) return
     const summary = { setting: 'return_policy', windowDays: body.windowDays, refundsShipping: body.refundsShipping }
     await recordAudit(tx, { by: actorOf(viewer, origin), kind: 'settings.changed', subject: { type: 'shop', id: shop.id }, summary, at: values.updatedAt })
   })
-  return policyOf(deps.db, shop.id)
+  return policyOf(deps, deps.db, shop.id)
 }
 
 /**

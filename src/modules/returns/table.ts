@@ -85,7 +85,7 @@ export const returnPhotos = pgTable(
   (table) => [primaryKey({ columns: [table.returnId, table.position] })],
 )
 
-/** A shop's return policy; a shop without a row takes the defaults (RETURN_POLICY_DEFAULTS). */
+/** A shop's return policy; a shop without a row takes the default (the platform's return window setting, the delivery fee kept). */
 export const returnPolicies = pgTable(
   'return_policies',
   {

@@ -17,9 +17,9 @@ import { afterCommit, amountText, type Committed, commissionOf, type Conn, nothi
 const ARRIVED: readonly OrderRow['status'][] = ['delivered', 'completed']
 
 /** The shop's commission rate now: its plan's (vendors.commission_bp), or the platform's. */
-async function rateOf(deps: Pick<PaymentsDeps, 'settings'>, tx: Conn, vendorId: string): Promise<{ shopUserId: string; commissionBp: number }> {
+async function rateOf(deps: Pick<PaymentsDeps, 'readSettings'>, tx: Conn, vendorId: string): Promise<{ shopUserId: string; commissionBp: number }> {
   const shop = (await findVendorById(tx, vendorId))!
-  return { shopUserId: shop.userId, commissionBp: shop.commissionBp ?? deps.settings.commissionBp }
+  return { shopUserId: shop.userId, commissionBp: shop.commissionBp ?? (await deps.readSettings(tx)).commissionBp }
 }
 
 /**
@@ -27,7 +27,7 @@ async function rateOf(deps: Pick<PaymentsDeps, 'settings'>, tx: Conn, vendorId: 
  * order's cash becomes due, its commission rate fixed now — the moment the buyer pays, as a card
  * payment's confirmation fixes the rate of its escrow. Once per order (a later completion keeps it).
  */
-export async function cashDue(deps: Pick<PaymentsDeps, 'settings'>, tx: Tx, step: OrderStep): Promise<void> {
+export async function cashDue(deps: Pick<PaymentsDeps, 'readSettings'>, tx: Tx, step: OrderStep): Promise<void> {
   const order = (await findOrder(tx, step.orderId))!
   const { paymentMethod } = await amountDueOf(tx, order)
   if (paymentMethod !== 'cash_on_delivery') return
@@ -83,7 +83,7 @@ export async function cashCommissionBack(
 /** A cash-on-delivery order's settlement as screens show it; null for an order paid otherwise. */
 export async function cashOf(
   db: Conn,
-  deps: Pick<PaymentsDeps, 'settings'>,
+  deps: Pick<PaymentsDeps, 'readSettings'>,
   order: OrderRow,
   role: 'buyer' | 'vendor' | 'admin',
 ): Promise<{ state: 'due' | 'collected'; amountMinor: number; commissionMinor: number; collectedAt: Date | null; canCollect: boolean } | null> {

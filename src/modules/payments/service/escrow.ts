@@ -241,7 +241,7 @@ export async function escrowStep(deps: PaymentsDeps, tx: Tx, step: OrderStep): P
   const { state } = await escrowState(tx, escrow)
   if (state === 'released' || state === 'refunded') return nothing()
   if (step.to === 'delivered') {
-    await tx.update(escrows).set({ releaseAfter: new Date(step.now.getTime() + deps.settings.autoReleaseDays * DAY) }).where(eq(escrows.orderId, step.orderId))
+    await tx.update(escrows).set({ releaseAfter: new Date(step.now.getTime() + (await deps.readSettings(tx)).escrowAutoReleaseDays * DAY) }).where(eq(escrows.orderId, step.orderId))
     return nothing()
   }
   return step.to === 'completed' ? release(deps, tx, escrow, step.now) : refund(deps, tx, escrow, step.now, step.actor)

@@ -98,7 +98,7 @@ async function settleOrders(deps: PaymentsDeps, tx: Tx, payment: PaymentRow, unp
   for (const order of unpaid) {
     committed.events.push(await orderMoneyEvent(tx, order.id, 'held', now))
     // The shop's plan when the payment is confirmed fixes its commission (vendors.commission_bp, kept by plans; null: the platform's).
-    const commissionBp = (await findVendorById(tx, order.vendorId))?.commissionBp ?? deps.settings.commissionBp
+    const commissionBp = (await findVendorById(tx, order.vendorId))?.commissionBp ?? (await deps.readSettings(tx)).commissionBp
     changed.push(
       ...(await holdForOrder(tx, {
         orderId: order.id,

@@ -7,12 +7,17 @@ import type { Bus } from '../../../lib/bus'
 import type { Clock } from '../../../lib/clock'
 import type { Logger } from '../../../lib/log'
 import type { AfterCommit, NotifyInput } from '../../notifications'
+import type { ReadSettings } from '../../settings'
 import { orderTopic, type OrdersDeps } from '../../orders'
 import type { NewPaymentEvent, OrderMoneyChange } from '../events'
 import type { PaymentProvider } from '../providers/provider'
 
-/** The money rules one deployment sets (config: commission, escrow auto-release, limits). */
-export type MoneySettings = Infrastructure['config']['money']
+/**
+ * The money rules one deployment sets in its configuration: currencies, deposit limits, the daily
+ * withdrawal maximum. The commission, the escrow's auto-release and the smallest withdrawal are
+ * platform settings admins change (readSettings): not read from here.
+ */
+export type MoneySettings = Omit<Infrastructure['config']['money'], 'commissionBp' | 'autoReleaseDays' | 'withdrawalMinMinor'>
 
 /** What the payments services are built from; the composition root hands these in. */
 export interface PaymentsDeps {
@@ -27,6 +32,8 @@ export interface PaymentsDeps {
   orders: OrdersDeps
   notify(tx: Tx, input: NotifyInput): Promise<AfterCommit | null>
   settings: MoneySettings
+  /** The platform settings in force (commission, escrow auto-release days, smallest withdrawal): admins change them at any time. */
+  readSettings: ReadSettings
   /** The key bank details are encrypted with (32 bytes). */
   payoutKey: Buffer
   /** Where Souk is reached (the provider sends the buyer back there). */

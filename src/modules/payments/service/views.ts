@@ -18,7 +18,7 @@ import { commissionOf, type Conn, type PaymentsDeps } from './shared'
  * and the order's escrow (held until receipt, or released on a date unless a problem is reported,
  * frozen by a dispute, released, refunded).
  */
-export async function orderPayment(deps: Pick<PaymentsDeps, 'db' | 'settings'>, viewer: { id: string; role: 'buyer' | 'vendor' | 'admin' }, orderId: string): Promise<PaymentsModel.OrderPayment> {
+export async function orderPayment(deps: Pick<PaymentsDeps, 'db' | 'readSettings'>, viewer: { id: string; role: 'buyer' | 'vendor' | 'admin' }, orderId: string): Promise<PaymentsModel.OrderPayment> {
   const role = await orderRoleOf(deps.db, viewer, orderId)
   if (role === null) throw new AppError('not_found', 'No such order')
   const order = (await findOrder(deps.db, orderId))!
@@ -48,7 +48,7 @@ export async function orderPayment(deps: Pick<PaymentsDeps, 'db' | 'settings'>, 
  * My shop's earnings: my balances (incoming: held in escrow for my orders; available), what was
  * released to me and the commission taken, what I withdrew, and my latest escrows.
  */
-export async function earnings(deps: Pick<PaymentsDeps, 'db' | 'settings'>, userId: string): Promise<PaymentsModel.Earnings> {
+export async function earnings(deps: Pick<PaymentsDeps, 'db' | 'readSettings'>, userId: string): Promise<PaymentsModel.Earnings> {
   const balances = await allBalancesOf(deps.db, userId)
   // My wallets, one per currency: releases credit them, commissions debit them (indexed lookups).
   const wallets = balances.map((balance) => accountId({ kind: 'available', ownerId: userId, currency: balance.currency }))
@@ -81,7 +81,7 @@ export async function earnings(deps: Pick<PaymentsDeps, 'db' | 'settings'>, user
   const currencies = [...new Set([...balances.map((b) => b.currency), ...totals.map((row) => row.currency), ...cash.map((row) => row.currency)])].sort()
   return {
     // The shop's plan may set its own rate; new orders are charged it.
-    commissionBp: (await findVendorOfUser(deps.db, userId))?.commissionBp ?? deps.settings.commissionBp,
+    commissionBp: (await findVendorOfUser(deps.db, userId))?.commissionBp ?? (await deps.readSettings()).commissionBp,
     currencies: currencies.map((currency) => {
       const balance = balances.find((b) => b.currency === currency)
       return {

@@ -106,7 +106,8 @@ async function toWithdrawals(db: Conn, rows: WithdrawalRow[], reveal: { key: Buf
  * daily maximum over 24 hours, never more than I have; idempotent on `key`.
  */
 export async function requestWithdrawal(deps: PaymentsDeps, userId: string, key: string, body: PaymentsModel.WithdrawalBody): Promise<{ withdrawal: PaymentsModel.Withdrawal; replayed: boolean }> {
-  const { withdrawalMinMinor, withdrawalDailyMaxMinor } = deps.settings
+  const { withdrawalDailyMaxMinor } = deps.settings
+  const { withdrawalMinMinor } = await deps.readSettings()
   if (body.amountMinor < withdrawalMinMinor) {
     throw new AppError('invalid_data', `The smallest withdrawal is ${amountText(withdrawalMinMinor, body.currency)}`, [{ field: 'body.amountMinor', message: `must be at least ${withdrawalMinMinor}` }])
   }

@@ -40,9 +40,9 @@ export function toPlan(row: PlanRow, platformCommissionBp: number): PlansModel.P
 const comparisonOrder = [sql`${plans.isFree} desc`, asc(plans.position), asc(plans.monthlyPriceMinor), asc(plans.id)]
 
 /** The plans a shop may choose, for the comparison table: every plan but the retired ones. */
-export async function listPlans(deps: Pick<PlansDeps, 'db' | 'platformCommissionBp'>): Promise<{ items: PlansModel.Plan[] }> {
-  const rows = await deps.db.select().from(plans).orderBy(...comparisonOrder)
-  return { items: rows.filter((row) => row.retiredAt === null).map((row) => toPlan(row, deps.platformCommissionBp)) }
+export async function listPlans(deps: Pick<PlansDeps, 'db' | 'readSettings'>): Promise<{ items: PlansModel.Plan[] }> {
+  const [rows, { commissionBp }] = await Promise.all([deps.db.select().from(plans).orderBy(...comparisonOrder), deps.readSettings()])
+  return { items: rows.filter((row) => row.retiredAt === null).map((row) => toPlan(row, commissionBp)) }
 }
 
 async function toAdminPlans(db: Conn, rows: PlanRow[], platformCommissionBp: number): Promise<PlansModel.AdminPlan[]> {
@@ -60,9 +60,9 @@ async function toAdminPlans(db: Conn, rows: PlanRow[], platformCommissionBp: num
   }))
 }
 
-export async function listPlansForAdmin(deps: Pick<PlansDeps, 'db' | 'platformCommissionBp'>): Promise<{ items: PlansModel.AdminPlan[] }> {
+export async function listPlansForAdmin(deps: Pick<PlansDeps, 'db' | 'readSettings'>): Promise<{ items: PlansModel.AdminPlan[] }> {
   const rows = await deps.db.select().from(plans).orderBy(...comparisonOrder)
-  return { items: await toAdminPlans(deps.db, rows, deps.platformCommissionBp) }
+  return { items: await toAdminPlans(deps.db, rows, (await deps.readSettings()).commissionBp) }
 }
 
 /** A paid plan costs something each month and each year, and a year at most twelve months. */
@@ -90,7 +90,7 @@ function nameOf(name: string): string {
 
 const trimmed = (badge: string | null | undefined) => (badge == null ? badge : badge.trim() === '' ? null : badge.trim())
 
-export async function createPlan(deps: Pick<PlansDeps, 'db' | 'bus' | 'clock' | 'platformCommissionBp'>, admin: { id: string }, origin: Origin, body: PlansModel.CreateBody): Promise<PlansModel.AdminPlan> {
+export async function createPlan(deps: Pick<PlansDeps, 'db' | 'bus' | 'clock' | 'readSettings'>, admin: { id: string }, origin: Origin, body: PlansModel.CreateBody): Promise<PlansModel.AdminPlan> {
   const now = deps.clock.now()
   const values = {
     id: newId('pln'),
@@ -116,7 +116,7 @@ export async function createPlan(deps: Pick<PlansDeps, 'db' | 'bus' | 'clock' | 
     return row!
   })
   await comparisonChanged(deps)
-  return (await toAdminPlans(deps.db, [row], deps.platformCommissionBp))[0]!
+  return (await toAdminPlans(deps.db, [row], (await deps.readSettings()).commissionBp))[0]!
 }
 
 /**
@@ -125,7 +125,7 @@ export async function createPlan(deps: Pick<PlansDeps, 'db' | 'bus' | 'clock' | 
  * at their next listing put on sale; listings on sale stay). `retired` stops (or restarts) new
  * subscriptions; the free plan is never retired, nor priced.
  */
-export async function updatePlan(deps: Pick<PlansDeps, 'db' | 'bus' | 'clock' | 'platformCommissionBp'>, admin: { id: string }, origin: Origin, id: string, body: PlansModel.UpdateBody): Promise<PlansModel.AdminPlan> {
+export async function updatePlan(deps: Pick<PlansDeps, 'db' | 'bus' | 'clock' | 'readSettings'>, admin: { id: string }, origin: Origin, id: string, body: PlansModel.UpdateBody): Promise<PlansModel.AdminPlan> {
   const now = deps.clock.now()
   const row = await deps.db.transaction(async (tx) => {
     // The plan's row first: a subscription step changing a shop's perks reads the free plan under a share lock (see applyTerms).
@@ -161,5 +161,5 @@ export async function updatePlan(deps: Pick<PlansDeps, 'db' | 'bus' | 'clock' | 
   })
   // Storefronts show the free plan's badge too.
   await comparisonChanged(deps, row.isFree)
-  return (await toAdminPlans(deps.db, [row], deps.platformCommissionBp))[0]!
+  return (await toAdminPlans(deps.db, [row], (await deps.readSettings()).commissionBp))[0]!
 }

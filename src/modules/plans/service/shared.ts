@@ -12,6 +12,7 @@ import { formatMoney } from '../../../lib/pdf-sheet'
 import { deactivateNewestOver, lockListingRoom } from '../../catalog'
 import type { Mailer } from '../../mail'
 import type { AfterCommit, NotifyInput } from '../../notifications'
+import type { ReadSettings } from '../../settings'
 import { findVendorOfUser, lockVendor, setShopPerks, type ShopPerks } from '../../vendors'
 import type { PlanInterval, SubscriptionStatus } from '../status'
 import { type PlanTerms, plans, subscriptions } from '../table'
@@ -24,8 +25,8 @@ export interface PlansDeps {
   /** Renewal and expiry warnings also go to the shop's contact address, whatever its notification settings. */
   mailer: Mailer
   notify(tx: Tx, input: NotifyInput): Promise<AfterCommit | null>
-  /** The platform's commission (basis points), for plans that keep it. */
-  platformCommissionBp: number
+  /** The platform settings in force: the platform's commission (basis points) applies to plans that keep it. */
+  readSettings: ReadSettings
   /** Who sells plans, as their invoices name it (PLATFORM_SELLER, one entry per line). */
   platformSeller: string[]
   /** Where links in emails point (PUBLIC_URL). */

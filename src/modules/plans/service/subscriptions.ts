@@ -44,7 +44,7 @@ type Shop = Awaited<ReturnType<typeof myShop>>
 const INTERVAL_TEXT: Record<PlanInterval, string> = { month: 'monthly', year: 'yearly' }
 
 /** My shop's plan: its terms now, the paid period if any, how much of it is used, and what the wallet holds. */
-export async function shopPlanState(deps: Pick<PlansDeps, 'db' | 'platformCommissionBp'>, shop: Pick<Shop, 'id' | 'userId'>): Promise<PlansModel.State> {
+export async function shopPlanState(deps: Pick<PlansDeps, 'db' | 'readSettings'>, shop: Pick<Shop, 'id' | 'userId'>): Promise<PlansModel.State> {
   const { db } = deps
   const live = await liveSubscription(db, shop.id)
   const terms = live?.terms ?? termsOf(await freePlan(db), 'month')
@@ -59,7 +59,7 @@ export async function shopPlanState(deps: Pick<PlansDeps, 'db' | 'platformCommis
     planId: live?.planId ?? FREE_PLAN_ID,
     isFree: live === null,
     terms,
-    effectiveCommissionBp: terms.commissionBp ?? deps.platformCommissionBp,
+    effectiveCommissionBp: terms.commissionBp ?? (await deps.readSettings()).commissionBp,
     subscription:
       live === null
         ? null
@@ -79,7 +79,7 @@ export async function shopPlanState(deps: Pick<PlansDeps, 'db' | 'platformCommis
   }
 }
 
-export async function getMyPlan(deps: Pick<PlansDeps, 'db' | 'platformCommissionBp'>, userId: string): Promise<PlansModel.State> {
+export async function getMyPlan(deps: Pick<PlansDeps, 'db' | 'readSettings'>, userId: string): Promise<PlansModel.State> {
   return shopPlanState(deps, await myShop(deps.db, userId))
 }
 
