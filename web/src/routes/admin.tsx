@@ -13,9 +13,10 @@ import { AdminVendors } from './admin/vendors'
 
 const AdminReviewReports = lazy(() => import('./admin/review-reports'))
 const AdminListings = lazy(() => import('./admin/listings'))
+const AdminSettings = lazy(() => import('./admin/settings'))
 
 /** The tabs a link may open (`/admin?tab=reports`, as the queues link them). */
-const TAB_IDS = ['vendors', 'categories', 'reports', 'message-reports', 'review-reports', 'listings']
+const TAB_IDS = ['vendors', 'categories', 'reports', 'message-reports', 'review-reports', 'listings', 'settings']
 
 export default function Admin() {
   const [params] = useSearchParams()
@@ -29,7 +30,7 @@ export default function Admin() {
       <div class="page-header">
         <div>
           <h1>Admin</h1>
-          <p>Shop applications, the category tree and the moderation queues.</p>
+          <p>Shop applications, the category tree, the moderation queues and the platform settings.</p>
         </div>
         <div class="row">
           <ButtonLink href="/admin/dashboard">
@@ -59,6 +60,9 @@ export default function Admin() {
           <ButtonLink href="/admin/placements">
             <Icon name="star" /> Placement
           </ButtonLink>
+          <ButtonLink href="/admin?tab=settings">
+            <Icon name="settings" /> Settings
+          </ButtonLink>
         </div>
       </div>
       <SignedIn role="admin">
@@ -75,6 +79,7 @@ export default function Admin() {
                 { id: 'message-reports', label: 'Reported messages', content: () => <AdminMessageReports /> },
                 { id: 'review-reports', label: 'Reported reviews', content: () => <AdminReviewReports /> },
                 { id: 'listings', label: 'Listings to review', content: () => <AdminListings /> },
+                { id: 'settings', label: 'Settings', content: () => <AdminSettings /> },
               ]}
             />
           </div>
