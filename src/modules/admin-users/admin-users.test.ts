@@ -56,6 +56,8 @@ describe('GET /admin/users', () => {
     expect(second.data).toEqual({ items: [expect.objectContaining({ id: made[0]!.id })], nextCursor: null })
     expect((await api(admin).get({ query: { q: made[1]!.email.slice(0, 12) } })).data!.items.map((u) => u.id)).toContain(made[1]!.id)
     expect((await api(admin).get({ query: { q: made[0]!.id } })).data!.items.map((u) => u.id)).toEqual([made[0]!.id])
+    // Without a role filter, every role (the admin too).
+    expect((await api(admin).get({ query: { q: admin.id } })).data!.items.map((u) => u.id)).toEqual([admin.id])
     // A pattern character is matched as itself.
     expect((await api(admin).get({ query: { q: '%' } })).data!.items).toEqual([])
   })

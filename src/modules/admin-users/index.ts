@@ -9,12 +9,16 @@ import { originPlugin } from '../../lib/request-origin'
 import { authPlugin } from '../accounts'
 import type { Mailer } from '../mail'
 import { AdminUsersModel as M } from './model'
+import { JobSnapshot, toSnapshot } from '../jobs'
+import { requestUsersExport } from './export'
 import { type AdminUsersDeps, changeRole, getUserDetail, listUsers, resendUserVerification, signOutUser, suspendUser, unsuspendUser } from './service'
 
 export { AdminUsersModel } from './model'
+export { ADMIN_USERS_JOB_KINDS } from './export'
 
-export function adminUsersRoutes(ctx: Pick<Infrastructure, 'database' | 'config' | 'clock' | 'bus' | 'limiter'> & { mailer: Pick<Mailer, 'dispatch'> }) {
+export function adminUsersRoutes(ctx: Pick<Infrastructure, 'database' | 'config' | 'clock' | 'bus' | 'limiter' | 'log' | 'queue'> & { mailer: Pick<Mailer, 'dispatch'> }) {
   const deps: AdminUsersDeps = { db: ctx.database.db, bus: ctx.bus, clock: ctx.clock, config: ctx.config, limiter: ctx.limiter, mailer: ctx.mailer }
+  const jobs = { db: ctx.database.db, bus: ctx.bus, clock: ctx.clock, log: ctx.log, queue: ctx.queue }
   return new Elysia({ name: 'admin-users', prefix: '/api/v1/admin/users' })
     .use(authPlugin(ctx))
     .use(strictQueryPlugin)
@@ -26,6 +30,11 @@ export function adminUsersRoutes(ctx: Pick<Infrastructure, 'database' | 'config'
           strictQuery: { schema: M.listQuery },
           response: { 200: M.userPage, 400: ErrorResponse },
           detail: { summary: 'Users, newest first: search by id, name or email; filter by role and standing (active, suspended)' },
+        })
+        .post('/export', async ({ user, body, status }) => status(202, toSnapshot(await requestUsersExport(jobs, user.id, body))), {
+          body: M.exportBody,
+          response: { 202: JobSnapshot, 400: ErrorResponse, 503: ErrorResponse },
+          detail: { summary: 'Export the users the filters find as CSV in a job: 202 answers the job; follow it on job:<id>; its result links the download' },
         })
         .get('/:id', ({ params }) => getUserDetail(deps, params.id), {
           params: M.idParams,

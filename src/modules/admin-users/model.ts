@@ -1,7 +1,8 @@
 import { t, type TSchema } from 'elysia'
 import { idSchema } from '../../lib/ids'
+import { enumOf } from '../../lib/schema'
 import { pageOf, pageQuery } from '../../lib/pagination'
-import { AccountsModel } from '../accounts'
+import { AccountsModel, ROLES } from '../accounts'
 import { AuditModel } from '../audit'
 import { Balances } from '../ledger'
 import { ORDER_STATUSES } from '../orders'
@@ -14,11 +15,13 @@ export const USER_STATES = ['active', 'suspended'] as const
 export namespace AdminUsersModel {
   export const listQuery = t.Object({
     q: t.Optional(t.String({ maxLength: 200, description: 'an exact user id, or part of the name or email' })),
-    role: t.Optional(AccountsModel.role),
+    // enumOf: a bare UnionEnum fills a missing filter with its first member (the list was buyers only).
+    role: t.Optional(enumOf(ROLES)),
     status: t.Optional(t.UnionEnum(USER_STATES, { default: undefined })),
     ...pageQuery,
   })
   export type ListQuery = typeof listQuery.static
+  export const exportBody = t.Object({ q: listQuery.properties.q, role: listQuery.properties.role, status: listQuery.properties.status })
 
   /** Active, or suspended since when, until when (null: until lifted) and why. */
   export const standing = t.Object({

@@ -58,7 +58,7 @@ function toRow(row: UserListRow, now: Date): M.UserRow {
   }
 }
 
-export async function listUsers(deps: AdminUsersDeps, query: M.ListQuery): Promise<Page<M.UserRow>> {
+export async function listUsers(deps: Pick<AdminUsersDeps, 'db' | 'clock'>, query: M.ListQuery): Promise<Page<M.UserRow>> {
   const now = deps.clock.now()
   const page = await searchUsers(deps.db, query, now)
   return { items: page.items.map((row) => toRow(row, now)), nextCursor: page.nextCursor }

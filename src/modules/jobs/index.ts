@@ -14,7 +14,7 @@ import { bindTrackedJob } from './service/runner'
 import { type JobsDeps, toSnapshot } from './service/shared'
 
 export { JobsModel } from './model'
-export { csvDownload } from './service/exports'
+export { csvDownload, type ExportPage, listExport, startListExport } from './service/exports'
 export { jobRunsBetween } from './service/maintenance'
 export { deadLettersQueue, failedJobsQueue } from './service/queue'
 export type { AnyTrackedJob } from './service/kinds'

@@ -16,7 +16,7 @@ import { invoicePdf } from './service/invoice'
 import { canReadOrder, getOrder, listAllOrders, listMyOrders, listMySales, transitionOrder } from './service/orders'
 import type { OrdersDeps } from './service/shared'
 import { cancelItems } from './service/cancel-items'
-import { requestSalesExport } from './service/sales-export'
+import { requestOrdersExport, requestSalesExport } from './service/sales-export'
 import { listMyOptions, listShopOptions, replaceMyOptions } from './service/shipping'
 import { listTaxRates, setCategoryRate, setDefaultRate } from './service/tax'
 
@@ -182,6 +182,11 @@ export function ordersRoutes(ctx: Pick<Infrastructure, 'database' | 'config' | '
           strictQuery: { schema: M.adminListQuery },
           response: { 200: M.orderPage, 400: ErrorResponse },
           detail: { summary: 'Every order, newest first; `q` finds an order id or invoice number' },
+        })
+        .post('/admin/orders/export', async ({ user, body, status }) => status(202, toSnapshot(await requestOrdersExport(jobs, user.id, body.status))), {
+          body: M.salesExportBody,
+          response: { 202: JobSnapshot, 400: ErrorResponse, 503: ErrorResponse },
+          detail: { summary: 'Export every shop’s orders (of one status, or all) as CSV in a job: 202 answers the job; follow it on job:<id>; its result links the download' },
         })
         .get('/admin/tax-rates', () => listTaxRates(db), {
           response: { 200: M.taxRates },

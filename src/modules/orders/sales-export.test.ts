@@ -27,10 +27,45 @@ describe('the sales export', () => {
     expect(job.result?.download).toMatchObject({ rows: 2, contentType: 'text/csv; charset=utf-8' })
     const download = await t.request(job.result!.download!.url, { headers: s.owner.auth })
     const lines = (await download.text()).trim().split('\r\n')
-    expect(lines[0]).toStartWith('invoice,order,placed_at,status,buyer')
+    expect(lines[0]).toStartWith('invoice,order,placed_at,status,shop,buyer')
     expect(lines.slice(1).map((line) => line.split(',')[0])).toEqual(invoices)
     expect((await t.request(job.result!.download!.url, { headers: admin.auth })).status).toBe(404)
     // A buyer has no shop to export.
     expect((await client(t, await signUpAndSignIn(t)).api.v1.me.sales.export.post({})).status).toBe(403)
+  })
+})
+
+/** Waits for `started`'s job to succeed and answers its CSV's lines, read as `user`. */
+async function csvOf(user: TestUser, started: { status: number; data: { id: string } | null }): Promise<string[]> {
+  expect(started.status).toBe(202)
+  let job = (await client(t, user).api.v1.jobs({ id: started.data!.id }).get()).data!
+  await waitFor(async () => (job = (await client(t, user).api.v1.jobs({ id: started.data!.id }).get()).data!).status === 'succeeded', 15_000, 'the export to finish')
+  return (await (await t.request(job.result!.download!.url, { headers: user.auth })).text()).trim().split('\r\n')
+}
+
+describe('the admins’ list exports', () => {
+  it('writes every shop’s orders (of a status) to a CSV in a job, for admins only', async () => {
+    const [s1, s2] = [await shop(t), await shop(t)]
+    const first = (await placeOrder(t, s1, (await makeProduct(t, s1.owner, { categoryId: home.id, stock: 5 })).id)).invoiceNumber
+    const second = await placeOrder(t, s2, (await makeProduct(t, s2.owner, { categoryId: home.id, stock: 5 })).id)
+    expect((await client(t, second.me.user).api.v1.orders({ id: second.orderId }).cancel.post({})).status).toBe(200)
+    const all = await csvOf(admin, await client(t, admin).api.v1.admin.orders.export.post({}))
+    expect(all.map((line) => line.split(',')[0])).toEqual(expect.arrayContaining([first, second.invoiceNumber]))
+    const placed = await csvOf(admin, await client(t, admin).api.v1.admin.orders.export.post({ status: 'placed' }))
+    expect(placed.map((line) => line.split(',')[0])).toContain(first)
+    expect(placed.map((line) => line.split(',')[0])).not.toContain(second.invoiceNumber)
+    expect((await client(t, s1.owner).api.v1.admin.orders.export.post({})).status).toBe(403)
+  })
+
+  it('writes the users the filters find to a CSV in a job, for admins only', async () => {
+    const seller = (await shop(t)).owner
+    const lines = await csvOf(admin, await client(t, admin).api.v1.admin.users.export.post({ role: 'vendor' }))
+    expect(lines[0]).toBe('id,email,display_name,role,email_verified,signed_up_at,standing,suspended_until,suspension_reason')
+    expect(lines.some((line) => line.startsWith(`${seller.id},${seller.email},`))).toBe(true)
+    expect(lines.slice(1).every((line) => line.split(',')[3] === 'vendor')).toBe(true)
+    const found = await csvOf(admin, await client(t, admin).api.v1.admin.users.export.post({ q: seller.id }))
+    expect(found).toHaveLength(2)
+    expect((await client(t, seller).api.v1.admin.users.export.post({})).status).toBe(403)
+    expect((await client(t, admin).api.v1.admin.users.export.post({ role: 'pirate' } as never)).status).toBe(400)
   })
 })

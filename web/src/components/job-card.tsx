@@ -14,6 +14,7 @@ import { toast, toastError } from './toast'
 const KIND_LABEL: Record<TrackedJobKind, string> = {
   'exports.csv': 'Data export',
   'exports.sales': 'Sales export',
+  'exports.users': 'Users export',
   'imports.products': 'Product import',
   'maintenance.purge': 'Maintenance: purge',
   'stats.daily': 'Daily statistics',

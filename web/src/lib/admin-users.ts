@@ -14,6 +14,7 @@ export type UserQuery = AdminUsersModel.ListQuery
 const users = () => api().api.v1.admin.users
 
 export const searchUsers = async (query: UserQuery) => must(await users().get({ query }))
+export const exportUsers = async (query: UserQuery) => must(await users().export.post({ ...(query.q === undefined ? {} : { q: query.q }), ...(query.role === undefined ? {} : { role: query.role }), ...(query.status === undefined ? {} : { status: query.status }) }))
 export const getUser = async (id: string) => must(await users()({ id }).get())
 export const setUserRole = async (id: string, role: Role) => must(await users()({ id }).role.post({ role }))
 export const suspendUser = async (id: string, body: AdminUsersModel.SuspendBody) => must(await users()({ id }).suspend.post(body))

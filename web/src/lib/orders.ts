@@ -84,6 +84,7 @@ export const listMySales = async (query: ListQuery) => must(await v1().me.sales.
 /** A CSV of my shop's orders (of one status, or all), made by a job: answers the job to follow. */
 export const exportMySales = async (status?: OrderStatus) => must(await v1().me.sales.export.post(status === undefined ? {} : { status }))
 export const listAllOrders = async (query: AdminListQuery) => must(await v1().admin.orders.get({ query }))
+export const exportAllOrders = async (status?: OrderStatus) => must(await v1().admin.orders.export.post(status === undefined ? {} : { status }))
 export const getOrder = async (id: string) => must(await v1().orders({ id }).get())
 export const acceptSale = async (id: string) => must(await v1().sales({ id }).accept.post())
 /** The shop's (or an admin's) cancellation; the buyer sees the reason. */

@@ -1,3 +1,4 @@
+import { ExportJob } from '../components/export-job'
 import { createSignal } from 'solid-js'
 import { SignedIn } from '../components/auth-gate'
 import { Button, ButtonLink } from '../components/button'
@@ -6,7 +7,7 @@ import { TextField } from '../components/field'
 import { Icon } from '../components/icons'
 import { byStatus, createOrderPages, OrderPages, OrderRow, StatusFilter } from '../components/order-list'
 import { PageMeta } from '../lib/head'
-import { listAllOrders, type OrderStatus } from '../lib/orders'
+import { exportAllOrders, listAllOrders, type OrderStatus } from '../lib/orders'
 
 /** Every order, newest first: found by order id or invoice number, filtered by status, in cursor pages. */
 function OrderSearch() {
@@ -24,6 +25,7 @@ function OrderSearch() {
     <section class="card" aria-labelledby="orders-heading">
       <div class="card__header">
         <h2 id="orders-heading">Orders</h2>
+        <ExportJob start={() => exportAllOrders(status())} />
       </div>
       <div class="card__body stack">
         <form

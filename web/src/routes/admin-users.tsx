@@ -1,12 +1,13 @@
 import { A } from '@solidjs/router'
 import { createSignal, For, Show } from 'solid-js'
+import { ExportJob } from '../components/export-job'
 import type { Role } from '../../../src/modules/accounts/auth'
 import { SignedIn } from '../components/auth-gate'
 import { ButtonLink } from '../components/button'
 import { Badge, EmptyState, Skeleton } from '../components/feedback'
 import { SelectField, TextField } from '../components/field'
 import { createCursorPages, LoadMore, utcMinute } from '../components/finance-parts'
-import { type AdminUserRow, ROLE_LABEL, searchUsers, type UserQuery } from '../lib/admin-users'
+import { type AdminUserRow, exportUsers, ROLE_LABEL, searchUsers, type UserQuery } from '../lib/admin-users'
 import { PageMeta } from '../lib/head'
 
 /** Active, or suspended (until when). */
@@ -33,6 +34,7 @@ function UserList() {
     <section class="card" aria-labelledby="users-heading">
       <div class="card__header">
         <h2 id="users-heading">Users</h2>
+        <ExportJob start={() => exportUsers(query())} />
       </div>
       <div class="card__body stack">
         <form class="row" role="search" aria-label="Find users" style={{ 'align-items': 'flex-end', 'flex-wrap': 'wrap' }} onSubmit={(e) => e.preventDefault()}>

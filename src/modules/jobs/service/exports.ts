@@ -6,7 +6,7 @@ import { listSignIns, type SignInRow } from '../../accounts'
 import { listNotifications } from '../../notifications'
 import { ACTIVE_STATUSES } from '../snapshot'
 import { jobFiles, jobs } from '../table'
-import { type Progress, startJob, trackedJob } from './runner'
+import { type Progress, startJob, type TrackedJob, type TrackedJobKind, trackedJob } from './runner'
 import { DAY, type JobRow, type JobsDeps } from './shared'
 
 export const EXPORT_SECTIONS = ['sessions', 'notifications'] as const
@@ -146,4 +146,50 @@ export async function readDownload(deps: JobsDeps, ownerId: string, jobId: strin
   if (file === undefined) throw new AppError('not_found', 'No such download')
   if (file.expiresAt <= deps.clock.now()) throw new AppError('not_found', 'This download has expired; start a new export')
   return file
+}
+
+/** One page of a list export's rows, and the cursor of the next page (null after the last). */
+export interface ExportPage {
+  rows: (string | number | null)[][]
+  nextCursor: string | null
+}
+
+/**
+ * A tracked CSV export of a list admins filter (users, orders, transactions, audit): `page` reads
+ * the list as its screen does, cursor page after cursor page, the log counts the rows as they come,
+ * and the file is kept for download like `exports.csv`'s. Stops between pages when cancelled.
+ */
+export function listExport<I extends object>(
+  name: TrackedJobKind,
+  spec: { fileName: string; noun: string; header: string[]; page: (deps: JobsDeps, input: I, cursor: string | null) => Promise<ExportPage> },
+): TrackedJob<I> {
+  return trackedJob<I>(
+    name,
+    async (deps, input, progress, job) => {
+      await progress.step(`Collecting ${spec.noun}`)
+      const rows: (string | number | null)[][] = [spec.header]
+      let cursor: string | null = null
+      do {
+        if (await progress.cancelled()) return { result: null }
+        const page: ExportPage = await spec.page(deps, input, cursor)
+        rows.push(...page.rows)
+        cursor = page.nextCursor
+        if (cursor !== null && (rows.length - 1) % LOG_EVERY < page.rows.length) await progress.log(`${rows.length - 1} ${spec.noun} so far`)
+      } while (cursor !== null)
+      await progress.log(`${rows.length - 1} ${spec.noun}`)
+      await progress.step('Writing the file')
+      return csvDownload(deps, job.id, `${spec.fileName}-${deps.clock.now().toISOString().slice(0, 10)}.csv`, rows)
+    },
+    { retryLimit: 2, retryDelaySeconds: 2, heartbeatSeconds: 10, expireInSeconds: 30 * 60, concurrency: 2 },
+  )
+}
+
+/** How often a list export logs its count. */
+const LOG_EVERY = 5_000
+
+/** Starts `kind` with `input` for `ownerId` (an admin's export: the job is theirs to follow and download). */
+export async function startListExport<I extends object>(deps: JobsDeps, ownerId: string, kind: TrackedJob<I>, input: I): Promise<JobRow> {
+  const job = await deps.db.transaction((tx) => startJob(deps, tx, kind, { ownerId, input }))
+  // Not a singleton kind: startJob answers null only for those.
+  return job!
 }
