@@ -35,7 +35,7 @@ export const users = pgTable('users', {
   createdAt: at('created_at').notNull(),
   updatedAt: at('updated_at').notNull(),
   deletedAt: at('deleted_at'),
-}, (table) => [index('users_created_brin').using('brin', table.createdAt)])
+}, (table) => [index('users_created_brin').using('brin', table.createdAt).with({ autosummarize: true })])
 
 /**
  * A signed-in device: one refresh-token family. Revoking it ends every token of the family and
@@ -72,7 +72,7 @@ export const refreshTokens = pgTable(
     /** Set once, when this token is exchanged for the next one. */
     rotatedAt: at('rotated_at'),
   },
-  (table) => [index('refresh_tokens_session_idx').on(table.sessionId), index('refresh_tokens_created_brin').using('brin', table.createdAt)],
+  (table) => [index('refresh_tokens_session_idx').on(table.sessionId), index('refresh_tokens_created_brin').using('brin', table.createdAt).with({ autosummarize: true })],
 )
 
 export const CODE_PURPOSES = ['verify_email', 'change_email'] as const

@@ -8,18 +8,20 @@ import { authPlugin } from '../accounts'
 import { AdminStatsModel as M } from './model'
 import { readDashboard } from './service/dashboard'
 import { readLive } from './service/live'
+import { TodayFigures } from './service/today'
 
 export { ADMIN_STATS_EVENTS } from './events'
 export { AdminStatsModel, FIGURES, type Figure, GRANULARITIES } from './model'
 export { statsRollUp } from './service/rollup'
 
-export function adminStatsRoutes(ctx: Pick<Infrastructure, 'database' | 'config' | 'clock'>) {
+export function adminStatsRoutes(ctx: Pick<Infrastructure, 'database' | 'config' | 'clock' | 'bus'>) {
   const db = ctx.database.db
+  const today = new TodayFigures(db, ctx.bus)
   return new Elysia({ name: 'admin-stats', prefix: '/api/v1/admin/stats' })
     .use(authPlugin(ctx))
     .guard({ auth: 'admin', detail: { tags: ['Admin'] } }, (admin) =>
       admin
-        .get('', ({ query }) => readDashboard({ db, now: ctx.clock.now(), currencies: ctx.config.money.currencies }, query), {
+        .get('', ({ query }) => readDashboard({ db, now: ctx.clock.now(), currencies: ctx.config.money.currencies, today }, query), {
           query: M.query,
           response: { 200: M.stats, 400: ErrorResponse, 401: ErrorResponse, 403: ErrorResponse },
           detail: {

@@ -78,7 +78,7 @@ export const messages = pgTable(
     uniqueIndex('messages_conversation_seq_key').on(table.conversationId, table.seq),
     uniqueIndex('messages_client_key').on(table.conversationId, table.senderId, table.clientId),
     // Messages sent in a time range (the admin dashboard): BRIN, nearly free on the chat's write path.
-    index('messages_created_brin').using('brin', table.createdAt),
+    index('messages_created_brin').using('brin', table.createdAt).with({ autosummarize: true }),
   ],
 )
 

@@ -69,7 +69,7 @@ export const ledgerTransfers = pgTable(
     index('ledger_transfers_debit_idx').on(table.debitAccountId, table.createdAt, table.id),
     index('ledger_transfers_credit_idx').on(table.creditAccountId, table.createdAt, table.id),
     index('ledger_transfers_ref_idx').on(table.ref),
-    index('ledger_transfers_created_brin').using('brin', table.createdAt),
+    index('ledger_transfers_created_brin').using('brin', table.createdAt).with({ autosummarize: true }),
     check('ledger_transfers_accounts_check', sql`${table.debitAccountId} <> ${table.creditAccountId}`),
     check('ledger_transfers_amount_check', sql`${table.amountMinor} >= 0 and (${table.amountMinor} > 0 or ${table.phase} in ('post_pending', 'void_pending'))`),
     check('ledger_transfers_pending_check', sql`(${table.pendingId} is not null) = (${table.phase} in ('post_pending', 'void_pending'))`),

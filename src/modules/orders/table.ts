@@ -113,7 +113,7 @@ export const orders = pgTable(
     index('orders_buyer_idx').on(table.buyerId, table.createdAt, table.id),
     index('orders_vendor_idx').on(table.vendorId, table.createdAt, table.id),
     // Time ranges over every order (the admin dashboard's figures): BRIN, small and cheap to keep, as orders arrive in time order.
-    index('orders_created_brin').using('brin', table.createdAt),
+    index('orders_created_brin').using('brin', table.createdAt).with({ autosummarize: true }),
     index('orders_hold_idx').on(table.holdUntil).where(sql`${table.status} = 'pending_payment'`),
     check('orders_amounts_check', sql`${table.itemsMinor} >= 0 and ${table.shippingMinor} >= 0 and ${table.tvaMinor} >= 0 and ${table.totalMinor} = ${table.itemsMinor} + ${table.shippingMinor}`),
   ],

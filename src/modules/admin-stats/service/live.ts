@@ -4,7 +4,7 @@ import { countSignUps } from '../../accounts'
 import { countMessagesSent } from '../../chat'
 import { countOrdersPlaced } from '../../orders'
 import type { AdminStatsModel } from '../model'
-import { upToNow } from './dashboard'
+import { upToNow } from './today'
 
 export const LIVE_MINUTES = 15
 

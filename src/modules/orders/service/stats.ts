@@ -1,6 +1,6 @@
 // The orders' part of the admin dashboard's figures (issue #20): what was sold in a time range.
 import { and, count, gte, lt, notInArray, sql } from 'drizzle-orm'
-import type { Db } from '../../../db/client'
+import { queryRows, type Db } from '../../../db/client'
 import { orderItems, orders } from '../table'
 
 /** What sold in `[from, to)`, per currency, per shop and per product (for the categories). */
@@ -21,33 +21,33 @@ export async function countOrdersPlaced(db: Db, from: Date, to: Date): Promise<n
 /**
  * Orders placed in `[from, to)` that count as sales: paid (or cash on delivery, placed at once)
  * and not cancelled. Their value (GMV) is what the buyer pays: the items not cancelled one by one,
- * TVA included, plus delivery. An order counts on the day it was created.
+ * TVA included, plus delivery. An order counts on the day it was created. Each order's lines are
+ * read through its primary key (a lateral join: a day's orders are few beside all the lines), and
+ * the currency and shop sums come from one pass (grouping sets).
  */
 export async function salesBetween(db: Db, from: Date, to: Date): Promise<Sales> {
-  const counted = sales(from, to)
-  const kept = sql<number>`${orderItems.unitPriceMinor} * (${orderItems.quantity} - ${orderItems.cancelledQuantity})`
-  const perOrder = db
-    .select({ id: orders.id, vendorId: orders.vendorId, currency: orders.currency, value: sql<number>`${orders.shippingMinor} + sum(${kept})`.as('value') })
-    .from(orders)
-    .innerJoin(orderItems, sql`${orderItems.orderId} = ${orders.id}`)
-    .where(counted)
-    .groupBy(orders.id)
-    .as('per_order')
-  const [byCurrency, byShop, byProduct] = await Promise.all([
-    db
-      .select({ currency: perOrder.currency, orders: sql`count(*)`.mapWith(Number), gmvMinor: sql`sum(${perOrder.value})`.mapWith(Number) })
-      .from(perOrder)
-      .groupBy(perOrder.currency),
-    db
-      .select({ vendorId: perOrder.vendorId, currency: perOrder.currency, gmvMinor: sql`sum(${perOrder.value})`.mapWith(Number) })
-      .from(perOrder)
-      .groupBy(perOrder.vendorId, perOrder.currency),
-    db
-      .select({ productId: orderItems.productId, currency: orders.currency, itemsMinor: sql`sum(${kept})`.mapWith(Number) })
-      .from(orders)
-      .innerJoin(orderItems, sql`${orderItems.orderId} = ${orders.id}`)
-      .where(counted)
-      .groupBy(orderItems.productId, orders.currency),
+  const kept = sql`${orderItems.unitPriceMinor} * (${orderItems.quantity} - ${orderItems.cancelledQuantity})`
+  const [sums, byProduct] = await Promise.all([
+    queryRows<{ currency: string; vendor_id: string | null; orders: string; gmv: string }>(
+      db,
+      sql`select ${orders.currency} as currency, ${orders.vendorId} as vendor_id, count(*) as orders, sum(${orders.shippingMinor} + v.items) as gmv
+          from ${orders}
+          cross join lateral (select sum(${kept}) as items from ${orderItems} where ${orderItems.orderId} = ${orders.id}) v
+          where ${sales(from, to)}
+          group by grouping sets ((${orders.currency}), (${orders.currency}, ${orders.vendorId}))`,
+    ),
+    queryRows<{ product_id: string; currency: string; items: string }>(
+      db,
+      sql`select l.product_id, ${orders.currency} as currency, sum(l.kept) as items
+          from ${orders}
+          cross join lateral (select ${orderItems.productId} as product_id, ${kept} as kept from ${orderItems} where ${orderItems.orderId} = ${orders.id}) l
+          where ${sales(from, to)}
+          group by l.product_id, ${orders.currency}`,
+    ),
   ])
-  return { byCurrency, byShop, byProduct }
+  return {
+    byCurrency: sums.filter((r) => r.vendor_id === null).map((r) => ({ currency: r.currency, orders: Number(r.orders), gmvMinor: Number(r.gmv) })),
+    byShop: sums.flatMap((r) => (r.vendor_id === null ? [] : [{ vendorId: r.vendor_id, currency: r.currency, gmvMinor: Number(r.gmv) }])),
+    byProduct: byProduct.map((r) => ({ productId: r.product_id, currency: r.currency, itemsMinor: Number(r.items) })),
+  }
 }
