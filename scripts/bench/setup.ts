@@ -16,6 +16,7 @@ import { shippingOptions } from '../../src/modules/orders/table'
 import { vendors } from '../../src/modules/vendors/table'
 import { signAccessToken } from '../../src/modules/accounts/service/sessions'
 import { createRedisTicketStore, createTickets } from '../../src/realtime/tickets'
+import type { DashboardData } from './dashboard-data'
 
 export const SEED = { products: 10_000, vendors: 200, chatUsers: 1_000, idleUsers: 2_000, contenders: 200, contendedStock: 10, soloBuyers: 200 }
 
@@ -45,6 +46,8 @@ export interface BenchData {
   idleUsers: BenchUser[]
   /** S5: buyers of one product with stock 10 (`contendedId`), and buyers each with a product of their own (ample stock, shops spread). */
   checkout: { contendedId: string; contenders: CheckoutBuyer[]; soloBuyers: CheckoutBuyer[] }
+  /** S6: its admin, once S6 has generated its 90 days of orders, messages and visits (dashboard-data.ts). */
+  dashboard?: DashboardData
 }
 
 export function databaseUrl(base: string, name: string): string {
