@@ -13,7 +13,7 @@ import { httpBasics } from './lib/http'
 import { apiDocs } from './lib/openapi'
 import { securityHeaders } from './lib/security-headers'
 import { type AccountAudit, accountsRoutes } from './modules/accounts'
-import { auditRoutes, recordAudit } from './modules/audit'
+import { AUDIT_JOB_KINDS, auditRoutes, recordAudit } from './modules/audit'
 import { adminQueueTopicRules, adminQueuesRoutes } from './modules/admin-queues'
 import { adminStatsRoutes, statsRollUp } from './modules/admin-stats'
 import { ADMIN_USERS_JOB_KINDS, adminUsersRoutes } from './modules/admin-users'
@@ -46,7 +46,7 @@ import { webPages } from './web'
 export const accountAudit: AccountAudit = (tx, { userId, ...entry }) => recordAudit(tx, { ...entry, subject: { type: 'user', id: userId } })
 
 /** The tracked job kinds other modules run, registered with the jobs module (it adds its own). */
-const JOB_KINDS = [...CATALOG_JOB_KINDS, ...ORDER_JOB_KINDS, ...ADMIN_USERS_JOB_KINDS, statsRollUp]
+const JOB_KINDS = [...CATALOG_JOB_KINDS, ...ORDER_JOB_KINDS, ...ADMIN_USERS_JOB_KINDS, ...AUDIT_JOB_KINDS, statsRollUp]
 /** Tracked kinds of other modules that run on MAINTENANCE_CRON beside the jobs module's own. */
 const SCHEDULED_JOB_KINDS = [statsRollUp]
 

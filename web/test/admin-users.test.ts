@@ -1,9 +1,10 @@
 import { describe, expect, it } from 'bun:test'
+import { readFile } from 'node:fs/promises'
 import { signUpAndSignIn } from '../../src/testing'
 import { pageAs, screenshots, toast, useSouk, WAIT } from './browser'
 
-// User management in the browser: an admin finds a user, suspends them with a reason, and the
-// user's open tab (another browser, signed in) is signed out at once and told why on sign-in.
+// User management in the browser: an admin finds a user (and exports the list), suspends them with
+// a reason, and the user's open tab (another browser, signed in) is signed out at once and told why.
 
 const T = 120_000
 
@@ -27,6 +28,13 @@ describe('admin users', () => {
     const row = page.getByRole('table', { name: 'Users, newest first' }).getByRole('row').filter({ hasText: user.email })
     await row.waitFor(WAIT)
     expect(await page.getByRole('table', { name: 'Users, newest first' }).locator('tbody tr').count()).toBe(1)
+    // The list exports what it shows, as a job whose card offers the file.
+    await page.getByRole('button', { name: 'Export CSV' }).click()
+    const download = page.waitForEvent('download', WAIT)
+    await page.getByRole('article', { name: 'Users export' }).getByRole('button', { name: /^Download / }).click(WAIT)
+    const csv = (await readFile((await (await download).path())!, 'utf8')).trim().split('\r\n')
+    expect(csv).toHaveLength(2)
+    expect(csv[1]).toStartWith(`${user.id},${user.email},Troublesome Trader,buyer,`)
     await row.getByRole('link', { name: 'Troublesome Trader' }).click()
     await page.waitForURL(new RegExp(`/admin/users/${user.id}$`), WAIT)
     await page.getByRole('heading', { name: 'Troublesome Trader' }).waitFor(WAIT)

@@ -49,9 +49,11 @@ describe('audit log', () => {
     await page.waitForFunction(() => document.querySelectorAll('table tbody tr').length === 53, undefined, WAIT)
     expect(await page.getByRole('button', { name: 'Load more' }).count()).toBe(0)
 
-    // The CSV holds what the filters show.
-    const download = page.waitForEvent('download', WAIT)
+    // The CSV holds what the filters show: a job, whose card offers the file when it is done.
     await page.getByRole('button', { name: 'Export CSV' }).click()
+    const card = page.getByRole('article', { name: 'Audit log export' })
+    const download = page.waitForEvent('download', WAIT)
+    await card.getByRole('button', { name: /^Download / }).click(WAIT)
     const csv = await readFile((await (await download).path())!, 'utf8')
     const lines = csv.trim().split('\r\n')
     expect(lines[0]).toBe('id,at,actor_kind,actor_id,actor_name,kind,subject_type,subject_id,summary,request_id,ip')

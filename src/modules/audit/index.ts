@@ -6,20 +6,22 @@
 import { Elysia } from 'elysia'
 import type { Infrastructure } from '../../infrastructure'
 import { ErrorResponse } from '../../lib/errors'
-import { privateDownload } from '../../lib/http'
-import { fileResponse } from '../../lib/openapi'
 import { strictQueryPlugin } from '../../lib/query'
 import { authPlugin } from '../accounts'
+import { JobSnapshot, toSnapshot } from '../jobs'
 import { AuditModel as M } from './model'
-import { auditCsv, searchAudit, securityEvents } from './service'
+import { requestAuditExport } from './export'
+import { searchAudit, securityEvents } from './service'
 
 export { AUDIT_KINDS, type AuditKind, type AuditSubjectType, SECURITY_EVENT_KINDS } from './kinds'
 export { AuditModel } from './model'
+export { AUDIT_JOB_KINDS } from './export'
 export { type AuditEntry, recordAudit, searchAudit } from './service'
 export type { AuditSummary } from './table'
 
-export function auditRoutes(ctx: Pick<Infrastructure, 'database' | 'config' | 'clock'>) {
+export function auditRoutes(ctx: Pick<Infrastructure, 'database' | 'config' | 'clock' | 'bus' | 'log' | 'queue'>) {
   const { db } = ctx.database
+  const jobs = { db, bus: ctx.bus, clock: ctx.clock, log: ctx.log, queue: ctx.queue }
   return new Elysia({ name: 'audit', prefix: '/api/v1' })
     .use(authPlugin(ctx))
     .use(strictQueryPlugin)
@@ -38,11 +40,10 @@ export function auditRoutes(ctx: Pick<Infrastructure, 'database' | 'config' | 'c
           response: { 200: M.entryPage, 400: ErrorResponse },
           detail: { summary: 'The audit log, newest first, by actor, subject, kind and time' },
         })
-        .get('/admin/audit.csv', async ({ query }) => privateDownload(await auditCsv(db, query), { contentType: 'text/csv; charset=utf-8', fileName: 'souk-audit.csv' }), {
-          query: M.exportQuery,
-          strictQuery: { schema: M.exportQuery },
-          response: { 400: ErrorResponse },
-          detail: { summary: 'The audit log as CSV, with the same filters: at most 10,000 entries, then a last row `truncated` when more match', ...fileResponse('The entries', ['text/csv']) },
+        .post('/admin/audit/export', async ({ user, body, status }) => status(202, toSnapshot(await requestAuditExport(jobs, user.id, body))), {
+          body: M.exportBody,
+          response: { 202: JobSnapshot, 400: ErrorResponse, 503: ErrorResponse },
+          detail: { summary: 'Export the entries the filters find as CSV in a job, newest first: 202 answers the job; follow it on job:<id>; its result links the download' },
         }),
     )
 }

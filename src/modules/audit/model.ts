@@ -17,8 +17,8 @@ export namespace AuditModel {
   }
   export const searchQuery = t.Object({ ...filters, ...pageQuery })
   export type SearchQuery = typeof searchQuery.static
-  export const exportQuery = t.Object(filters)
-  export type ExportQuery = typeof exportQuery.static
+  export const exportBody = t.Object(filters)
+  export type ExportBody = typeof exportBody.static
 
   export const entry = t.Object({
     id: idSchema('aud'),

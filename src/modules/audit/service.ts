@@ -3,7 +3,6 @@
 // security events. Nothing here changes or removes an entry; the database refuses it too.
 import { and, desc, eq, gte, inArray, lt, or, type SQL } from 'drizzle-orm'
 import type { Db, Tx } from '../../db/client'
-import { toCsv } from '../../lib/csv'
 import { newId } from '../../lib/ids'
 import { DEFAULT_LIMIT, decodeTimeCursor, type Page, toPage } from '../../lib/pagination'
 import type { Actor } from '../../lib/request-origin'
@@ -112,31 +111,6 @@ export async function searchAudit(db: Db, query: AuditModel.SearchQuery): Promis
     .limit(limit + 1)
   const page = toPage(rows, limit, (row) => [row.createdAt.toISOString(), row.id])
   return { items: await toEntries(db, page.items), nextCursor: page.nextCursor }
-}
-
-/** The most rows one CSV export holds (as the wallet's export). */
-export const EXPORT_ROWS = 10_000
-const CSV_HEADER = ['id', 'at', 'actor_kind', 'actor_id', 'actor_name', 'kind', 'subject_type', 'subject_id', 'summary', 'request_id', 'ip']
-
-/** The last row of an export that stopped at EXPORT_ROWS: the file says it is not all of it. */
-const TRUNCATED_ROW: (string | null)[] = ['truncated', null, null, null, null, null, null, null, `only the newest ${EXPORT_ROWS.toLocaleString('en')} entries: narrow the filters (kind, time) for the rest`, null, null]
-
-/**
- * The search's entries as CSV, same filters, newest first, at most EXPORT_ROWS (every cell through
- * the shared cell(): no formula runs); when more match, a last TRUNCATED_ROW says so.
- */
-export async function auditCsv(db: Db, filter: AuditModel.ExportQuery): Promise<string> {
-  const rows: (string | null)[][] = [CSV_HEADER]
-  let cursor: string | undefined
-  do {
-    const page = await searchAudit(db, { ...filter, cursor, limit: 100 })
-    for (const e of page.items) {
-      rows.push([e.id, e.at.toISOString(), e.actorKind, e.actorId, e.actorName, e.kind, e.subjectType, e.subjectId, JSON.stringify(e.summary), e.requestId, e.ip])
-    }
-    cursor = page.nextCursor ?? undefined
-  } while (cursor !== undefined && rows.length <= EXPORT_ROWS)
-  const truncated = cursor !== undefined || rows.length > EXPORT_ROWS + 1
-  return toCsv(truncated ? [...rows.slice(0, EXPORT_ROWS + 1), TRUNCATED_ROW] : rows)
 }
 
 /**

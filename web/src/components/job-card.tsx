@@ -15,6 +15,7 @@ const KIND_LABEL: Record<TrackedJobKind, string> = {
   'exports.csv': 'Data export',
   'exports.sales': 'Sales export',
   'exports.users': 'Users export',
+  'exports.audit': 'Audit log export',
   'imports.products': 'Product import',
   'maintenance.purge': 'Maintenance: purge',
   'stats.daily': 'Daily statistics',

@@ -1,6 +1,5 @@
 import type { AuditKind, AuditSubjectType, SecurityEventKind } from '../../../src/modules/audit/kinds'
 import type { AuditModel } from '../../../src/modules/audit/model'
-import { saveFile } from '../components/job-card'
 import { api, must } from './api'
 
 /**
@@ -10,7 +9,7 @@ import { api, must } from './api'
  */
 
 export type AuditEntry = AuditModel.Entry
-export type AuditFilters = AuditModel.ExportQuery
+export type AuditFilters = AuditModel.ExportBody
 export type SecurityEvent = AuditModel.SecurityEvent
 
 const v1 = () => api().api.v1
@@ -18,13 +17,8 @@ const v1 = () => api().api.v1
 export const searchAudit = async (query: AuditModel.SearchQuery) => must(await v1().admin.audit.get({ query }))
 export const listSecurityEvents = async (query: { cursor?: string; limit?: number }) => must(await v1().me['security-events'].get({ query }))
 
-/** The log as CSV with the same filters: fetched with my access token (so not a plain link), then saved. */
-export async function downloadAuditCsv(query: AuditFilters): Promise<void> {
-  // The route answers a raw Response (so it is typed); Eden reads a text body into a string.
-  const body: unknown = must(await v1().admin['audit.csv'].get({ query }))
-  if (typeof body !== 'string') throw new Error('The export did not arrive as a file')
-  saveFile(new Blob([body], { type: 'text/csv;charset=utf-8' }), 'souk-audit.csv')
-}
+/** Starts the CSV export of the entries the filters find (a job: its card shows the progress and the download). */
+export const exportAudit = async (filters: AuditFilters) => must(await v1().admin.audit.export.post(filters))
 
 export const AUDIT_KIND_LABEL: Record<AuditKind, string> = {
   'auth.sign_in': 'Signed in',

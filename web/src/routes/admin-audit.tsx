@@ -1,13 +1,12 @@
+import { ExportJob } from '../components/export-job'
 import { createSignal, For, Show } from 'solid-js'
 import { AUDIT_KINDS, type AuditKind } from '../../../src/modules/audit/kinds'
 import { SignedIn } from '../components/auth-gate'
-import { Button, ButtonLink } from '../components/button'
+import { ButtonLink } from '../components/button'
 import { Badge, EmptyState, Skeleton } from '../components/feedback'
 import { SelectField, TextField } from '../components/field'
 import { createCursorPages, LoadMore, utcMinute } from '../components/finance-parts'
-import { Icon } from '../components/icons'
-import { toastError } from '../components/toast'
-import { AUDIT_KIND_LABEL, AUDIT_SUBJECT_LABEL, type AuditEntry, type AuditFilters, downloadAuditCsv, searchAudit, summaryText } from '../lib/audit'
+import { AUDIT_KIND_LABEL, AUDIT_SUBJECT_LABEL, type AuditEntry, type AuditFilters, exportAudit, searchAudit, summaryText } from '../lib/audit'
 import { dayStart } from '../lib/format'
 import { PageMeta } from '../lib/head'
 
@@ -63,7 +62,6 @@ function AuditLog() {
   const [kind, setKind] = createSignal<AuditKind | ''>('')
   const [from, setFrom] = createSignal('')
   const [to, setTo] = createSignal('')
-  const [exporting, setExporting] = createSignal(false)
   const filters = (): AuditFilters => {
     const [since, before] = [dayStart(from()), dayStart(to(), true)]
     return {
@@ -81,23 +79,11 @@ function AuditLog() {
     failed: { load: 'Could not load the audit log', more: 'Could not load more entries' },
   })
   const filtered = () => Object.keys(filters()).length > 0
-  const exportCsv = async () => {
-    setExporting(true)
-    try {
-      await downloadAuditCsv(filters())
-    } catch (error) {
-      toastError(error, 'Could not export the audit log')
-    } finally {
-      setExporting(false)
-    }
-  }
   return (
     <section class="card" aria-labelledby="audit-heading">
       <div class="card__header">
         <h2 id="audit-heading">Entries</h2>
-        <Button size="sm" disabled={exporting()} aria-busy={exporting()} onClick={() => void exportCsv()}>
-          <Icon name="arrowDown" /> Export CSV
-        </Button>
+        <ExportJob start={() => exportAudit(filters())} />
       </div>
       <div class="card__body stack">
         <form class="row" role="search" aria-label="Filter the audit log" style={{ 'align-items': 'flex-end', 'flex-wrap': 'wrap' }} onSubmit={(e) => e.preventDefault()}>

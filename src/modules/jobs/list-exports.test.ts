@@ -1,9 +1,11 @@
 import { afterAll, beforeAll, describe, expect, it } from 'bun:test'
-import { client, createTestApp, makeProduct, signUpAndSignIn, type TestApp, type TestUser, waitFor } from '../../testing'
+import { client, createTestApp, makeProduct, postJson, signUpAndSignIn, type TestApp, testIp, type TestUser, waitFor } from '../../testing'
 import type { CatalogModel } from '../catalog'
-import { placeOrder, shop } from './testing'
+import { placeOrder, shop } from '../orders/testing'
 
-// With the queue: the export is a job (and sign-up mail goes through it too, so this file signs few people up).
+// The list exports, each a job made with listExport (a shop's sales, every shop's orders, the users,
+// the audit log), through their routes; with the queue, so the jobs run (and sign-up mail goes
+// through it too, so this file signs few people up).
 let t: TestApp
 let admin: TestUser
 let home: CatalogModel.Category
@@ -67,5 +69,21 @@ describe('the admins’ list exports', () => {
     expect(found).toHaveLength(2)
     expect((await client(t, seller).api.v1.admin.users.export.post({})).status).toBe(403)
     expect((await client(t, admin).api.v1.admin.users.export.post({ role: 'pirate' } as never)).status).toBe(400)
+  })
+})
+
+describe('the audit log export', () => {
+  it('writes every entry the filters find, times included, newest first, to a CSV in a job', async () => {
+    const user = await signUpAndSignIn(t)
+    const since = new Date()
+    for (let i = 0; i < 2; i++) expect((await postJson(t, '/api/v1/auth/login', { email: user.email, password: user.password }, { 'x-forwarded-for': testIp() })).status).toBe(200)
+    const lines = await csvOf(admin, await client(t, admin).api.v1.admin.audit.export.post({ subjectId: user.id, kind: 'auth.sign_in', from: since }))
+    expect(lines[0]).toBe('id,at,actor_kind,actor_id,actor_name,kind,subject_type,subject_id,summary,request_id,ip')
+    expect(lines).toHaveLength(3)
+    expect(lines.slice(1).every((line) => line.includes(`,auth.sign_in,user,${user.id},`))).toBe(true)
+    const times = lines.slice(1).map((line) => line.split(',')[1]!)
+    expect(times).toEqual([...times].sort().reverse())
+    // Before `since`: the sign-up's own sign-in only.
+    expect(await csvOf(admin, await client(t, admin).api.v1.admin.audit.export.post({ subjectId: user.id, kind: 'auth.sign_in', to: since }))).toHaveLength(2)
   })
 })
