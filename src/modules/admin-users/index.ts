@@ -9,7 +9,7 @@ import { originPlugin } from '../../lib/request-origin'
 import { authPlugin } from '../accounts'
 import type { Mailer } from '../mail'
 import { AdminUsersModel as M } from './model'
-import { JobSnapshot, toSnapshot } from '../jobs'
+import { JobSnapshot, jobsDepsOf, toSnapshot } from '../jobs'
 import { requestUsersExport } from './export'
 import { type AdminUsersDeps, changeRole, getUserDetail, listUsers, resendUserVerification, signOutUser, suspendUser, unsuspendUser } from './service'
 
@@ -18,7 +18,7 @@ export { ADMIN_USERS_JOB_KINDS } from './export'
 
 export function adminUsersRoutes(ctx: Pick<Infrastructure, 'database' | 'config' | 'clock' | 'bus' | 'limiter' | 'log' | 'queue'> & { mailer: Pick<Mailer, 'dispatch'> }) {
   const deps: AdminUsersDeps = { db: ctx.database.db, bus: ctx.bus, clock: ctx.clock, config: ctx.config, limiter: ctx.limiter, mailer: ctx.mailer }
-  const jobs = { db: ctx.database.db, bus: ctx.bus, clock: ctx.clock, log: ctx.log, queue: ctx.queue }
+  const jobs = jobsDepsOf(ctx)
   return new Elysia({ name: 'admin-users', prefix: '/api/v1/admin/users' })
     .use(authPlugin(ctx))
     .use(strictQueryPlugin)

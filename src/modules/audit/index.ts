@@ -8,7 +8,7 @@ import type { Infrastructure } from '../../infrastructure'
 import { ErrorResponse } from '../../lib/errors'
 import { strictQueryPlugin } from '../../lib/query'
 import { authPlugin } from '../accounts'
-import { JobSnapshot, toSnapshot } from '../jobs'
+import { JobSnapshot, jobsDepsOf, toSnapshot } from '../jobs'
 import { AuditModel as M } from './model'
 import { requestAuditExport } from './export'
 import { searchAudit, securityEvents } from './service'
@@ -21,7 +21,7 @@ export type { AuditSummary } from './table'
 
 export function auditRoutes(ctx: Pick<Infrastructure, 'database' | 'config' | 'clock' | 'bus' | 'log' | 'queue'>) {
   const { db } = ctx.database
-  const jobs = { db, bus: ctx.bus, clock: ctx.clock, log: ctx.log, queue: ctx.queue }
+  const jobs = jobsDepsOf(ctx)
   return new Elysia({ name: 'audit', prefix: '/api/v1' })
     .use(authPlugin(ctx))
     .use(strictQueryPlugin)

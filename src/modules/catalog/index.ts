@@ -11,7 +11,7 @@ import { clientIpOf, rateLimitPlugin } from '../../lib/rate-limit'
 import { actorOf, originPlugin } from '../../lib/request-origin'
 import { parseByteRange } from '../../lib/video'
 import { authPlugin } from '../accounts'
-import { JobSnapshot, toSnapshot } from '../jobs'
+import { JobSnapshot, jobsDepsOf, toSnapshot } from '../jobs'
 import { VendorsModel } from '../vendors'
 import { IMPORT_MAX_BYTES, IMPORT_MAX_ROWS, IMPORT_PROBLEM_LIMIT, PRODUCT_CSV_COLUMNS } from './csv-format'
 import { ATTR_PARAM, CatalogModel as M } from './model'
@@ -78,7 +78,7 @@ export const CATALOG_LIMITS = {
  */
 export function catalogRoutes(ctx: Pick<Infrastructure, 'database' | 'config' | 'clock' | 'bus' | 'log' | 'queue' | 'limiter'>) {
   const deps: CatalogDeps = { db: ctx.database.db, clock: ctx.clock, bus: ctx.bus, publicUrl: ctx.config.publicUrl }
-  const jobs = { db: ctx.database.db, bus: ctx.bus, clock: ctx.clock, log: ctx.log, queue: ctx.queue }
+  const jobs = jobsDepsOf(ctx)
   const tree = new CategoryTreeCache(ctx.bus)
   const lists = new ProductListCache(ctx.bus)
   const created = <T>(status: (code: 201, body: T) => unknown, body: T) => status(201, body)

@@ -28,7 +28,8 @@ export const jobTopicRules = (db: Db) => ({ job: (viewer: JobViewer, id: string)
 /** The most dead letters the admin view lists. */
 const DEAD_LETTER_LIMIT = 100
 
-const depsOf = (ctx: Pick<Infrastructure, 'database' | 'bus' | 'clock' | 'log' | 'queue'>): JobsDeps => ({
+/** What a job's handler and `startJob` need, from what one process shares (other modules' export routes too). */
+export const jobsDepsOf = (ctx: Pick<Infrastructure, 'database' | 'bus' | 'clock' | 'log' | 'queue'>): JobsDeps => ({
   db: ctx.database.db,
   bus: ctx.bus,
   clock: ctx.clock,
@@ -46,7 +47,7 @@ export async function startJobs(
   registered: readonly AnyTrackedJob[],
   scheduled: readonly AnyTrackedJob[],
 ): Promise<void> {
-  const deps = depsOf(ctx)
+  const deps = jobsDepsOf(ctx)
   for (const kind of createJobKinds(registered).all) await ctx.queue.register(bindTrackedJob(deps, kind))
   for (const kind of [...SCHEDULED_JOBS, ...scheduled]) await ctx.queue.schedule(kind, ctx.config.maintenanceCron, {})
 }
@@ -56,7 +57,7 @@ export async function startJobs(
  * downloads; and for admins, every job, queue depths and dead letters.
  */
 export function jobsRoutes(ctx: Pick<Infrastructure, 'database' | 'bus' | 'clock' | 'log' | 'queue' | 'config'>, registered: readonly AnyTrackedJob[]) {
-  const deps = depsOf(ctx)
+  const deps = jobsDepsOf(ctx)
   const kinds = createJobKinds(registered)
   const requireQueue = () => {
     if (deps.queue === null) throw new AppError('not_ready', 'Background jobs are not running on this server')

@@ -9,7 +9,7 @@ import { idempotencyHeaders } from '../../lib/schema'
 import { rateLimitPlugin } from '../../lib/rate-limit'
 import { actorOf, originPlugin } from '../../lib/request-origin'
 import { authPlugin } from '../accounts'
-import { JobSnapshot, toSnapshot } from '../jobs'
+import { JobSnapshot, jobsDepsOf, toSnapshot } from '../jobs'
 import { OrdersModel as M } from './model'
 import { placeCheckout, quoteCheckout } from './service/checkout'
 import { invoicePdf } from './service/invoice'
@@ -50,7 +50,7 @@ const LIMITS = {
 export function ordersRoutes(ctx: Pick<Infrastructure, 'database' | 'config' | 'clock' | 'limiter' | 'bus' | 'log' | 'queue'> & { deps: OrdersDeps }) {
   const { deps } = ctx
   const { db } = deps
-  const jobs = { db, bus: ctx.bus, clock: ctx.clock, log: ctx.log, queue: ctx.queue }
+  const jobs = jobsDepsOf(ctx)
   return new Elysia({ name: 'orders', prefix: '/api/v1' })
     .use(authPlugin(ctx))
     .use(strictQueryPlugin)
