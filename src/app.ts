@@ -25,7 +25,7 @@ import { healthRoutes, metricsRoutes, type ReadinessChecks } from './modules/hea
 import { jobsRoutes, jobTopicRules, startJobs } from './modules/jobs'
 import { createMailer, devMailRoutes, type Mailer } from './modules/mail'
 import { HOLD_EXPIRY_CRON, holdExpiryJob, ORDER_JOB_KINDS, orderStepFromChat, orderTopicRules, ordersRoutes, type OrdersDeps } from './modules/orders'
-import { ledgerRoutes, RECONCILE_CRON, reconcileJob, reconciliationGauge } from './modules/ledger'
+import { LEDGER_JOB_KINDS, ledgerRoutes, RECONCILE_CRON, reconcileJob, reconciliationGauge } from './modules/ledger'
 import { AUTO_RELEASE_CRON, autoReleaseJob, createSandboxProvider, escrowStep, type PaymentsDeps, refundCancelledItems, paymentsRoutes, processEventsJob, refundJob, type SandboxProvider } from './modules/payments'
 import { keyFromSecret } from './lib/secret-box'
 import { type DisputesDeps, disputesRoutes } from './modules/disputes'
@@ -46,7 +46,7 @@ import { webPages } from './web'
 export const accountAudit: AccountAudit = (tx, { userId, ...entry }) => recordAudit(tx, { ...entry, subject: { type: 'user', id: userId } })
 
 /** The tracked job kinds other modules run, registered with the jobs module (it adds its own). */
-const JOB_KINDS = [...CATALOG_JOB_KINDS, ...ORDER_JOB_KINDS, ...ADMIN_USERS_JOB_KINDS, ...AUDIT_JOB_KINDS, statsRollUp]
+const JOB_KINDS = [...CATALOG_JOB_KINDS, ...ORDER_JOB_KINDS, ...ADMIN_USERS_JOB_KINDS, ...AUDIT_JOB_KINDS, ...LEDGER_JOB_KINDS, statsRollUp]
 /** Tracked kinds of other modules that run on MAINTENANCE_CRON beside the jobs module's own. */
 const SCHEDULED_JOB_KINDS = [statsRollUp]
 

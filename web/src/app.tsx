@@ -27,6 +27,8 @@ import Verify from './routes/verify'
 // Loaded on demand: the entry chunk is near its size budget (web/test/budget.test.ts). The design
 // page (the components on show) is for the people who build Souk, not a visitor's first page.
 const Admin = lazy(() => import('./routes/admin'))
+// The admin console's layout (sidebar: sections and queues) around every admin page; admins only, so on demand too.
+const AdminLayout = lazy(() => import('./components/admin-layout').then((m) => ({ default: m.AdminLayout })))
 const AdminJobs = lazy(() => import('./routes/admin-jobs'))
 const AdminDashboard = lazy(() => import('./routes/admin-dashboard'))
 const AdminPlacements = lazy(() => import('./routes/admin-placements'))
@@ -111,21 +113,28 @@ export const routes: RouteDefinition[] = [
   { path: '/orders/:id', component: MyOrder },
   { path: '/wallet', component: Wallet },
   { path: '/jobs', component: Jobs },
-  { path: '/admin', component: Admin },
-  { path: '/admin/dashboard', component: AdminDashboard },
-  { path: '/admin/jobs', component: AdminJobs },
-  { path: '/admin/orders', component: AdminOrders },
-  { path: '/admin/orders/:id', component: AdminOrder },
-  { path: '/admin/finance', component: AdminFinance },
-  { path: '/admin/disputes', component: AdminDisputes },
-  { path: '/admin/disputes/:id', component: AdminDispute },
-  { path: '/admin/support', component: AdminSupport },
-  { path: '/admin/support/:id', component: AdminTicket },
-  { path: '/admin/audit', component: AdminAudit },
-  { path: '/admin/users', component: AdminUsers },
-  { path: '/admin/users/:id', component: AdminUser },
-  { path: '/admin/plans', component: AdminPlans },
-  { path: '/admin/placements', component: AdminPlacements },
+  // One parent for the admin console: its sidebar (sections, live queue counts) stays mounted from one admin page to the next.
+  {
+    path: '/admin',
+    component: AdminLayout,
+    children: [
+      { path: '/', component: Admin },
+      { path: '/dashboard', component: AdminDashboard },
+      { path: '/jobs', component: AdminJobs },
+      { path: '/orders', component: AdminOrders },
+      { path: '/orders/:id', component: AdminOrder },
+      { path: '/finance', component: AdminFinance },
+      { path: '/disputes', component: AdminDisputes },
+      { path: '/disputes/:id', component: AdminDispute },
+      { path: '/support', component: AdminSupport },
+      { path: '/support/:id', component: AdminTicket },
+      { path: '/audit', component: AdminAudit },
+      { path: '/users', component: AdminUsers },
+      { path: '/users/:id', component: AdminUser },
+      { path: '/plans', component: AdminPlans },
+      { path: '/placements', component: AdminPlacements },
+    ],
+  },
   { path: '/help', component: Help },
   { path: '/help/tickets/:id', component: HelpTicket },
   { path: '/status', component: Status, ...statusRoute },

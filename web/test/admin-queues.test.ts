@@ -1,10 +1,10 @@
 import { describe, expect, it } from 'bun:test'
-import { makeProduct, makeVendor, signUpAndSignIn } from '../../src/testing'
+import { makeProduct, makeVendor, postJson, signUpAndSignIn } from '../../src/testing'
 import { following, pageAs, screenshots, toast, useCategory, useSouk, WAIT } from './browser'
 
 // The admins' queues in one place: the admin console's sidebar shows a count per queue, and it
 // moves live, without a reload, when a buyer in another browser reports a product; each queue
-// links to the screen it is worked from.
+// links to the screen it is worked from, where the admin filters and acts on several items at once.
 
 const T = 90_000
 
@@ -42,6 +42,25 @@ describe('the queues sidebar', () => {
     await staff.page.waitForURL(/\/admin\?tab=reports$/, WAIT)
     await staff.page.getByRole('tab', { name: 'Moderation queue', selected: true }).waitFor(WAIT)
     await staff.page.getByText('Hammered brass lantern').first().waitFor(WAIT)
+
+    // A second listing reported (through the API); the admin filters, ticks both and dismisses them at once.
+    const other = await makeProduct(t, seller, { categoryId: given.categoryId, title: 'Copper tea tray', priceMinor: 30_000, stock: 2 })
+    expect((await postJson(t, `/api/v1/products/${other.slug}/report`, { reason: 'spam' }, buyer.auth)).status).toBe(201)
+    await reported.filter({ hasText: /^2$/ }).waitFor(WAIT)
+    const tab = staff.page.getByRole('tabpanel')
+    await tab.getByRole('group', { name: 'Reports of' }).getByRole('button', { name: 'Products' }).click()
+    await tab.getByRole('group', { name: 'Reported' }).getByRole('button', { name: '1 day or more' }).click()
+    await tab.getByText('The queue is empty').waitFor(WAIT)
+    await tab.getByRole('group', { name: 'Reported' }).getByRole('button', { name: 'Any time' }).click()
+    const bulk = tab.getByRole('group', { name: 'Bulk actions' })
+    expect(await bulk.getByRole('button', { name: 'Dismiss selected' }).isDisabled()).toBe(true)
+    await tab.getByRole('checkbox', { name: 'Select the report of Hammered brass lantern' }).check()
+    await tab.getByRole('checkbox', { name: 'Select the report of Copper tea tray' }).check()
+    await bulk.getByText('2 selected').waitFor(WAIT)
+    await bulk.getByRole('button', { name: 'Dismiss selected' }).click()
+    await toast(staff.page, '2 reports dismissed.')
+    await tab.getByText('The queue is empty').waitFor(WAIT)
+    await reported.filter({ hasText: /^0$/ }).waitFor(WAIT)
 
     expect(staff.problems).toEqual([])
     expect(shopper.problems).toEqual([])

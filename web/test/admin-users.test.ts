@@ -23,6 +23,14 @@ describe('admin users', () => {
     const { page, problems, close } = await pageAs(suite, admin, '/admin')
     await page.getByRole('link', { name: 'Users' }).click()
     await page.waitForURL(/\/admin\/users$/, WAIT)
+    // Every admin page sits in the console: its sections (this one marked) and the live queues.
+    const sections = page.getByRole('navigation', { name: 'Console' })
+    await sections.getByRole('link', { name: 'Users', exact: true }).and(page.locator('[aria-current="page"]')).waitFor(WAIT)
+    expect(await sections.locator('[aria-current]').count()).toBe(1)
+    const queues = page.getByTestId('admin-queues')
+    await queues.getByRole('link', { name: /^Shop applications/ }).waitFor(WAIT)
+    // Marked, to tell below that moving to another admin page keeps this very sidebar.
+    await queues.evaluate((nav) => nav.setAttribute('data-kept', ''))
     await page.getByLabel('Find a user').fill(user.email)
     await page.getByLabel('Find a user').blur()
     const row = page.getByRole('table', { name: 'Users, newest first' }).getByRole('row').filter({ hasText: user.email })
@@ -63,6 +71,14 @@ describe('admin users', () => {
     await toast(page, 'Suspension lifted.')
     await userTab.page.getByRole('button', { name: 'Sign in' }).click()
     await userTab.page.waitForURL(/\/account$/, WAIT)
+
+    // Another section from the sidebar: the page changes, the sidebar (and its queues) stays.
+    await sections.getByRole('link', { name: 'Dashboard', exact: true }).click()
+    await page.waitForURL(/\/admin\/dashboard$/, WAIT)
+    await page.getByRole('heading', { level: 1, name: 'Dashboard' }).waitFor(WAIT)
+    await sections.getByRole('link', { name: 'Dashboard', exact: true }).and(page.locator('[aria-current="page"]')).waitFor(WAIT)
+    expect(await sections.getByRole('link', { name: 'Users', exact: true }).getAttribute('aria-current')).toBeNull()
+    expect(await page.locator('[data-testid="admin-queues"][data-kept]').count()).toBe(1)
     expect(problems).toEqual([])
     await close()
     await userTab.close()

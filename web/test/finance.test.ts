@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'bun:test'
 import { randomUUID } from 'node:crypto'
+import { readFile } from 'node:fs/promises'
 import { shop } from '../../src/modules/orders/testing'
 import { deposit, paidOrder, walletOf } from '../../src/modules/payments/testing'
 import { client, makeProduct, signUpAndSignIn, type TestUser } from '../../src/testing'
@@ -177,6 +178,17 @@ describe('admin finance', () => {
     // Those three and nothing else.
     await page.waitForFunction(() => document.querySelectorAll('[aria-label="Ledger transfers"] > li').length === 3, undefined, WAIT)
     await screenshots(page, 'finance-ledger')
+
+    // The search exports what it shows, as a job whose card offers the file.
+    await page.getByRole('button', { name: 'Export CSV' }).click()
+    const download = page.waitForEvent('download', WAIT)
+    await page.getByRole('article', { name: 'Ledger transfers export' }).getByRole('button', { name: /^Download / }).click(WAIT)
+    const csv = (await readFile((await (await download).path())!, 'utf8')).trim().split('\r\n')
+    expect(csv[0]).toBe('id,at,kind,phase,ref,debit_account,credit_account,currency,amount_minor,pending_id')
+    // The release and its commission are one step (one time): their order is the ids'.
+    expect(csv.slice(1).map((line) => line.split(',').slice(2, 5).join(' ')).sort()).toEqual(
+      ['commission posted', 'escrow_hold pending', 'escrow_hold post_pending'].map((kind) => `${kind} order:${orderId}`),
+    )
 
     // The deposits of this test reached the webhook and were processed.
     await page.getByRole('tab', { name: 'Provider events' }).click()

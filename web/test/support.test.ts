@@ -79,7 +79,17 @@ describe('support tickets', () => {
     await staff.page.getByRole('button', { name: 'Pending' }).click()
     const row = staff.page.getByRole('row').filter({ hasText: 'My lamp has not arrived' })
     await row.waitFor(WAIT)
-    expect(await row.getByRole('cell').nth(5).textContent()).toMatch(/^\d+ min$/)
+    expect(await row.getByRole('cell').nth(6).textContent()).toMatch(/^\d+ min$/)
+    // Ticked in the queue and assigned at once (a bulk action).
+    const assignee = row.getByRole('cell').nth(4)
+    await row.getByRole('checkbox', { name: 'Select My lamp has not arrived' }).check()
+    await staff.page.getByRole('group', { name: 'Bulk actions' }).getByRole('button', { name: 'Unassign' }).click()
+    await toast(staff.page, '1 ticket unassigned.')
+    await assignee.filter({ hasText: /^Unassigned$/ }).waitFor(WAIT)
+    await row.getByRole('checkbox', { name: 'Select My lamp has not arrived' }).check()
+    await staff.page.getByRole('group', { name: 'Bulk actions' }).getByRole('button', { name: 'Assign to me' }).click()
+    await toast(staff.page, '1 ticket assigned.')
+    await assignee.filter({ hasNotText: 'Unassigned' }).waitFor(WAIT)
     await screenshots(staff.page, 'support-queue')
 
     // An admin's own ticket is handled by another admin: its admin page says so and leads to Help.

@@ -1,6 +1,6 @@
 // The audit log as a CSV, made in a tracked job (progress on job:<id>, a download when done), with
 // the search's own filters (issue #20, exports): every entry that matches, newest first.
-import { type AnyTrackedJob, type JobsDeps, listExport, startListExport } from '../jobs'
+import { type AnyTrackedJob, type JobsDeps, type JsonTimes, listExport, startListExport, timesFromJson, timesToJson } from '../jobs'
 import type { AuditModel } from './model'
 import { searchAudit } from './service'
 
@@ -11,8 +11,7 @@ declare module '../jobs' {
   }
 }
 
-/** The filters as a job keeps them (JSON: times as ISO strings). */
-type AuditExportInput = Omit<AuditModel.ExportBody, 'from' | 'to'> & { from?: string; to?: string }
+type AuditExportInput = JsonTimes<AuditModel.ExportBody>
 
 /** `exports.audit`: the entries the filters find, newest first, one row each (the summary as JSON). */
 export const exportAudit = listExport<AuditExportInput>('exports.audit', {
@@ -20,11 +19,8 @@ export const exportAudit = listExport<AuditExportInput>('exports.audit', {
   noun: 'entries',
   header: ['id', 'at', 'actor_kind', 'actor_id', 'actor_name', 'kind', 'subject_type', 'subject_id', 'summary', 'request_id', 'ip'],
   page: async (deps, input, cursor) => {
-    const { from, to, ...rest } = input
     const page = await searchAudit(deps.db, {
-      ...rest,
-      ...(from === undefined ? {} : { from: new Date(from) }),
-      ...(to === undefined ? {} : { to: new Date(to) }),
+      ...timesFromJson(input),
       limit: 100,
       ...(cursor === null ? {} : { cursor }),
     })
@@ -40,6 +36,5 @@ export const AUDIT_JOB_KINDS: AnyTrackedJob[] = [exportAudit]
 
 /** Starts a CSV export of the entries the filters find, for an admin; the job is theirs. */
 export function requestAuditExport(deps: JobsDeps, adminId: string, filters: AuditModel.ExportBody) {
-  const { from, to, ...rest } = filters
-  return startListExport(deps, adminId, exportAudit, { ...rest, ...(from === undefined ? {} : { from: from.toISOString() }), ...(to === undefined ? {} : { to: to.toISOString() }) })
+  return startListExport(deps, adminId, exportAudit, timesToJson(filters))
 }

@@ -1,6 +1,7 @@
 import { Elysia, t } from 'elysia'
 import type { Infrastructure } from '../../infrastructure'
 import { uploadGuard } from '../../lib/body-guard'
+import { BulkOutcome, eachItem } from '../../lib/admin-queues'
 import { AppError, ErrorResponse } from '../../lib/errors'
 import { fileResponse } from '../../lib/openapi'
 import { errorBody, privateDownload, requestIdOf } from '../../lib/http'
@@ -392,12 +393,18 @@ export function catalogRoutes(ctx: Pick<Infrastructure, 'database' | 'config' | 
           response: { 201: M.report, 400: ErrorResponse, 404: ErrorResponse, 409: ErrorResponse, 429: ErrorResponse },
           detail: { summary: 'Report a shop to the moderators' },
         })
-        .get('/admin/reports', ({ query }) => listReports(deps, { status: query.status, cursor: query.cursor, limit: query.limit ?? DEFAULT_LIMIT }), {
+        .get('/admin/reports', ({ query }) => listReports(deps, query), {
           auth: 'admin',
           query: M.reportsQuery,
           strictQuery: { schema: M.reportsQuery },
           response: { 200: M.reportPage, 400: ErrorResponse },
-          detail: { tags: ['Admin'], summary: 'The moderation queue, oldest first' },
+          detail: { tags: ['Admin'], summary: 'The moderation queue, oldest first, by status, subject (products or shops) and age' },
+        })
+        .post('/admin/reports/dismiss', ({ user, body, origin }) => eachItem(body.ids, (id) => resolveReport(deps, user, origin, id, { action: 'dismiss' })), {
+          auth: 'admin',
+          body: M.reportsBody,
+          response: { 200: BulkOutcome, 400: ErrorResponse },
+          detail: { tags: ['Admin'], summary: 'Dismiss several reports at once (each as its own resolve would; those already resolved are listed as failed)' },
         })
         .post('/admin/reports/:id/resolve', ({ user, params, body, origin }) => resolveReport(deps, user, origin, params.id, body), {
           auth: 'admin',
@@ -406,12 +413,24 @@ export function catalogRoutes(ctx: Pick<Infrastructure, 'database' | 'config' | 
           response: { 200: M.report, 400: ErrorResponse, 404: ErrorResponse, 409: ErrorResponse },
           detail: { tags: ['Admin'], summary: 'Resolve a report: dismiss, unpublish the product, or suspend the shop' },
         })
-        .get('/admin/listings/pending', ({ query }) => pendingListings(deps, { cursor: query.cursor, limit: query.limit ?? DEFAULT_LIMIT }), {
+        .get('/admin/listings/pending', ({ query }) => pendingListings(deps, query), {
           auth: 'admin',
           query: M.pendingQuery,
           strictQuery: { schema: M.pendingQuery },
           response: { 200: M.pendingListings, 400: ErrorResponse },
-          detail: { tags: ['Admin'], summary: 'Listings waiting for review that their shops want public, oldest first' },
+          detail: { tags: ['Admin'], summary: 'Listings waiting for review that their shops want public, oldest first (`minAgeHours`: waiting at least that long)' },
+        })
+        .post('/admin/listings/approve', ({ user, body, origin }) => eachItem(body.ids, (id) => decideListing(deps, user, origin, id, 'approve', null)), {
+          auth: 'admin',
+          body: M.listingsBody,
+          response: { 200: BulkOutcome, 400: ErrorResponse },
+          detail: { tags: ['Admin'], summary: 'Approve several waiting listings at once (each as its own approve would)' },
+        })
+        .post('/admin/listings/reject', ({ user, body, origin }) => eachItem(body.ids, (id) => decideListing(deps, user, origin, id, 'reject', body.reason.trim())), {
+          auth: 'admin',
+          body: M.rejectListingsBody,
+          response: { 200: BulkOutcome, 400: ErrorResponse },
+          detail: { tags: ['Admin'], summary: 'Reject several waiting listings at once with one reason their shops see' },
         })
         .post('/admin/listings/:id/approve', ({ user, params, origin }) => decideListing(deps, user, origin, params.id, 'approve', null), {
           auth: 'admin',

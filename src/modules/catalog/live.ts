@@ -6,6 +6,10 @@ export const PRODUCT_STATUSES = ['draft', 'active', 'sold', 'archived'] as const
 export type ProductStatus = (typeof PRODUCT_STATUSES)[number]
 
 /** Whether admins let a listing be public (LISTING_APPROVAL): approved, waiting for review, or rejected with a reason. */
+/** What a report in the moderation queue is about: a product, or a shop as a whole. */
+export const REPORT_SUBJECTS = ['product', 'shop'] as const
+export type ReportSubject = (typeof REPORT_SUBJECTS)[number]
+
 export const LISTING_REVIEW_STATES = ['approved', 'pending', 'rejected'] as const
 export type ListingReviewState = (typeof LISTING_REVIEW_STATES)[number]
 /** Which listings wait for an admin: none, those of shops not trusted yet, or all. */

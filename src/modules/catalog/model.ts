@@ -1,9 +1,10 @@
 import { t, type TSchema } from 'elysia'
+import { bulkIds, minAgeHours } from '../../lib/admin-queues'
 import { enumOf } from '../../lib/schema'
 import { idSchema } from '../../lib/ids'
 import { pageOf, pageQuery } from '../../lib/pagination'
 import { VendorsModel } from '../vendors'
-import { LISTING_APPROVAL_MODES, LISTING_REVIEW_STATES, ProductUpdatedData } from './live'
+import { LISTING_APPROVAL_MODES, LISTING_REVIEW_STATES, ProductUpdatedData, REPORT_SUBJECTS } from './live'
 import { IMPORT_MAX_BYTES, IMPORT_MAX_ROWS } from './csv-format'
 import { ATTRIBUTE_TYPES, CONDITIONS, PRODUCT_STATUSES, REPORT_REASONS, REPORT_RESOLUTIONS, REPORT_STATUSES, SHARE_CHANNELS, VIDEO_CONTENT_TYPES } from './table'
 import { ratingSchema } from '../../lib/rating'
@@ -134,7 +135,9 @@ export namespace CatalogModel {
   export type ListingRules = typeof listingRules.static
   export const rejectListingBody = t.Object({ reason: t.String({ minLength: 3, maxLength: 1_000, description: 'shown to the shop' }) })
   export const listingParams = t.Object({ id: idSchema('prd') })
-  export const pendingQuery = t.Object(pageQuery)
+  export const pendingQuery = t.Object({ ...pageQuery, minAgeHours })
+  export const listingsBody = t.Object({ ids: bulkIds(idSchema('prd')) })
+  export const rejectListingsBody = t.Object({ ids: bulkIds(idSchema('prd')), reason: rejectListingBody.properties.reason })
   export const pendingListings = pageOf(t.Object({ product: productSummary, description: t.String() }))
 
   export const product = t.Composite([
@@ -301,7 +304,14 @@ export namespace CatalogModel {
   export type Report = typeof report.static
   export const reportPage = pageOf(report)
   export type ReportPage = typeof reportPage.static
-  export const reportsQuery = t.Object({ ...pageQuery, status: t.Optional(enumOf(REPORT_STATUSES, { description: 'default open' })) })
+  export const reportsQuery = t.Object({
+    ...pageQuery,
+    status: t.Optional(enumOf(REPORT_STATUSES, { description: 'default open' })),
+    subject: t.Optional(enumOf(REPORT_SUBJECTS, { description: 'reports of products, or of shops; default both' })),
+    minAgeHours,
+  })
+  export type ReportsQuery = typeof reportsQuery.static
+  export const reportsBody = t.Object({ ids: bulkIds(idSchema('rpt')) })
   export const reportParams = t.Object({ id: idSchema('rpt') })
   export const resolveBody = t.Object({
     action: enumOf(REPORT_RESOLUTIONS, { description: 'unpublish needs a product report; suspend_vendor suspends the shop named by the report' }),

@@ -3,6 +3,7 @@ import { Elysia, t } from 'elysia'
 import type { Db } from '../../db/client'
 import type { Infrastructure } from '../../infrastructure'
 import { uploadGuard } from '../../lib/body-guard'
+import { BulkOutcome, eachItem } from '../../lib/admin-queues'
 import { AppError, ErrorResponse } from '../../lib/errors'
 import { fileResponse } from '../../lib/openapi'
 import { UPLOAD_LIMITS } from '../../lib/images'
@@ -227,7 +228,13 @@ export function chatRoutes(ctx: Pick<Infrastructure, 'database' | 'config' | 'cl
       query: M.reportsQuery,
       strictQuery: { schema: M.reportsQuery },
       response: { 200: M.reportPage, 400: ErrorResponse },
-      detail: { tags: ['Admin'], summary: 'Reported chat messages, oldest first (`status`: open, the default, or resolved)' },
+      detail: { tags: ['Admin'], summary: 'Reported chat messages, oldest first (`status`: open, the default, or resolved; `minAgeHours`: reported at least that long ago)' },
+    })
+    .post('/admin/message-reports/dismiss', ({ user, body, origin }) => eachItem(body.ids, (id) => resolveMessageReport(deps, actorOf(user, origin), id, { action: 'dismiss' })), {
+      auth: 'admin',
+      body: M.reportsBody,
+      response: { 200: BulkOutcome, 400: ErrorResponse },
+      detail: { tags: ['Admin'], summary: 'Dismiss several reported messages at once (each as its own resolve would; those already resolved are listed as failed)' },
     })
     .post('/admin/message-reports/:id/resolve', ({ user, params, body, origin }) => resolveMessageReport(deps, actorOf(user, origin), params.id, body), {
       auth: 'admin',

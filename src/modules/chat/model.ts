@@ -1,4 +1,5 @@
 import { t } from 'elysia'
+import { bulkIds, minAgeHours } from '../../lib/admin-queues'
 import { idSchema } from '../../lib/ids'
 import { pageOf, pageQuery } from '../../lib/pagination'
 import { enumOf } from '../../lib/schema'
@@ -65,8 +66,10 @@ export namespace ChatModel {
   })
   export type Report = typeof report.static
   export const reportPage = pageOf(report)
-  export const reportsQuery = t.Object({ ...pageQuery, status: t.Optional(enumOf(REPORT_STATUSES, { description: 'default open' })) })
+  export const reportsQuery = t.Object({ ...pageQuery, status: t.Optional(enumOf(REPORT_STATUSES, { description: 'default open' })), minAgeHours })
+  export type ReportsQuery = typeof reportsQuery.static
   export const reportParams = t.Object({ id: idSchema('rpt') })
+  export const reportsBody = t.Object({ ids: bulkIds(idSchema('rpt')) })
   export const resolveBody = t.Object({
     action: enumOf(MESSAGE_REPORT_RESOLUTIONS, {
       description: 'dismiss: no action; delete_message: both sides see "message deleted"; block_sender: the reporter blocks the sender (neither can message the other)',

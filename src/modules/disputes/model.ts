@@ -1,3 +1,4 @@
+import { minAgeHours } from '../../lib/admin-queues'
 import { t, type TSchema } from 'elysia'
 import { idSchema } from '../../lib/ids'
 import { ChatModel } from '../chat'
@@ -67,7 +68,7 @@ export namespace DisputesModel {
   export const queueQuery = t.Object({
     status: t.Optional(enumOf(DISPUTE_STATUSES)),
     waitingOn: t.Optional(enumOf(DISPUTE_WAITING_ON, { description: 'open disputes waiting on this side only (none once resolved)' })),
-    minAgeHours: t.Optional(t.Integer({ minimum: 1, maximum: 24 * 366, description: 'opened at least this many hours ago' })),
+    minAgeHours,
     ...pageQuery,
   })
   export type QueueQuery = typeof queueQuery.static

@@ -7,7 +7,7 @@ import type { Db, Tx } from '../../db/client'
 import { pgErrorOf } from '../../db/errors'
 import { type Committed, runCommitted } from '../../events/committed'
 import { appendEvent } from '../../events/log'
-import { announceQueuesChanged } from '../../lib/admin-queues'
+import { announceQueuesChanged, enteredBy } from '../../lib/admin-queues'
 import type { Bus } from '../../lib/bus'
 import type { Clock } from '../../lib/clock'
 import { AppError } from '../../lib/errors'
@@ -421,6 +421,7 @@ export async function disputeQueue(deps: Pick<DisputesDeps, 'db' | 'clock'>, adm
   const now = deps.clock.now()
   const limit = query.limit ?? DEFAULT_LIMIT
   const after = query.cursor === undefined ? null : decodeCursor(query.cursor, [cursorPart.integer(0, 1), cursorPart.time, cursorPart.id('dsp')])
+  const by = enteredBy(now, query.minAgeHours)
   const rows = await deps.db
     .select({ row: disputes, rank: queueRank })
     .from(disputes)
@@ -428,7 +429,7 @@ export async function disputeQueue(deps: Pick<DisputesDeps, 'db' | 'clock'>, adm
       and(
         eq(disputes.status, query.status ?? 'open'),
         query.waitingOn === undefined ? undefined : waitingOnWhere(query.waitingOn, now),
-        query.minAgeHours === undefined ? undefined : lte(disputes.createdAt, new Date(now.getTime() - query.minAgeHours * 60 * 60_000)),
+        by === undefined ? undefined : lte(disputes.createdAt, by),
         after === null
           ? undefined
           : or(

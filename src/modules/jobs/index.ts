@@ -2,6 +2,7 @@ import { Elysia, t } from 'elysia'
 import type { Db } from '../../db/client'
 import type { Infrastructure } from '../../infrastructure'
 import type { Queue } from '../../jobs/queue'
+import { BulkOutcome, eachItem } from '../../lib/admin-queues'
 import { AppError, ErrorResponse } from '../../lib/errors'
 import { privateDownload } from '../../lib/http'
 import { fileResponse } from '../../lib/openapi'
@@ -14,7 +15,7 @@ import { bindTrackedJob } from './service/runner'
 import { type JobsDeps, toSnapshot } from './service/shared'
 
 export { JobsModel } from './model'
-export { csvDownload, type ExportPage, listExport, startListExport } from './service/exports'
+export { csvDownload, type ExportPage, type JsonTimes, listExport, startListExport, timesFromJson, timesToJson } from './service/exports'
 export { jobRunsBetween } from './service/maintenance'
 export { deadLettersQueue, failedJobsQueue } from './service/queue'
 export type { AnyTrackedJob } from './service/kinds'
@@ -133,6 +134,11 @@ export function jobsRoutes(ctx: Pick<Infrastructure, 'database' | 'bus' | 'clock
             detail: { summary: 'Queue depth per kind, and dead letters with their errors' },
           },
         )
+        .post('/admin/jobs/retry', ({ user, body }) => eachItem(body.ids, (id) => retryJob(deps, kinds, user, id)), {
+          body: M.jobsBody,
+          response: { 200: BulkOutcome, 400: ErrorResponse, 503: ErrorResponse },
+          detail: { summary: 'Retry several failed jobs at once (each as its own retry would; those not failed are listed as failed)' },
+        })
         .post('/admin/jobs/:id/retry', ({ user, params }) => retryJob(deps, kinds, user, params.id), {
           params: M.params,
           response: { 200: M.snapshot, 404: ErrorResponse, 409: ErrorResponse, 503: ErrorResponse },

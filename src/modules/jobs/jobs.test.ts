@@ -1,5 +1,5 @@
 import { afterAll, beforeAll, describe, expect, it } from 'bun:test'
-import { eq } from 'drizzle-orm'
+import { eq, inArray } from 'drizzle-orm'
 import { readEventRange } from '../../events/log'
 import { notifications } from '../notifications/table'
 import { client, createTestApp, signUpAndSignIn, type TestApp, type TestUser, waitFor } from '../../testing'
@@ -273,6 +273,24 @@ describe('admin', () => {
     const missing = await adminJobs(admin)['dead-letters']({ kind: 'email.send' })({ id: '00000000-0000-4000-8000-000000000000' }).retry.post()
     expect(missing.status).toBe(404)
   })
+})
+
+describe('admin bulk retry', () => {
+  it('retries many failed jobs at once, and lists a job that had not failed', async () => {
+    // Three users' exports (a user has one export queued or running at a time).
+    const made = [] as string[]
+    for (let i = 0; i < 3; i++) made.push((await exportAs(await signUpAndSignIn(t), ['sessions'])).data!.id)
+    for (const id of made) await until(id, 'succeeded')
+    const [a, b, c] = made as [string, string, string]
+    await t.ctx.database.db.update(jobs).set({ status: 'failed', error: 'connection reset' }).where(inArray(jobs.id, [a, b]))
+    await t.ctx.database.db.delete(jobFiles).where(inArray(jobFiles.jobId, [a, b]))
+    const answer = await client(t, admin).api.v1.admin.jobs.retry.post({ ids: [a, b, c] })
+    expect(answer.status).toBe(200)
+    expect(answer.data!.done).toEqual([a, b])
+    expect(answer.data!.failed.map((f) => [f.id, f.type])).toEqual([[c, 'conflict']])
+    for (const id of [a, b]) expect((await until(id, 'succeeded')).attempts).toBe(2)
+    expect((await client(t, owner).api.v1.admin.jobs.retry.post({ ids: [a] })).status).toBe(403)
+  }, SLOW)
 })
 
 describe('createJobKinds()', () => {

@@ -1,10 +1,12 @@
 import { afterAll, beforeAll, describe, expect, it } from 'bun:test'
+import { randomUUID } from 'node:crypto'
 import { client, createTestApp, makeProduct, postJson, signUpAndSignIn, type TestApp, testIp, type TestUser, waitFor } from '../../testing'
 import type { CatalogModel } from '../catalog'
+import { type AccountRef, accountId, transfer } from '../ledger'
 import { placeOrder, shop } from '../orders/testing'
 
 // The list exports, each a job made with listExport (a shop's sales, every shop's orders, the users,
-// the audit log), through their routes; with the queue, so the jobs run (and sign-up mail goes
+// the audit log, the ledger's transfers), through their routes; with the queue, so the jobs run (and sign-up mail goes
 // through it too, so this file signs few people up).
 let t: TestApp
 let admin: TestUser
@@ -85,5 +87,35 @@ describe('the audit log export', () => {
     expect(times).toEqual([...times].sort().reverse())
     // Before `since`: the sign-up's own sign-in only.
     expect(await csvOf(admin, await client(t, admin).api.v1.admin.audit.export.post({ subjectId: user.id, kind: 'auth.sign_in', to: since }))).toHaveLength(2)
+  })
+})
+
+describe('the ledger transfers export', () => {
+  it('writes every transfer the filters find, newest first, across pages, to a CSV in a job, for admins only', async () => {
+    // More deposits than one page of the search holds (100), a second past each other, and a
+    // withdrawal of the same reference: its kind filters it out.
+    const ref = `test:${randomUUID()}`
+    const wallet: AccountRef = { kind: 'available', ownerId: admin.id, currency: 'MAD' }
+    const outside: AccountRef = { kind: 'provider_clearing', provider: `exp${randomUUID().slice(0, 8)}`, currency: 'MAD' }
+    const start = Date.now() - 3_600_000
+    const deposits = await t.ctx.database.db.transaction(async (tx) => {
+      const made = []
+      for (let i = 0; i < 103; i++) made.push((await transfer(tx, { key: `${ref}:${i}`, debit: outside, credit: wallet, amountMinor: 100 + i, kind: 'deposit', ref, now: new Date(start + i * 1_000) })).transfer)
+      await transfer(tx, { key: `${ref}:out`, debit: wallet, credit: outside, amountMinor: 50, kind: 'withdrawal', ref, now: new Date(start + 200_000) })
+      return made
+    })
+    const lines = await csvOf(admin, await client(t, admin).api.v1.admin.ledger.export.post({ ref, kind: 'deposit' }))
+    expect(lines[0]).toBe('id,at,kind,phase,ref,debit_account,credit_account,currency,amount_minor,pending_id')
+    expect(lines.slice(1).map((line) => line.split(',')[0])).toEqual(deposits.map((x) => x.id).reverse())
+    const last = deposits.at(-1)!
+    expect(lines[1]).toBe(`${last.id},${last.createdAt.toISOString()},deposit,posted,${ref},${accountId(outside)},${accountId(wallet)},MAD,202,`)
+    // By account (either side) and time: the withdrawal and the last deposit.
+    const recent = await csvOf(admin, await client(t, admin).api.v1.admin.ledger.export.post({ accountId: accountId(outside), from: new Date(start + 102_000) }))
+    expect(recent.slice(1).map((line) => line.split(',')[2])).toEqual(['withdrawal', 'deposit'])
+
+    const seller = (await shop(t)).owner
+    expect((await client(t, seller).api.v1.admin.ledger.export.post({ ref })).status).toBe(403)
+    expect((await client(t, admin).api.v1.admin.ledger.export.post({ kind: 'gift' } as never)).status).toBe(400)
+    expect((await client(t, admin).api.v1.admin.ledger.export.post({ accountId: 'x'.repeat(121) })).status).toBe(400)
   })
 })

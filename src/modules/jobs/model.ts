@@ -1,4 +1,5 @@
 import { t, type TSchema } from 'elysia'
+import { bulkIds } from '../../lib/admin-queues'
 import { idSchema } from '../../lib/ids'
 import { pageOf, pageQuery } from '../../lib/pagination'
 import { EXPORT_SECTIONS } from './service/exports'
@@ -12,6 +13,7 @@ export namespace JobsModel {
   export const detail = JobDetail
   export const page = pageOf(JobSnapshot)
   export const params = t.Object({ id: idSchema('job') })
+  export const jobsBody = t.Object({ ids: bulkIds(idSchema('job')) })
 
   export const listQuery = t.Object({ ...pageQuery, status: t.Optional(jobStatus) })
   export const adminListQuery = t.Object({

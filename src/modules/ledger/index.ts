@@ -9,10 +9,13 @@ import { privateDownload } from '../../lib/http'
 import { fileResponse } from '../../lib/openapi'
 import { strictQueryPlugin } from '../../lib/query'
 import { authPlugin } from '../accounts'
+import { JobSnapshot, jobsDepsOf, toSnapshot } from '../jobs'
+import { requestTransfersExport } from './export'
 import { LedgerModel as M } from './model'
 import { allBalancesOf, latestReconciliation, reconcile, searchTransfers, transfersCsv, transfersOf } from './service/accounts'
 
 export { LEDGER_EVENTS, type LedgerEvent, Balances } from './events'
+export { LEDGER_JOB_KINDS } from './export'
 export { ACCOUNT_KINDS, type AccountKind, TRANSFER_KINDS, type TransferKind } from './kinds'
 export { LedgerModel } from './model'
 export { allBalancesOf, balanceEvents, balancesOf, latestReconciliation, reconcile, type Reconciliation, searchTransfers } from './service/accounts'
@@ -42,9 +45,10 @@ export const reconciliationGauge = (db: Db) => ({
   read: async () => (await latestReconciliation(db))?.mismatches.length ?? 0,
 })
 
-/** The wallet's reads (balances, history, CSV) for its owner, and the ledger's admin screens. */
-export function ledgerRoutes(ctx: Pick<Infrastructure, 'database' | 'config' | 'clock'>) {
+/** The wallet's reads (balances, history, CSV) for its owner, and the ledger's admin screens (the search exports in a job). */
+export function ledgerRoutes(ctx: Pick<Infrastructure, 'database' | 'config' | 'clock' | 'bus' | 'log' | 'queue'>) {
   const { db } = ctx.database
+  const jobs = jobsDepsOf(ctx)
   return new Elysia({ name: 'ledger', prefix: '/api/v1' })
     .use(authPlugin(ctx))
     .use(strictQueryPlugin)
@@ -78,6 +82,11 @@ export function ledgerRoutes(ctx: Pick<Infrastructure, 'database' | 'config' | '
           strictQuery: { schema: M.adminQuery },
           response: { 200: M.transferPage, 400: ErrorResponse },
           detail: { summary: 'Ledger transfers, newest first, by account, reference, kind or time' },
+        })
+        .post('/admin/ledger/export', async ({ user, body, status }) => status(202, toSnapshot(await requestTransfersExport(jobs, user.id, body))), {
+          body: M.adminExportBody,
+          response: { 202: JobSnapshot, 400: ErrorResponse, 503: ErrorResponse },
+          detail: { summary: 'Export the transfers the filters find as CSV in a job, newest first: 202 answers the job; follow it on job:<id>; its result links the download' },
         })
         .get('/admin/reconciliation', async () => ({ latest: await latestReconciliation(db) }), {
           response: { 200: M.reconciliationState },

@@ -36,11 +36,13 @@ export namespace LedgerModel {
   })
   export const entryPage = pageOf(entry)
 
-  export const adminQuery = t.Object({
+  const adminFilters = {
     accountId: t.Optional(t.String({ maxLength: 120, description: 'either side, e.g. available:usr_…:MAD or platform_revenue:-:MAD' })),
     ...filters,
-    ...pageQuery,
-  })
+  }
+  export const adminQuery = t.Object({ ...adminFilters, ...pageQuery })
+  export const adminExportBody = t.Object(adminFilters)
+  export type AdminExportBody = typeof adminExportBody.static
   export const transfer = t.Object({
     id: idSchema('ltr'),
     key: t.String(),

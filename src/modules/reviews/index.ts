@@ -3,6 +3,7 @@
 import { Elysia, t } from 'elysia'
 import type { Infrastructure } from '../../infrastructure'
 import { uploadGuard } from '../../lib/body-guard'
+import { BulkOutcome, eachItem } from '../../lib/admin-queues'
 import { AppError, ErrorResponse } from '../../lib/errors'
 import { UPLOAD_LIMITS } from '../../lib/images'
 import { fileResponse } from '../../lib/openapi'
@@ -164,13 +165,18 @@ export function reviewsRoutes(ctx: Pick<Infrastructure, 'database' | 'config' | 
           query: M.reportedQuery,
           strictQuery: { schema: M.reportedQuery },
           response: { 200: M.reportedPage, 400: ErrorResponse },
-          detail: { summary: 'Reviews with open reports, the most recently reported first' },
+          detail: { summary: 'Reviews with open reports, the most recently reported first (`minAgeHours`: first reported at least that long ago)' },
         })
         .post('/admin/reviews/:id/hide', ({ user, params, body }) => moderateReview(deps, user, params.id, 'hide', body.reason.trim()), {
           params: M.reviewParams,
           body: M.hideBody,
           response: ANSWERS,
           detail: { summary: 'Hide a review with a reason its author sees (it leaves the ratings); closes its reports' },
+        })
+        .post('/admin/reviews/dismiss', ({ user, body }) => eachItem(body.ids, (id) => moderateReview(deps, user, id, 'dismiss', null)), {
+          body: M.reviewsBody,
+          response: { 200: BulkOutcome, 400: ErrorResponse },
+          detail: { summary: 'Keep several reported reviews at once: their open reports are dismissed (each as its own dismiss would)' },
         })
         .post('/admin/reviews/:id/dismiss', ({ user, params }) => moderateReview(deps, user, params.id, 'dismiss', null), {
           params: M.reviewParams,

@@ -1,4 +1,5 @@
 import { t, type TSchema } from 'elysia'
+import { bulkIds, minAgeHours } from '../../lib/admin-queues'
 import { idSchema } from '../../lib/ids'
 import { pageQuery } from '../../lib/pagination'
 import { ratingSchema } from '../../lib/rating'
@@ -72,7 +73,8 @@ export namespace ReviewsModel {
     lastReportedAt: t.Date(),
   })
   export const reportedPage = t.Object({ items: t.Array(reported), nextCursor: nullable(t.String()) })
-  export const reportedQuery = t.Object(pageQuery)
+  export const reportedQuery = t.Object({ ...pageQuery, minAgeHours })
+  export const reviewsBody = t.Object({ ids: bulkIds(idSchema('rev')) })
 
   export const productParams = t.Object({ slug: t.String({ maxLength: 200 }) })
   export const vendorParams = t.Object({ slug: t.String({ maxLength: 60 }) })

@@ -7,7 +7,7 @@ import { and, asc, desc, eq, inArray, isNull, lt, max, or, type SQL, sql } from 
 import type { Db, Tx } from '../../db/client'
 import { pgErrorOf } from '../../db/errors'
 import { type Committed, nothing, runCommitted } from '../../events/committed'
-import { announceQueuesChanged } from '../../lib/admin-queues'
+import { announceQueuesChanged, enteredBy } from '../../lib/admin-queues'
 import type { Bus } from '../../lib/bus'
 import type { Clock } from '../../lib/clock'
 import { AppError } from '../../lib/errors'
@@ -415,8 +415,9 @@ export async function reportReview(deps: Pick<ReviewsDeps, 'db' | 'clock' | 'bus
 }
 
 /** The admins' queue: reviews with open reports, the most recently reported first. */
-export async function listReportedReviews(deps: Pick<ReviewsDeps, 'db' | 'clock'>, viewer: Viewer, query: { cursor?: string; limit?: number }): Promise<typeof ReviewsModel.reportedPage.static> {
+export async function listReportedReviews(deps: Pick<ReviewsDeps, 'db' | 'clock'>, viewer: Viewer, query: typeof ReviewsModel.reportedQuery.static): Promise<typeof ReviewsModel.reportedPage.static> {
   const limit = query.limit ?? DEFAULT_LIMIT
+  const by = enteredBy(deps.clock.now(), query.minAgeHours)
   const after = query.cursor === undefined ? null : decodeCursor(query.cursor, [cursorPart.time, cursorPart.id('rev')])
   const last = sql<Date>`max(${reviewReports.createdAt})`
   const grouped = await deps.db
@@ -430,7 +431,13 @@ export async function listReportedReviews(deps: Pick<ReviewsDeps, 'db' | 'clock'
     .from(reviewReports)
     .where(eq(reviewReports.status, 'open'))
     .groupBy(reviewReports.reviewId)
-    .having(after === null ? undefined : sql`(${last}, ${reviewReports.reviewId}) < (${after[0].toISOString()}::timestamptz, ${after[1]})`)
+    .having(
+      and(
+        // By age: first reported at least that long ago.
+        by === undefined ? undefined : sql`min(${reviewReports.createdAt}) <= ${by.toISOString()}::timestamptz`,
+        after === null ? undefined : sql`(${last}, ${reviewReports.reviewId}) < (${after[0].toISOString()}::timestamptz, ${after[1]})`,
+      ),
+    )
     .orderBy(desc(last), desc(reviewReports.reviewId))
     .limit(limit + 1)
   const page = toPage(grouped, limit, (g) => [new Date(g.last).toISOString(), g.reviewId])

@@ -4,6 +4,7 @@ import { Elysia } from 'elysia'
 import type { Db } from '../../db/client'
 import type { Infrastructure } from '../../infrastructure'
 import { uploadGuard } from '../../lib/body-guard'
+import { BulkOutcome, eachItem } from '../../lib/admin-queues'
 import { AppError, ErrorResponse } from '../../lib/errors'
 import { UPLOAD_LIMITS } from '../../lib/images'
 import { fileResponse } from '../../lib/openapi'
@@ -126,6 +127,18 @@ export function supportRoutes(ctx: Pick<Infrastructure, 'database' | 'config' | 
           response: { 200: M.ticket, 400: ErrorResponse, 403: ErrorResponse, 404: ErrorResponse, 409: ErrorResponse },
           detail: { summary: 'Set a ticket’s status (closed is final), priority or assignee (an admin, or null)' },
         })
+        .post(
+          '/admin/tickets/update',
+          ({ user, body: { ids, ...patch } }) => {
+            if (Object.keys(patch).length === 0) throw new AppError('invalid_data', 'Say what to set: priority or assigneeId', [{ field: 'body', message: 'needs priority or assigneeId' }])
+            return eachItem(ids, (id) => updateTicket(deps, user, id, patch))
+          },
+          {
+            body: M.bulkPatchBody,
+            response: { 200: BulkOutcome, 400: ErrorResponse },
+            detail: { summary: 'Assign or prioritise several tickets at once (each as its own PATCH would)' },
+          },
+        )
         .post('/admin/tickets/:id/notes', ({ user, params, body }) => addNote(deps, user, params.id, body.body), {
           params: M.ticketParams,
           body: M.noteBody,

@@ -1,4 +1,5 @@
 import { t, type TSchema } from 'elysia'
+import { bulkIds, minAgeHours } from '../../lib/admin-queues'
 import { idSchema } from '../../lib/ids'
 import { pageOf, pageQuery } from '../../lib/pagination'
 import { enumOf } from '../../lib/schema'
@@ -32,6 +33,12 @@ export namespace SupportModel {
     { minProperties: 1 },
   )
   export type PatchBody = typeof patchBody.static
+  /** What may be set on many tickets at once: whom they are assigned to, their priority (not their status: closing is final). */
+  export const bulkPatchBody = t.Object({
+    ids: bulkIds(idSchema('tkt')),
+    priority: t.Optional(priority),
+    assigneeId: t.Optional(nullable(idSchema('usr', { description: 'an admin; null unassigns' }))),
+  })
 
   /** The visitor link's token, sent by the ticket page of a visitor (never in the URL). */
   export const tokenHeaders = t.Object(
@@ -105,7 +112,7 @@ export namespace SupportModel {
     status: t.Optional(status),
     priority: t.Optional(priority),
     assignee: t.Optional(t.String({ pattern: '^(me|none|usr_[0-9a-f]{32})$', description: '`me`, `none` (unassigned) or an admin’s id' })),
-    minAgeHours: t.Optional(t.Integer({ minimum: 1, maximum: 24 * 365, description: 'opened at least this many hours ago' })),
+    minAgeHours,
     ...pageQuery,
   })
   export type QueueQuery = typeof queueQuery.static

@@ -10,7 +10,7 @@ import type { Db, Tx } from '../../db/client'
 import { type Committed, nothing, runCommitted } from '../../events/committed'
 import { appendEvent, appendEvents } from '../../events/log'
 import { defineJob } from '../../jobs/queue'
-import { announceQueuesChanged } from '../../lib/admin-queues'
+import { announceQueuesChanged, enteredBy } from '../../lib/admin-queues'
 import type { Bus } from '../../lib/bus'
 import type { Clock } from '../../lib/clock'
 import { AppError } from '../../lib/errors'
@@ -544,6 +544,7 @@ export async function listMyTickets(deps: Pick<SupportDeps, 'db'>, viewer: Viewe
 export async function ticketQueue(deps: Pick<SupportDeps, 'db' | 'clock'>, viewer: Viewer, query: SupportModel.QueueQuery): Promise<Page<typeof SupportModel.queueItem.static>> {
   const limit = query.limit ?? DEFAULT_LIMIT
   const after = decodeTimeCursor(query.cursor, 'tkt')
+  const by = enteredBy(deps.clock.now(), query.minAgeHours)
   const assignee: SQL | undefined =
     query.assignee === undefined ? undefined : query.assignee === 'none' ? isNull(tickets.assigneeId) : eq(tickets.assigneeId, query.assignee === 'me' ? viewer.id : query.assignee)
   const rows = await deps.db
@@ -554,7 +555,7 @@ export async function ticketQueue(deps: Pick<SupportDeps, 'db' | 'clock'>, viewe
         query.status === undefined ? undefined : eq(tickets.status, query.status),
         query.priority === undefined ? undefined : eq(tickets.priority, query.priority),
         assignee,
-        query.minAgeHours === undefined ? undefined : lte(tickets.createdAt, new Date(deps.clock.now().getTime() - query.minAgeHours * HOUR)),
+        by === undefined ? undefined : lte(tickets.createdAt, by),
         after === null ? undefined : or(gt(tickets.createdAt, after.time), and(eq(tickets.createdAt, after.time), gt(tickets.id, after.id))),
       ),
     )

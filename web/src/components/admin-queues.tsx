@@ -17,12 +17,14 @@ const REREAD_MS = 60_000
  * REST, then again on every `queues.changed` on `admin:queues` (admins only), on every (re)connect,
  * and once a minute. Reads never overlap: events arriving during one make one more read after it.
  */
-export function AdminQueueNav() {
+export function AdminQueueNav(props: { onRead?: (queues: AdminQueue[]) => void }) {
   const [queues, setQueues] = createSignal<AdminQueue[] | null>(null)
   const [failed, setFailed] = createSignal(false)
   const read = serialReads(async () => {
     try {
-      setQueues((await getAdminQueues()).items)
+      const { items } = await getAdminQueues()
+      setQueues(items)
+      props.onRead?.(items)
       setFailed(false)
     } catch {
       setFailed(true)

@@ -4,6 +4,7 @@ import type { LedgerModel } from '../../../src/modules/ledger/model'
 import { api, must } from '../lib/api'
 import { formatPrice } from '../lib/catalog'
 import { Button } from './button'
+import { ExportJob } from './export-job'
 import { EmptyState, Skeleton } from './feedback'
 import { SelectField, TextField } from './field'
 import { createCursorPages, LoadMore, TRANSFER_KIND_LABEL, TRANSFER_PHASE_LABEL, utcMinute } from './finance-parts'
@@ -13,6 +14,8 @@ type Search = { accountId?: string; ref?: string; kind?: TransferKind }
 type Transfer = typeof LedgerModel.transfer.static
 
 const searchLedger = async (query: Search & { cursor?: string; limit: number }) => must(await api().api.v1.admin.ledger.get({ query }))
+/** Starts the CSV export of the transfers the search finds (a job: its card shows the progress and the download). */
+const exportLedger = async (search: Search) => must(await api().api.v1.admin.ledger.export.post(search))
 
 function TransferRow(props: { transfer: Transfer }) {
   const x = () => props.transfer
@@ -37,7 +40,7 @@ function TransferRow(props: { transfer: Transfer }) {
   )
 }
 
-/** Ledger transfers, newest first, by account (either side), reference and kind, in pages. */
+/** Ledger transfers, newest first, by account (either side), reference and kind, in pages; exported as CSV in a job. */
 export function FinanceLedger() {
   const [search, setSearch] = createSignal<Search>({})
   const pages = createCursorPages({
@@ -75,6 +78,8 @@ export function FinanceLedger() {
           <Button type="submit">
             <Icon name="search" /> Search
           </Button>
+          {/* The search the list shows, not the fields' unsubmitted text. */}
+          <ExportJob start={() => exportLedger(search())} />
         </div>
       </form>
       <p class="muted">

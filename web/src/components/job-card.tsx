@@ -16,6 +16,7 @@ const KIND_LABEL: Record<TrackedJobKind, string> = {
   'exports.sales': 'Sales export',
   'exports.users': 'Users export',
   'exports.audit': 'Audit log export',
+  'exports.transfers': 'Ledger transfers export',
   'imports.products': 'Product import',
   'maintenance.purge': 'Maintenance: purge',
   'stats.daily': 'Daily statistics',

@@ -213,9 +213,10 @@ export const downloadJobFile = async (id: string, contentType: string) => {
 
 const adminJobs = () => api().api.v1.admin.jobs
 
-export const listAllJobs = (query: { status?: 'queued' | 'running' | 'succeeded' | 'failed' | 'cancelled'; cursor?: string; limit?: number }) => answered(adminJobs().get({ query }))
+export const listAllJobs = (query: { status?: 'queued' | 'running' | 'succeeded' | 'failed' | 'cancelled'; kind?: string; cursor?: string; limit?: number }) => answered(adminJobs().get({ query }))
 export const getJobQueues = () => answered(adminJobs().queues.get())
 export const retryAnyJob = (id: string) => answered(adminJobs()({ id }).retry.post())
+export const retryJobs = (ids: string[]) => answered(adminJobs().retry.post({ ids }))
 export const retryDeadLetter = (kind: string, id: string) => answered(adminJobs()['dead-letters']({ kind })({ id }).retry.post())
 
 // ---- chat (browser-only, like notifications) ----

@@ -48,7 +48,8 @@ export const getVendorApplications = query(
   'admin-vendors',
 )
 
-export const getReports = query(async (status: NonNullable<(typeof CatalogModel.reportsQuery.static)['status']>) => must(await api().api.v1.admin.reports.get({ query: { status, limit: 50 } })).items, 'admin-reports')
+export const getReports = query(async (filters: Omit<CatalogModel.ReportsQuery, 'cursor' | 'limit'>) => must(await api().api.v1.admin.reports.get({ query: { ...filters, limit: 50 } })).items, 'admin-reports')
+export const dismissReports = async (ids: string[]) => must(await api().api.v1.admin.reports.dismiss.post({ ids }))
 
 /** Minor units from what a person types ("1450", "1450.5", "1,450.50"); undefined when it is not an amount. */
 export function parseMoney(text: string): number | undefined {

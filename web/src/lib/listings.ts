@@ -17,6 +17,8 @@ export const APPROVAL_MODE_LABEL: Record<ListingApprovalMode, string> = {
 const admin = () => api().api.v1.admin.listings
 export const getListingRules = async () => must(await admin().rules.get())
 export const saveListingRules = async (rules: ListingRules) => must(await admin().rules.put(rules))
-export const listPendingListings = async (cursor?: string) => must(await admin().pending.get({ query: cursor === undefined ? {} : { cursor } }))
+export const listPendingListings = async (query: { cursor?: string; minAgeHours?: number }) => must(await admin().pending.get({ query }))
 export const approveListing = async (id: string) => must(await admin()({ id }).approve.post())
 export const rejectListing = async (id: string, reason: string) => must(await admin()({ id }).reject.post({ reason }))
+export const approveListings = async (ids: string[]) => must(await admin().approve.post({ ids }))
+export const rejectListings = async (ids: string[], reason: string) => must(await admin().reject.post({ ids, reason }))

@@ -32,6 +32,7 @@ export const setHelpful = async (id: string, on: boolean) => must(await (on ? v1
 export const reportReview = async (id: string, reason: ReportReason, details: string | undefined) => must(await v1().reviews({ id }).report.post(details === undefined ? { reason } : { reason, details }))
 
 /** Admins: reviews with open reports, and the decision on one. */
-export const listReportedReviews = async (cursor?: string) => must(await v1().admin.reviews.reported.get({ query: cursor === undefined ? {} : { cursor } }))
+export const listReportedReviews = async (query: { cursor?: string; minAgeHours?: number }) => must(await v1().admin.reviews.reported.get({ query }))
 export const hideReview = async (id: string, reason: string) => must(await v1().admin.reviews({ id }).hide.post({ reason }))
 export const dismissReviewReports = async (id: string) => must(await v1().admin.reviews({ id }).dismiss.post())
+export const keepReviews = async (ids: string[]) => must(await v1().admin.reviews.dismiss.post({ ids }))

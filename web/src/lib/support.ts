@@ -32,6 +32,8 @@ export const imageHeaders = (token: string | null) => withToken(token)?.headers
 
 export const listTicketQueue = async (query: QueueQuery) => must(await v1().admin.tickets.get({ query }))
 export const listAssignees = async () => must(await v1().admin.tickets.assignees.get()).items
+/** Assigns (an admin's id) or unassigns (null) several tickets at once. */
+export const assignTickets = async (ids: string[], assigneeId: string | null) => must(await v1().admin.tickets.update.post({ ids, assigneeId }))
 export const updateTicket = async (id: string, body: SupportModel.PatchBody) => must(await v1().admin.tickets({ id }).patch(body))
 export const addTicketNote = async (id: string, body: string) => must(await v1().admin.tickets({ id }).notes.post({ body }))
 /** My own orders, newest first, for the "about an order" choice of a new ticket. */

@@ -5,6 +5,7 @@ import { SignedIn } from '../components/auth-gate'
 import { ButtonLink } from '../components/button'
 import { DISPUTE_OUTCOME_LABEL, DISPUTE_REASON_LABEL, DISPUTE_STATUS_LABEL, disputeAmount, waitingText } from '../components/dispute-parts'
 import { Badge, EmptyState, Skeleton } from '../components/feedback'
+import { AgeFilter, ageQuery, type QueueAge } from '../components/queue-tools'
 import { createCursorPages, FilterButtons, LoadMore } from '../components/finance-parts'
 import { timeAgo } from '../lib/format'
 import { PageMeta } from '../lib/head'
@@ -13,9 +14,6 @@ import { type Dispute, listDisputes } from '../lib/orders'
 // Keyed by the server's list: a side added there does not compile here until it has words.
 const WAITING_ON_LABEL: Record<DisputeWaitingOn, string> = { shop: 'The shop', buyer: 'The buyer', admin: 'An admin' }
 /** Minimum ages offered, in hours (the API's `minAgeHours`). */
-const AGES = ['24', '72', '168'] as const
-type Age = (typeof AGES)[number]
-const AGE_LABEL: Record<Age, string> = { '24': '1 day or more', '72': '3 days or more', '168': 'A week or more' }
 
 /** A row of the queue: the order (a link to the whole case), the problem, the amount held, its age, and whom it waits on (or how it ended). */
 function DisputeRow(props: { dispute: Dispute }) {
@@ -48,12 +46,11 @@ function DisputeRow(props: { dispute: Dispute }) {
 function DisputeQueue() {
   const [status, setStatus] = createSignal<DisputeStatus | undefined>('open')
   const [waitingOn, setWaitingOn] = createSignal<DisputeWaitingOn | undefined>(undefined)
-  const [age, setAge] = createSignal<Age | undefined>(undefined)
+  const [age, setAge] = createSignal<QueueAge | undefined>(undefined)
   const pages = createCursorPages({
     query: () => {
       const on = status() === 'resolved' ? undefined : waitingOn()
-      const hours = age()
-      return { status: status() ?? 'open', ...(on === undefined ? {} : { waitingOn: on }), ...(hours === undefined ? {} : { minAgeHours: Number(hours) }) }
+      return { status: status() ?? 'open', ...(on === undefined ? {} : { waitingOn: on }), ...ageQuery(age()) }
     },
     read: listDisputes,
     pageSize: 30,
@@ -68,7 +65,7 @@ function DisputeQueue() {
       <Show when={status() === 'open'}>
         <FilterButtons label="Waiting on" options={DISPUTE_WAITING_ON} labels={WAITING_ON_LABEL} value={waitingOn()} all="Anyone" onChange={setWaitingOn} />
       </Show>
-      <FilterButtons label="Reported" options={AGES} labels={AGE_LABEL} value={age()} all="Any time" onChange={setAge} />
+      <AgeFilter label="Reported" value={age()} onChange={setAge} />
       <Show
         when={pages.items()}
         fallback={

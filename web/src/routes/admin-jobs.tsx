@@ -4,21 +4,25 @@ import { SignedIn } from '../components/auth-gate'
 import { Button, ButtonLink } from '../components/button'
 import { EmptyState, Skeleton } from '../components/feedback'
 import { Icon } from '../components/icons'
+import { SelectField } from '../components/field'
 import { JobCard } from '../components/job-card'
+import { BulkBar, createSelection, SelectBox } from '../components/queue-tools'
 import { toast, toastError } from '../components/toast'
-import { getJobQueues, listAllJobs, retryAnyJob, retryDeadLetter } from '../lib/api'
+import { getJobQueues, listAllJobs, retryAnyJob, retryDeadLetter, retryJobs } from '../lib/api'
 import { timeAgo } from '../lib/format'
 import { PageMeta } from '../lib/head'
 
 type Queues = Awaited<ReturnType<typeof getJobQueues>>
 
-/** Queue depth per kind, failed jobs and dead letters, each failure retryable from here. */
+/** Queue depth per kind, failed jobs (by kind) and dead letters, each failure retryable from here, failed jobs also those ticked at once. */
 function JobsOverview() {
   const [queues, setQueues] = createSignal<Queues | null>(null)
   const [failed, setFailed] = createSignal<JobSnapshot[] | null>(null)
+  const [kind, setKind] = createSignal('')
+  const selection = createSelection()
   const load = async () => {
     try {
-      const [q, f] = await Promise.all([getJobQueues(), listAllJobs({ status: 'failed', limit: 50 })])
+      const [q, f] = await Promise.all([getJobQueues(), listAllJobs({ status: 'failed', limit: 50, ...(kind() === '' ? {} : { kind: kind() }) })])
       setQueues(q)
       setFailed(f.items)
     } catch (error) {
@@ -85,6 +89,21 @@ function JobsOverview() {
         <h2 id="failed-title" class="section-title">
           Failed jobs
         </h2>
+        <div class="row">
+          <SelectField
+            label="Kind"
+            name="kind"
+            value={kind()}
+            onChange={(event) => (setKind(event.currentTarget.value), selection.clear(), void load())}
+            options={[{ value: '', label: 'Every kind' }, ...(queues()?.queues ?? []).map((q) => ({ value: q.kind, label: q.kind }))]}
+          />
+        </div>
+        <BulkBar
+          selection={selection}
+          shown={() => (failed() ?? []).map((job) => job.id)}
+          actions={[{ label: 'Retry selected', done: (n) => (n === 1 ? '1 job is queued again.' : `${n} jobs are queued again.`), run: retryJobs }]}
+          onDone={() => void load()}
+        />
         <Show when={failed()} fallback={<Skeleton height="120px" />}>
           {(list) => (
             <Show
@@ -97,7 +116,14 @@ function JobsOverview() {
                 </div>
               }
             >
-              <For each={list()}>{(job) => <JobCard job={job} retry={retryAnyJob} />}</For>
+              <For each={list()}>
+                {(job) => (
+                  <div class="row row--top">
+                    <SelectBox selection={selection} id={job.id} label={`Select the ${job.kind} job`} />
+                    <JobCard job={job} retry={retryAnyJob} />
+                  </div>
+                )}
+              </For>
             </Show>
           )}
         </Show>

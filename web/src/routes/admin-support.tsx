@@ -6,9 +6,12 @@ import { ButtonLink } from '../components/button'
 import { Badge, EmptyState, Skeleton } from '../components/feedback'
 import { SelectField } from '../components/field'
 import { createCursorPages, FilterButtons, LoadMore } from '../components/finance-parts'
+import { BulkBar, createSelection, SelectBox, type Selection } from '../components/queue-tools'
 import { timeAgo } from '../lib/format'
 import { PageMeta } from '../lib/head'
+import { currentUser } from '../lib/session'
 import {
+  assignTickets,
   durationText,
   listAssignees,
   listTicketQueue,
@@ -28,10 +31,13 @@ const AGES = [
   { value: '168', label: 'Older than a week' },
 ]
 
-function QueueRow(props: { item: QueueItem }) {
+function QueueRow(props: { item: QueueItem; selection: Selection }) {
   const i = () => props.item
   return (
     <tr>
+      <td>
+        <SelectBox selection={props.selection} id={i().id} label={`Select ${i().subject}`} />
+      </td>
       <th scope="row">
         <A href={`/admin/support/${i().id}`}>{i().subject}</A>
       </th>
@@ -50,8 +56,11 @@ function QueueRow(props: { item: QueueItem }) {
   )
 }
 
-/** The support queue, oldest first, by status (open by default), priority, assignee and age, in cursor pages. */
+/** The support queue, oldest first, by status (open by default), priority, assignee and age, in cursor pages; those ticked assigned at once. */
 function SupportQueue() {
+  const selection = createSelection()
+  const assigned = (n: number) => (n === 1 ? '1 ticket assigned.' : `${n} tickets assigned.`)
+  const unassigned = (n: number) => (n === 1 ? '1 ticket unassigned.' : `${n} tickets unassigned.`)
   const [status, setStatus] = createSignal<TicketStatus | undefined>('open')
   const [priority, setPriority] = createSignal<TicketPriority | undefined>(undefined)
   const [assignee, setAssignee] = createSignal('')
@@ -85,6 +94,15 @@ function SupportQueue() {
         />
         <SelectField label="Age" name="age" value={age()} onChange={(e) => setAge(e.currentTarget.value)} options={AGES} />
       </div>
+      <BulkBar
+        selection={selection}
+        shown={() => (pages.items() ?? []).map((item) => item.id)}
+        actions={[
+          { label: 'Assign to me', done: assigned, run: (ids) => assignTickets(ids, currentUser()!.id) },
+          { label: 'Unassign', done: unassigned, run: (ids) => assignTickets(ids, null) },
+        ]}
+        onDone={() => void pages.reload()}
+      />
       <Show
         when={pages.items()}
         fallback={
@@ -108,6 +126,9 @@ function SupportQueue() {
                 <caption class="visually-hidden">Support tickets, oldest first</caption>
                 <thead>
                   <tr>
+                    <th scope="col">
+                      <span class="visually-hidden">Selected</span>
+                    </th>
                     <th scope="col">Subject</th>
                     <th scope="col">From</th>
                     <th scope="col">Priority</th>
@@ -119,7 +140,7 @@ function SupportQueue() {
                   </tr>
                 </thead>
                 <tbody>
-                  <For each={list()}>{(item) => <QueueRow item={item} />}</For>
+                  <For each={list()}>{(item) => <QueueRow item={item} selection={selection} />}</For>
                 </tbody>
               </table>
             </div>

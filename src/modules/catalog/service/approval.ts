@@ -3,9 +3,10 @@
 // price last approved) waits as `pending` and is not public until an admin approves it, or is
 // `rejected` with a reason its shop sees. Under `new_shops` a trusted shop (enough approved
 // listings, no upheld report) skips the wait.
-import { and, asc, count, eq, gt, inArray, isNull, ne, or, sql } from 'drizzle-orm'
+import { and, asc, count, eq, gt, inArray, isNull, lte, ne, or, sql } from 'drizzle-orm'
+import { enteredBy } from '../../../lib/admin-queues'
 import { AppError } from '../../../lib/errors'
-import { cursorPart, decodeCursor, toPage } from '../../../lib/pagination'
+import { cursorPart, DEFAULT_LIMIT, decodeCursor, toPage } from '../../../lib/pagination'
 import { actorOf, type Origin } from '../../../lib/request-origin'
 import type { CurrentUser } from '../../accounts'
 import { recordAudit } from '../../audit'
@@ -86,9 +87,11 @@ export async function reviewOnChange(
 }
 
 /** The admins' queue: listings waiting for review that their shops want public (active or sold), oldest first. */
-export async function pendingListings(deps: CatalogDeps, query: { cursor?: string; limit: number }): Promise<typeof CatalogModel.pendingListings.static> {
+export async function pendingListings(deps: CatalogDeps, query: typeof CatalogModel.pendingQuery.static): Promise<typeof CatalogModel.pendingListings.static> {
   const db = deps.db
+  const limit = query.limit ?? DEFAULT_LIMIT
   const after = query.cursor === undefined ? null : decodeCursor(query.cursor, [cursorPart.time, cursorPart.id('prd')])
+  const by = enteredBy(deps.clock.now(), query.minAgeHours)
   const rows = await db
     .select(productColumns)
     .from(products)
@@ -97,12 +100,13 @@ export async function pendingListings(deps: CatalogDeps, query: { cursor?: strin
         eq(products.reviewState, 'pending'),
         isNull(products.deletedAt),
         inArray(products.status, ['active', 'sold']),
+        by === undefined ? undefined : lte(products.submittedAt, by),
         after === null ? undefined : or(gt(products.submittedAt, after[0]), and(eq(products.submittedAt, after[0]), gt(products.id, after[1]))),
       ),
     )
     .orderBy(asc(products.submittedAt), asc(products.id))
-    .limit(query.limit + 1)
-  const page = toPage(rows, query.limit, (row) => [row.submittedAt!.toISOString(), row.id])
+    .limit(limit + 1)
+  const page = toPage(rows, limit, (row) => [row.submittedAt!.toISOString(), row.id])
   const cards = await toSummaries(db, page.items, deps.clock.now())
   return { items: page.items.map((row, i) => ({ product: cards[i]!, description: row.description })), nextCursor: page.nextCursor }
 }

@@ -1,10 +1,10 @@
-import { and, asc, eq, gt, inArray, isNull, or, sql } from 'drizzle-orm'
+import { and, asc, eq, gt, inArray, isNotNull, isNull, lte, or, sql } from 'drizzle-orm'
 import { pgErrorOf, UNIQUE_VIOLATION } from '../../../db/errors'
 import { AppError } from '../../../lib/errors'
 import { newId } from '../../../lib/ids'
-import { cursorPart, decodeCursor, type Page, toPage } from '../../../lib/pagination'
+import { cursorPart, DEFAULT_LIMIT, decodeCursor, type Page, toPage } from '../../../lib/pagination'
 import { invalidatePages } from '../../../lib/page-invalidation'
-import { announceQueuesChanged } from '../../../lib/admin-queues'
+import { announceQueuesChanged, enteredBy } from '../../../lib/admin-queues'
 import { actorOf, type Origin } from '../../../lib/request-origin'
 import type { CurrentUser } from '../../accounts'
 import { recordAudit } from '../../audit'
@@ -76,22 +76,26 @@ export async function reportVendor(deps: CatalogDeps, reporter: CurrentUser, slu
 }
 
 /** The moderation queue, oldest first (open by default). */
-export async function listReports(deps: CatalogDeps, query: { status?: 'open' | 'resolved'; cursor?: string; limit: number }): Promise<Page<CatalogModel.Report>> {
+export async function listReports(deps: CatalogDeps, query: CatalogModel.ReportsQuery): Promise<Page<CatalogModel.Report>> {
+  const limit = query.limit ?? DEFAULT_LIMIT
   const after = query.cursor === undefined ? null : decodeCursor(query.cursor, [cursorPart.time, cursorPart.id('rpt')])
+  const by = enteredBy(deps.clock.now(), query.minAgeHours)
   const rows = await deps.db
     .select()
     .from(reports)
     .where(
       and(
         eq(reports.status, query.status ?? 'open'),
+        query.subject === undefined ? undefined : query.subject === 'product' ? isNotNull(reports.productId) : isNull(reports.productId),
+        by === undefined ? undefined : lte(reports.createdAt, by),
         after === null
           ? undefined
           : or(gt(reports.createdAt, after[0]), and(eq(reports.createdAt, after[0]), gt(reports.id, after[1]))),
       ),
     )
     .orderBy(asc(reports.createdAt), asc(reports.id))
-    .limit(query.limit + 1)
-  const page = toPage(rows, query.limit, (r) => [r.createdAt.toISOString(), r.id])
+    .limit(limit + 1)
+  const page = toPage(rows, limit, (r) => [r.createdAt.toISOString(), r.id])
   return { items: await toReports(deps.db, page.items), nextCursor: page.nextCursor }
 }
 

@@ -1,6 +1,6 @@
-import { and, asc, count, eq, gt, inArray, or, sql } from 'drizzle-orm'
+import { and, asc, count, eq, gt, inArray, lte, or, sql } from 'drizzle-orm'
 import { pgErrorOf, UNIQUE_VIOLATION } from '../../../db/errors'
-import { announceQueuesChanged } from '../../../lib/admin-queues'
+import { announceQueuesChanged, enteredBy } from '../../../lib/admin-queues'
 import { AppError } from '../../../lib/errors'
 import { newId } from '../../../lib/ids'
 import { DEFAULT_LIMIT, decodeTimeCursor, type Page, toPage } from '../../../lib/pagination'
@@ -108,15 +108,17 @@ export async function reportMessage(deps: ChatDeps, reporterId: string, messageI
 }
 
 /** Reported messages for the admins, oldest first (open ones by default). */
-export async function listMessageReports(deps: ChatDeps, query: { status?: 'open' | 'resolved'; cursor?: string; limit?: number }): Promise<Page<ChatModel.Report>> {
+export async function listMessageReports(deps: ChatDeps, query: ChatModel.ReportsQuery): Promise<Page<ChatModel.Report>> {
   const limit = query.limit ?? DEFAULT_LIMIT
   const after = decodeTimeCursor(query.cursor, 'rpt')
+  const by = enteredBy(deps.clock.now(), query.minAgeHours)
   const rows = await deps.db
     .select()
     .from(messageReports)
     .where(
       and(
         eq(messageReports.status, query.status ?? 'open'),
+        by === undefined ? undefined : lte(messageReports.createdAt, by),
         after === null ? undefined : or(gt(messageReports.createdAt, after.time), and(eq(messageReports.createdAt, after.time), gt(messageReports.id, after.id))),
       ),
     )

@@ -193,3 +193,18 @@ export async function startListExport<I extends object>(deps: JobsDeps, ownerId:
   // Not a singleton kind: startJob answers null only for those.
   return job!
 }
+
+type Times = { from?: Date; to?: Date }
+/** A list's filters as an export job keeps them (its input is JSON): `from` and `to` as ISO strings. */
+export type JsonTimes<F extends Times> = Omit<F, 'from' | 'to'> & { from?: string; to?: string }
+
+/** The filters' times as ISO strings, for a job's input. */
+export function timesToJson<F extends Times>({ from, to, ...rest }: F): JsonTimes<F> {
+  return { ...rest, ...(from === undefined ? {} : { from: from.toISOString() }), ...(to === undefined ? {} : { to: to.toISOString() }) }
+}
+
+/** A job's input back to the list's filters. */
+export function timesFromJson<F extends Times>({ from, to, ...rest }: JsonTimes<F>): Omit<F, 'from' | 'to'> & Times {
+  // The rest is F's own fields, which the round trip leaves as they were.
+  return { ...(rest as unknown as Omit<F, 'from' | 'to'>), ...(from === undefined ? {} : { from: new Date(from) }), ...(to === undefined ? {} : { to: new Date(to) }) }
+}

@@ -6,11 +6,12 @@ import { SelectField, TextField } from '../../components/field'
 import { createCursorPages, LoadMore } from '../../components/finance-parts'
 import { FormAlert } from '../../components/form'
 import { Img } from '../../components/media'
+import { AgeFilter, ageQuery, BulkBar, createSelection, type QueueAge, SelectBox, type Selection, tellOutcome } from '../../components/queue-tools'
 import { ReasonDialog } from '../../components/reason-dialog'
 import { toast, toastError } from '../../components/toast'
 import { formatPrice } from '../../lib/catalog'
 import { timeAgo } from '../../lib/format'
-import { APPROVAL_MODE_LABEL, approveListing, getListingRules, listPendingListings, type PendingListing, rejectListing, saveListingRules } from '../../lib/listings'
+import { APPROVAL_MODE_LABEL, approveListing, approveListings, getListingRules, listPendingListings, type PendingListing, rejectListing, rejectListings, saveListingRules } from '../../lib/listings'
 
 /** Which listings wait for review: off, new shops, or all, and when a shop counts as trusted. */
 function Rules() {
@@ -56,7 +57,7 @@ function Rules() {
 }
 
 /** A waiting listing: what it shows buyers, approve it, or reject it with a reason its shop reads. */
-function PendingRow(props: { item: PendingListing; onDone: () => void }) {
+function PendingRow(props: { item: PendingListing; selection: Selection; onDone: () => void }) {
   const [rejecting, setRejecting] = createSignal(false)
   const p = () => props.item.product
   const approve = () =>
@@ -67,6 +68,7 @@ function PendingRow(props: { item: PendingListing; onDone: () => void }) {
   return (
     <li class="card card__body stack stack--tight" aria-label={`Listing ${p().title}`}>
       <div class="row">
+        <SelectBox selection={props.selection} id={p().id} label={`Select ${p().title}`} />
         <Img src={p().image?.thumbnailUrl} alt="" width={64} height={64} />
         <div class="stack stack--tight">
           <a href={`/products/${p().slug}`} target="_blank" rel="noopener" class="text-strong">
@@ -102,23 +104,52 @@ function PendingRow(props: { item: PendingListing; onDone: () => void }) {
   )
 }
 
-/** Admin → Listings to review: the rule and the queue, oldest first. */
+const listingsDone = (verb: string) => (n: number) => (n === 1 ? `1 listing ${verb}.` : `${n} listings ${verb}.`)
+
+/** Admin → Listings to review: the rule and the queue, oldest first, by age; approve or reject those ticked at once. */
 export default function AdminListings() {
+  const [age, setAge] = createSignal<QueueAge | undefined>(undefined)
+  const [rejecting, setRejecting] = createSignal(false)
+  const selection = createSelection()
   const pages = createCursorPages({
-    query: () => ({}),
-    read: ({ cursor }) => listPendingListings(cursor),
+    query: () => ageQuery(age()),
+    read: listPendingListings,
     pageSize: 20,
     failed: { load: 'Could not load the listings to review', more: 'Could not load more' },
   })
+  const reload = () => void pages.reload()
   return (
     <div class="stack">
       <Rules />
       <h3>Waiting for review</h3>
+      <AgeFilter value={age()} onChange={setAge} />
+      <BulkBar
+        selection={selection}
+        shown={() => (pages.items() ?? []).map((item) => item.product.id)}
+        actions={[{ label: 'Approve selected', variant: 'primary', done: listingsDone('approved and public'), run: approveListings }]}
+        onDone={reload}
+      >
+        <Button variant="danger" size="sm" disabled={selection.ids().length === 0} onClick={() => setRejecting(true)}>
+          Reject selected…
+        </Button>
+      </BulkBar>
+      <ReasonDialog
+        title="Reject the selected listings"
+        open={rejecting()}
+        onClose={() => setRejecting(false)}
+        confirm="Reject listings"
+        hint="Each shop sees this."
+        onSubmit={async (reason) => {
+          tellOutcome(await rejectListings(selection.ids(), reason), listingsDone('rejected'))
+          selection.clear()
+          reload()
+        }}
+      />
       <Show when={pages.items()} fallback={<Skeleton height="120px" />}>
         {(items) => (
           <Show when={items().length > 0} fallback={<EmptyState icon="tag" title="Nothing to review" headingLevel={3}>Listings waiting for review show here, oldest first.</EmptyState>}>
             <ul class="stack" aria-label="Listings waiting for review" style={{ 'list-style': 'none', padding: 0 }}>
-              <For each={items()}>{(item) => <PendingRow item={item} onDone={() => void pages.reload()} />}</For>
+              <For each={items()}>{(item) => <PendingRow item={item} selection={selection} onDone={reload} />}</For>
             </ul>
           </Show>
         )}

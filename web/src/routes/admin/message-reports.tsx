@@ -4,11 +4,12 @@ import type { ChatModel } from '../../../../src/modules/chat/model'
 import { Button } from '../../components/button'
 import { MESSAGE_REPORT_REASON_LABEL } from '../../components/chat-labels'
 import { Badge } from '../../components/feedback'
+import { SelectBox, type Selection } from '../../components/queue-tools'
 import { toast, toastError } from '../../components/toast'
 import { api } from '../../lib/api'
 import { must } from '../../lib/catalog'
 import { timeAgo } from '../../lib/format'
-import { ReportItem, ReportQueue, type ReportStatus } from './reports'
+import { type ReportFilters, ReportItem, ReportQueue } from './reports'
 
 type Resolution = ChatModel.ResolveBody['action']
 
@@ -18,10 +19,8 @@ const DONE: Record<Resolution, string> = {
   block_sender: 'The sender can no longer message the reporter.',
 }
 
-const getMessageReports = query(
-  async (status: ReportStatus) => must(await api().api.v1.admin['message-reports'].get({ query: { status, limit: 50 } })).items,
-  'admin-message-reports',
-)
+const getMessageReports = query(async (filters: ReportFilters) => must(await api().api.v1.admin['message-reports'].get({ query: { ...filters, limit: 50 } })).items, 'admin-message-reports')
+const dismissMessageReports = async (ids: string[]) => must(await api().api.v1.admin['message-reports'].dismiss.post({ ids }))
 
 const resolve = action(async (id: string, resolution: Resolution) => {
   const report = must(await api().api.v1.admin['message-reports']({ id }).resolve.post({ action: resolution }))
@@ -29,13 +28,14 @@ const resolve = action(async (id: string, resolution: Resolution) => {
   return report
 }, 'resolve-message-report')
 
-function MessageReportRow(props: { report: ChatModel.Report }) {
+function MessageReportRow(props: { report: ChatModel.Report; selection: Selection }) {
   const run = useAction(resolve)
   const r = () => props.report
   const act = (resolution: Resolution) => () => void run(r().id, resolution).catch((error: unknown) => toastError(error, 'That did not work.'))
   return (
     <ReportItem
       report={r()}
+      select={<SelectBox selection={props.selection} id={r().id} label={`Select the report of ${r().sender.displayName}’s message`} />}
       actions={
         <>
           <Button size="sm" onClick={act('dismiss')}>Dismiss</Button>
@@ -62,5 +62,9 @@ function MessageReportRow(props: { report: ChatModel.Report }) {
 
 /** Reported chat messages, oldest first: the text as it was reported, who wrote it, who reported it. */
 export function AdminMessageReports() {
-  return <ReportQueue label="Reported messages" load={getMessageReports}>{(report) => <MessageReportRow report={report} />}</ReportQueue>
+  return (
+    <ReportQueue label="Reported messages" load={getMessageReports} queryKey={getMessageReports.key} dismiss={dismissMessageReports}>
+      {(report, selection) => <MessageReportRow report={report} selection={selection} />}
+    </ReportQueue>
+  )
 }

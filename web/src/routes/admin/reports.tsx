@@ -1,12 +1,15 @@
-import { A, action, createAsync, useAction } from '@solidjs/router'
+import { A, action, createAsync, revalidate, useAction } from '@solidjs/router'
 import { createSignal, For, type JSX, Show } from 'solid-js'
+import { REPORT_SUBJECTS, type ReportSubject } from '../../../../src/modules/catalog/live'
 import type { CatalogModel } from '../../../../src/modules/catalog/model'
 import { Button } from '../../components/button'
 import { Badge, EmptyState } from '../../components/feedback'
+import { FilterButtons } from '../../components/finance-parts'
+import { AgeFilter, ageQuery, type BulkAction, BulkBar, createSelection, type QueueAge, SelectBox, type Selection } from '../../components/queue-tools'
 import { REPORT_REASON_LABEL } from '../../components/report-dialog'
 import { toast } from '../../components/toast'
 import { api } from '../../lib/api'
-import { getReports, must } from '../../lib/catalog'
+import { dismissReports, getReports, must } from '../../lib/catalog'
 import { ApiError } from '../../lib/errors'
 import { timeAgo } from '../../lib/format'
 
@@ -21,13 +24,14 @@ const resolve = action(async (id: string, resolution: Resolution) => {
   return report
 }, 'resolve-report')
 
-function ReportRow(props: { report: CatalogModel.Report }) {
+function ReportRow(props: { report: CatalogModel.Report; selection: Selection }) {
   const run = useAction(resolve)
   const r = () => props.report
   const act = (resolution: Resolution) => () => void run(r().id, resolution).catch((error: unknown) => toast(error instanceof ApiError ? error.message : 'That did not work.', 'error'))
   return (
     <ReportItem
       report={r()}
+      select={<SelectBox selection={props.selection} id={r().id} label={`Select the report of ${r().product?.title ?? r().vendor.companyName}`} />}
       actions={
         <>
           <Button size="sm" onClick={act('dismiss')}>Dismiss</Button>
@@ -50,10 +54,11 @@ function ReportRow(props: { report: CatalogModel.Report }) {
   )
 }
 
-/** One report in a queue: what was reported (children), how it was resolved, or the actions while open. */
-export function ReportItem(props: { report: { status: ReportStatus; resolution: string | null }; actions: JSX.Element; children: JSX.Element }) {
+/** One report in a queue: its tick box and the actions while open, what was reported (children), how it was resolved. */
+export function ReportItem(props: { report: { status: ReportStatus; resolution: string | null }; select: JSX.Element; actions: JSX.Element; children: JSX.Element }) {
   return (
     <li class="admin-row">
+      <Show when={props.report.status === 'open'}>{props.select}</Show>
       <div class="admin-row__main">
         {props.children}
         <Show when={props.report.resolution}>{(how) => <p class="muted">Resolved: {how().replace('_', ' ')}</p>}</Show>
@@ -65,21 +70,43 @@ export function ReportItem(props: { report: { status: ReportStatus; resolution: 
   )
 }
 
-/** A moderation queue: open (or resolved) reports from `load`, oldest first, each shown by `children`. */
-export function ReportQueue<T>(props: { label: string; load: (status: ReportStatus) => Promise<T[]>; children: (report: T) => JSX.Element }) {
+export type ReportFilters = { status: ReportStatus; minAgeHours?: number }
+
+/**
+ * A moderation queue: open (or resolved) reports from `load`, oldest first, filtered by age (and
+ * by the screen's own `filters`), each shown by `children`; open ones ticked go to `dismiss`, the
+ * one action safe in bulk (a report kept: nothing else changes).
+ */
+export function ReportQueue<T extends { id: string }>(props: {
+  label: string
+  load: (filters: ReportFilters) => Promise<T[]>
+  /** The query whose cache `load` reads, read again after a bulk action. */
+  queryKey: string
+  dismiss: BulkAction['run']
+  filters?: JSX.Element
+  children: (report: T, selection: Selection) => JSX.Element
+}) {
   const [status, setStatus] = createSignal<ReportStatus>('open')
-  const reports = createAsync(() => props.load(status()))
+  const [age, setAge] = createSignal<QueueAge | undefined>(undefined)
+  const selection = createSelection()
+  const reports = createAsync(() => props.load({ status: status(), ...ageQuery(age()) }))
+  const dismiss: BulkAction = { label: 'Dismiss selected', done: (n) => (n === 1 ? '1 report dismissed.' : `${n} reports dismissed.`), run: (ids) => props.dismiss(ids) }
   return (
     <div class="stack">
       <div class="segmented" role="group" aria-label="Show reports that are">
-        <button type="button" class="segmented__item" aria-pressed={status() === 'open'} onClick={() => setStatus('open')}>Open</button>
-        <button type="button" class="segmented__item" aria-pressed={status() === 'resolved'} onClick={() => setStatus('resolved')}>Resolved</button>
+        <button type="button" class="segmented__item" aria-pressed={status() === 'open'} onClick={() => (selection.clear(), setStatus('open'))}>Open</button>
+        <button type="button" class="segmented__item" aria-pressed={status() === 'resolved'} onClick={() => (selection.clear(), setStatus('resolved'))}>Resolved</button>
       </div>
+      {props.filters}
+      <AgeFilter label="Reported" value={age()} onChange={setAge} />
+      <Show when={status() === 'open'}>
+        <BulkBar selection={selection} shown={() => (reports() ?? []).map((r) => r.id)} actions={[dismiss]} onDone={() => void revalidate(props.queryKey)} />
+      </Show>
       <Show when={reports()}>
         {(list) => (
           <Show when={list().length > 0} fallback={<EmptyState icon="shield" title="The queue is empty" headingLevel={3}>No reports here. Nice.</EmptyState>}>
             <ul class="admin-list" aria-label={props.label}>
-              <For each={list()}>{props.children}</For>
+              <For each={list()}>{(report) => props.children(report, selection)}</For>
             </ul>
           </Show>
         )}
@@ -88,7 +115,20 @@ export function ReportQueue<T>(props: { label: string; load: (status: ReportStat
   )
 }
 
-/** The moderation queue: reports of products and shops, oldest first. */
-export function AdminReports() {
-  return <ReportQueue label="Reports" load={getReports}>{(report) => <ReportRow report={report} />}</ReportQueue>
+const SUBJECT_LABEL: Record<ReportSubject, string> = { product: 'Products', shop: 'Shops' }
+
+/** The moderation queue: reports of products and shops (or either), oldest first. */
+export function AdminReports(props: { subject?: ReportSubject }) {
+  const [subject, setSubject] = createSignal(props.subject)
+  return (
+    <ReportQueue
+      label="Reports"
+      load={(filters) => getReports({ ...filters, ...(subject() === undefined ? {} : { subject: subject() }) })}
+      queryKey={getReports.key}
+      dismiss={dismissReports}
+      filters={<FilterButtons label="Reports of" options={REPORT_SUBJECTS} labels={SUBJECT_LABEL} value={subject()} all="Both" onChange={setSubject} />}
+    >
+      {(report, selection) => <ReportRow report={report} selection={selection} />}
+    </ReportQueue>
+  )
 }

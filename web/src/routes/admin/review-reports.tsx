@@ -2,14 +2,15 @@ import { createSignal, For, Show } from 'solid-js'
 import { Button } from '../../components/button'
 import { EmptyState, Skeleton } from '../../components/feedback'
 import { createCursorPages, LoadMore } from '../../components/finance-parts'
+import { AgeFilter, ageQuery, type BulkAction, BulkBar, createSelection, type QueueAge, SelectBox, type Selection } from '../../components/queue-tools'
 import { ReasonDialog } from '../../components/reason-dialog'
 import { ReviewItem } from '../../components/reviews'
 import { toast, toastError } from '../../components/toast'
 import { timeAgo } from '../../lib/format'
-import { dismissReviewReports, hideReview, listReportedReviews, type ReportedReview } from '../../lib/reviews'
+import { dismissReviewReports, hideReview, keepReviews, listReportedReviews, type ReportedReview } from '../../lib/reviews'
 
 /** A reported review with what reporters said: hide it with a reason its author sees, or keep it. */
-function ReportedRow(props: { item: ReportedReview; onDone: () => void }) {
+function ReportedRow(props: { item: ReportedReview; selection: Selection; onDone: () => void }) {
   const [hiding, setHiding] = createSignal(false)
   const keep = () =>
     void dismissReviewReports(props.item.review.id).then(
@@ -18,7 +19,8 @@ function ReportedRow(props: { item: ReportedReview; onDone: () => void }) {
     )
   return (
     <li class="card card__body stack stack--tight" aria-label={`Reported review by ${props.item.review.author}`}>
-      <p>
+      <p class="row">
+        <SelectBox selection={props.selection} id={props.item.review.id} label={`Select the review by ${props.item.review.author}`} />
         <strong>{props.item.reportCount === 1 ? '1 report' : `${props.item.reportCount} reports`}</strong> · {props.item.reasons.join(', ').replaceAll('_', ' ')} · last {timeAgo(props.item.lastReportedAt)}
       </p>
       <For each={props.item.details}>{(detail) => <p class="muted">“{detail}”</p>}</For>
@@ -49,21 +51,26 @@ function ReportedRow(props: { item: ReportedReview; onDone: () => void }) {
   )
 }
 
-/** The admins' queue of reported reviews, the most recently reported first. */
+/** The admins' queue of reported reviews, the most recently reported first, by the first report's age; those ticked kept at once. */
 export default function AdminReviewReports() {
+  const [age, setAge] = createSignal<QueueAge | undefined>(undefined)
+  const selection = createSelection()
   const pages = createCursorPages({
-    query: () => ({}),
-    read: ({ cursor }) => listReportedReviews(cursor),
+    query: () => ageQuery(age()),
+    read: listReportedReviews,
     pageSize: 20,
     failed: { load: 'Could not load the reported reviews', more: 'Could not load more' },
   })
+  const keep: BulkAction = { label: 'Keep selected', done: (n) => (n === 1 ? 'The review stays; its reports are dismissed.' : `${n} reviews stay; their reports are dismissed.`), run: keepReviews }
   return (
     <div class="stack">
+      <AgeFilter label="First reported" value={age()} onChange={setAge} />
+      <BulkBar selection={selection} shown={() => (pages.items() ?? []).map((item) => item.review.id)} actions={[keep]} onDone={() => void pages.reload()} />
       <Show when={pages.items()} fallback={<Skeleton height="120px" />}>
         {(items) => (
           <Show when={items().length > 0} fallback={<EmptyState icon="star" title="No reported reviews" headingLevel={3}>Reviews people report show here.</EmptyState>}>
             <ul class="stack" aria-label="Reported reviews" style={{ 'list-style': 'none', padding: 0 }}>
-              <For each={items()}>{(item) => <ReportedRow item={item} onDone={() => void pages.reload()} />}</For>
+              <For each={items()}>{(item) => <ReportedRow item={item} selection={selection} onDone={() => void pages.reload()} />}</For>
             </ul>
           </Show>
         )}
