@@ -39,16 +39,19 @@ describe('the queues sidebar', () => {
 
     // The queue's link opens its screen: the moderation queue's tab, with the report.
     await queues.getByRole('link', { name: /^Reported products/ }).click()
-    await staff.page.waitForURL(/\/admin\?tab=reports$/, WAIT)
+    await staff.page.waitForURL(/\/admin\?tab=reports&subject=product$/, WAIT)
     await staff.page.getByRole('tab', { name: 'Moderation queue', selected: true }).waitFor(WAIT)
     await staff.page.getByText('Hammered brass lantern').first().waitFor(WAIT)
 
-    // A second listing reported (through the API); the admin filters, ticks both and dismisses them at once.
+    // A second listing reported (through the API) shows in the open list without a reload; the
+    // admin filters, ticks both and dismisses them at once.
     const other = await makeProduct(t, seller, { categoryId: given.categoryId, title: 'Copper tea tray', priceMinor: 30_000, stock: 2 })
     expect((await postJson(t, `/api/v1/products/${other.slug}/report`, { reason: 'spam' }, buyer.auth)).status).toBe(201)
     await reported.filter({ hasText: /^2$/ }).waitFor(WAIT)
     const tab = staff.page.getByRole('tabpanel')
-    await tab.getByRole('group', { name: 'Reports of' }).getByRole('button', { name: 'Products' }).click()
+    await tab.getByText('Copper tea tray').waitFor(WAIT)
+    // The queue's link chose the subject.
+    await tab.getByRole('group', { name: 'Reports of' }).getByRole('button', { name: 'Products', pressed: true }).waitFor(WAIT)
     await tab.getByRole('group', { name: 'Reported' }).getByRole('button', { name: '1 day or more' }).click()
     await tab.getByText('The queue is empty').waitFor(WAIT)
     await tab.getByRole('group', { name: 'Reported' }).getByRole('button', { name: 'Any time' }).click()

@@ -99,7 +99,7 @@ describe('GET /admin/queues', () => {
     }
     expect(after.get('disputes')).toMatchObject({ urgent: 0, path: '/admin/disputes' })
     expect(after.get('support_tickets')).toMatchObject({ urgent: before.get('support_tickets')!.urgent! + 1, path: '/admin/support' })
-    expect(after.get('product_reports')).toMatchObject({ urgent: null, path: '/admin?tab=reports' })
+    expect(after.get('product_reports')).toMatchObject({ urgent: null, path: '/admin?tab=reports&subject=product' })
     // The oldest open product report is this one (a fresh database).
     expect(new Date(after.get('product_reports')!.oldestAt!).toISOString()).toBe(((await productReport.json()) as { createdAt: string }).createdAt)
     expect(after.get('withdrawals')!.path).toBe('/admin/finance')

@@ -190,8 +190,11 @@ describe('reported messages and reviews', () => {
     expect(answer.data).toEqual({ done: reviewIds, failed: [] })
     const open = await t.ctx.database.db.select().from(reviewReports).where(and(inArray(reviewReports.reviewId, reviewIds), eq(reviewReports.status, 'open')))
     expect(open).toEqual([])
-    // As its one-review route: keeping a review again changes nothing and is no error.
+    const decided = async () => (await t.ctx.database.db.select().from(auditLog).where(and(eq(auditLog.kind, 'review.moderated'), inArray(auditLog.subjectId, reviewIds)))).map((e) => [e.subjectId, e.summary])
+    expect((await decided()).toSorted()).toEqual(reviewIds.map((id) => [id, expect.objectContaining({ decision: 'dismiss', reportsClosed: 1 })]).toSorted())
+    // As its one-review route: keeping a review again changes nothing, is no error, and records nothing.
     expect((await client(t, admin).api.v1.admin.reviews.dismiss.post({ ids: reviewIds })).data).toEqual({ done: reviewIds, failed: [] })
+    expect(await decided()).toHaveLength(2)
     const unknown = newId('rev')
     expect((await client(t, admin).api.v1.admin.reviews.dismiss.post({ ids: [unknown] })).data!.failed.map((f) => f.type)).toEqual(['not_found'])
   })

@@ -19,8 +19,8 @@ export type QueueId = (typeof QUEUE_IDS)[number]
 export const QUEUE_PATHS: Record<QueueId, string> = {
   shop_applications: '/admin?tab=vendors',
   listing_approvals: '/admin?tab=listings',
-  product_reports: '/admin?tab=reports',
-  shop_reports: '/admin?tab=reports',
+  product_reports: '/admin?tab=reports&subject=product',
+  shop_reports: '/admin?tab=reports&subject=shop',
   message_reports: '/admin?tab=message-reports',
   review_reports: '/admin?tab=review-reports',
   disputes: '/admin/disputes',

@@ -25,6 +25,7 @@ export const AUDIT_KINDS = [
   'shop.reinstated',
   'listing.moderated',
   'message.moderated',
+  'review.moderated',
   'order.staff_changed',
   'payment.refunded',
   'dispute.decided',
@@ -47,7 +48,7 @@ export const SECURITY_EVENT_KINDS = [
 export type SecurityEventKind = (typeof SECURITY_EVENT_KINDS)[number]
 
 /** What an entry is about; its id is the subject's (`usr_…`, `ord_…`), or a platform setting's name. */
-export const AUDIT_SUBJECT_TYPES = ['user', 'shop', 'product', 'category', 'order', 'payment', 'dispute', 'withdrawal', 'setting', 'message'] as const
+export const AUDIT_SUBJECT_TYPES = ['user', 'shop', 'product', 'category', 'order', 'payment', 'dispute', 'withdrawal', 'setting', 'message', 'review'] as const
 export type AuditSubjectType = (typeof AUDIT_SUBJECT_TYPES)[number]
 
 /** Who acted: a signed-in user, or Souk itself (a job, a schedule, a start-up step). */

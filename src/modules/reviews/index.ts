@@ -9,6 +9,7 @@ import { UPLOAD_LIMITS } from '../../lib/images'
 import { fileResponse } from '../../lib/openapi'
 import { strictQueryPlugin } from '../../lib/query'
 import { rateLimitPlugin } from '../../lib/rate-limit'
+import { originPlugin } from '../../lib/request-origin'
 import { authPlugin } from '../accounts'
 import { ReviewsModel as M } from './model'
 import {
@@ -43,6 +44,7 @@ export function reviewsRoutes(ctx: Pick<Infrastructure, 'database' | 'config' | 
   return new Elysia({ name: 'reviews', prefix: '/api/v1' })
     .use(authPlugin(ctx))
     .use(strictQueryPlugin)
+    .use(originPlugin(ctx.config))
     .use(rateLimitPlugin({ limiter: ctx.limiter, clock: ctx.clock, trustProxy: ctx.config.trustProxy }))
     .use(uploadGuard)
     .guard({ detail: { tags: ['Reviews'] } }, (app) =>
@@ -167,18 +169,18 @@ export function reviewsRoutes(ctx: Pick<Infrastructure, 'database' | 'config' | 
           response: { 200: M.reportedPage, 400: ErrorResponse },
           detail: { summary: 'Reviews with open reports, the most recently reported first (`minAgeHours`: first reported at least that long ago)' },
         })
-        .post('/admin/reviews/:id/hide', ({ user, params, body }) => moderateReview(deps, user, params.id, 'hide', body.reason.trim()), {
+        .post('/admin/reviews/:id/hide', ({ user, params, body, origin }) => moderateReview(deps, user, origin, params.id, 'hide', body.reason.trim()), {
           params: M.reviewParams,
           body: M.hideBody,
           response: ANSWERS,
           detail: { summary: 'Hide a review with a reason its author sees (it leaves the ratings); closes its reports' },
         })
-        .post('/admin/reviews/dismiss', ({ user, body }) => eachItem(body.ids, (id) => moderateReview(deps, user, id, 'dismiss', null)), {
+        .post('/admin/reviews/dismiss', ({ user, body, origin }) => eachItem(body.ids, (id) => moderateReview(deps, user, origin, id, 'dismiss', null)), {
           body: M.reviewsBody,
           response: { 200: BulkOutcome, 400: ErrorResponse },
           detail: { summary: 'Keep several reported reviews at once: their open reports are dismissed (each as its own dismiss would)' },
         })
-        .post('/admin/reviews/:id/dismiss', ({ user, params }) => moderateReview(deps, user, params.id, 'dismiss', null), {
+        .post('/admin/reviews/:id/dismiss', ({ user, params, origin }) => moderateReview(deps, user, origin, params.id, 'dismiss', null), {
           params: M.reviewParams,
           response: ANSWERS,
           detail: { summary: 'Keep a reported review: its open reports are dismissed' },

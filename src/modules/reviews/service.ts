@@ -16,7 +16,9 @@ import { processImage, UPLOAD_LIMITS } from '../../lib/images'
 import type { Logger } from '../../lib/log'
 import { cursorPart, DEFAULT_LIMIT, decodeCursor, type Keyset, toPage } from '../../lib/pagination'
 import { ratingOf } from '../../lib/rating'
+import { actorOf, type Origin } from '../../lib/request-origin'
 import { type CurrentUser, displayNames } from '../accounts'
+import { recordAudit } from '../audit'
 import { addProductRating, findProductsByIds, productOfReviews, publicProductIds, ratingChanged } from '../catalog'
 import type { AfterCommit, NotifyInput } from '../notifications'
 import { completedAt, findOrder, orderItemsOf, orderLink } from '../orders'
@@ -459,16 +461,22 @@ export async function listReportedReviews(deps: Pick<ReviewsDeps, 'db' | 'clock'
  * An admin decides a reported review: `hide` it with a reason its author sees (it leaves the
  * ratings), or `dismiss` the reports (it stays). Either closes its open reports.
  */
-export async function moderateReview(deps: ReviewsDeps, admin: Viewer, reviewId: string, decision: 'hide' | 'dismiss', reason: string | null): Promise<ReviewsModel.Review> {
+export async function moderateReview(deps: ReviewsDeps, admin: Viewer, origin: Origin, reviewId: string, decision: 'hide' | 'dismiss', reason: string | null): Promise<ReviewsModel.Review> {
   const now = deps.clock.now()
   if (decision === 'hide' && (reason ?? '').length < 3) throw new AppError('invalid_data', 'Say why it is hidden: its author reads it', [{ field: 'body.reason', message: 'must be at least 3 characters' }])
   const { moved, committed } = await deps.db.transaction(async (tx) => {
     const row = await lockReview(tx, admin, reviewId)
     const committed = nothing()
-    await tx
+    const closed = await tx
       .update(reviewReports)
       .set({ status: decision === 'hide' ? 'hidden' : 'dismissed', resolvedBy: admin.id, resolvedAt: now })
       .where(and(eq(reviewReports.reviewId, reviewId), eq(reviewReports.status, 'open')))
+      .returning({ id: reviewReports.id })
+    // A decision is recorded when it changes something: reports closed, or the review hidden.
+    if (closed.length > 0 || (decision === 'hide' && row.hiddenAt === null)) {
+      const summary = { decision, reason, reportsClosed: closed.length, authorId: row.authorId, productId: row.productId }
+      await recordAudit(tx, { by: actorOf(admin, origin), kind: 'review.moderated', subject: { type: 'review', id: row.id }, summary, at: now })
+    }
     if (decision === 'dismiss' || row.hiddenAt !== null) return { moved: false, committed }
     await tx.update(reviews).set({ hiddenAt: now, hiddenReason: reason, hiddenBy: admin.id }).where(eq(reviews.id, reviewId))
     await moveRatings(tx, row, -1, -row.rating)

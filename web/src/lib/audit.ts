@@ -40,6 +40,7 @@ export const AUDIT_KIND_LABEL: Record<AuditKind, string> = {
   'shop.reinstated': 'Shop reinstated',
   'listing.moderated': 'Listing moderated',
   'message.moderated': 'Chat message moderated',
+  'review.moderated': 'Review moderated',
   'order.staff_changed': 'Order changed by staff',
   'payment.refunded': 'Refund',
   'dispute.decided': 'Dispute decided',
@@ -59,6 +60,7 @@ export const AUDIT_SUBJECT_LABEL: Record<AuditSubjectType, string> = {
   withdrawal: 'Withdrawal',
   setting: 'Setting',
   message: 'Chat message',
+  review: 'Review',
 }
 
 type Summary = AuditEntry['summary']

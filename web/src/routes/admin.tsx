@@ -1,5 +1,6 @@
 import { useSearchParams } from '@solidjs/router'
 import { lazy } from 'solid-js'
+import { REPORT_SUBJECTS } from '../../../src/modules/catalog/live'
 import { SignedIn } from '../components/auth-gate'
 import { Tabs } from '../components/tabs'
 import { PageMeta } from '../lib/head'
@@ -17,6 +18,8 @@ const TAB_IDS = ['vendors', 'categories', 'reports', 'message-reports', 'review-
 
 export default function Admin() {
   const [params] = useSearchParams()
+  // The moderation queue's subject filter, as the queues' "Reported products|shops" links set it.
+  const subject = () => REPORT_SUBJECTS.find((s) => s === params.subject)
   const tab = () => {
     const wanted = params.tab
     return typeof wanted === 'string' && TAB_IDS.includes(wanted) ? wanted : undefined
@@ -38,7 +41,7 @@ export default function Admin() {
             items={[
               { id: 'vendors', label: 'Vendor applications', content: () => <AdminVendors /> },
               { id: 'categories', label: 'Categories', content: () => <AdminCategories /> },
-              { id: 'reports', label: 'Moderation queue', content: () => <AdminReports /> },
+              { id: 'reports', label: 'Moderation queue', content: () => <AdminReports subject={subject()} /> },
               { id: 'message-reports', label: 'Reported messages', content: () => <AdminMessageReports /> },
               { id: 'review-reports', label: 'Reported reviews', content: () => <AdminReviewReports /> },
               { id: 'listings', label: 'Listings to review', content: () => <AdminListings /> },

@@ -1,5 +1,5 @@
 import { A, action, createAsync, revalidate, useAction } from '@solidjs/router'
-import { createSignal, For, type JSX, Show } from 'solid-js'
+import { createEffect, createSignal, For, type JSX, on, Show } from 'solid-js'
 import { REPORT_SUBJECTS, type ReportSubject } from '../../../../src/modules/catalog/live'
 import type { CatalogModel } from '../../../../src/modules/catalog/model'
 import { Button } from '../../components/button'
@@ -12,6 +12,7 @@ import { api } from '../../lib/api'
 import { dismissReports, getReports, must } from '../../lib/catalog'
 import { ApiError } from '../../lib/errors'
 import { timeAgo } from '../../lib/format'
+import { rereading, useTopic } from '../../lib/live'
 
 type Resolution = CatalogModel.ResolveBody['action']
 export type ReportStatus = CatalogModel.Report['status']
@@ -74,8 +75,9 @@ export type ReportFilters = { status: ReportStatus; minAgeHours?: number }
 
 /**
  * A moderation queue: open (or resolved) reports from `load`, oldest first, filtered by age (and
- * by the screen's own `filters`), each shown by `children`; open ones ticked go to `dismiss`, the
- * one action safe in bulk (a report kept: nothing else changes).
+ * by the screen's own `filters`), each shown by `children`, read again when `admin:queues` says a
+ * queue changed; open ones ticked go to `dismiss`, the one action safe in bulk (a report kept:
+ * nothing else changes).
  */
 export function ReportQueue<T extends { id: string }>(props: {
   label: string
@@ -90,6 +92,9 @@ export function ReportQueue<T extends { id: string }>(props: {
   const [age, setAge] = createSignal<QueueAge | undefined>(undefined)
   const selection = createSelection()
   const reports = createAsync(() => props.load({ status: status(), ...ageQuery(age()) }))
+  // Live: a report filed or decided anywhere (this tab, another admin, another instance) reads the list again.
+  const reread = () => void revalidate(props.queryKey)
+  useTopic<'admin'>(() => 'admin:queues', { onEvent: (event) => event.kind === 'queues.changed' && reread(), ...rereading(reread) })
   const dismiss: BulkAction = { label: 'Dismiss selected', done: (n) => (n === 1 ? '1 report dismissed.' : `${n} reports dismissed.`), run: (ids) => props.dismiss(ids) }
   return (
     <div class="stack">
@@ -120,6 +125,8 @@ const SUBJECT_LABEL: Record<ReportSubject, string> = { product: 'Products', shop
 /** The moderation queue: reports of products and shops (or either), oldest first. */
 export function AdminReports(props: { subject?: ReportSubject }) {
   const [subject, setSubject] = createSignal(props.subject)
+  // A queue link followed while the tab is open (Reported products → Reported shops) sets it again.
+  createEffect(on(() => props.subject, setSubject, { defer: true }))
   return (
     <ReportQueue
       label="Reports"
