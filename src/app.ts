@@ -32,6 +32,7 @@ import { type DisputesDeps, disputesRoutes } from './modules/disputes'
 import { expireReturnsJob, RETURN_EXPIRY_CRON, type ReturnsDeps, returnsRoutes } from './modules/returns'
 import { endPlacementsJob, freePerks, PLACEMENT_END_CRON, placementsRoutes, PLAN_RENEWAL_CRON, planScheduleJob, type PlansDeps, plansRoutes } from './modules/plans'
 import { reviewsRoutes } from './modules/reviews'
+import { socialRoutes } from './modules/social'
 import { createSettings, type PlatformSettings, settingsRoutes } from './modules/settings'
 import { closeSolvedTicketsJob, type SupportDeps, supportRoutes, supportTopicRules, TICKET_CLOSE_CRON } from './modules/support'
 import { type ShipmentsDeps, shipmentsRoutes } from './modules/shipments'
@@ -322,6 +323,7 @@ function routes(infra: Infrastructure, { mailer, notifications, chat, orders, pa
     .use(settingsRoutes({ ...infra, settings }))
     .use(supportRoutes({ ...infra, deps: support }))
     .use(reviewsRoutes({ ...infra, deps: { db: infra.database.db, bus: infra.bus, clock: infra.clock, log: infra.log, notify: (tx, input) => notify(notifications, tx, input), windowDays: infra.config.reviewWindowDays } }))
+    .use(socialRoutes(infra))
     .use(webPages(infra))
 }
 

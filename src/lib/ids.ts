@@ -41,6 +41,7 @@ export const ID_PREFIXES = {
   review: 'rev',
   reviewReport: 'rvr',
   auditEntry: 'aud',
+  post: 'pst',
 } as const
 
 export type IdPrefix = (typeof ID_PREFIXES)[keyof typeof ID_PREFIXES]

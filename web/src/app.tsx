@@ -71,6 +71,12 @@ const AdminAudit = lazy(() => import('./routes/audit-screens').then((m) => ({ de
 const AdminUsers = lazy(() => import('./routes/admin-users-screens').then((m) => ({ default: m.AdminUsers })))
 const AdminUser = lazy(() => import('./routes/admin-users-screens').then((m) => ({ default: m.AdminUser })))
 
+// The social screens share one chunk (see routes/social-screens.ts).
+const socialScreens = () => import('./routes/social-screens')
+const Feed = lazy(() => socialScreens().then((m) => ({ default: m.Feed })))
+const PostPage = lazy(() => socialScreens().then((m) => ({ default: m.PostPage })))
+const TagPage = lazy(() => socialScreens().then((m) => ({ default: m.TagPage })))
+
 /**
  * Every page. Most are imported eagerly (they hydrate without waiting for a chunk); pages added
  * since the entry neared its budget are lazy() above.
@@ -101,6 +107,9 @@ export const routes: RouteDefinition[] = [
   { path: '/account', component: Account },
   { path: '/account/addresses', component: Addresses },
   { path: '/users/:id', component: UserProfile, ...userRoute },
+  { path: '/feed', component: Feed },
+  { path: '/posts/:id', component: PostPage },
+  { path: '/tags/:tag', component: TagPage },
   { path: '/dev/mail', component: DevMail, ...devMailRoute },
   // One route, so opening a thread keeps the list mounted.
   { path: '/inbox/:id?', component: Inbox },

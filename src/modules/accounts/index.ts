@@ -31,7 +31,7 @@ export { ROLE_CHANGED_TOPIC, SESSION_REVOKED_TOPIC, AccountsModel } from './mode
 export { bootstrapAdmin, ensureUser, hasNoUsers } from './service/profile'
 export { announceRoleChanged, findRole, setRole } from './service/users'
 export { announceSessionsRevoked, endAllSessions, guardAdminRemoval, liftSuspension, openSessionsOf, prepareVerification, searchUsers, type Standing, standingOf, suspendAccount, type UserListRow, type UserSearch } from './service/admin'
-export { displayNames, findUserById, listUsersWithRole } from './service/users'
+export { displayNames, findUserById, listUsersWithRole, type UserCard, userCards } from './service/users'
 export type { AccountAudit, AccountNotice } from './service/shared'
 export { getPublicProfile } from './service/profile'
 export { authenticate } from './service/sessions'

@@ -22,7 +22,7 @@ import type { ChatMessage } from './item'
 import { confirmStep } from './service/transaction'
 
 export { ChatModel } from './model'
-export { type ChatDeps, type ChatPorts } from './service/shared'
+export { blockedEitherWay, type ChatDeps, type ChatPorts } from './service/shared'
 export type { AfterSaleNote } from './item'
 export { markRead } from './service/receipts'
 export { reportsAgainstSender } from './service/moderation'
@@ -204,7 +204,7 @@ export function chatRoutes(ctx: Pick<Infrastructure, 'database' | 'config' | 'cl
         .post('/blocks/:userId', ({ user, params }) => blockUser(deps, user.id, params.userId), {
           params: M.userParams,
           response: { 200: M.block, 400: ErrorResponse, 404: ErrorResponse },
-          detail: { summary: 'Block a user: neither of us can message the other; our conversations say so' },
+          detail: { summary: 'Block a user: neither of us can message or follow the other, or see the other’s posts; our conversations say so' },
         })
         .delete(
           '/blocks/:userId',

@@ -55,6 +55,7 @@ export namespace VendorsModel {
   /** The public storefront: no street address, tax number or review history. */
   export const storefront = t.Object({
     id: idSchema('ven'),
+    ownerId: idSchema('usr', { description: 'the account that runs the shop: the shop posts as it, and following the shop is following it' }),
     companyName: t.String(),
     slug: t.String(),
     description: t.String(),

@@ -47,6 +47,7 @@ export function toVendor(row: VendorRow): VendorsModel.Vendor {
 function toStorefront(row: VendorRow): VendorsModel.Storefront {
   return {
     id: row.id,
+    ownerId: row.userId,
     companyName: row.companyName,
     slug: row.slug,
     description: row.description,

@@ -60,6 +60,9 @@ export function AccountMenu() {
           <A href={`/users/${user().id}`} {...item}>
             <Icon name="user" /> Your profile
           </A>
+          <A href="/feed" {...item}>
+            <Icon name="chat" /> Feed
+          </A>
           <A href="/account" {...item}>
             <Icon name="settings" /> Account settings
           </A>

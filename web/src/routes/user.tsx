@@ -1,5 +1,5 @@
 import { createAsync, type RouteDefinition, useParams } from '@solidjs/router'
-import { Show } from 'solid-js'
+import { lazy, Show, Suspense } from 'solid-js'
 import { ButtonLink } from '../components/button'
 import { Badge, EmptyState } from '../components/feedback'
 import { Icon } from '../components/icons'
@@ -13,6 +13,9 @@ import { currentUser } from '../lib/session'
 export const route = {
   preload: ({ params }) => getPublicProfile(params.id!),
 } satisfies Omit<RouteDefinition, 'path'>
+
+// Posts and follows load after the profile (on demand: the entry chunk is near its budget).
+const ProfileSocial = lazy(() => import('../components/profile-social'))
 
 const ROLE_LABEL = { buyer: null, vendor: 'Vendor', admin: 'Souk team' } as const
 
@@ -82,6 +85,11 @@ export default function UserProfile() {
                 </Show>
               </div>
             </article>
+            <Show when={!user().deleted}>
+              <Suspense>
+                <ProfileSocial userId={user().id} name={user().displayName} />
+              </Suspense>
+            </Show>
           </>
         )}
       </Show>

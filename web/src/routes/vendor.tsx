@@ -15,6 +15,7 @@ import { signedIn } from '../lib/session'
 
 const ShopDelivery = lazy(() => import('../components/shop-delivery'))
 const Reviews = lazy(() => import('../components/reviews'))
+const ShopFollow = lazy(() => import('../components/profile-social').then((m) => ({ default: m.ShopFollow })))
 
 const productsOf = (vendor: string) => ({ vendor, limit: 48, sort: 'newest' }) as const
 
@@ -99,6 +100,9 @@ function Storefront(props: { shop: NonNullable<Awaited<ReturnType<typeof getStor
           <p class="muted">
             {props.shop.city}, {props.shop.country} · on Souk since {monthYear(props.shop.memberSince)}
           </p>
+          <Suspense>
+            <ShopFollow ownerId={props.shop.ownerId} name={props.shop.companyName} />
+          </Suspense>
         </div>
       </div>
       <div class="layout-sidebar">

@@ -33,6 +33,26 @@ export async function displayNames(db: Conn, ids: string[]): Promise<Map<string,
   return new Map(rows.map((row) => [row.id, row.displayName]))
 }
 
+/** How another module shows an account (a post's author, a follower); a deleted one keeps its id, its name and photo are gone. */
+export interface UserCard {
+  id: string
+  displayName: string
+  avatarUrl: string | null
+  deleted: boolean
+}
+
+/** Cards of accounts by id, deleted ones included (as 'Deleted account'); unknown ids are left out. */
+export async function userCards(db: Conn, ids: string[]): Promise<Map<string, UserCard>> {
+  if (ids.length === 0) return new Map()
+  const rows = await db.select({ id: users.id, displayName: users.displayName, avatarUrl: users.avatarUrl, deletedAt: users.deletedAt }).from(users).where(inArray(users.id, [...new Set(ids)]))
+  return new Map(
+    rows.map((row) => [
+      row.id,
+      row.deletedAt === null ? { id: row.id, displayName: row.displayName, avatarUrl: row.avatarUrl, deleted: false } : { id: row.id, displayName: 'Deleted account', avatarUrl: null, deleted: true },
+    ]),
+  )
+}
+
 /** The signed-in user's own view of their account. */
 export function toMe(user: UserRow): AccountsModel.Me {
   return {

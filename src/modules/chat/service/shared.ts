@@ -116,6 +116,12 @@ const blockBetween = (userId: string | SQL, otherId: string | SQL): SQL<Block | 
   sql`case when exists (select 1 from ${blocks} where ${and(eq(blocks.blockerId, userId), eq(blocks.blockedId, otherId))}) then 'blocked_by_me'
     when exists (select 1 from ${blocks} where ${and(eq(blocks.blockerId, otherId), eq(blocks.blockedId, userId))}) then 'blocked_by_them' end`
 
+/**
+ * SQL condition, blockBetween as a yes/no: `a` and `b` (values or columns, as `sql`) blocked each
+ * other, either way. For what other modules hide between a blocked pair (social's posts and follows).
+ */
+export const blockedEitherWay = (a: string | SQL, b: string | SQL): SQL<boolean> => sql<boolean>`(${blockBetween(a, b)}) is not null`
+
 /** SQL: blockBetween `userId` and the other side of the conversation row in scope (what `blocked` shows). */
 const blockIn = (userId: string | SQL): SQL<Block | null> => blockBetween(userId, otherSideIn(userId))
 

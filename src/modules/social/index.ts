@@ -1,0 +1,150 @@
+// Social: posts with a privacy and #tags (optionally showing a product), likes, follows, the home
+// feed and tag pages. Who sees a post is one SQL rule (service/visibility.ts) every read applies;
+// a post the caller may not see answers 404, as if it did not exist.
+import { Elysia, t } from 'elysia'
+import type { Infrastructure } from '../../infrastructure'
+import { ErrorResponse } from '../../lib/errors'
+import { strictQueryPlugin } from '../../lib/query'
+import { rateLimitPlugin } from '../../lib/rate-limit'
+import { authPlugin } from '../accounts'
+import { SocialModel as M } from './model'
+import { readFeed } from './service/feed'
+import { follow, followSummary, listFollows, unfollow } from './service/follows'
+import { listLikes, setLike } from './service/likes'
+import { createPost, deletePost, getPost, listTagPosts, listUserPosts, updatePost } from './service/posts'
+import type { SocialDeps } from './service/shared'
+
+export { SocialModel } from './model'
+export { POST_PRIVACIES, type PostPrivacy } from './rules'
+
+const HOUR = 60 * 60_000
+// Per signed-in user: writes that others read (posts) or that notify and count (likes, follows).
+const LIMITS = {
+  post: { scope: 'posts', limit: 60, windowMs: HOUR, per: 'user' },
+  like: { scope: 'post-likes', limit: 600, windowMs: HOUR, per: 'user' },
+  follow: { scope: 'follows', limit: 200, windowMs: HOUR, per: 'user' },
+} as const
+const POST = { 200: M.post, 400: ErrorResponse, 404: ErrorResponse } as const
+const POSTS = { 200: M.postPage, 400: ErrorResponse, 404: ErrorResponse } as const
+const PEOPLE = { 200: M.personPage, 400: ErrorResponse, 404: ErrorResponse } as const
+const FOLLOW = { 200: M.followSummary, 400: ErrorResponse, 403: ErrorResponse, 404: ErrorResponse, 429: ErrorResponse } as const
+const LIKE = { 200: M.liked, 404: ErrorResponse, 429: ErrorResponse } as const
+
+export function socialRoutes(ctx: Pick<Infrastructure, 'database' | 'config' | 'clock' | 'limiter'>) {
+  const deps: SocialDeps = { db: ctx.database.db, clock: ctx.clock }
+  return new Elysia({ name: 'social', prefix: '/api/v1' })
+    .use(authPlugin(ctx))
+    .use(strictQueryPlugin)
+    .use(rateLimitPlugin({ limiter: ctx.limiter, clock: ctx.clock, trustProxy: ctx.config.trustProxy }))
+    .guard({ viewer: true, detail: { tags: ['Social'] } }, (app) =>
+      app
+        .get('/posts/:id', ({ viewer, params }) => getPost(deps, viewer?.id ?? null, params.id), {
+          params: M.postParams,
+          response: POST,
+          detail: { summary: 'A post, if the caller may see it (404 otherwise: public to everyone, followers-only to its author’s followers, private to its author)' },
+        })
+        .get('/posts/:id/likes', ({ viewer, params, query }) => listLikes(deps, viewer?.id ?? null, params.id, query), {
+          params: M.postParams,
+          query: M.listQuery,
+          strictQuery: { schema: M.listQuery },
+          response: PEOPLE,
+          detail: { summary: 'Who liked a post the caller may see, the latest first' },
+        })
+        .get('/users/:id/posts', ({ viewer, params, query }) => listUserPosts(deps, viewer?.id ?? null, params.id, query), {
+          params: M.userParams,
+          query: M.listQuery,
+          strictQuery: { schema: M.listQuery },
+          response: POSTS,
+          detail: { summary: 'A user’s posts the caller may see, newest first (a profile’s Posts tab)' },
+        })
+        .get('/users/:id/followers', ({ viewer, params, query }) => listFollows(deps, viewer?.id ?? null, params.id, 'followers', query), {
+          params: M.userParams,
+          query: M.listQuery,
+          strictQuery: { schema: M.listQuery },
+          response: PEOPLE,
+          detail: { summary: 'Who follows a user, the latest first, with whether the caller follows each' },
+        })
+        .get('/users/:id/following', ({ viewer, params, query }) => listFollows(deps, viewer?.id ?? null, params.id, 'following', query), {
+          params: M.userParams,
+          query: M.listQuery,
+          strictQuery: { schema: M.listQuery },
+          response: PEOPLE,
+          detail: { summary: 'Whom a user follows, the latest first, with whether the caller follows each' },
+        })
+        .get('/users/:id/follows', ({ viewer, params }) => followSummary(deps.db, viewer?.id ?? null, params.id), {
+          params: M.userParams,
+          response: { 200: M.followSummary, 404: ErrorResponse },
+          detail: { summary: 'A profile’s follower and following counts, and how the caller and the user follow each other' },
+        })
+        .get('/tags/:tag/posts', ({ viewer, params, query }) => listTagPosts(deps, viewer?.id ?? null, params.tag, query), {
+          params: M.tagParams,
+          query: M.listQuery,
+          strictQuery: { schema: M.listQuery },
+          response: { 200: M.postPage, 400: ErrorResponse },
+          detail: { summary: 'The posts with a #tag that the caller may see, newest first (the tag in any case, without its #)' },
+        }),
+    )
+    .guard({ auth: true, detail: { tags: ['Social'] } }, (app) =>
+      app
+        .get('/feed', ({ user, query }) => readFeed(deps, user.id, query), {
+          query: M.listQuery,
+          strictQuery: { schema: M.listQuery },
+          response: { 200: M.postPage, 400: ErrorResponse },
+          detail: { summary: 'My home feed: posts of the accounts I follow and mine that I may see, newest first' },
+        })
+        .post('/posts', async ({ user, body, status }) => status(201, await createPost(deps, user.id, body)), {
+          body: M.createBody,
+          rateLimit: LIMITS.post,
+          response: { 201: M.post, 400: ErrorResponse, 429: ErrorResponse },
+          detail: { summary: 'Post: text with #tags, a privacy, and optionally a public product shown as its card' },
+        })
+        .patch('/posts/:id', ({ user, params, body }) => updatePost(deps, user.id, params.id, body), {
+          params: M.postParams,
+          body: M.updateBody,
+          response: { 200: M.post, 400: ErrorResponse, 404: ErrorResponse, 409: ErrorResponse },
+          detail: {
+            summary: 'Change my post’s text or privacy within 24 hours of posting (it then says “edited”)',
+            description: '409 `conflict` after 24 hours; 404 for anyone but its author.',
+          },
+        })
+        .delete(
+          '/posts/:id',
+          async ({ user, params, status }) => {
+            await deletePost(deps, user.id, params.id)
+            return status(204, undefined)
+          },
+          {
+            params: M.postParams,
+            response: { 204: t.Undefined(), 404: ErrorResponse },
+            detail: { summary: 'Delete my post: it leaves every feed, page and list' },
+          },
+        )
+        .post('/posts/:id/like', ({ user, params }) => setLike(deps, user.id, params.id, true), {
+          params: M.postParams,
+          rateLimit: LIMITS.like,
+          response: LIKE,
+          detail: { summary: 'Like a post I may see (once; again changes nothing)' },
+        })
+        .delete('/posts/:id/like', ({ user, params }) => setLike(deps, user.id, params.id, false), {
+          params: M.postParams,
+          rateLimit: LIMITS.like,
+          response: LIKE,
+          detail: { summary: 'Take my like back (again changes nothing)' },
+        })
+        .post('/users/:id/follow', ({ user, params }) => follow(deps, user.id, params.id), {
+          params: M.userParams,
+          rateLimit: LIMITS.follow,
+          response: FOLLOW,
+          detail: {
+            summary: 'Follow a user, or a shop through its owner’s account (again changes nothing); answers the follow counts',
+            description: '400 for myself; 403 when either of us blocked the other.',
+          },
+        })
+        .delete('/users/:id/follow', ({ user, params }) => unfollow(deps, user.id, params.id), {
+          params: M.userParams,
+          rateLimit: LIMITS.follow,
+          response: FOLLOW,
+          detail: { summary: 'Stop following a user (again changes nothing); answers the follow counts' },
+        }),
+    )
+}

@@ -1,0 +1,76 @@
+import { t, type TSchema } from 'elysia'
+import { idSchema } from '../../lib/ids'
+import { pageOf } from '../../lib/pagination'
+import { enumOf } from '../../lib/schema'
+import { CatalogModel } from '../catalog'
+import { EDIT_HOURS, POST_BODY_MAX, POST_PRIVACIES, SOCIAL_PAGE_DEFAULT, SOCIAL_PAGE_MAX, TAG_MAX_LENGTH, TAGS_PER_POST } from './rules'
+
+const nullable = <T extends TSchema>(schema: T) => t.Union([schema, t.Null()])
+
+export namespace SocialModel {
+  const body = t.String({ minLength: 1, maxLength: POST_BODY_MAX, description: `the text (1 to ${POST_BODY_MAX} characters, not only spaces); #tags in it are the post's tags (at most ${TAGS_PER_POST})` })
+  const privacy = enumOf(POST_PRIVACIES, { description: 'public: everyone, signed out too; followers: my followers and me; private: me alone' })
+  export const createBody = t.Object({
+    body,
+    privacy,
+    productId: t.Optional(idSchema('prd', { description: 'a public product shown with the post as its card (a shop showing new work)' })),
+  })
+  export type CreateBody = typeof createBody.static
+  export const updateBody = t.Object({ body: t.Optional(body), privacy: t.Optional(privacy) }, { minProperties: 1, description: 'only the fields given change' })
+  export type UpdateBody = typeof updateBody.static
+
+  /** How a post, a list of likes or of follows names an account. */
+  export const author = t.Object({ id: idSchema('usr'), displayName: t.String(), avatarUrl: nullable(t.String()) })
+  export type Author = typeof author.static
+
+  export const post = t.Object({
+    id: idSchema('pst'),
+    author,
+    body: t.String(),
+    privacy,
+    tags: t.Array(t.String(), { description: 'lower-cased, without the #, in order of first appearance' }),
+    product: t.Union([CatalogModel.productSummary, t.Null()], { description: 'the linked product’s card; null when none, or when it is no longer public' }),
+    likeCount: t.Integer(),
+    likedByMe: t.Boolean(),
+    createdAt: t.Date(),
+    editedAt: nullable(t.Date({ description: 'set when its author changed it (“edited”)' })),
+    editableUntil: nullable(t.Date({ description: `for its author: until when it may be changed (${EDIT_HOURS} hours after posting); null for others` })),
+    canEdit: t.Boolean({ description: 'the caller wrote it and may still change it' }),
+    canDelete: t.Boolean({ description: 'the caller wrote it' }),
+  })
+  export type Post = typeof post.static
+  export const postPage = pageOf(post)
+  export type PostPage = typeof postPage.static
+
+  export const liked = t.Object({ likeCount: t.Integer(), likedByMe: t.Boolean() })
+  export type Liked = typeof liked.static
+
+  /** An account in a list of likes or follows, with whether the caller follows it. */
+  export const person = t.Object({
+    ...author.properties,
+    followedByMe: t.Boolean({ description: 'the caller follows this account (false signed out)' }),
+    at: t.Date({ description: 'when they liked the post, or when the follow began' }),
+  })
+  export type Person = typeof person.static
+  export const personPage = pageOf(person)
+  export type PersonPage = typeof personPage.static
+
+  export const followSummary = t.Object({
+    followers: t.Integer({ description: 'accounts following this one' }),
+    following: t.Integer({ description: 'accounts this one follows' }),
+    followedByMe: t.Boolean(),
+    followsMe: t.Boolean(),
+    canFollow: t.Boolean({ description: 'the caller may follow this account now: signed in, not themselves, no block either way' }),
+  })
+  export type FollowSummary = typeof followSummary.static
+
+  export const listQuery = t.Object({
+    cursor: t.Optional(t.String({ maxLength: 512, description: 'opaque cursor from a previous page' })),
+    limit: t.Optional(t.Integer({ minimum: 1, maximum: SOCIAL_PAGE_MAX, default: SOCIAL_PAGE_DEFAULT, title: 'query.limit' })),
+  })
+  export type ListQuery = typeof listQuery.static
+
+  export const postParams = t.Object({ id: idSchema('pst') })
+  export const userParams = t.Object({ id: idSchema('usr') })
+  export const tagParams = t.Object({ tag: t.String({ minLength: 1, maxLength: TAG_MAX_LENGTH * 4, description: `a tag without its # (letters, digits and _; at most ${TAG_MAX_LENGTH}); any case` }) })
+}

@@ -1,0 +1,33 @@
+import { describe, expect, it } from 'bun:test'
+import { isTagName, normalizeTag, parseTags } from './rules'
+
+describe('parseTags()', () => {
+  it('finds #tags of any script, lower-cased and distinct, in order of first appearance', () => {
+    expect(parseTags('New #Ceramics from the #atelier! #ceramics again, #CÉRAMIQUE and #خزف_فاس, #tag_2.')).toEqual(['ceramics', 'atelier', 'céramique', 'خزف_فاس', 'tag_2'])
+  })
+
+  it('takes a tag only at the start of a word, and a run longer than 50 characters as no tag', () => {
+    expect(parseTags('mail#me https://souk.example/#anchor ##double #ok')).toEqual(['ok'])
+    expect(parseTags(`#${'a'.repeat(50)} #${'b'.repeat(51)}`)).toEqual(['a'.repeat(50)])
+    expect(parseTags('# alone, #, #-dash')).toEqual([])
+  })
+
+  it('keeps at most 10', () => {
+    expect(parseTags(Array.from({ length: 12 }, (_, i) => `#t${i}`).join(' '))).toEqual(Array.from({ length: 10 }, (_, i) => `t${i}`))
+  })
+
+  it('treats composed and decomposed accents as one tag', () => {
+    expect(parseTags('#cafe\u0301 #caf\u00e9')).toEqual(['café'])
+    expect(normalizeTag('CAFE\u0301')).toBe('café')
+  })
+})
+
+describe('isTagName()', () => {
+  it('accepts what a post could carry', () => {
+    expect(isTagName('café')).toBe(true)
+    expect(isTagName('a'.repeat(50))).toBe(true)
+    expect(isTagName('a'.repeat(51))).toBe(false)
+    expect(isTagName('two words')).toBe(false)
+    expect(isTagName('')).toBe(false)
+  })
+})

@@ -1,0 +1,46 @@
+// The rules of posts as data: who sees a post, how long it may change, and what a #tag is.
+
+/**
+ * Who sees a post: `public` everyone (signed out too), `followers` its author and their followers,
+ * `private` its author alone. A block hides every post of the pair both ways (service/visibility.ts).
+ */
+export const POST_PRIVACIES = ['public', 'followers', 'private'] as const
+export type PostPrivacy = (typeof POST_PRIVACIES)[number]
+
+export const POST_BODY_MAX = 5_000
+/** Hours after posting during which the author may change a post's text or privacy. */
+export const EDIT_HOURS = 24
+export const TAGS_PER_POST = 10
+export const TAG_MAX_LENGTH = 50
+/** Lists of posts and of people: pages of 20 unless asked, at most 50. */
+export const SOCIAL_PAGE_DEFAULT = 20
+export const SOCIAL_PAGE_MAX = 50
+
+/**
+ * A tag: `#` then letters, digits or underscores of any script. The `#` starts a word (not
+ * `a#b`, not a link's `/#fragment`, not `##`), and the tag is the whole run after it, so a run
+ * longer than TAG_MAX_LENGTH is no tag rather than a truncated one.
+ */
+const TAG = /(?<![\p{L}\p{N}\p{M}_&/#])#([\p{L}\p{N}\p{M}_]+)/gu
+const TAG_NAME = /^[\p{L}\p{N}\p{M}_]+$/u
+
+/** A tag as stored and looked up: NFC, lower-cased (so #Café, #CAFÉ and #café are one tag). */
+export const normalizeTag = (tag: string) => tag.normalize('NFC').toLowerCase()
+
+/** Length in characters (code points), as a person counts them. */
+const lengthOf = (text: string) => [...text].length
+
+/** Whether `tag` (normalised) is one a post could carry: what a tag page accepts. */
+export const isTagName = (tag: string) => lengthOf(tag) <= TAG_MAX_LENGTH && TAG_NAME.test(tag)
+
+/** The distinct tags of a post's text, normalised, in order of first appearance, at most TAGS_PER_POST. */
+export function parseTags(body: string): string[] {
+  const tags = new Set<string>()
+  for (const match of body.normalize('NFC').matchAll(TAG)) {
+    const tag = normalizeTag(match[1]!)
+    if (lengthOf(tag) > TAG_MAX_LENGTH) continue
+    tags.add(tag)
+    if (tags.size === TAGS_PER_POST) break
+  }
+  return [...tags]
+}

@@ -1,0 +1,78 @@
+// Follows: anyone signed in follows any live account (a shop is followed through its owner's
+// account, which its posts come from), idempotently; not themselves (400), and not across a block
+// either way (403, as chat refuses messages across one).
+import { and, eq, not, type SQL, sql } from 'drizzle-orm'
+import { queryRows } from '../../../db/client'
+import { AppError } from '../../../lib/errors'
+import { blockedEitherWay } from '../../chat'
+import type { SocialModel } from '../model'
+import { follows } from '../table'
+import { requireUser } from './posts'
+import { type Conn, newestFirst, type SocialDeps, toPeople } from './shared'
+
+/** The counts and relations a profile shows, as `viewerId` (null: signed out) sees them. */
+export async function followSummary(db: Conn, viewerId: string | null, userId: string): Promise<SocialModel.FollowSummary> {
+  const user = await requireUser(db, userId)
+  const viewer = viewerId ?? ''
+  // Counts on the two indexes of follows (count(*) for now; a counter row when profiles get hot).
+  const [row] = await queryRows<{ followers: number; following: number; followed_by_me: boolean; follows_me: boolean; blocked: boolean }>(
+    db,
+    sql`select
+      (select count(*)::int from ${follows} where ${follows.followeeId} = ${userId}) as followers,
+      (select count(*)::int from ${follows} where ${follows.followerId} = ${userId}) as following,
+      exists (select 1 from ${follows} where ${and(eq(follows.followerId, viewer), eq(follows.followeeId, userId))}) as followed_by_me,
+      exists (select 1 from ${follows} where ${and(eq(follows.followerId, userId), eq(follows.followeeId, viewer))}) as follows_me,
+      ${viewerId === null ? sql`false` : blockedEitherWay(viewerId, userId)} as blocked`,
+  )
+  return {
+    followers: row!.followers,
+    following: row!.following,
+    followedByMe: row!.followed_by_me,
+    followsMe: row!.follows_me,
+    canFollow: viewerId !== null && viewerId !== userId && !user.deleted && !row!.blocked,
+  }
+}
+
+/** `viewerId` follows `userId` (again: nothing changes). Answers the summary after. */
+export async function follow(deps: SocialDeps, viewerId: string, userId: string): Promise<SocialModel.FollowSummary> {
+  if (viewerId === userId) throw new AppError('invalid_data', 'You cannot follow yourself', [{ field: 'params.id', message: 'is you' }])
+  const user = await requireUser(deps.db, userId)
+  if (user.deleted) throw new AppError('not_found', 'No such user')
+  // The block and the insert are one statement, so a follow never lands across a block that committed first.
+  const made = await queryRows<{ blocked: boolean }>(
+    deps.db,
+    sql`with blocked as (select ${blockedEitherWay(viewerId, userId)} as blocked),
+      made as (insert into ${follows} (follower_id, followee_id, created_at)
+        select ${viewerId}, ${userId}, ${deps.clock.now().toISOString()}::timestamptz from blocked where not blocked.blocked
+        on conflict do nothing)
+      select blocked from blocked`,
+  )
+  if (made[0]?.blocked === true) throw new AppError('forbidden', 'There is a block between you and this account: neither can follow the other')
+  return followSummary(deps.db, viewerId, userId)
+}
+
+/** `viewerId` stops following `userId` (again, or never followed: nothing changes). */
+export async function unfollow(deps: SocialDeps, viewerId: string, userId: string): Promise<SocialModel.FollowSummary> {
+  await requireUser(deps.db, userId)
+  await deps.db.delete(follows).where(and(eq(follows.followerId, viewerId), eq(follows.followeeId, userId)))
+  return followSummary(deps.db, viewerId, userId)
+}
+
+/**
+ * Someone's followers (`followers`) or the accounts they follow (`following`), the latest follow
+ * first; accounts in a block with the viewer are left out.
+ */
+export async function listFollows(deps: SocialDeps, viewerId: string | null, userId: string, which: 'followers' | 'following', query: SocialModel.ListQuery): Promise<SocialModel.PersonPage> {
+  await requireUser(deps.db, userId)
+  const [mine, theirs] = which === 'followers' ? [follows.followeeId, follows.followerId] : [follows.followerId, follows.followeeId]
+  const keys = newestFirst(query, follows.createdAt, theirs, 'usr')
+  const hidden: SQL | undefined = viewerId === null ? undefined : not(blockedEitherWay(viewerId, sql`${theirs}`))
+  const rows = await deps.db
+    .select({ id: theirs, at: follows.createdAt })
+    .from(follows)
+    .where(and(eq(mine, userId), hidden, keys.after))
+    .orderBy(...keys.order)
+    .limit(keys.fetch)
+  const page = keys.page(rows, (row) => [row.at, row.id])
+  return { items: await toPeople(deps.db, page.items, viewerId), nextCursor: page.nextCursor }
+}

@@ -1,0 +1,98 @@
+import { and, eq, inArray, sql, type SQL, type SQLWrapper } from 'drizzle-orm'
+import type { Db, Tx } from '../../../db/client'
+import type { Clock } from '../../../lib/clock'
+import { AppError } from '../../../lib/errors'
+import { cursorPart, decodeCursor, type Keyset, toPage } from '../../../lib/pagination'
+import { userCards } from '../../accounts'
+import { productSummariesOf, publicProductIds } from '../../catalog'
+import type { SocialModel } from '../model'
+import { EDIT_HOURS, parseTags, SOCIAL_PAGE_DEFAULT } from '../rules'
+import { follows, postLikes, posts } from '../table'
+
+export interface SocialDeps {
+  db: Db
+  clock: Clock
+}
+
+export type Conn = Db | Tx
+export type PostRow = typeof posts.$inferSelect
+
+const HOUR = 60 * 60_000
+export const notFound = () => new AppError('not_found', 'No such post')
+export const editableUntil = (row: Pick<PostRow, 'createdAt'>) => new Date(row.createdAt.getTime() + EDIT_HOURS * HOUR)
+
+/** The ids among `ids` of products that are public now (catalog's rule). */
+export async function publicAmong(db: Conn, ids: string[]): Promise<Set<string>> {
+  if (ids.length === 0) return new Set()
+  const listed = publicProductIds(db).as('listed')
+  const rows = await db.select({ id: listed.id }).from(listed).where(inArray(listed.id, [...new Set(ids)]))
+  return new Set(rows.map((row) => row.id))
+}
+
+/** Post rows as `viewerId` sees them: author card, tags, product card (while public), likes. */
+export async function toPosts(db: Conn, rows: PostRow[], viewerId: string | null, now: Date): Promise<SocialModel.Post[]> {
+  if (rows.length === 0) return []
+  const ids = rows.map((row) => row.id)
+  const [authors, liked, products] = await Promise.all([
+    userCards(db, rows.map((row) => row.authorId)),
+    viewerId === null ? [] : db.select({ postId: postLikes.postId }).from(postLikes).where(and(eq(postLikes.userId, viewerId), inArray(postLikes.postId, ids))),
+    publicAmong(db, rows.flatMap((row) => (row.productId === null ? [] : [row.productId]))).then((shown) => productSummariesOf(db, [...shown], now)),
+  ])
+  const likedIds = new Set(liked.map((like) => like.postId))
+  return rows.map((row) => {
+    const author = authors.get(row.authorId)
+    const mine = viewerId === row.authorId
+    const open = now < editableUntil(row)
+    return {
+      id: row.id,
+      author: { id: row.authorId, displayName: author?.displayName ?? 'Deleted account', avatarUrl: author?.avatarUrl ?? null },
+      body: row.body,
+      privacy: row.privacy,
+      // The tags are a function of the text (post_tags indexes them for tag pages), in its order.
+      tags: parseTags(row.body),
+      product: row.productId === null ? null : (products.get(row.productId) ?? null),
+      likeCount: row.likeCount,
+      likedByMe: likedIds.has(row.id),
+      createdAt: row.createdAt,
+      editedAt: row.editedAt,
+      editableUntil: mine ? editableUntil(row) : null,
+      canEdit: mine && open,
+      canDelete: mine,
+    } satisfies SocialModel.Post
+  })
+}
+
+/** Accounts of a list (likes, follows) as `viewerId` sees them, with whether the viewer follows each. */
+export async function toPeople(db: Conn, rows: { id: string; at: Date }[], viewerId: string | null): Promise<SocialModel.Person[]> {
+  if (rows.length === 0) return []
+  const ids = rows.map((row) => row.id)
+  const [cards, followed] = await Promise.all([
+    userCards(db, ids),
+    viewerId === null ? [] : db.select({ id: follows.followeeId }).from(follows).where(and(eq(follows.followerId, viewerId), inArray(follows.followeeId, ids))),
+  ])
+  const followedIds = new Set(followed.map((row) => row.id))
+  return rows.map((row) => {
+    const card = cards.get(row.id)
+    return { id: row.id, displayName: card?.displayName ?? 'Deleted account', avatarUrl: card?.avatarUrl ?? null, followedByMe: followedIds.has(row.id), at: row.at }
+  })
+}
+
+/**
+ * A keyset page, newest first, over `(time, id)` columns: the condition after the cursor (none on
+ * the first page), the order, the limit to fetch (one more than asked, to know another page
+ * exists), and how the rows fetched become the page.
+ */
+export function newestFirst<P extends 'pst' | 'usr'>(query: SocialModel.ListQuery, time: SQLWrapper, id: SQLWrapper, idPrefix: P) {
+  const limit = query.limit ?? SOCIAL_PAGE_DEFAULT
+  const after = query.cursor === undefined ? null : decodeCursor(query.cursor, [cursorPart.time, cursorPart.id(idPrefix)])
+  return {
+    after: after === null ? undefined : (sql`(${time}, ${id}) < (${after[0].toISOString()}::timestamptz, ${after[1]})` as SQL),
+    order: [sql`${time} desc`, sql`${id} desc`],
+    fetch: limit + 1,
+    page: <Row>(rows: Row[], positionOf: (row: Row) => [Date, string]) =>
+      toPage(rows, limit, (row): Keyset => {
+        const [at, rowId] = positionOf(row)
+        return [at.toISOString(), rowId]
+      }),
+  }
+}

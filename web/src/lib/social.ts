@@ -1,0 +1,51 @@
+import { query } from '@solidjs/router'
+import type { SocialModel } from '../../../src/modules/social/model'
+import { type Answer, api, must } from './api'
+
+/**
+ * Social: posts, likes, follows, the home feed and tag pages. Reading works signed out (a post the
+ * caller may not see is a 404, shown as "not found"); writing needs the signed-in user's token.
+ * Shapes come from the server's SocialModel.
+ */
+
+export type Post = SocialModel.Post
+export type PostPage = SocialModel.PostPage
+export type Person = SocialModel.Person
+export type PersonPage = SocialModel.PersonPage
+export type FollowSummary = SocialModel.FollowSummary
+export type PostPrivacy = Post['privacy']
+export type ListQuery = SocialModel.ListQuery
+
+export const PRIVACY_LABEL: Record<PostPrivacy, string> = { public: 'Public', followers: 'Followers', private: 'Only me' }
+
+const v1 = () => api().api.v1
+
+/** The data, or null for a 404 or a malformed id (the page shows "not found" for it). */
+function orMissing<T>(res: Answer<T>): T | null {
+  if (res.error !== null && (res.status === 404 || res.status === 400)) return null
+  return must(res)
+}
+
+/** A post page's post; null when it does not exist or the caller may not see it. Runs in SSR too. */
+export const getPost = query(async (id: string) => orMissing(await v1().posts({ id }).get()), 'post')
+
+export const createPost = async (body: SocialModel.CreateBody) => must(await v1().posts.post(body))
+export const updatePost = async (id: string, body: SocialModel.UpdateBody) => must(await v1().posts({ id }).patch(body))
+export const deletePost = async (id: string) => must(await v1().posts({ id }).delete())
+
+/** Likes a post, or takes the like back; answers the new count. */
+export const setLike = async (id: string, on: boolean) => must(await (on ? v1().posts({ id }).like.post() : v1().posts({ id }).like.delete()))
+export const listLikes = async (id: string, q: ListQuery) => must(await v1().posts({ id }).likes.get({ query: q }))
+
+/** Follows someone (or a shop, through its owner's account), or stops; answers the new counts. */
+export const setFollow = async (userId: string, on: boolean) => must(await (on ? v1().users({ id: userId }).follow.post() : v1().users({ id: userId }).follow.delete()))
+export const getFollowSummary = async (userId: string) => must(await v1().users({ id: userId }).follows.get())
+export const listFollowers = async (userId: string, q: ListQuery) => must(await v1().users({ id: userId }).followers.get({ query: q }))
+export const listFollowing = async (userId: string, q: ListQuery) => must(await v1().users({ id: userId }).following.get({ query: q }))
+
+export const listUserPosts = async (userId: string, q: ListQuery) => must(await v1().users({ id: userId }).posts.get({ query: q }))
+export const readFeed = async (q: ListQuery) => must(await v1().feed.get({ query: q }))
+export const listTagPosts = async (tag: string, q: ListQuery) => must(await v1().tags({ tag }).posts.get({ query: q }))
+
+/** The signed-in vendor's active products, to show one with a post (the first page is enough to pick from). */
+export const listMyActiveProducts = async () => must(await v1().me.products.get({ query: { status: 'active', limit: 50 } })).items
