@@ -124,6 +124,21 @@ describe('deleting a post', () => {
     expect((await as(author).api.v1.posts({ id: post.id }).delete()).status).toBe(404)
     expect((await as(author).api.v1.posts({ id: post.id }).patch({ body: 'back?' })).status).toBe(404)
   })
+
+  it('goes with its author’s account: a deleted account’s posts are seen by no one', async () => {
+    const author = await signUpAndSignIn(t)
+    const fan = await signUpAndSignIn(t)
+    await followUser(t, fan, author)
+    const post = await writePost(t, author, 'Farewell #leaving_souk')
+    expect((await as(fan).api.v1.posts({ id: post.id }).get()).status).toBe(200)
+    expect((await as(author).api.v1.me.delete({ password: author.password })).status).toBe(204)
+    for (const user of [fan, null]) {
+      expect((await as(user).api.v1.posts({ id: post.id }).get()).status).toBe(404)
+      expect(await tagPostIds('leaving_souk', user)).toEqual([])
+    }
+    expect((await as(fan).api.v1.feed.get({ query: {} })).data!.items.map((p) => p.id)).not.toContain(post.id)
+    expect((await as(fan).api.v1.posts({ id: post.id }).like.post()).status).toBe(404)
+  })
 })
 
 describe('privacy', () => {

@@ -41,14 +41,14 @@ export interface UserCard {
   deleted: boolean
 }
 
-/** Cards of accounts by id, deleted ones included (as 'Deleted account'); unknown ids are left out. */
+/** Cards of accounts by id, deleted ones included (under the name their deletion left, without a photo); unknown ids are left out. */
 export async function userCards(db: Conn, ids: string[]): Promise<Map<string, UserCard>> {
   if (ids.length === 0) return new Map()
   const rows = await db.select({ id: users.id, displayName: users.displayName, avatarUrl: users.avatarUrl, deletedAt: users.deletedAt }).from(users).where(inArray(users.id, [...new Set(ids)]))
   return new Map(
     rows.map((row) => [
       row.id,
-      row.deletedAt === null ? { id: row.id, displayName: row.displayName, avatarUrl: row.avatarUrl, deleted: false } : { id: row.id, displayName: 'Deleted account', avatarUrl: null, deleted: true },
+      row.deletedAt === null ? { id: row.id, displayName: row.displayName, avatarUrl: row.avatarUrl, deleted: false } : { id: row.id, displayName: row.displayName, avatarUrl: null, deleted: true },
     ]),
   )
 }

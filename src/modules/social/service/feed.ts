@@ -2,6 +2,7 @@
 // newest first. No timeline table: a post is written once, and the feed is one query over my
 // follows (their index on follower_id) and posts_author_idx (author, created_at, id).
 import { and, sql } from 'drizzle-orm'
+import { blockedEitherWay } from '../../chat'
 import type { SocialModel } from '../model'
 import { follows, posts } from '../table'
 import { type Conn, newestFirst, type SocialDeps, toPosts } from './shared'
@@ -15,7 +16,8 @@ import { visibleTo } from './visibility'
  */
 export function feedQuery(db: Conn, viewerId: string, query: SocialModel.ListQuery) {
   const keys = newestFirst(query, posts.createdAt, posts.id, 'pst')
-  const authors = sql`(select ${follows.followeeId} as author_id from ${follows} where ${follows.followerId} = ${viewerId} union all select ${viewerId}::text) as authors`
+  // Followees in a block with me are left out here, not post by post below (a follow outlives a block).
+  const authors = sql`(select ${follows.followeeId} as author_id from ${follows} where ${follows.followerId} = ${viewerId} and not ${blockedEitherWay(viewerId, sql`${follows.followeeId}`)} union all select ${viewerId}::text) as authors`
   const newest = db
     .select()
     .from(posts)

@@ -14,6 +14,9 @@ import { newestFirst, notFound, type SocialDeps, toPeople } from './shared'
  */
 export async function setLike(deps: SocialDeps, viewerId: string, postId: string, on: boolean): Promise<SocialModel.Liked> {
   return deps.db.transaction(async (tx) => {
+    // Judged under a key-share lock: a delete or a privacy change (FOR UPDATE) committing meanwhile
+    // is waited for and seen, so no like lands on a post just deleted or hidden. Likers share it.
+    await tx.select({ id: posts.id }).from(posts).where(eq(posts.id, postId)).for('key share')
     if ((await visiblePost(tx, viewerId, postId)) === null) throw notFound()
     const changed = on
       ? await tx.insert(postLikes).values({ postId, userId: viewerId, createdAt: deps.clock.now() }).onConflictDoNothing().returning({ postId: postLikes.postId })

@@ -1,6 +1,7 @@
 // Who sees a post, written once as SQL: every read of posts (a post, a profile's posts, the home
 // feed, a tag page, likes) and every write that needs to see it first (a like) filters with it.
 import { and, eq, isNull, not, or, type SQL, sql } from 'drizzle-orm'
+import { users } from '../../accounts'
 import { blockedEitherWay } from '../../chat'
 import { follows, posts } from '../table'
 
@@ -8,16 +9,20 @@ import { follows, posts } from '../table'
 const followsAuthor = (followerId: string): SQL =>
   sql`exists (select 1 from ${follows} where ${follows.followerId} = ${followerId} and ${follows.followeeId} = ${posts.authorId})`
 
+/** SQL: the post row's author deleted their account (its data is erased: their posts go with it). */
+const authorGone: SQL = sql`exists (select 1 from ${users} where ${users.id} = ${posts.authorId} and ${users.deletedAt} is not null)`
+
 /**
  * SQL condition on the `posts` row in scope: `viewerId` (null: signed out) may see it. Deleted
- * posts nobody sees; the author sees all of theirs; anyone else sees a `public` post, and a
+ * posts, and those of deleted accounts, nobody sees; the author sees all of theirs; anyone else sees a `public` post, and a
  * `followers` post while they follow its author, unless either of the two blocked the other
  * (chat's block, both ways). A post the viewer may not see is answered as absent (404), never 403.
  */
 export function visibleTo(viewerId: string | null): SQL {
-  if (viewerId === null) return and(isNull(posts.deletedAt), eq(posts.privacy, 'public'))!
+  if (viewerId === null) return and(isNull(posts.deletedAt), eq(posts.privacy, 'public'), not(authorGone))!
   return and(
     isNull(posts.deletedAt),
+    not(authorGone),
     or(
       eq(posts.authorId, viewerId),
       and(or(eq(posts.privacy, 'public'), and(eq(posts.privacy, 'followers'), followsAuthor(viewerId))), not(blockedEitherWay(viewerId, sql`${posts.authorId}`))),
