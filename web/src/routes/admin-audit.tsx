@@ -2,7 +2,6 @@ import { ExportJob } from '../components/export-job'
 import { createSignal, For, Show } from 'solid-js'
 import { AUDIT_KINDS, type AuditKind } from '../../../src/modules/audit/kinds'
 import { SignedIn } from '../components/auth-gate'
-import { ButtonLink } from '../components/button'
 import { Badge, EmptyState, Skeleton } from '../components/feedback'
 import { SelectField, TextField } from '../components/field'
 import { createCursorPages, LoadMore, utcMinute } from '../components/finance-parts'
@@ -152,7 +151,6 @@ export default function AdminAudit() {
           <h1>Audit log</h1>
           <p>Every sensitive step, who took it and from where. Entries are never changed or removed.</p>
         </div>
-        <ButtonLink href="/admin">Back to admin</ButtonLink>
       </div>
       <SignedIn role="admin">
         <AuditLog />

@@ -2,7 +2,6 @@ import { A } from '@solidjs/router'
 import { createSignal, For, Show } from 'solid-js'
 import { DISPUTE_STATUSES, DISPUTE_WAITING_ON, type DisputeStatus, type DisputeWaitingOn } from '../../../src/modules/disputes/status'
 import { SignedIn } from '../components/auth-gate'
-import { ButtonLink } from '../components/button'
 import { DISPUTE_OUTCOME_LABEL, DISPUTE_REASON_LABEL, DISPUTE_STATUS_LABEL, disputeAmount, waitingText } from '../components/dispute-parts'
 import { Badge, EmptyState, Skeleton } from '../components/feedback'
 import { AgeFilter, ageQuery, type QueueAge } from '../components/queue-tools'
@@ -118,7 +117,6 @@ export default function AdminDisputes() {
           <h1>Disputes</h1>
           <p>Problems buyers reported with paid orders. Their payments are held until an admin decides.</p>
         </div>
-        <ButtonLink href="/admin">Back to admin</ButtonLink>
       </div>
       <SignedIn role="admin">
         <DisputeQueue />

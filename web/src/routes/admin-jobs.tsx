@@ -1,7 +1,7 @@
 import { createSignal, For, Show } from 'solid-js'
 import type { JobSnapshot } from '../../../src/modules/jobs/snapshot'
 import { SignedIn } from '../components/auth-gate'
-import { Button, ButtonLink } from '../components/button'
+import { Button } from '../components/button'
 import { EmptyState, Skeleton } from '../components/feedback'
 import { Icon } from '../components/icons'
 import { SelectField } from '../components/field'
@@ -173,7 +173,6 @@ export default function AdminJobs() {
           <h1>Jobs and queues</h1>
           <p>Queue depth per kind, failed jobs and dead letters, with their errors.</p>
         </div>
-        <ButtonLink href="/admin">Back to admin</ButtonLink>
       </div>
       <SignedIn role="admin">
         <JobsOverview />

@@ -1,7 +1,7 @@
 import { ExportJob } from '../components/export-job'
 import { createSignal } from 'solid-js'
 import { SignedIn } from '../components/auth-gate'
-import { Button, ButtonLink } from '../components/button'
+import { Button } from '../components/button'
 import { EmptyState } from '../components/feedback'
 import { TextField } from '../components/field'
 import { Icon } from '../components/icons'
@@ -67,7 +67,6 @@ export default function AdminOrders() {
           <h1>Orders</h1>
           <p>Every order of every shop. Open one to see it as its shop does, or cancel it with a reason.</p>
         </div>
-        <ButtonLink href="/admin">Back to admin</ButtonLink>
       </div>
       <SignedIn role="admin">
         <OrderSearch />

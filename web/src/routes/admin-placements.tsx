@@ -1,6 +1,6 @@
 import { createResource, createSignal, For, Show } from 'solid-js'
 import { SignedIn } from '../components/auth-gate'
-import { Button, ButtonLink } from '../components/button'
+import { Button } from '../components/button'
 import { ConfirmDialog } from '../components/confirm-dialog'
 import { Badge, EmptyState, Skeleton } from '../components/feedback'
 import { TextField } from '../components/field'
@@ -205,7 +205,6 @@ export default function AdminPlacementsPage() {
           <h1>Placement</h1>
           <p>Who is featured until when, and shops’ applications to be featured within their plan’s slots.</p>
         </div>
-        <ButtonLink href="/admin">Back to admin</ButtonLink>
       </div>
       <SignedIn role="admin">
         <Placements />

@@ -2,7 +2,6 @@ import { A } from '@solidjs/router'
 import { createResource, createSignal, For, Show } from 'solid-js'
 import { TICKET_PRIORITIES, TICKET_STATUSES, type TicketPriority, type TicketStatus } from '../../../src/modules/support/status'
 import { SignedIn } from '../components/auth-gate'
-import { ButtonLink } from '../components/button'
 import { Badge, EmptyState, Skeleton } from '../components/feedback'
 import { SelectField } from '../components/field'
 import { createCursorPages, FilterButtons, LoadMore } from '../components/finance-parts'
@@ -161,7 +160,6 @@ export default function AdminSupport() {
           <h1>Support</h1>
           <p>Questions from users and visitors: answer them, note what staff should know, assign and prioritise.</p>
         </div>
-        <ButtonLink href="/admin">Back to admin</ButtonLink>
       </div>
       <SignedIn role="admin">
         <SupportQueue />

@@ -3,7 +3,6 @@ import { createSignal, For, Show } from 'solid-js'
 import { ExportJob } from '../components/export-job'
 import type { Role } from '../../../src/modules/accounts/auth'
 import { SignedIn } from '../components/auth-gate'
-import { ButtonLink } from '../components/button'
 import { Badge, EmptyState, Skeleton } from '../components/feedback'
 import { SelectField, TextField } from '../components/field'
 import { createCursorPages, LoadMore, utcMinute } from '../components/finance-parts'
@@ -125,7 +124,6 @@ export default function AdminUsers() {
           <h1>Users</h1>
           <p>Find an account by name, email or id; open it to change its role, suspend it or sign it out.</p>
         </div>
-        <ButtonLink href="/admin">Back to admin</ButtonLink>
       </div>
       <SignedIn role="admin">
         <UserList />

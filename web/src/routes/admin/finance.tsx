@@ -1,7 +1,7 @@
 import { type Accessor, createSignal, For, Match, onMount, Show, Switch } from 'solid-js'
 import type { LedgerModel } from '../../../../src/modules/ledger/model'
 import { SignedIn } from '../../components/auth-gate'
-import { Button, ButtonLink } from '../../components/button'
+import { Button } from '../../components/button'
 import { Callout, Skeleton } from '../../components/feedback'
 import { FinanceEvents } from '../../components/finance-events'
 import { FinanceLedger } from '../../components/finance-ledger'
@@ -163,7 +163,6 @@ export default function AdminFinance() {
           <h1>Finance</h1>
           <p>Withdrawals to pay, the ledger and its reconciliation, and what the payment provider sent.</p>
         </div>
-        <ButtonLink href="/admin">Back to admin</ButtonLink>
       </div>
       <SignedIn role="admin">
         <Finance />
