@@ -42,6 +42,7 @@ export const ID_PREFIXES = {
   reviewReport: 'rvr',
   auditEntry: 'aud',
   post: 'pst',
+  postComment: 'pcm',
 } as const
 
 export type IdPrefix = (typeof ID_PREFIXES)[keyof typeof ID_PREFIXES]

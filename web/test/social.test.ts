@@ -4,7 +4,8 @@ import { pageAs, screenshots, toast, useSouk, WAIT } from './browser'
 
 // Social: Amina follows Youssef from his profile; Youssef posts from his feed, publicly and for
 // himself alone; Amina's feed shows the public post only, she likes it and follows its #tag to
-// the tag page and the post's page, and follows a shop from its storefront (its owner's account);
+// the tag page and the post's page, where she comments and replies to herself (her feed's card
+// then counts 2 comments), and follows a shop from its storefront (its owner's account);
 // signed out, the post's page comes rendered by the server.
 
 const T = 120_000
@@ -67,6 +68,29 @@ describe('social', () => {
     await reader.page.waitForURL(new RegExp(`${postPath}$`), WAIT)
     await reader.page.getByRole('article', { name: 'Post by Youssef' }).getByRole('button', { name: /^Liked\s*1$/, pressed: true }).waitFor(WAIT)
 
+    // She comments under it, then replies to her own comment: the reply is indented beneath it, and the post counts both.
+    const comments = reader.page.getByRole('list', { name: 'Comments' })
+    const commentForm = reader.page.getByRole('form', { name: 'Write a comment' })
+    await commentForm.getByLabel('Your comment').fill('Beautiful glaze!')
+    await commentForm.getByRole('button', { name: 'Comment' }).click()
+    const first = comments.getByRole('article', { name: 'Comment by Amina' }).filter({ hasText: 'Beautiful glaze!' })
+    await first.waitFor(WAIT)
+    await first.getByRole('button', { name: 'Reply', exact: true }).click()
+    const replyForm = reader.page.getByRole('form', { name: 'Reply to Amina' })
+    await replyForm.getByLabel('Your reply').fill('Is it for sale?')
+    await replyForm.getByRole('button', { name: 'Send reply' }).click()
+    await comments.locator('li[data-depth="2"]').filter({ hasText: 'Is it for sale?' }).waitFor(WAIT)
+    expect(await comments.locator('li[data-depth="1"]').filter({ hasText: 'Beautiful glaze!' }).count()).toBe(1)
+    expect(await comments.locator('li').evaluateAll((items) => items.map((li) => [li.getAttribute('data-depth'), getComputedStyle(li).marginInlineStart]))).toEqual([
+      ['1', '0px'],
+      ['2', '28px'],
+    ])
+    await reader.page.getByRole('heading', { name: '2 comments' }).waitFor(WAIT)
+    await screenshots(reader.page, 'post-comments')
+    // Her feed's card of the post counts them, and links to the thread.
+    await reader.page.goto(`${suite.souk.url}/feed`)
+    await reader.page.getByRole('list', { name: 'Your feed' }).getByRole('article', { name: 'Post by Youssef' }).getByRole('link', { name: '2 comments' }).waitFor(WAIT)
+
     // A shop is followed through its owner's account, whose posts the storefront links to.
     const shop = await makeVendor(t, { companyName: 'Atelier Fes' })
     await reader.page.goto(`${suite.souk.url}/vendors/${shop.vendor.slug}`)
@@ -88,6 +112,7 @@ describe('social', () => {
     const html = await page.text()
     expect(html).toContain('New #ceramics in the workshop')
     expect(html).toMatch(/<meta property="og:title" content="Youssef: [^"]*New #ceramics in the workshop/)
+    expect(html).toContain('Sign in to comment')
     expect((await fetch(`${suite.souk.url}${secretPath}`)).status).toBe(404)
   }, T)
 })

@@ -1,5 +1,5 @@
-// Social: posts with a privacy and #tags (optionally showing a product), likes, follows, the home
-// feed and tag pages. Who sees a post is one SQL rule (service/visibility.ts) every read applies;
+// Social: posts with a privacy and #tags (optionally showing a product), threaded comments, likes,
+// follows, the home feed and tag pages. Who sees a post is one SQL rule (service/visibility.ts) every read applies;
 // a post the caller may not see answers 404, as if it did not exist.
 import { Elysia, t } from 'elysia'
 import type { Infrastructure } from '../../infrastructure'
@@ -8,6 +8,8 @@ import { strictQueryPlugin } from '../../lib/query'
 import { rateLimitPlugin } from '../../lib/rate-limit'
 import { authPlugin } from '../accounts'
 import { SocialModel as M } from './model'
+import { COMMENT_DEPTH_MAX } from './rules'
+import { createComment, deleteComment, listComments, setCommentLike, updateComment } from './service/comments'
 import { readFeed } from './service/feed'
 import { follow, followSummary, listFollows, unfollow } from './service/follows'
 import { listLikes, setLike } from './service/likes'
@@ -21,7 +23,9 @@ const HOUR = 60 * 60_000
 // Per signed-in user: writes that others read (posts) or that notify and count (likes, follows).
 const LIMITS = {
   post: { scope: 'posts', limit: 60, windowMs: HOUR, per: 'user' },
+  comment: { scope: 'post-comments', limit: 120, windowMs: HOUR, per: 'user' },
   like: { scope: 'post-likes', limit: 600, windowMs: HOUR, per: 'user' },
+  commentLike: { scope: 'comment-likes', limit: 600, windowMs: HOUR, per: 'user' },
   follow: { scope: 'follows', limit: 200, windowMs: HOUR, per: 'user' },
 } as const
 const POST = { 200: M.post, 400: ErrorResponse, 404: ErrorResponse } as const
@@ -29,6 +33,8 @@ const POSTS = { 200: M.postPage, 400: ErrorResponse, 404: ErrorResponse } as con
 const PEOPLE = { 200: M.personPage, 400: ErrorResponse, 404: ErrorResponse } as const
 const FOLLOW = { 200: M.followSummary, 400: ErrorResponse, 403: ErrorResponse, 404: ErrorResponse, 429: ErrorResponse } as const
 const LIKE = { 200: M.liked, 404: ErrorResponse, 429: ErrorResponse } as const
+const COMMENT_ORDER =
+  'In thread order: each comment followed by its replies (and theirs), oldest first at every depth; pages follow that order. A comment deleted, whose author’s account is deleted, or across a block with the caller is listed without author or text only while a reply below it is shown.'
 
 export function socialRoutes(ctx: Pick<Infrastructure, 'database' | 'config' | 'clock' | 'limiter'>) {
   const deps: SocialDeps = { db: ctx.database.db, clock: ctx.clock }
@@ -49,6 +55,13 @@ export function socialRoutes(ctx: Pick<Infrastructure, 'database' | 'config' | '
           strictQuery: { schema: M.listQuery },
           response: PEOPLE,
           detail: { summary: 'Who liked a post the caller may see, the latest first' },
+        })
+        .get('/posts/:id/comments', ({ viewer, params, query }) => listComments(deps, viewer?.id ?? null, params.id, query), {
+          params: M.postParams,
+          query: M.listQuery,
+          strictQuery: { schema: M.listQuery },
+          response: { 200: M.commentPage, 400: ErrorResponse, 404: ErrorResponse },
+          detail: { summary: 'The comments on a post the caller may see, in thread order (404 when they may not see the post)', description: COMMENT_ORDER },
         })
         .get('/users/:id/posts', ({ viewer, params, query }) => listUserPosts(deps, viewer?.id ?? null, params.id, query), {
           params: M.userParams,
@@ -130,6 +143,52 @@ export function socialRoutes(ctx: Pick<Infrastructure, 'database' | 'config' | '
           rateLimit: LIMITS.like,
           response: LIKE,
           detail: { summary: 'Take my like back (again changes nothing)' },
+        })
+        .post('/posts/:id/comments', async ({ user, params, body, status }) => status(201, await createComment(deps, user.id, params.id, body)), {
+          params: M.postParams,
+          body: M.commentBody,
+          rateLimit: LIMITS.comment,
+          response: { 201: M.comment, 400: ErrorResponse, 404: ErrorResponse, 429: ErrorResponse },
+          detail: {
+            summary: 'Comment on a post I may see, or reply to one of its comments',
+            description: `Threads go ${COMMENT_DEPTH_MAX} deep: a reply to a comment at depth ${COMMENT_DEPTH_MAX} is placed beside it, under the same parent. 400 when the comment replied to is not one on this post that I am shown; 404 when I may not see the post.`,
+          },
+        })
+        .patch('/comments/:id', ({ user, params, body }) => updateComment(deps, user.id, params.id, body), {
+          params: M.commentParams,
+          body: M.commentUpdateBody,
+          response: { 200: M.comment, 400: ErrorResponse, 403: ErrorResponse, 404: ErrorResponse, 409: ErrorResponse },
+          detail: {
+            summary: 'Change my comment’s text within 24 hours of writing it (it then says “edited”)',
+            description: '409 `conflict` after 24 hours; 403 for anyone else who sees it; 404 when the caller is not shown it or may not see its post.',
+          },
+        })
+        .delete(
+          '/comments/:id',
+          async ({ user, params, status }) => {
+            await deleteComment(deps, user.id, params.id)
+            return status(204, undefined)
+          },
+          {
+            params: M.commentParams,
+            response: { 204: t.Undefined(), 403: ErrorResponse, 404: ErrorResponse },
+            detail: {
+              summary: 'Delete a comment I wrote, or one on my post (shown as deleted while it has replies)',
+              description: '403 for anyone else who sees it; 404 when the caller is not shown it or may not see its post.',
+            },
+          },
+        )
+        .post('/comments/:id/like', ({ user, params }) => setCommentLike(deps, user.id, params.id, true), {
+          params: M.commentParams,
+          rateLimit: LIMITS.commentLike,
+          response: LIKE,
+          detail: { summary: 'Like a comment I am shown, on a post I may see (once; again changes nothing)' },
+        })
+        .delete('/comments/:id/like', ({ user, params }) => setCommentLike(deps, user.id, params.id, false), {
+          params: M.commentParams,
+          rateLimit: LIMITS.commentLike,
+          response: LIKE,
+          detail: { summary: 'Take my like of a comment back (again changes nothing)' },
         })
         .post('/users/:id/follow', ({ user, params }) => follow(deps, user.id, params.id), {
           params: M.userParams,

@@ -3,7 +3,7 @@ import { idSchema } from '../../lib/ids'
 import { pageOf } from '../../lib/pagination'
 import { enumOf } from '../../lib/schema'
 import { CatalogModel } from '../catalog'
-import { EDIT_HOURS, POST_BODY_MAX, POST_PRIVACIES, SOCIAL_PAGE_DEFAULT, SOCIAL_PAGE_MAX, TAG_MAX_LENGTH, TAGS_PER_POST } from './rules'
+import { COMMENT_BODY_MAX, COMMENT_DEPTH_MAX, EDIT_HOURS, POST_BODY_MAX, POST_PRIVACIES, SOCIAL_PAGE_DEFAULT, SOCIAL_PAGE_MAX, TAG_MAX_LENGTH, TAGS_PER_POST } from './rules'
 
 const nullable = <T extends TSchema>(schema: T) => t.Union([schema, t.Null()])
 
@@ -32,6 +32,7 @@ export namespace SocialModel {
     product: t.Union([CatalogModel.productSummary, t.Null()], { description: 'the linked product’s card; null when none, or when it is no longer public' }),
     likeCount: t.Integer(),
     likedByMe: t.Boolean(),
+    commentCount: t.Integer({ description: 'its comments and replies, deleted ones not counted' }),
     createdAt: t.Date(),
     editedAt: nullable(t.Date({ description: 'set when its author changed it (“edited”)' })),
     editableUntil: nullable(t.Date({ description: `for its author: until when it may be changed (${EDIT_HOURS} hours after posting); null for others` })),
@@ -41,6 +42,40 @@ export namespace SocialModel {
   export type Post = typeof post.static
   export const postPage = pageOf(post)
   export type PostPage = typeof postPage.static
+
+  const commentText = t.String({ minLength: 1, maxLength: COMMENT_BODY_MAX, description: `the text (1 to ${COMMENT_BODY_MAX} characters, not only spaces)` })
+  export const commentBody = t.Object({
+    body: commentText,
+    parentId: t.Optional(
+      idSchema('pcm', {
+        description: `the comment replied to, on the same post (400 otherwise); a reply to a comment at depth ${COMMENT_DEPTH_MAX} goes beside it, under the same parent`,
+      }),
+    ),
+  })
+  export type CommentBody = typeof commentBody.static
+  export const commentUpdateBody = t.Object({ body: commentText })
+  export type CommentUpdateBody = typeof commentUpdateBody.static
+
+  export const comment = t.Object({
+    id: idSchema('pcm'),
+    postId: idSchema('pst'),
+    parentId: nullable(idSchema('pcm', { description: 'the comment it replies to; null on the post itself' })),
+    depth: t.Integer({ minimum: 1, maximum: COMMENT_DEPTH_MAX, description: '1 on the post, 2 a reply, 3 a reply to a reply' }),
+    status: enumOf(['shown', 'deleted', 'hidden'] as const, {
+      description: 'shown; deleted (or its author’s account is); hidden (across a block with the caller). Only shown comments have an author and a text; the others are listed only while replies below them are.',
+    }),
+    author: nullable(author),
+    body: nullable(t.String()),
+    likeCount: t.Integer(),
+    likedByMe: t.Boolean(),
+    createdAt: t.Date(),
+    editedAt: nullable(t.Date({ description: 'set when its author changed it (“edited”)' })),
+    canEdit: t.Boolean({ description: `the caller wrote it and may still change it (${EDIT_HOURS} hours after writing)` }),
+    canDelete: t.Boolean({ description: 'the caller wrote it, or wrote the post' }),
+  })
+  export type Comment = typeof comment.static
+  export const commentPage = pageOf(comment)
+  export type CommentPage = typeof commentPage.static
 
   export const liked = t.Object({ likeCount: t.Integer(), likedByMe: t.Boolean() })
   export type Liked = typeof liked.static
@@ -71,6 +106,7 @@ export namespace SocialModel {
   export type ListQuery = typeof listQuery.static
 
   export const postParams = t.Object({ id: idSchema('pst') })
+  export const commentParams = t.Object({ id: idSchema('pcm') })
   export const userParams = t.Object({ id: idSchema('usr') })
   export const tagParams = t.Object({ tag: t.String({ minLength: 1, maxLength: TAG_MAX_LENGTH * 4, description: `a tag without its # (letters, digits and _; at most ${TAG_MAX_LENGTH}); any case` }) })
 }

@@ -16,6 +16,19 @@ export const TAG_MAX_LENGTH = 50
 export const SOCIAL_PAGE_DEFAULT = 20
 export const SOCIAL_PAGE_MAX = 50
 
+export const COMMENT_BODY_MAX = 2_000
+/**
+ * Comments thread to this depth (1: on the post, 2: a reply, 3: a reply to a reply). A reply to a
+ * comment at the last depth attaches to that comment's parent, beside it: the thread stays at 3.
+ */
+export const COMMENT_DEPTH_MAX = 3
+
+/** The depth and parent a reply to `parent` gets (COMMENT_DEPTH_MAX: a reply to the last depth becomes its sibling). */
+export function replyPlace(parent: { id: string; parentId: string | null; depth: number }): { parentId: string; depth: number } {
+  if (parent.depth < COMMENT_DEPTH_MAX) return { parentId: parent.id, depth: parent.depth + 1 }
+  return { parentId: parent.parentId!, depth: COMMENT_DEPTH_MAX }
+}
+
 /**
  * A tag: `#` then letters, digits or underscores of any script. The `#` starts a word (not
  * `a#b`, not a link's `/#fragment`, not `##`), and the tag is the whole run after it, so a run

@@ -1,9 +1,9 @@
 import { sql } from 'drizzle-orm'
-import { check, index, integer, pgTable, primaryKey, text } from 'drizzle-orm/pg-core'
+import { type AnyPgColumn, check, index, integer, pgTable, primaryKey, smallint, text } from 'drizzle-orm/pg-core'
 import { at } from '../../db/columns'
 import { users } from '../accounts'
 import { products } from '../catalog'
-import { POST_BODY_MAX, POST_PRIVACIES } from './rules'
+import { COMMENT_BODY_MAX, COMMENT_DEPTH_MAX, POST_BODY_MAX, POST_PRIVACIES } from './rules'
 
 /**
  * A post: text with its #tags, a privacy (rules.ts) and optionally a linked product shown as its
@@ -21,6 +21,8 @@ export const posts = pgTable(
     productId: text('product_id').references(() => products.id),
     /** Moves with `post_likes` rows, in their transaction (exact under concurrency). */
     likeCount: integer('like_count').notNull().default(0),
+    /** Comments not deleted; moves with `post_comments` rows (made or deleted), in their transaction. */
+    commentCount: integer('comment_count').notNull().default(0),
     createdAt: at('created_at').notNull(),
     /** Set when the author changed the text or the privacy. */
     editedAt: at('edited_at'),
@@ -37,6 +39,7 @@ export const posts = pgTable(
       .where(sql`${table.privacy} = 'public' and ${table.deletedAt} is null`),
     check('posts_body_check', sql`char_length(${table.body}) between 1 and ${sql.raw(String(POST_BODY_MAX))}`),
     check('posts_like_count_check', sql`${table.likeCount} >= 0`),
+    check('posts_comment_count_check', sql`${table.commentCount} >= 0`),
   ],
 )
 
@@ -89,4 +92,58 @@ export const follows = pgTable(
     index('follows_follower_idx').on(table.followerId, table.createdAt, table.followeeId),
     check('follows_not_self_check', sql`${table.followerId} <> ${table.followeeId}`),
   ],
+)
+
+/**
+ * A comment on a post, or a reply (depth 2, 3: rules.ts COMMENT_DEPTH_MAX). Deleted (by its author
+ * or the post's): kept, and shown as "[deleted]" while replies below it are shown.
+ */
+export const postComments = pgTable(
+  'post_comments',
+  {
+    id: text('id').primaryKey(),
+    postId: text('post_id')
+      .notNull()
+      .references(() => posts.id),
+    authorId: text('author_id')
+      .notNull()
+      .references(() => users.id),
+    parentId: text('parent_id').references((): AnyPgColumn => postComments.id),
+    depth: smallint('depth').notNull(),
+    /**
+     * The thread order as one sortable key: the parent's path then this id's 32 hex digits (ids
+     * are UUIDv7, so siblings sort oldest first). Ordering by it lists a post's comments depth first,
+     * each followed by its replies; a comment's replies are the paths in `[path, path || 'g')`.
+     */
+    threadPath: text('thread_path').notNull(),
+    body: text('body').notNull(),
+    /** Moves with `comment_likes` rows, in their transaction. */
+    likeCount: integer('like_count').notNull().default(0),
+    createdAt: at('created_at').notNull(),
+    editedAt: at('edited_at'),
+    deletedAt: at('deleted_at'),
+  },
+  (table) => [
+    // A post's comments in thread order (keyset pages on the path), and a comment's replies (a path range).
+    index('post_comments_thread_idx').on(table.postId, table.threadPath),
+    check('post_comments_depth_check', sql`${table.depth} between 1 and ${sql.raw(String(COMMENT_DEPTH_MAX))} and (${table.depth} = 1) = (${table.parentId} is null)`),
+    check('post_comments_path_check', sql`char_length(${table.threadPath}) = 32 * ${table.depth}`),
+    check('post_comments_body_check', sql`char_length(${table.body}) between 1 and ${sql.raw(String(COMMENT_BODY_MAX))}`),
+    check('post_comments_like_count_check', sql`${table.likeCount} >= 0`),
+  ],
+)
+
+/** One like per user and comment; the comment's `like_count` moves with these rows, in their transaction. */
+export const commentLikes = pgTable(
+  'comment_likes',
+  {
+    commentId: text('comment_id')
+      .notNull()
+      .references(() => postComments.id),
+    userId: text('user_id')
+      .notNull()
+      .references(() => users.id),
+    createdAt: at('created_at').notNull(),
+  },
+  (table) => [primaryKey({ columns: [table.commentId, table.userId] })],
 )

@@ -4,7 +4,7 @@ import { timeAgo } from '../lib/format'
 import { withNext } from '../lib/next'
 import { signedIn } from '../lib/session'
 import { deletePost, listLikes, type Post, type PostPrivacy, PRIVACY_LABEL, setLike, updatePost } from '../lib/social'
-import { Button } from './button'
+import { Button, ButtonLink } from './button'
 import { ConfirmDialog } from './confirm-dialog'
 import { Dialog } from './dialog'
 import { Badge, Skeleton, type Tone } from './feedback'
@@ -160,7 +160,7 @@ function EditPost(props: { post: Post; onSaved: (post: Post) => void; onCancel: 
 
 /**
  * One post: its author, when, its privacy, its text (tags and links clickable), the product it
- * shows, likes, and Edit / Delete for its author. `onChange` gets the post as it now is;
+ * shows, likes, its comment count (a link to its page), and Edit / Delete for its author. `onChange` gets the post as it now is;
  * `onDelete` is told once it is gone.
  */
 export function PostCard(props: { post: Post; onChange?: (post: Post) => void; onDelete?: (id: string) => void }) {
@@ -216,6 +216,9 @@ export function PostCard(props: { post: Post; onChange?: (post: Post) => void; o
             Liked by {p().likeCount === 1 ? '1 person' : `${p().likeCount} people`}
           </Button>
         </Show>
+        <ButtonLink variant="ghost" size="sm" href={`/posts/${p().id}#comments`}>
+          <Icon name="chat" /> {p().commentCount === 1 ? '1 comment' : `${p().commentCount} comments`}
+        </ButtonLink>
         <Show when={p().canEdit && !editing()}>
           <Button variant="ghost" size="sm" onClick={() => setEditing(true)}>
             Edit

@@ -49,3 +49,14 @@ export const listTagPosts = async (tag: string, q: ListQuery) => must(await v1()
 
 /** The signed-in vendor's active products, to show one with a post (the first page is enough to pick from). */
 export const listMyActiveProducts = async () => must(await v1().me.products.get({ query: { status: 'active', limit: 50 } })).items
+
+export type Comment = SocialModel.Comment
+export type CommentPage = SocialModel.CommentPage
+
+/** A post's comments in thread order (each followed by its replies), a page at a time. */
+export const listComments = async (postId: string, q: ListQuery) => must(await v1().posts({ id: postId }).comments.get({ query: q }))
+export const createComment = async (postId: string, body: SocialModel.CommentBody) => must(await v1().posts({ id: postId }).comments.post(body))
+export const updateComment = async (id: string, body: string) => must(await v1().comments({ id }).patch({ body }))
+export const deleteComment = async (id: string) => must(await v1().comments({ id }).delete())
+/** Likes a comment, or takes the like back; answers the new count. */
+export const setCommentLike = async (id: string, on: boolean) => must(await (on ? v1().comments({ id }).like.post() : v1().comments({ id }).like.delete()))

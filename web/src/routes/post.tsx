@@ -1,7 +1,8 @@
 import { createAsync, revalidate, useNavigate, useParams } from '@solidjs/router'
-import { createEffect, on, Show } from 'solid-js'
+import { createEffect, createSignal, on, Show } from 'solid-js'
 import { isServer } from 'solid-js/web'
 import { ButtonLink } from '../components/button'
+import { CommentThread } from '../components/comment-thread'
 import { EmptyState } from '../components/feedback'
 import { PostCard } from '../components/post-card'
 import { HttpStatus, PageMeta } from '../lib/head'
@@ -16,6 +17,9 @@ const excerpt = (text: string, length: number) => {
 
 function PostView(props: { post: Post }) {
   const navigate = useNavigate()
+  // The card and the thread share the post: comments written or deleted below move its count.
+  const [post, setPost] = createSignal(props.post)
+  createEffect(on(() => props.post, (next) => setPost(next), { defer: true }))
   return (
     <div class="stack social-column">
       <PageMeta
@@ -25,7 +29,7 @@ function PostView(props: { post: Post }) {
         type="website"
         noindex={props.post.privacy !== 'public'}
       />
-      <PostCard post={props.post} onDelete={() => navigate('/feed')} />
+      <PostCard post={post()} onChange={setPost} onDelete={() => navigate('/feed')} />
       <Show when={props.post.tags.length > 0}>
         <nav class="row" aria-label="Tags">
           {props.post.tags.map((tag) => (
@@ -35,6 +39,7 @@ function PostView(props: { post: Post }) {
           ))}
         </nav>
       </Show>
+      <CommentThread postId={props.post.id} count={post().commentCount} onCount={(commentCount) => setPost((p) => ({ ...p, commentCount }))} />
     </div>
   )
 }

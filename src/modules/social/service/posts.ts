@@ -33,7 +33,7 @@ export async function createPost(deps: SocialDeps, authorId: string, input: Soci
     throw new AppError('invalid_data', 'Only a product on the catalog can be shown with a post', [{ field: 'body.productId', message: 'is not a public product' }])
   }
   const now = deps.clock.now()
-  const row: PostRow = { id: newId('pst'), authorId, body, privacy: input.privacy, productId, likeCount: 0, createdAt: now, editedAt: null, deletedAt: null }
+  const row: PostRow = { id: newId('pst'), authorId, body, privacy: input.privacy, productId, likeCount: 0, commentCount: 0, createdAt: now, editedAt: null, deletedAt: null }
   await deps.db.transaction(async (tx) => {
     await tx.insert(posts).values(row)
     await indexTags(tx, row, false)

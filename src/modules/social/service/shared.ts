@@ -53,6 +53,7 @@ export async function toPosts(db: Conn, rows: PostRow[], viewerId: string | null
       product: row.productId === null ? null : (products.get(row.productId) ?? null),
       likeCount: row.likeCount,
       likedByMe: likedIds.has(row.id),
+      commentCount: row.commentCount,
       createdAt: row.createdAt,
       editedAt: row.editedAt,
       editableUntil: mine ? editableUntil(row) : null,
