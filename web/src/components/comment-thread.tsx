@@ -9,7 +9,7 @@ import { ConfirmDialog } from './confirm-dialog'
 import { Skeleton } from './feedback'
 import { TextAreaField } from './field'
 import { createCursorPages, LoadMore } from './finance-parts'
-import { FormAlert, SubmitButton } from './form'
+import { createSubmit, FormAlert, SubmitButton } from './form'
 import { Icon } from './icons'
 import { Avatar } from './media'
 import { toast, toastError } from './toast'
@@ -19,30 +19,13 @@ export const COMMENT_MAX = 2000
 /** Writing a comment, or a reply to one (`parentId`); `onPosted` gets it as the server placed it. */
 function CommentForm(props: { postId: string; parentId?: string; label: string; field: string; submit: string; onPosted: (comment: Comment) => void; onCancel?: () => void }) {
   const [text, setText] = createSignal('')
-  const [pending, setPending] = createSignal(false)
-  const [error, setError] = createSignal<unknown>(null)
-  const send = async () => {
-    setPending(true)
-    setError(null)
-    try {
-      const created = await createComment(props.postId, { body: text(), ...(props.parentId === undefined ? {} : { parentId: props.parentId }) })
-      setText('')
-      props.onPosted(created)
-    } catch (caught) {
-      setError(caught)
-    } finally {
-      setPending(false)
-    }
-  }
+  const { pending, error, onSubmit } = createSubmit(async () => {
+    const created = await createComment(props.postId, { body: text(), ...(props.parentId === undefined ? {} : { parentId: props.parentId }) })
+    setText('')
+    props.onPosted(created)
+  })
   return (
-    <form
-      class="stack stack--tight"
-      aria-label={props.label}
-      onSubmit={(event) => {
-        event.preventDefault()
-        void send()
-      }}
-    >
+    <form class="stack stack--tight" aria-label={props.label} onSubmit={onSubmit}>
       <TextAreaField label={props.field} rows={2} required maxLength={COMMENT_MAX} value={text()} onInput={(e) => setText(e.currentTarget.value)} />
       <FormAlert error={error()} />
       <div class="row">
@@ -64,28 +47,9 @@ function CommentForm(props: { postId: string; parentId?: string; label: string; 
 /** Changing a comment's text in place, while the server still allows it. */
 function EditComment(props: { comment: Comment; onSaved: (comment: Comment) => void; onCancel: () => void }) {
   const [text, setText] = createSignal(props.comment.body ?? '')
-  const [pending, setPending] = createSignal(false)
-  const [error, setError] = createSignal<unknown>(null)
-  const save = async () => {
-    setPending(true)
-    setError(null)
-    try {
-      props.onSaved(await updateComment(props.comment.id, text()))
-    } catch (caught) {
-      setError(caught)
-    } finally {
-      setPending(false)
-    }
-  }
+  const { pending, error, onSubmit } = createSubmit(async () => props.onSaved(await updateComment(props.comment.id, text())))
   return (
-    <form
-      class="stack stack--tight"
-      aria-label="Edit comment"
-      onSubmit={(event) => {
-        event.preventDefault()
-        void save()
-      }}
-    >
+    <form class="stack stack--tight" aria-label="Edit comment" onSubmit={onSubmit}>
       <TextAreaField label="Your comment" rows={2} required maxLength={COMMENT_MAX} value={text()} onInput={(e) => setText(e.currentTarget.value)} />
       <FormAlert error={error()} />
       <div class="row">

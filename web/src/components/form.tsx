@@ -66,3 +66,25 @@ export function SubmitButton(props: { pending?: boolean; pendingLabel?: string; 
     </Button>
   )
 }
+
+/**
+ * A form's submit: `pending` while `run` runs, the error it threw for FormAlert (cleared on the
+ * next try), and `onSubmit` for the <form>, which keeps the browser from posting it.
+ */
+export function createSubmit(run: () => Promise<void>) {
+  const [pending, setPending] = createSignal(false)
+  const [error, setError] = createSignal<unknown>(null)
+  const onSubmit = async (event: SubmitEvent) => {
+    event.preventDefault()
+    setPending(true)
+    setError(null)
+    try {
+      await run()
+    } catch (caught) {
+      setError(caught)
+    } finally {
+      setPending(false)
+    }
+  }
+  return { pending, error, onSubmit }
+}

@@ -11,7 +11,7 @@ import { Badge, Skeleton, type Tone } from './feedback'
 import { SelectField, TextAreaField } from './field'
 import { createCursorPages, LoadMore } from './finance-parts'
 import { PeopleList } from './follow'
-import { FormAlert } from './form'
+import { createSubmit, FormAlert } from './form'
 import { Icon } from './icons'
 import { Avatar } from './media'
 import { ProductCard } from './product-card'
@@ -120,29 +120,12 @@ function Like(props: { post: Post; onChange: (post: Post) => void }) {
 function EditPost(props: { post: Post; onSaved: (post: Post) => void; onCancel: () => void }) {
   const [text, setText] = createSignal(props.post.body)
   const [privacy, setPrivacy] = createSignal<PostPrivacy>(props.post.privacy)
-  const [pending, setPending] = createSignal(false)
-  const [error, setError] = createSignal<unknown>(null)
-  const save = async () => {
-    setPending(true)
-    setError(null)
-    try {
-      props.onSaved(await updatePost(props.post.id, { body: text(), privacy: privacy() }))
-      toast('Your post is updated.', 'success')
-    } catch (caught) {
-      setError(caught)
-    } finally {
-      setPending(false)
-    }
-  }
+  const { pending, error, onSubmit } = createSubmit(async () => {
+    props.onSaved(await updatePost(props.post.id, { body: text(), privacy: privacy() }))
+    toast('Your post is updated.', 'success')
+  })
   return (
-    <form
-      class="stack stack--tight"
-      aria-label="Edit post"
-      onSubmit={(event) => {
-        event.preventDefault()
-        void save()
-      }}
-    >
+    <form class="stack stack--tight" aria-label="Edit post" onSubmit={onSubmit}>
       <TextAreaField label="Your post" rows={4} required maxLength={POST_MAX} value={text()} onInput={(e) => setText(e.currentTarget.value)} hint={`${text().length} / ${POST_MAX}`} />
       <SelectField label="Who can see it" value={privacy()} options={PRIVACY_OPTIONS} onChange={(e) => setPrivacy(e.currentTarget.value as PostPrivacy)} />
       <FormAlert error={error()} />

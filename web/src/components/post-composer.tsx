@@ -2,7 +2,7 @@ import { createResource, createSignal, Show } from 'solid-js'
 import { currentUser } from '../lib/session'
 import { createPost, listMyActiveProducts, type Post, type PostPrivacy } from '../lib/social'
 import { SelectField, TextAreaField } from './field'
-import { FormAlert, SubmitButton } from './form'
+import { createSubmit, FormAlert, SubmitButton } from './form'
 import { POST_MAX, PRIVACY_OPTIONS } from './post-card'
 import { toast } from './toast'
 
@@ -14,37 +14,20 @@ export function PostComposer(props: { onPosted: (post: Post) => void }) {
   const [text, setText] = createSignal('')
   const [privacy, setPrivacy] = createSignal<PostPrivacy>('public')
   const [productId, setProductId] = createSignal('')
-  const [pending, setPending] = createSignal(false)
-  const [error, setError] = createSignal<unknown>(null)
   // Only a vendor has products to show; a failure here just leaves the choice out.
   const [products] = createResource(
     () => currentUser()?.role === 'vendor',
     async () => (await listMyActiveProducts().catch(() => [])).map((p) => ({ value: p.id, label: p.title })),
   )
-  const post = async () => {
-    setPending(true)
-    setError(null)
-    try {
-      const created = await createPost({ body: text(), privacy: privacy(), ...(productId() === '' ? {} : { productId: productId() }) })
-      setText('')
-      setProductId('')
-      toast('Your post is published.', 'success')
-      props.onPosted(created)
-    } catch (caught) {
-      setError(caught)
-    } finally {
-      setPending(false)
-    }
-  }
+  const { pending, error, onSubmit } = createSubmit(async () => {
+    const created = await createPost({ body: text(), privacy: privacy(), ...(productId() === '' ? {} : { productId: productId() }) })
+    setText('')
+    setProductId('')
+    toast('Your post is published.', 'success')
+    props.onPosted(created)
+  })
   return (
-    <form
-      class="card card__body stack post-composer"
-      aria-label="Write a post"
-      onSubmit={(event) => {
-        event.preventDefault()
-        void post()
-      }}
-    >
+    <form class="card card__body stack post-composer" aria-label="Write a post" onSubmit={onSubmit}>
       <TextAreaField
         label="What’s new?"
         name="body"
