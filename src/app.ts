@@ -323,7 +323,7 @@ function routes(infra: Infrastructure, { mailer, notifications, chat, orders, pa
     .use(settingsRoutes({ ...infra, settings }))
     .use(supportRoutes({ ...infra, deps: support }))
     .use(reviewsRoutes({ ...infra, deps: { db: infra.database.db, bus: infra.bus, clock: infra.clock, log: infra.log, notify: (tx, input) => notify(notifications, tx, input), windowDays: infra.config.reviewWindowDays } }))
-    .use(socialRoutes(infra))
+    .use(socialRoutes({ ...infra, notify: (tx, input) => notify(notifications, tx, input) }))
     .use(webPages(infra))
 }
 

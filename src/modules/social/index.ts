@@ -36,8 +36,8 @@ const LIKE = { 200: M.liked, 404: ErrorResponse, 429: ErrorResponse } as const
 const COMMENT_ORDER =
   'In thread order: each comment followed by its replies (and theirs), oldest first at every depth; pages follow that order. A comment deleted, whose author’s account is deleted, or across a block with the caller is listed without author or text only while a reply below it is shown.'
 
-export function socialRoutes(ctx: Pick<Infrastructure, 'database' | 'config' | 'clock' | 'limiter'>) {
-  const deps: SocialDeps = { db: ctx.database.db, clock: ctx.clock }
+export function socialRoutes(ctx: Pick<Infrastructure, 'database' | 'config' | 'clock' | 'limiter' | 'bus' | 'log'> & Pick<SocialDeps, 'notify'>) {
+  const deps: SocialDeps = { db: ctx.database.db, bus: ctx.bus, clock: ctx.clock, log: ctx.log, notify: ctx.notify }
   return new Elysia({ name: 'social', prefix: '/api/v1' })
     .use(authPlugin(ctx))
     .use(strictQueryPlugin)

@@ -2,7 +2,8 @@
 // whether the caller may see the post (visibleTo: 404 as if absent otherwise); a comment is shown
 // unless deleted, its author's account is, or a block stands between its author and the caller.
 // `posts.comment_count` and `post_comments.like_count` move in the transaction of the row that
-// moved them, so both stay exact under concurrency.
+// moved them, so both stay exact under concurrency. A comment tells the post's author, a reply also
+// the author of the comment replied to, and a like made the comment's author, in the same transaction.
 import { and, asc, eq, gt, inArray, isNull, not, or, type SQL, sql, type SQLWrapper } from 'drizzle-orm'
 import { alias } from 'drizzle-orm/pg-core'
 import { AppError } from '../../../lib/errors'
@@ -14,13 +15,14 @@ import type { SocialModel } from '../model'
 import { COMMENT_DEPTH_MAX, EDIT_HOURS, replyPlace, SOCIAL_PAGE_DEFAULT } from '../rules'
 import { commentLikes, postComments, posts } from '../table'
 import { visiblePost } from './posts'
-import { type Conn, editableUntil, notFound, type PostRow, type SocialDeps } from './shared'
+import { type Conn, editableUntil, notFound, type PostRow, type SocialDeps, tell, withNotices } from './shared'
 
 type CommentRow = typeof postComments.$inferSelect
 type CommentStatus = SocialModel.Comment['status']
 type CommentColumns = { authorId: SQLWrapper; deletedAt: SQLWrapper }
 
 const commentNotFound = () => new AppError('not_found', 'No such comment')
+const commentsLink = (postId: string) => `/posts/${postId}#comments`
 /** The 32 hex digits of a comment id: its part of a thread path. */
 const pathPart = (id: string) => id.slice('pcm_'.length)
 /** A cursor of this list: the thread path of the last comment seen. */
@@ -115,14 +117,18 @@ export async function listComments(deps: SocialDeps, viewerId: string | null, po
 /**
  * `authorId` comments on a post they may see (404 otherwise), or replies to a comment shown to them
  * on the same post (400 otherwise). A reply to a comment at COMMENT_DEPTH_MAX goes beside it, under
- * its parent (rules.ts replyPlace). The post's comment_count moves in the same transaction.
+ * its parent (rules.ts replyPlace). The post's comment_count moves in the same transaction, which
+ * tells the post's author and, for a reply, the author of the comment replied to (once each: the
+ * post's author replied to hears only of the comment on their post). The post and the comment seen
+ * mean no block stands between the writer and either.
  */
 export async function createComment(deps: SocialDeps, authorId: string, postId: string, input: SocialModel.CommentBody): Promise<SocialModel.Comment> {
   const body = textOf(input.body)
   const now = deps.clock.now()
-  return deps.db.transaction(async (tx) => {
+  return withNotices(deps, async (tx, committed) => {
     const post = await lockVisiblePost(tx, authorId, postId)
     const id = newId('pcm')
+    let repliedTo: CommentRow | null = null
     let place: { parentId: string | null; depth: number; threadPath: string } = { parentId: null, depth: 1, threadPath: pathPart(id) }
     if (input.parentId !== undefined) {
       // Key-share too: a delete of the parent committing meanwhile is waited for, and then refuses the reply.
@@ -132,6 +138,7 @@ export async function createComment(deps: SocialDeps, authorId: string, postId: 
         .where(and(eq(postComments.id, input.parentId), eq(postComments.postId, postId), shownTo(authorId, postComments)))
         .for('key share')
       if (parent === undefined) throw new AppError('invalid_data', 'Reply to a comment on this post', [{ field: 'body.parentId', message: 'is not a comment on this post' }])
+      repliedTo = parent
       const { parentId, depth } = replyPlace(parent)
       // The new comment's parent is the one replied to, or (at the last depth) that one's parent: its path is a prefix of the one replied to.
       place = { parentId, depth, threadPath: parent.threadPath.slice(0, 32 * (depth - 1)) + pathPart(id) }
@@ -144,6 +151,10 @@ export async function createComment(deps: SocialDeps, authorId: string, postId: 
       .update(posts)
       .set({ commentCount: sql`${posts.commentCount} + 1` })
       .where(eq(posts.id, postId))
+    await tell(deps, tx, committed, { userId: post.authorId, type: 'comment', actorId: authorId, subject: `post:${postId}`, text: 'commented on your post', link: commentsLink(postId) })
+    if (repliedTo !== null && repliedTo.authorId !== post.authorId) {
+      await tell(deps, tx, committed, { userId: repliedTo.authorId, type: 'comment', actorId: authorId, subject: `comment:${repliedTo.id}`, text: 'replied to your comment', link: commentsLink(postId) })
+    }
     return (await toComments(tx, [{ ...row!, status: 'shown' }], authorId, post, now))[0]!
   })
 }
@@ -195,16 +206,17 @@ export async function deleteComment(deps: SocialDeps, userId: string, commentId:
  * Likes a comment shown to the viewer on a post they may see (404 otherwise), or takes the like back:
  * as a post's likes (likes.ts), the row is made `on conflict do nothing returning` (or deleted
  * `returning`) and the count moves only when a row did. Judged under key-share locks on the post
- * and the comment, so no like lands on either just deleted or hidden.
+ * and the comment, so no like lands on either just deleted or hidden. Only a like made tells the
+ * comment's author (the comment shown to the liker means no block stands between them).
  */
 export async function setCommentLike(deps: SocialDeps, viewerId: string, commentId: string, on: boolean): Promise<SocialModel.Liked> {
   const [target] = await deps.db.select({ postId: postComments.postId }).from(postComments).where(eq(postComments.id, commentId))
   if (target === undefined) throw commentNotFound()
-  return deps.db.transaction(async (tx) => {
+  return withNotices(deps, async (tx, committed) => {
     await tx.select({ id: posts.id }).from(posts).where(eq(posts.id, target.postId)).for('key share')
     if ((await visiblePost(tx, viewerId, target.postId)) === null) throw commentNotFound()
     const [comment] = await tx
-      .select({ id: postComments.id })
+      .select({ id: postComments.id, authorId: postComments.authorId })
       .from(postComments)
       .where(and(eq(postComments.id, commentId), shownTo(viewerId, postComments)))
       .for('key share')
@@ -223,6 +235,9 @@ export async function setCommentLike(deps: SocialDeps, viewerId: string, comment
             .set({ likeCount: sql`${postComments.likeCount} + ${on ? 1 : -1}` })
             .where(eq(postComments.id, commentId))
             .returning({ likeCount: postComments.likeCount })
+    if (on && changed.length > 0) {
+      await tell(deps, tx, committed, { userId: comment.authorId, type: 'like', actorId: viewerId, subject: `comment:${commentId}`, text: 'liked your comment', link: commentsLink(target.postId) })
+    }
     return { likeCount: counted!.likeCount, likedByMe: on }
   })
 }

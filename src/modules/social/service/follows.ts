@@ -1,6 +1,6 @@
 // Follows: anyone signed in follows any live account (a shop is followed through its owner's
 // account, which its posts come from), idempotently; not themselves (400), and not across a block
-// either way (403, as chat refuses messages across one).
+// either way (403, as chat refuses messages across one). A follow made tells the followee.
 import { and, eq, not, type SQL, sql } from 'drizzle-orm'
 import { queryRows } from '../../../db/client'
 import { AppError } from '../../../lib/errors'
@@ -8,7 +8,7 @@ import { blockedEitherWay } from '../../chat'
 import type { SocialModel } from '../model'
 import { follows } from '../table'
 import { requireUser } from './posts'
-import { type Conn, newestFirst, type SocialDeps, toPeople } from './shared'
+import { type Conn, newestFirst, type SocialDeps, tell, toPeople, withNotices } from './shared'
 
 /** The counts and relations a profile shows, as `viewerId` (null: signed out) sees them. */
 export async function followSummary(db: Conn, viewerId: string | null, userId: string): Promise<SocialModel.FollowSummary> {
@@ -33,21 +33,24 @@ export async function followSummary(db: Conn, viewerId: string | null, userId: s
   }
 }
 
-/** `viewerId` follows `userId` (again: nothing changes). Answers the summary after. */
+/** `viewerId` follows `userId` (again: nothing changes, nobody is told). Answers the summary after. */
 export async function follow(deps: SocialDeps, viewerId: string, userId: string): Promise<SocialModel.FollowSummary> {
   if (viewerId === userId) throw new AppError('invalid_data', 'You cannot follow yourself', [{ field: 'params.id', message: 'is you' }])
   const user = await requireUser(deps.db, userId)
   if (user.deleted) throw new AppError('not_found', 'No such user')
-  // The block and the insert are one statement, so a follow never lands across a block that committed first.
-  const made = await queryRows<{ blocked: boolean }>(
-    deps.db,
-    sql`with blocked as (select ${blockedEitherWay(viewerId, userId)} as blocked),
-      made as (insert into ${follows} (follower_id, followee_id, created_at)
-        select ${viewerId}, ${userId}, ${deps.clock.now().toISOString()}::timestamptz from blocked where not blocked.blocked
-        on conflict do nothing)
-      select blocked from blocked`,
-  )
-  if (made[0]?.blocked === true) throw new AppError('forbidden', 'There is a block between you and this account: neither can follow the other')
+  await withNotices(deps, async (tx, committed) => {
+    // The block and the insert are one statement, so a follow never lands across a block that committed first.
+    const [result] = await queryRows<{ blocked: boolean; made: boolean }>(
+      tx,
+      sql`with blocked as (select ${blockedEitherWay(viewerId, userId)} as blocked),
+        made as (insert into ${follows} (follower_id, followee_id, created_at)
+          select ${viewerId}, ${userId}, ${deps.clock.now().toISOString()}::timestamptz from blocked where not blocked.blocked
+          on conflict do nothing returning 1)
+        select blocked, exists (select 1 from made) as made from blocked`,
+    )
+    if (result?.blocked === true) throw new AppError('forbidden', 'There is a block between you and this account: neither can follow the other')
+    if (result?.made === true) await tell(deps, tx, committed, { userId, type: 'follow', actorId: viewerId, subject: `follows:${userId}`, text: 'followed you', link: `/users/${viewerId}` })
+  })
   return followSummary(deps.db, viewerId, userId)
 }
 

@@ -1,23 +1,26 @@
 // Likes: one per user and post, liked and unliked idempotently; `posts.like_count` moves in the
-// transaction of the row that made or removed the like, so concurrent likes count exactly.
+// transaction of the row that made or removed the like, so concurrent likes count exactly. A like
+// made tells the post's author in that transaction (grouped: "Ana and 4 others liked your post").
 import { and, eq, not, sql } from 'drizzle-orm'
 import { blockedEitherWay } from '../../chat'
 import type { SocialModel } from '../model'
 import { postLikes, posts } from '../table'
 import { visiblePost } from './posts'
-import { newestFirst, notFound, type SocialDeps, toPeople } from './shared'
+import { newestFirst, notFound, type SocialDeps, tell, toPeople, withNotices } from './shared'
 
 /**
  * Likes a post (`on`) or takes the like back. Only a post the viewer may see (404 otherwise). The
  * like row is made with `on conflict do nothing returning` (or deleted `returning`), and the count
- * moves only when a row did, by a relative UPDATE: a second like, or two at once, count once.
+ * moves only when a row did, by a relative UPDATE: a second like, or two at once, count once. Only
+ * a like made notifies (the post seen means no block stands between liker and author).
  */
 export async function setLike(deps: SocialDeps, viewerId: string, postId: string, on: boolean): Promise<SocialModel.Liked> {
-  return deps.db.transaction(async (tx) => {
+  return withNotices(deps, async (tx, committed) => {
     // Judged under a key-share lock: a delete or a privacy change (FOR UPDATE) committing meanwhile
     // is waited for and seen, so no like lands on a post just deleted or hidden. Likers share it.
     await tx.select({ id: posts.id }).from(posts).where(eq(posts.id, postId)).for('key share')
-    if ((await visiblePost(tx, viewerId, postId)) === null) throw notFound()
+    const post = await visiblePost(tx, viewerId, postId)
+    if (post === null) throw notFound()
     const changed = on
       ? await tx.insert(postLikes).values({ postId, userId: viewerId, createdAt: deps.clock.now() }).onConflictDoNothing().returning({ postId: postLikes.postId })
       : await tx
@@ -32,6 +35,7 @@ export async function setLike(deps: SocialDeps, viewerId: string, postId: string
             .set({ likeCount: sql`${posts.likeCount} + ${on ? 1 : -1}` })
             .where(eq(posts.id, postId))
             .returning({ likeCount: posts.likeCount })
+    if (on && changed.length > 0) await tell(deps, tx, committed, { userId: post.authorId, type: 'like', actorId: viewerId, subject: `post:${postId}`, text: 'liked your post', link: `/posts/${postId}` })
     return { likeCount: counted!.likeCount, likedByMe: on }
   })
 }

@@ -1,17 +1,25 @@
 import { and, eq, inArray, sql, type SQL, type SQLWrapper } from 'drizzle-orm'
 import type { Db, Tx } from '../../../db/client'
+import { type Committed, nothing, runCommitted } from '../../../events/committed'
+import type { Bus } from '../../../lib/bus'
 import type { Clock } from '../../../lib/clock'
 import { AppError } from '../../../lib/errors'
+import type { Logger } from '../../../lib/log'
 import { cursorPart, decodeCursor, type Keyset, toPage } from '../../../lib/pagination'
 import { userCards } from '../../accounts'
 import { productSummariesOf, publicProductIds } from '../../catalog'
+import type { AfterCommit, NotifyInput } from '../../notifications'
 import type { SocialModel } from '../model'
 import { EDIT_HOURS, parseTags, SOCIAL_PAGE_DEFAULT } from '../rules'
 import { follows, postLikes, posts } from '../table'
 
 export interface SocialDeps {
   db: Db
+  bus: Bus
   clock: Clock
+  log: Logger
+  /** Notifications' notify, bound by the app: likes, comments and follows tell the person they are about. */
+  notify(tx: Tx, input: NotifyInput): Promise<AfterCommit | null>
 }
 
 export type Conn = Db | Tx
@@ -20,6 +28,23 @@ export type PostRow = typeof posts.$inferSelect
 const HOUR = 60 * 60_000
 export const notFound = () => new AppError('not_found', 'No such post')
 export const editableUntil = (row: Pick<PostRow, 'createdAt'>) => new Date(row.createdAt.getTime() + EDIT_HOURS * HOUR)
+
+/**
+ * Runs `step` in a transaction that may tell people (`tell`), then what it left once it committed:
+ * a notification is recorded with the change that caused it, and pushed only when that change stands.
+ */
+export async function withNotices<T>(deps: SocialDeps, step: (tx: Tx, committed: Committed) => Promise<T>): Promise<T> {
+  const committed = nothing()
+  const result = await deps.db.transaction((tx) => step(tx, committed))
+  await runCommitted(deps, 'social', committed)
+  return result
+}
+
+/** Tells `input.userId` (grouped with their unread one of the type and subject; nobody about their own doing) in the caller's transaction. */
+export async function tell(deps: SocialDeps, tx: Tx, committed: Committed, input: NotifyInput): Promise<void> {
+  const sent = await deps.notify(tx, input)
+  if (sent !== null) committed.afterCommit.push(sent)
+}
 
 /** The ids among `ids` of products that are public now (catalog's rule). */
 export async function publicAmong(db: Conn, ids: string[]): Promise<Set<string>> {
