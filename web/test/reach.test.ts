@@ -81,9 +81,7 @@ describe('placement', () => {
     expect(placed).toMatchObject({ featured: true, boosted: false, boostedUntil: null })
     expect(new Date(placed.featuredUntil!).getTime()).toBe(new Date(last.getFullYear(), last.getMonth(), last.getDate() + 1).getTime())
 
-    // Anyone sees it on the home page's rail, in a page of their own. (Navigating the admin's page
-    // there and back failed twice in full CI runs inside Playwright — "Object with guid request@…
-    // was not bound in the connection" — never alone; a second page and a reload avoid that.)
+    // Anyone sees it on the home page's rail, in a page of their own.
     const visitor = await openPage(suite.browser)
     await visitor.page.goto(`${suite.souk.url}/`)
     await visitor.page.getByRole('region', { name: 'Featured' }).getByText('Glazed Safi tagine').waitFor(WAIT)
