@@ -53,7 +53,8 @@ describe('social', () => {
     expect(await post.count()).toBe(1)
     expect(await reader.page.getByText('Secret plans for the kiln').count()).toBe(0)
     await post.getByRole('button', { name: /^Like\s*0$/, pressed: false }).click()
-    await post.getByRole('button', { name: /^Liked\s*1$/, pressed: true }).waitFor(WAIT)
+    // The count moves at once (optimistic); the button is enabled again once the like is stored.
+    await post.getByRole('button', { name: /^Liked\s*1$/, pressed: true, disabled: false }).waitFor(WAIT)
     await post.getByRole('button', { name: 'Liked by 1 person' }).click()
     await reader.page.getByRole('list', { name: 'People who liked this post' }).getByRole('link', { name: 'Amina' }).waitFor(WAIT)
     await reader.page.getByRole('dialog').getByRole('button', { name: 'Close' }).click()
