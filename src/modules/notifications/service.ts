@@ -33,6 +33,7 @@ export const DEFAULT_PREFERENCES: Record<NotificationType, { inApp: boolean; ema
   payment: { inApp: true, email: true },
   review: { inApp: true, email: false },
   follow: { inApp: true, email: false },
+  follow_request: { inApp: true, email: false },
   like: { inApp: true, email: false },
   comment: { inApp: true, email: false },
   system: { inApp: true, email: false },

@@ -11,6 +11,7 @@ import { SocialModel as M } from './model'
 import { COMMENT_DEPTH_MAX } from './rules'
 import { createComment, deleteComment, listComments, setCommentLike, updateComment } from './service/comments'
 import { readFeed } from './service/feed'
+import { approveFollowRequest, declineFollowRequest, getSocialProfile, listFollowRequests, updateSocialProfile } from './service/follow-requests'
 import { follow, followSummary, listFollows, unfollow } from './service/follows'
 import { listLikes, setLike } from './service/likes'
 import { createPost, deletePost, getPost, listTagPosts, listUserPosts, updatePost } from './service/posts'
@@ -203,7 +204,52 @@ export function socialRoutes(ctx: Pick<Infrastructure, 'database' | 'config' | '
           params: M.userParams,
           rateLimit: LIMITS.follow,
           response: FOLLOW,
-          detail: { summary: 'Stop following a user (again changes nothing); answers the follow counts' },
-        }),
+          detail: { summary: 'Stop following a user, or withdraw my pending request to (again changes nothing); answers the follow counts' },
+        })
+        .get('/me/social-profile', ({ user }) => getSocialProfile(deps.db, user.id), {
+          response: { 200: M.socialProfile },
+          detail: { summary: 'My social settings: whether follows need my approval (a private profile)' },
+        })
+        .patch('/me/social-profile', ({ user, body }) => updateSocialProfile(deps, user.id, body), {
+          body: M.socialProfileBody,
+          response: { 200: M.socialProfile, 400: ErrorResponse },
+          detail: {
+            summary: 'Change my social settings',
+            description: 'Turning approval off accepts every pending follow request (as Mastodon does when an account unlocks); followers I have stay either way.',
+          },
+        })
+        .get('/me/follow-requests', ({ user, query }) => listFollowRequests(deps, user.id, query), {
+          query: M.listQuery,
+          strictQuery: { schema: M.listQuery },
+          response: PEOPLE,
+          detail: { summary: 'Who asked to follow me and awaits my approval, the latest first (none across a block)' },
+        })
+        .post(
+          '/me/follow-requests/:followerId/approve',
+          async ({ user, params, status }) => {
+            await approveFollowRequest(deps, user.id, params.followerId)
+            return status(204, undefined)
+          },
+          {
+            params: M.followerParams,
+            response: { 204: t.Undefined(), 404: ErrorResponse },
+            detail: {
+              summary: 'Approve a follow request: they follow me from now on, and are told',
+              description: 'Again once they follow me changes nothing; 404 when no request of theirs is pending (withdrawn, declined, across a block).',
+            },
+          },
+        )
+        .post(
+          '/me/follow-requests/:followerId/decline',
+          async ({ user, params, status }) => {
+            await declineFollowRequest(deps, user.id, params.followerId)
+            return status(204, undefined)
+          },
+          {
+            params: M.followerParams,
+            response: { 204: t.Undefined(), 404: ErrorResponse },
+            detail: { summary: 'Decline a follow request (they are not told); 404 when none of theirs is pending' },
+          },
+        ),
     )
 }

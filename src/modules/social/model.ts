@@ -96,8 +96,21 @@ export namespace SocialModel {
     followedByMe: t.Boolean(),
     followsMe: t.Boolean(),
     canFollow: t.Boolean({ description: 'the caller may follow this account now: signed in, not themselves, no block either way' }),
+    approvesFollowers: t.Boolean({ description: 'a private profile: a follow is a request its owner approves' }),
+    requested: t.Boolean({ description: 'the caller asked to follow this account and awaits its approval' }),
   })
   export type FollowSummary = typeof followSummary.static
+
+  /** My social settings. */
+  export const socialProfile = t.Object({
+    approveFollowers: t.Boolean({ description: 'a private profile: who follows me is a request I approve or decline; followers-only posts reach approved followers alone' }),
+  })
+  export type SocialProfile = typeof socialProfile.static
+  export const socialProfileBody = t.Object({
+    approveFollowers: t.Boolean({ description: 'true makes follows requests; false accepts every pending request (as Mastodon does when an account unlocks)' }),
+  })
+  export type SocialProfileBody = typeof socialProfileBody.static
+  export const followerParams = t.Object({ followerId: idSchema('usr') })
 
   export const listQuery = t.Object({
     cursor: t.Optional(t.String({ maxLength: 512, description: 'opaque cursor from a previous page' })),

@@ -1,5 +1,5 @@
 import { sql } from 'drizzle-orm'
-import { type AnyPgColumn, check, index, integer, pgTable, primaryKey, smallint, text } from 'drizzle-orm/pg-core'
+import { type AnyPgColumn, boolean, check, index, integer, pgTable, primaryKey, smallint, text } from 'drizzle-orm/pg-core'
 import { at } from '../../db/columns'
 import { users } from '../accounts'
 import { products } from '../catalog'
@@ -146,4 +146,37 @@ export const commentLikes = pgTable(
     createdAt: at('created_at').notNull(),
   },
   (table) => [primaryKey({ columns: [table.commentId, table.userId] })],
+)
+
+/**
+ * A user's social settings, a row once they change one (no row: the defaults). Kept here rather
+ * than on accounts' users: only social reads it.
+ */
+export const socialProfiles = pgTable('social_profiles', {
+  userId: text('user_id')
+    .primaryKey()
+    .references(() => users.id),
+  /** A private profile ("locked", as Mastodon says): a follow is a request its owner approves. */
+  approveFollowers: boolean('approve_followers').notNull().default(false),
+  updatedAt: at('updated_at').notNull(),
+})
+
+/** `follower_id` asked to follow `followee_id`, whose profile approves followers; approving makes the `follows` row. */
+export const followRequests = pgTable(
+  'follow_requests',
+  {
+    followerId: text('follower_id')
+      .notNull()
+      .references(() => users.id),
+    followeeId: text('followee_id')
+      .notNull()
+      .references(() => users.id),
+    createdAt: at('created_at').notNull(),
+  },
+  (table) => [
+    primaryKey({ columns: [table.followerId, table.followeeId] }),
+    // Someone's pending requests, the latest first.
+    index('follow_requests_followee_idx').on(table.followeeId, table.createdAt, table.followerId),
+    check('follow_requests_not_self_check', sql`${table.followerId} <> ${table.followeeId}`),
+  ],
 )

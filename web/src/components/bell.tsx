@@ -18,6 +18,7 @@ export const NOTIFICATION_ICONS: Record<NotificationType, IconName> = {
   payment: 'lock',
   review: 'tag',
   follow: 'user',
+  follow_request: 'user',
   like: 'heart',
   comment: 'chat',
   system: 'shield',

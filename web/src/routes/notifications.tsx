@@ -20,6 +20,7 @@ const TYPE_LABEL: Record<NotificationsModel.Preference['type'], string> = {
   payment: 'Payments and wallet',
   review: 'Reviews',
   follow: 'New followers',
+  follow_request: 'Follow requests',
   like: 'Likes',
   comment: 'Comments',
   system: 'Security and account',
