@@ -76,6 +76,7 @@ const socialScreens = () => import('./routes/social-screens')
 const Feed = lazy(() => socialScreens().then((m) => ({ default: m.Feed })))
 const PostPage = lazy(() => socialScreens().then((m) => ({ default: m.PostPage })))
 const TagPage = lazy(() => socialScreens().then((m) => ({ default: m.TagPage })))
+const FollowRequests = lazy(() => socialScreens().then((m) => ({ default: m.FollowRequests })))
 
 /**
  * Every page. Most are imported eagerly (they hydrate without waiting for a chunk); pages added
@@ -106,6 +107,7 @@ export const routes: RouteDefinition[] = [
   { path: '/reset-password', component: ResetPassword },
   { path: '/account', component: Account },
   { path: '/account/addresses', component: Addresses },
+  { path: '/account/follow-requests', component: FollowRequests },
   { path: '/users/:id', component: UserProfile, ...userRoute },
   { path: '/feed', component: Feed },
   { path: '/posts/:id', component: PostPage },

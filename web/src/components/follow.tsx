@@ -10,17 +10,20 @@ import { toastError } from './toast'
 /**
  * Follow / Following for one account: a visitor is sent to sign in first; the button says what
  * the server answered (`onChange` gets the new counts), and stays as it was when the call fails.
+ * "Requested" while a request to a private profile waits (a click withdraws it, as it unfollows).
  * Hidden for the signed-in user's own account.
  */
-export function FollowButton(props: { userId: string; name: string; followed: boolean; onChange: (summary: FollowSummary) => void; size?: 'sm' | 'md' }) {
+export function FollowButton(props: { userId: string; name: string; followed: boolean; requested?: boolean; onChange: (summary: FollowSummary) => void; size?: 'sm' | 'md' }) {
   const navigate = useNavigate()
   const location = useLocation()
   const [pending, setPending] = createSignal(false)
+  const engaged = () => props.followed || props.requested === true
+  const label = () => (props.followed ? `Following ${props.name}` : props.requested === true ? `Requested to follow ${props.name}` : `Follow ${props.name}`)
   const toggle = async () => {
     if (!signedIn()) return navigate(withNext('/signin', location.pathname))
     setPending(true)
     try {
-      props.onChange(await setFollow(props.userId, !props.followed))
+      props.onChange(await setFollow(props.userId, !engaged()))
     } catch (error) {
       toastError(error, 'That did not work. Try again.')
     } finally {
@@ -31,14 +34,15 @@ export function FollowButton(props: { userId: string; name: string; followed: bo
     <Show when={currentUser()?.id !== props.userId}>
       <Button
         size={props.size}
-        variant={props.followed ? 'secondary' : 'primary'}
-        aria-pressed={props.followed}
-        aria-label={props.followed ? `Following ${props.name}` : `Follow ${props.name}`}
+        variant={engaged() ? 'secondary' : 'primary'}
+        aria-pressed={engaged()}
+        aria-label={label()}
+        title={props.requested === true && !props.followed ? 'Waiting for their approval: click to withdraw the request' : undefined}
         disabled={pending()}
         aria-busy={pending()}
         onClick={() => void toggle()}
       >
-        {props.followed ? 'Following' : 'Follow'}
+        {props.followed ? 'Following' : props.requested === true ? 'Requested' : 'Follow'}
       </Button>
     </Show>
   )
@@ -46,6 +50,15 @@ export function FollowButton(props: { userId: string; name: string; followed: bo
 
 /** People (who liked a post, followers, following), each linking to their profile, with a follow button for the signed-in. */
 export function PeopleList(props: { people: Person[]; label: string; onChange: (person: Person) => void }) {
+  // Requests made from this list (a person carries only whether I follow them).
+  const [requested, setRequested] = createSignal<ReadonlySet<string>>(new Set())
+  const noteRequest = (id: string, on: boolean) =>
+    setRequested((ids) => {
+      const next = new Set(ids)
+      if (on) next.add(id)
+      else next.delete(id)
+      return next
+    })
   return (
     <ul class="people" aria-label={props.label}>
       <For each={props.people}>
@@ -56,7 +69,17 @@ export function PeopleList(props: { people: Person[]; label: string; onChange: (
               <span>{person.displayName}</span>
             </A>
             <Show when={signedIn()}>
-              <FollowButton size="sm" userId={person.id} name={person.displayName} followed={person.followedByMe} onChange={(s) => props.onChange({ ...person, followedByMe: s.followedByMe })} />
+              <FollowButton
+                size="sm"
+                userId={person.id}
+                name={person.displayName}
+                followed={person.followedByMe}
+                requested={requested().has(person.id)}
+                onChange={(s) => {
+                  noteRequest(person.id, s.requested)
+                  props.onChange({ ...person, followedByMe: s.followedByMe })
+                }}
+              />
             </Show>
           </li>
         )}

@@ -81,10 +81,13 @@ export default function ProfileSocial(props: { userId: string; name: string }) {
               <Show when={s().followsMe && currentUser() !== null}>
                 <span class="muted">Follows you</span>
               </Show>
+              <Show when={s().approvesFollowers}>
+                <span class="muted">Approves followers</span>
+              </Show>
             </p>
           )}
         </Show>
-        <Show when={summary()}>{(s) => <FollowButton userId={props.userId} name={props.name} followed={s().followedByMe} onChange={set} />}</Show>
+        <Show when={summary()}>{(s) => <FollowButton userId={props.userId} name={props.name} followed={s().followedByMe} requested={s().requested} onChange={set} />}</Show>
       </div>
       <Tabs
         label={`${props.name}’s activity`}
@@ -107,7 +110,7 @@ export function ShopFollow(props: { ownerId: string; name: string }) {
         <Show when={summary()} fallback={<Skeleton width="120px" height="20px" />}>
           {(s) => <span data-testid="shop-followers">{countOf(s().followers, 'follower', 'followers')}</span>}
         </Show>
-        <Show when={summary()}>{(s) => <FollowButton size="sm" userId={props.ownerId} name={props.name} followed={s().followedByMe} onChange={set} />}</Show>
+        <Show when={summary()}>{(s) => <FollowButton size="sm" userId={props.ownerId} name={props.name} followed={s().followedByMe} requested={s().requested} onChange={set} />}</Show>
       </div>
       <A href={`/users/${props.ownerId}`}>See the shop’s posts</A>
     </div>

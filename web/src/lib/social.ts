@@ -60,3 +60,15 @@ export const updateComment = async (id: string, body: string) => must(await v1()
 export const deleteComment = async (id: string) => must(await v1().comments({ id }).delete())
 /** Likes a comment, or takes the like back; answers the new count. */
 export const setCommentLike = async (id: string, on: boolean) => must(await (on ? v1().comments({ id }).like.post() : v1().comments({ id }).like.delete()))
+
+export type SocialProfile = SocialModel.SocialProfile
+
+/** My social settings: whether follows need my approval (a private profile). */
+export const getSocialProfile = async () => must(await v1().me['social-profile'].get())
+/** Turning approval off accepts every pending request; answers the settings. */
+export const updateSocialProfile = async (body: SocialModel.SocialProfileBody) => must(await v1().me['social-profile'].patch(body))
+/** Who asked to follow me and awaits my approval, the latest first. */
+export const listFollowRequests = async (q: ListQuery) => must(await v1().me['follow-requests'].get({ query: q }))
+/** Approves or declines someone's request to follow me. */
+export const answerFollowRequest = async (followerId: string, approve: boolean) =>
+  must(await (approve ? v1().me['follow-requests']({ followerId }).approve.post() : v1().me['follow-requests']({ followerId }).decline.post()))

@@ -4,3 +4,4 @@
 export { default as Feed } from './feed'
 export { default as PostPage } from './post'
 export { default as TagPage } from './tag'
+export { default as FollowRequests, PrivacySettings } from './follow-requests'

@@ -16,11 +16,22 @@ import { Security } from './security'
 
 // On demand, in the audit log's chunk (routes/audit-screens.ts): most visits never open it.
 const SecurityActivity = lazy(() => import('../audit-screens').then((m) => ({ default: m.SecurityActivity })))
+// In the social screens' chunk (routes/social-screens.ts), with the follow requests it links to.
+const PrivacySettings = lazy(() => import('../social-screens').then((m) => ({ default: m.PrivacySettings })))
 
 const SECTIONS = [
   { id: 'profile', label: 'Profile', content: () => <Profile /> },
   { id: 'security', label: 'Security', content: () => <Security /> },
   { id: 'devices', label: 'Devices', content: () => <Devices /> },
+  {
+    id: 'privacy',
+    label: 'Privacy',
+    content: () => (
+      <Suspense fallback={<Skeleton height="120px" />}>
+        <PrivacySettings />
+      </Suspense>
+    ),
+  },
   {
     id: 'activity',
     // Not "Security …": the Security tab keeps its name to itself.
