@@ -178,6 +178,15 @@ describe('private profiles', () => {
     expect(await ask(eve, bob!)).toMatchObject({ followedByMe: true, requested: false, approvesFollowers: false })
   })
 
+  it('leave no request stranded when a follow races the account unlocking: each ends a follow', async () => {
+    for (let round = 0; round < 5; round++) {
+      const { bob, ana } = await lockedPair()
+      await Promise.all([ask(ana, bob), lock(bob, false)])
+      expect(await pending(bob)).toEqual([])
+      expect(await summary(ana, bob)).toMatchObject({ followedByMe: true, requested: false, approvesFollowers: false })
+    }
+  })
+
   it('tell the followee of requests, grouped, and the requester of the approval; a decline tells nobody', async () => {
     const { bob, ana } = await lockedPair()
     const cy = (await signUpAndSignIn(t, { displayName: 'Cy' }))!
