@@ -7,11 +7,11 @@
 //
 // Each of the 90 days holds the same share of every kind of row, today's packed into the hours
 // elapsed so far: the live part of the answer counts a full day's traffic whatever the hour.
-import postgres from 'postgres'
 import { openPostgres } from '../../src/db/client'
 import { newId } from '../../src/lib/ids'
 import { sessions, users } from '../../src/modules/accounts/table'
 import { dayOf, rollUpDay } from '../../src/modules/admin-stats/service/rollup'
+import { openGenerator } from './generate'
 import type { BenchUser } from './setup'
 
 export const DASHBOARD = {
@@ -67,30 +67,12 @@ export async function seedDashboard(url: string): Promise<DashboardData> {
   if (!Number.isInteger(C) || C % W !== 0) throw new Error('messages must make whole generations of conversations')
 
   // One connection: the temporary tables and functions below live in its session.
-  const sql = postgres(url, { max: 1, onnotice: () => {} })
-  const rows: Record<string, number> = {}
-  const timings: string[] = []
-  const step = async (name: string, text: string) => {
-    const at = performance.now()
-    const result = await sql.unsafe(text).simple()
-    const seconds = `${((performance.now() - at) / 1000).toFixed(1)} s`
-    if (result.command === 'INSERT') {
-      rows[name] = result.count
-      timings.push(`${name} ${result.count.toLocaleString('en')} in ${seconds}`)
-    } else timings.push(`${name} ${seconds}`)
-  }
-  await sql.unsafe(`set work_mem = '256MB'; set synchronous_commit = off`).simple()
-  // at(i, n): the time of row i of n spread over the 90 days, the same share per day, today's within the time elapsed.
-  // id(prefix, at, salt): an id as newId makes them (the time first, so ids sort by creation), unique by its salt.
-  // h(salt, m): a stable pseudo-random whole number in [0, m).
+  const generator = await openGenerator(url)
+  const { sql, step } = generator
   await sql.unsafe(`
     create function pg_temp.at(i bigint, n bigint) returns timestamptz language sql immutable as $$
       select timestamptz '${start.toISOString()}' + (i * ${DASHBOARD.days} / n) * interval '1 day'
         + ((i * ${DASHBOARD.days}) % n)::float8 / n * case when i * ${DASHBOARD.days} / n < ${DASHBOARD.days - 1} then interval '1 day' else interval '${elapsedMs} milliseconds' end $$;
-    create function pg_temp.id(prefix text, at timestamptz, salt text) returns text language sql immutable as $$
-      select prefix || '_' || lpad(to_hex((extract(epoch from at) * 1000)::bigint), 12, '0') || '7' || substr(md5(salt), 1, 19) $$;
-    create function pg_temp.h(salt text, m bigint) returns bigint language sql immutable as $$
-      select (hashtext(salt)::bigint + 2147483648) % m $$;
   `).simple()
 
   // Buyers sign up through the 90 days, each opening a session; refresh tokens (sign-ins and
@@ -290,10 +272,9 @@ export async function seedDashboard(url: string): Promise<DashboardData> {
   for (let d = 0; d < DASHBOARD.days - 1; d++) await rollUpDay(db, dayOf(new Date(start.getTime() + d * DAY_MS)))
   await close()
   await sql.unsafe('vacuum (analyze) daily_stats, daily_breakdowns').simple()
-  await sql.end()
-  const total = Object.values(rows).reduce((a, b) => a + b, 0)
+  await generator.end()
   console.log(
-    `S6 data: ${total.toLocaleString('en')} rows generated in ${((generated - started) / 1000).toFixed(1)} s (${timings.join(', ')}), ` +
+    `S6 data: ${generator.total().toLocaleString('en')} rows generated in ${((generated - started) / 1000).toFixed(1)} s (${generator.timings.join(', ')}), ` +
       `${DASHBOARD.days - 1} days rolled up in ${((performance.now() - generated) / 1000).toFixed(1)} s`,
   )
   return { admin }

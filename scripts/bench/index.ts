@@ -1,10 +1,11 @@
-// `bun run bench [s1|s2|s3|s4|s5|s6 ...] [--instances 2] [--quick]`: recreates and seeds the bench
+// `bun run bench [s1|s2|s3|s4|s5|s6|s7 ...] [--instances 2] [--quick]`: recreates and seeds the bench
 // database (souk_bench on the server of DATABASE_URL, never the database the URL names), starts
 // Souk (`bun src/main.ts`, production mode) and the raw ceiling (ceiling.ts), runs each scenario
 // against both with a load generator in its own process, prints the table with souk/ceiling
-// ratios and appends the results to bench/results/<date>.jsonl. S5 (checkout) and S6 (admin
-// dashboard, which generates its 90 days of orders and messages when it starts) run against Souk
-// only: the ceiling has neither, and their ratio shows as "—". `--instances 2` also runs S2
+// ratios and appends the results to bench/results/<date>.jsonl. S5 (checkout), S6 (admin
+// dashboard, which generates its 90 days of orders and messages when it starts) and S7 (home feed,
+// which generates its 100,000 people and 1,000,000 posts when it starts) run against Souk only:
+// the ceiling has none of them, and their ratio shows as "—". `--instances 2` also runs S2
 // across two Souk instances (sharing Postgres and Redis); `--quick` is a short smoke run.
 import { existsSync, rmSync } from 'node:fs'
 import { join } from 'node:path'
@@ -20,6 +21,7 @@ import { IDLE_SOCKETS, idleSockets } from './s3-idle'
 import { productPages } from './s4-ssr'
 import { checkouts } from './s5-checkout'
 import { dashboardReads } from './s6-dashboard'
+import { feedReads } from './s7-feed'
 import { recreateDatabase, seed } from './setup'
 
 const ROOT = join(import.meta.dir, '..', '..')
@@ -30,9 +32,9 @@ const NOFILE = IDLE_SOCKETS * 2 + 10_000
 const LOG_DIR = join(ROOT, 'bench', 'results', 'logs')
 
 type Scenario = (target: Target, ctx: BenchContext, instances: number) => Promise<Result[]>
-const SCENARIOS: Record<string, Scenario> = { s1: catalogRead, s2: chatDelivery, s3: idleSockets, s4: productPages, s5: checkouts, s6: dashboardReads }
+const SCENARIOS: Record<string, Scenario> = { s1: catalogRead, s2: chatDelivery, s3: idleSockets, s4: productPages, s5: checkouts, s6: dashboardReads, s7: feedReads }
 /** Scenarios the ceiling has no equivalent of. */
-const SOUK_ONLY = new Set(['s5', 's6'])
+const SOUK_ONLY = new Set(['s5', 's6', 's7'])
 
 const args = process.argv.slice(2)
 const quick = args.includes('--quick')

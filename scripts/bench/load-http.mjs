@@ -1,6 +1,7 @@
-// HTTP load generator of the bench (S1, S4): autocannon under Node, where it spends about half
+// HTTP load generator of the bench (S1, S4, S7): autocannon under Node, where it spends about half
 // the CPU per request it does under Bun, leaving more of the 2 cores to the server under test.
-// `node load-http.mjs <file>`, the file holding `{ url, paths, connections, seconds, warmupSeconds, phase }`.
+// `node load-http.mjs <file>`, the file holding `{ url, paths, headers?, connections, seconds, warmupSeconds, phase }`
+// (headers: sent with every request, e.g. a signed-in reader's authorization).
 import { readFileSync } from 'node:fs'
 import autocannon from 'autocannon'
 
@@ -14,6 +15,7 @@ function run(seconds) {
     url: config.url,
     connections: config.connections,
     duration: seconds,
+    headers: config.headers ?? {},
     // Each request takes the next path, so a page set is spread across connections.
     requests: [{ setupRequest: (request) => ({ ...request, path: paths[next++ % paths.length] }) }],
   })

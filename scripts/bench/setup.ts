@@ -17,6 +17,7 @@ import { vendors } from '../../src/modules/vendors/table'
 import { signAccessToken } from '../../src/modules/accounts/service/sessions'
 import { createRedisTicketStore, createTickets } from '../../src/realtime/tickets'
 import type { DashboardData } from './dashboard-data'
+import type { FeedData } from './feed-data'
 
 export const SEED = { products: 10_000, vendors: 200, chatUsers: 1_000, idleUsers: 2_000, contenders: 200, contendedStock: 10, soloBuyers: 200 }
 
@@ -48,6 +49,8 @@ export interface BenchData {
   checkout: { contendedId: string; contenders: CheckoutBuyer[]; soloBuyers: CheckoutBuyer[] }
   /** S6: its admin, once S6 has generated its 90 days of orders, messages and visits (dashboard-data.ts). */
   dashboard?: DashboardData
+  /** S7: its reader, popular author and online followers, once S7 has generated its people and posts (feed-data.ts). */
+  feed?: FeedData
 }
 
 export function databaseUrl(base: string, name: string): string {
