@@ -121,4 +121,35 @@ describe('the home feed', () => {
 
     expect((await as(me!).api.v1.feed.get({ query: { limit: 51 } })).status).toBe(400)
   })
+
+  it('pages through many more authors than a page holds, bursts and quiet ones, losing none', async () => {
+    // A page of n reads only the n authors whose newest posts (after the cursor) are the newest:
+    // with 8 authors and pages of 2, most pages come from authors left out of the page before.
+    const [me, ...authors] = await Promise.all(Array.from({ length: 9 }, () => signUpAndSignIn(t)))
+    for (const author of authors) await followUser(t, me!, author)
+    const expected: string[] = []
+    const post = async (author: TestUser, privacy: 'public' | 'private' = 'public') => {
+      clock.advance(1_000)
+      const written = await writePost(t, author, `From ${author.id}`, privacy)
+      if (privacy === 'public') expected.unshift(written.id)
+    }
+    // Old posts from everyone, then a burst from one author, a few from others, and an author
+    // whose newest post is theirs alone (their older one still counts).
+    for (const author of authors) await post(author)
+    for (let i = 0; i < 5; i++) await post(authors[2]!)
+    await post(authors[5]!)
+    await post(authors[0]!)
+    await post(authors[7]!)
+    await post(authors[7]!, 'private')
+    await post(authors[5]!)
+
+    const seen: string[] = []
+    let cursor: string | undefined
+    do {
+      const page = await as(me!).api.v1.feed.get({ query: { limit: 2, ...(cursor === undefined ? {} : { cursor }) } })
+      seen.push(...page.data!.items.map((p) => p.id))
+      cursor = page.data!.nextCursor ?? undefined
+    } while (cursor !== undefined)
+    expect(seen).toEqual(expected)
+  })
 })

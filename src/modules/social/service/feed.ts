@@ -1,27 +1,48 @@
 // The home feed, fanned out on read: the posts of the accounts I follow and my own, that I may see,
 // newest first. No timeline table: a post is written once, and the feed is one query over my
 // follows (their index on follower_id) and posts_author_idx (author, created_at, id).
-import { and, sql } from 'drizzle-orm'
+import { and, type SQL, sql } from 'drizzle-orm'
 import { blockedEitherWay } from '../../chat'
 import type { SocialModel } from '../model'
 import { follows, posts } from '../table'
 import { type Conn, newestFirst, type SocialDeps, toPosts } from './shared'
-import { visibleTo } from './visibility'
+import { accountGone, visibleTo } from './visibility'
 
 /**
- * The feed's query: for each author (whom I follow, and me) the newest `limit + 1` posts after the
- * cursor that I may see, read backwards from posts_author_idx (a LATERAL subquery each), then the
- * newest of those. The work is bounded by authors × page, never by how much they ever posted;
- * a plain `author_id in (…) or author_id = me` made Postgres read every post and sort.
+ * The feed's query, in two steps over posts_author_idx read backwards (a LATERAL subquery per
+ * author). First, for each author (whom I follow, and me), the newest post after the cursor that I
+ * may see: one row each. A page of n posts can only hold posts of the n authors whose newest posts
+ * are the newest (were another author's post on it, those n newer posts would be too, and it would
+ * hold n + 1), so then only those n authors' newest n posts are read, and the newest n of them
+ * kept. The work is about one post per author followed plus n², never how much anyone ever
+ * posted; reading each author's newest n at once read 2,000 × 21 posts for a reader following
+ * 2,000 accounts (275 ms), and a plain `author_id in (…) or author_id = me` read every post and sorted.
  */
 export function feedQuery(db: Conn, viewerId: string, query: SocialModel.ListQuery) {
   const keys = newestFirst(query, posts.createdAt, posts.id, 'pst')
-  // Followees in a block with me are left out here, not post by post below (a follow outlives a block).
-  const authors = sql`(select ${follows.followeeId} as author_id from ${follows} where ${follows.followerId} = ${viewerId} and not ${blockedEitherWay(viewerId, sql`${follows.followeeId}`)} union all select ${viewerId}::text) as authors`
+  // Followees in a block with me, or whose account is deleted, are left out here rather than post by
+  // post below (a follow outlives both, and a deleted account's posts would all be read and refused).
+  const followee = sql`${follows.followeeId}`
+  const authors = sql`(select ${follows.followeeId} as author_id from ${follows} where ${follows.followerId} = ${viewerId} and not ${blockedEitherWay(viewerId, followee)} and not ${accountGone(followee)} union all select ${viewerId}::text) as authors`
+  const visibleOf = (authorId: SQL) => and(sql`${posts.authorId} = ${authorId}`, visibleTo(viewerId), keys.after)
+  const head = db
+    .select({ createdAt: posts.createdAt, id: posts.id })
+    .from(posts)
+    .where(visibleOf(sql`authors.author_id`))
+    .orderBy(...keys.order)
+    .limit(1)
+    .as('head')
+  const heads = db
+    .select({ authorId: sql<string>`authors.author_id`.as('author_id') })
+    .from(authors)
+    .crossJoinLateral(head)
+    .orderBy(sql`${head.createdAt} desc`, sql`${head.id} desc`)
+    .limit(keys.fetch)
+    .as('heads')
   const newest = db
     .select()
     .from(posts)
-    .where(and(sql`${posts.authorId} = authors.author_id`, visibleTo(viewerId), keys.after))
+    .where(visibleOf(sql`heads.author_id`))
     .orderBy(...keys.order)
     .limit(keys.fetch)
     .as('newest')
@@ -29,7 +50,7 @@ export function feedQuery(db: Conn, viewerId: string, query: SocialModel.ListQue
     keys,
     rows: db
       .select(newest._.selectedFields)
-      .from(authors)
+      .from(heads)
       .crossJoinLateral(newest)
       .orderBy(sql`${newest.createdAt} desc`, sql`${newest.id} desc`)
       .limit(keys.fetch),

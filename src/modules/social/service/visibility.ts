@@ -9,8 +9,11 @@ import { follows, posts } from '../table'
 const followsAuthor = (followerId: string): SQL =>
   sql`exists (select 1 from ${follows} where ${follows.followerId} = ${followerId} and ${follows.followeeId} = ${posts.authorId})`
 
-/** SQL: the post row's author deleted their account (its data is erased: their posts go with it). */
-const authorGone: SQL = sql`exists (select 1 from ${users} where ${users.id} = ${posts.authorId} and ${users.deletedAt} is not null)`
+/** SQL: the account `userId` (a value or a column, as `sql`) is deleted (its data is erased: its posts go with it). */
+export const accountGone = (userId: SQL): SQL => sql`exists (select 1 from ${users} where ${users.id} = ${userId} and ${users.deletedAt} is not null)`
+
+/** SQL: the post row's author deleted their account. */
+const authorGone: SQL = accountGone(sql`${posts.authorId}`)
 
 /**
  * SQL condition on the `posts` row in scope: `viewerId` (null: signed out) may see it. Deleted
