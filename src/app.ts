@@ -32,7 +32,7 @@ import { type DisputesDeps, disputesRoutes } from './modules/disputes'
 import { expireReturnsJob, RETURN_EXPIRY_CRON, type ReturnsDeps, returnsRoutes } from './modules/returns'
 import { endPlacementsJob, freePerks, PLACEMENT_END_CRON, placementsRoutes, PLAN_RENEWAL_CRON, planScheduleJob, type PlansDeps, plansRoutes } from './modules/plans'
 import { reviewsRoutes } from './modules/reviews'
-import { socialRoutes } from './modules/social'
+import { POST_MEDIA_BATCH_BYTES, socialRoutes } from './modules/social'
 import { createSettings, type PlatformSettings, settingsRoutes } from './modules/settings'
 import { closeSolvedTicketsJob, type SupportDeps, supportRoutes, supportTopicRules, TICKET_CLOSE_CRON } from './modules/support'
 import { type ShipmentsDeps, shipmentsRoutes } from './modules/shipments'
@@ -225,10 +225,11 @@ export function createHealthApp(ctx: OperationsContext) {
 }
 
 /**
- * The largest request body Bun reads at all: the largest upload (a video) and its form overhead.
- * Routes refuse smaller bodies themselves, in the error shape; past this Bun answers a bare 413.
+ * The largest request body Bun reads at all: the largest upload (a batch of post photos; a video)
+ * and its form overhead. Routes refuse smaller bodies themselves, in the error shape; past this Bun
+ * answers a bare 413.
  */
-export const MAX_REQUEST_BODY = VIDEO_LIMITS.maxBytes + 1024 * 1024
+export const MAX_REQUEST_BODY = Math.max(VIDEO_LIMITS.maxBytes, POST_MEDIA_BATCH_BYTES) + 1024 * 1024
 
 /** What one serving process runs: the HTTP app (with the socket) and its realtime core, closed on stop. */
 export interface Souk {

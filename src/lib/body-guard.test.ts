@@ -22,8 +22,8 @@ beforeAll(async () => {
 }, 60_000)
 afterAll(() => t.close())
 
-/** Every upload route, as the user who may use it. */
-const UPLOADS: { name: string; path: () => string; user: () => TestUser }[] = [
+/** Every upload route, as the user who may use it (`field`: the file field its 413 names, `body.file` unless said). */
+const UPLOADS: { name: string; path: () => string; user: () => TestUser; field?: string }[] = [
   { name: 'avatar', path: () => '/api/v1/me/avatar', user: () => buyer },
   { name: 'product photo', path: () => `/api/v1/products/${productSlug}/images`, user: () => seller },
   { name: 'product video', path: () => `/api/v1/products/${productSlug}/videos`, user: () => seller },
@@ -34,6 +34,7 @@ const UPLOADS: { name: string; path: () => string; user: () => TestUser }[] = [
   { name: 'dispute photo', path: () => `/api/v1/disputes/dsp_${'0'.repeat(32)}/evidence/photo`, user: () => buyer },
   { name: 'review photo', path: () => `/api/v1/reviews/rev_${'0'.repeat(32)}/photos`, user: () => buyer },
   { name: 'ticket image', path: () => `/api/v1/tickets/tkt_${'0'.repeat(32)}/messages/tkm_${'0'.repeat(32)}/attachments`, user: () => buyer },
+  { name: 'post photos (a batch)', path: () => `/api/v1/posts/pst_${'0'.repeat(32)}/media`, user: () => buyer, field: 'body.files' },
 ]
 
 /**
@@ -90,7 +91,7 @@ describe('upload routes', () => {
         // Bun accepts this length (the server-wide limit); the body never comes: only 100 bytes are sent.
         const answer = await exchange(multipartHead('POST', route.path(), route.user(), `content-length: ${MAX_REQUEST_BODY}`), 'x'.repeat(100))
         expect(answer.status).toBe(413)
-        expect(JSON.parse(answer.body).error).toMatchObject({ type: 'payload_too_large', details: [{ field: 'body.file' }] })
+        expect(JSON.parse(answer.body).error).toMatchObject({ type: 'payload_too_large', details: [{ field: route.field ?? 'body.file' }] })
       })
 
       it('refuses a chunked body, whose size is unknown until it is read (411)', async () => {
@@ -115,6 +116,7 @@ describe('upload routes', () => {
         '/api/v1/disputes/:id/evidence/photo',
         '/api/v1/imports/products',
         '/api/v1/me/avatar',
+        '/api/v1/posts/:id/media',
         '/api/v1/products/:slug/images',
         '/api/v1/products/:slug/videos',
         '/api/v1/returns/:id/photos',

@@ -43,6 +43,7 @@ export const ID_PREFIXES = {
   auditEntry: 'aud',
   post: 'pst',
   postComment: 'pcm',
+  postMedia: 'pmd',
 } as const
 
 export type IdPrefix = (typeof ID_PREFIXES)[keyof typeof ID_PREFIXES]

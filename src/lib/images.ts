@@ -1,3 +1,4 @@
+import { createHash } from 'node:crypto'
 import sharp from 'sharp'
 import { AppError } from './errors'
 
@@ -88,4 +89,28 @@ export async function processImage(file: Blob, rules: ImageRules): Promise<Proce
   } catch {
     throw unreadable()
   }
+}
+
+/** A photo's display size fits in this box (sharp keeps the aspect ratio and never enlarges). */
+const PHOTO_DISPLAY_BOX = 1600
+/** Its thumbnail is a square, cropped to fill (cards, galleries' strips, grids). */
+const PHOTO_THUMBNAIL_SIZE = 480
+
+export interface ProcessedPhoto {
+  display: ProcessedImage
+  thumbnail: ProcessedImage
+  /** Hash of the display image: part of the photo's URLs, so a new photo is a new URL. */
+  version: string
+}
+
+/**
+ * The photo pipeline shared by everything shown in a gallery (product photos, post photos): the
+ * upload checked and re-encoded by processImage twice, into a display size within 1600 px and a
+ * 480 px square thumbnail, both WebP without metadata. Throws processImage's AppErrors naming `field`.
+ */
+export async function processPhoto(file: Blob, field: string): Promise<ProcessedPhoto> {
+  const rules = { field, ...UPLOAD_LIMITS }
+  const display = await processImage(file, { ...rules, resize: { width: PHOTO_DISPLAY_BOX, height: PHOTO_DISPLAY_BOX, fit: 'inside' } })
+  const thumbnail = await processImage(file, { ...rules, resize: { width: PHOTO_THUMBNAIL_SIZE, height: PHOTO_THUMBNAIL_SIZE, fit: 'cover' }, quality: 78 })
+  return { display, thumbnail, version: createHash('sha256').update(display.data).digest('hex').slice(0, 16) }
 }

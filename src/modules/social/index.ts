@@ -3,22 +3,33 @@
 // a post the caller may not see answers 404, as if it did not exist.
 import { Elysia, t } from 'elysia'
 import type { Infrastructure } from '../../infrastructure'
-import { ErrorResponse } from '../../lib/errors'
+import { uploadGuard } from '../../lib/body-guard'
+import { AppError, ErrorResponse } from '../../lib/errors'
+import { UPLOAD_LIMITS } from '../../lib/images'
+import { fileResponse } from '../../lib/openapi'
 import { strictQueryPlugin } from '../../lib/query'
 import { rateLimitPlugin } from '../../lib/rate-limit'
 import { authPlugin } from '../accounts'
 import { SocialModel as M } from './model'
-import { COMMENT_DEPTH_MAX } from './rules'
+import { COMMENT_DEPTH_MAX, EDIT_HOURS, POST_PHOTOS_MAX } from './rules'
 import { createComment, deleteComment, listComments, setCommentLike, updateComment } from './service/comments'
 import { readFeed } from './service/feed'
 import { approveFollowRequest, declineFollowRequest, getSocialProfile, listFollowRequests, updateSocialProfile } from './service/follow-requests'
 import { follow, followSummary, listFollows, unfollow } from './service/follows'
 import { listLikes, setLike } from './service/likes'
+import { addPostMedia, deletePostMedia, postPhotoFile } from './service/media'
+import type { PhotoSize } from './service/photos'
 import { createPost, deletePost, getPost, listTagPosts, listUserPosts, updatePost } from './service/posts'
 import type { SocialDeps } from './service/shared'
 
 export { SocialModel } from './model'
 export { POST_PRIVACIES, type PostPrivacy } from './rules'
+
+/**
+ * The largest batch of post photos: POST_PHOTOS_MAX files of the upload limit each. The server-wide
+ * body limit (src/app.ts MAX_REQUEST_BODY) leaves room for it.
+ */
+export const POST_MEDIA_BATCH_BYTES = POST_PHOTOS_MAX * UPLOAD_LIMITS.maxBytes
 
 const HOUR = 60 * 60_000
 // Per signed-in user: writes that others read (posts) or that notify and count (likes, follows).
@@ -28,7 +39,14 @@ const LIMITS = {
   like: { scope: 'post-likes', limit: 600, windowMs: HOUR, per: 'user' },
   commentLike: { scope: 'comment-likes', limit: 600, windowMs: HOUR, per: 'user' },
   follow: { scope: 'follows', limit: 200, windowMs: HOUR, per: 'user' },
+  // Decoding and re-encoding photos costs CPU: a batch of ten for each of twenty posts an hour.
+  media: { scope: 'post-media', limit: 20, windowMs: HOUR, per: 'user' },
 } as const
+/**
+ * A photo's URL names its content, but whether it is served depends on the post's privacy at the
+ * time: browsers may keep it, shared caches may not.
+ */
+const PHOTO_CACHE = 'private, max-age=31536000, immutable'
 const POST = { 200: M.post, 400: ErrorResponse, 404: ErrorResponse } as const
 const POSTS = { 200: M.postPage, 400: ErrorResponse, 404: ErrorResponse } as const
 const PEOPLE = { 200: M.personPage, 400: ErrorResponse, 404: ErrorResponse } as const
@@ -43,6 +61,7 @@ export function socialRoutes(ctx: Pick<Infrastructure, 'database' | 'config' | '
     .use(authPlugin(ctx))
     .use(strictQueryPlugin)
     .use(rateLimitPlugin({ limiter: ctx.limiter, clock: ctx.clock, trustProxy: ctx.config.trustProxy }))
+    .use(uploadGuard)
     .guard({ viewer: true, detail: { tags: ['Social'] } }, (app) =>
       app
         .get('/posts/:id', ({ viewer, params }) => getPost(deps, viewer?.id ?? null, params.id), {
@@ -50,6 +69,23 @@ export function socialRoutes(ctx: Pick<Infrastructure, 'database' | 'config' | '
           response: POST,
           detail: { summary: 'A post, if the caller may see it (404 otherwise: public to everyone, followers-only to its author’s followers, private to its author)' },
         })
+        .get(
+          '/posts/:id/media/:mediaId/:file',
+          async ({ viewer, params }) => {
+            const [version, size] = params.file.slice(0, -'.webp'.length).split('-') as [string, PhotoSize]
+            const bytes = await postPhotoFile(deps.db, viewer?.id ?? null, params.id, params.mediaId, version, size)
+            if (bytes === null) throw new AppError('not_found', 'No such photo')
+            return new Response(bytes, { headers: { 'content-type': 'image/webp', 'cache-control': PHOTO_CACHE, 'x-content-type-options': 'nosniff' } })
+          },
+          {
+            params: M.mediaFileParams,
+            response: { 404: ErrorResponse },
+            detail: {
+              summary: 'A photo of a post (its url or thumbnailUrl), to whoever may see the post now (404 otherwise; send the access token unless the post is public)',
+              ...fileResponse('The photo', ['image/webp']),
+            },
+          },
+        )
         .get('/posts/:id/likes', ({ viewer, params, query }) => listLikes(deps, viewer?.id ?? null, params.id, query), {
           params: M.postParams,
           query: M.listQuery,
@@ -131,6 +167,29 @@ export function socialRoutes(ctx: Pick<Infrastructure, 'database' | 'config' | '
             params: M.postParams,
             response: { 204: t.Undefined(), 404: ErrorResponse },
             detail: { summary: 'Delete my post: it leaves every feed, page and list' },
+          },
+        )
+        .post('/posts/:id/media', async ({ user, params, body, status }) => status(201, await addPostMedia(deps, user.id, params.id, body.files)), {
+          params: M.postParams,
+          body: M.mediaUploadBody,
+          upload: POST_MEDIA_BATCH_BYTES,
+          rateLimit: LIMITS.media,
+          response: { 201: M.mediaBatch, 400: ErrorResponse, 403: ErrorResponse, 404: ErrorResponse, 409: ErrorResponse, 413: ErrorResponse, 415: ErrorResponse, 429: ErrorResponse },
+          detail: {
+            summary: `Add photos to my post: a batch of 1 to ${POST_PHOTOS_MAX} files (multipart, field "files"), never more than ${POST_PHOTOS_MAX} on a post in all`,
+            description: `Each file is checked by content (JPEG, PNG, WebP or GIF, at most 5 MB and 40 megapixels) and re-encoded without metadata as product photos are. A bad file, or one past the post's ${POST_PHOTOS_MAX}, is refused alone with its reason (\`refused\`) while the others land (201, with every photo of the post in order). When none lands: the error of the one file, or 400 naming each (409 when the post is full or past its ${EDIT_HOURS} hours of changes). 404 when I may not see the post; 403 when it is not mine.`,
+          },
+        })
+        .delete(
+          '/posts/:id/media/:mediaId',
+          async ({ user, params, status }) => {
+            await deletePostMedia(deps, user.id, params.id, params.mediaId)
+            return status(204, undefined)
+          },
+          {
+            params: M.mediaParams,
+            response: { 204: t.Undefined(), 403: ErrorResponse, 404: ErrorResponse },
+            detail: { summary: 'Delete a photo of my post (the others keep their order); 404 when I may not see the post, 403 when it is not mine' },
           },
         )
         .post('/posts/:id/like', ({ user, params }) => setLike(deps, user.id, params.id, true), {

@@ -3,7 +3,7 @@ import { idSchema } from '../../lib/ids'
 import { pageOf } from '../../lib/pagination'
 import { enumOf } from '../../lib/schema'
 import { CatalogModel } from '../catalog'
-import { COMMENT_BODY_MAX, COMMENT_DEPTH_MAX, EDIT_HOURS, POST_BODY_MAX, POST_PRIVACIES, SOCIAL_PAGE_DEFAULT, SOCIAL_PAGE_MAX, TAG_MAX_LENGTH, TAGS_PER_POST } from './rules'
+import { COMMENT_BODY_MAX, COMMENT_DEPTH_MAX, EDIT_HOURS, POST_BODY_MAX, POST_PHOTOS_MAX, POST_PRIVACIES, SOCIAL_PAGE_DEFAULT, SOCIAL_PAGE_MAX, TAG_MAX_LENGTH, TAGS_PER_POST } from './rules'
 
 const nullable = <T extends TSchema>(schema: T) => t.Union([schema, t.Null()])
 
@@ -23,6 +23,16 @@ export namespace SocialModel {
   export const author = t.Object({ id: idSchema('usr'), displayName: t.String(), avatarUrl: nullable(t.String()) })
   export type Author = typeof author.static
 
+  /** A photo of a post, in the shape of a product photo; its URLs answer only those who may see the post. */
+  export const photo = t.Object({
+    id: idSchema('pmd'),
+    url: t.String({ description: 'the display size (within 1600 px); served only to whoever may see the post, so fetch it with the access token unless the post is public' }),
+    thumbnailUrl: t.String({ description: 'a 480 px square' }),
+    width: t.Integer({ description: 'of the display size' }),
+    height: t.Integer(),
+  })
+  export type Photo = typeof photo.static
+
   export const post = t.Object({
     id: idSchema('pst'),
     author,
@@ -30,6 +40,7 @@ export namespace SocialModel {
     privacy,
     tags: t.Array(t.String(), { description: 'lower-cased, without the #, in order of first appearance' }),
     product: t.Union([CatalogModel.productSummary, t.Null()], { description: 'the linked product’s card; null when none, or when it is no longer public' }),
+    media: t.Array(photo, { maxItems: POST_PHOTOS_MAX, description: `its photos in order (at most ${POST_PHOTOS_MAX})` }),
     likeCount: t.Integer(),
     likedByMe: t.Boolean(),
     commentCount: t.Integer({ description: 'its comments and replies, deleted ones not counted' }),
@@ -119,6 +130,27 @@ export namespace SocialModel {
   export type ListQuery = typeof listQuery.static
 
   export const postParams = t.Object({ id: idSchema('pst') })
+  export const mediaParams = t.Object({ id: idSchema('pst'), mediaId: idSchema('pmd') })
+  export const mediaFileParams = t.Object({
+    id: idSchema('pst'),
+    mediaId: idSchema('pmd'),
+    file: t.String({ pattern: '^[0-9a-f]{16}-(display|thumb)\\.webp$', description: 'the version and size, as in a photo’s url or thumbnailUrl' }),
+  })
+  export const mediaUploadBody = t.Object({
+    files: t.Files({ minItems: 1, maxItems: POST_PHOTOS_MAX, description: `1 to ${POST_PHOTOS_MAX} images (JPEG, PNG, WebP or GIF by content, at most 5 MB and 40 megapixels each)` }),
+  })
+  export type MediaUploadBody = typeof mediaUploadBody.static
+  export const refusedFile = t.Object({
+    index: t.Integer({ description: 'its place in the batch, from 0' }),
+    name: t.String({ description: 'its file name as sent' }),
+    message: t.String({ description: 'why it was refused' }),
+  })
+  export type RefusedFile = typeof refusedFile.static
+  export const mediaBatch = t.Object({
+    media: t.Array(photo, { description: 'every photo of the post now, in order' }),
+    refused: t.Array(refusedFile, { description: 'the files of the batch that were not added, each with its reason (the others were)' }),
+  })
+  export type MediaBatch = typeof mediaBatch.static
   export const commentParams = t.Object({ id: idSchema('pcm') })
   export const userParams = t.Object({ id: idSchema('usr') })
   export const tagParams = t.Object({ tag: t.String({ minLength: 1, maxLength: TAG_MAX_LENGTH * 4, description: `a tag without its # (letters, digits and _; at most ${TAG_MAX_LENGTH}); any case` }) })

@@ -11,6 +11,8 @@ export const POST_BODY_MAX = 5_000
 /** Hours after posting during which the author may change a post's text or privacy. */
 export const EDIT_HOURS = 24
 export const TAGS_PER_POST = 10
+/** Photos on one post, uploaded in batches (one or more) that together never pass it. */
+export const POST_PHOTOS_MAX = 10
 export const TAG_MAX_LENGTH = 50
 /** Lists of posts and of people: pages of 20 unless asked, at most 50. */
 export const SOCIAL_PAGE_DEFAULT = 20

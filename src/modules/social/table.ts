@@ -1,6 +1,6 @@
 import { sql } from 'drizzle-orm'
-import { type AnyPgColumn, boolean, check, index, integer, pgTable, primaryKey, smallint, text } from 'drizzle-orm/pg-core'
-import { at } from '../../db/columns'
+import { type AnyPgColumn, boolean, check, index, integer, pgTable, primaryKey, smallint, text, unique } from 'drizzle-orm/pg-core'
+import { at, bytea } from '../../db/columns'
 import { users } from '../accounts'
 import { products } from '../catalog'
 import { COMMENT_BODY_MAX, COMMENT_DEPTH_MAX, POST_BODY_MAX, POST_PRIVACIES } from './rules'
@@ -179,4 +179,30 @@ export const followRequests = pgTable(
     index('follow_requests_followee_idx').on(table.followeeId, table.createdAt, table.followerId),
     check('follow_requests_not_self_check', sql`${table.followerId} <> ${table.followeeId}`),
   ],
+)
+
+/**
+ * A post's photos (at most rules.ts POST_PHOTOS_MAX), re-encoded as product photos are (lib/images.ts
+ * processPhoto), bytes in Postgres so any instance serves them. `position` orders them; a batch is
+ * numbered under the post's row lock, so concurrent batches never share one. They are served only
+ * through their post (`visibleTo`), and erased when it is deleted.
+ */
+export const postMedia = pgTable(
+  'post_media',
+  {
+    id: text('id').primaryKey(),
+    postId: text('post_id')
+      .notNull()
+      .references(() => posts.id),
+    position: integer('position').notNull(),
+    /** Hash of the display image; part of both URLs. */
+    version: text('version').notNull(),
+    width: integer('width').notNull(),
+    height: integer('height').notNull(),
+    display: bytea('display').notNull(),
+    thumbnail: bytea('thumbnail').notNull(),
+    createdAt: at('created_at').notNull(),
+  },
+  // A page of posts reads its photos in order on this key (one query for the page).
+  (table) => [unique('post_media_position_key').on(table.postId, table.position)],
 )

@@ -1,8 +1,7 @@
-import { createHash } from 'node:crypto'
 import { and, asc, count, eq } from 'drizzle-orm'
 import { AppError } from '../../../lib/errors'
 import { newId } from '../../../lib/ids'
-import { processImage, UPLOAD_LIMITS } from '../../../lib/images'
+import { processPhoto } from '../../../lib/images'
 import { invalidatePages } from '../../../lib/page-invalidation'
 import { announceQueuesChanged } from '../../../lib/admin-queues'
 import type { CurrentUser } from '../../accounts'
@@ -14,12 +13,6 @@ import { type CatalogDeps, type Conn, editableProduct, type ProductAccess } from
 
 /** Photos per product: enough for every angle, and a bound on what one listing stores. */
 export const MAX_IMAGES = 10
-/** The display size fits in this box (sharp keeps the aspect ratio and never enlarges). */
-const DISPLAY_BOX = 1600
-/** Thumbnails are squares, cropped to fill (cards, galleries' strips, the dashboard). */
-const THUMBNAIL_SIZE = 480
-
-const rules = { field: 'body.file', ...UPLOAD_LIMITS }
 
 /**
  * Runs `change` on the product's photos in a transaction that holds the product row, so two
@@ -51,15 +44,13 @@ const orderOf = async (tx: Conn, productId: string) =>
 
 /**
  * Adds a photo at the end of the product's gallery (the first one becomes primary). The file is
- * checked and re-encoded by processImage twice, into a display size and a square thumbnail, both
- * WebP without metadata. Permission is checked before the (costly) decoding, and again under the
+ * checked and re-encoded by processPhoto, into a display size and a square thumbnail, both WebP
+ * without metadata. Permission is checked before the (costly) decoding, and again under the
  * row lock with the count.
  */
 export async function addImage(deps: CatalogDeps, user: CurrentUser, slug: string, file: Blob): Promise<CatalogModel.ProductImage> {
   await editableProduct(deps.db, slug, user)
-  const display = await processImage(file, { ...rules, resize: { width: DISPLAY_BOX, height: DISPLAY_BOX, fit: 'inside' } })
-  const thumbnail = await processImage(file, { ...rules, resize: { width: THUMBNAIL_SIZE, height: THUMBNAIL_SIZE, fit: 'cover' }, quality: 78 })
-  const version = createHash('sha256').update(display.data).digest('hex').slice(0, 16)
+  const { display, thumbnail, version } = await processPhoto(file, 'body.file')
   let toReview = false
   const image = await withImages(deps, user, slug, async (tx, { product }) => {
     const [existing] = await tx.select({ n: count() }).from(productImages).where(eq(productImages.productId, product.id))

@@ -8,6 +8,7 @@ import { type UserCard, userCards } from '../../accounts'
 import type { SocialModel } from '../model'
 import { EDIT_HOURS, isTagName, normalizeTag, parseTags } from '../rules'
 import { posts, postTags } from '../table'
+import { erasePostMedia } from './media'
 import { type Conn, editableUntil, newestFirst, notFound, type PostRow, publicAmong, type SocialDeps, toPosts } from './shared'
 import { visibleTo } from './visibility'
 
@@ -86,11 +87,12 @@ export async function updatePost(deps: SocialDeps, authorId: string, postId: str
   return (await toPosts(deps.db, [row], authorId, now))[0]!
 }
 
-/** The author deletes their post: it leaves every list and page (its likes and tags stay, unseen). */
+/** The author deletes their post: it leaves every list and page (its likes and tags stay, unseen; its photos are erased). */
 export async function deletePost(deps: SocialDeps, authorId: string, postId: string): Promise<void> {
   await deps.db.transaction(async (tx) => {
     await lockOwnPost(tx, authorId, postId)
     await tx.update(posts).set({ deletedAt: deps.clock.now() }).where(eq(posts.id, postId))
+    await erasePostMedia(tx, postId)
   })
 }
 

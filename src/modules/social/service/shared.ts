@@ -12,6 +12,7 @@ import type { AfterCommit, NotifyInput } from '../../notifications'
 import type { SocialModel } from '../model'
 import { EDIT_HOURS, parseTags, SOCIAL_PAGE_DEFAULT } from '../rules'
 import { follows, postLikes, posts } from '../table'
+import { photosOf } from './photos'
 
 export interface SocialDeps {
   db: Db
@@ -54,14 +55,15 @@ export async function publicAmong(db: Conn, ids: string[]): Promise<Set<string>>
   return new Set(rows.map((row) => row.id))
 }
 
-/** Post rows as `viewerId` sees them: author card, tags, product card (while public), likes. */
+/** Post rows as `viewerId` sees them: author card, tags, photos, product card (while public), likes. */
 export async function toPosts(db: Conn, rows: PostRow[], viewerId: string | null, now: Date): Promise<SocialModel.Post[]> {
   if (rows.length === 0) return []
   const ids = rows.map((row) => row.id)
-  const [authors, liked, products] = await Promise.all([
+  const [authors, liked, products, photos] = await Promise.all([
     userCards(db, rows.map((row) => row.authorId)),
     viewerId === null ? [] : db.select({ postId: postLikes.postId }).from(postLikes).where(and(eq(postLikes.userId, viewerId), inArray(postLikes.postId, ids))),
     publicAmong(db, rows.flatMap((row) => (row.productId === null ? [] : [row.productId]))).then((shown) => productSummariesOf(db, [...shown], now)),
+    photosOf(db, ids),
   ])
   const likedIds = new Set(liked.map((like) => like.postId))
   return rows.map((row) => {
@@ -76,6 +78,7 @@ export async function toPosts(db: Conn, rows: PostRow[], viewerId: string | null
       // The tags are a function of the text (post_tags indexes them for tag pages), in its order.
       tags: parseTags(row.body),
       product: row.productId === null ? null : (products.get(row.productId) ?? null),
+      media: photos.get(row.id) ?? [],
       likeCount: row.likeCount,
       likedByMe: likedIds.has(row.id),
       commentCount: row.commentCount,
