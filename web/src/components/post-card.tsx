@@ -3,7 +3,7 @@ import { createEffect, createSignal, For, type JSX, on, Show } from 'solid-js'
 import { timeAgo } from '../lib/format'
 import { withNext } from '../lib/next'
 import { signedIn } from '../lib/session'
-import { deletePost, listLikes, type Post, type PostPrivacy, PRIVACY_LABEL, setLike, updatePost } from '../lib/social'
+import { deletePost, deletePostPhoto, listLikes, type Photo, type Post, type PostPrivacy, PRIVACY_LABEL, setLike, updatePost } from '../lib/social'
 import { Button, ButtonLink } from './button'
 import { ConfirmDialog } from './confirm-dialog'
 import { Dialog } from './dialog'
@@ -14,6 +14,7 @@ import { PeopleList } from './follow'
 import { createSubmit, FormAlert } from './form'
 import { Icon } from './icons'
 import { Avatar } from './media'
+import { PostPhotos } from './post-photos'
 import { ProductCard } from './product-card'
 import { toast, toastError } from './toast'
 
@@ -142,8 +143,8 @@ function EditPost(props: { post: Post; onSaved: (post: Post) => void; onCancel: 
 }
 
 /**
- * One post: its author, when, its privacy, its text (tags and links clickable), the product it
- * shows, likes, its comment count (a link to its page), and Edit / Delete for its author. `onChange` gets the post as it now is;
+ * One post: its author, when, its privacy, its text (tags and links clickable), its photos (its
+ * author removes them while editing), the product it shows, likes, its comment count (a link to its page), and Edit / Delete for its author. `onChange` gets the post as it now is;
  * `onDelete` is told once it is gone.
  */
 export function PostCard(props: { post: Post; onChange?: (post: Post) => void; onDelete?: (id: string) => void }) {
@@ -157,6 +158,14 @@ export function PostCard(props: { post: Post; onChange?: (post: Post) => void; o
   const change = (post: Post) => {
     setLocal(post)
     props.onChange?.(post)
+  }
+  const removePhoto = async (photo: Photo) => {
+    try {
+      await deletePostPhoto(p().id, photo.id)
+      change({ ...p(), media: p().media.filter((m) => m.id !== photo.id) })
+    } catch (error) {
+      toastError(error, 'Could not remove the photo')
+    }
   }
   return (
     <article class="card card__body stack post-card" aria-label={`Post by ${p().author.displayName}`}>
@@ -185,6 +194,7 @@ export function PostCard(props: { post: Post; onChange?: (post: Post) => void; o
           }}
         />
       </Show>
+      <PostPhotos post={p()} onRemove={editing() ? removePhoto : undefined} />
       <Show when={p().product}>
         {(product) => (
           <div class="post-card__product">

@@ -91,6 +91,12 @@ export function api(): Api {
   return scope.api
 }
 
+/** The typed client sending through `transport` (lib/upload.ts: an upload reporting its progress), with the session's token. Browser only. */
+export function apiOver(transport: typeof fetch): Api {
+  const auth = authClient()
+  return treaty<App>(window.location.origin, { fetcher: ((input: string | URL, init?: RequestInit) => auth.fetch(input, init, transport)) as typeof fetch })
+}
+
 function authClient(): AuthClient {
   if (isServer) throw new Error('the session is browser-only')
   return browserClients().auth

@@ -26,8 +26,8 @@ export interface AuthClientOptions {
 }
 
 export interface AuthClient {
-  /** A fetch that adds the bearer token and survives one expired token. */
-  fetch(input: string | URL, init?: RequestInit): Promise<Response>
+  /** A fetch that adds the bearer token and survives one expired token; `transport` sends it instead of the client's fetch (an upload reporting progress). */
+  fetch(input: string | URL, init?: RequestInit, transport?: typeof fetch): Promise<Response>
   accessToken(): string | null
   /** Set by sign-in (and cleared by sign-out) — the accounts screens call this. */
   setAccessToken(token: string | null): void
@@ -82,10 +82,10 @@ export function createAuthClient(options: AuthClientOptions): AuthClient {
     return inFlight
   }
 
-  function send(input: string | URL, init: RequestInit | undefined, bearer: string | null) {
+  function send(input: string | URL, init: RequestInit | undefined, bearer: string | null, transport: typeof fetch) {
     const headers = new Headers(init?.headers)
     if (bearer !== null) headers.set('authorization', `Bearer ${bearer}`)
-    return baseFetch(input, { ...init, headers, credentials: 'include' })
+    return transport(input, { ...init, headers, credentials: 'include' })
   }
 
   return {
@@ -98,14 +98,14 @@ export function createAuthClient(options: AuthClientOptions): AuthClient {
       tokenListeners.add(listener)
       return () => void tokenListeners.delete(listener)
     },
-    async fetch(input, init) {
+    async fetch(input, init, transport = baseFetch as typeof fetch) {
       const used = token
-      const first = await send(input, init, used)
+      const first = await send(input, init, used, transport)
       if (first.status !== 401 || isAuthEndpoint(input)) return first
       // Another request may have refreshed while this one was in flight: reuse its token.
       const next = token !== null && token !== used ? token : await refresh()
       if (next === null) return first
-      return send(input, init, next)
+      return send(input, init, next, transport)
     },
   }
 }

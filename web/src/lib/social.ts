@@ -1,6 +1,7 @@
 import { query } from '@solidjs/router'
 import type { SocialModel } from '../../../src/modules/social/model'
-import { type Answer, api, must } from './api'
+import { type Answer, api, apiOver, must } from './api'
+import { progressFetch } from './upload'
 
 /**
  * Social: posts, likes, follows, the home feed and tag pages. Reading works signed out (a post the
@@ -32,6 +33,13 @@ export const getPost = query(async (id: string) => orMissing(await v1().posts({ 
 export const createPost = async (body: SocialModel.CreateBody) => must(await v1().posts.post(body))
 export const updatePost = async (id: string, body: SocialModel.UpdateBody) => must(await v1().posts({ id }).patch(body))
 export const deletePost = async (id: string) => must(await v1().posts({ id }).delete())
+
+export type Photo = SocialModel.Photo
+export type MediaBatch = SocialModel.MediaBatch
+/** Sends a batch of photos to my post in one request; `onProgress` follows the bytes sent. Answers all its photos and the files refused. */
+export const uploadPostPhotos = async (id: string, files: File[], onProgress: (sent: number, total: number) => void) =>
+  must(await apiOver(progressFetch(onProgress)).api.v1.posts({ id }).media.post({ files }))
+export const deletePostPhoto = async (id: string, mediaId: string) => must(await v1().posts({ id }).media({ mediaId }).delete())
 
 /** Likes a post, or takes the like back; answers the new count. */
 export const setLike = async (id: string, on: boolean) => must(await (on ? v1().posts({ id }).like.post() : v1().posts({ id }).like.delete()))
