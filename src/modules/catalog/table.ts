@@ -3,7 +3,7 @@ import { type AnyPgColumn, check, customType, date, index, integer, jsonb, pgTab
 import { users } from '../accounts'
 import { vendors } from '../vendors'
 import { LISTING_APPROVAL_MODES, LISTING_REVIEW_STATES, PRODUCT_STATUSES } from './live'
-import { at, bytea } from '../../db/columns'
+import { at, bytea, photoColumns } from '../../db/columns'
 
 const tsvector = customType<{ data: string }>({ dataType: () => 'tsvector' })
 
@@ -267,12 +267,8 @@ export const productImages = pgTable(
       .notNull()
       .references(() => products.id),
     position: integer('position').notNull(),
-    /** Hash of the display image; part of both URLs, so they can be cached for good. */
-    version: text('version').notNull(),
-    width: integer('width').notNull(),
-    height: integer('height').notNull(),
-    display: bytea('display').notNull(),
-    thumbnail: bytea('thumbnail').notNull(),
+    // The version (a hash of the display image) is part of both URLs, so they can be cached for good.
+    ...photoColumns(),
     createdAt: at('created_at').notNull(),
   },
   (table) => [index('product_images_product_idx').on(table.productId, table.position)],

@@ -1,6 +1,6 @@
 import { sql } from 'drizzle-orm'
 import { type AnyPgColumn, boolean, check, index, integer, pgTable, primaryKey, smallint, text, unique } from 'drizzle-orm/pg-core'
-import { at, bytea } from '../../db/columns'
+import { at, photoColumns } from '../../db/columns'
 import { users } from '../accounts'
 import { products } from '../catalog'
 import { COMMENT_BODY_MAX, COMMENT_DEPTH_MAX, POST_BODY_MAX, POST_PRIVACIES } from './rules'
@@ -195,12 +195,7 @@ export const postMedia = pgTable(
       .notNull()
       .references(() => posts.id),
     position: integer('position').notNull(),
-    /** Hash of the display image; part of both URLs. */
-    version: text('version').notNull(),
-    width: integer('width').notNull(),
-    height: integer('height').notNull(),
-    display: bytea('display').notNull(),
-    thumbnail: bytea('thumbnail').notNull(),
+    ...photoColumns(),
     createdAt: at('created_at').notNull(),
   },
   // A page of posts reads its photos in order on this key (one query for the page).
