@@ -45,11 +45,26 @@ function unsupportedMediaType(operation: Operation): Response {
   return { description: 'The body was not sent as application/json', ...(documented?.content === undefined ? {} : { content: documented.content }) }
 }
 
+type BodySchema = { schema?: { properties?: Record<string, Record<string, unknown>> } }
+
+/** A request body's media types with their properties copied without `elysiaMeta` (the route's own schema objects stay as they are: Elysia reads the mark). */
+function withoutElysiaMeta(content: Record<string, unknown>): Record<string, unknown> {
+  return Object.fromEntries(
+    Object.entries(content as Record<string, BodySchema>).map(([type, media]) => {
+      const properties = media.schema?.properties
+      if (properties === undefined || !Object.values(properties).some((property) => 'elysiaMeta' in property)) return [type, media]
+      const cleaned = Object.fromEntries(Object.entries(properties).map(([name, { elysiaMeta: _, ...property }]) => [name, property]))
+      return [type, { ...media, schema: { ...media.schema, properties: cleaned } }]
+    }),
+  )
+}
+
 /**
  * What @elysiajs/openapi emits, made valid for standard tools: a public operation declares
  * `security: []` (none is required) instead of nothing, a file answer gets its `fileResponse`, a
  * body-less answer (`t.Undefined()`, emitted as `content: { type: 'undefined' }`, which is not a
- * media type) has no content, and a JSON body is documented as JSON only, with its 415.
+ * media type) has no content, a JSON body is documented as JSON only, with its 415, and a batch of
+ * files (`t.Files`) loses the mark Elysia leaves in its schema (`elysiaMeta`, unknown to OpenAPI).
  */
 function finish(operations: Operation[]): void {
   for (const operation of operations) {
@@ -61,6 +76,7 @@ function finish(operations: Operation[]): void {
     for (const response of Object.values(operation.responses ?? {})) {
       if (typeof response.content?.type === 'string') delete response.content
     }
+    if (operation.requestBody !== undefined) operation.requestBody.content = withoutElysiaMeta(operation.requestBody.content)
     // bodyGuard (body-guard.ts) takes a JSON body as JSON only, and answers 415 to anything else.
     const json = operation.requestBody?.content['application/json']
     if (json !== undefined) {
