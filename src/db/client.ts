@@ -1,6 +1,7 @@
 import { mkdirSync } from 'node:fs'
 import { join } from 'node:path'
 import { PGlite, type Transaction } from '@electric-sql/pglite'
+import { unaccent } from '@electric-sql/pglite/contrib/unaccent'
 import { sql, type SQL } from 'drizzle-orm'
 import type { PgDatabase, PgQueryResultHKT } from 'drizzle-orm/pg-core'
 import { drizzle as drizzlePglite } from 'drizzle-orm/pglite'
@@ -95,7 +96,8 @@ export function openPostgres(url: string, options: { max?: number } = {}): Datab
 /** Opens embedded PGlite: on disk under `dir`, or in memory when `dir` is null. */
 export async function openPglite(dir: string | null): Promise<Database> {
   if (dir !== null) mkdirSync(dir, { recursive: true })
-  return wrapPglite(await PGlite.create(dir ?? 'memory://'))
+  // unaccent: the migrations make a text search configuration of it (social's post search).
+  return wrapPglite(await PGlite.create(dir ?? 'memory://', { extensions: { unaccent } }))
 }
 
 export function wrapPglite(client: PGlite): Database {

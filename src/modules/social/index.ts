@@ -13,6 +13,7 @@ import { authPlugin } from '../accounts'
 import { SocialModel as M } from './model'
 import { COMMENT_DEPTH_MAX, EDIT_HOURS, POST_PHOTOS_MAX } from './rules'
 import { createComment, deleteComment, listComments, setCommentLike, updateComment } from './service/comments'
+import { readDiscover } from './service/discover'
 import { readFeed } from './service/feed'
 import { approveFollowRequest, declineFollowRequest, getSocialProfile, listFollowRequests, updateSocialProfile } from './service/follow-requests'
 import { follow, followSummary, listFollows, unfollow } from './service/follows'
@@ -20,6 +21,7 @@ import { listLikes, setLike } from './service/likes'
 import { addPostMedia, deletePostMedia, postPhotoFile } from './service/media'
 import type { PhotoSize } from './service/photos'
 import { createPost, deletePost, getPost, listTagPosts, listUserPosts, updatePost } from './service/posts'
+import { searchPosts } from './service/search'
 import type { SocialDeps } from './service/shared'
 
 export { SocialModel } from './model'
@@ -41,6 +43,8 @@ const LIMITS = {
   follow: { scope: 'follows', limit: 200, windowMs: HOUR, per: 'user' },
   // Decoding and re-encoding photos costs CPU: a batch of ten for each of twenty posts an hour.
   media: { scope: 'post-media', limit: 20, windowMs: HOUR, per: 'user' },
+  // Reads, but each a full-text query: a page a second or so, per user (per address signed out).
+  search: { scope: 'post-search', limit: 60, windowMs: 60_000, per: 'user' },
 } as const
 /**
  * A photo's URL names its content, but whether it is served depends on the post's privacy at the
@@ -54,6 +58,11 @@ const FOLLOW = { 200: M.followSummary, 400: ErrorResponse, 403: ErrorResponse, 4
 const LIKE = { 200: M.liked, 404: ErrorResponse, 429: ErrorResponse } as const
 const COMMENT_ORDER =
   'In thread order: each comment followed by its replies (and theirs), oldest first at every depth; pages follow that order. A comment deleted, whose author’s account is deleted, or across a block with the caller is listed without author or text only while a reply below it is shown.'
+
+const DISCOVER_ORDER =
+  'Ranked by (likes + 2 × comments + 1) / (age in hours + 2)^1.5 as of the first page’s time, which the cursor carries: later pages rank the same posts with the same scores (engagement after that time is not counted), so none repeats or is skipped while likes arrive. Followers-only and private posts, and posts across a block with the caller, are never shown.'
+const SEARCH_HOW =
+  'Words match in any language, case and accents ignored, each as the start of a word (`rug` finds “rugs”); every word must match. A `#tag` term keeps only posts carrying that tag. 400 when `q` has no word or tag.'
 
 export function socialRoutes(ctx: Pick<Infrastructure, 'database' | 'config' | 'clock' | 'limiter' | 'bus' | 'log'> & Pick<SocialDeps, 'notify'>) {
   const deps: SocialDeps = { db: ctx.database.db, bus: ctx.bus, clock: ctx.clock, log: ctx.log, notify: ctx.notify }
@@ -132,6 +141,25 @@ export function socialRoutes(ctx: Pick<Infrastructure, 'database' | 'config' | '
           strictQuery: { schema: M.listQuery },
           response: { 200: M.postPage, 400: ErrorResponse },
           detail: { summary: 'The posts with a #tag that the caller may see, newest first (the tag in any case, without its #)' },
+        })
+        .get('/feed/discover', ({ viewer, query }) => readDiscover(deps, viewer?.id ?? null, query), {
+          query: M.listQuery,
+          strictQuery: { schema: M.listQuery },
+          response: { 200: M.postPage, 400: ErrorResponse },
+          detail: {
+            summary: 'Discover: public posts of the last 7 days that the caller may see, by engagement with time decay',
+            description: DISCOVER_ORDER,
+          },
+        })
+        .get('/search/posts', ({ viewer, query }) => searchPosts(deps, viewer?.id ?? null, query), {
+          query: M.searchQuery,
+          strictQuery: { schema: M.searchQuery },
+          rateLimit: LIMITS.search,
+          response: { 200: M.postPage, 400: ErrorResponse, 429: ErrorResponse },
+          detail: {
+            summary: 'Search the posts the caller may see: words of their text, #tags they carry; best match first, then newest',
+            description: SEARCH_HOW,
+          },
         }),
     )
     .guard({ auth: true, detail: { tags: ['Social'] } }, (app) =>

@@ -3,7 +3,7 @@ import { idSchema } from '../../lib/ids'
 import { pageOf } from '../../lib/pagination'
 import { enumOf } from '../../lib/schema'
 import { CatalogModel } from '../catalog'
-import { COMMENT_BODY_MAX, COMMENT_DEPTH_MAX, EDIT_HOURS, POST_BODY_MAX, POST_PHOTOS_MAX, POST_PRIVACIES, SOCIAL_PAGE_DEFAULT, SOCIAL_PAGE_MAX, TAG_MAX_LENGTH, TAGS_PER_POST } from './rules'
+import { COMMENT_BODY_MAX, COMMENT_DEPTH_MAX, EDIT_HOURS, POST_BODY_MAX, POST_PHOTOS_MAX, POST_PRIVACIES, POST_SEARCH_MAX, SOCIAL_PAGE_DEFAULT, SOCIAL_PAGE_MAX, TAG_MAX_LENGTH, TAGS_PER_POST } from './rules'
 
 const nullable = <T extends TSchema>(schema: T) => t.Union([schema, t.Null()])
 
@@ -128,6 +128,11 @@ export namespace SocialModel {
     limit: t.Optional(t.Integer({ minimum: 1, maximum: SOCIAL_PAGE_MAX, default: SOCIAL_PAGE_DEFAULT, title: 'query.limit' })),
   })
   export type ListQuery = typeof listQuery.static
+  export const searchQuery = t.Object({
+    q: t.String({ minLength: 1, maxLength: POST_SEARCH_MAX, description: `words to find in posts (each a prefix of a word, accents and case ignored) and #tags the posts must carry; 1 to ${POST_SEARCH_MAX} characters` }),
+    ...listQuery.properties,
+  })
+  export type SearchQuery = typeof searchQuery.static
 
   export const postParams = t.Object({ id: idSchema('pst') })
   export const mediaParams = t.Object({ id: idSchema('pst'), mediaId: idSchema('pmd') })

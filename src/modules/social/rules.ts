@@ -59,3 +59,8 @@ export function parseTags(body: string): string[] {
   }
   return [...tags]
 }
+
+/** Post search: `q` is 1 to POST_SEARCH_MAX characters; its first words and #tags are searched. */
+export const POST_SEARCH_MAX = 200
+export const SEARCH_WORDS_MAX = 8
+export const SEARCH_TAGS_MAX = 3

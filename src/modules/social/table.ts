@@ -1,9 +1,11 @@
-import { sql } from 'drizzle-orm'
-import { type AnyPgColumn, boolean, check, index, integer, pgTable, primaryKey, smallint, text, unique } from 'drizzle-orm/pg-core'
+import { type SQL, sql } from 'drizzle-orm'
+import { type AnyPgColumn, boolean, check, customType, index, integer, pgTable, primaryKey, smallint, text, unique } from 'drizzle-orm/pg-core'
 import { at, photoColumns } from '../../db/columns'
 import { users } from '../accounts'
 import { products } from '../catalog'
 import { COMMENT_BODY_MAX, COMMENT_DEPTH_MAX, POST_BODY_MAX, POST_PRIVACIES } from './rules'
+
+const tsvector = customType<{ data: string }>({ dataType: () => 'tsvector' })
 
 /**
  * A post: text with its #tags, a privacy (rules.ts) and optionally a linked product shown as its
@@ -27,8 +29,19 @@ export const posts = pgTable(
     /** Set when the author changed the text or the privacy. */
     editedAt: at('edited_at'),
     deletedAt: at('deleted_at'),
+    /**
+     * What post search matches: the text under the `post_search` text search configuration (made by
+     * the migration post_search): 'simple' words (lower-cased, no stemming, no stop words: posts are
+     * in every language, and one language's stemmer mangles the others) with accents taken off
+     * first (unaccent), so "cafe" finds "Café". Generated and stored, so it cannot drift from the text.
+     */
+    search: tsvector('search')
+      .notNull()
+      .generatedAlwaysAs((): SQL => sql`to_tsvector('post_search'::regconfig, ${posts.body})`),
   },
   (table) => [
+    // Post search (service/search.ts): the words of `search` (prefixes too).
+    index('posts_search_idx').using('gin', table.search),
     // The home feed (fan-out on read: each followed author's newest first) and profile pages. Lists
     // read newest first by scanning these ascending indexes backwards (`created_at desc, id desc`
     // is exactly their reverse), as every list of Souk does.
@@ -126,6 +139,8 @@ export const postComments = pgTable(
   (table) => [
     // A post's comments in thread order (keyset pages on the path), and a comment's replies (a path range).
     index('post_comments_thread_idx').on(table.postId, table.threadPath),
+    // A post's comments since a time: Discover leaves those made after its ranking instant out of a score.
+    index('post_comments_post_time_idx').on(table.postId, table.createdAt),
     check('post_comments_depth_check', sql`${table.depth} between 1 and ${sql.raw(String(COMMENT_DEPTH_MAX))} and (${table.depth} = 1) = (${table.parentId} is null)`),
     check('post_comments_path_check', sql`char_length(${table.threadPath}) = 32 * ${table.depth}`),
     check('post_comments_body_check', sql`char_length(${table.body}) between 1 and ${sql.raw(String(COMMENT_BODY_MAX))}`),

@@ -5,7 +5,7 @@ import { and, type SQL, sql } from 'drizzle-orm'
 import { blockedEitherWay } from '../../chat'
 import type { SocialModel } from '../model'
 import { follows, posts } from '../table'
-import { type Conn, newestFirst, type SocialDeps, toPosts } from './shared'
+import { type Conn, newestFirst, postColumns, type SocialDeps, toPosts } from './shared'
 import { accountGone, visibleTo } from './visibility'
 
 /**
@@ -41,7 +41,7 @@ export function feedQuery(db: Conn, viewerId: string, query: SocialModel.ListQue
     .limit(keys.fetch)
     .as('heads')
   const newest = db
-    .select()
+    .select(postColumns)
     .from(posts)
     .where(visibleOf(sql`heads.author_id`))
     .orderBy(...keys.order)

@@ -1,7 +1,7 @@
 // Posts: written by their author, changed for EDIT_HOURS (text or privacy; then marked edited),
 // deleted (kept, shown to nobody). Every read goes through visibleTo; a post the caller may not see
 // is answered 404 as if it did not exist.
-import { and, eq, getTableColumns } from 'drizzle-orm'
+import { and, eq } from 'drizzle-orm'
 import { AppError } from '../../../lib/errors'
 import { newId } from '../../../lib/ids'
 import { type UserCard, userCards } from '../../accounts'
@@ -9,7 +9,7 @@ import type { SocialModel } from '../model'
 import { EDIT_HOURS, isTagName, normalizeTag, parseTags } from '../rules'
 import { posts, postTags } from '../table'
 import { erasePostMedia } from './media'
-import { type Conn, editableUntil, newestFirst, notFound, type PostRow, publicAmong, type SocialDeps, toPosts } from './shared'
+import { type Conn, editableUntil, newestFirst, notFound, postColumns, type PostRow, publicAmong, type SocialDeps, toPosts } from './shared'
 import { visibleTo } from './visibility'
 
 /** The text as stored: trimmed, and not only spaces (400 naming `body.body`). */
@@ -45,7 +45,7 @@ export async function createPost(deps: SocialDeps, authorId: string, input: Soci
 /** The post row if `viewerId` may see it, else null. */
 export async function visiblePost(db: Conn, viewerId: string | null, postId: string): Promise<PostRow | null> {
   const [row] = await db
-    .select()
+    .select(postColumns)
     .from(posts)
     .where(and(eq(posts.id, postId), visibleTo(viewerId)))
   return row ?? null
@@ -59,7 +59,7 @@ export async function getPost(deps: SocialDeps, viewerId: string | null, postId:
 
 /** The author's own live post, locked for the caller's transaction; 404 for anyone else. */
 async function lockOwnPost(tx: Conn, authorId: string, postId: string): Promise<PostRow> {
-  const [row] = await tx.select().from(posts).where(eq(posts.id, postId)).for('update')
+  const [row] = await tx.select(postColumns).from(posts).where(eq(posts.id, postId)).for('update')
   if (row === undefined || row.deletedAt !== null || row.authorId !== authorId) throw notFound()
   return row
 }
@@ -80,7 +80,7 @@ export async function updatePost(deps: SocialDeps, authorId: string, postId: str
       .update(posts)
       .set({ ...next, editedAt: now })
       .where(eq(posts.id, postId))
-      .returning()
+      .returning(postColumns)
     if (next.body !== row.body) await indexTags(tx, updated!, true)
     return updated!
   })
@@ -108,7 +108,7 @@ export async function listUserPosts(deps: SocialDeps, viewerId: string | null, u
   await requireUser(deps.db, userId)
   const keys = newestFirst(query, posts.createdAt, posts.id, 'pst')
   const rows = await deps.db
-    .select()
+    .select(postColumns)
     .from(posts)
     .where(and(eq(posts.authorId, userId), visibleTo(viewerId), keys.after))
     .orderBy(...keys.order)
@@ -123,7 +123,7 @@ export async function listTagPosts(deps: SocialDeps, viewerId: string | null, ra
   if (!isTagName(tag)) throw new AppError('invalid_data', 'Not a tag', [{ field: 'params.tag', message: 'must be letters, digits or _ (at most 50)' }])
   const keys = newestFirst(query, postTags.createdAt, postTags.postId, 'pst')
   const rows = await deps.db
-    .select(getTableColumns(posts))
+    .select(postColumns)
     .from(postTags)
     .innerJoin(posts, eq(posts.id, postTags.postId))
     .where(and(eq(postTags.tag, tag), visibleTo(viewerId), keys.after))

@@ -1,4 +1,4 @@
-import { and, eq, inArray, sql, type SQL, type SQLWrapper } from 'drizzle-orm'
+import { and, eq, getTableColumns, inArray, sql, type SQL, type SQLWrapper } from 'drizzle-orm'
 import type { Db, Tx } from '../../../db/client'
 import { type Committed, nothing, runCommitted } from '../../../events/committed'
 import type { Bus } from '../../../lib/bus'
@@ -24,7 +24,10 @@ export interface SocialDeps {
 }
 
 export type Conn = Db | Tx
-export type PostRow = typeof posts.$inferSelect
+export type PostRow = Omit<typeof posts.$inferSelect, 'search'>
+/** Every column of a post but its search vector, which is large and never shown. */
+const { search: _search, ...columns } = getTableColumns(posts)
+export const postColumns = columns
 
 const HOUR = 60 * 60_000
 export const notFound = () => new AppError('not_found', 'No such post')
