@@ -75,6 +75,7 @@ const AdminUser = lazy(() => import('./routes/admin-users-screens').then((m) => 
 const socialScreens = () => import('./routes/social-screens')
 const Feed = lazy(() => socialScreens().then((m) => ({ default: m.Feed })))
 const PostPage = lazy(() => socialScreens().then((m) => ({ default: m.PostPage })))
+const PostSearch = lazy(() => socialScreens().then((m) => ({ default: m.PostSearch })))
 const TagPage = lazy(() => socialScreens().then((m) => ({ default: m.TagPage })))
 const FollowRequests = lazy(() => socialScreens().then((m) => ({ default: m.FollowRequests })))
 
@@ -110,6 +111,7 @@ export const routes: RouteDefinition[] = [
   { path: '/account/follow-requests', component: FollowRequests },
   { path: '/users/:id', component: UserProfile, ...userRoute },
   { path: '/feed', component: Feed },
+  { path: '/posts/search', component: PostSearch },
   { path: '/posts/:id', component: PostPage },
   { path: '/tags/:tag', component: TagPage },
   { path: '/dev/mail', component: DevMail, ...devMailRoute },

@@ -54,6 +54,10 @@ export const listFollowing = async (userId: string, q: ListQuery) => must(await 
 export const listUserPosts = async (userId: string, q: ListQuery) => must(await v1().users({ id: userId }).posts.get({ query: q }))
 export const readFeed = async (q: ListQuery) => must(await v1().feed.get({ query: q }))
 export const listTagPosts = async (tag: string, q: ListQuery) => must(await v1().tags({ tag }).posts.get({ query: q }))
+/** Discover: recent public posts by engagement; the cursor keeps the first page's ranking. Signed out too. */
+export const readDiscover = async (q: ListQuery) => must(await v1().feed.discover.get({ query: q }))
+/** Posts matching words and #tags of `q` that the caller may see, best match first. */
+export const searchPosts = async (q: SocialModel.SearchQuery) => must(await v1().search.posts.get({ query: q }))
 
 /** The signed-in vendor's active products, to show one with a post (the first page is enough to pick from). */
 export const listMyActiveProducts = async () => must(await v1().me.products.get({ query: { status: 'active', limit: 50 } })).items
