@@ -32,7 +32,7 @@ import { type DisputesDeps, disputesRoutes } from './modules/disputes'
 import { expireReturnsJob, RETURN_EXPIRY_CRON, type ReturnsDeps, returnsRoutes } from './modules/returns'
 import { endPlacementsJob, freePerks, PLACEMENT_END_CRON, placementsRoutes, PLAN_RENEWAL_CRON, planScheduleJob, type PlansDeps, plansRoutes } from './modules/plans'
 import { reviewsRoutes } from './modules/reviews'
-import { POST_MEDIA_BATCH_BYTES, socialRoutes } from './modules/social'
+import { POST_MEDIA_BATCH_BYTES, socialFeedFanOut, socialRoutes, socialTopicRules } from './modules/social'
 import { createSettings, type PlatformSettings, settingsRoutes } from './modules/settings'
 import { closeSolvedTicketsJob, type SupportDeps, supportRoutes, supportTopicRules, TICKET_CLOSE_CRON } from './modules/support'
 import { type ShipmentsDeps, shipmentsRoutes } from './modules/shipments'
@@ -255,7 +255,9 @@ export function createApp(infra: Infrastructure, services: Services = createServ
     ...infra,
     state,
     services: { chat },
-    topicRules: { ...jobTopicRules(db), ...chatTopicRules(db), ...orderTopicRules(db), ...supportTopicRules(db), ...adminQueueTopicRules() },
+    topicRules: { ...jobTopicRules(db), ...chatTopicRules(db), ...orderTopicRules(db), ...supportTopicRules(db), ...adminQueueTopicRules(), ...socialTopicRules(db) },
+    // A new post reaches the online followers on each instance, from one bus message.
+    fanOuts: [socialFeedFanOut(infra)],
   })
   // Support asks realtime whether a requester has their ticket open (then nobody mails them).
   const support: SupportDeps = {

@@ -1,4 +1,4 @@
-import { t } from 'elysia'
+import { t } from 'elysia/type-system'
 
 /** Every id prefix in use, one place: a log line or a URL says what an id is. */
 export const ID_PREFIXES = {

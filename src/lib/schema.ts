@@ -1,4 +1,4 @@
-import { t } from 'elysia'
+import { t } from 'elysia/type-system'
 
 /**
  * `t.UnionEnum` without the default Elysia gives it (its first value, for error messages). That

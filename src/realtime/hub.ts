@@ -4,7 +4,7 @@ import type { Logger } from '../lib/log'
 import type { Metrics } from '../lib/metrics'
 import { latestEventId, readEventRange, type StoredEvent } from '../events/log'
 import { type Bus, busTime, type Unsubscribe } from '../lib/bus'
-import type { DurableEvent, EventMessage } from './protocol'
+import type { DurableEvent, EphemeralEvent, EventMessage } from './protocol'
 
 /**
  * Events read back from the log, as the protocol's type: the log stores any kind, and what it holds
@@ -102,6 +102,23 @@ export class Hub {
     const events: EventMessage[] = []
     feed.buffers.add(events)
     return { events, stop: () => void feed.buffers.delete(events) }
+  }
+
+  /** The ids of the topics of a family that sockets of this instance follow (`user` → the users following their own topic). */
+  followedIds(family: string): string[] {
+    const prefix = `${family}:`
+    const ids: string[] = []
+    for (const topic of this.feeds.keys()) if (topic.startsWith(prefix)) ids.push(topic.slice(prefix.length))
+    return ids
+  }
+
+  /**
+   * Delivers an ephemeral event to this instance's sockets on its topic only, not through the bus:
+   * for a module that fans out on every instance to that instance's own sockets. None follow it: dropped.
+   */
+  deliverHere(event: EphemeralEvent, publishedAt: number): void {
+    const feed = this.feeds.get(event.topic)
+    if (feed !== undefined) this.deliver(feed, event, publishedAt)
   }
 
   /** Topics followed on this instance, and sockets replaying towards one right now. */

@@ -15,7 +15,7 @@ import { Gateway } from './gateway'
 import type { SocketServices } from './handlers/context'
 import { Hub } from './hub'
 import { createMemoryPresenceStore, createPresence, createRedisPresenceStore, heartbeatMsFor, type Presence, type ViewedTopic } from './presence'
-import { MAX_MESSAGE_BYTES, PresenceData, type TopicFamily } from './protocol'
+import { type EphemeralEvent, MAX_MESSAGE_BYTES, PresenceData, type TopicFamily } from './protocol'
 import { createMemoryTicketStore, createRedisTicketStore, createTickets, TICKET_LIMITS, TICKET_TTL_MS, type Tickets } from './tickets'
 import { canSeeUser, createTopicRules, type TopicRule } from './topics'
 
@@ -103,16 +103,43 @@ export interface Realtime {
 }
 
 /**
+ * This instance's sockets as a module's fan-out sees them (social's `FeedSockets` is this port):
+ * who is here, and delivery to them alone.
+ */
+export interface LocalSockets {
+  /** Users with a socket here following their own `user:<id>` topic (only they may). */
+  usersFollowingThemselves(): string[]
+  /** Sends ephemeral events to the sockets here following their topics, not through the bus. */
+  sendHere(events: EphemeralEvent[], publishedAt: number): void
+}
+
+/**
+ * A module's delivery that runs on every instance to that instance's sockets (e.g. one bus message
+ * becoming an event for each local follower): started with the instance's sockets, answers its stop.
+ */
+export type LocalFanOut = (sockets: LocalSockets) => () => void
+
+/**
  * The realtime core of one instance: gateway, hub and topic rules over the state, with their
  * timers. Built once by the composition root (src/app.ts) with the module services socket
- * handlers call and the topic rules of the families modules own, and closed on stop.
+ * handlers call, the topic rules of the families modules own and their local fan-outs, and closed
+ * on stop.
  */
-export function createRealtime(deps: RealtimeDeps & { state: RealtimeState; services: SocketServices; topicRules: Partial<Record<TopicFamily, TopicRule>> }): Realtime {
+export function createRealtime(
+  deps: RealtimeDeps & { state: RealtimeState; services: SocketServices; topicRules: Partial<Record<TopicFamily, TopicRule>>; fanOuts?: LocalFanOut[] },
+): Realtime {
   const { config, bus, clock, log, metrics, state, services } = deps
   const db = deps.database.db
   const hub = new Hub({ db, bus, log, metrics })
   const topics = createTopicRules(db, deps.topicRules)
   const gateway = new Gateway({ db, config, clock, log, metrics, bus, hub, presence: state.presence, topics, services })
+  const sockets: LocalSockets = {
+    usersFollowingThemselves: () => hub.followedIds('user'),
+    sendHere: (events, publishedAt) => {
+      for (const event of events) hub.deliverHere(event, publishedAt)
+    },
+  }
+  const fanOutStops = (deps.fanOuts ?? []).map((start) => start(sockets))
   const timers = [
     setInterval(() => gateway.sweep(), SWEEP_MS),
     setInterval(() => void state.presence.heartbeat(), heartbeatMsFor(config.presenceTtlMs)),
@@ -127,6 +154,7 @@ export function createRealtime(deps: RealtimeDeps & { state: RealtimeState; serv
     close: () =>
       (closing ??= (async () => {
         for (const timer of timers) clearInterval(timer)
+        for (const stop of fanOutStops) stop()
         gateway.stop()
         await state.close()
         hub.close()

@@ -19,6 +19,7 @@ import { SUPPORT_EVENTS } from '../modules/support/events'
 import { ORDER_EVENTS } from '../modules/orders/events'
 import { ADMIN_QUEUE_EVENTS } from '../modules/admin-queues/events'
 import { ADMIN_STATS_EVENTS } from '../modules/admin-stats/events'
+import { SOCIAL_EVENTS } from '../modules/social/events'
 
 export { TypingData } from '../modules/chat/events'
 
@@ -49,6 +50,7 @@ export const EventMessage = t.Union([
   ...SUPPORT_EVENTS,
   ...ADMIN_QUEUE_EVENTS,
   ...ADMIN_STATS_EVENTS,
+  ...SOCIAL_EVENTS,
 ])
 export type EventMessage = typeof EventMessage.static
 export type EventKind = EventMessage['kind']

@@ -2,6 +2,7 @@
 // follows, the home feed and tag pages. Who sees a post is one SQL rule (service/visibility.ts) every read applies;
 // a post the caller may not see answers 404, as if it did not exist.
 import { Elysia, t } from 'elysia'
+import type { Db } from '../../db/client'
 import type { Infrastructure } from '../../infrastructure'
 import { uploadGuard } from '../../lib/body-guard'
 import { AppError, ErrorResponse } from '../../lib/errors'
@@ -18,14 +19,26 @@ import { readFeed } from './service/feed'
 import { approveFollowRequest, declineFollowRequest, getSocialProfile, listFollowRequests, updateSocialProfile } from './service/follow-requests'
 import { follow, followSummary, listFollows, unfollow } from './service/follows'
 import { listLikes, setLike } from './service/likes'
+import { type FeedSockets, startFeedFanOut } from './service/live'
 import { addPostMedia, deletePostMedia, postPhotoFile } from './service/media'
 import type { PhotoSize } from './service/photos'
-import { createPost, deletePost, getPost, listTagPosts, listUserPosts, updatePost } from './service/posts'
+import { createPost, deletePost, getPost, listTagPosts, listUserPosts, updatePost, visiblePost } from './service/posts'
 import { searchPosts } from './service/search'
 import type { SocialDeps } from './service/shared'
 
 export { SocialModel } from './model'
 export { POST_PRIVACIES, type PostPrivacy } from './rules'
+export type { FeedSockets } from './service/live'
+
+/** Who may follow `post:<id>` (its counts and new comments): whoever may see the post (sockets are signed in). */
+export const socialTopicRules = (db: Db) => ({ post: async (viewer: { id: string }, id: string) => (await visiblePost(db, viewer.id, id)) !== null })
+
+/**
+ * The home feed's live side on one instance: new posts of the accounts its online users follow, as
+ * `feed.post` on their `user:` topic. Realtime starts it with this instance's sockets and stops it on close.
+ */
+export const socialFeedFanOut = (deps: Pick<Infrastructure, 'database' | 'bus' | 'log'>) => (sockets: FeedSockets) =>
+  startFeedFanOut({ db: deps.database.db, bus: deps.bus, log: deps.log }, sockets)
 
 /**
  * The largest batch of post photos: POST_PHOTOS_MAX files of the upload limit each. The server-wide

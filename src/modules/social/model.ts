@@ -3,6 +3,7 @@ import { idSchema } from '../../lib/ids'
 import { pageOf } from '../../lib/pagination'
 import { enumOf } from '../../lib/schema'
 import { CatalogModel } from '../catalog'
+import { PostAuthor, PostComment } from './item'
 import { COMMENT_BODY_MAX, COMMENT_DEPTH_MAX, EDIT_HOURS, POST_BODY_MAX, POST_PHOTOS_MAX, POST_PRIVACIES, POST_SEARCH_MAX, SOCIAL_PAGE_DEFAULT, SOCIAL_PAGE_MAX, TAG_MAX_LENGTH, TAGS_PER_POST } from './rules'
 
 const nullable = <T extends TSchema>(schema: T) => t.Union([schema, t.Null()])
@@ -20,7 +21,7 @@ export namespace SocialModel {
   export type UpdateBody = typeof updateBody.static
 
   /** How a post, a list of likes or of follows names an account. */
-  export const author = t.Object({ id: idSchema('usr'), displayName: t.String(), avatarUrl: nullable(t.String()) })
+  export const author = PostAuthor
   export type Author = typeof author.static
 
   /** A photo of a post, in the shape of a product photo; its URLs answer only those who may see the post. */
@@ -67,23 +68,8 @@ export namespace SocialModel {
   export const commentUpdateBody = t.Object({ body: commentText })
   export type CommentUpdateBody = typeof commentUpdateBody.static
 
-  export const comment = t.Object({
-    id: idSchema('pcm'),
-    postId: idSchema('pst'),
-    parentId: nullable(idSchema('pcm', { description: 'the comment it replies to; null on the post itself' })),
-    depth: t.Integer({ minimum: 1, maximum: COMMENT_DEPTH_MAX, description: '1 on the post, 2 a reply, 3 a reply to a reply' }),
-    status: enumOf(['shown', 'deleted', 'hidden'] as const, {
-      description: 'shown; deleted (or its author’s account is); hidden (across a block with the caller). Only shown comments have an author and a text; the others are listed only while replies below them are.',
-    }),
-    author: nullable(author),
-    body: nullable(t.String()),
-    likeCount: t.Integer(),
-    likedByMe: t.Boolean(),
-    createdAt: t.Date(),
-    editedAt: nullable(t.Date({ description: 'set when its author changed it (“edited”)' })),
-    canEdit: t.Boolean({ description: `the caller wrote it and may still change it (${EDIT_HOURS} hours after writing)` }),
-    canDelete: t.Boolean({ description: 'the caller wrote it, or wrote the post' }),
-  })
+  /** The same shape as new comments arrive on `post:<id>` (item.ts). */
+  export const comment = PostComment
   export type Comment = typeof comment.static
   export const commentPage = pageOf(comment)
   export type CommentPage = typeof commentPage.static

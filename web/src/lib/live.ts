@@ -53,6 +53,9 @@ const KINDS: Record<EventKind, true> = {
   'ticket.updated': true,
   'queues.changed': true,
   'stats.moved': true,
+  'feed.post': true,
+  'post.counts': true,
+  'post.comment': true,
 }
 
 /** An answer a message sent with `askLive` was refused with: an `error` frame's code and message. */

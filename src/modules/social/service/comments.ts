@@ -4,6 +4,7 @@
 // `posts.comment_count` and `post_comments.like_count` move in the transaction of the row that
 // moved them, so both stay exact under concurrency. A comment tells the post's author, a reply also
 // the author of the comment replied to, and a like made the comment's author, in the same transaction.
+// A comment made or deleted sends the post's counts (and the new comment) on `post:<id>` (live.ts).
 import { and, asc, eq, gt, inArray, isNull, not, or, type SQL, sql, type SQLWrapper } from 'drizzle-orm'
 import { alias } from 'drizzle-orm/pg-core'
 import { AppError } from '../../../lib/errors'
@@ -14,6 +15,7 @@ import { blockedEitherWay } from '../../chat'
 import type { SocialModel } from '../model'
 import { COMMENT_DEPTH_MAX, EDIT_HOURS, replyPlace, SOCIAL_PAGE_DEFAULT } from '../rules'
 import { commentLikes, postComments, posts } from '../table'
+import { appendPostEvents } from './live'
 import { visiblePost } from './posts'
 import { type Conn, editableUntil, notFound, type PostRow, type SocialDeps, tell, withNotices } from './shared'
 
@@ -73,8 +75,8 @@ async function toComments(db: Conn, rows: (CommentRow & { status: CommentStatus 
       body: isShown ? row.body : null,
       likeCount: isShown ? row.likeCount : 0,
       likedByMe: likedIds.has(row.id),
-      createdAt: row.createdAt,
-      editedAt: isShown ? row.editedAt : null,
+      createdAt: row.createdAt.toISOString(),
+      editedAt: isShown ? (row.editedAt?.toISOString() ?? null) : null,
       canEdit: mine && now < editableUntil(row),
       canDelete: mine || (isShown && viewerId === post.authorId),
     } satisfies SocialModel.Comment
@@ -147,10 +149,14 @@ export async function createComment(deps: SocialDeps, authorId: string, postId: 
       .insert(postComments)
       .values({ id, postId, authorId, ...place, body, likeCount: 0, createdAt: now })
       .returning()
-    await tx
+    const [counts] = await tx
       .update(posts)
       .set({ commentCount: sql`${posts.commentCount} + 1` })
       .where(eq(posts.id, postId))
+      .returning({ likeCount: posts.likeCount, commentCount: posts.commentCount })
+    // Subscribers of the post's page get it as anyone without a say over it sees it; the writer gets theirs below.
+    const [shown] = await toComments(tx, [{ ...row!, status: 'shown' }], null, post, now)
+    await appendPostEvents(tx, committed, now, postId, counts!, shown)
     await tell(deps, tx, committed, { userId: post.authorId, type: 'comment', actorId: authorId, subject: `post:${postId}`, text: 'commented on your post', link: commentsLink(postId) })
     if (repliedTo !== null && repliedTo.authorId !== post.authorId) {
       await tell(deps, tx, committed, { userId: repliedTo.authorId, type: 'comment', actorId: authorId, subject: `comment:${repliedTo.id}`, text: 'replied to your comment', link: commentsLink(postId) })
@@ -191,14 +197,17 @@ export async function updateComment(deps: SocialDeps, userId: string, commentId:
  * lock makes a second delete at once wait, then find it deleted (404).
  */
 export async function deleteComment(deps: SocialDeps, userId: string, commentId: string): Promise<void> {
-  await deps.db.transaction(async (tx) => {
+  const now = deps.clock.now()
+  await withNotices(deps, async (tx, committed) => {
     const { comment, post } = await lockComment(tx, userId, commentId)
     if (comment.authorId !== userId && post.authorId !== userId) throw new AppError('forbidden', 'Only its author or the post’s author may delete a comment')
-    await tx.update(postComments).set({ deletedAt: deps.clock.now() }).where(eq(postComments.id, commentId))
-    await tx
+    await tx.update(postComments).set({ deletedAt: now }).where(eq(postComments.id, commentId))
+    const [counts] = await tx
       .update(posts)
       .set({ commentCount: sql`${posts.commentCount} - 1` })
       .where(eq(posts.id, comment.postId))
+      .returning({ likeCount: posts.likeCount, commentCount: posts.commentCount })
+    await appendPostEvents(tx, committed, now, comment.postId, counts!)
   })
 }
 

@@ -1,10 +1,12 @@
 // Likes: one per user and post, liked and unliked idempotently; `posts.like_count` moves in the
 // transaction of the row that made or removed the like, so concurrent likes count exactly. A like
-// made tells the post's author in that transaction (grouped: "Ana and 4 others liked your post").
+// made tells the post's author in that transaction (grouped: "Ana and 4 others liked your post"), and
+// a count moved goes to the post's page on `post:<id>` (live.ts).
 import { and, eq, not, sql } from 'drizzle-orm'
 import { blockedEitherWay } from '../../chat'
 import type { SocialModel } from '../model'
 import { postLikes, posts } from '../table'
+import { appendPostEvents } from './live'
 import { visiblePost } from './posts'
 import { newestFirst, notFound, type SocialDeps, tell, toPeople, withNotices } from './shared'
 
@@ -27,14 +29,16 @@ export async function setLike(deps: SocialDeps, viewerId: string, postId: string
           .delete(postLikes)
           .where(and(eq(postLikes.postId, postId), eq(postLikes.userId, viewerId)))
           .returning({ postId: postLikes.postId })
+    const counts = { likeCount: posts.likeCount, commentCount: posts.commentCount }
     const [counted] =
       changed.length === 0
-        ? await tx.select({ likeCount: posts.likeCount }).from(posts).where(eq(posts.id, postId))
+        ? await tx.select(counts).from(posts).where(eq(posts.id, postId))
         : await tx
             .update(posts)
             .set({ likeCount: sql`${posts.likeCount} + ${on ? 1 : -1}` })
             .where(eq(posts.id, postId))
-            .returning({ likeCount: posts.likeCount })
+            .returning(counts)
+    if (changed.length > 0) await appendPostEvents(tx, committed, deps.clock.now(), postId, counted!)
     if (on && changed.length > 0) await tell(deps, tx, committed, { userId: post.authorId, type: 'like', actorId: viewerId, subject: `post:${postId}`, text: 'liked your post', link: `/posts/${postId}` })
     return { likeCount: counted!.likeCount, likedByMe: on }
   })

@@ -8,6 +8,7 @@ import { type UserCard, userCards } from '../../accounts'
 import type { SocialModel } from '../model'
 import { EDIT_HOURS, isTagName, normalizeTag, parseTags } from '../rules'
 import { posts, postTags } from '../table'
+import { announcePost } from './live'
 import { erasePostMedia } from './media'
 import { type Conn, editableUntil, newestFirst, notFound, postColumns, type PostRow, publicAmong, type SocialDeps, toPosts } from './shared'
 import { visibleTo } from './visibility'
@@ -26,7 +27,7 @@ async function indexTags(tx: Conn, row: Pick<PostRow, 'id' | 'body' | 'createdAt
   if (tags.length > 0) await tx.insert(postTags).values(tags.map((tag) => ({ postId: row.id, tag, createdAt: row.createdAt })))
 }
 
-/** A new post by `authorId`; a linked product must be public now (400 otherwise). */
+/** A new post by `authorId`; a linked product must be public now (400 otherwise). Announced after commit to online followers (live.ts). */
 export async function createPost(deps: SocialDeps, authorId: string, input: SocialModel.CreateBody): Promise<SocialModel.Post> {
   const body = textOf(input.body)
   const productId = input.productId ?? null
@@ -39,6 +40,7 @@ export async function createPost(deps: SocialDeps, authorId: string, input: Soci
     await tx.insert(posts).values(row)
     await indexTags(tx, row, false)
   })
+  await announcePost(deps.bus, { postId: row.id, authorId, privacy: row.privacy })
   return (await toPosts(deps.db, [row], authorId, now))[0]!
 }
 

@@ -1,0 +1,119 @@
+import { afterAll, beforeAll, describe, expect, it } from 'bun:test'
+import { connectAs, type TestSocket } from '../../realtime/test-client'
+import { client, signUpAndSignIn, type TestApp, type TestUser, twoInstances } from '../../testing'
+import { followUser, writePost } from './testing'
+
+// Live social over real sockets, on two instances sharing one database and Redis: a new post
+// reaches the author's online followers on whichever instance their socket is; a post's page
+// follows its counts and new comments on `post:<id>`.
+
+describe.skipIf(process.env.REDIS_URL === undefined)('live posts across two instances', () => {
+  let a: TestApp
+  let b: TestApp
+  let wsA: string
+  let wsB: string
+  const sockets: TestSocket[] = []
+
+  beforeAll(async () => {
+    ;({ a, b, wsA, wsB } = await twoInstances())
+  }, 60_000)
+  afterAll(async () => {
+    for (const socket of sockets) socket.close()
+    await b?.close()
+    await a?.close()
+  })
+
+  /** A socket of `user` on an instance, following their own `user:` topic (as every signed-in tab does). */
+  const online = async (app: TestApp, wsUrl: string, user: TestUser) => {
+    const socket = await connectAs(app, wsUrl, user)
+    sockets.push(socket)
+    expect(await socket.ask({ type: 'subscribe', topic: `user:${user.id}` })).toMatchObject({ type: 'subscribed' })
+    return socket
+  }
+  const feedPosts = (socket: TestSocket) => socket.received.filter((m) => m.type === 'event' && m.kind === 'feed.post').map((m) => m.data)
+  /** Resolves once everything the server sent the socket before now has arrived (a ping answered after it). */
+  const settled = (socket: TestSocket) => socket.ask({ type: 'ping' })
+
+  it('sends feed.post to online followers on either instance, and not to a stranger, a blocked follower or the author', async () => {
+    const [author, near, far, stranger, blocked] = await Promise.all([signUpAndSignIn(a), signUpAndSignIn(a), signUpAndSignIn(a), signUpAndSignIn(a), signUpAndSignIn(a)])
+    for (const follower of [near!, far!, blocked!]) await followUser(a, follower, author!)
+    expect((await client(a, author!).api.v1.blocks({ userId: blocked!.id }).post()).status).toBe(200)
+    const [authorOnA, nearOnA, farOnB, strangerOnB, blockedOnB] = await Promise.all([
+      online(a, wsA, author!),
+      online(a, wsA, near!),
+      online(b, wsB, far!),
+      online(b, wsB, stranger!),
+      online(b, wsB, blocked!),
+    ])
+
+    const post = await writePost(a, author!, 'Fresh from the kiln', 'followers')
+    const expected = { postId: post.id, authorId: author!.id }
+    expect((await farOnB.next('event', (m) => m.kind === 'feed.post')).topic).toBe(`user:${far!.id}`)
+    expect((await nearOnA.next('event', (m) => m.kind === 'feed.post')).data).toEqual(expected)
+    expect(feedPosts(farOnB)).toEqual([expected])
+    // Each instance sent its own followers' events in one go: the others have had theirs by now.
+    for (const socket of [authorOnA, strangerOnB, blockedOnB]) {
+      await settled(socket)
+      expect(feedPosts(socket)).toEqual([])
+    }
+    expect(feedPosts(nearOnA)).toEqual([expected])
+  })
+
+  it('announces no private post', async () => {
+    const [author, follower] = await Promise.all([signUpAndSignIn(a), signUpAndSignIn(a)])
+    await followUser(a, follower!, author!)
+    const socket = await online(b, wsB, follower!)
+    const secret = await writePost(a, author!, 'Only for me', 'private')
+    const open = await writePost(a, author!, 'For everyone')
+    await socket.next('event', (m) => m.kind === 'feed.post' && m.data.postId === open.id)
+    expect(feedPosts(socket).map((data) => data.postId)).toEqual([open.id])
+    expect(feedPosts(socket).map((data) => data.postId)).not.toContain(secret.id)
+  })
+
+  it('lets only those who see a post follow post:<id>', async () => {
+    const [author, follower, stranger] = await Promise.all([signUpAndSignIn(a), signUpAndSignIn(a), signUpAndSignIn(a)])
+    await followUser(a, follower!, author!)
+    const post = await writePost(a, author!, 'Followers only', 'followers')
+    const strangerOnB = await connectAs(b, wsB, stranger!)
+    const followerOnB = await connectAs(b, wsB, follower!)
+    sockets.push(strangerOnB, followerOnB)
+    expect(await strangerOnB.ask({ type: 'subscribe', topic: `post:${post.id}` })).toMatchObject({ type: 'error', code: 'TopicForbidden' })
+    expect(await followerOnB.ask({ type: 'subscribe', topic: `post:${post.id}` })).toMatchObject({ type: 'subscribed' })
+  })
+
+  it('sends a like’s counts, and a new comment with the counts, to whoever follows the post', async () => {
+    const [author, reader, fan] = await Promise.all([signUpAndSignIn(a), signUpAndSignIn(a), signUpAndSignIn(a, { displayName: 'Fan' })])
+    const post = await writePost(a, author!, 'Watch this space')
+    const readerOnB = await connectAs(b, wsB, reader!)
+    sockets.push(readerOnB)
+    const topic = `post:${post.id}`
+    expect(await readerOnB.ask({ type: 'subscribe', topic })).toMatchObject({ type: 'subscribed' })
+
+    expect((await client(a, fan!).api.v1.posts({ id: post.id }).like.post()).status).toBe(200)
+    expect(await readerOnB.next('event', (m) => m.topic === topic && m.kind === 'post.counts')).toMatchObject({ id: 1, data: { likeCount: 1, commentCount: 0 } })
+
+    const written = await client(a, fan!).api.v1.posts({ id: post.id }).comments.post({ body: 'Lovely!' })
+    expect(written.status).toBe(201)
+    const arrived = await readerOnB.next('event', (m) => m.topic === topic && m.kind === 'post.comment')
+    expect(arrived.data).toEqual({
+      comment: {
+        id: written.data!.id,
+        postId: post.id,
+        parentId: null,
+        depth: 1,
+        status: 'shown',
+        author: { id: fan!.id, displayName: 'Fan', avatarUrl: null },
+        body: 'Lovely!',
+        likeCount: 0,
+        likedByMe: false,
+        createdAt: expect.any(String),
+        editedAt: null,
+        canEdit: false,
+        canDelete: false,
+      },
+    })
+    expect(await readerOnB.next('event', (m) => m.topic === topic && m.kind === 'post.counts' && m.data.commentCount === 1)).toMatchObject({ data: { likeCount: 1 } })
+    // In the log's order: the like's counts, then the comment's counts and the comment itself.
+    expect(readerOnB.eventIds(topic)).toEqual([1, 2, 3])
+  })
+})
