@@ -1,8 +1,9 @@
 import { A, useLocation } from '@solidjs/router'
 import { createSignal, For, Show } from 'solid-js'
 import { timeAgo } from '../lib/format'
+import { rereading, useTopic } from '../lib/live'
 import { withNext } from '../lib/next'
-import { signedIn } from '../lib/session'
+import { currentUser, signedIn } from '../lib/session'
 import { type Comment, createComment, deleteComment, listComments, setCommentLike, updateComment } from '../lib/social'
 import { Button, ButtonLink } from './button'
 import { ConfirmDialog } from './confirm-dialog'
@@ -195,10 +196,11 @@ function placeReply(list: Comment[], reply: Comment): Comment[] {
 
 /**
  * A post's comments under it, in thread order (replies indented, three deep), a page at a time;
- * signed in, a form to comment and Reply on each. `onCount` is told how many comments the post has
- * as comments are written and deleted here.
+ * signed in, a form to comment and Reply on each, and others' new comments arrive live (`post:<id>`).
+ * `onCount` is told how many comments the post has as comments are written and deleted here (the
+ * live counts of the topic are the post page's).
  */
-export function CommentThread(props: { postId: string; count: number; onCount: (count: number) => void }) {
+export function CommentThread(props: { postId: string; postAuthorId: string; count: number; onCount: (count: number) => void }) {
   const location = useLocation()
   const pages = createCursorPages({
     // Read again when the session comes back: likedByMe, canEdit and canDelete are the caller's.
@@ -214,9 +216,22 @@ export function CommentThread(props: { postId: string; count: number; onCount: (
   const unique = (list: Comment[]) => list.filter((c, i) => list.findIndex((other) => other.id === c.id) === i)
   const replace = (comment: Comment) => pages.update((list) => list.map((c) => (c.id === comment.id ? comment : c)))
   const added = (comment: Comment) => {
+    // Already here: it came live first, with the post's counts that include it.
+    if (pages.items()?.some((c) => c.id === comment.id) === true) return
     pages.update((list) => (comment.parentId === null ? [...list, comment] : placeReply(list, comment)))
     props.onCount(props.count + 1)
   }
+  // A comment from the topic comes as one with no say over it sees it: what I may do with it is mine to add.
+  const arrived = (comment: Comment) => {
+    const me = currentUser()?.id
+    const mine = me !== undefined && comment.author?.id === me
+    const own = { ...comment, canEdit: mine, canDelete: mine || me === props.postAuthorId }
+    pages.update((list) => (list.some((c) => c.id === comment.id) ? list : comment.parentId === null ? [...list, own] : placeReply(list, own)))
+  }
+  useTopic(() => (signedIn() ? (`post:${props.postId}` as const) : null), {
+    onEvent: (event) => event.kind === 'post.comment' && arrived(event.data.comment),
+    ...rereading(() => void pages.reload()),
+  })
   const removed = (comment: Comment) => {
     pages.update((list) => {
       const at = list.findIndex((c) => c.id === comment.id)

@@ -1,12 +1,13 @@
 import { useLocation, useSearchParams } from '@solidjs/router'
-import { Match, Show, Switch } from 'solid-js'
-import { ButtonLink } from '../components/button'
+import { createSignal, Match, Show, Switch } from 'solid-js'
+import { Button, ButtonLink } from '../components/button'
 import { EmptyState, Skeleton } from '../components/feedback'
 import { createCursorPages, LoadMore } from '../components/finance-parts'
 import { PostList } from '../components/post-card'
 import { PostComposer } from '../components/post-composer'
 import { Tabs } from '../components/tabs'
 import { PageMeta } from '../lib/head'
+import { myTopic, useTopic } from '../lib/live'
 import { withNext } from '../lib/next'
 import { sessionStatus, signedIn } from '../lib/session'
 import { type Post, readDiscover, readFeed } from '../lib/social'
@@ -19,6 +20,38 @@ const loading = (label: string) => (
   </div>
 )
 
+/**
+ * "3 new posts" over the feed: new posts of followed accounts, announced live (`feed.post` on my
+ * topic) while the feed is open, are counted, not inserted, so the list does not jump under the
+ * reader; clicking reads the first page again and goes up to it. A post listed already (mine, or
+ * one read since) does not count.
+ */
+function NewPostsPill(props: { listed: (postId: string) => boolean; onShow: () => Promise<void> }) {
+  const [waiting, setWaiting] = createSignal<string[]>([])
+  useTopic(myTopic, {
+    onEvent: (event) => {
+      if (event.kind !== 'feed.post' || props.listed(event.data.postId) || waiting().includes(event.data.postId)) return
+      setWaiting((ids) => [...ids, event.data.postId])
+    },
+  })
+  // One read meanwhile (the first page, still loading) may list some already.
+  const count = () => waiting().filter((id) => !props.listed(id)).length
+  const show = async () => {
+    setWaiting([])
+    await props.onShow()
+    window.scrollTo({ top: 0, behavior: 'smooth' })
+  }
+  return (
+    <Show when={count() > 0}>
+      <div class="new-posts">
+        <Button variant="primary" size="sm" onClick={() => void show()}>
+          {count() === 1 ? '1 new post' : `${count()} new posts`}
+        </Button>
+      </div>
+    </Show>
+  )
+}
+
 function HomeFeed() {
   const pages = createCursorPages({
     query: () => ({}),
@@ -29,6 +62,7 @@ function HomeFeed() {
   const remove = (id: string) => pages.update((list) => list.filter((p) => p.id !== id))
   return (
     <div class="stack">
+      <NewPostsPill listed={(id) => pages.items()?.some((p) => p.id === id) === true} onShow={pages.reload} />
       <PostComposer onPosted={(post) => pages.update((list) => [post, ...list])} />
       <Show when={pages.items()} fallback={loading('Loading your feed')}>
         {(posts) => (

@@ -6,6 +6,7 @@ import { CommentThread } from '../components/comment-thread'
 import { EmptyState } from '../components/feedback'
 import { PostCard } from '../components/post-card'
 import { HttpStatus, PageMeta } from '../lib/head'
+import { rereading, useTopic } from '../lib/live'
 import { signedIn } from '../lib/session'
 import { getPost, type Post } from '../lib/social'
 
@@ -20,6 +21,11 @@ function PostView(props: { post: Post }) {
   // The card and the thread share the post: comments written or deleted below move its count.
   const [post, setPost] = createSignal(props.post)
   createEffect(on(() => props.post, (next) => setPost(next), { defer: true }))
+  // Live counts while signed in (the socket is): likes and comments anyone makes. Read again once followed, so none is missed.
+  useTopic(() => (signedIn() ? (`post:${props.post.id}` as const) : null), {
+    onEvent: (event) => event.kind === 'post.counts' && setPost((p) => ({ ...p, ...event.data })),
+    ...rereading(() => void revalidate(getPost.keyFor(props.post.id))),
+  })
   return (
     <div class="stack social-column">
       <PageMeta
@@ -39,7 +45,7 @@ function PostView(props: { post: Post }) {
           ))}
         </nav>
       </Show>
-      <CommentThread postId={props.post.id} count={post().commentCount} onCount={(commentCount) => setPost((p) => ({ ...p, commentCount }))} />
+      <CommentThread postId={props.post.id} postAuthorId={props.post.author.id} count={post().commentCount} onCount={(commentCount) => setPost((p) => ({ ...p, commentCount }))} />
     </div>
   )
 }
