@@ -1,3 +1,4 @@
+import { afterAll, beforeAll } from 'bun:test'
 import { mkdtempSync, rmSync } from 'node:fs'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
@@ -121,6 +122,24 @@ export async function twoInstances(env: Record<string, string> = {}): Promise<{ 
   const a = await createTestApp({ env: shared })
   const b = await createTestApp({ env: shared, database: a.ctx.database })
   return { a, b, wsA: listen(a).wsUrl, wsB: listen(b).wsUrl }
+}
+
+/**
+ * Two instances (`twoInstances`) shared by the tests of one describe block: started before them,
+ * closed after them (`b` first), with the sockets the tests left in `sockets`. Read the fields
+ * inside the tests (they are set in `beforeAll`).
+ */
+export function useTwoInstances(env: Record<string, string> = {}) {
+  const cluster = { sockets: [] as { close(): void }[] } as Awaited<ReturnType<typeof twoInstances>> & { sockets: { close(): void }[] }
+  beforeAll(async () => {
+    Object.assign(cluster, await twoInstances(env))
+  }, 60_000)
+  afterAll(async () => {
+    for (const socket of cluster.sockets) socket.close()
+    await cluster.b?.close()
+    await cluster.a?.close()
+  })
+  return cluster
 }
 
 /** Resolves once `condition` holds, polling each tick; fails after `timeoutMs` (a wait on a condition, not a sleep). */

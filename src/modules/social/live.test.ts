@@ -1,6 +1,6 @@
-import { afterAll, beforeAll, describe, expect, it } from 'bun:test'
+import { describe, expect, it } from 'bun:test'
 import { connectAs, type TestSocket } from '../../realtime/test-client'
-import { client, signUpAndSignIn, type TestApp, type TestUser, twoInstances } from '../../testing'
+import { client, signUpAndSignIn, type TestApp, type TestUser, useTwoInstances } from '../../testing'
 import { followUser, writePost } from './testing'
 
 // Live social over real sockets, on two instances sharing one database and Redis: a new post
@@ -8,25 +8,12 @@ import { followUser, writePost } from './testing'
 // follows its counts and new comments on `post:<id>`.
 
 describe.skipIf(process.env.REDIS_URL === undefined)('live posts across two instances', () => {
-  let a: TestApp
-  let b: TestApp
-  let wsA: string
-  let wsB: string
-  const sockets: TestSocket[] = []
-
-  beforeAll(async () => {
-    ;({ a, b, wsA, wsB } = await twoInstances())
-  }, 60_000)
-  afterAll(async () => {
-    for (const socket of sockets) socket.close()
-    await b?.close()
-    await a?.close()
-  })
+  const cluster = useTwoInstances()
 
   /** A socket of `user` on an instance, following their own `user:` topic (as every signed-in tab does). */
   const online = async (app: TestApp, wsUrl: string, user: TestUser) => {
     const socket = await connectAs(app, wsUrl, user)
-    sockets.push(socket)
+    cluster.sockets.push(socket)
     expect(await socket.ask({ type: 'subscribe', topic: `user:${user.id}` })).toMatchObject({ type: 'subscribed' })
     return socket
   }
@@ -35,6 +22,7 @@ describe.skipIf(process.env.REDIS_URL === undefined)('live posts across two inst
   const settled = (socket: TestSocket) => socket.ask({ type: 'ping' })
 
   it('sends feed.post to online followers on either instance, and not to a stranger, a blocked follower or the author', async () => {
+    const { a, b, wsA, wsB } = cluster
     const [author, near, far, stranger, blocked] = await Promise.all([signUpAndSignIn(a), signUpAndSignIn(a), signUpAndSignIn(a), signUpAndSignIn(a), signUpAndSignIn(a)])
     for (const follower of [near!, far!, blocked!]) await followUser(a, follower, author!)
     expect((await client(a, author!).api.v1.blocks({ userId: blocked!.id }).post()).status).toBe(200)
@@ -60,6 +48,7 @@ describe.skipIf(process.env.REDIS_URL === undefined)('live posts across two inst
   })
 
   it('announces no private post', async () => {
+    const { a, b, wsB } = cluster
     const [author, follower] = await Promise.all([signUpAndSignIn(a), signUpAndSignIn(a)])
     await followUser(a, follower!, author!)
     const socket = await online(b, wsB, follower!)
@@ -71,21 +60,23 @@ describe.skipIf(process.env.REDIS_URL === undefined)('live posts across two inst
   })
 
   it('lets only those who see a post follow post:<id>', async () => {
+    const { a, b, wsB } = cluster
     const [author, follower, stranger] = await Promise.all([signUpAndSignIn(a), signUpAndSignIn(a), signUpAndSignIn(a)])
     await followUser(a, follower!, author!)
     const post = await writePost(a, author!, 'Followers only', 'followers')
     const strangerOnB = await connectAs(b, wsB, stranger!)
     const followerOnB = await connectAs(b, wsB, follower!)
-    sockets.push(strangerOnB, followerOnB)
+    cluster.sockets.push(strangerOnB, followerOnB)
     expect(await strangerOnB.ask({ type: 'subscribe', topic: `post:${post.id}` })).toMatchObject({ type: 'error', code: 'TopicForbidden' })
     expect(await followerOnB.ask({ type: 'subscribe', topic: `post:${post.id}` })).toMatchObject({ type: 'subscribed' })
   })
 
   it('sends a like’s counts, and a new comment with the counts, to whoever follows the post', async () => {
+    const { a, b, wsB } = cluster
     const [author, reader, fan] = await Promise.all([signUpAndSignIn(a), signUpAndSignIn(a), signUpAndSignIn(a, { displayName: 'Fan' })])
     const post = await writePost(a, author!, 'Watch this space')
     const readerOnB = await connectAs(b, wsB, reader!)
-    sockets.push(readerOnB)
+    cluster.sockets.push(readerOnB)
     const topic = `post:${post.id}`
     expect(await readerOnB.ask({ type: 'subscribe', topic })).toMatchObject({ type: 'subscribed' })
 
