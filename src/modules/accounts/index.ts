@@ -31,6 +31,8 @@ export { ROLE_CHANGED_TOPIC, SESSION_REVOKED_TOPIC, AccountsModel } from './mode
 export { bootstrapAdmin, ensureUser, hasNoUsers } from './service/profile'
 export { announceRoleChanged, findRole, setRole } from './service/users'
 export { announceSessionsRevoked, endAllSessions, guardAdminRemoval, liftSuspension, openSessionsOf, prepareVerification, searchUsers, type Standing, standingOf, suspendAccount, type UserListRow, type UserSearch } from './service/admin'
+export { HANDLE_MAX, HANDLE_MIN } from './handle'
+export { usersByHandle } from './service/handles'
 export { displayNames, findUserById, listUsersWithRole, type UserCard, userCards } from './service/users'
 export type { AccountAudit, AccountNotice } from './service/shared'
 export { getPublicProfile } from './service/profile'
@@ -250,8 +252,11 @@ export function accountsRoutes(ctx: AccountsContext) {
         })
         .patch('/me', async ({ user, body }) => profileChanged(user.id, await updateMe(deps, user, body)), {
           body: M.updateMeBody,
-          response: { 200: M.me, 400: ErrorResponse },
-          detail: { summary: 'Change profile fields (display name, bio, location, phone); anything else in the body is ignored' },
+          response: { 200: M.me, 400: ErrorResponse, 409: ErrorResponse },
+          detail: {
+            summary: 'Change profile fields (display name, handle, bio, location, phone); anything else in the body is ignored',
+            description: '400 for a malformed or reserved handle; 409 `conflict` when another account has it.',
+          },
         })
         .post(
           '/me/password',

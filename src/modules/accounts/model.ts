@@ -1,5 +1,6 @@
 import { t, type TSchema } from 'elysia'
 import { idSchema } from '../../lib/ids'
+import { HANDLE_MAX, HANDLE_MIN } from './handle'
 import { ROLES } from './table'
 
 const nullable = <T extends TSchema>(schema: T) => t.Union([schema, t.Null()])
@@ -12,6 +13,11 @@ export namespace AccountsModel {
   export const givenPassword = t.String({ minLength: 1, maxLength: 1024 })
   export const code = t.String({ pattern: '^[0-9]{6}$', description: 'the 6-digit code from the email' })
   export const displayName = t.String({ minLength: 1, maxLength: 60 })
+  /** A handle as given: any case (stored lower-case); reserved words are refused by the service. */
+  export const handle = t.String({
+    pattern: `^[A-Za-z0-9_]{${HANDLE_MIN},${HANDLE_MAX}}$`,
+    description: `the @name others mention: ${HANDLE_MIN} to ${HANDLE_MAX} letters (a-z), digits or _, any case (stored lower-case); unique; words such as admin or souk are reserved`,
+  })
   export const role = t.UnionEnum(ROLES)
 
   // Bodies list only what a client may set: anything else (role, emailVerified, id, ...) is
@@ -25,6 +31,7 @@ export namespace AccountsModel {
   export const resetBody = t.Object({ token: t.String({ minLength: 16, maxLength: 128 }), password: newPassword })
   export const updateMeBody = t.Object({
     displayName: t.Optional(displayName),
+    handle: t.Optional(handle),
     bio: t.Optional(nullable(t.String({ maxLength: 500 }))),
     location: t.Optional(nullable(t.String({ maxLength: 100 }))),
     phone: t.Optional(nullable(t.String({ pattern: '^\\+?[0-9 ()-]{6,32}$', description: 'digits, spaces, ()- and an optional leading +' }))),
@@ -47,6 +54,7 @@ export namespace AccountsModel {
     email: t.String(),
     emailVerified: t.Boolean(),
     role,
+    handle: t.String({ description: 'the @name others mention, lower-case' }),
     displayName: t.String(),
     bio: nullable(t.String()),
     location: nullable(t.String()),
@@ -91,6 +99,7 @@ export namespace AccountsModel {
 
   export const publicProfile = t.Object({
     id: idSchema('usr'),
+    handle: t.String({ description: 'the @name others mention, lower-case; a deleted account keeps it (no one else may take it)' }),
     displayName: t.String(),
     bio: nullable(t.String()),
     location: nullable(t.String()),

@@ -37,7 +37,31 @@ const fieldsOf = async (response: Response) => ((await response.json()) as { err
 describe('GET|PATCH /me', () => {
   it('shows my account', async () => {
     const response = await t.request('/api/v1/me', { headers: alice.auth })
-    expect(await response.json()).toMatchObject({ id: alice.id, email: alice.email, displayName: 'Alice', role: 'buyer', emailVerified: true, hasPassword: true })
+    expect(await response.json()).toMatchObject({ id: alice.id, email: alice.email, displayName: 'Alice', handle: 'alice', role: 'buyer', emailVerified: true, hasPassword: true })
+  })
+
+  it('changes the handle, stored lower-case; 409 when another account has it, 400 when malformed or reserved', async () => {
+    const user = await signUpAndSignIn(t, { displayName: 'Handle Changer' })
+    const changed = await t.request('/api/v1/me', json('PATCH', { handle: 'Rug_Maker_7' }, user.auth))
+    expect(changed.status).toBe(200)
+    expect(await changed.json()).toMatchObject({ handle: 'rug_maker_7' })
+    expect(await (await t.request(`/api/v1/users/${user.id}`)).json()).toMatchObject({ handle: 'rug_maker_7' })
+
+    // Taken in any case: the handle is unique case-insensitively.
+    const taken = await t.request('/api/v1/me', json('PATCH', { handle: 'BOB', bio: 'not saved' }, user.auth))
+    expect(taken.status).toBe(409)
+    expect(await taken.json()).toMatchObject({ error: { type: 'conflict', details: [{ field: 'body.handle' }] } })
+    for (const malformed of ['ab', 'a'.repeat(31), 'two words', 'café', '@bob', 'dash-ed']) {
+      const response = await t.request('/api/v1/me', json('PATCH', { handle: malformed }, user.auth))
+      expect(response.status).toBe(400)
+      expect(await fieldsOf(response)).toEqual(['body.handle'])
+    }
+    for (const reserved of ['admin', 'Souk', 'api']) {
+      const response = await t.request('/api/v1/me', json('PATCH', { handle: reserved }, user.auth))
+      expect(response.status).toBe(400)
+      expect(await response.json()).toMatchObject({ error: { type: 'invalid_data', details: [{ field: 'body.handle', message: 'is reserved' }] } })
+    }
+    expect(await (await t.request('/api/v1/me', { headers: user.auth })).json()).toMatchObject({ handle: 'rug_maker_7', bio: null })
   })
 
   it('changes profile fields and clears blank ones', async () => {
@@ -75,7 +99,7 @@ describe('GET /users/:id', () => {
     const response = await t.request(`/api/v1/users/${alice.id}`)
     expect(response.status).toBe(200)
     const body = await response.json()
-    expect(body).toMatchObject({ id: alice.id, displayName: 'Alice A.', deleted: false })
+    expect(body).toMatchObject({ id: alice.id, handle: 'alice', displayName: 'Alice A.', deleted: false })
     expect(body).not.toHaveProperty('email')
     expect(body).not.toHaveProperty('phone')
   })
@@ -188,7 +212,7 @@ describe('DELETE /me', () => {
     expect((await t.request('/api/v1/me', { headers: user.auth })).status).toBe(200)
   })
 
-  it('erases personal data, ends every session and frees the address; the id stays as "Deleted user"', async () => {
+  it('erases personal data, ends every session and frees the address; the id stays as "Deleted user", its handle reserved', async () => {
     const user = await signUpAndSignIn(t, { displayName: 'Leaving' })
     const other = await signIn(user.email, user.password)
     await t.request('/api/v1/me', json('PATCH', { bio: 'bye', phone: '+1 555 0100' }, user.auth))
@@ -200,10 +224,12 @@ describe('DELETE /me', () => {
     expect(events.at(-1)?.sessionIds).toHaveLength(2)
     expect((await login(user.email, user.password)).status).toBe(401)
     const profile = await (await t.request(`/api/v1/users/${user.id}`)).json()
-    expect(profile).toMatchObject({ id: user.id, displayName: 'Deleted user', bio: null, deleted: true })
+    expect(profile).toMatchObject({ id: user.id, handle: 'leaving', displayName: 'Deleted user', bio: null, deleted: true })
     clock.advance(60_000) // past the send cooldown of the first sign-up's code
     const again = await signUpAndSignIn(t, { email: user.email })
     expect(again.id).not.toBe(user.id)
+    // No one may take the handle: old posts' @leaving keep meaning this account.
+    expect((await t.request('/api/v1/me', json('PATCH', { handle: 'leaving' }, again.auth))).status).toBe(409)
   })
 })
 

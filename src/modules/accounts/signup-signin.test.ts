@@ -51,7 +51,7 @@ describe('POST /auth/register', () => {
     const verified = await verify(email, code)
     expect(verified.status).toBe(200)
     const body = (await verified.json()) as { user: { emailVerified: boolean; role: string } }
-    expect(body.user).toMatchObject({ emailVerified: true, role: 'buyer' })
+    expect(body.user).toMatchObject({ emailVerified: true, role: 'buyer', handle: 'new' })
     expect((await login(email, 'a fine passphrase')).status).toBe(200)
   })
 
@@ -118,7 +118,7 @@ describe('POST /auth/register', () => {
     await register({ email, password: 'rightful password', displayName: 'Owner' })
     const verified = await verify(email, await latestCode(t, email))
     expect(verified.status).toBe(200)
-    expect((await verified.json()).user.displayName).toBe('Owner')
+    expect((await verified.json()).user).toMatchObject({ displayName: 'Owner', handle: 'owner' })
     expect((await login(email, 'squatter password')).status).toBe(401)
     expect((await login(email, 'rightful password')).status).toBe(200)
   })

@@ -1,5 +1,5 @@
 import { sql } from 'drizzle-orm'
-import { index, integer, pgTable, text } from 'drizzle-orm/pg-core'
+import { check, index, integer, pgTable, text, uniqueIndex } from 'drizzle-orm/pg-core'
 import { at, bytea } from '../../db/columns'
 
 export const ROLES = ['buyer', 'vendor', 'admin'] as const
@@ -22,6 +22,15 @@ export const users = pgTable('users', {
   googleSub: text('google_sub').unique(),
   role: text('role', { enum: ROLES }).notNull().default('buyer'),
   displayName: text('display_name').notNull(),
+  /**
+   * The @name others mention (service/handles.ts): lower-case, so the unique index is
+   * case-insensitive. Set at sign-up from the display name; kept by a deleted account (reserved:
+   * old posts' @mentions never come to mean someone else). The default serves only rows written
+   * outside the accounts' services (fixtures, the bench): random, valid, unique in practice.
+   */
+  handle: text('handle')
+    .notNull()
+    .default(sql`('user_' || substr(md5(gen_random_uuid()::text), 1, 20))`),
   bio: text('bio'),
   location: text('location'),
   phone: text('phone'),
@@ -41,6 +50,8 @@ export const users = pgTable('users', {
   // The deleted accounts alone: "is this author's account deleted?", which every read of posts asks
   // per post (social's visibleTo), is one probe of a tiny index instead of the primary key and the row.
   index('users_deleted_idx').on(table.id).where(sql`${table.deletedAt} is not null`),
+  uniqueIndex('users_handle_idx').on(table.handle),
+  check('users_handle_check', sql`${table.handle} ~ '^[a-z0-9_]{3,30}$'`),
 ])
 
 /**

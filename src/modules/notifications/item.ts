@@ -3,7 +3,7 @@
 // (no server runtime) and no server-only import.
 import { t } from 'elysia/type-system'
 
-export const NOTIFICATION_TYPES = ['message', 'order', 'payment', 'review', 'follow', 'follow_request', 'like', 'comment', 'system', 'job'] as const
+export const NOTIFICATION_TYPES = ['message', 'order', 'payment', 'review', 'follow', 'follow_request', 'like', 'comment', 'mention', 'system', 'job'] as const
 export type NotificationType = (typeof NOTIFICATION_TYPES)[number]
 
 export const notificationType = t.UnionEnum(NOTIFICATION_TYPES)

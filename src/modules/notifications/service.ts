@@ -36,6 +36,7 @@ export const DEFAULT_PREFERENCES: Record<NotificationType, { inApp: boolean; ema
   follow_request: { inApp: true, email: false },
   like: { inApp: true, email: false },
   comment: { inApp: true, email: false },
+  mention: { inApp: true, email: false },
   system: { inApp: true, email: false },
   job: { inApp: true, email: false },
 }

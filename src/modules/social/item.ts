@@ -12,7 +12,10 @@ const nullable = <T extends TSchema>(schema: T) => t.Union([schema, t.Null()])
 const date = t.String({ format: 'date-time' })
 
 /** How a post, a comment, a list of likes or of follows names an account. */
-export const PostAuthor = t.Object({ id: idSchema('usr'), displayName: t.String(), avatarUrl: nullable(t.String()) })
+export const PostAuthor = t.Object({ id: idSchema('usr'), handle: t.String({ description: 'the @name others mention' }), displayName: t.String(), avatarUrl: nullable(t.String()) })
+
+/** An @handle in a text that named an account when the text was written: the client links these only. */
+export const PostMention = t.Object({ handle: t.String({ description: 'as in the text, lower-cased, without the @' }), userId: idSchema('usr') })
 
 export const PostComment = t.Object({
   id: idSchema('pcm'),
@@ -24,6 +27,7 @@ export const PostComment = t.Object({
   }),
   author: nullable(PostAuthor),
   body: nullable(t.String()),
+  mentions: t.Array(PostMention, { description: 'the @mentions of a shown comment that name an account; empty for the others' }),
   likeCount: t.Integer(),
   likedByMe: t.Boolean(),
   createdAt: date,

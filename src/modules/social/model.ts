@@ -3,13 +3,13 @@ import { idSchema } from '../../lib/ids'
 import { pageOf } from '../../lib/pagination'
 import { enumOf } from '../../lib/schema'
 import { CatalogModel } from '../catalog'
-import { PostAuthor, PostComment } from './item'
-import { COMMENT_BODY_MAX, COMMENT_DEPTH_MAX, EDIT_HOURS, POST_BODY_MAX, POST_PHOTOS_MAX, POST_PRIVACIES, POST_SEARCH_MAX, SOCIAL_PAGE_DEFAULT, SOCIAL_PAGE_MAX, TAG_MAX_LENGTH, TAGS_PER_POST } from './rules'
+import { PostAuthor, PostComment, PostMention } from './item'
+import { COMMENT_BODY_MAX, COMMENT_DEPTH_MAX, EDIT_HOURS, MENTIONS_PER_TEXT, POST_BODY_MAX, POST_PHOTOS_MAX, POST_PRIVACIES, POST_SEARCH_MAX, SOCIAL_PAGE_DEFAULT, SOCIAL_PAGE_MAX, TAG_MAX_LENGTH, TAGS_PER_POST } from './rules'
 
 const nullable = <T extends TSchema>(schema: T) => t.Union([schema, t.Null()])
 
 export namespace SocialModel {
-  const body = t.String({ minLength: 1, maxLength: POST_BODY_MAX, description: `the text (1 to ${POST_BODY_MAX} characters, not only spaces); #tags in it are the post's tags (at most ${TAGS_PER_POST})` })
+  const body = t.String({ minLength: 1, maxLength: POST_BODY_MAX, description: `the text (1 to ${POST_BODY_MAX} characters, not only spaces); #tags in it are the post's tags (at most ${TAGS_PER_POST}), @handles in it mention their accounts (at most ${MENTIONS_PER_TEXT})` })
   const privacy = enumOf(POST_PRIVACIES, { description: 'public: everyone, signed out too; followers: my followers and me; private: me alone' })
   export const createBody = t.Object({
     body,
@@ -34,12 +34,18 @@ export namespace SocialModel {
   })
   export type Photo = typeof photo.static
 
+  /** An @handle in a text that named an account when the text was written: the client links these only. */
+  export const mention = PostMention
+  export type Mention = typeof mention.static
+  const mentions = t.Array(mention, { description: `the text's @mentions that name an account, in order of appearance (at most ${MENTIONS_PER_TEXT}); other @words are plain text` })
+
   export const post = t.Object({
     id: idSchema('pst'),
     author,
     body: t.String(),
     privacy,
     tags: t.Array(t.String(), { description: 'lower-cased, without the #, in order of first appearance' }),
+    mentions,
     product: t.Union([CatalogModel.productSummary, t.Null()], { description: 'the linked product’s card; null when none, or when it is no longer public' }),
     media: t.Array(photo, { maxItems: POST_PHOTOS_MAX, description: `its photos in order (at most ${POST_PHOTOS_MAX})` }),
     likeCount: t.Integer(),

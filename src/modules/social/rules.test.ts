@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'bun:test'
-import { isTagName, normalizeTag, parseTags } from './rules'
+import { isTagName, MENTIONS_PER_TEXT, normalizeTag, parseTags } from './rules'
+import { parseMentions } from './service/mentions'
 
 describe('parseTags()', () => {
   it('finds #tags of any script, lower-cased and distinct, in order of first appearance', () => {
@@ -29,5 +30,27 @@ describe('isTagName()', () => {
     expect(isTagName('a'.repeat(51))).toBe(false)
     expect(isTagName('two words')).toBe(false)
     expect(isTagName('')).toBe(false)
+  })
+})
+
+describe('parseMentions()', () => {
+  it('finds @handles, lower-cased and distinct, in order of first appearance', () => {
+    expect(parseMentions('hi @bob and @Ana_B! (@bob again, @BOB) @x_1.')).toEqual(['bob', 'ana_b', 'x_1'])
+  })
+
+  it('takes a mention only at the start of a word, never inside an email or a link', () => {
+    expect(parseMentions('write to ana@souk.test or see https://souk.example/@bob, mail@@me')).toEqual([])
+    expect(parseMentions('first.last@example.com a+b@x.io me-@x.io')).toEqual([])
+    expect(parseMentions('line\n@ana, "@bob" — @carla')).toEqual(['ana', 'bob', 'carla'])
+  })
+
+  it('takes the whole run after the @: too short, too long, another script or a remote address is no mention', () => {
+    expect(parseMentions(`@ab @${'a'.repeat(30)} @${'b'.repeat(31)}`)).toEqual(['a'.repeat(30)])
+    expect(parseMentions('@josé @ana@example.social @@bob @ alone')).toEqual([])
+  })
+
+  it(`keeps at most ${MENTIONS_PER_TEXT}`, () => {
+    const handles = Array.from({ length: MENTIONS_PER_TEXT + 5 }, (_, i) => `user_${i}`)
+    expect(parseMentions(handles.map((h) => `@${h}`).join(' '))).toEqual(handles.slice(0, MENTIONS_PER_TEXT))
   })
 })

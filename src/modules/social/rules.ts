@@ -1,4 +1,5 @@
-// The rules of posts as data: who sees a post, how long it may change, and what a #tag is.
+// The rules of posts as data: who sees a post, how long it may change, and what a #tag is. No server
+// import: the web client reads them too (an @mention's form needs accounts' handle rules: service/mentions.ts).
 
 /**
  * Who sees a post: `public` everyone (signed out too), `followers` its author and their followers,
@@ -64,3 +65,6 @@ export function parseTags(body: string): string[] {
 export const POST_SEARCH_MAX = 200
 export const SEARCH_WORDS_MAX = 8
 export const SEARCH_TAGS_MAX = 3
+
+/** Mentions that count in one text (a post's or a comment's): more are left as plain text. */
+export const MENTIONS_PER_TEXT = 20

@@ -216,3 +216,25 @@ export const postMedia = pgTable(
   // A page of posts reads its photos in order on this key (one query for the page).
   (table) => [unique('post_media_position_key').on(table.postId, table.position)],
 )
+
+/**
+ * An @mention in a post's text (`comment_id` null) or in one of its comments: the handle as
+ * written (lower-case) and the live account it named when the text was written or edited. Kept
+ * with that account, so the text links the same person after a handle changes hands. Rows follow
+ * the text: an edit adds the mentions new to it and drops those no longer in it.
+ */
+export const postMentions = pgTable(
+  'post_mentions',
+  {
+    postId: text('post_id')
+      .notNull()
+      .references(() => posts.id),
+    commentId: text('comment_id').references(() => postComments.id),
+    handle: text('handle').notNull(),
+    userId: text('user_id')
+      .notNull()
+      .references(() => users.id),
+  },
+  // A post's mentions, or its comments' (by post, then comment): one handle once per text.
+  (table) => [unique('post_mentions_text_handle_key').on(table.postId, table.commentId, table.handle).nullsNotDistinct()],
+)

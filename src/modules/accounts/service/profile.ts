@@ -11,6 +11,7 @@ import type { AccountsModel } from '../model'
 import { lockAdmins } from './admin'
 import { emailCodes, passwordHistory, passwordResetTokens, type Role, userAvatars, users } from '../table'
 import { consumeCode, issueCode } from './codes'
+import { chosenHandle, claimingHandle, withFreshHandle } from './handles'
 import { assertNotLockedOut, recordFailure } from './lockout'
 import { addressInUseMail, emailChangeCodeMail, emailChangedMail, passwordChangedMail } from './mail-text'
 import { assertPasswordAllowed, hashPassword, isRecentPassword, rememberPassword, verifyPassword } from './passwords'
@@ -60,7 +61,8 @@ export async function updateMe(deps: AccountsDeps, current: CurrentUser, input: 
   if (input.bio !== undefined) patch.bio = blankToNull(input.bio)
   if (input.location !== undefined) patch.location = blankToNull(input.location)
   if (input.phone !== undefined) patch.phone = blankToNull(input.phone)
-  const [row] = await deps.db.update(users).set(patch).where(eq(users.id, current.id)).returning()
+  if (input.handle !== undefined) patch.handle = chosenHandle(input.handle)
+  const [row] = await claimingHandle(patch.handle, () => deps.db.update(users).set(patch).where(eq(users.id, current.id)).returning())
   if (row === undefined) throw new AppError('unauthorized', 'Your session has ended; sign in again')
   return toMe(row)
 }
@@ -179,6 +181,7 @@ export async function getPublicProfile(db: Db, id: string): Promise<AccountsMode
   if (user === undefined) throw new AppError('not_found', 'No such user')
   return {
     id: user.id,
+    handle: user.handle,
     displayName: user.displayName,
     bio: user.bio,
     location: user.location,
@@ -209,9 +212,8 @@ export async function ensureUser(
     let id = existing?.id
     if (id === undefined) {
       id = newId('usr')
-      await tx
-        .insert(users)
-        .values({ id, email, emailVerifiedAt: verifiedAt, passwordHash: hash, role: account.role, displayName: account.displayName, createdAt: now, updatedAt: now })
+      const values = { id, email, emailVerifiedAt: verifiedAt, passwordHash: hash, role: account.role, displayName: account.displayName, createdAt: now, updatedAt: now }
+      await withFreshHandle(tx, account.displayName, (conn, handle) => conn.insert(users).values({ ...values, handle }))
     } else {
       await tx
         .update(users)

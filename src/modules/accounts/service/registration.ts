@@ -6,6 +6,7 @@ import type { MailMessage } from '../../mail'
 import type { AccountsModel } from '../model'
 import { passwordHistory, users } from '../table'
 import { consumeCode, invalidCode, issueCode } from './codes'
+import { withFreshHandle } from './handles'
 import { accountExistsMail, verificationMail } from './mail-text'
 import { assertPasswordAllowed, hashPassword, rememberPassword } from './passwords'
 import { openSession, type SignIn } from './sessions'
@@ -50,17 +51,22 @@ async function prepareSignUp(deps: AccountsDeps, input: { email: string; hash: s
   const code = await deps.db.transaction(async (tx) => {
     let userId = existing?.id
     if (userId === undefined) {
-      const [inserted] = await tx
-        .insert(users)
-        .values({ id: newId('usr'), email, passwordHash: hash, displayName, createdAt: now, updatedAt: now })
-        .onConflictDoNothing({ target: users.email })
-        .returning({ id: users.id })
+      // A handle taken meanwhile raises (the conflict target is the email only): the next one is tried.
+      const [inserted] = await withFreshHandle(tx, displayName, (conn, handle) =>
+        conn
+          .insert(users)
+          .values({ id: newId('usr'), email, passwordHash: hash, displayName, handle, createdAt: now, updatedAt: now })
+          .onConflictDoNothing({ target: users.email })
+          .returning({ id: users.id }),
+      )
       // A concurrent sign-up for the same address won; its code is on the way.
       if (inserted === undefined) return null
       userId = inserted.id
       created = true
     } else {
-      await tx.update(users).set({ passwordHash: hash, displayName, updatedAt: now }).where(eq(users.id, userId))
+      // The name given last is the account's: so is the handle it suggests (the unverified one's is not kept).
+      const id = userId
+      await withFreshHandle(tx, displayName, (conn, handle) => conn.update(users).set({ passwordHash: hash, displayName, handle, updatedAt: now }).where(eq(users.id, id)), id)
       await tx.delete(passwordHistory).where(eq(passwordHistory.userId, userId))
     }
     await rememberPassword(tx, userId, hash, now)

@@ -4,6 +4,7 @@ import { AppError } from '../../../lib/errors'
 import { newId } from '../../../lib/ids'
 import { actorOf } from '../../../lib/request-origin'
 import { passwordHistory, users } from '../table'
+import { withFreshHandle } from './handles'
 import { accountKey, addressKey, assertNotLockedOut, clearFailures, recordFailure } from './lockout'
 import { verifyAgainstNothing, verifyPassword } from './passwords'
 import { openSession, type SignIn } from './sessions'
@@ -76,10 +77,14 @@ export async function signInWithGoogle(deps: AccountsDeps, idToken: string, meta
     })
   } else {
     const displayName = identity.name ?? identity.email.split('@')[0]!.slice(0, 60)
-    const [row] = await deps.db
-      .insert(users)
-      .values({ id: newId('usr'), email: identity.email, emailVerifiedAt: now, googleSub: identity.sub, displayName, createdAt: now, updatedAt: now })
-      .returning()
+    const [row] = await deps.db.transaction((tx) =>
+      withFreshHandle(tx, displayName, (conn, handle) =>
+        conn
+          .insert(users)
+          .values({ id: newId('usr'), email: identity.email, emailVerifiedAt: now, googleSub: identity.sub, displayName, handle, createdAt: now, updatedAt: now })
+          .returning(),
+      ),
+    )
     user = row!
     await announceStatsMoved(deps.bus, 'sign_up', now)
   }

@@ -36,6 +36,8 @@ export async function displayNames(db: Conn, ids: string[]): Promise<Map<string,
 /** How another module shows an account (a post's author, a follower); a deleted one keeps its id, its name and photo are gone. */
 export interface UserCard {
   id: string
+  /** Kept by a deleted account (reserved), as its posts' text still names it. */
+  handle: string
   displayName: string
   avatarUrl: string | null
   deleted: boolean
@@ -44,12 +46,12 @@ export interface UserCard {
 /** Cards of accounts by id, deleted ones included (under the name their deletion left, without a photo); unknown ids are left out. */
 export async function userCards(db: Conn, ids: string[]): Promise<Map<string, UserCard>> {
   if (ids.length === 0) return new Map()
-  const rows = await db.select({ id: users.id, displayName: users.displayName, avatarUrl: users.avatarUrl, deletedAt: users.deletedAt }).from(users).where(inArray(users.id, [...new Set(ids)]))
+  const rows = await db
+    .select({ id: users.id, handle: users.handle, displayName: users.displayName, avatarUrl: users.avatarUrl, deletedAt: users.deletedAt })
+    .from(users)
+    .where(inArray(users.id, [...new Set(ids)]))
   return new Map(
-    rows.map((row) => [
-      row.id,
-      row.deletedAt === null ? { id: row.id, displayName: row.displayName, avatarUrl: row.avatarUrl, deleted: false } : { id: row.id, displayName: row.displayName, avatarUrl: null, deleted: true },
-    ]),
+    rows.map(({ deletedAt, ...row }) => [row.id, deletedAt === null ? { ...row, deleted: false } : { ...row, avatarUrl: null, deleted: true }]),
   )
 }
 
@@ -61,6 +63,7 @@ export function toMe(user: UserRow): AccountsModel.Me {
     email: user.email ?? '',
     emailVerified: user.emailVerifiedAt !== null,
     role: user.role,
+    handle: user.handle,
     displayName: user.displayName,
     bio: user.bio,
     location: user.location,

@@ -3,8 +3,9 @@
 // unless deleted, its author's account is, or a block stands between its author and the caller.
 // `posts.comment_count` and `post_comments.like_count` move in the transaction of the row that
 // moved them, so both stay exact under concurrency. A comment tells the post's author, a reply also
-// the author of the comment replied to, and a like made the comment's author, in the same transaction.
-// A comment made or deleted sends the post's counts (and the new comment) on `post:<id>` (live.ts).
+// the author of the comment replied to, and a like made the comment's author, in the same transaction;
+// its @mentions tell the others they name (service/mentions.ts). A comment made or deleted sends the
+// post's counts (and the new comment) on `post:<id>` (live.ts).
 import { and, asc, eq, gt, inArray, isNull, not, or, type SQL, sql, type SQLWrapper } from 'drizzle-orm'
 import { alias } from 'drizzle-orm/pg-core'
 import { AppError } from '../../../lib/errors'
@@ -17,7 +18,8 @@ import { COMMENT_DEPTH_MAX, EDIT_HOURS, replyPlace, SOCIAL_PAGE_DEFAULT } from '
 import { commentLikes, postComments, posts } from '../table'
 import { appendPostEvents } from './live'
 import { visiblePost } from './posts'
-import { type Conn, editableUntil, notFound, type PostRow, type SocialDeps, tell, withNotices } from './shared'
+import { mentionsOfComments, recordMentions } from './mentions'
+import { authorOf, type Conn, editableUntil, notFound, type PostRow, type SocialDeps, tell, withNotices } from './shared'
 
 type CommentRow = typeof postComments.$inferSelect
 type CommentStatus = SocialModel.Comment['status']
@@ -56,14 +58,14 @@ async function toComments(db: Conn, rows: (CommentRow & { status: CommentStatus 
   if (rows.length === 0) return []
   const shown = rows.filter((row) => row.status === 'shown')
   const shownIds = shown.map((row) => row.id)
-  const [authors, liked] = await Promise.all([
+  const [authors, mentions, liked] = await Promise.all([
     userCards(db, shown.map((row) => row.authorId)),
+    mentionsOfComments(db, rows[0]!.postId, shown),
     viewerId === null || shownIds.length === 0 ? [] : db.select({ commentId: commentLikes.commentId }).from(commentLikes).where(and(eq(commentLikes.userId, viewerId), inArray(commentLikes.commentId, shownIds))),
   ])
   const likedIds = new Set(liked.map((like) => like.commentId))
   return rows.map((row) => {
     const isShown = row.status === 'shown'
-    const author = authors.get(row.authorId)
     const mine = isShown && viewerId === row.authorId
     return {
       id: row.id as SocialModel.Comment['id'],
@@ -71,8 +73,9 @@ async function toComments(db: Conn, rows: (CommentRow & { status: CommentStatus 
       parentId: row.parentId,
       depth: row.depth,
       status: row.status,
-      author: isShown ? { id: row.authorId, displayName: author?.displayName ?? 'Deleted account', avatarUrl: author?.avatarUrl ?? null } : null,
+      author: isShown ? authorOf(row.authorId, authors.get(row.authorId)) : null,
       body: isShown ? row.body : null,
+      mentions: mentions.get(row.id) ?? [],
       likeCount: isShown ? row.likeCount : 0,
       likedByMe: likedIds.has(row.id),
       createdAt: row.createdAt.toISOString(),
@@ -161,6 +164,8 @@ export async function createComment(deps: SocialDeps, authorId: string, postId: 
     if (repliedTo !== null && repliedTo.authorId !== post.authorId) {
       await tell(deps, tx, committed, { userId: repliedTo.authorId, type: 'comment', actorId: authorId, subject: `comment:${repliedTo.id}`, text: 'replied to your comment', link: commentsLink(postId) })
     }
+    const told = repliedTo === null ? [post.authorId] : [post.authorId, repliedTo.authorId]
+    await recordMentions(deps, tx, committed, { post, commentId: id, authorId, body }, told)
     return (await toComments(tx, [{ ...row!, status: 'shown' }], authorId, post, now))[0]!
   })
 }
@@ -178,15 +183,16 @@ async function lockComment(tx: Conn, userId: string, commentId: string): Promise
   return { comment, post }
 }
 
-/** Its author changes a comment's text within EDIT_HOURS (409 after; 403 for anyone else who sees it). */
+/** Its author changes a comment's text within EDIT_HOURS (409 after; 403 for anyone else who sees it); people it newly @mentions are told. */
 export async function updateComment(deps: SocialDeps, userId: string, commentId: string, input: SocialModel.CommentUpdateBody): Promise<SocialModel.Comment> {
   const body = textOf(input.body)
   const now = deps.clock.now()
-  return deps.db.transaction(async (tx) => {
+  return withNotices(deps, async (tx, committed) => {
     const { comment, post } = await lockComment(tx, userId, commentId)
     if (comment.authorId !== userId) throw new AppError('forbidden', 'Only its author may change a comment')
     if (now >= editableUntil(comment)) throw new AppError('conflict', `A comment may be changed for ${EDIT_HOURS} hours after it is written; this one no longer can`)
     const [row] = body === comment.body ? [comment] : await tx.update(postComments).set({ body, editedAt: now }).where(eq(postComments.id, commentId)).returning()
+    if (body !== comment.body) await recordMentions(deps, tx, committed, { post, commentId, authorId: userId, body })
     return (await toComments(tx, [{ ...row!, status: 'shown' }], userId, post, now))[0]!
   })
 }

@@ -10,7 +10,8 @@ import { EDIT_HOURS, isTagName, normalizeTag, parseTags } from '../rules'
 import { posts, postTags } from '../table'
 import { announcePost } from './live'
 import { erasePostMedia } from './media'
-import { type Conn, editableUntil, newestFirst, notFound, postColumns, type PostRow, publicAmong, type SocialDeps, toPosts } from './shared'
+import { recordMentions } from './mentions'
+import { type Conn, editableUntil, newestFirst, notFound, postColumns, type PostRow, publicAmong, type SocialDeps, toPosts, withNotices } from './shared'
 import { visibleTo } from './visibility'
 
 /** The text as stored: trimmed, and not only spaces (400 naming `body.body`). */
@@ -27,7 +28,7 @@ async function indexTags(tx: Conn, row: Pick<PostRow, 'id' | 'body' | 'createdAt
   if (tags.length > 0) await tx.insert(postTags).values(tags.map((tag) => ({ postId: row.id, tag, createdAt: row.createdAt })))
 }
 
-/** A new post by `authorId`; a linked product must be public now (400 otherwise). Announced after commit to online followers (live.ts). */
+/** A new post by `authorId`; a linked product must be public now (400 otherwise). Whom it @mentions and may see it are told; online followers get it live after commit (live.ts). */
 export async function createPost(deps: SocialDeps, authorId: string, input: SocialModel.CreateBody): Promise<SocialModel.Post> {
   const body = textOf(input.body)
   const productId = input.productId ?? null
@@ -36,9 +37,10 @@ export async function createPost(deps: SocialDeps, authorId: string, input: Soci
   }
   const now = deps.clock.now()
   const row: PostRow = { id: newId('pst'), authorId, body, privacy: input.privacy, productId, likeCount: 0, commentCount: 0, createdAt: now, editedAt: null, deletedAt: null }
-  await deps.db.transaction(async (tx) => {
+  await withNotices(deps, async (tx, committed) => {
     await tx.insert(posts).values(row)
     await indexTags(tx, row, false)
+    await recordMentions(deps, tx, committed, { post: row, commentId: null, authorId, body })
   })
   await announcePost(deps.bus, { postId: row.id, authorId, privacy: row.privacy })
   return (await toPosts(deps.db, [row], authorId, now))[0]!
@@ -68,12 +70,13 @@ async function lockOwnPost(tx: Conn, authorId: string, postId: string): Promise<
 
 /**
  * The author changes the text or the privacy within EDIT_HOURS of posting (409 after). `edited_at`
- * is set only when something changed; a new text re-indexes the tags.
+ * is set only when something changed; a new text re-indexes the tags and tells the people it
+ * newly @mentions (under the new privacy).
  */
 export async function updatePost(deps: SocialDeps, authorId: string, postId: string, input: SocialModel.UpdateBody): Promise<SocialModel.Post> {
   const body = input.body === undefined ? undefined : textOf(input.body)
   const now = deps.clock.now()
-  const row = await deps.db.transaction(async (tx) => {
+  const row = await withNotices(deps, async (tx, committed) => {
     const row = await lockOwnPost(tx, authorId, postId)
     if (now >= editableUntil(row)) throw new AppError('conflict', `A post may be changed for ${EDIT_HOURS} hours after it is posted; this one no longer can`)
     const next = { body: body ?? row.body, privacy: input.privacy ?? row.privacy }
@@ -83,7 +86,10 @@ export async function updatePost(deps: SocialDeps, authorId: string, postId: str
       .set({ ...next, editedAt: now })
       .where(eq(posts.id, postId))
       .returning(postColumns)
-    if (next.body !== row.body) await indexTags(tx, updated!, true)
+    if (next.body !== row.body) {
+      await indexTags(tx, updated!, true)
+      await recordMentions(deps, tx, committed, { post: updated!, commentId: null, authorId, body: next.body })
+    }
     return updated!
   })
   return (await toPosts(deps.db, [row], authorId, now))[0]!

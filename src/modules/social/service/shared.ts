@@ -6,12 +6,13 @@ import type { Clock } from '../../../lib/clock'
 import { AppError } from '../../../lib/errors'
 import type { Logger } from '../../../lib/log'
 import { cursorPart, decodeCursor, type Keyset, toPage } from '../../../lib/pagination'
-import { userCards } from '../../accounts'
+import { type UserCard, userCards } from '../../accounts'
 import { productSummariesOf, publicProductIds } from '../../catalog'
 import type { AfterCommit, NotifyInput } from '../../notifications'
 import type { SocialModel } from '../model'
 import { EDIT_HOURS, parseTags, SOCIAL_PAGE_DEFAULT } from '../rules'
 import { follows, postLikes, posts } from '../table'
+import { mentionsOfPosts } from './mentions'
 import { photosOf } from './photos'
 
 export interface SocialDeps {
@@ -58,28 +59,37 @@ export async function publicAmong(db: Conn, ids: string[]): Promise<Set<string>>
   return new Set(rows.map((row) => row.id))
 }
 
-/** Post rows as `viewerId` sees them: author card, tags, photos, product card (while public), likes. */
+/** How a post, a comment or a list names an account (a card is missing only for an id no row has, which foreign keys rule out). */
+export const authorOf = (id: string, card: UserCard | undefined): SocialModel.Author => ({
+  id,
+  handle: card?.handle ?? '',
+  displayName: card?.displayName ?? 'Deleted account',
+  avatarUrl: card?.avatarUrl ?? null,
+})
+
+/** Post rows as `viewerId` sees them: author card, tags, mentions, photos, product card (while public), likes. */
 export async function toPosts(db: Conn, rows: PostRow[], viewerId: string | null, now: Date): Promise<SocialModel.Post[]> {
   if (rows.length === 0) return []
   const ids = rows.map((row) => row.id)
-  const [authors, liked, products, photos] = await Promise.all([
+  const [authors, mentions, liked, products, photos] = await Promise.all([
     userCards(db, rows.map((row) => row.authorId)),
+    mentionsOfPosts(db, rows),
     viewerId === null ? [] : db.select({ postId: postLikes.postId }).from(postLikes).where(and(eq(postLikes.userId, viewerId), inArray(postLikes.postId, ids))),
     publicAmong(db, rows.flatMap((row) => (row.productId === null ? [] : [row.productId]))).then((shown) => productSummariesOf(db, [...shown], now)),
     photosOf(db, ids),
   ])
   const likedIds = new Set(liked.map((like) => like.postId))
   return rows.map((row) => {
-    const author = authors.get(row.authorId)
     const mine = viewerId === row.authorId
     const open = now < editableUntil(row)
     return {
       id: row.id,
-      author: { id: row.authorId, displayName: author?.displayName ?? 'Deleted account', avatarUrl: author?.avatarUrl ?? null },
+      author: authorOf(row.authorId, authors.get(row.authorId)),
       body: row.body,
       privacy: row.privacy,
       // The tags are a function of the text (post_tags indexes them for tag pages), in its order.
       tags: parseTags(row.body),
+      mentions: mentions.get(row.id) ?? [],
       product: row.productId === null ? null : (products.get(row.productId) ?? null),
       media: photos.get(row.id) ?? [],
       likeCount: row.likeCount,
@@ -103,10 +113,7 @@ export async function toPeople(db: Conn, rows: { id: string; at: Date }[], viewe
     viewerId === null ? [] : db.select({ id: follows.followeeId }).from(follows).where(and(eq(follows.followerId, viewerId), inArray(follows.followeeId, ids))),
   ])
   const followedIds = new Set(followed.map((row) => row.id))
-  return rows.map((row) => {
-    const card = cards.get(row.id)
-    return { id: row.id, displayName: card?.displayName ?? 'Deleted account', avatarUrl: card?.avatarUrl ?? null, followedByMe: followedIds.has(row.id), at: row.at }
-  })
+  return rows.map((row) => ({ ...authorOf(row.id, cards.get(row.id)), followedByMe: followedIds.has(row.id), at: row.at }))
 }
 
 /**
