@@ -21,6 +21,7 @@ export const NOTIFICATION_ICONS: Record<NotificationType, IconName> = {
   follow_request: 'user',
   like: 'heart',
   comment: 'chat',
+  mention: 'user',
   system: 'shield',
   job: 'activity',
 }

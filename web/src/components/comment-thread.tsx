@@ -13,6 +13,7 @@ import { createCursorPages, LoadMore } from './finance-parts'
 import { createSubmit, FormAlert, SubmitButton } from './form'
 import { Icon } from './icons'
 import { Avatar } from './media'
+import { RichText } from './rich-text'
 import { toast, toastError } from './toast'
 
 export const COMMENT_MAX = 2000
@@ -114,11 +115,7 @@ function CommentItem(props: { comment: Comment; postId: string; onChange: (comme
             </header>
             <Show
               when={editing()}
-              fallback={
-                <p class="post-card__body" data-testid="comment-body">
-                  {c().body}
-                </p>
-              }
+              fallback={<RichText text={c().body ?? ''} tags={[]} mentions={c().mentions} testId="comment-body" />}
             >
               <EditComment
                 comment={c()}

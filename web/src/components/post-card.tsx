@@ -16,56 +16,12 @@ import { Icon } from './icons'
 import { Avatar } from './media'
 import { PostPhotos } from './post-photos'
 import { ProductCard } from './product-card'
+import { RichText } from './rich-text'
 import { toast, toastError } from './toast'
 
 export const POST_MAX = 5000
 export const PRIVACY_OPTIONS = (['public', 'followers', 'private'] as const).map((value) => ({ value, label: PRIVACY_LABEL[value] }))
 const PRIVACY_TONE: Record<PostPrivacy, Tone> = { public: 'neutral', followers: 'primary', private: 'warning' }
-
-// A link, or a #tag as the server reads one (rules.ts: `#` starting a word, then letters, digits, _).
-const TOKEN = /(https?:\/\/[^\s<>"]+)|(?<![\p{L}\p{N}\p{M}_&/#])#([\p{L}\p{N}\p{M}_]+)/gu
-// Punctuation ending a sentence is not part of the link before it.
-const TRAILING = /[.,;:!?)'\]]+$/
-
-/**
- * A post's text as nodes (never HTML): its #tags link to their pages, its http(s) links open
- * with rel="nofollow noopener ugc" (the author's, not Souk's). Only tags the server counted link.
- */
-export function PostBody(props: { post: Post }) {
-  const parts = () => {
-    const text = props.post.body
-    const out: JSX.Element[] = []
-    let at = 0
-    for (const match of text.matchAll(TOKEN)) {
-      const start = match.index
-      let end = start + match[0].length
-      let node: JSX.Element | null = null
-      if (match[1] !== undefined) {
-        const url = match[1].replace(TRAILING, '')
-        end = start + url.length
-        node = (
-          <a href={url} rel="nofollow noopener ugc" target="_blank">
-            {url}
-          </a>
-        )
-      } else {
-        const tag = match[2]!.normalize('NFC').toLowerCase()
-        if (props.post.tags.includes(tag)) node = <A href={`/tags/${encodeURIComponent(tag)}`}>{match[0]}</A>
-      }
-      if (node === null) continue
-      if (start > at) out.push(text.slice(at, start))
-      out.push(node)
-      at = end
-    }
-    if (at < text.length) out.push(text.slice(at))
-    return out
-  }
-  return (
-    <p class="post-card__body" data-testid="post-body">
-      {parts()}
-    </p>
-  )
-}
 
 /** Who liked a post, a page at a time; loads when opened. */
 function Likers(props: { postId: string }) {
@@ -143,8 +99,9 @@ function EditPost(props: { post: Post; onSaved: (post: Post) => void; onCancel: 
 }
 
 /**
- * One post: its author, when, its privacy, its text (tags and links clickable), its photos (its
- * author removes them while editing), the product it shows, likes, its comment count (a link to its page), and Edit / Delete for its author. `onChange` gets the post as it now is;
+ * One post: its author, when, its privacy, its text (links, tags and mentions clickable), its photos
+ * (its author removes them while editing), the product it shows, likes, its comment count (a link to
+ * its page), and Edit / Delete for its author. `onChange` gets the post as it now is;
  * `onDelete` is told once it is gone.
  */
 export function PostCard(props: { post: Post; onChange?: (post: Post) => void; onDelete?: (id: string) => void }) {
@@ -173,6 +130,7 @@ export function PostCard(props: { post: Post; onChange?: (post: Post) => void; o
         <A href={`/users/${p().author.id}`} class="row post-card__author">
           <Avatar src={p().author.avatarUrl} name="" size={40} />
           <strong>{p().author.displayName}</strong>
+          <span class="muted">@{p().author.handle}</span>
         </A>
         <span class="row muted">
           <A href={`/posts/${p().id}`} class="post-card__when">
@@ -184,7 +142,7 @@ export function PostCard(props: { post: Post; onChange?: (post: Post) => void; o
           <Badge tone={PRIVACY_TONE[p().privacy]}>{PRIVACY_LABEL[p().privacy]}</Badge>
         </span>
       </header>
-      <Show when={editing()} fallback={<PostBody post={p()} />}>
+      <Show when={editing()} fallback={<RichText text={p().body} tags={p().tags} mentions={p().mentions} testId="post-body" />}>
         <EditPost
           post={p()}
           onCancel={() => setEditing(false)}

@@ -23,6 +23,7 @@ const TYPE_LABEL: Record<NotificationsModel.Preference['type'], string> = {
   follow_request: 'Follow requests',
   like: 'Likes',
   comment: 'Comments',
+  mention: 'Mentions',
   system: 'Security and account',
   job: 'Imports and exports',
 }

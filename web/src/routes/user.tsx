@@ -54,6 +54,7 @@ export default function UserProfile() {
                 <Avatar src={user().avatarUrl} name={`${user().displayName}'s photo`} size={112} />
                 <div class="profile__title">
                   <h1 id="profile-name">{user().displayName}</h1>
+                  <span class="muted">@{user().handle}</span>
                   <Show when={ROLE_LABEL[user().role]}>{(label) => <Badge tone="primary">{label()}</Badge>}</Show>
                   <Show when={!user().deleted}>
                     <PresenceDot userId={user().id} withLabel />

@@ -12,11 +12,12 @@ import { fieldErrors, toApiError } from '../../lib/errors'
 import { type FormInput, formText, optionalText } from '../../lib/forms'
 import { currentUser, setSessionUser } from '../../lib/session'
 
-const FIELDS = ['displayName', 'bio', 'location', 'phone'] as const
+const FIELDS = ['displayName', 'handle', 'bio', 'location', 'phone'] as const
 
 const saveProfile = action(async (form: FormInput) => {
   const res = await api().api.v1.me.patch({
     displayName: formText(form, 'displayName'),
+    handle: formText(form, 'handle'),
     bio: optionalText(form, 'bio'),
     location: optionalText(form, 'location'),
     phone: optionalText(form, 'phone'),
@@ -102,6 +103,17 @@ export function Profile() {
         </Show>
         <FormAlert error={submission.error} fields={FIELDS} />
         <TextField label="Display name" name="displayName" required maxLength={60} value={user().displayName} autocomplete="nickname" error={errors().displayName} />
+        <TextField
+          label="Handle"
+          name="handle"
+          required
+          maxLength={30}
+          pattern="\w{3,30}"
+          value={user().handle}
+          spellcheck={false}
+          hint="How people @mention you: 3 to 30 letters (a-z), digits or _."
+          error={errors().handle}
+        />
         <TextAreaField label="Bio" name="bio" rows={4} maxLength={500} value={user().bio ?? ''} hint="A few words about you or what you sell. Up to 500 characters." error={errors().bio} />
         <div class="grid grid--2">
           <TextField label="Location" name="location" maxLength={100} value={user().location ?? ''} autocomplete="address-level2" placeholder="City, country" error={errors().location} />
