@@ -119,6 +119,17 @@ describe('@mentions', () => {
     expect(await mentionsOf(ana)).toMatchObject([{ summary: 'Bob Edits mentioned you in a comment' }])
   })
 
+  it('tell overlapping people from concurrent posts without deadlock', async () => {
+    const [bob, carla] = await Promise.all([person('Bob Overlap'), person('Carla Overlap')])
+    const authors = await Promise.all(Array.from({ length: 6 }, (_, i) => person(`Author Overlap ${i}`)))
+    const written = await Promise.all(
+      authors.map((author, i) => as(author).api.v1.posts.post({ body: i % 2 === 0 ? `@${bob.handle} @${carla.handle}` : `@${carla.handle} @${bob.handle}`, privacy: 'public' })),
+    )
+    expect(written.map((w) => w.status)).toEqual(authors.map(() => 201))
+    expect(await mentionsOf(bob)).toHaveLength(6)
+    expect(await mentionsOf(carla)).toHaveLength(6)
+  })
+
   it('do not add a mention notification for the people a comment tells already (the post’s author)', async () => {
     const [ana, bob] = await Promise.all([person('Ana Once'), person('Bob Once')])
     const post = await writePost(t, ana, 'Ask me')

@@ -160,12 +160,12 @@ export async function createComment(deps: SocialDeps, authorId: string, postId: 
     // Subscribers of the post's page get it as anyone without a say over it sees it; the writer gets theirs below.
     const [shown] = await toComments(tx, [{ ...row!, status: 'shown' }], null, post, now)
     await appendPostEvents(tx, committed, now, postId, counts!, shown)
+    // Mentions before the notices: they lock the topics of everyone this step tells, these two included.
+    await recordMentions(deps, tx, committed, { post, commentId: id, authorId, body }, repliedTo === null ? [post.authorId] : [post.authorId, repliedTo.authorId])
     await tell(deps, tx, committed, { userId: post.authorId, type: 'comment', actorId: authorId, subject: `post:${postId}`, text: 'commented on your post', link: commentsLink(postId) })
     if (repliedTo !== null && repliedTo.authorId !== post.authorId) {
       await tell(deps, tx, committed, { userId: repliedTo.authorId, type: 'comment', actorId: authorId, subject: `comment:${repliedTo.id}`, text: 'replied to your comment', link: commentsLink(postId) })
     }
-    const told = repliedTo === null ? [post.authorId] : [post.authorId, repliedTo.authorId]
-    await recordMentions(deps, tx, committed, { post, commentId: id, authorId, body }, told)
     return (await toComments(tx, [{ ...row!, status: 'shown' }], authorId, post, now))[0]!
   })
 }

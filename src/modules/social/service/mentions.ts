@@ -6,6 +6,7 @@
 import { and, eq, inArray, isNull, not } from 'drizzle-orm'
 import type { Tx } from '../../../db/client'
 import type { Committed } from '../../../events/committed'
+import { lockTopics } from '../../../events/log'
 import { HANDLE_MAX, HANDLE_MIN, usersByHandle } from '../../accounts'
 import { blockedEitherWay } from '../../chat'
 import type { SocialModel } from '../model'
@@ -79,12 +80,19 @@ async function mayRead(tx: Tx, userId: string, text: Text): Promise<boolean> {
 /**
  * Records the text's mentions in the caller's transaction (which has written the text) and tells
  * each person newly mentioned who may read it, but not its author and not those in `told` (whom
- * the same step told of the text already: a comment's post author and the author replied to). One
- * notification per post while unread ("Ana and 2 others mentioned you"), whether in it or its comments.
+ * the same step tells of the text itself, after this: a comment's post author and the author
+ * replied to). One notification per post while unread ("Ana and 2 others mentioned you"), whether
+ * in it or its comments. Called before the step tells anyone else.
  */
 export async function recordMentions(deps: SocialDeps, tx: Tx, committed: Committed, text: Text, told: readonly string[] = []): Promise<void> {
+  const recipients: string[] = []
   for (const userId of await syncMentions(tx, text)) {
-    if (userId === text.authorId || told.includes(userId) || !(await mayRead(tx, userId, text))) continue
+    if (userId !== text.authorId && !told.includes(userId) && (await mayRead(tx, userId, text))) recipients.push(userId)
+  }
+  // Every user: topic the step appends to, locked at once in one order: two steps telling
+  // overlapping people (up to MENTIONS_PER_TEXT each) never wait on each other in a circle.
+  await lockTopics(tx, [...told, ...recipients].map((userId) => `user:${userId}`))
+  for (const userId of recipients) {
     const inComment = text.commentId !== null
     await tell(deps, tx, committed, {
       userId,
