@@ -37,7 +37,7 @@ import { createSettings, type PlatformSettings, settingsRoutes } from './modules
 import { closeSolvedTicketsJob, type SupportDeps, supportRoutes, supportTopicRules, TICKET_CLOSE_CRON } from './modules/support'
 import { type ShipmentsDeps, shipmentsRoutes } from './modules/shipments'
 import { vendorsRoutes } from './modules/vendors'
-import { type NotificationsDeps, notificationsRoutes, notify } from './modules/notifications'
+import { DIGEST_CRON, type DigestDeps, digestJob, digestLinks, type NotificationsDeps, notificationsRoutes, notify } from './modules/notifications'
 import { VIDEO_LIMITS } from './lib/video'
 import { createRealtime, createRealtimeState, type Realtime, SOCKET_OPTIONS } from './realtime'
 import { SOCKET_PATH_ITEM } from './realtime/openapi'
@@ -76,6 +76,8 @@ function readinessChecks({ database, bus, queue }: Pick<Infrastructure, 'databas
 export interface Services {
   mailer: Mailer
   notifications: NotificationsDeps
+  /** The email digest of unread notifications (its hourly job; tests run it with a moved clock). */
+  digests: DigestDeps
   orders: OrdersDeps
   payments: PaymentsDeps
   sandbox: SandboxProvider
@@ -93,6 +95,7 @@ export function createServices(ctx: ServicesContext): Services {
   const mailer = createMailer({ db: ctx.database.db, clock: ctx.clock, log: ctx.log, smtpUrl: ctx.config.smtpUrl, from: ctx.config.mailFrom, queue: ctx.queue })
   const notifications: NotificationsDeps = { db: ctx.database.db, bus: ctx.bus, clock: ctx.clock, mailer, log: ctx.log }
   const { config } = ctx
+  const digests: DigestDeps = { ...notifications, links: digestLinks(config) }
   // The settings admins change (commission, escrow auto-release, return window, smallest withdrawal), defaulting to config.money's.
   const settings = createSettings({ db: ctx.database.db, bus: ctx.bus, clock: ctx.clock, config: config.money })
   const sandbox = createSandboxProvider({
@@ -170,7 +173,7 @@ export function createServices(ctx: ServicesContext): Services {
     platformSeller: config.money.seller,
     publicUrl: config.publicUrl,
   }
-  return { mailer, notifications, orders, payments, sandbox, shipments, disputes, returns, plans, settings }
+  return { mailer, notifications, digests, orders, payments, sandbox, shipments, disputes, returns, plans, settings }
 }
 
 /**
@@ -197,6 +200,9 @@ export async function startJobKinds(ctx: ServicesContext & { queue: Queue }, ser
   const placementEnds = endPlacementsJob({ db: ctx.database.db, bus: ctx.bus, clock: ctx.clock })
   await ctx.queue.register(placementEnds)
   await ctx.queue.schedule(placementEnds, PLACEMENT_END_CRON)
+  const digests = digestJob(services.digests)
+  await ctx.queue.register(digests)
+  await ctx.queue.schedule(digests, DIGEST_CRON)
   const solved = closeSolvedTicketsJob({ db: ctx.database.db, bus: ctx.bus, clock: ctx.clock, log: ctx.log })
   await ctx.queue.register(solved)
   await ctx.queue.schedule(solved, TICKET_CLOSE_CRON)

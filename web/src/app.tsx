@@ -73,6 +73,8 @@ const AdminUser = lazy(() => import('./routes/admin-users-screens').then((m) => 
 
 // The social screens share one chunk (see routes/social-screens.ts).
 const socialScreens = () => import('./routes/social-screens')
+// Opened from a digest email's link, signed in or not.
+const Unsubscribe = lazy(() => import('./routes/unsubscribe'))
 const Feed = lazy(() => socialScreens().then((m) => ({ default: m.Feed })))
 const PostPage = lazy(() => socialScreens().then((m) => ({ default: m.PostPage })))
 const PostSearch = lazy(() => socialScreens().then((m) => ({ default: m.PostSearch })))
@@ -118,6 +120,7 @@ export const routes: RouteDefinition[] = [
   // One route, so opening a thread keeps the list mounted.
   { path: '/inbox/:id?', component: Inbox },
   { path: '/notifications', component: Notifications },
+  { path: '/notifications/unsubscribe', component: Unsubscribe },
   { path: '/favorites', component: Favorites },
   { path: '/cart', component: CartPage },
   { path: '/checkout', component: Checkout },

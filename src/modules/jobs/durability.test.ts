@@ -115,6 +115,8 @@ describe.skipIf(!onPostgres)('jobs across processes (real Postgres)', () => {
       // Daily at 00:45 UTC, its own schedule: the ledger's reconciliation.
       { name: 'ledger.reconcile', cron: '45 0 * * *' },
       { name: 'maintenance.purge', cron: '* * * * *' },
+      // Hourly: email digests of unread notifications, once per user and period (notifications module).
+      { name: 'notifications.digest', cron: '13 * * * *' },
       // Every minute whatever MAINTENANCE_CRON says: unpaid orders' holds (orders module).
       { name: 'orders.expire-holds', cron: '* * * * *' },
       // Hourly: escrows due for automatic release (payments module).

@@ -69,7 +69,7 @@ describe('the scheduled kinds', () => {
   it('maintenance.purge runs each module’s purge as a step, as a system job', async () => {
     const row = await runAsCron(maintenancePurge)
     expect(row.ownerId).toBeNull()
-    expect(row.steps).toEqual(['Expired email codes and reset tokens', 'Ended sessions', 'Old read notifications', 'Events past retention', 'Expired downloads and old jobs'])
-    expect(Object.keys(row.result?.counts ?? {}).sort()).toEqual(['codes', 'jobs', 'notifications', 'sessions'])
+    expect(row.steps).toEqual(['Expired email codes and reset tokens', 'Ended sessions', 'Old read notifications', 'Old digest records', 'Events past retention', 'Expired downloads and old jobs'])
+    expect(Object.keys(row.result?.counts ?? {}).sort()).toEqual(['codes', 'digests', 'jobs', 'notifications', 'sessions'])
   }, 30_000)
 })

@@ -12,6 +12,7 @@ export namespace MailModel {
     to: t.String(),
     subject: t.String(),
     text: t.String(),
+    headers: t.Union([t.Record(t.String(), t.String()), t.Null()], { description: 'extra headers (List-Unsubscribe), null when none' }),
     createdAt: t.Date(),
   })
   export type StoredMail = typeof storedMail.static

@@ -1,6 +1,6 @@
 import { desc, eq } from 'drizzle-orm'
 import { createTransport } from 'nodemailer'
-import type { Db } from '../../db/client'
+import type { Db, Tx } from '../../db/client'
 import { defineJob, type JobKind, type Queue } from '../../jobs/queue'
 import type { Clock } from '../../lib/clock'
 import { newId } from '../../lib/ids'
@@ -12,6 +12,8 @@ export interface MailMessage {
   to: string
   subject: string
   text: string
+  /** Extra headers (List-Unsubscribe and List-Unsubscribe-Post for a digest, RFC 8058). */
+  headers?: Record<string, string>
 }
 
 export interface Mailer {
@@ -24,6 +26,13 @@ export interface Mailer {
    * it now, and rejects when that fails.
    */
   send(message: MailMessage): Promise<void>
+  /**
+   * send() as part of the caller's transaction: with a queue, the delivery job is enqueued in `tx`,
+   * so it exists only if the transaction commits (a step that records "sent" and sends does both
+   * or neither). Without a queue (unit tests) the development mailbox stores it in `tx`; SMTP
+   * delivers at once, which a rollback cannot take back.
+   */
+  sendIn(tx: Tx, message: MailMessage): Promise<void>
   /**
    * Sends without making the caller wait, logging a failure. Auth flows use it so that an
    * answer takes the same time whether or not a message went out (no account enumeration).
@@ -65,33 +74,41 @@ export interface MailerDeps {
 export function createMailer({ db, clock, log, smtpUrl, from, queue = null }: MailerDeps): Mailer {
   const transport = smtpUrl === null ? null : createTransport(smtpUrl)
   /** `id` makes storing idempotent: a queued message retried after a crash is stored once. */
-  const deliver = async (message: MailMessage, id: string) => {
+  const deliver = async (message: MailMessage, id: string, conn: Db | Tx = db) => {
     const to = message.to.toLowerCase()
+    const headers = message.headers ?? null
     if (transport !== null) {
-      await transport.sendMail({ from, to, subject: message.subject, text: message.text })
+      await transport.sendMail({ from, to, subject: message.subject, text: message.text, ...(headers === null ? {} : { headers }) })
       return
     }
-    await db
+    await conn
       .insert(mailMessages)
-      .values({ id, to, subject: message.subject, text: message.text, createdAt: clock.now() })
+      .values({ id, to, subject: message.subject, text: message.text, headers, createdAt: clock.now() })
       .onConflictDoNothing()
   }
   const queued = new Set<string>()
   const job = defineJob<MailMessage>(
     'email.send',
     async (message, attempt) => {
-      await deliver({ to: message.to, subject: message.subject, text: message.text }, `mail_${attempt.id.replaceAll('-', '')}`)
+      await deliver({ to: message.to, subject: message.subject, text: message.text, headers: message.headers }, `mail_${attempt.id.replaceAll('-', '')}`)
       queued.delete(attempt.id)
     },
     // About 10 s, 20 s, 40 s, ... between tries: long enough for an SMTP server to come back.
     { retryLimit: 5, retryDelaySeconds: 10, backoff: true, concurrency: 4, expireInSeconds: 120 },
   )
-  const send = async (message: MailMessage) => {
-    if (queue === null) return deliver(message, newId('mail'))
-    const id = await queue.enqueue(job, message)
+  const track = (id: string | null) => {
     if (id === null) return
     queued.add(id)
     if (queued.size > TRACKED_MAX) queued.delete(queued.values().next().value!)
+  }
+  const send = async (message: MailMessage) => {
+    if (queue === null) return deliver(message, newId('mail'))
+    track(await queue.enqueue(job, message))
+  }
+  // A job rolled back with its transaction is never found: settled() counts it as finished.
+  const sendIn = async (tx: Tx, message: MailMessage) => {
+    if (queue === null) return deliver(message, newId('mail'), tx)
+    track(await queue.enqueue(job, message, { tx }))
   }
   const inFlight = new Set<Promise<void>>()
   const dispatchAfter = (compose: () => Promise<MailMessage | null>) => {
@@ -111,6 +128,7 @@ export function createMailer({ db, clock, log, smtpUrl, from, queue = null }: Ma
     kind: transport === null ? 'stored' : 'smtp',
     job,
     send,
+    sendIn,
     dispatch: (message) => dispatchAfter(async () => message),
     dispatchAfter,
     flushed,

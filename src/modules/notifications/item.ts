@@ -8,6 +8,11 @@ export type NotificationType = (typeof NOTIFICATION_TYPES)[number]
 
 export const notificationType = t.UnionEnum(NOTIFICATION_TYPES)
 
+/** How often unread notifications are emailed as one digest; without a choice, weekly. */
+export const DIGEST_FREQUENCIES = ['daily', 'weekly', 'off'] as const
+export type DigestFrequency = (typeof DIGEST_FREQUENCIES)[number]
+export const digestFrequency = t.UnionEnum(DIGEST_FREQUENCIES, { description: 'email digest of unread notifications: daily, weekly (the default) or off' })
+
 const nullable = <T extends Parameters<typeof t.Union>[0][number]>(schema: T) => t.Union([schema, t.Null()])
 
 export const NotificationItem = t.Object({

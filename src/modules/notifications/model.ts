@@ -1,7 +1,7 @@
 import { t } from 'elysia'
 import { idSchema } from '../../lib/ids'
 import { pageOf, pageQuery } from '../../lib/pagination'
-import { NotificationItem, notificationType } from './item'
+import { digestFrequency, NotificationItem, notificationType } from './item'
 
 export namespace NotificationsModel {
   export const item = NotificationItem
@@ -22,8 +22,18 @@ export namespace NotificationsModel {
     email: t.Boolean({ description: 'also send it by email' }),
   })
   export type Preference = typeof preference.static
-  export const preferences = t.Object({ items: t.Array(preference, { description: 'one per type' }) })
+  export const preferences = t.Object({ items: t.Array(preference, { description: 'one per type' }), digest: digestFrequency })
+  export type Preferences = typeof preferences.static
   export const updatePreferencesBody = t.Object({
-    items: t.Array(preference, { minItems: 1, maxItems: 8, description: 'the types to change; others keep their setting' }),
+    items: t.Optional(t.Array(preference, { minItems: 1, maxItems: 8, description: 'the types to change; others keep their setting' })),
+    digest: t.Optional(digestFrequency),
   })
+  export type UpdatePreferencesBody = typeof updatePreferencesBody.static
+
+  /** An emailed unsubscribe link's token: it names the user and is signed by the server. */
+  export const unsubscribeQuery = t.Object({ token: t.String({ minLength: 1, maxLength: 200, description: 'the token of the link in a digest email' }) })
+  /** What RFC 8058's one-click unsubscribe POSTs (a form); a person's click on the page sends nothing. */
+  export const oneClickBody = t.Optional(t.Object({ 'List-Unsubscribe': t.Optional(t.Literal('One-Click')) }))
+  export const digestChoice = t.Object({ digest: digestFrequency })
+  export type DigestChoice = typeof digestChoice.static
 }

@@ -10,9 +10,9 @@ import { findUserById } from '../accounts'
 import type { NewNotificationEvent, NotificationEvent } from './events'
 import { appendEvent, publishEvents, withEvents } from '../../events/log'
 import type { Mailer } from '../mail'
-import { NOTIFICATION_TYPES, type NotificationItem, type NotificationType } from './item'
+import { type DigestFrequency, NOTIFICATION_TYPES, type NotificationItem, type NotificationType } from './item'
 import type { NotificationsModel } from './model'
-import { notificationActors, notificationPreferences, notifications } from './table'
+import { notificationActors, notificationDigestSettings, notificationPreferences, notifications } from './table'
 
 /** What the notifications services need, handed in by the plugin (or a test). */
 export interface NotificationsDeps {
@@ -43,7 +43,23 @@ export const DEFAULT_PREFERENCES: Record<NotificationType, { inApp: boolean; ema
 
 const userTopic = (userId: string) => `user:${userId}` as const
 
-function summaryOf(row: Row): string {
+/** Without a saved choice, unread notifications are emailed once a week. */
+export const DEFAULT_DIGEST: DigestFrequency = 'weekly'
+
+export async function digestFrequencyOf(db: Conn, userId: string): Promise<DigestFrequency> {
+  const [row] = await db.select({ frequency: notificationDigestSettings.frequency }).from(notificationDigestSettings).where(eq(notificationDigestSettings.userId, userId))
+  return row?.frequency ?? DEFAULT_DIGEST
+}
+
+export async function setDigestFrequency(db: Conn, userId: string, frequency: DigestFrequency, now: Date): Promise<void> {
+  await db
+    .insert(notificationDigestSettings)
+    .values({ userId, frequency, updatedAt: now })
+    .onConflictDoUpdate({ target: notificationDigestSettings.userId, set: { frequency, updatedAt: now } })
+}
+
+/** "Ana and 4 others liked your post": the sentence the app shows for a notification (group). */
+export function summaryOf(row: Row): string {
   if (row.actorName === null) return row.text
   const others = Math.max(row.actorCount - 1, 0)
   const and = others === 0 ? '' : ` and ${others} ${others === 1 ? 'other' : 'others'}`
@@ -254,27 +270,33 @@ export async function deleteNotification(deps: NotificationsDeps, userId: string
   })
 }
 
-/** The user's choice for every type, defaults filled in. */
-export async function getPreferences(db: Conn, userId: string): Promise<NotificationsModel.Preference[]> {
+/** The user's choice for every type, defaults filled in, and their digest's. */
+export async function getPreferences(db: Conn, userId: string): Promise<NotificationsModel.Preferences> {
   const rows = await db.select().from(notificationPreferences).where(eq(notificationPreferences.userId, userId))
   const saved = new Map(rows.map((row) => [row.type, row]))
-  return NOTIFICATION_TYPES.map((type) => {
+  const items = NOTIFICATION_TYPES.map((type) => {
     const row = saved.get(type) ?? DEFAULT_PREFERENCES[type]
     return { type, inApp: row.inApp, email: row.email }
   })
+  return { items, digest: await digestFrequencyOf(db, userId) }
 }
 
-/** Saves the given types' choices (others unchanged) and answers them all. */
-export async function updatePreferences(db: Db, userId: string, items: NotificationsModel.Preference[]): Promise<NotificationsModel.Preference[]> {
+/** Saves the given types' choices and the digest's, when given (the rest unchanged), and answers them all. */
+export async function updatePreferences(db: Db, userId: string, body: NotificationsModel.UpdatePreferencesBody, now: Date): Promise<NotificationsModel.Preferences> {
   // One row per type: a type listed twice keeps its last setting (an upsert cannot touch a row twice).
-  const byType = new Map(items.map((item) => [item.type, item]))
-  await db
-    .insert(notificationPreferences)
-    .values([...byType.values()].map((item) => ({ userId, type: item.type, inApp: item.inApp, email: item.email })))
-    .onConflictDoUpdate({
-      target: [notificationPreferences.userId, notificationPreferences.type],
-      set: { inApp: sql`excluded.in_app`, email: sql`excluded.email` },
-    })
+  const byType = new Map((body.items ?? []).map((item) => [item.type, item]))
+  await db.transaction(async (tx) => {
+    if (byType.size > 0) {
+      await tx
+        .insert(notificationPreferences)
+        .values([...byType.values()].map((item) => ({ userId, type: item.type, inApp: item.inApp, email: item.email })))
+        .onConflictDoUpdate({
+          target: [notificationPreferences.userId, notificationPreferences.type],
+          set: { inApp: sql`excluded.in_app`, email: sql`excluded.email` },
+        })
+    }
+    if (body.digest !== undefined) await setDigestFrequency(tx, userId, body.digest, now)
+  })
   return getPreferences(db, userId)
 }
 

@@ -1,7 +1,7 @@
 import { sql } from 'drizzle-orm'
 import { boolean, index, integer, pgTable, primaryKey, text, uniqueIndex } from 'drizzle-orm/pg-core'
 import { users } from '../accounts'
-import { NOTIFICATION_TYPES } from './item'
+import { DIGEST_FREQUENCIES, NOTIFICATION_TYPES } from './item'
 import { at } from '../../db/columns'
 
 
@@ -33,6 +33,8 @@ export const notifications = pgTable(
   (table) => [
     index('notifications_user_idx').on(table.userId, table.updatedAt, table.id),
     uniqueIndex('notifications_unread_group_idx').on(table.userId, table.type, table.subject).where(sql`read_at is null`),
+    // The digest job's range scan: unread notifications with activity in a day or a week.
+    index('notifications_unread_updated_idx').on(table.updatedAt).where(sql`read_at is null`),
   ],
 )
 
@@ -60,4 +62,32 @@ export const notificationPreferences = pgTable(
     email: boolean('email').notNull(),
   },
   (table) => [primaryKey({ columns: [table.userId, table.type] })],
+)
+
+/** A user's email digest choice; a missing row means weekly. */
+export const notificationDigestSettings = pgTable('notification_digest_settings', {
+  userId: text('user_id')
+    .primaryKey()
+    .references(() => users.id),
+  frequency: text('frequency', { enum: DIGEST_FREQUENCIES }).notNull(),
+  updatedAt: at('updated_at').notNull(),
+})
+
+/**
+ * One digest sent: the key (user, period) is claimed in the transaction that hands the mail to the
+ * queue, so a period's digest goes out once however many runs, instances or retries reach it.
+ */
+export const notificationDigests = pgTable(
+  'notification_digests',
+  {
+    userId: text('user_id')
+      .notNull()
+      .references(() => users.id),
+    /** The start of the (UTC) day or ISO week it covers. */
+    periodStart: at('period_start').notNull(),
+    frequency: text('frequency', { enum: ['daily', 'weekly'] }).notNull(),
+    notificationCount: integer('notification_count').notNull(),
+    sentAt: at('sent_at').notNull(),
+  },
+  (table) => [primaryKey({ columns: [table.userId, table.periodStart] }), index('notification_digests_sent_idx').on(table.sentAt)],
 )

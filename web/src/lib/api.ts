@@ -198,9 +198,10 @@ export const listNotifications = (query: { unread?: boolean; cursor?: string; li
 export const markNotificationRead = (id: string) => answered(notifications()({ id }).read.post())
 export const markAllNotificationsRead = () => answered(notifications()['read-all'].post())
 export const deleteNotification = (id: string) => answered(notifications()({ id }).delete())
-export const getNotificationPreferences = async () => (await answered(notifications().preferences.get())).items
-export const updateNotificationPreferences = async (items: Parameters<ReturnType<typeof notifications>['preferences']['put']>[0]['items']) =>
-  (await answered(notifications().preferences.put({ items }))).items
+export const getNotificationPreferences = () => answered(notifications().preferences.get())
+/** Some types' choices and/or the digest's; answers them all. */
+export const updateNotificationPreferences = (change: NonNullable<Parameters<ReturnType<typeof notifications>['preferences']['put']>[0]>) =>
+  answered(notifications().preferences.put(change))
 
 const jobs = () => api().api.v1.jobs
 

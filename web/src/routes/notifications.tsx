@@ -6,6 +6,7 @@ import { SignedIn } from '../components/auth-gate'
 import { applyNotificationEvent, markRead, NOTIFICATION_ICONS } from '../components/bell'
 import { Button } from '../components/button'
 import { EmptyState, Skeleton } from '../components/feedback'
+import { SelectField } from '../components/field'
 import { Icon } from '../components/icons'
 import { InfiniteList } from '../components/pagination'
 import { toast, toastError } from '../components/toast'
@@ -27,6 +28,10 @@ const TYPE_LABEL: Record<NotificationsModel.Preference['type'], string> = {
   system: 'Security and account',
   job: 'Imports and exports',
 }
+
+type Digest = NotificationsModel.Preferences['digest']
+const DIGEST_LABEL: Record<Digest, string> = { daily: 'Daily', weekly: 'Weekly', off: 'Off' }
+const DIGEST_OPTIONS = Object.entries(DIGEST_LABEL).map(([value, label]) => ({ value, label }))
 
 /** My notifications, newest activity first, live: cursor pages, an unread filter, read and delete. */
 function NotificationList() {
@@ -153,21 +158,26 @@ function NotificationList() {
   )
 }
 
-/** In-app and email, per notification type. Each toggle saves at once (rows by index keep focus across the answer). */
+/**
+ * In-app and email, per notification type, and the email digest of unread ones. Each control saves
+ * at once (rows by index keep focus across the answer).
+ */
 function Preferences() {
-  const [items, setItems] = createSignal<NotificationsModel.Preference[] | null>(null)
+  const [prefs, setPrefs] = createSignal<NotificationsModel.Preferences | null>(null)
   getNotificationPreferences()
-    .then(setItems)
+    .then(setPrefs)
     .catch((error: unknown) => toastError(error, 'Could not load your preferences'))
 
-  const change = async (next: NotificationsModel.Preference) => {
+  const save = async (change: NotificationsModel.UpdatePreferencesBody) => {
     try {
-      setItems(await updateNotificationPreferences([next]))
+      setPrefs(await updateNotificationPreferences(change))
       toast('Preferences saved.', 'success')
     } catch (error) {
       toastError(error, 'Could not save your preferences')
     }
   }
+  const change = (next: NotificationsModel.Preference) => save({ items: [next] })
+  const items = () => prefs()?.items
   return (
     <section class="card" aria-labelledby="notification-preferences">
       <div class="card__header">
@@ -201,6 +211,17 @@ function Preferences() {
                 </Index>
               </tbody>
             </table>
+          )}
+        </Show>
+        <Show when={prefs()}>
+          {(current) => (
+            <SelectField
+              label="Email digest"
+              hint="Your unread notifications in one email, once a day or once a week."
+              options={DIGEST_OPTIONS}
+              value={current().digest}
+              onChange={(e) => void save({ digest: e.currentTarget.value as Digest })}
+            />
           )}
         </Show>
       </div>

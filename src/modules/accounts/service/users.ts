@@ -1,8 +1,9 @@
-import { and, eq, inArray, isNull } from 'drizzle-orm'
+import { and, eq, inArray, isNotNull, isNull } from 'drizzle-orm'
 import type { Bus } from '../../../lib/bus'
 import { type AccountsModel, ROLE_CHANGED_TOPIC } from '../model'
 import { type Role, users } from '../table'
 import type { Conn } from './shared'
+import { notSuspended } from './standing'
 
 export type UserRow = typeof users.$inferSelect
 
@@ -31,6 +32,19 @@ export async function displayNames(db: Conn, ids: string[]): Promise<Map<string,
   if (ids.length === 0) return new Map()
   const rows = await db.select({ id: users.id, displayName: users.displayName }).from(users).where(inArray(users.id, [...new Set(ids)]))
   return new Map(rows.map((row) => [row.id, row.displayName]))
+}
+
+/**
+ * Who among `ids` may be sent mail nobody asked for just now (a digest): live, email verified, not
+ * suspended at `now`. Their address and name by id; the others are left out.
+ */
+export async function mailableAddresses(db: Conn, ids: string[], now: Date): Promise<Map<string, { email: string; displayName: string }>> {
+  if (ids.length === 0) return new Map()
+  const rows = await db
+    .select({ id: users.id, email: users.email, displayName: users.displayName })
+    .from(users)
+    .where(and(inArray(users.id, [...new Set(ids)]), isNull(users.deletedAt), isNotNull(users.email), isNotNull(users.emailVerifiedAt), notSuspended(now)))
+  return new Map(rows.map((row) => [row.id, { email: row.email!, displayName: row.displayName }]))
 }
 
 /** How another module shows an account (a post's author, a follower); a deleted one keeps its id, its name and photo are gone. */

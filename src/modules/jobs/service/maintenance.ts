@@ -2,7 +2,7 @@ import { and, count, gte, inArray, lt } from 'drizzle-orm'
 import type { Db } from '../../../db/client'
 import { purgeEndedSessions, purgeExpiredCodes } from '../../accounts'
 import { pruneEvents } from '../../../events/log'
-import { purgeReadNotifications } from '../../notifications'
+import { purgeOldDigests, purgeReadNotifications } from '../../notifications'
 import { jobFiles, jobs } from '../table'
 import { trackedJob } from './runner'
 import { DAY } from './shared'
@@ -11,6 +11,8 @@ import { DAY } from './shared'
 export const JOB_RETENTION_MS = 30 * DAY
 /** Read notifications are kept this long; unread ones stay. */
 export const READ_NOTIFICATION_RETENTION_MS = 30 * DAY
+/** Records of digests sent are kept this long: a run only looks at the last week's. */
+export const DIGEST_RETENTION_MS = 30 * DAY
 
 /** Deletes expired downloads and jobs finished more than JOB_RETENTION_MS ago; answers how many rows went. */
 export async function purgeJobs(db: Db, now: Date): Promise<number> {
@@ -34,6 +36,7 @@ export const maintenancePurge = trackedJob<Record<string, never>>(
       { step: 'Expired email codes and reset tokens', name: 'codes', run: () => purgeExpiredCodes(deps.db, now) },
       { step: 'Ended sessions', name: 'sessions', run: () => purgeEndedSessions(deps.db, now) },
       { step: 'Old read notifications', name: 'notifications', run: () => purgeReadNotifications(deps.db, new Date(now.getTime() - READ_NOTIFICATION_RETENTION_MS)) },
+      { step: 'Old digest records', name: 'digests', run: () => purgeOldDigests(deps.db, new Date(now.getTime() - DIGEST_RETENTION_MS)) },
       { step: 'Events past retention', name: 'events', run: () => pruneEvents(deps.db, now) },
       { step: 'Expired downloads and old jobs', name: 'jobs', run: () => purgeJobs(deps.db, now) },
     ]
