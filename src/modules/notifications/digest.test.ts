@@ -2,6 +2,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'bun:test'
 import { eq } from 'drizzle-orm'
 import { ManualClock } from '../../lib/clock'
 import { newId } from '../../lib/ids'
+import { createLogger } from '../../lib/log'
 import { client, createTestApp, errorOf, refreshSignIn, signUpAndSignIn, type TestApp, type TestUser } from '../../testing'
 import { users } from '../accounts/table'
 import { listStoredMail } from '../mail/service'
@@ -218,9 +219,18 @@ describe('the unsubscribe link', () => {
     await refreshSignIn(t, reader)
     expect((await digestOf(reader)).data!.digest).toBe('daily')
 
-    // Forged: another user's id under this signature, a changed signature, garbage, nothing.
+    // Forged: another user's id under this signature, a changed signature (first or last character:
+    // the last one's spare bits too), garbage, nothing.
     const mac = token.split('.')[1]!
-    const forged = [`${someone.id}.${mac}`, `${reader.id}.${mac.slice(0, -1)}${mac.endsWith('A') ? 'B' : 'A'}`, `${reader.id}.`, 'nope', `${reader.id}.${mac}.x`]
+    const swap = (c: string) => (c === 'A' ? 'B' : 'A')
+    const forged = [
+      `${someone.id}.${mac}`,
+      `${reader.id}.${swap(mac[0]!)}${mac.slice(1)}`,
+      `${reader.id}.${mac.slice(0, -1)}${swap(mac.at(-1)!)}`,
+      `${reader.id}.`,
+      'nope',
+      `${reader.id}.${mac}.x`,
+    ]
     for (const bad of forged) {
       for (const method of ['GET', 'POST'] as const) {
         const res = await t.request(`/api/v1/notifications/digest/unsubscribe?token=${encodeURIComponent(bad)}`, { method })
@@ -261,20 +271,20 @@ describe('the unsubscribe link', () => {
 })
 
 describe('a run that fails mid-batch', () => {
-  it('is retried: the next run sends the rest, and nobody gets two', async () => {
+  it('sends the others, fails to be retried, and the retry sends the rest: nobody gets two', async () => {
     moveTo('2031-04-03T09:00:00Z')
     const five = await dailyUsersNotified(5)
     moveTo('2031-04-04T00:13:00Z')
-    // The third mail fails inside its transaction, as a crash there would: that one rolls back, the run stops.
+    // The third mail fails inside its transaction, as a crash there would: that one rolls back.
     const { digests } = t.services
     let calls = 0
     const sendIn: typeof digests.mailer.sendIn = async (tx, message) => {
       if (++calls === 3) throw new Error('crashed')
       return digests.mailer.sendIn(tx, message)
     }
-    await expect(sendDigests({ ...digests, mailer: { ...digests.mailer, sendIn } })).rejects.toThrow('crashed')
-    expect((await mailCounts(five)).filter((n) => n === 1)).toHaveLength(2)
-    expect(await run()).toBe(3)
+    await expect(sendDigests({ ...digests, log: createLogger('silent'), mailer: { ...digests.mailer, sendIn } })).rejects.toThrow('1 digest(s) not sent; 4 sent')
+    expect((await mailCounts(five)).filter((n) => n === 1)).toHaveLength(4)
+    expect(await run()).toBe(1)
     expect(await mailCounts(five)).toEqual([1, 1, 1, 1, 1])
   }, 60_000)
 })

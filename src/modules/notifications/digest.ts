@@ -78,8 +78,10 @@ const badLink = () => new AppError('invalid_data', 'This unsubscribe link is not
 async function userOfToken(deps: Pick<DigestDeps, 'db' | 'links'>, token: string): Promise<string> {
   const [userId = '', mac = '', ...rest] = token.split('.')
   if (rest.length > 0 || !USER_ID.test(userId)) throw badLink()
-  const given = Buffer.from(mac, 'base64url')
-  const expected = macOf(deps.links.secret, userId)
+  // Compared as text, not decoded: base64url decoding ignores a last character's spare bits, so
+  // several spellings would decode to one signature; only the one issued is accepted.
+  const given = Buffer.from(mac)
+  const expected = Buffer.from(macOf(deps.links.secret, userId).toString('base64url'))
   if (given.length !== expected.length || !timingSafeEqual(given, expected)) throw badLink()
   if ((await findUserById(deps.db, userId)) === null) throw badLink()
   return userId
@@ -129,11 +131,11 @@ async function dueUsers(deps: DigestDeps, periods: Period[], after: string): Pro
 
 type Row = typeof notifications.$inferSelect
 
-function digestMail(links: DigestLinks, to: { email: string; displayName: string }, period: Period, rows: Row[], total: number): MailMessage {
+function digestMail(links: DigestLinks, userId: string, to: { email: string; displayName: string }, period: Period, rows: Row[], total: number): MailMessage {
   const when = period.frequency === 'daily' ? 'yesterday' : 'last week'
   const many = total === 1 ? '1 unread notification' : `${total} unread notifications`
   const preferences = `${links.publicUrl}${PREFERENCES_PAGE}`
-  const token = encodeURIComponent(unsubscribeToken(links.secret, rows[0]!.userId))
+  const token = encodeURIComponent(unsubscribeToken(links.secret, userId))
   const lines = rows.slice(0, DIGEST_MAX_ITEMS).flatMap((row) => [`- ${summaryOf(row)}`, `  ${links.publicUrl}${row.link ?? PREFERENCES_PAGE}`])
   const more = total - Math.min(rows.length, DIGEST_MAX_ITEMS)
   const text = [
@@ -176,7 +178,7 @@ async function sendDigestTo(deps: DigestDeps, userId: string, to: { email: strin
       .returning({ userId: notificationDigests.userId })
     if (claimed === undefined) return false
     const rows = await tx.select().from(notifications).where(inPeriod).orderBy(desc(notifications.updatedAt), desc(notifications.id)).limit(DIGEST_MAX_ITEMS)
-    await deps.mailer.sendIn(tx, digestMail(deps.links, to, period, rows, total))
+    await deps.mailer.sendIn(tx, digestMail(deps.links, userId, to, period, rows, total))
     return true
   })
 }
@@ -184,12 +186,15 @@ async function sendDigestTo(deps: DigestDeps, userId: string, to: { email: strin
 /**
  * `notifications.digest`: sends every due user their digest of the last ended period; answers how
  * many were sent. Deleted, suspended and unverified accounts get none. Safe to run at any time,
- * twice, on two instances at once, or again after a crash (see the top of this file).
+ * twice, on two instances at once, or again after a crash (see the top of this file). One user's
+ * failure is logged and the others still get theirs; the run then fails, so the queue retries it
+ * for whoever is left.
  */
 export async function sendDigests(deps: DigestDeps): Promise<number> {
   const now = deps.clock.now()
   const periods = [lastPeriod('daily', now), lastPeriod('weekly', now)]
   let sent = 0
+  let failed = 0
   let after = ''
   for (;;) {
     const due = await dueUsers(deps, periods, after)
@@ -198,10 +203,17 @@ export async function sendDigests(deps: DigestDeps): Promise<number> {
     const addresses = await mailableAddresses(deps.db, due.map((d) => d.userId), now)
     for (const { userId } of due) {
       const to = addresses.get(userId)
-      if (to !== undefined && (await sendDigestTo(deps, userId, to, now))) sent += 1
+      if (to === undefined) continue
+      try {
+        if (await sendDigestTo(deps, userId, to, now)) sent += 1
+      } catch (error) {
+        failed += 1
+        deps.log.error('digest not sent', { userId, error })
+      }
     }
   }
   if (sent > 0) deps.log.info('digests sent', { sent })
+  if (failed > 0) throw new Error(`${failed} digest(s) not sent; ${sent} sent`)
   return sent
 }
 

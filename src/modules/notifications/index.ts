@@ -15,7 +15,7 @@ import {
   updatePreferences,
 } from './service'
 
-export { DIGEST_CRON, type DigestDeps, digestJob, digestLinks, purgeOldDigests, sendDigests, unsubscribeToken } from './digest'
+export { DIGEST_CRON, type DigestDeps, digestJob, digestLinks, purgeOldDigests, sendDigests } from './digest'
 export { hasUnreadNotification, listNotifications, notify, purgeReadNotifications, type AfterCommit, type NotificationsDeps, type NotifyInput } from './service'
 
 /**
