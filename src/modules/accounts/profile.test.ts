@@ -212,7 +212,7 @@ describe('DELETE /me', () => {
     expect((await t.request('/api/v1/me', { headers: user.auth })).status).toBe(200)
   })
 
-  it('erases personal data, ends every session and frees the address; the id stays as "Deleted user", its handle reserved', async () => {
+  it('erases personal data (its handle too), ends every session and frees the address and the handle; the id stays as "Deleted user"', async () => {
     const user = await signUpAndSignIn(t, { displayName: 'Leaving' })
     const other = await signIn(user.email, user.password)
     await t.request('/api/v1/me', json('PATCH', { bio: 'bye', phone: '+1 555 0100' }, user.auth))
@@ -224,12 +224,13 @@ describe('DELETE /me', () => {
     expect(events.at(-1)?.sessionIds).toHaveLength(2)
     expect((await login(user.email, user.password)).status).toBe(401)
     const profile = await (await t.request(`/api/v1/users/${user.id}`)).json()
-    expect(profile).toMatchObject({ id: user.id, handle: 'leaving', displayName: 'Deleted user', bio: null, deleted: true })
+    // The handle was made of the name: it goes with it.
+    expect(profile).toMatchObject({ id: user.id, handle: expect.stringMatching(/^deleted_[0-9a-f]{20}$/), displayName: 'Deleted user', bio: null, deleted: true })
     clock.advance(60_000) // past the send cooldown of the first sign-up's code
     const again = await signUpAndSignIn(t, { email: user.email })
     expect(again.id).not.toBe(user.id)
-    // No one may take the handle: old posts' @leaving keep meaning this account.
-    expect((await t.request('/api/v1/me', json('PATCH', { handle: 'leaving' }, again.auth))).status).toBe(409)
+    // The handle is free again (texts that mentioned it keep the account they named, by id).
+    expect((await t.request('/api/v1/me', json('PATCH', { handle: 'leaving' }, again.auth))).status).toBe(200)
   })
 })
 

@@ -24,8 +24,9 @@ export const users = pgTable('users', {
   displayName: text('display_name').notNull(),
   /**
    * The @name others mention (service/handles.ts): lower-case, so the unique index is
-   * case-insensitive. Set at sign-up from the display name; kept by a deleted account (reserved:
-   * old posts' @mentions never come to mean someone else). The default serves only rows written
+   * case-insensitive. Set at sign-up from the display name; erased with the account's other personal
+   * data when it is deleted (a random `deleted_…`: old texts' @mentions keep the account they named,
+   * by id). The default serves only rows written
    * outside the accounts' services (fixtures, the bench): random, valid, unique in practice.
    */
   handle: text('handle')

@@ -178,6 +178,17 @@ describe('private profiles', () => {
     expect(await ask(eve, bob!)).toMatchObject({ followedByMe: true, requested: false, approvesFollowers: false })
   })
 
+  it('let a deleted account’s pending request be neither approved nor accepted by unlocking', async () => {
+    const { bob, ana } = await lockedPair()
+    await ask(ana, bob)
+    expect((await as(ana).api.v1.me.delete({ password: ana.password })).status).toBe(204)
+    expect(await pending(bob)).toEqual([])
+    expect((await approve(bob, ana)).status).toBe(404)
+    await lock(bob, false)
+    expect(await followerIds(bob, bob)).toEqual([])
+    expect((await summary(bob, bob)).followers).toBe(0)
+  })
+
   it('leave no request stranded when a follow races the account unlocking: each ends a follow', async () => {
     for (let round = 0; round < 5; round++) {
       const { bob, ana } = await lockedPair()

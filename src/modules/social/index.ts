@@ -13,7 +13,7 @@ import { rateLimitPlugin } from '../../lib/rate-limit'
 import { authPlugin } from '../accounts'
 import { SocialModel as M } from './model'
 import { COMMENT_DEPTH_MAX, EDIT_HOURS, POST_PHOTOS_MAX } from './rules'
-import { createComment, deleteComment, listComments, setCommentLike, updateComment } from './service/comments'
+import { createComment, deleteComment, getComment, listComments, setCommentLike, updateComment } from './service/comments'
 import { readDiscover } from './service/discover'
 import { readFeed } from './service/feed'
 import { approveFollowRequest, declineFollowRequest, getSocialProfile, listFollowRequests, updateSocialProfile } from './service/follow-requests'
@@ -58,6 +58,8 @@ const LIMITS = {
   media: { scope: 'post-media', limit: 20, windowMs: HOUR, per: 'user' },
   // Reads, but each a full-text query: a page a second or so, per user (per address signed out).
   search: { scope: 'post-search', limit: 60, windowMs: 60_000, per: 'user' },
+  // Each page scores up to 5,000 recent posts: a page every second or so, per user (per address signed out).
+  discover: { scope: 'post-discover', limit: 60, windowMs: 60_000, per: 'user' },
 } as const
 /**
  * A photo's URL names its content, but whether it is served depends on the post's privacy at the
@@ -122,6 +124,14 @@ export function socialRoutes(ctx: Pick<Infrastructure, 'database' | 'config' | '
           response: { 200: M.commentPage, 400: ErrorResponse, 404: ErrorResponse },
           detail: { summary: 'The comments on a post the caller may see, in thread order (404 when they may not see the post)', description: COMMENT_ORDER },
         })
+        .get('/comments/:id', ({ viewer, params }) => getComment(deps, viewer?.id ?? null, params.id), {
+          params: M.commentParams,
+          response: { 200: M.comment, 400: ErrorResponse, 404: ErrorResponse },
+          detail: {
+            summary: 'One comment as the caller sees it (how a page reads a comment announced live on `post:<id>`)',
+            description: '404 when it is not shown to the caller (deleted, its author’s account deleted, across a block) or its post is out of their sight.',
+          },
+        })
         .get('/users/:id/posts', ({ viewer, params, query }) => listUserPosts(deps, viewer?.id ?? null, params.id, query), {
           params: M.userParams,
           query: M.listQuery,
@@ -158,7 +168,8 @@ export function socialRoutes(ctx: Pick<Infrastructure, 'database' | 'config' | '
         .get('/feed/discover', ({ viewer, query }) => readDiscover(deps, viewer?.id ?? null, query), {
           query: M.listQuery,
           strictQuery: { schema: M.listQuery },
-          response: { 200: M.postPage, 400: ErrorResponse },
+          rateLimit: LIMITS.discover,
+          response: { 200: M.postPage, 400: ErrorResponse, 429: ErrorResponse },
           detail: {
             summary: 'Discover: public posts of the last 7 days that the caller may see, by engagement with time decay',
             description: DISCOVER_ORDER,

@@ -3,8 +3,8 @@ import { createSignal, For, Show } from 'solid-js'
 import { timeAgo } from '../lib/format'
 import { rereading, useTopic } from '../lib/live'
 import { withNext } from '../lib/next'
-import { currentUser, signedIn } from '../lib/session'
-import { type Comment, createComment, deleteComment, listComments, setCommentLike, updateComment } from '../lib/social'
+import { signedIn } from '../lib/session'
+import { type Comment, createComment, deleteComment, getComment, listComments, setCommentLike, updateComment } from '../lib/social'
 import { Button, ButtonLink } from './button'
 import { ConfirmDialog } from './confirm-dialog'
 import { Skeleton } from './feedback'
@@ -212,21 +212,24 @@ export function CommentThread(props: { postId: string; postAuthorId: string; cou
   // A comment written here may come again on a later page: each is listed once.
   const unique = (list: Comment[]) => list.filter((c, i) => list.findIndex((other) => other.id === c.id) === i)
   const replace = (comment: Comment) => pages.update((list) => list.map((c) => (c.id === comment.id ? comment : c)))
+  const place = (comment: Comment) => pages.update((list) => (list.some((c) => c.id === comment.id) ? list : comment.parentId === null ? [...list, comment] : placeReply(list, comment)))
+  // Comments the topic announced: the post's counts that came with them include them already.
+  const announced = new Set<string>()
   const added = (comment: Comment) => {
-    // Already here: it came live first, with the post's counts that include it.
-    if (pages.items()?.some((c) => c.id === comment.id) === true) return
-    pages.update((list) => (comment.parentId === null ? [...list, comment] : placeReply(list, comment)))
-    props.onCount(props.count + 1)
+    const listed = pages.items()?.some((c) => c.id === comment.id) === true
+    place(comment)
+    if (!listed && !announced.has(comment.id)) props.onCount(props.count + 1)
   }
-  // A comment from the topic comes as one with no say over it sees it: what I may do with it is mine to add.
-  const arrived = (comment: Comment) => {
-    const me = currentUser()?.id
-    const mine = me !== undefined && comment.author?.id === me
-    const own = { ...comment, canEdit: mine, canDelete: mine || me === props.postAuthorId }
-    pages.update((list) => (list.some((c) => c.id === comment.id) ? list : comment.parentId === null ? [...list, own] : placeReply(list, own)))
+  // The topic announces a comment by its ids: it is read as I may see it (not at all across a block,
+  // or once deleted), then placed as a written one is.
+  const arrived = async (commentId: string) => {
+    announced.add(commentId)
+    if (pages.items()?.some((c) => c.id === commentId) === true) return
+    const comment = await getComment(commentId).catch(() => null)
+    if (comment !== null) place(comment)
   }
   useTopic(() => (signedIn() ? (`post:${props.postId}` as const) : null), {
-    onEvent: (event) => event.kind === 'post.comment' && arrived(event.data.comment),
+    onEvent: (event) => event.kind === 'post.comment' && void arrived(event.data.commentId),
     ...rereading(() => void pages.reload()),
   })
   const removed = (comment: Comment) => {

@@ -67,6 +67,8 @@ export type CommentPage = SocialModel.CommentPage
 
 /** A post's comments in thread order (each followed by its replies), a page at a time. */
 export const listComments = async (postId: string, q: ListQuery) => must(await v1().posts({ id: postId }).comments.get({ query: q }))
+/** A comment as I may see it; null when it is not shown to me (deleted, across a block) or its post is out of sight. */
+export const getComment = async (id: string) => orMissing(await v1().comments({ id }).get())
 export const createComment = async (postId: string, body: SocialModel.CommentBody) => must(await v1().posts({ id: postId }).comments.post(body))
 export const updateComment = async (id: string, body: string) => must(await v1().comments({ id }).patch({ body }))
 export const deleteComment = async (id: string) => must(await v1().comments({ id }).delete())

@@ -1,3 +1,4 @@
+import { randomBytes } from 'node:crypto'
 import { eq } from 'drizzle-orm'
 import type { Db } from '../../../db/client'
 import { pgErrorOf, UNIQUE_VIOLATION } from '../../../db/errors'
@@ -135,7 +136,9 @@ export async function confirmEmailChange(deps: AccountsDeps, current: CurrentUse
 
 /**
  * Deletes the account: password required; every session ends; personal data is erased while the
- * row stays, so orders and messages that point at it show "Deleted user".
+ * row stays, so orders and messages that point at it show "Deleted user". The handle, made from the
+ * person's name, goes too (a random `deleted_…` takes its place); texts that mentioned it keep the
+ * account they named (social stores mentions by user id).
  */
 export async function deleteAccount(deps: AccountsDeps, current: CurrentUser, password: string, origin: Origin): Promise<void> {
   const user = await loadUser(deps, current)
@@ -155,6 +158,8 @@ export async function deleteAccount(deps: AccountsDeps, current: CurrentUser, pa
         passwordHash: null,
         googleSub: null,
         displayName: DELETED_NAME,
+        // 80 random bits: unique in practice, and a valid handle (lower-case hex after `deleted_`).
+        handle: `deleted_${randomBytes(10).toString('hex')}`,
         bio: null,
         location: null,
         phone: null,

@@ -157,9 +157,8 @@ export async function createComment(deps: SocialDeps, authorId: string, postId: 
       .set({ commentCount: sql`${posts.commentCount} + 1` })
       .where(eq(posts.id, postId))
       .returning({ likeCount: posts.likeCount, commentCount: posts.commentCount })
-    // Subscribers of the post's page get it as anyone without a say over it sees it; the writer gets theirs below.
-    const [shown] = await toComments(tx, [{ ...row!, status: 'shown' }], null, post, now)
-    await appendPostEvents(tx, committed, now, postId, counts!, shown)
+    // Subscribers of the post's page are told only that it exists: each reads it as they may see it (getComment).
+    await appendPostEvents(tx, committed, now, postId, counts!, { commentId: id, parentId: place.parentId })
     // Mentions before the notices: they lock the topics of everyone this step tells, these two included.
     await recordMentions(deps, tx, committed, { post, commentId: id, authorId, body }, repliedTo === null ? [post.authorId] : [post.authorId, repliedTo.authorId])
     await tell(deps, tx, committed, { userId: post.authorId, type: 'comment', actorId: authorId, subject: `post:${postId}`, text: 'commented on your post', link: commentsLink(postId) })
@@ -170,17 +169,25 @@ export async function createComment(deps: SocialDeps, authorId: string, postId: 
   })
 }
 
-/** The comment shown to `userId` on a post they may see, locked for update; 404 otherwise (deleted, hidden, or its post out of sight). */
-async function lockComment(tx: Conn, userId: string, commentId: string): Promise<{ comment: CommentRow; post: PostRow }> {
-  const [comment] = await tx
+/** The comment shown to `viewerId` on a post they may see (locked for update if asked); 404 otherwise (deleted, hidden, or its post out of sight). */
+async function shownComment(db: Conn, viewerId: string | null, commentId: string, lock: boolean): Promise<{ comment: CommentRow; post: PostRow }> {
+  const select = db
     .select()
     .from(postComments)
-    .where(and(eq(postComments.id, commentId), shownTo(userId, postComments)))
-    .for('update')
+    .where(and(eq(postComments.id, commentId), shownTo(viewerId, postComments)))
+  const [comment] = await (lock ? select.for('update') : select)
   if (comment === undefined) throw commentNotFound()
-  const post = await visiblePost(tx, userId, comment.postId)
+  const post = await visiblePost(db, viewerId, comment.postId)
   if (post === null) throw commentNotFound()
   return { comment, post }
+}
+
+const lockComment = (tx: Conn, userId: string, commentId: string) => shownComment(tx, userId, commentId, true)
+
+/** One comment as `viewerId` (null: signed out) sees it: how a page reads a comment `post:<id>` announced. */
+export async function getComment(deps: SocialDeps, viewerId: string | null, commentId: string): Promise<SocialModel.Comment> {
+  const { comment, post } = await shownComment(deps.db, viewerId, commentId, false)
+  return (await toComments(deps.db, [{ ...comment, status: 'shown' }], viewerId, post, deps.clock.now()))[0]!
 }
 
 /** Its author changes a comment's text within EDIT_HOURS (409 after; 403 for anyone else who sees it); people it newly @mentions are told. */

@@ -9,11 +9,11 @@ import type { Tx } from '../../../db/client'
 import { queryRows } from '../../../db/client'
 import type { Committed } from '../../../events/committed'
 import { AppError } from '../../../lib/errors'
-import { users } from '../../accounts'
 import { blockedEitherWay } from '../../chat'
 import type { SocialModel } from '../model'
 import { followRequests, follows, socialProfiles } from '../table'
 import { type Conn, newestFirst, type SocialDeps, tell, toPeople, withNotices } from './shared'
+import { accountGone } from './visibility'
 
 const noRequest = () => new AppError('not_found', 'No pending follow request from this account')
 
@@ -40,14 +40,14 @@ export async function updateSocialProfile(deps: SocialDeps, userId: string, inpu
   })
 }
 
-/** Every pending request to `userId` becomes a follow (not across a block: those are only dropped); each requester is told. */
+/** Every pending request to `userId` becomes a follow (not across a block, nor of a deleted account: those are only dropped); each requester is told. */
 async function acceptAllRequests(deps: SocialDeps, tx: Tx, committed: Committed, userId: string): Promise<void> {
   const accepted = await queryRows<{ follower_id: string }>(
     tx,
     sql`with moved as (delete from ${followRequests} where ${followRequests.followeeId} = ${userId} returning ${followRequests.followerId})
       insert into ${follows} (follower_id, followee_id, created_at)
         select moved.follower_id, ${userId}, ${deps.clock.now().toISOString()}::timestamptz from moved
-        where not ${blockedEitherWay(sql`moved.follower_id`, userId)}
+        where not ${blockedEitherWay(sql`moved.follower_id`, userId)} and not ${accountGone(sql`moved.follower_id`)}
       on conflict do nothing returning follower_id`,
   )
   for (const row of accepted) await tellAccepted(deps, tx, committed, row.follower_id, userId)
@@ -60,17 +60,16 @@ const tellAccepted = (deps: SocialDeps, tx: Tx, committed: Committed, followerId
 export const tellRequested = (deps: SocialDeps, tx: Tx, committed: Committed, followerId: string, followeeId: string) =>
   tell(deps, tx, committed, { userId: followeeId, type: 'follow_request', actorId: followerId, subject: `follow-requests:${followeeId}`, text: 'asked to follow you', link: '/account/follow-requests' })
 
-/** SQL: the request row in scope is not across a block (a request across one reads as absent). */
-const notAcrossBlock = () => not(blockedEitherWay(sql`${followRequests.followerId}`, sql`${followRequests.followeeId}`))
+/** SQL: the request row in scope is not across a block, nor of a deleted account (either reads as absent). */
+const standing = () => and(not(blockedEitherWay(sql`${followRequests.followerId}`, sql`${followRequests.followeeId}`)), not(accountGone(sql`${followRequests.followerId}`)))!
 
 /** The requests waiting for my approval, the latest first (none across a block, none of deleted accounts). */
 export async function listFollowRequests(deps: SocialDeps, userId: string, query: SocialModel.ListQuery): Promise<SocialModel.PersonPage> {
   const keys = newestFirst(query, followRequests.createdAt, followRequests.followerId, 'usr')
-  const live = sql`exists (select 1 from ${users} where ${users.id} = ${followRequests.followerId} and ${users.deletedAt} is null)`
   const rows = await deps.db
     .select({ id: followRequests.followerId, at: followRequests.createdAt })
     .from(followRequests)
-    .where(and(eq(followRequests.followeeId, userId), notAcrossBlock(), live, keys.after))
+    .where(and(eq(followRequests.followeeId, userId), standing(), keys.after))
     .orderBy(...keys.order)
     .limit(keys.fetch)
   const page = keys.page(rows, (row) => [row.at, row.id])
@@ -81,7 +80,7 @@ export async function listFollowRequests(deps: SocialDeps, userId: string, query
 async function takeRequest(db: Conn, userId: string, followerId: string): Promise<boolean> {
   const taken = await db
     .delete(followRequests)
-    .where(and(eq(followRequests.followeeId, userId), eq(followRequests.followerId, followerId), notAcrossBlock()))
+    .where(and(eq(followRequests.followeeId, userId), eq(followRequests.followerId, followerId), standing()))
     .returning({ id: followRequests.followerId })
   return taken.length > 0
 }

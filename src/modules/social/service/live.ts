@@ -15,8 +15,7 @@ import { appendEvents } from '../../../events/log'
 import type { Bus, Unsubscribe } from '../../../lib/bus'
 import type { Logger } from '../../../lib/log'
 import { blockedEitherWay } from '../../chat'
-import type { FeedPostData, FeedPostEvent, NewSocialEvent } from '../events'
-import type { PostComment } from '../item'
+import type { FeedPostData, FeedPostEvent, NewSocialEvent, PostCommentData } from '../events'
 import type { PostPrivacy } from '../rules'
 import { follows, posts } from '../table'
 
@@ -95,9 +94,9 @@ export function startFeedFanOut(deps: { db: Db; bus: Bus; log: Logger }, sockets
  * post row: that row lock orders the writers, so ids follow commit order and the last count
  * delivered is the true one.
  */
-export async function appendPostEvents(tx: Tx, committed: Committed, now: Date, postId: string, counts: { likeCount: number; commentCount: number }, comment?: PostComment): Promise<void> {
+export async function appendPostEvents(tx: Tx, committed: Committed, now: Date, postId: string, counts: { likeCount: number; commentCount: number }, comment?: PostCommentData): Promise<void> {
   const topic = postTopic(postId)
   const events: NewSocialEvent[] = [{ topic, kind: 'post.counts', data: counts }]
-  if (comment !== undefined) events.push({ topic, kind: 'post.comment', data: { comment } })
+  if (comment !== undefined) events.push({ topic, kind: 'post.comment', data: comment })
   committed.events.push(...(await appendEvents(tx, now, events)))
 }
