@@ -1,7 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'bun:test'
 import { eq } from 'drizzle-orm'
 import { ManualClock } from '../../lib/clock'
-import { createTestApp, latestCode, postJson, type TestApp, type TestUser, signUpAndSignIn, testIp } from '../../testing'
+import { createTestApp, latestCode, postJson, type TestApp, type TestUser, signUpAndSignIn, testIp, waitFor } from '../../testing'
 import { bootstrapAdmin } from './service/profile'
 import { HASH_OPTIONS } from './service/passwords'
 import { users } from './table'
@@ -113,9 +113,13 @@ describe('POST /auth/register', () => {
 
   it('gives an unverified address to whoever proves the mailbox (the last sign-up wins)', async () => {
     const email = unique('squatted')
+    // A sign-up's work runs behind its answer: each is awaited through its mail before going on.
+    const mails = async () => ((await (await t.request(`/api/v1/dev/mail?to=${encodeURIComponent(email)}`)).json()) as { items: unknown[] }).items.length
     await register({ email, password: 'squatter password', displayName: 'Squatter' })
+    await waitFor(async () => (await mails()) === 1, 5_000, 'the first sign-up’s code')
     clock.advance(MINUTE)
     await register({ email, password: 'rightful password', displayName: 'Owner' })
+    await waitFor(async () => (await mails()) === 2, 5_000, 'the second sign-up’s code')
     const verified = await verify(email, await latestCode(t, email))
     expect(verified.status).toBe(200)
     expect((await verified.json()).user).toMatchObject({ displayName: 'Owner', handle: 'owner' })
