@@ -83,6 +83,42 @@ describe('loadConfig()', () => {
     expect(problemsOf({ DATA_DIR: tempDir(), PLATFORM_COMMISSION_BP: '6000', ESCROW_AUTO_RELEASE_DAYS: '0' }).sort()).toEqual(['ESCROW_AUTO_RELEASE_DAYS', 'PLATFORM_COMMISSION_BP'])
   })
 
+  it('has no assistant model unless ASSISTANT_MODEL_URL is set', () => {
+    expect(loadConfig({ DATA_DIR: tempDir() }).assistant.model).toBeNull()
+    expect(loadConfig({ DATA_DIR: tempDir(), ASSISTANT_MODEL_URL: '', ASSISTANT_MODEL: '' }).assistant.model).toBeNull()
+  })
+
+  it('reads the assistant model endpoint, its key optional', () => {
+    expect(
+      loadConfig({ DATA_DIR: tempDir(), ASSISTANT_MODEL_URL: 'https://api.example.com/v1/', ASSISTANT_MODEL: 'gpt-4o-mini', ASSISTANT_MODEL_KEY: 'sk-secret' })
+        .assistant.model,
+    ).toEqual({ url: 'https://api.example.com/v1', model: 'gpt-4o-mini', key: 'sk-secret', timeoutMs: 20_000 })
+    expect(
+      loadConfig({ DATA_DIR: tempDir(), ASSISTANT_MODEL_URL: 'http://127.0.0.1:8080/v1', ASSISTANT_MODEL: 'local', ASSISTANT_MODEL_TIMEOUT_MS: '5000' })
+        .assistant.model,
+    ).toEqual({ url: 'http://127.0.0.1:8080/v1', model: 'local', key: null, timeoutMs: 5_000 })
+  })
+
+  it('names a bad or incomplete assistant model setting, and never shows the key', () => {
+    expect(problemsOf({ DATA_DIR: tempDir(), ASSISTANT_MODEL_URL: 'api.openai.com/v1', ASSISTANT_MODEL: 'm' })).toEqual(['ASSISTANT_MODEL_URL'])
+    expect(problemsOf({ DATA_DIR: tempDir(), ASSISTANT_MODEL_URL: 'https://exa mple.com', ASSISTANT_MODEL: 'm' })).toEqual(['ASSISTANT_MODEL_URL'])
+    expect(problemsOf({ DATA_DIR: tempDir(), ASSISTANT_MODEL_URL: 'https://api.example.com/v1' })).toEqual(['ASSISTANT_MODEL'])
+    expect(problemsOf({ DATA_DIR: tempDir(), ASSISTANT_MODEL: 'm' })).toEqual(['ASSISTANT_MODEL_URL'])
+    expect(problemsOf({ DATA_DIR: tempDir(), ASSISTANT_MODEL_KEY: 'sk-secret' })).toEqual(['ASSISTANT_MODEL_URL'])
+    expect(problemsOf({ DATA_DIR: tempDir(), ASSISTANT_MODEL_URL: 'https://a.example', ASSISTANT_MODEL: 'm', ASSISTANT_MODEL_TIMEOUT_MS: '50' })).toEqual([
+      'ASSISTANT_MODEL_TIMEOUT_MS',
+    ])
+    const error = (() => {
+      try {
+        loadConfig({ DATA_DIR: tempDir(), ASSISTANT_MODEL_URL: 'nope', ASSISTANT_MODEL: 'm', ASSISTANT_MODEL_KEY: 'sk-secret' })
+      } catch (e) {
+        return e as Error
+      }
+    })()
+    expect(error?.message).toContain('ASSISTANT_MODEL_URL')
+    expect(error?.message).not.toContain('sk-secret')
+  })
+
   it('refuses to start in production without its secrets', () => {
     expect(problemsOf({ DATA_DIR: tempDir(), NODE_ENV: 'production' })).toEqual(['JWT_SECRET', 'PAYMENT_WEBHOOK_SECRET', 'PAYOUT_DETAILS_KEY', 'CARRIER_WEBHOOK_SECRET', 'TICKET_LINK_SECRET'])
   })

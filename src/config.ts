@@ -11,7 +11,7 @@ type SecretName = (typeof SECRET_NAMES)[number]
 /** A fresh value for every secret: what the instances of one deployment (tests, the cluster, the bench) share. */
 export const newSecrets = (): Record<SecretName, string> => Object.fromEntries(SECRET_NAMES.map((name) => [name, randomBytes(32).toString('base64url')])) as Record<SecretName, string>
 
-const urlOf = (schemes: string[], options: { default?: string } = {}) =>
+const urlOf = (schemes: string[], options: { default?: string; description?: string } = {}) =>
   t.String({ pattern: `^(${schemes.join('|')})://.+`, description: `a ${schemes.join(' or ')} URL`, ...options })
 
 const EnvSchema = t.Object({
@@ -65,6 +65,12 @@ const EnvSchema = t.Object({
   METRICS_TOKEN: t.Optional(t.String({ minLength: 16, description: 'at least 16 characters' })),
   SLOW_REQUEST_MS: t.Integer({ minimum: 1, default: 500, description: 'a whole number of milliseconds' }),
   SLOW_QUERY_MS: t.Integer({ minimum: 1, default: 200, description: 'a whole number of milliseconds' }),
+  ASSISTANT_MODEL_URL: t.Optional(
+    urlOf(['http', 'https'], { description: 'an http or https URL: the base of an OpenAI-compatible API, e.g. https://api.openai.com/v1' }),
+  ),
+  ASSISTANT_MODEL: t.Optional(t.String({ minLength: 1, maxLength: 200, description: 'the model name the endpoint serves, e.g. "gpt-4o-mini"' })),
+  ASSISTANT_MODEL_KEY: t.Optional(t.String({ minLength: 1, maxLength: 1000, description: 'the bearer key of the endpoint (1 to 1000 characters)' })),
+  ASSISTANT_MODEL_TIMEOUT_MS: t.Integer({ minimum: 100, maximum: 300_000, default: 20_000, description: 'milliseconds from 100 to 300000' }),
   ALLOWED_ORIGINS: t.Optional(
     t.String({ pattern: '^\\s*https?://[^,\\s]+(\\s*,\\s*https?://[^,\\s]+)*\\s*$', description: 'comma-separated http(s) origins' }),
   ),
@@ -104,6 +110,15 @@ export interface Config {
   presenceTtlMs: number
   /** Days after an order is completed during which its buyer may review its items. */
   reviewWindowDays: number
+  /** The help assistant. */
+  assistant: {
+    /**
+     * An OpenAI-compatible chat endpoint (`<url>/chat/completions`) that words answers from what
+     * the assistant retrieved; null without ASSISTANT_MODEL_URL (the built-in answers stand).
+     * Its `key` is a secret: never log it.
+     */
+    model: { url: string; model: string; key: string | null; timeoutMs: number } | null
+  }
   /** The money rules: commission, escrow auto-release, deposit and withdrawal limits (minor units). */
   money: {
     /** The currencies wallets take deposits in. */
@@ -162,6 +177,16 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
     const variable = parsed.ADMIN_EMAIL === undefined ? 'ADMIN_EMAIL' : 'ADMIN_PASSWORD'
     throw new ConfigError([{ variable, message: 'ADMIN_EMAIL and ADMIN_PASSWORD go together' }])
   }
+  if ((parsed.ASSISTANT_MODEL_URL === undefined) !== (parsed.ASSISTANT_MODEL === undefined)) {
+    const variable = parsed.ASSISTANT_MODEL_URL === undefined ? 'ASSISTANT_MODEL_URL' : 'ASSISTANT_MODEL'
+    throw new ConfigError([{ variable, message: 'ASSISTANT_MODEL_URL and ASSISTANT_MODEL go together' }])
+  }
+  if (parsed.ASSISTANT_MODEL_URL !== undefined && !URL.canParse(parsed.ASSISTANT_MODEL_URL)) {
+    throw new ConfigError([{ variable: 'ASSISTANT_MODEL_URL', message: EnvSchema.properties.ASSISTANT_MODEL_URL.description ?? 'a URL' }])
+  }
+  if (parsed.ASSISTANT_MODEL_KEY !== undefined && parsed.ASSISTANT_MODEL_URL === undefined) {
+    throw new ConfigError([{ variable: 'ASSISTANT_MODEL_URL', message: 'required when ASSISTANT_MODEL_KEY is set' }])
+  }
   for (const [min, max] of [['DEPOSIT_MIN_MINOR', 'DEPOSIT_MAX_MINOR'], ['WITHDRAWAL_MIN_MINOR', 'WITHDRAWAL_DAILY_MAX_MINOR']] as const) {
     if (parsed[min] > parsed[max]) throw new ConfigError([{ variable: min, message: `at most ${max} (${parsed[max]})` }])
   }
@@ -191,6 +216,17 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
     slowQueryMs: parsed.SLOW_QUERY_MS,
     presenceTtlMs: parsed.PRESENCE_TTL_MS,
     reviewWindowDays: parsed.REVIEW_WINDOW_DAYS,
+    assistant: {
+      model:
+        parsed.ASSISTANT_MODEL_URL !== undefined && parsed.ASSISTANT_MODEL !== undefined
+          ? {
+              url: parsed.ASSISTANT_MODEL_URL.replace(/\/+$/, ''),
+              model: parsed.ASSISTANT_MODEL,
+              key: parsed.ASSISTANT_MODEL_KEY ?? null,
+              timeoutMs: parsed.ASSISTANT_MODEL_TIMEOUT_MS,
+            }
+          : null,
+    },
     money: {
       currencies: parsed.CURRENCIES.split(','),
       commissionBp: parsed.PLATFORM_COMMISSION_BP,
