@@ -1,0 +1,95 @@
+import type { ChatTurn } from './model'
+
+/** What a test server received: lower-cased headers and the JSON body. */
+export interface RecordedRequest {
+  path: string
+  headers: Record<string, string>
+  body: { model?: string; stream?: boolean; messages?: ChatTurn[] } & Record<string, unknown>
+}
+
+export interface ChatCompletionsServer {
+  /** The base URL, as ASSISTANT_MODEL_URL takes it (`/chat/completions` is under it). */
+  url: string
+  requests: RecordedRequest[]
+  close(): Promise<void>
+}
+
+export interface ChatCompletionsServerOptions {
+  /** The reply, streamed as deltas of a few characters, each event written split mid-JSON. */
+  reply?: string
+  /**
+   * How to fail instead: `status` answers HTTP 500 (quoting the Authorization header); `close` sends part of the reply and drops the
+   * connection; `hang` sends part of the reply, then nothing until the client gives up.
+   */
+  fail?: 'status' | 'close' | 'hang'
+}
+
+/**
+ * A real HTTP server on a free port of 127.0.0.1 speaking the chat-completions protocol, for tests
+ * of the real client path. Every request is recorded before it is answered.
+ */
+export function startChatCompletionsServer(options: ChatCompletionsServerOptions = {}): ChatCompletionsServer {
+  const reply = options.reply ?? 'Hello from the test model.'
+  const requests: RecordedRequest[] = []
+  const server = Bun.serve({
+    port: 0,
+    hostname: '127.0.0.1',
+    async fetch(request) {
+      const path = new URL(request.url).pathname
+      if (request.method !== 'POST' || !path.endsWith('/chat/completions')) return new Response('not found', { status: 404 })
+      requests.push({ path, headers: Object.fromEntries(request.headers), body: (await request.json()) as RecordedRequest['body'] })
+      if (options.fail === 'status') {
+        // Quotes the credentials it got, as some providers do: the client must not pass them on.
+        return Response.json({ error: { message: `the test model failed for ${request.headers.get('authorization')}` } }, { status: 500 })
+      }
+      const writes = sseWrites(reply)
+      const half = Math.max(1, Math.floor(writes.length / 2))
+      const encoder = new TextEncoder()
+      let next = 0
+      return new Response(
+        new ReadableStream<Uint8Array>({
+          // One write a pull, then a turn of the event loop so it leaves before the next: the client
+          // reads events cut in pieces (mid-JSON, between \r and \n) rather than one coalesced body.
+          async pull(controller) {
+            if (options.fail !== undefined && next === half) {
+              // Drops every connection at once, this one mid-body: the server is done after it.
+              if (options.fail === 'close') return void server.stop(true)
+              // Hang: answer no more until the client gives up (or the server closes).
+              if (request.signal.aborted) return controller.close()
+              return new Promise<void>((resolve) => request.signal.addEventListener('abort', () => resolve(), { once: true }))
+            }
+            const write = writes[next++]
+            if (write === undefined) return controller.close()
+            controller.enqueue(encoder.encode(write))
+            await new Promise((resolve) => setImmediate(resolve))
+          },
+        }),
+        { headers: { 'content-type': 'text/event-stream', 'cache-control': 'no-cache' } },
+      )
+    },
+  })
+  return { url: `http://127.0.0.1:${server.port}/v1`, requests, close: () => server.stop(true) }
+}
+
+/**
+ * The SSE of a streamed completion, as a list of writes: a keep-alive comment, a role chunk, the
+ * reply in deltas of up to 7 characters (one in a multi-line event), a finish_reason and [DONE] —
+ * every event cut in two, mid-JSON, across writes.
+ */
+function sseWrites(reply: string): string[] {
+  const chunk = (delta: Record<string, string>, finish: string | null = null) =>
+    JSON.stringify({ id: 'chatcmpl-test', object: 'chat.completion.chunk', model: 'test', choices: [{ index: 0, delta, finish_reason: finish }] })
+  const deltas = reply.match(/[\s\S]{1,7}/g) ?? []
+  const events = [
+    ': keep-alive\n\n',
+    `data: ${chunk({ role: 'assistant', content: '' })}\n\n`,
+    // JSON may span several data lines of one event; the parser joins them with a newline.
+    ...deltas.map((content, i) => (i === 0 ? `data: ${chunk({ content }).replace(',"choices"', ',\ndata: "choices"')}\n\n` : `data: ${chunk({ content })}\r\n\r\n`)),
+    `data: ${chunk({}, 'stop')}\n\n`,
+    'data: [DONE]\n\n',
+  ]
+  return events.flatMap((event) => {
+    const middle = Math.ceil(event.length / 2)
+    return [event.slice(0, middle), event.slice(middle)]
+  })
+}
