@@ -33,6 +33,7 @@ import { expireReturnsJob, RETURN_EXPIRY_CRON, type ReturnsDeps, returnsRoutes }
 import { endPlacementsJob, freePerks, PLACEMENT_END_CRON, placementsRoutes, PLAN_RENEWAL_CRON, planScheduleJob, type PlansDeps, plansRoutes } from './modules/plans'
 import { reviewsRoutes } from './modules/reviews'
 import { POST_MEDIA_BATCH_BYTES, socialFeedFanOut, socialRoutes, socialTopicRules } from './modules/social'
+import { helpRoutes } from './modules/help'
 import { createSettings, type PlatformSettings, settingsRoutes } from './modules/settings'
 import { closeSolvedTicketsJob, type SupportDeps, supportRoutes, supportTopicRules, TICKET_CLOSE_CRON } from './modules/support'
 import { type ShipmentsDeps, shipmentsRoutes } from './modules/shipments'
@@ -331,6 +332,7 @@ function routes(infra: Infrastructure, { mailer, notifications, chat, orders, pa
     .use(adminStatsRoutes(infra))
     .use(settingsRoutes({ ...infra, settings }))
     .use(supportRoutes({ ...infra, deps: support }))
+    .use(helpRoutes(infra))
     .use(reviewsRoutes({ ...infra, deps: { db: infra.database.db, bus: infra.bus, clock: infra.clock, log: infra.log, notify: (tx, input) => notify(notifications, tx, input), windowDays: infra.config.reviewWindowDays } }))
     .use(socialRoutes({ ...infra, notify: (tx, input) => notify(notifications, tx, input) }))
     .use(webPages(infra))

@@ -44,6 +44,7 @@ export const ID_PREFIXES = {
   post: 'pst',
   postComment: 'pcm',
   postMedia: 'pmd',
+  helpArticle: 'hlp',
 } as const
 
 export type IdPrefix = (typeof ID_PREFIXES)[keyof typeof ID_PREFIXES]

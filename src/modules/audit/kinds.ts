@@ -32,6 +32,9 @@ export const AUDIT_KINDS = [
   'withdrawal.approved',
   'withdrawal.rejected',
   'settings.changed',
+  'help.article_created',
+  'help.article_updated',
+  'help.article_deleted',
 ] as const
 export type AuditKind = (typeof AUDIT_KINDS)[number]
 
@@ -48,7 +51,7 @@ export const SECURITY_EVENT_KINDS = [
 export type SecurityEventKind = (typeof SECURITY_EVENT_KINDS)[number]
 
 /** What an entry is about; its id is the subject's (`usr_…`, `ord_…`), or a platform setting's name. */
-export const AUDIT_SUBJECT_TYPES = ['user', 'shop', 'product', 'category', 'order', 'payment', 'dispute', 'withdrawal', 'setting', 'message', 'review'] as const
+export const AUDIT_SUBJECT_TYPES = ['user', 'shop', 'product', 'category', 'order', 'payment', 'dispute', 'withdrawal', 'setting', 'message', 'review', 'help_article'] as const
 export type AuditSubjectType = (typeof AUDIT_SUBJECT_TYPES)[number]
 
 /** Who acted: a signed-in user, or Souk itself (a job, a schedule, a start-up step). */

@@ -188,6 +188,12 @@ export function must<T>(res: Answer<T>): T {
   return res.data
 }
 
+/** The data, or null for a 404 or a malformed id (400): pages show "not found" for it rather than an error. */
+export function orMissing<T>(res: Answer<T>): T | null {
+  if (res.error !== null && (res.status === 404 || res.status === 400)) return null
+  return must(res)
+}
+
 /** `must` for an answer still on its way. */
 const answered = async <T>(call: Promise<Answer<T>>): Promise<T> => must(await call)
 

@@ -47,6 +47,9 @@ export const AUDIT_KIND_LABEL: Record<AuditKind, string> = {
   'withdrawal.approved': 'Withdrawal paid',
   'withdrawal.rejected': 'Withdrawal rejected',
   'settings.changed': 'Settings changed',
+  'help.article_created': 'Help article created',
+  'help.article_updated': 'Help article changed',
+  'help.article_deleted': 'Help article deleted',
 }
 
 export const AUDIT_SUBJECT_LABEL: Record<AuditSubjectType, string> = {
@@ -61,6 +64,7 @@ export const AUDIT_SUBJECT_LABEL: Record<AuditSubjectType, string> = {
   setting: 'Setting',
   message: 'Chat message',
   review: 'Review',
+  help_article: 'Help article',
 }
 
 type Summary = AuditEntry['summary']

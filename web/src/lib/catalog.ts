@@ -1,7 +1,7 @@
 import { query } from '@solidjs/router'
 import type { CatalogModel } from '../../../src/modules/catalog/model'
 import type { VendorsModel } from '../../../src/modules/vendors/model'
-import { type Answer, api, must } from './api'
+import { api, must, orMissing } from './api'
 import { followTopic } from './live'
 
 /**
@@ -10,12 +10,6 @@ import { followTopic } from './live'
  */
 
 export { must }
-
-/** The data, or null for a 404 (pages show "not found" for it rather than an error). */
-function orMissing<T>(res: Answer<T>): T | null {
-  if (res.error !== null && (res.status === 404 || res.status === 400)) return null
-  return must(res)
-}
 
 export type SearchQuery = CatalogModel.SearchQuery
 export type ProductSummary = CatalogModel.ProductSummary

@@ -1,6 +1,6 @@
 import { query } from '@solidjs/router'
 import type { SocialModel } from '../../../src/modules/social/model'
-import { type Answer, api, apiOver, must } from './api'
+import { api, apiOver, must, orMissing } from './api'
 import { progressFetch } from './upload'
 
 /**
@@ -20,12 +20,6 @@ export type ListQuery = SocialModel.ListQuery
 export const PRIVACY_LABEL: Record<PostPrivacy, string> = { public: 'Public', followers: 'Followers', private: 'Only me' }
 
 const v1 = () => api().api.v1
-
-/** The data, or null for a 404 or a malformed id (the page shows "not found" for it). */
-function orMissing<T>(res: Answer<T>): T | null {
-  if (res.error !== null && (res.status === 404 || res.status === 400)) return null
-  return must(res)
-}
 
 /** A post page's post; null when it does not exist or the caller may not see it. Runs in SSR too. */
 export const getPost = query(async (id: string) => orMissing(await v1().posts({ id }).get()), 'post')
