@@ -4,7 +4,8 @@ import type { AnyElysia } from 'elysia'
 import type { Infrastructure } from '../infrastructure'
 import { requestIdOf } from '../lib/http'
 import { hasRefreshCookie } from '../modules/accounts'
-import { sitemapEntries } from '../modules/catalog'
+import { SITEMAP_MAX, sitemapEntries } from '../modules/catalog'
+import { helpSitemapEntries } from '../modules/help'
 import { createBuildLoader, type WebBuild, WebBuildMissing } from './build'
 import { PAGE_INVALIDATION_TOPIC, parseInvalidation } from '../lib/page-invalidation'
 import { PageCache } from './cache'
@@ -154,10 +155,11 @@ export function webPages(ctx: Pick<Infrastructure, 'config' | 'bus' | 'log' | 'd
         if (!(await file.exists())) throw new NotFoundError()
         return new Response(file, { headers: { 'cache-control': IMMUTABLE } })
       })
-      // Every public product page and storefront, for search engines.
+      // Every public product page and storefront, and the help centre's articles, for search engines.
       .get('/sitemap.xml', async () => {
-        const urls = (await sitemapEntries(ctx.database.db)).map((e) => `<url><loc>${xmlText(ctx.config.publicUrl + e.path)}</loc><lastmod>${e.updatedAt.toISOString()}</lastmod></url>`)
-        const body = `<?xml version="1.0" encoding="UTF-8"?>\n<urlset xmlns="http://www.sitemaps.org/schemas/sitemap/0.9"><url><loc>${xmlText(`${ctx.config.publicUrl}/`)}</loc></url>${urls.join('')}</urlset>\n`
+        const entries = [...(await helpSitemapEntries(ctx.database.db)), ...(await sitemapEntries(ctx.database.db))].slice(0, SITEMAP_MAX)
+        const urls = entries.map((e) => `<url><loc>${xmlText(ctx.config.publicUrl + e.path)}</loc><lastmod>${e.updatedAt.toISOString()}</lastmod></url>`)
+        const body = `<?xml version="1.0" encoding="UTF-8"?>\n<urlset xmlns="http://www.sitemaps.org/schemas/sitemap/0.9"><url><loc>${xmlText(`${ctx.config.publicUrl}/`)}</loc></url><url><loc>${xmlText(`${ctx.config.publicUrl}/help`)}</loc></url>${urls.join('')}</urlset>\n`
         return new Response(body, { headers: { 'content-type': 'application/xml; charset=utf-8', 'cache-control': PUBLIC_FILE_CACHE } })
       })
       .get('/*', async ({ request, path }) => {

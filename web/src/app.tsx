@@ -60,6 +60,12 @@ const Help = lazy(() => supportScreens().then((m) => ({ default: m.Help })))
 const HelpTicket = lazy(() => supportScreens().then((m) => ({ default: m.HelpTicket })))
 const AdminSupport = lazy(() => supportScreens().then((m) => ({ default: m.AdminSupport })))
 const AdminTicket = lazy(() => supportScreens().then((m) => ({ default: m.AdminTicket })))
+// The help centre's pages share one chunk (with the Markdown renderer); the admins' editor is its own.
+const helpScreens = () => import('./routes/help-centre')
+const HelpCentre = lazy(() => helpScreens().then((m) => ({ default: m.HelpCentre })))
+const HelpCategory = lazy(() => helpScreens().then((m) => ({ default: m.HelpCategoryPage })))
+const HelpArticle = lazy(() => helpScreens().then((m) => ({ default: m.HelpArticlePage })))
+const AdminHelp = lazy(() => import('./routes/admin-help'))
 // The plans' screens share one chunk (see routes/plans-screens.ts).
 const planScreens = () => import('./routes/plans-screens')
 const Plans = lazy(() => planScreens().then((m) => ({ default: m.Plans })))
@@ -149,9 +155,13 @@ export const routes: RouteDefinition[] = [
       { path: '/users/:id', component: AdminUser },
       { path: '/plans', component: AdminPlans },
       { path: '/placements', component: AdminPlacements },
+      { path: '/help', component: AdminHelp },
     ],
   },
-  { path: '/help', component: Help },
+  { path: '/help', component: HelpCentre },
+  { path: '/help/category/:category', component: HelpCategory },
+  { path: '/help/articles/:slug', component: HelpArticle },
+  { path: '/help/contact', component: Help },
   { path: '/help/tickets/:id', component: HelpTicket },
   { path: '/status', component: Status, ...statusRoute },
   { path: '/design', component: Design },

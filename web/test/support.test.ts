@@ -21,7 +21,7 @@ describe('support tickets', () => {
     const lamp = await makeProduct(t, s.owner, { categoryId: given.categoryId, title: 'Copper lamp', priceMinor: 15_000, stock: 5 })
     const { me, invoiceNumber } = await placeOrder(t, s, lamp.id)
 
-    const { page, problems, close } = await pageAs(suite, me.user, '/help')
+    const { page, problems, close } = await pageAs(suite, me.user, '/help/contact')
     const form = page.getByRole('form', { name: 'New ticket' })
     await form.getByLabel('Subject').fill('My lamp has not arrived')
     await form.getByLabel('What is it about?').selectOption('order')
@@ -111,7 +111,7 @@ describe('support tickets', () => {
     const t = suite.souk.testApp
     const email = `visitor-${crypto.randomUUID().slice(0, 8)}@example.test`
     const { page, problems, close } = await openPage(suite.browser)
-    await page.goto(`${suite.souk.url}/help`)
+    await page.goto(`${suite.souk.url}/help/contact`)
     await hydrated(page)
     const form = page.getByRole('form', { name: 'New ticket' })
     await form.getByLabel('Subject').fill('I cannot sign up')

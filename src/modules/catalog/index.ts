@@ -40,7 +40,7 @@ export { addImage } from './service/media'
 export { countActiveListings, deactivateNewestOver, lockListingRoom, setPlacementIn, slugify } from './service/products'
 export { extendBoost, featuredCounts, featuredProducts, placementsEndedBetween, productSummariesOf } from './service/placement'
 export { addProductRating, productOfReviews, ratingChanged } from './service/ratings'
-export { sitemapEntries } from './service/sitemap'
+export { SITEMAP_MAX, sitemapEntries } from './service/sitemap'
 export { type CatalogDeps, findProductsByIds, publicProductIds, rowIsPublic } from './service/shared'
 export { announceStock, categoryAncestry, type ProductForSale, productsForSale, returnStock, type Shortage, type StockChange, type StockLine, takeStock } from './service/stock'
 /** The tables other modules' tables reference (foreign keys) and the demo seed fills; services query them through this module's functions. */

@@ -15,7 +15,7 @@ import { createHelpArticle, deleteHelpArticle, findHelpArticle, type HelpDeps, l
 
 export { HELP_CATEGORIES, HELP_CATEGORY_LABEL, HELP_LIMITS, type HelpCategory } from './categories'
 export { HelpHit, HelpModel } from './model'
-export { findHelpArticle, listHelpArticles, searchHelpArticles } from './service'
+export { findHelpArticle, helpSitemapEntries, listHelpArticles, searchHelpArticles } from './service'
 export { helpArticles } from './table'
 
 // Each search is a full-text query with excerpts: a search a second or so per user (per address

@@ -103,6 +103,12 @@ export async function searchHelpArticles(db: Conn, query: string, opts: { limit:
   return rows.map((row) => ({ ...row, rank: Number(row.rank), excerpt: flatten(row.excerpt, EXCERPT_MAX * 2) }))
 }
 
+/** Published articles as site paths, with when each last changed (the sitemap). */
+export async function helpSitemapEntries(db: Conn): Promise<{ path: string; updatedAt: Date }[]> {
+  const rows = await db.select({ slug: helpArticles.slug, updatedAt: helpArticles.updatedAt }).from(helpArticles).where(isPublished).orderBy(desc(helpArticles.updatedAt))
+  return rows.map((row) => ({ path: `/help/articles/${row.slug}`, updatedAt: row.updatedAt }))
+}
+
 const toAdmin = ({ search: _search, ...row }: Row): HelpModel.AdminArticle => row
 
 /** Every article, published or not, by category then title (the admins' list). */

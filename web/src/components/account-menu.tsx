@@ -78,8 +78,8 @@ export function AccountMenu() {
           <A href="/jobs" {...item}>
             <Icon name="activity" /> Jobs
           </A>
-          <A href="/help" {...item}>
-            <Icon name="info" /> Help & my tickets
+          <A href="/help/contact" {...item}>
+            <Icon name="info" /> Support & my tickets
           </A>
           <Show when={user().role === 'admin'}>
             <A href="/admin" {...item}>

@@ -13,6 +13,7 @@ const SECTIONS: { href: string; label: string; icon: IconName; tab?: string }[] 
   { href: '/admin/disputes', label: 'Disputes', icon: 'flag' },
   { href: '/admin/finance', label: 'Finance', icon: 'briefcase' },
   { href: '/admin/support', label: 'Support', icon: 'chat' },
+  { href: '/admin/help', label: 'Help articles', icon: 'info' },
   { href: '/admin/plans', label: 'Plans', icon: 'star' },
   { href: '/admin/placements', label: 'Placement', icon: 'tag' },
   { href: '/admin/jobs', label: 'Jobs', icon: 'refresh' },

@@ -48,7 +48,7 @@ function TicketPage(props: { id: string; token: string | null }) {
     <Switch>
       <Match when={missing()}>
         <div class="card">
-          <EmptyState icon="chat" title="No such ticket" actions={<ButtonLink href="/help">Help</ButtonLink>}>
+          <EmptyState icon="chat" title="No such ticket" actions={<ButtonLink href="/help/contact">Contact support</ButtonLink>}>
             {props.token === null ? 'It does not exist, or it is not yours.' : 'This link does not open a ticket. Use the link of the latest email about it.'}
           </EmptyState>
         </div>
@@ -84,7 +84,7 @@ function TicketPage(props: { id: string; token: string | null }) {
                 fallback={
                   <Callout tone="info">
                     <p>{t().replyRefusal}</p>
-                    <ButtonLink href="/help">Open a new ticket</ButtonLink>
+                    <ButtonLink href="/help/contact">Open a new ticket</ButtonLink>
                   </Callout>
                 }
               >
@@ -122,7 +122,7 @@ export default function HelpTicket() {
           <h1>Support ticket</h1>
           <p>Your question and Souk support’s answers.</p>
         </div>
-        <ButtonLink href="/help">Help</ButtonLink>
+        <ButtonLink href="/help/contact">All my tickets</ButtonLink>
       </div>
       <Switch>
         <Match when={visit() === null}>

@@ -162,14 +162,17 @@ function MyTickets() {
   )
 }
 
-/** Help: ask Souk support (anyone; a visitor with an email) and, signed in, my tickets. */
+/** Help → Contact support (/help/contact): ask Souk support (anyone; a visitor with an email) and, signed in, my tickets. */
 export default function Help() {
   return (
     <>
-      <PageMeta title="Help" description="Ask Souk support about an order, a payment, your account or a listing." />
+      <PageMeta title="Contact support" description="Ask Souk support about an order, a payment, your account or a listing." />
       <div class="page-header">
         <div>
-          <h1>Help</h1>
+          <p class="muted">
+            <A href="/help">Help centre</A>
+          </p>
+          <h1>Contact support</h1>
           <p>Ask Souk support about an order, a payment, your account or a listing. Answers come here, and by email while you are away.</p>
         </div>
       </div>
@@ -184,7 +187,7 @@ export default function Help() {
           <div class="stack">
             <Callout tone="info">
               <p>
-                Have an account? <A href="/signin?next=%2Fhelp">Sign in</A> to ask about one of your orders and see all your tickets.
+                Have an account? <A href="/signin?next=%2Fhelp%2Fcontact">Sign in</A> to ask about one of your orders and see all your tickets.
               </p>
             </Callout>
             <NewTicket signedIn={false} />

@@ -6,7 +6,7 @@ import { products } from '../table'
 import { isPublic } from './shared'
 
 /** A sitemap holds at most this many addresses (the protocol's limit). */
-const SITEMAP_MAX = 50_000
+export const SITEMAP_MAX = 50_000
 
 /** Public product pages (newest change first) and storefronts, as site paths with when they last changed. */
 export async function sitemapEntries(db: Db): Promise<{ path: string; updatedAt: Date }[]> {
