@@ -3,6 +3,7 @@ import type { Database } from './db/client'
 import type { Queue } from './jobs/queue'
 import type { Bus } from './lib/bus'
 import type { Clock } from './lib/clock'
+import type { EphemeralStore } from './lib/ephemeral-store'
 import type { Logger } from './lib/log'
 import type { Metrics } from './lib/metrics'
 import type { RateLimiter } from './lib/rate-limit'
@@ -22,6 +23,8 @@ export interface Infrastructure {
   clock: Clock
   /** Rate limits and lockouts: Redis when configured, so they hold across instances. */
   limiter: RateLimiter
+  /** Short-lived values kept nowhere else (guests' help conversations): Redis when configured, shared by every instance. */
+  ephemeral: EphemeralStore
   /** This instance's Prometheus families (served at /metrics). */
   metrics: Metrics
 }

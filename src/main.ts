@@ -7,6 +7,7 @@ import { systemClock } from './lib/clock'
 import { createLogger } from './lib/log'
 import { Metrics } from './lib/metrics'
 import { createRateLimiter } from './lib/rate-limit'
+import { createEphemeralStore } from './lib/ephemeral-store'
 import { bootstrapAdmin } from './modules/accounts'
 import { createBus } from './lib/bus'
 import { DEMO_ACCOUNTS, seedDemo } from './seed'
@@ -37,10 +38,11 @@ export async function start(config: Config, options: { demo?: boolean; mode?: Pr
   const bus = createBus(config.redisUrl, log)
   const seeded = options.demo === true && (await seedDemo({ db: database.db, clock, log, bus, publicUrl: config.publicUrl, money: config.money }))
   const limiter = createRateLimiter(config.redisUrl, log)
+  const ephemeral = createEphemeralStore(config.redisUrl, log)
   const queue = await startQueue(database, log, { workers: mode !== 'web', metrics })
   const services = createServices({ config, database, bus, queue, log, clock })
   await startJobKinds({ config, database, bus, queue, log, clock }, services)
-  const infra = { config, database, bus, queue, log, clock, limiter, metrics }
+  const infra = { config, database, bus, queue, log, clock, limiter, ephemeral, metrics }
   const souk = mode === 'worker' ? null : createApp(infra, services)
   const realtime = souk?.realtime ?? null
   const app = (souk === null ? createHealthApp(infra) : souk.app).listen(config.port)
@@ -68,6 +70,7 @@ export async function start(config: Config, options: { demo?: boolean; mode?: Pr
       await queue.stop()
       await bus.close()
       await limiter.close()
+      await ephemeral.close()
       await database.close()
       log.info('souk stopped', { forced: timedOut })
     })())

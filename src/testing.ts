@@ -14,6 +14,7 @@ import type { ErrorType } from './lib/errors'
 import { createLogger, type Logger } from './lib/log'
 import { Metrics } from './lib/metrics'
 import { createRateLimiter } from './lib/rate-limit'
+import { createEphemeralStore } from './lib/ephemeral-store'
 import type { Infrastructure } from './infrastructure'
 import type { Realtime } from './realtime'
 import { type Bus, createBus } from './lib/bus'
@@ -76,10 +77,12 @@ export async function createTestApp(
   const database = options.database ?? (await createTestDatabase())
   const bus = options.bus ?? createBus(config.redisUrl, log)
   const queue = options.queue === true ? await startQueue(database, log, { metrics }) : null
-  // Own key prefix: test files share one Redis and must not share counters.
-  const limiter = createRateLimiter(config.redisUrl, log, `souk-test:${randomBytes(6).toString('hex')}:`)
+  // Own key prefix: test files share one Redis and must not share counters or values.
+  const prefix = `souk-test:${randomBytes(6).toString('hex')}:`
+  const limiter = createRateLimiter(config.redisUrl, log, prefix)
+  const ephemeral = createEphemeralStore(config.redisUrl, log, `${prefix}eph:`)
   const clock = options.clock ?? systemClock
-  const infra = { config, database, bus, queue, log, clock, limiter, metrics }
+  const infra = { config, database, bus, queue, log, clock, limiter, ephemeral, metrics }
   const services = createServices(infra)
   const { app, realtime } = createApp(infra, services)
   const ctx = { ...infra, realtime }
@@ -96,6 +99,7 @@ export async function createTestApp(
       await queue?.stop()
       await bus.close()
       await limiter.close()
+      await ephemeral.close()
       if (options.database === undefined) await database.drop()
       rmSync(dataDir, { recursive: true, force: true })
     },
