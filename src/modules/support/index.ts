@@ -16,7 +16,8 @@ import { addAttachment, addNote, attachmentOf, canFollowTicket, getTicket, listA
 
 export { SUPPORT_EVENTS } from './events'
 export { SupportModel } from './model'
-export { closeSolvedTickets, closeSolvedTicketsJob, type SupportDeps, TICKET_CLOSE_CRON } from './service'
+export { closeSolvedTickets, closeSolvedTicketsJob, openTicketIn, type SupportDeps, TICKET_CLOSE_CRON, ticketPath } from './service'
+export { tickets } from './table'
 export { supportTicketsQueue } from './queue'
 
 /** The access rule of the tickets' topic family: `ticket:<id>` is followed by its signed-in requester and admins. */

@@ -71,7 +71,8 @@ const VISITOR_TICKETS_PER_HOUR = 5
 
 const notFound = () => new AppError('not_found', 'No such ticket')
 export const ticketTopic = (id: string) => `ticket:${id}` as const
-const ticketPath = (id: string) => `/help/tickets/${id}`
+/** A ticket's page on the web (a visitor's opens with the emailed link's token). */
+export const ticketPath = (id: string) => `/help/tickets/${id}`
 const adminPath = (id: string) => `/admin/support/${id}`
 
 const sha256 = (value: string) => createHash('sha256').update(value).digest()
@@ -274,23 +275,27 @@ async function tellQueue(deps: SupportDeps, tx: Tx, done: Committed, ticketId: s
   if (sent !== null) done.afterCommit.push(sent)
 }
 
-/**
- * Opens a ticket. Signed in: about one of the caller's own orders if any (anything else is
- * refused alike, 400, whether or not it exists). A visitor gives an email instead (no order), is
- * mailed the ticket's link, and answered only that (202): the ticket is theirs through the link.
- */
 /** A ticket opens at high priority for the owner of a shop whose plan gives priority support, else normal. */
-async function openingPriority(db: Db, viewer: Viewer | null): Promise<TicketRow['priority']> {
+async function openingPriority(db: Conn, viewer: Viewer | null): Promise<TicketRow['priority']> {
   if (viewer === null) return 'normal'
   const shop = await findVendorOfUser(db, viewer.id)
   return shop?.status === 'approved' && shop.prioritySupport ? 'high' : 'normal'
 }
 
-export async function openTicket(
+/**
+ * Opens a ticket in the caller's transaction (the route's, or another module's step that records
+ * the ticket with its own change: the help assistant's hand-off), with `id` when the caller chose
+ * it. Signed in: about one of the caller's own orders if any (anything else is refused alike,
+ * 400, whether or not it exists). A visitor gives an email instead (no order) and is mailed the
+ * ticket's link after commit. Answers the ticket and what to run once committed.
+ */
+export async function openTicketIn(
   deps: SupportDeps,
+  tx: Tx,
   viewer: Viewer | null,
   body: SupportModel.OpenBody,
-): Promise<{ kind: 'user'; posted: SupportModel.Posted } | { kind: 'visitor'; email: string }> {
+  id: string = newId('tkt'),
+): Promise<{ row: TicketRow; messageId: string; committed: Committed }> {
   const subject = body.subject.trim()
   const text = body.body.trim()
   if (CONTROL_CHARACTERS.test(body.subject)) {
@@ -308,10 +313,9 @@ export async function openTicket(
     const slot = await deps.limiter.consume(`support-visitor:${mailboxOf(email)}`, VISITOR_TICKETS_PER_HOUR, HOUR, now.getTime())
     if (!slot.allowed) throw new AppError('rate_limited', 'Too many requests from this address: try again later', { retryAfter: Math.max(1, Math.ceil(slot.retryAfterMs / 1000)) })
   } else if (body.orderId !== undefined) {
-    const order = await findOrder(deps.db, body.orderId)
+    const order = await findOrder(tx, body.orderId)
     if (order === null || order.buyerId !== viewer.id) throw new AppError('invalid_data', 'Choose one of your own orders', [{ field: 'body.orderId', message: 'is not one of your orders' }])
   }
-  const id = newId('tkt')
   const row: TicketRow = {
     id,
     requesterId: viewer?.id ?? null,
@@ -321,7 +325,7 @@ export async function openTicket(
     category: body.category,
     orderId: body.orderId ?? null,
     status: 'open',
-    priority: await openingPriority(deps.db, viewer),
+    priority: await openingPriority(tx, viewer),
     assigneeId: null,
     createdAt: now,
     firstResponseAt: null,
@@ -330,23 +334,28 @@ export async function openTicket(
     updatedAt: now,
   }
   const messageId = newId('tkm')
-  const done = await deps.db.transaction(async (tx) => {
-    await tx.insert(tickets).values(row)
-    await tx.insert(ticketMessages).values({ id: messageId, ticketId: id, authorKind: viewer === null ? 'visitor' : 'user', authorId: viewer?.id ?? null, body: text, internal: false, createdAt: now })
-    // Nobody is assigned yet: every admin is told, in the app (an admin opening one is not told of their own: the actor).
-    const told = nothing()
-    for (const adminId of await staffToTell(tx, row)) {
-      await tellQueue(deps, tx, told, id, { userId: adminId, actorId: viewer?.id ?? null, text: `${viewer === null ? 'A visitor opened' : 'opened'} the ticket “${subject}”`, link: adminPath(id) })
-    }
-    told.afterCommit.push(() => announceQueuesChanged(deps.bus, now))
-    return told
-  })
-  await publish(deps, done)
-  if (viewer === null) {
-    deps.mailer.dispatch(visitorMail(deps, row, 'opened'))
-    return { kind: 'visitor', email: email! }
+  await tx.insert(tickets).values(row)
+  await tx.insert(ticketMessages).values({ id: messageId, ticketId: id, authorKind: viewer === null ? 'visitor' : 'user', authorId: viewer?.id ?? null, body: text, internal: false, createdAt: now })
+  // Nobody is assigned yet: every admin is told, in the app (an admin opening one is not told of their own: the actor).
+  const committed = nothing()
+  for (const adminId of await staffToTell(tx, row)) {
+    await tellQueue(deps, tx, committed, id, { userId: adminId, actorId: viewer?.id ?? null, text: `${viewer === null ? 'A visitor opened' : 'opened'} the ticket “${subject}”`, link: adminPath(id) })
   }
-  return { kind: 'user', posted: { ticket: await toTicket(deps.db, { row, side: 'requester', kind: 'user', userId: viewer.id }, now), messageId } }
+  committed.afterCommit.push(() => announceQueuesChanged(deps.bus, now))
+  if (viewer === null) committed.afterCommit.push(async () => deps.mailer.dispatch(visitorMail(deps, row, 'opened')))
+  return { row, messageId, committed }
+}
+
+/** Opens a ticket (see openTicketIn): signed in, 201 with the ticket; a visitor is answered only that the link was emailed (202): the ticket is theirs through the link. */
+export async function openTicket(
+  deps: SupportDeps,
+  viewer: Viewer | null,
+  body: SupportModel.OpenBody,
+): Promise<{ kind: 'user'; posted: SupportModel.Posted } | { kind: 'visitor'; email: string }> {
+  const { row, messageId, committed } = await deps.db.transaction((tx) => openTicketIn(deps, tx, viewer, body))
+  await publish(deps, committed)
+  if (viewer === null) return { kind: 'visitor', email: row.visitorEmail! }
+  return { kind: 'user', posted: { ticket: await toTicket(deps.db, { row, side: 'requester', kind: 'user', userId: viewer.id }, row.createdAt), messageId } }
 }
 
 /**
