@@ -22,6 +22,7 @@ export { AUTO_RELEASE_CRON, autoReleaseJob, escrowOf, escrowStep, heldEscrow, ho
 export { afterCommit as afterMoneyCommit, amountText } from './service/shared'
 export { processEventsJob } from './service/payments'
 export { withdrawalsQueue } from './service/queue'
+export { type HeldEscrow, heldEscrowsOf } from './service/views'
 export type { MoneySettings, PaymentsDeps } from './service/shared'
 export { PaymentsModel } from './model'
 export type { PaymentProvider, ProviderEvent } from './providers/provider'

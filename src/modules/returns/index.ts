@@ -16,7 +16,7 @@ import { addReturnPhoto, escalateReturn, getReturn, listMyReturns, listShopRetur
 
 export { RETURN_EVENTS } from './events'
 export { ReturnsModel } from './model'
-export { expireReturnsJob, RETURN_EXPIRY_CRON, RETURN_SEND_DAYS, type ReturnsDeps } from './service'
+export { expireReturnsJob, RETURN_EXPIRY_CRON, RETURN_SEND_DAYS, type ReturnsDeps, returnsOfOrder } from './service'
 
 const HOUR = 60 * 60_000
 const PHOTO_CACHE = 'private, max-age=31536000, immutable'

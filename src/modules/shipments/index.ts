@@ -12,7 +12,7 @@ import { carrierWebhook, createShipment, listShipments, type ShipmentsDeps, upda
 
 export { SHIPMENT_EVENTS } from './events'
 export { ShipmentsModel } from './model'
-export type { ShipmentsDeps } from './service'
+export { type ParcelTracking, parcelsOf, type ShipmentsDeps } from './service'
 export { CARRIERS, SHIPMENT_STATUSES } from './status'
 
 export function shipmentsRoutes(ctx: Pick<Infrastructure, 'database' | 'config' | 'clock' | 'limiter'> & { deps: ShipmentsDeps }) {

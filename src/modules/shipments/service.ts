@@ -103,6 +103,30 @@ export async function listShipments(db: Db, viewer: Viewer, orderId: string): Pr
   return { items: await toShipments(db, rows, canSet), unshipped: (await unshipped(db, orderId)).filter((item) => item.quantity > 0) }
 }
 
+/** A parcel as another module tells its buyer of it: carrier, tracking, status, the expected day. */
+export interface ParcelTracking {
+  orderId: string
+  carrierName: string
+  trackingNumber: string | null
+  trackingUrl: string | null
+  status: ShipmentStatus
+  estimatedDelivery: string | null
+}
+
+/** The parcels of orders the caller already may see (the help assistant reads its asker's own), oldest first. */
+export async function parcelsOf(db: Conn, orderIds: string[]): Promise<ParcelTracking[]> {
+  if (orderIds.length === 0) return []
+  const rows = await db.select().from(shipments).where(inArray(shipments.orderId, orderIds)).orderBy(asc(shipments.createdAt), asc(shipments.id))
+  return rows.map((row) => ({
+    orderId: row.orderId,
+    carrierName: row.carrierName ?? CARRIERS[row.carrier].name,
+    trackingNumber: row.trackingNumber,
+    trackingUrl: row.trackingUrl,
+    status: row.status,
+    estimatedDelivery: row.estimatedDelivery,
+  }))
+}
+
 /** The order's shop or an admin, with the order locked; its buyer is refused (403), anyone else does not see it (404). */
 async function shopSide(tx: Tx, viewer: Viewer, orderId: string): Promise<{ order: OrderRow; role: 'vendor' | 'admin' }> {
   const found = await lockOrderFor(tx, viewer, orderId)

@@ -103,6 +103,43 @@ export async function earnings(deps: Pick<PaymentsDeps, 'db' | 'readSettings'>, 
   }
 }
 
+/** An escrow still held for or from a user, as another module tells them of it. */
+export interface HeldEscrow {
+  orderId: string
+  invoiceNumber: string
+  /** `buyer`: their payment waits for the shop; `shop`: their sale's money waits for them. */
+  side: 'buyer' | 'shop'
+  amountMinor: number
+  currency: string
+  /** When the schedule releases it (null before delivery, and while frozen). */
+  releaseAfter: Date | null
+  /** A dispute or a return holds it until it is settled. */
+  frozen: boolean
+}
+
+/**
+ * The latest `limit` escrows of a user not yet released nor refunded: their payments as a buyer
+ * and their sales as a shop (the help assistant's "when is my money released"), newest first.
+ */
+export async function heldEscrowsOf(db: Conn, userId: string, limit: number): Promise<HeldEscrow[]> {
+  const rows = await db
+    .select()
+    .from(escrows)
+    .where(and(or(eq(escrows.buyerId, userId), eq(escrows.shopUserId, userId)), sql`not exists (select 1 from ${ledgerTransfers} r where r.pending_id = ${escrows.pendingTransferId})`))
+    .orderBy(desc(escrows.createdAt), desc(escrows.orderId))
+    .limit(limit)
+  const invoices = await invoiceNumbersOf(db, rows.map((row) => row.orderId))
+  return rows.map((row) => ({
+    orderId: row.orderId,
+    invoiceNumber: invoices.get(row.orderId) ?? '',
+    side: row.shopUserId === userId ? 'shop' : 'buyer',
+    amountMinor: row.amountMinor,
+    currency: row.currency,
+    releaseAfter: row.frozenAt === null ? row.releaseAfter : null,
+    frozen: row.frozenAt !== null,
+  }))
+}
+
 /** The provider's webhook events, newest first, with how each was processed (admins). */
 export async function listProviderEvents(db: Conn, query: { state?: PaymentsModel.ProviderEventState; cursor?: string; limit?: number }): Promise<Page<PaymentsModel.ProviderEvent>> {
   const limit = query.limit ?? DEFAULT_LIMIT
