@@ -13,6 +13,7 @@ import { httpBasics } from './lib/http'
 import { apiDocs } from './lib/openapi'
 import { securityHeaders } from './lib/security-headers'
 import { type AccountAudit, accountsRoutes } from './modules/accounts'
+import { type AssistantDeps, assistantRoutes, chatCompletionsModel } from './modules/assistant'
 import { AUDIT_JOB_KINDS, auditRoutes, recordAudit } from './modules/audit'
 import { adminQueueTopicRules, adminQueuesRoutes } from './modules/admin-queues'
 import { adminStatsRoutes, statsRollUp } from './modules/admin-stats'
@@ -282,6 +283,21 @@ export function createApp(infra: Infrastructure, services: Services = createServ
   return { app: routes(infra, { ...services, chat, realtime, support }), realtime }
 }
 
+/** The help assistant's: a language model when ASSISTANT_MODEL_URL is set (else the built-in answers), support for the hand-off, returns' windows. */
+function assistantDeps(infra: Infrastructure, support: SupportDeps, returns: ReturnsDeps): AssistantDeps {
+  const { model } = infra.config.assistant
+  return {
+    db: infra.database.db,
+    bus: infra.bus,
+    clock: infra.clock,
+    log: infra.log,
+    ephemeral: infra.ephemeral,
+    model: model === null ? null : chatCompletionsModel(model),
+    support,
+    returns,
+  }
+}
+
 /** Every route, from the module plugins, in the order they apply. */
 function routes(infra: Infrastructure, { mailer, notifications, chat, orders, payments, sandbox, shipments, disputes, returns, plans, settings, realtime, support }: Services & { chat: ChatDeps; realtime: Realtime; support: SupportDeps }) {
   // Bun takes WebSocket and body limits from the server, so they are set here on the root.
@@ -333,6 +349,7 @@ function routes(infra: Infrastructure, { mailer, notifications, chat, orders, pa
     .use(settingsRoutes({ ...infra, settings }))
     .use(supportRoutes({ ...infra, deps: support }))
     .use(helpRoutes(infra))
+    .use(assistantRoutes({ ...infra, deps: assistantDeps(infra, support, returns) }))
     .use(reviewsRoutes({ ...infra, deps: { db: infra.database.db, bus: infra.bus, clock: infra.clock, log: infra.log, notify: (tx, input) => notify(notifications, tx, input), windowDays: infra.config.reviewWindowDays } }))
     .use(socialRoutes({ ...infra, notify: (tx, input) => notify(notifications, tx, input) }))
     .use(webPages(infra))

@@ -45,6 +45,9 @@ export const ID_PREFIXES = {
   postComment: 'pcm',
   postMedia: 'pmd',
   helpArticle: 'hlp',
+  assistantSession: 'ast',
+  assistantMessage: 'asm',
+  unansweredQuestion: 'asq',
 } as const
 
 export type IdPrefix = (typeof ID_PREFIXES)[keyof typeof ID_PREFIXES]

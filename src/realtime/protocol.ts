@@ -20,6 +20,7 @@ import { ORDER_EVENTS } from '../modules/orders/events'
 import { ADMIN_QUEUE_EVENTS } from '../modules/admin-queues/events'
 import { ADMIN_STATS_EVENTS } from '../modules/admin-stats/events'
 import { SOCIAL_EVENTS } from '../modules/social/events'
+import { ASSISTANT_EVENTS } from '../modules/assistant/events'
 
 export { TypingData } from '../modules/chat/events'
 
@@ -51,6 +52,7 @@ export const EventMessage = t.Union([
   ...ADMIN_QUEUE_EVENTS,
   ...ADMIN_STATS_EVENTS,
   ...SOCIAL_EVENTS,
+  ...ASSISTANT_EVENTS,
 ])
 export type EventMessage = typeof EventMessage.static
 export type EventKind = EventMessage['kind']

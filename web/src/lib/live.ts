@@ -56,6 +56,7 @@ const KINDS: Record<EventKind, true> = {
   'feed.post': true,
   'post.counts': true,
   'post.comment': true,
+  'assistant.delta': true,
 }
 
 /** An answer a message sent with `askLive` was refused with: an `error` frame's code and message. */

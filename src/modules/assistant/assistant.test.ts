@@ -1,0 +1,309 @@
+import { afterAll, beforeAll, describe, expect, it } from 'bun:test'
+import { eq, sql } from 'drizzle-orm'
+import { queryRows } from '../../db/client'
+import { client, createTestApp, makeProduct, signUpAndSignIn, type TestApp, testIp, type TestUser } from '../../testing'
+import { placeOrder, shop, type TestShop } from '../orders/testing'
+import { paidOrder } from '../payments/testing'
+import { ticketMessages, tickets } from '../support/table'
+import { assistantSessions } from './table'
+
+let t: TestApp
+let admin: TestUser
+let categoryId: string
+
+beforeAll(async () => {
+  // Listening: deposits reach the app over HTTP from the sandbox card page.
+  t = await createTestApp({ listen: true })
+  admin = await signUpAndSignIn(t, { role: 'admin' })
+  categoryId = (await client(t, admin).api.v1.admin.categories.post({ name: 'Home', slug: 'home' })).data!.id
+}, 60_000)
+afterAll(() => t.close())
+
+const db = () => t.ctx.database.db
+
+/** Someone at one client address, signed in or not, with the guest cookie the assistant last set. */
+interface Asker {
+  user: TestUser | null
+  ip: string
+  cookie: string | null
+}
+const guest = (): Asker => ({ user: null, ip: testIp(), cookie: null })
+const signedIn = (user: TestUser): Asker => ({ user, ip: user.ip, cookie: null })
+
+/** The asker's headers: their token, their address and their guest cookie (Eden's per-call headers replace the client's). */
+const headersOf = (asker: Asker) => ({ ...asker.user?.auth, 'x-forwarded-for': asker.ip, ...(asker.cookie === null ? {} : { cookie: asker.cookie }) })
+const api = (asker: Asker) => client(t, { ...(asker.user === null ? {} : { auth: asker.user.auth }), ip: asker.ip }).api.v1.assistant
+
+/** Keeps the guest cookie a response set (an emptied one clears it). */
+function keepCookie(asker: Asker, response: Response) {
+  const set = response.headers.getSetCookie().find((c) => c.startsWith('souk_assistant='))
+  if (set === undefined) return
+  const pair = set.split(';')[0]!
+  asker.cookie = pair === 'souk_assistant=' ? null : pair
+}
+
+async function ask(asker: Asker, text: string, sessionId?: string) {
+  const answered = await api(asker).messages.post({ text, ...(sessionId === undefined ? {} : { sessionId }) }, { headers: headersOf(asker) })
+  keepCookie(asker, answered.response)
+  return answered
+}
+
+async function asked(asker: Asker, text: string, sessionId?: string) {
+  const answered = await ask(asker, text, sessionId)
+  expect(answered.status).toBe(200)
+  return answered.data!
+}
+
+const migrate = async (asker: Asker) => {
+  const kept = await api(asker).sessions.migrate.post(undefined, { headers: headersOf(asker) })
+  keepCookie(asker, kept.response)
+  return kept
+}
+const handOff = (asker: Asker, sessionId: string, body: { orderId?: string; email?: string } = {}) => api(asker).sessions({ id: sessionId }).handoff.post(body, { headers: headersOf(asker) })
+
+/** Rows of every table of the public schema. */
+async function rowCounts(): Promise<Record<string, number>> {
+  const tables = await queryRows<{ name: string }>(db(), sql`select tablename as name from pg_tables where schemaname = 'public' order by tablename`)
+  const counts: Record<string, number> = {}
+  for (const { name } of tables) counts[name] = (await queryRows<{ n: number }>(db(), sql`select count(*)::int as n from ${sql.identifier(name)}`))[0]!.n
+  return counts
+}
+
+/** A new shop's product, and an order of it by a new buyer, accepted and sent with a tracked parcel. */
+async function shippedOrder(s?: TestShop) {
+  s ??= await shop(t)
+  const product = await makeProduct(t, s.owner, { categoryId, priceMinor: 12_000, stock: 10 })
+  const placed = await placeOrder(t, s, product.id)
+  expect((await client(t, s.owner).api.v1.sales({ id: placed.orderId }).accept.post()).status).toBe(200)
+  const parcel = await client(t, s.owner)
+    .api.v1.sales({ id: placed.orderId })
+    .shipments.post({ carrier: 'dhl', trackingNumber: `JD${Math.floor(Math.random() * 1e9)}`, estimatedDelivery: '2031-01-10' })
+  expect(parcel.status).toBe(201)
+  return { s, buyer: placed.me.user, orderId: placed.orderId, invoiceNumber: placed.invoiceNumber, trackingNumber: parcel.data!.trackingNumber! }
+}
+
+/** A paid order (from the wallet) of a new shop's product, accepted, shipped and delivered: its payment held, its return window open. */
+async function deliveredPaidOrder() {
+  const s = await shop(t)
+  const product = await makeProduct(t, s.owner, { categoryId, priceMinor: 20_000, stock: 10 })
+  const paid = await paidOrder(t, s, product.id, { funds: 50_000 })
+  for (const step of ['accept', 'ship', 'deliver'] as const) expect((await client(t, s.owner).api.v1.sales({ id: paid.orderId })[step].post()).status).toBe(200)
+  const invoiceNumber = (await client(t, paid.me.user).api.v1.orders({ id: paid.orderId }).get()).data!.invoiceNumber
+  return { s, buyer: paid.me.user, orderId: paid.orderId, invoiceNumber }
+}
+
+describe('guest sessions', () => {
+  it('writes nothing to the database, keeps the conversation in the cookie’s browser, and is kept in an account only when asked', async () => {
+    const visitor = guest()
+    const before = await rowCounts()
+    const first = await asked(visitor, 'Where is my order?')
+    expect(first.session).toMatchObject({ guest: true, title: 'Where is my order?' })
+    expect(first.answer.body).toContain('sign in')
+    expect(visitor.cookie).toMatch(/^souk_assistant=ast_[0-9a-f]{32}$/)
+    const second = await asked(visitor, 'Something nobody ever wrote about: zyxwvut', first.session.id)
+    expect(second.session.id).toBe(first.session.id)
+    expect(second.answer.offerPerson).toBe(true)
+    expect(await rowCounts()).toEqual(before)
+
+    // The launcher restores it from the cookie; nobody else's browser has it.
+    const restored = await api(visitor).guest.get({ headers: headersOf(visitor) })
+    expect(restored.data).toMatchObject({ id: first.session.id, guest: true, ticket: null })
+    expect(restored.data!.messages.map((m) => m.role)).toEqual(['user', 'assistant', 'user', 'assistant'])
+    expect((await api(guest()).guest.get({ headers: headersOf(guest()) })).status).toBe(404)
+    const stranger = guest()
+    expect((await ask(stranger, 'Hello?', first.session.id)).status).toBe(404)
+
+    // Signing in keeps nothing by itself: the user asks as themselves, in a new session.
+    const user = signedIn(await signUpAndSignIn(t))
+    user.cookie = visitor.cookie
+    const own = await asked(user, 'What is my balance?')
+    expect(own.session.guest).toBe(false)
+    expect((await api(user).sessions.get({ headers: headersOf(user) })).data!.items.map((s) => s.id)).toEqual([own.session.id])
+    expect((await api(user).guest.get({ headers: headersOf(user) })).status).toBe(200)
+
+    // Kept on the explicit call, into the caller's account only, with the cookie cleared.
+    const kept = await migrate(user)
+    expect(kept.status).toBe(200)
+    expect(kept.data).toMatchObject({ guest: false, title: 'Where is my order?' })
+    expect(kept.data!.messages.map((m) => m.body)).toEqual([first.question.body, first.answer.body, second.question.body, second.answer.body])
+    expect(user.cookie).toBeNull()
+    const [row] = await db().select().from(assistantSessions).where(eq(assistantSessions.id, kept.data!.id))
+    expect(row!.userId).toBe(user.user!.id)
+    expect((await api(user).sessions.get({ headers: headersOf(user) })).data!.items.map((s) => s.id)).toEqual([own.session.id, kept.data!.id])
+    // Gone from the guest store: nothing more to keep, and the old cookie finds nothing.
+    expect((await api(visitor).guest.get({ headers: headersOf(visitor) })).status).toBe(404)
+    expect((await migrate({ ...user, cookie: visitor.cookie })).status).toBe(404)
+    expect((await migrate(user)).status).toBe(404)
+  })
+
+  it('is kept once when two calls race, by the caller', async () => {
+    const visitor = guest()
+    await asked(visitor, 'How do returns work?')
+    const [a, b] = [signedIn(await signUpAndSignIn(t)), signedIn(await signUpAndSignIn(t))]
+    a.cookie = visitor.cookie
+    b.cookie = visitor.cookie
+    const results = await Promise.all([migrate(a), migrate(b), migrate({ ...a })])
+    expect(results.map((r) => r.status).sort()).toEqual([200, 404, 404])
+    const owners = await db().select({ userId: assistantSessions.userId }).from(assistantSessions).where(eq(assistantSessions.title, 'How do returns work?'))
+    expect(owners).toHaveLength(1)
+    const winner = results.findIndex((r) => r.status === 200)
+    expect(owners[0]!.userId).toBe((winner === 1 ? b : a).user!.id)
+  })
+
+  it('needs signing in to keep a conversation, and ends 30 minutes after its last message', async () => {
+    const visitor = guest()
+    await asked(visitor, 'Hello')
+    expect((await migrate(visitor)).status).toBe(401)
+    expect((await api(visitor).guest.get({ headers: headersOf(visitor) })).status).toBe(200)
+    // A malformed cookie is no session (never a 400 or 500).
+    expect((await api(visitor).guest.get({ headers: { ...headersOf(visitor), cookie: 'souk_assistant=nonsense' } })).status).toBe(404)
+  })
+})
+
+describe('signed-in sessions', () => {
+  it('are read, renamed, deleted and handed off by their owner only (seed 000’s open endpoints)', async () => {
+    const owner = signedIn(await signUpAndSignIn(t))
+    const other = signedIn(await signUpAndSignIn(t))
+    const { session } = await asked(owner, 'Where is my order?')
+    const id = session.id
+    for (const asker of [other, guest()]) {
+      const headers = headersOf(asker)
+      expect((await api(asker).sessions({ id }).get({ headers })).status).toBe(asker.user === null ? 401 : 404)
+      expect((await api(asker).sessions({ id }).patch({ title: 'Mine now' }, { headers })).status).toBe(asker.user === null ? 401 : 404)
+      expect((await api(asker).sessions({ id }).delete(undefined, { headers })).status).toBe(asker.user === null ? 401 : 404)
+      expect((await handOff(asker, id, { email: 'someone@example.test' })).status).toBe(404)
+      expect((await ask(asker, 'And now?', id)).status).toBe(404)
+    }
+    expect((await api(other).sessions.get({ headers: headersOf(other) })).data!.items).toEqual([])
+
+    const renamed = await api(owner).sessions({ id }).patch({ title: '  My parcel\nquestion ' }, { headers: headersOf(owner) })
+    expect(renamed.data).toMatchObject({ id, title: 'My parcel question', ticket: null })
+    expect((await api(owner).sessions({ id }).patch({ title: '   ' }, { headers: headersOf(owner) })).status).toBe(400)
+    // The title is made once: later questions do not change it.
+    await asked(owner, 'What is my balance?', id)
+    const read = await api(owner).sessions({ id }).get({ headers: headersOf(owner) })
+    expect(read.data!.title).toBe('My parcel question')
+    expect(read.data!.messages).toHaveLength(4)
+    expect((await api(owner).sessions({ id }).delete(undefined, { headers: headersOf(owner) })).status).toBe(204)
+    expect((await api(owner).sessions({ id }).get({ headers: headersOf(owner) })).status).toBe(404)
+  })
+
+  it('lists my sessions by latest activity, paged', async () => {
+    const me = signedIn(await signUpAndSignIn(t))
+    const ids: string[] = []
+    for (const text of ['First question', 'Second question', 'Third question']) ids.push((await asked(me, text)).session.id)
+    await asked(me, 'Back to the first', ids[0])
+    const page = await api(me).sessions.get({ query: { limit: 2 }, headers: headersOf(me) })
+    expect(page.data!.items.map((s) => s.id)).toEqual([ids[0], ids[2]])
+    const next = await api(me).sessions.get({ query: { limit: 2, cursor: page.data!.nextCursor! }, headers: headersOf(me) })
+    expect(next.data).toEqual({ items: [expect.objectContaining({ id: ids[1], title: 'Second question' })], nextCursor: null })
+  })
+})
+
+describe('answers from the asker’s own records', () => {
+  it('answers “where is my order” with my orders and their tracking only, never another buyer’s', async () => {
+    const s = await shop(t)
+    const mine = await shippedOrder(s)
+    const theirs = await shippedOrder(s)
+    const me = signedIn(mine.buyer)
+    const { answer } = await asked(me, 'Where is my order?')
+    expect(answer.body).toContain(mine.invoiceNumber)
+    expect(answer.body).toContain(mine.trackingNumber)
+    expect(answer.body).toContain('DHL Express')
+    expect(answer.body).not.toContain(theirs.invoiceNumber)
+    expect(answer.body).not.toContain(theirs.orderId)
+    expect(answer.body).not.toContain(theirs.trackingNumber)
+    expect(answer.citations).toEqual([{ kind: 'order', label: `Order ${mine.invoiceNumber}`, url: `/orders/${mine.orderId}` }])
+    expect(answer.offerPerson).toBe(false)
+  })
+
+  it('answers escrow, return and balance questions from the buyer’s and the shop’s side', async () => {
+    const order = await deliveredPaidOrder()
+    const buyer = signedIn(order.buyer)
+
+    const money = await asked(buyer, 'When will my money be released?')
+    expect(money.answer.citations).toEqual([{ kind: 'escrow', label: `Payment for order ${order.invoiceNumber}`, url: `/orders/${order.orderId}` }])
+    expect(money.answer.body).toMatch(/Your payment of 230\.00 MAD is held for the shop and is released on \d{4}-\d{2}-\d{2}/)
+    const shopSide = await asked(signedIn(order.s.owner), 'When do I get paid for my sales?')
+    expect(shopSide.answer.citations).toEqual([{ kind: 'escrow', label: `Sale ${order.invoiceNumber}`, url: `/dashboard/sales/${order.orderId}` }])
+
+    const ret = await asked(buyer, 'How do I return this?')
+    expect(ret.answer.citations).toContainEqual({ kind: 'return', label: `Return of order ${order.invoiceNumber}`, url: `/orders/${order.orderId}#returns` })
+    expect(ret.answer.body).toMatch(/You can ask for a return until \d{4}-\d{2}-\d{2}/)
+
+    const balance = await asked(buyer, "What's my wallet balance?")
+    expect(balance.answer.citations).toEqual([{ kind: 'balance', label: 'Wallet (MAD)', url: '/wallet' }])
+    // 500.00 deposited, 200.00 + 30.00 delivery paid and held.
+    expect(balance.answer.body).toContain('270.00 MAD available')
+    expect(balance.answer.body).toContain('230.00 MAD paid for orders and held for their shops')
+  })
+
+  it('says so and offers a person when nothing matches; a signed-in question lands in unanswered, a guest’s nowhere', async () => {
+    const me = signedIn(await signUpAndSignIn(t, { displayName: 'Curious Cat' }))
+    const { answer } = await asked(me, 'Can I pay with seashells qwzx?')
+    expect(answer).toMatchObject({ offerPerson: true, citations: [] })
+    expect(answer.body).toContain('could not find')
+    await asked(guest(), 'Do you sell moon rocks qwzx?')
+    const listed = await client(t, admin).api.v1.admin.assistant.unanswered.get()
+    expect(listed.data!.items[0]).toMatchObject({ question: 'Can I pay with seashells qwzx?', askedBy: { id: me.user!.id, name: 'Curious Cat' } })
+    expect(listed.data!.items.some((item) => item.question.includes('moon rocks'))).toBe(false)
+    expect((await client(t, me.user!).api.v1.admin.assistant.unanswered.get()).status).toBe(403)
+  })
+})
+
+describe('hand-off to a person', () => {
+  it('opens one ticket with the transcript and the order when clicked twice at once, and offers a dispute of a held payment', async () => {
+    const order = await deliveredPaidOrder()
+    const me = signedIn(order.buyer)
+    const { session } = await asked(me, 'Where is my order?')
+    await asked(me, 'It never arrived, I want to talk to someone', session.id)
+    const both = await Promise.all([handOff(me, session.id, { orderId: order.orderId }), handOff(me, session.id, { orderId: order.orderId })])
+    expect(both.map((r) => r.status)).toEqual([200, 200])
+    expect(both[0].data!.ticketId).toBe(both[1].data!.ticketId)
+    const ticketId = both[0].data!.ticketId
+    expect(both[0].data).toEqual({ ticketId, ticketUrl: `/help/tickets/${ticketId}`, disputeOffer: { orderId: order.orderId, url: `/orders/${order.orderId}#dispute` } })
+
+    const opened = await db().select().from(tickets).where(eq(tickets.requesterId, me.user!.id))
+    expect(opened).toHaveLength(1)
+    expect(opened[0]).toMatchObject({ id: ticketId, orderId: order.orderId, category: 'order', subject: 'Help assistant: Where is my order?' })
+    const [first] = await db().select().from(ticketMessages).where(eq(ticketMessages.ticketId, ticketId))
+    expect(first!.body).toContain('Asked: Where is my order?')
+    expect(first!.body).toContain('Asked: It never arrived, I want to talk to someone')
+    expect(first!.body).toContain(order.invoiceNumber)
+    // The ticket is the requester's own, in support.
+    expect((await client(t, me.user!).api.v1.tickets({ id: ticketId }).get()).status).toBe(200)
+    const detail = await api(me).sessions({ id: session.id }).get({ headers: headersOf(me) })
+    expect(detail.data).toMatchObject({ ticket: { id: ticketId, url: `/help/tickets/${ticketId}` }, orderId: order.orderId })
+  })
+
+  it('refuses an order of someone else’s (400), and offers no dispute without a held payment', async () => {
+    const cash = await shippedOrder()
+    const another = await shippedOrder()
+    const me = signedIn(cash.buyer)
+    const { session } = await asked(me, 'Where is my order?')
+    const refused = await handOff(me, session.id, { orderId: another.orderId })
+    expect(refused.status).toBe(400)
+    expect(await db().select().from(tickets).where(eq(tickets.requesterId, me.user!.id))).toEqual([])
+    const done = await handOff(me, session.id, { orderId: cash.orderId })
+    expect(done.data!.disputeOffer).toBeNull()
+  })
+
+  it('opens one visitor ticket for a guest, with the link mailed to the address given', async () => {
+    const visitor = guest()
+    const { session } = await asked(visitor, 'Can I pay with seashells?')
+    expect((await handOff(visitor, session.id)).status).toBe(400)
+    expect((await handOff(visitor, session.id, { email: 'v@example.test', orderId: 'ord_0123456789abcdef0123456789abcdef' })).status).toBe(400)
+    expect((await handOff({ ...guest(), cookie: visitor.cookie }, `ast_${'0'.repeat(32)}`, { email: 'v@example.test' })).status).toBe(404)
+    const email = `visitor-${Date.now()}@example.test`
+    const both = await Promise.all([handOff(visitor, session.id, { email }), handOff(visitor, session.id, { email })])
+    expect(both.map((r) => r.status)).toEqual([200, 200])
+    expect(both[0].data!.ticketId).toBe(both[1].data!.ticketId)
+    const opened = await db().select().from(tickets).where(eq(tickets.visitorEmail, email))
+    expect(opened.map((row) => row.id)).toEqual([both[0].data!.ticketId])
+    const restored = await api(visitor).guest.get({ headers: headersOf(visitor) })
+    expect(restored.data!.ticket).toEqual({ id: opened[0]!.id, url: `/help/tickets/${opened[0]!.id}` })
+    await t.services.mailer.settled()
+    const mail = (await (await t.request(`/api/v1/dev/mail?to=${encodeURIComponent(email)}`)).json()) as { items: { text: string }[] }
+    expect(mail.items[0]!.text).toContain(`/help/tickets/${opened[0]!.id}#token=`)
+  })
+})

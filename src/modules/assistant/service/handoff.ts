@@ -1,0 +1,106 @@
+// "Talk to a person": one support ticket per session, opened through support's front door with the
+// conversation's transcript and the order it is about (the asker's own, else 400), however many
+// times it is asked. A signed-in session records the ticket in the ticket's transaction, under the
+// session row's lock, so a second request waits and answers the same ticket. A guest's claims the
+// ticket's id in the ephemeral store first (set if absent), so only one of concurrent requests
+// opens it; the ticket is a visitor's (the link is emailed to the address given).
+import { and, asc, eq } from 'drizzle-orm'
+import { runCommitted } from '../../../events/committed'
+import { AppError } from '../../../lib/errors'
+import { newId } from '../../../lib/ids'
+import type { CurrentUser } from '../../accounts'
+import { orderWasDisputed } from '../../disputes'
+import { orderLink } from '../../orders'
+import { escrowOf } from '../../payments'
+import { openTicketIn, ticketPath } from '../../support'
+import type { AssistantModel } from '../model'
+import { ASSISTANT_LIMITS } from '../rules'
+import { assistantMessages, assistantSessions } from '../table'
+import { guestSessionOf } from './sessions'
+import { type AssistantDeps, type GuestSession, guestKey, handoffKey, notFound, type StoredMessage } from './shared'
+
+/** Support's longest message; the transcript keeps the latest messages that fit. */
+const TRANSCRIPT_MAX = 5_000
+const SUBJECT_MAX = 150
+
+/** The conversation as the ticket's first message: the latest messages that fit, oldest first. */
+export function transcriptOf(title: string, messages: StoredMessage[]): string {
+  const head = `Conversation with the Souk help assistant: “${title}”`
+  const lines: string[] = []
+  let room = TRANSCRIPT_MAX - head.length - 40
+  for (const message of [...messages].reverse()) {
+    const line = `${message.role === 'user' ? 'Asked' : 'Assistant'}: ${message.body}`
+    if (line.length + 2 > room) {
+      lines.unshift('(earlier messages left out)')
+      break
+    }
+    room -= line.length + 2
+    lines.unshift(line)
+  }
+  return [head, ...lines].join('\n\n')
+}
+
+const subjectOf = (title: string) => `Help assistant: ${title}`.slice(0, SUBJECT_MAX)
+
+/** A dispute to offer about the order: paid, its payment still held (not frozen by a return or dispute), never disputed. */
+async function disputeOfferFor(deps: AssistantDeps, orderId: string | null): Promise<AssistantModel.Handoff['disputeOffer']> {
+  if (orderId === null) return null
+  const [escrow, disputed] = await Promise.all([escrowOf(deps.db, orderId), orderWasDisputed(deps.db, orderId)])
+  return escrow?.state === 'held' && !disputed ? { orderId, url: `${orderLink(orderId)}#dispute` } : null
+}
+
+/**
+ * Opens the session's ticket (once) and answers it, with a dispute offered when the order is paid
+ * and its payment still held. Signed in: one of my sessions (anyone else's: 404). A guest: the
+ * cookie's session (`sessionId` must be it), with the email the ticket's link goes to.
+ */
+export async function handOff(deps: AssistantDeps, asker: CurrentUser | null, cookie: string | undefined, sessionId: string, body: AssistantModel.HandoffBody): Promise<AssistantModel.Handoff> {
+  if (asker === null) return handOffGuest(deps, cookie, sessionId, body)
+  const done = await deps.db.transaction(async (tx) => {
+    const [row] = await tx
+      .select()
+      .from(assistantSessions)
+      .where(and(eq(assistantSessions.id, sessionId), eq(assistantSessions.userId, asker.id)))
+      .for('update')
+    if (row === undefined) throw notFound()
+    if (row.ticketId !== null) return { ticketId: row.ticketId, orderId: row.orderId, committed: null }
+    const messages = await tx.select().from(assistantMessages).where(eq(assistantMessages.sessionId, row.id)).orderBy(asc(assistantMessages.createdAt), asc(assistantMessages.id))
+    const transcript = transcriptOf(row.title, messages.map((message) => ({ ...message, createdAt: message.createdAt.toISOString() })))
+    const opened = await openTicketIn(deps.support, tx, asker, { subject: subjectOf(row.title), category: body.orderId === undefined ? 'other' : 'order', orderId: body.orderId, body: transcript })
+    const orderId = body.orderId ?? null
+    await tx.update(assistantSessions).set({ ticketId: opened.row.id, orderId }).where(eq(assistantSessions.id, row.id))
+    return { ticketId: opened.row.id, orderId, committed: opened.committed }
+  })
+  if (done.committed !== null) await runCommitted(deps, 'assistant', done.committed)
+  return { ticketId: done.ticketId, ticketUrl: ticketPath(done.ticketId), disputeOffer: await disputeOfferFor(deps, done.orderId) }
+}
+
+async function handOffGuest(deps: AssistantDeps, cookie: string | undefined, sessionId: string, body: AssistantModel.HandoffBody): Promise<AssistantModel.Handoff> {
+  const session = await guestSessionOf(deps, cookie)
+  if (session === null || session.id !== sessionId) throw notFound()
+  const answer = (ticketId: string) => ({ ticketId, ticketUrl: ticketPath(ticketId), disputeOffer: null })
+  if (session.ticketId !== null) return answer(session.ticketId)
+  if (body.orderId !== undefined) throw new AppError('invalid_data', 'Sign in to ask about one of your orders', [{ field: 'body.orderId', message: 'is not one of your orders' }])
+  if (body.email === undefined) throw new AppError('invalid_data', 'Give your email: we send you the link to your ticket', [{ field: 'body.email', message: 'is required without signing in' }])
+  const now = deps.clock.now().getTime()
+  const ticketId = newId('tkt')
+  if (!(await deps.ephemeral.setIfAbsent(handoffKey(session.id), { ticketId }, ASSISTANT_LIMITS.guestTtlMs, now))) {
+    const claim = await deps.ephemeral.get<{ ticketId: string }>(handoffKey(session.id), now)
+    if (claim === null) throw new AppError('conflict', 'The hand-off is being made: try again')
+    return answer(claim.ticketId)
+  }
+  let committed
+  try {
+    ;({ committed } = await deps.db.transaction((tx) =>
+      openTicketIn(deps.support, tx, null, { subject: subjectOf(session.title), category: 'other', email: body.email, body: transcriptOf(session.title, session.messages) }, ticketId),
+    ))
+  } catch (error) {
+    await deps.ephemeral.delete(handoffKey(session.id))
+    throw error
+  }
+  await runCommitted(deps, 'assistant', committed)
+  // The session shows its ticket from now on (read again: a message may have come meanwhile).
+  const current = await deps.ephemeral.get<GuestSession>(guestKey(session.id), now)
+  if (current !== null) await deps.ephemeral.set(guestKey(session.id), { ...current, ticketId }, ASSISTANT_LIMITS.guestTtlMs, now)
+  return answer(ticketId)
+}
