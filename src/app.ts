@@ -348,8 +348,9 @@ function routes(infra: Infrastructure, { mailer, notifications, chat, orders, pa
     .use(adminStatsRoutes(infra))
     .use(settingsRoutes({ ...infra, settings }))
     .use(supportRoutes({ ...infra, deps: support }))
-    .use(helpRoutes(infra))
-    .use(assistantRoutes({ ...infra, deps: assistantDeps(infra, support, returns) }))
+    // The help centre and its assistant as one plugin: one more `.use` on this chain is past
+    // what TypeScript instantiates (TS2589 on the App type).
+    .use(new Elysia({ name: 'help-and-assistant' }).use(helpRoutes(infra)).use(assistantRoutes({ ...infra, deps: assistantDeps(infra, support, returns) })))
     .use(reviewsRoutes({ ...infra, deps: { db: infra.database.db, bus: infra.bus, clock: infra.clock, log: infra.log, notify: (tx, input) => notify(notifications, tx, input), windowDays: infra.config.reviewWindowDays } }))
     .use(socialRoutes({ ...infra, notify: (tx, input) => notify(notifications, tx, input) }))
     .use(webPages(infra))
