@@ -6,6 +6,7 @@ import { client, createTestApp, makeProduct, signUpAndSignIn, type TestApp, test
 import { placeOrder, shop, type TestShop } from '../orders/testing'
 import { paidOrder } from '../payments/testing'
 import { ticketMessages, tickets } from '../support/table'
+import type { AssistantModel } from './model'
 import { assistantSessions } from './table'
 
 let t: TestApp
@@ -64,7 +65,7 @@ const migrate = async (asker: Asker) => {
 const handOff = (asker: Asker, sessionId: string, body: { orderId?: string; email?: string } = {}) => api(asker).sessions({ id: sessionId }).handoff.post(body, { headers: headersOf(asker) })
 
 /** What an answer cites of the asker's records (its articles left out). */
-const recordsCited = (answer: { citations: { kind: string }[] }) => answer.citations.filter((citation) => citation.kind !== 'article')
+const recordsCited = (answer: AssistantModel.Message) => answer.citations.filter((citation) => citation.kind !== 'article')
 
 /** Rows of every table of the public schema. */
 async function rowCounts(): Promise<Record<string, number>> {
