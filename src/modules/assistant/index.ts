@@ -24,10 +24,11 @@ export { chatCompletionsModel } from './language-model/model'
 
 const MINUTE = 60_000
 const HOUR = 60 * MINUTE
-/** Per signed-in user, or per client address for a guest. */
+/** Per signed-in user, or per client address for a guest (reading the guest session: per address). */
 const LIMITS = {
   messages: { scope: 'assistant-messages', limit: 30, windowMs: 10 * MINUTE, per: 'user' },
   handoff: { scope: 'assistant-handoff', limit: 5, windowMs: HOUR, per: 'user' },
+  guest: { scope: 'assistant-guest', limit: 120, windowMs: 10 * MINUTE },
 } as const
 
 /** The guest cookie: HttpOnly, SameSite=Lax, sent to the assistant's routes only, Secure over https; it slides with each message. */
@@ -72,7 +73,8 @@ export function assistantRoutes(ctx: Pick<Infrastructure, 'database' | 'config' 
         )
         .get('/assistant/guest', ({ cookie }) => getGuestSession(deps, guestOf(cookie)), {
           cookie: M.guestCookie,
-          response: { 200: M.session, 404: ErrorResponse },
+          rateLimit: LIMITS.guest,
+          response: { 200: M.session, 404: ErrorResponse, 429: ErrorResponse },
           detail: { summary: 'The guest conversation of the guest cookie (to restore the launcher, and to offer keeping it after signing in); 404 when there is none or it expired' },
         })
         .post(
