@@ -102,6 +102,8 @@ describe('loadConfig()', () => {
   it('names a bad or incomplete assistant model setting, and never shows the key', () => {
     expect(problemsOf({ DATA_DIR: tempDir(), ASSISTANT_MODEL_URL: 'api.openai.com/v1', ASSISTANT_MODEL: 'm' })).toEqual(['ASSISTANT_MODEL_URL'])
     expect(problemsOf({ DATA_DIR: tempDir(), ASSISTANT_MODEL_URL: 'https://exa mple.com', ASSISTANT_MODEL: 'm' })).toEqual(['ASSISTANT_MODEL_URL'])
+    expect(problemsOf({ DATA_DIR: tempDir(), ASSISTANT_MODEL_URL: 'https://a.example/v1?api-version=1', ASSISTANT_MODEL: 'm' })).toEqual(['ASSISTANT_MODEL_URL'])
+    expect(problemsOf({ DATA_DIR: tempDir(), ASSISTANT_MODEL_URL: 'https://a.example/v1#x', ASSISTANT_MODEL: 'm' })).toEqual(['ASSISTANT_MODEL_URL'])
     expect(problemsOf({ DATA_DIR: tempDir(), ASSISTANT_MODEL_URL: 'https://api.example.com/v1' })).toEqual(['ASSISTANT_MODEL'])
     expect(problemsOf({ DATA_DIR: tempDir(), ASSISTANT_MODEL: 'm' })).toEqual(['ASSISTANT_MODEL_URL'])
     expect(problemsOf({ DATA_DIR: tempDir(), ASSISTANT_MODEL_KEY: 'sk-secret' })).toEqual(['ASSISTANT_MODEL_URL'])

@@ -66,7 +66,7 @@ const EnvSchema = t.Object({
   SLOW_REQUEST_MS: t.Integer({ minimum: 1, default: 500, description: 'a whole number of milliseconds' }),
   SLOW_QUERY_MS: t.Integer({ minimum: 1, default: 200, description: 'a whole number of milliseconds' }),
   ASSISTANT_MODEL_URL: t.Optional(
-    urlOf(['http', 'https'], { description: 'an http or https URL: the base of an OpenAI-compatible API, e.g. https://api.openai.com/v1' }),
+    urlOf(['http', 'https'], { description: 'an http or https URL without a query or fragment: the base of an OpenAI-compatible API, e.g. https://api.openai.com/v1' }),
   ),
   ASSISTANT_MODEL: t.Optional(t.String({ minLength: 1, maxLength: 200, description: 'the model name the endpoint serves, e.g. "gpt-4o-mini"' })),
   ASSISTANT_MODEL_KEY: t.Optional(t.String({ minLength: 1, maxLength: 1000, description: 'the bearer key of the endpoint (1 to 1000 characters)' })),
@@ -162,6 +162,12 @@ function pickEnv(env: Record<string, string | undefined>): Record<string, string
  * Secrets missing outside production are generated and persisted in DATA_DIR/secrets.json,
  * so a restart keeps sessions; in production a missing secret is an error.
  */
+/** An http(s) URL without a query or fragment: the chat endpoint's path is appended to it. */
+function isPlainHttpUrl(text: string): boolean {
+  const url = URL.parse(text)
+  return url !== null && (url.protocol === 'http:' || url.protocol === 'https:') && url.search === '' && url.hash === ''
+}
+
 export function loadConfig(env: Record<string, string | undefined> = process.env): Config {
   const raw = Value.Default(EnvSchema, Value.Convert(EnvSchema, pickEnv(env)))
   const errors = [...Value.Errors(EnvSchema, raw)]
@@ -181,7 +187,7 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
     const variable = parsed.ASSISTANT_MODEL_URL === undefined ? 'ASSISTANT_MODEL_URL' : 'ASSISTANT_MODEL'
     throw new ConfigError([{ variable, message: 'ASSISTANT_MODEL_URL and ASSISTANT_MODEL go together' }])
   }
-  if (parsed.ASSISTANT_MODEL_URL !== undefined && !URL.canParse(parsed.ASSISTANT_MODEL_URL)) {
+  if (parsed.ASSISTANT_MODEL_URL !== undefined && !isPlainHttpUrl(parsed.ASSISTANT_MODEL_URL)) {
     throw new ConfigError([{ variable: 'ASSISTANT_MODEL_URL', message: EnvSchema.properties.ASSISTANT_MODEL_URL.description ?? 'a URL' }])
   }
   if (parsed.ASSISTANT_MODEL_KEY !== undefined && parsed.ASSISTANT_MODEL_URL === undefined) {

@@ -155,9 +155,10 @@ export function webPages(ctx: Pick<Infrastructure, 'config' | 'bus' | 'log' | 'd
         if (!(await file.exists())) throw new NotFoundError()
         return new Response(file, { headers: { 'cache-control': IMMUTABLE } })
       })
-      // Every public product page and storefront, and the help centre's articles, for search engines.
+      // Every public product page and storefront, and the help centre's articles, for search engines
+      // (with `/` and `/help`, at most SITEMAP_MAX addresses: the protocol's limit).
       .get('/sitemap.xml', async () => {
-        const entries = [...(await helpSitemapEntries(ctx.database.db)), ...(await sitemapEntries(ctx.database.db))].slice(0, SITEMAP_MAX)
+        const entries = [...(await helpSitemapEntries(ctx.database.db)), ...(await sitemapEntries(ctx.database.db))].slice(0, SITEMAP_MAX - 2)
         const urls = entries.map((e) => `<url><loc>${xmlText(ctx.config.publicUrl + e.path)}</loc><lastmod>${e.updatedAt.toISOString()}</lastmod></url>`)
         const body = `<?xml version="1.0" encoding="UTF-8"?>\n<urlset xmlns="http://www.sitemaps.org/schemas/sitemap/0.9"><url><loc>${xmlText(`${ctx.config.publicUrl}/`)}</loc></url><url><loc>${xmlText(`${ctx.config.publicUrl}/help`)}</loc></url>${urls.join('')}</urlset>\n`
         return new Response(body, { headers: { 'content-type': 'application/xml; charset=utf-8', 'cache-control': PUBLIC_FILE_CACHE } })

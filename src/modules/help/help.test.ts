@@ -48,6 +48,7 @@ describe('the seeded help centre', () => {
       expect(item.excerpt).not.toMatch(/[#*`]|\]\(/)
     }
     const returns = await help().articles.get({ query: { category: 'returns' } })
+    expect(returns.data!.items.length).toBeGreaterThanOrEqual(2)
     expect(returns.data!.items.map((a) => a.category)).toEqual(returns.data!.items.map(() => 'returns'))
 
     const article = await help().articles({ slug: 'return-an-item' }).get()
@@ -85,6 +86,10 @@ describe('GET /help/search', () => {
     await write({ slug: 'zorblax-quibble', title: 'Quibbles', body: 'A zorblax and a quibble.' })
     // Any word matches, but every word ranks first whatever the weights.
     expect((await search('zorblax quibble')).map((h) => h.slug)[0]).toBe('zorblax-quibble')
+    // `or` is read as a word (a stop word), not as an operator that would make every hit complete.
+    expect((await search('zorblax or quibble')).map((h) => h.slug)[0]).toBe('zorblax-quibble')
+    expect((await search('quibble OR zorblax')).map((h) => h.slug)[0]).toBe('zorblax-quibble')
+    expect(await search('or')).toEqual([])
   })
 
   it('is what other modules call: searchHelpArticles and findHelpArticle read published articles only', async () => {
@@ -122,8 +127,11 @@ describe('admins write articles', () => {
     expect(await search('flurbnik')).toEqual([])
     expect((await articles().get()).data!.items.map((a) => a.slug)).toContain('quietly-drafted')
 
+    expect(await (await t.request('/sitemap.xml')).text()).not.toContain('/help/articles/quietly-drafted')
+
     expect((await articles()({ id: draft.id }).patch({ published: true })).status).toBe(200)
     expect((await search('flurbnik')).map((h) => h.slug)).toEqual(['quietly-drafted'])
+    expect(await (await t.request('/sitemap.xml')).text()).toContain('/help/articles/quietly-drafted')
     expect((await help().articles({ slug: 'quietly-drafted' }).get()).status).toBe(200)
   })
 
@@ -206,5 +214,29 @@ describe('admins write articles', () => {
     expect((await sendJson(t, 'PATCH', `/api/v1/admin/help/articles/${id}`, { published: false })).status).toBe(401)
     expect((await help().articles({ slug: 'guarded' }).get()).status).toBe(200)
     expect(await entriesOf(id)).toHaveLength(1)
+  })
+})
+
+describe('server-rendered help pages', () => {
+  it('are cached, and an admin change drops them on the spot (article, its category and the centre)', async () => {
+    const article = await write({ slug: 'cached-page', title: 'A cached page', body: 'The first wording.', category: 'shipping' })
+    const render = async (path: string) => {
+      const response = await t.request(path)
+      expect(response.status).toBe(200)
+      return { cache: response.headers.get('x-cache'), html: await response.text() }
+    }
+    const paths = ['/help/articles/cached-page', '/help/category/shipping', '/help']
+    for (const path of paths) await render(path)
+    for (const path of paths) expect({ path, cache: (await render(path)).cache }).toEqual({ path, cache: 'HIT' })
+
+    expect((await articles()({ id: article.id }).patch({ title: 'A renamed page', body: 'The second wording.' })).status).toBe(200)
+    const again = await render('/help/articles/cached-page')
+    expect(again.cache).toBe('MISS')
+    expect(again.html).toContain('The second wording.')
+    for (const path of paths.slice(1)) {
+      const page = await render(path)
+      expect({ path, cache: page.cache }).toEqual({ path, cache: 'MISS' })
+      expect(page.html).toContain('A renamed page')
+    }
   })
 })

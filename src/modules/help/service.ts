@@ -35,7 +35,8 @@ const WORD = /[\p{L}\p{N}\p{M}]+/gu
  * The body as plain text, in SQL (so search excerpts are cut from it): links and images keep their
  * text, line marks (headings, quotes, list bullets and numbers) and emphasis marks go.
  */
-const plainBody: SQL<string> = sql`regexp_replace(regexp_replace(regexp_replace(${helpArticles.body}, ${'!?\\[([^\\]]*)\\]\\([^)]*\\)'}, ${'\\1'}, 'g'), ${'^[ \\t]*(#{1,6}|>|[-*+]|[0-9]+[.)])[ \\t]+'}, '', 'gn'), ${'[*_`]+'}, '', 'g')`
+const plainOf = (body: SQL | typeof helpArticles.body): SQL<string> => sql`regexp_replace(regexp_replace(regexp_replace(${body}, ${'!?\\[([^\\]]*)\\]\\([^)]*\\)'}, ${'\\1'}, 'g'), ${'^[ \\t]*(#{1,6}|>|[-*+]|[0-9]+[.)])[ \\t]+'}, '', 'gn'), ${'[*_`]+'}, '', 'g')`
+const plainBody = plainOf(helpArticles.body)
 
 /** Whitespace made single spaces, cut at a word within `max` characters (with an ellipsis when cut). */
 function flatten(text: string, max: number): string {
@@ -51,7 +52,7 @@ const isPublished = eq(helpArticles.published, true)
 /** The published articles (of one category), by title: what a list shows of each. */
 export async function listHelpArticles(db: Conn, filter: { category?: HelpCategory } = {}): Promise<HelpModel.ArticleSummary[]> {
   const rows = await db
-    .select({ slug: helpArticles.slug, title: helpArticles.title, category: helpArticles.category, plain: sql<string>`left(${plainBody}, ${EXCERPT_MAX * 2})` })
+    .select({ slug: helpArticles.slug, title: helpArticles.title, category: helpArticles.category, plain: plainOf(sql`left(${helpArticles.body}, ${EXCERPT_MAX * 4})`) })
     .from(helpArticles)
     .where(and(isPublished, filter.category === undefined ? undefined : eq(helpArticles.category, filter.category)))
     .orderBy(asc(helpArticles.title), asc(helpArticles.slug))
@@ -74,11 +75,14 @@ export async function findHelpArticle(db: Conn, slug: string): Promise<HelpModel
  * without a word (only punctuation) is a 400; one of stop words alone ("where is my") finds nothing.
  */
 export async function searchHelpArticles(db: Conn, query: string, opts: { limit: number }): Promise<HelpHit[]> {
-  const words = (query.normalize('NFC').toLowerCase().match(WORD) ?? []).slice(0, SEARCH_WORDS_MAX)
-  if (words.length === 0) throw new AppError('invalid_data', 'Search for a word', [{ field: 'query.q', message: 'has no word' }])
-  // websearch_to_tsquery takes any text without error; the words alone carry no operator but `or`.
+  const found = query.normalize('NFC').toLowerCase().match(WORD) ?? []
+  if (found.length === 0) throw new AppError('invalid_data', 'Search for a word', [{ field: 'query.q', message: 'has no word' }])
+  // The words alone carry no operator but `or` (a stop word: nothing is lost without it), so
+  // websearch_to_tsquery reads them joined by `or` as any of them, and plainto_tsquery as all.
+  const words = found.filter((word) => word !== 'or').slice(0, SEARCH_WORDS_MAX)
+  if (words.length === 0) return []
   const anyWord = sql`websearch_to_tsquery('help_search', ${words.join(' or ')})`
-  const everyWord = sql`websearch_to_tsquery('help_search', ${words.join(' ')})`
+  const everyWord = sql`plainto_tsquery('help_search', ${words.join(' ')})`
   const rank = sql<number>`ts_rank_cd(${helpArticles.search}, ${anyWord}, 32)`.mapWith(Number)
   const complete = sql<boolean>`${helpArticles.search} @@ ${everyWord}`
   const limit = Math.min(Math.max(opts.limit, 1), HELP_LIMITS.searchMax)

@@ -10,6 +10,6 @@ const parser = new MarkdownIt({ html: false, linkify: false, typographer: true }
 /** Markdown as HTML (see above for why this HTML is safe to insert). */
 export const renderMarkdown = (source: string) => parser.render(source)
 
-export function Markdown(props: { source: string; label?: string }) {
-  return <div class="prose" aria-label={props.label} innerHTML={renderMarkdown(props.source)} />
+export function Markdown(props: { source: string }) {
+  return <div class="prose" innerHTML={renderMarkdown(props.source)} />
 }

@@ -94,8 +94,9 @@ function ArticleEditor(props: { article: AdminHelpArticle | null; onSaved: (arti
             <h3 id="help-preview-heading" class="section-title">
               Preview
             </h3>
-            <div class="help-editor__preview">
-              <Markdown source={body()} label="Preview" />
+            {/* Links in the preview do not follow: leaving would lose the unsaved draft. */}
+            <div class="help-editor__preview" role="region" aria-labelledby="help-preview-heading" tabindex="0" on:click={(e) => (e.target as Element).closest('a') && e.preventDefault()}>
+              <Markdown source={body()} />
             </div>
           </section>
         </div>

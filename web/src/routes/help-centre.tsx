@@ -5,6 +5,7 @@ import { Button, ButtonLink } from '../components/button'
 import { Callout, EmptyState, Skeleton } from '../components/feedback'
 import { Markdown } from '../components/markdown'
 import { toastError } from '../components/toast'
+import { ApiError } from '../lib/errors'
 import { monthYear } from '../lib/format'
 import { HttpStatus, PageMeta } from '../lib/head'
 import { getHelpArticle, getHelpArticles, type HelpArticleSummary, searchHelp } from '../lib/help'
@@ -74,6 +75,8 @@ function HelpSearch() {
     () => (ready() && (params.q ?? '').trim() !== '' ? params.q!.trim() : false),
     (q) =>
       searchHelp(q).catch((error: unknown) => {
+        // A query without a word (only punctuation) is refused: it matches nothing.
+        if (error instanceof ApiError && error.status === 400) return []
         toastError(error, 'Could not search the help centre')
         return []
       }),
@@ -94,24 +97,26 @@ function HelpSearch() {
           Search
         </Button>
       </form>
-      <Show when={params.q}>
-        {(q) => (
-          <Show when={hits()} fallback={<Skeleton height="60px" />}>
-            {(found) => (
-              <Show
-                when={found().length > 0}
-                fallback={
-                  <EmptyState icon="search" title="No article matches" headingLevel={3} actions={<ButtonLink href="/help/contact">Contact support</ButtonLink>}>
-                    Try other words, or ask a person at Souk.
-                  </EmptyState>
-                }
-              >
-                <ArticleLinks items={found()} label={`Articles matching ${q()}`} />
-              </Show>
-            )}
-          </Show>
-        )}
-      </Show>
+      <div aria-live="polite">
+        <Show when={params.q?.trim()}>
+          {(q) => (
+            <Show when={hits()} fallback={<Skeleton height="60px" />}>
+              {(found) => (
+                <Show
+                  when={found().length > 0}
+                  fallback={
+                    <EmptyState icon="search" title="No article matches" headingLevel={3} actions={<ButtonLink href="/help/contact">Contact support</ButtonLink>}>
+                      Try other words, or ask a person at Souk.
+                    </EmptyState>
+                  }
+                >
+                  <ArticleLinks items={found()} label={`Articles matching ${q()}`} />
+                </Show>
+              )}
+            </Show>
+          )}
+        </Show>
+      </div>
     </section>
   )
 }
@@ -219,9 +224,9 @@ export function HelpArticlePage() {
               <p class="muted">
                 <A href="/help">Help centre</A> › <A href={`/help/category/${a().category}`}>{HELP_CATEGORY_LABEL[a().category]}</A>
               </p>
-              <article class="card card__body stack">
-                <h1>{a().title}</h1>
-                <Markdown source={a().body} label="Article" />
+              <article class="card card__body stack" aria-labelledby="help-article-title">
+                <h1 id="help-article-title">{a().title}</h1>
+                <Markdown source={a().body} />
                 <p class="muted">Updated {monthYear(a().updatedAt)}</p>
               </article>
               <ContactSupport />

@@ -68,11 +68,13 @@ export function chatCompletionsModel(settings: LanguageModelSettings, fetchImpl:
           method: 'POST',
           headers,
           body: JSON.stringify({ model: settings.model, stream: true, messages: turns }),
+          // A redirect would replay the user's records (and the key) to wherever it points.
+          redirect: 'error',
           signal: combined,
         })
         if (!response.ok) {
           const body = await response.text().catch(() => '')
-          throw new LanguageModelError(`HTTP ${response.status}${body === '' ? '' : `: ${scrub(body.slice(0, ERROR_BODY_CHARS))}`}`)
+          throw new LanguageModelError(`HTTP ${response.status}${body === '' ? '' : `: ${scrub(body).slice(0, ERROR_BODY_CHARS)}`}`)
         }
         const type = response.headers.get('content-type') ?? ''
         // A server that ignores `stream: true` answers one JSON body, which this client does not read.
