@@ -60,6 +60,9 @@ const Help = lazy(() => supportScreens().then((m) => ({ default: m.Help })))
 const HelpTicket = lazy(() => supportScreens().then((m) => ({ default: m.HelpTicket })))
 const AdminSupport = lazy(() => supportScreens().then((m) => ({ default: m.AdminSupport })))
 const AdminTicket = lazy(() => supportScreens().then((m) => ({ default: m.AdminTicket })))
+const Conversations = lazy(() => supportScreens().then((m) => ({ default: m.Conversations })))
+const ConversationPage = lazy(() => supportScreens().then((m) => ({ default: m.ConversationPage })))
+const AdminUnanswered = lazy(() => supportScreens().then((m) => ({ default: m.AdminUnanswered })))
 // The help centre's pages share one chunk (with the Markdown renderer); the admins' editor is its own.
 const helpScreens = () => import('./routes/help-centre')
 const HelpCentre = lazy(() => helpScreens().then((m) => ({ default: m.HelpCentre })))
@@ -156,6 +159,7 @@ export const routes: RouteDefinition[] = [
       { path: '/plans', component: AdminPlans },
       { path: '/placements', component: AdminPlacements },
       { path: '/help', component: AdminHelp },
+      { path: '/help/unanswered', component: AdminUnanswered },
     ],
   },
   { path: '/help', component: HelpCentre },
@@ -163,6 +167,8 @@ export const routes: RouteDefinition[] = [
   { path: '/help/articles/:slug', component: HelpArticle },
   { path: '/help/contact', component: Help },
   { path: '/help/tickets/:id', component: HelpTicket },
+  { path: '/help/conversations', component: Conversations },
+  { path: '/help/conversations/:id', component: ConversationPage },
   { path: '/status', component: Status, ...statusRoute },
   { path: '/design', component: Design },
   { path: '*404', component: NotFound },

@@ -67,6 +67,7 @@ export namespace AssistantModel {
   export type Summary = typeof summary.static
   export const list = pageOf(summary)
   export const listQuery = t.Object({ ...pageQuery })
+  export type ListQuery = typeof listQuery.static
 
   export const sessionParams = t.Object({ id: sessionId })
   export const renameBody = t.Object({ title: t.String({ minLength: 1, maxLength: ASSISTANT_LIMITS.titleMax, description: 'one line' }) })

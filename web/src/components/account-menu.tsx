@@ -81,6 +81,9 @@ export function AccountMenu() {
           <A href="/help/contact" {...item}>
             <Icon name="info" /> Support & my tickets
           </A>
+          <A href="/help/conversations" {...item}>
+            <Icon name="chat" /> Help conversations
+          </A>
           <Show when={user().role === 'admin'}>
             <A href="/admin" {...item}>
               <Icon name="shield" /> Admin

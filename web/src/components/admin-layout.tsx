@@ -14,6 +14,7 @@ const SECTIONS: { href: string; label: string; icon: IconName; tab?: string }[] 
   { href: '/admin/finance', label: 'Finance', icon: 'briefcase' },
   { href: '/admin/support', label: 'Support', icon: 'chat' },
   { href: '/admin/help', label: 'Help articles', icon: 'info' },
+  { href: '/admin/help/unanswered', label: 'Unanswered questions', icon: 'search' },
   { href: '/admin/plans', label: 'Plans', icon: 'star' },
   { href: '/admin/placements', label: 'Placement', icon: 'tag' },
   { href: '/admin/jobs', label: 'Jobs', icon: 'refresh' },

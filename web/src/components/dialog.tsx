@@ -5,7 +5,7 @@ import { Icon } from './icons'
  * A modal on the native <dialog>: the browser traps focus, closes on Escape and restores focus to
  * the opener, so keyboard users get the right behaviour without a focus-trap library.
  */
-export function Dialog(props: { open: boolean; onClose: () => void; title: string; children: JSX.Element; footer?: JSX.Element }) {
+export function Dialog(props: { open: boolean; onClose: () => void; title: string; children: JSX.Element; footer?: JSX.Element; class?: string }) {
   let dialog: HTMLDialogElement | undefined
   const titleId = `dialog-${props.title.toLowerCase().replace(/[^a-z0-9]+/g, '-')}`
   createEffect(() => {
@@ -16,7 +16,7 @@ export function Dialog(props: { open: boolean; onClose: () => void; title: strin
   return (
     <dialog
       ref={dialog}
-      class="dialog"
+      class={props.class === undefined ? 'dialog' : `dialog ${props.class}`}
       aria-labelledby={titleId}
       onClose={() => props.onClose()}
       onClick={(e) => {

@@ -136,7 +136,7 @@ export function DisputePanel(props: { order: Order; side: 'buyer' | 'shop'; news
         <Switch>
           <Match when={i().dispute}>
             {(dispute) => (
-              <Section title="Dispute">
+              <Section title="Dispute" anchor="dispute">
                 <Show when={props.side === 'buyer'}>
                   <AskDecision dispute={dispute()} onAsked={show} />
                 </Show>
@@ -145,7 +145,7 @@ export function DisputePanel(props: { order: Order; side: 'buyer' | 'shop'; news
             )}
           </Match>
           <Match when={i().canOpen}>
-            <Section title="A problem with this order?">
+            <Section title="A problem with this order?" anchor="dispute">
               <p class="muted">If it did not arrive, or not as described, tell Souk: your payment stays held until Souk decides.</p>
               <div>
                 <Button variant="danger" onClick={() => setReporting(true)}>

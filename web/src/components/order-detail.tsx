@@ -21,10 +21,13 @@ import { toast, toastError } from './toast'
  */
 
 /** A card of an order's page, named by its heading. */
-export function Section(props: { title: string; children: JSX.Element }) {
+export function Section(props: { title: string; children: JSX.Element; anchor?: string }) {
   const id = `order-${props.title.toLowerCase().replace(/[^a-z]+/g, '-')}`
+  let section!: HTMLElement
+  // A panel read after the page loaded misses the browser's jump to its fragment: it jumps itself.
+  onMount(() => props.anchor !== undefined && window.location.hash === `#${props.anchor}` && section.scrollIntoView())
   return (
-    <section class="card card__body stack" aria-labelledby={id}>
+    <section ref={section} id={props.anchor} class="card card__body stack" aria-labelledby={id}>
       <h2 id={id} class="section-title">
         {props.title}
       </h2>

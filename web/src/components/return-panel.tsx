@@ -458,7 +458,7 @@ export function ReturnPanel(props: { order: Order; side: ReturnSide; news: Acces
       {(i) => (
         <>
           <Show when={i().returns.length > 0 || i().canRequest}>
-            <Section title="Returns">
+            <Section title="Returns" anchor="returns">
               <Show when={i().canRequest}>
                 <p class="muted">
                   Not what you wanted? You can ask to send items back

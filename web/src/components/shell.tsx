@@ -6,6 +6,7 @@ import { AccountMenu } from './account-menu'
 import { Bell } from './bell'
 import { CartLink } from './cart-link'
 import { InboxLink } from './chat-inbox-link'
+import { HelpLauncher } from './help-launcher'
 import { Icon } from './icons'
 import { JobFinishedToasts } from './job-card'
 import { PageError } from './page-error'
@@ -137,6 +138,7 @@ export function Shell(props: { children?: JSX.Element }) {
         </div>
       </main>
       <Footer />
+      <HelpLauncher />
       <Toaster />
       <JobFinishedToasts />
     </>

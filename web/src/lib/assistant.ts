@@ -25,8 +25,8 @@ export const askAssistant = async (body: AssistantModel.AskBody) => must(await a
 export const getGuestConversation = async () => orMissing(await assistant().guest.get())
 /** Keeps this browser's guest conversation in my account (then it is a session of mine); null when there was nothing to keep. */
 export const keepGuestConversation = async () => orMissing(await assistant().sessions.migrate.post())
-/** My conversations, the latest activity first. */
-export const listConversations = query(async (cursor: string | null) => must(await assistant().sessions.get({ query: cursor === null ? {} : { cursor } })), 'assistant-sessions')
+/** My conversations, the latest activity first, in cursor pages. */
+export const listConversations = async (page: AssistantModel.ListQuery) => must(await assistant().sessions.get({ query: page }))
 /** One of my conversations; null when it is not (anyone else's is not found). */
 export const getConversation = query(async (id: string) => orMissing(await assistant().sessions({ id }).get()), 'assistant-session')
 export const renameConversation = async (id: string, title: string) => must(await assistant().sessions({ id }).patch({ title }))
@@ -34,7 +34,7 @@ export const deleteConversation = async (id: string) => must(await assistant().s
 /** Opens (once) the ticket of a conversation; a guest gives `email`, a signed-in user may name one of their orders. */
 export const talkToPerson = async (id: string, body: AssistantModel.HandoffBody) => must(await assistant().sessions({ id }).handoff.post(body))
 /** The questions the assistant could not answer (admins), newest first. */
-export const listUnanswered = async (cursor: string | null) => must(await api().api.v1.admin.assistant.unanswered.get({ query: cursor === null ? {} : { cursor } }))
+export const listUnanswered = async (page: AssistantModel.ListQuery) => must(await api().api.v1.admin.assistant.unanswered.get({ query: page }))
 
 /**
  * While the calling component lives, hands each piece of an answer a language model is writing

@@ -133,7 +133,10 @@ export function HelpCentre() {
           <h1>Help centre</h1>
           <p>How Souk works: buying, paying, escrow, shipping, returns, disputes, selling, plans and your account.</p>
         </div>
-        <ButtonLink href="/help/contact">Contact support</ButtonLink>
+        <div class="row">
+          <ButtonLink href="/help/conversations">My conversations</ButtonLink>
+          <ButtonLink href="/help/contact">Contact support</ButtonLink>
+        </div>
       </div>
       <div class="stack">
         <HelpSearch />
