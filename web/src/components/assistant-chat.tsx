@@ -1,61 +1,35 @@
-import { A } from "@solidjs/router";
-import { createResource, createSignal, For, Show } from "solid-js";
-import { ASSISTANT_LIMITS } from "../../../src/modules/assistant/rules";
-import {
-  askAssistant,
-  type AssistantHandoff,
-  type AssistantMessage,
-  type AssistantSession,
-  talkToPerson,
-  useAnswerDeltas,
-} from "../lib/assistant";
-import { fieldErrors } from "../lib/errors";
-import { signedIn } from "../lib/session";
-import { listMyOrdersForTicket } from "../lib/support";
-import { Button, ButtonLink } from "./button";
-import { createRequestState } from "./confirm-dialog";
-import { Callout } from "./feedback";
-import { SelectField, TextField } from "./field";
-import { FormAlert, SubmitButton } from "./form";
-import { Markdown } from "./markdown";
-import { toastError } from "./toast";
-import { createTicketState, TicketThread } from "./ticket-thread";
+import { A } from '@solidjs/router'
+import { createResource, createSignal, For, onMount, Show } from 'solid-js'
+import { ASSISTANT_LIMITS } from '../../../src/modules/assistant/rules'
+import { askAssistant, type AssistantHandoff, type AssistantMessage, type AssistantSession, talkToPerson, useAnswerDeltas } from '../lib/assistant'
+import { fieldErrors } from '../lib/errors'
+import { signedIn } from '../lib/session'
+import { listMyOrdersForTicket } from '../lib/support'
+import { Button, ButtonLink } from './button'
+import { createRequestState } from './confirm-dialog'
+import { Callout } from './feedback'
+import { SelectField, TextField } from './field'
+import { FormAlert, SubmitButton } from './form'
+import { Markdown } from './markdown'
+import { toastError } from './toast'
+import { createTicketState, TicketThread } from './ticket-thread'
 
-export type SessionRef = Pick<AssistantSession, "id" | "title" | "guest">;
+export type SessionRef = Pick<AssistantSession, 'id' | 'title' | 'guest'>
 
 /** The order a conversation is about: the one it was handed off with, else the last one an answer cited. */
-function orderOf(
-  session: AssistantSession | null,
-  messages: AssistantMessage[],
-): string | null {
-  if (session?.orderId) return session.orderId;
-  const cited = messages
-    .flatMap((m) => m.citations)
-    .map((c) => /^\/orders\/(ord_[0-9a-f]+)/.exec(c.url)?.[1]);
-  return cited.filter((id) => id !== undefined).pop() ?? null;
+function orderOf(session: AssistantSession | null, messages: AssistantMessage[]): string | null {
+  if (session?.orderId) return session.orderId
+  const cited = messages.flatMap((m) => m.citations).map((c) => /^\/orders\/(ord_[0-9a-f]+)/.exec(c.url)?.[1])
+  return cited.filter((id) => id !== undefined).pop() ?? null
 }
 
 /** One message: a question as typed, or an answer in Markdown with what it was drawn from. */
-function Bubble(props: {
-  message: Pick<AssistantMessage, "role" | "body" | "citations">;
-  writing?: boolean;
-}) {
+function Bubble(props: { message: Pick<AssistantMessage, 'role' | 'body' | 'citations'>; writing?: boolean }) {
   return (
-    <li
-      class={`assistant-bubble assistant-bubble--${props.message.role}`}
-      aria-busy={props.writing === true}
-    >
-      <span class="visually-hidden">
-        {props.message.role === "user" ? "You asked:" : "Answer:"}
-      </span>
-      <Show
-        when={props.message.role === "assistant"}
-        fallback={<p>{props.message.body}</p>}
-      >
-        <Show
-          when={props.message.body !== ""}
-          fallback={<p class="muted">Looking it up…</p>}
-        >
+    <li class={`assistant-bubble assistant-bubble--${props.message.role}`} aria-busy={props.writing === true}>
+      <span class="visually-hidden">{props.message.role === 'user' ? 'You asked:' : 'Answer:'}</span>
+      <Show when={props.message.role === 'assistant'} fallback={<p>{props.message.body}</p>}>
+        <Show when={props.message.body !== ''} fallback={<p class="muted">Looking it up…</p>}>
           <Markdown source={props.message.body} />
         </Show>
         <Show when={props.message.citations.length > 0}>
@@ -71,23 +45,20 @@ function Bubble(props: {
         </Show>
       </Show>
     </li>
-  );
+  )
 }
 
 /** A signed-in user's ticket, its replies live (`ticket:<id>`, as its page follows it). */
 function TicketBox(props: { id: string; url: string }) {
-  const { ticket, show } = createTicketState(props.id, null);
+  const { ticket, show } = createTicketState(props.id, null)
   return (
     <section class="stack stack--tight" aria-label="Your ticket">
       <p>
-        A person at Souk support answers here and on{" "}
-        <A href={props.url}>your ticket</A>.
+        A person at Souk support answers here and on <A href={props.url}>your ticket</A>.
       </p>
-      <Show when={ticket()}>
-        {(t) => <TicketThread ticket={t()} token={null} onChange={show} />}
-      </Show>
+      <Show when={ticket()}>{(t) => <TicketThread ticket={t()} token={null} onChange={show} />}</Show>
     </section>
-  );
+  )
 }
 
 /**
@@ -95,75 +66,40 @@ function TicketBox(props: { id: string; url: string }) {
  * user may name the order it is about (preselected: `orderId`). Asked again, the server answers
  * the same ticket.
  */
-function HandOff(props: {
-  sessionId: string;
-  orderId: string | null;
-  onDone: (handoff: AssistantHandoff, email: string | null) => void;
-  onCancel: () => void;
-}) {
-  const request = createRequestState();
+function HandOff(props: { sessionId: string; orderId: string | null; onDone: (handoff: AssistantHandoff, email: string | null) => void; onCancel: () => void }) {
+  const request = createRequestState()
   const [orders] = createResource(
     () => signedIn(),
     (user) =>
       user
         ? listMyOrdersForTicket().catch((error: unknown) => {
-            toastError(error, "Could not load your orders");
-            return [];
+            toastError(error, 'Could not load your orders')
+            return []
           })
         : [],
-  );
+  )
   const options = () => [
-    { value: "", label: "No order" },
+    { value: '', label: 'No order' },
     ...(orders() ?? []).map((order) => ({
       value: order.id,
       label: `${order.invoiceNumber} · ${order.vendor.name}`,
     })),
-  ];
+  ]
   const submit = (e: SubmitEvent) => {
-    e.preventDefault();
-    const data = new FormData(e.currentTarget as HTMLFormElement);
-    const orderId = String(data.get("orderId") ?? "");
-    const email = signedIn() ? null : String(data.get("email") ?? "").trim();
-    void request.run(async () =>
-      props.onDone(
-        await talkToPerson(
-          props.sessionId,
-          email === null ? (orderId === "" ? {} : { orderId }) : { email },
-        ),
-        email,
-      ),
-    );
-  };
+    e.preventDefault()
+    const data = new FormData(e.currentTarget as HTMLFormElement)
+    const orderId = String(data.get('orderId') ?? '')
+    const email = signedIn() ? null : String(data.get('email') ?? '').trim()
+    void request.run(async () => props.onDone(await talkToPerson(props.sessionId, email === null ? (orderId === '' ? {} : { orderId }) : { email }), email))
+  }
   return (
-    <form
-      class="stack stack--tight"
-      onSubmit={submit}
-      aria-label="Talk to a person"
-    >
-      <FormAlert error={request.error()} fields={["orderId", "email"]} />
+    <form class="stack stack--tight" onSubmit={submit} aria-label="Talk to a person">
+      <FormAlert error={request.error()} fields={['orderId', 'email']} />
       <Show
         when={signedIn()}
-        fallback={
-          <TextField
-            label="Your email"
-            name="email"
-            type="email"
-            required
-            maxLength={254}
-            autocomplete="email"
-            hint="We email you a link to your ticket, with this conversation."
-            error={fieldErrors(request.error()).email}
-          />
-        }
+        fallback={<TextField label="Your email" name="email" type="email" required maxLength={254} autocomplete="email" hint="We email you a link to your ticket, with this conversation." error={fieldErrors(request.error()).email} />}
       >
-        <SelectField
-          label="Which order is it about?"
-          name="orderId"
-          value={props.orderId ?? ""}
-          options={options()}
-          hint="Souk support sees this conversation and the order."
-          error={fieldErrors(request.error()).orderId}
-        />
+        <SelectField label="Which order is it about?" name="orderId" value={props.orderId ?? ''} options={options()} hint="Souk support sees this conversation and the order." error={fieldErrors(request.error()).orderId} />
       </Show>
       <div class="row row--end">
         <Button variant="ghost" onClick={() => props.onCancel()}>
@@ -174,7 +110,7 @@ function HandOff(props: {
         </SubmitButton>
       </div>
     </form>
-  );
+  )
 }
 
 /**
@@ -183,84 +119,66 @@ function HandOff(props: {
  * writing shows as it comes (`assistant.delta`); the HTTP answer then replaces it. `onSession`
  * hears of the session each answer belongs to (a first question starts one).
  */
-export function Conversation(props: {
-  initial: AssistantSession | null;
-  autofocus?: boolean;
-  onSession?: (session: SessionRef) => void;
-}) {
-  const [session, setSession] = createSignal<SessionRef | null>(props.initial);
-  const [messages, setMessages] = createSignal<AssistantMessage[]>(
-    props.initial?.messages ?? [],
-  );
+export function Conversation(props: { initial: AssistantSession | null; autofocus?: boolean; onSession?: (session: SessionRef) => void }) {
+  const [session, setSession] = createSignal<SessionRef | null>(props.initial)
+  const [messages, setMessages] = createSignal<AssistantMessage[]>(props.initial?.messages ?? [])
   const [draft, setDraft] = createSignal<{
-    question: string;
-    answer: string;
-  } | null>(null);
-  const [ticket, setTicket] = createSignal(props.initial?.ticket ?? null);
-  const [mailedTo, setMailedTo] = createSignal<string | null>(null);
-  const [dispute, setDispute] =
-    createSignal<AssistantHandoff["disputeOffer"]>(null);
-  const [handingOff, setHandingOff] = createSignal(false);
-  const [text, setText] = createSignal("");
-  const request = createRequestState();
+    question: string
+    answer: string
+  } | null>(null)
+  const [ticket, setTicket] = createSignal(props.initial?.ticket ?? null)
+  const [mailedTo, setMailedTo] = createSignal<string | null>(null)
+  const [dispute, setDispute] = createSignal<AssistantHandoff['disputeOffer']>(null)
+  const [handingOff, setHandingOff] = createSignal(false)
+  const [text, setText] = createSignal('')
+  const request = createRequestState()
   useAnswerDeltas((delta) => {
-    const writing = draft();
-    const current = session();
-    if (
-      writing !== null &&
-      (current === null || current.id === delta.sessionId)
-    )
-      setDraft({ ...writing, answer: writing.answer + delta.text });
-  });
+    const writing = draft()
+    const current = session()
+    if (writing !== null && (current === null || current.id === delta.sessionId)) setDraft({ ...writing, answer: writing.answer + delta.text })
+  })
   const ask = (e: SubmitEvent) => {
-    e.preventDefault();
-    const question = text().trim();
-    if (question === "" || draft() !== null) return;
-    const current = session();
-    setDraft({ question, answer: "" });
+    e.preventDefault()
+    const question = text().trim()
+    if (question === '' || draft() !== null) return
+    const current = session()
+    setDraft({ question, answer: '' })
     void request
       .run(async () => {
         const answered = await askAssistant({
           text: question,
           ...(current === null ? {} : { sessionId: current.id }),
-        });
-        setSession(answered.session);
-        setMessages((list) => [...list, answered.question, answered.answer]);
-        setText("");
-        props.onSession?.(answered.session);
+        })
+        setSession(answered.session)
+        setMessages((list) => [...list, answered.question, answered.answer])
+        setText('')
+        props.onSession?.(answered.session)
       })
-      .finally(() => setDraft(null));
-  };
-  const lastOffersPerson = () => messages().at(-1)?.offerPerson === true;
+      .finally(() => setDraft(null))
+  }
+  let input!: HTMLInputElement
+  // Shown in the panel once its conversation is read (after the dialog took the focus): the question field takes it.
+  onMount(() => props.autofocus === true && input.focus())
+  const lastOffersPerson = () => messages().at(-1)?.offerPerson === true
   return (
     <div class="stack assistant-chat">
       <div role="log" aria-label="Conversation">
-        <Show
-          when={messages().length > 0 || draft() !== null}
-          fallback={
-            <p class="muted">
-              Ask about buying, paying, shipping, returns, your orders or your
-              account.
-            </p>
-          }
-        >
+        <Show when={messages().length > 0 || draft() !== null} fallback={<p class="muted">Ask about buying, paying, shipping, returns, your orders or your account.</p>}>
           <ol class="assistant-log">
-            <For each={messages()}>
-              {(message) => <Bubble message={message} />}
-            </For>
+            <For each={messages()}>{(message) => <Bubble message={message} />}</For>
             <Show when={draft()}>
               {(writing) => (
                 <>
                   <Bubble
                     message={{
-                      role: "user",
+                      role: 'user',
                       body: writing().question,
                       citations: [],
                     }}
                   />
                   <Bubble
                     message={{
-                      role: "assistant",
+                      role: 'assistant',
                       body: writing().answer,
                       citations: [],
                     }}
@@ -279,8 +197,7 @@ export function Conversation(props: {
             when={session()}
             fallback={
               <p class="muted">
-                Rather ask a person? <A href="/help/contact">Contact support</A>
-                .
+                Rather ask a person? <A href="/help/contact">Contact support</A>.
               </p>
             }
           >
@@ -289,11 +206,7 @@ export function Conversation(props: {
                 when={handingOff()}
                 fallback={
                   <div class="row">
-                    <Button
-                      variant={lastOffersPerson() ? "primary" : "secondary"}
-                      size="sm"
-                      onClick={() => setHandingOff(true)}
-                    >
+                    <Button variant={lastOffersPerson() ? 'primary' : 'secondary'} size="sm" onClick={() => setHandingOff(true)}>
                       Talk to a person
                     </Button>
                   </div>
@@ -304,10 +217,10 @@ export function Conversation(props: {
                   orderId={orderOf(props.initial, messages())}
                   onCancel={() => setHandingOff(false)}
                   onDone={(handoff, email) => {
-                    setTicket({ id: handoff.ticketId, url: handoff.ticketUrl });
-                    setMailedTo(email);
-                    setDispute(handoff.disputeOffer);
-                    setHandingOff(false);
+                    setTicket({ id: handoff.ticketId, url: handoff.ticketUrl })
+                    setMailedTo(email)
+                    setDispute(handoff.disputeOffer)
+                    setHandingOff(false)
                   }}
                 />
               </Show>
@@ -322,8 +235,7 @@ export function Conversation(props: {
               fallback={
                 <p>
                   Your ticket is open: we emailed you a link to it
-                  {mailedTo() === null ? "" : ` at ${mailedTo()}`}. A person at
-                  Souk support answers there.
+                  {mailedTo() === null ? '' : ` at ${mailedTo()}`}. A person at Souk support answers there.
                 </p>
               }
             >
@@ -335,22 +247,15 @@ export function Conversation(props: {
       <Show when={dispute()}>
         {(offer) => (
           <Callout tone="danger">
-            <p>
-              Your payment for this order is still held. If it did not arrive,
-              or not as described, you can open a dispute instead.
-            </p>
+            <p>Your payment for this order is still held. If it did not arrive, or not as described, you can open a dispute instead.</p>
             <ButtonLink size="sm" href={offer().url}>
               Open a dispute instead
             </ButtonLink>
           </Callout>
         )}
       </Show>
-      <form
-        class="assistant-ask"
-        onSubmit={ask}
-        aria-label="Ask the help assistant"
-      >
-        <FormAlert error={request.error()} fields={["text"]} />
+      <form class="assistant-ask" onSubmit={ask} aria-label="Ask the help assistant">
+        <FormAlert error={request.error()} fields={['text']} />
         <div class="row">
           <label class="visually-hidden" for="assistant-question">
             Your question
@@ -363,7 +268,7 @@ export function Conversation(props: {
             required
             maxLength={ASSISTANT_LIMITS.questionMax}
             placeholder="Ask a question…"
-            autofocus={props.autofocus}
+            ref={input}
             value={text()}
             onInput={(e) => setText(e.currentTarget.value)}
           />
@@ -373,5 +278,5 @@ export function Conversation(props: {
         </div>
       </form>
     </div>
-  );
+  )
 }
