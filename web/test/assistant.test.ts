@@ -1,9 +1,10 @@
 import { describe, expect, it } from 'bun:test'
+import { join } from 'node:path'
 import type { Page } from 'playwright-core'
 import { shop } from '../../src/modules/orders/testing'
 import { paidOrder } from '../../src/modules/payments/testing'
 import { client, makeProduct, postJson } from '../../src/testing'
-import { following, hydrated, json, keepSockets, openPage, screenshot, toast, useCategory, useSouk, WAIT } from './browser'
+import { following, hydrated, json, keepSockets, openPage, SCREENSHOTS, toast, useCategory, useSouk, WAIT } from './browser'
 
 // The help assistant in the browser: a guest opens the launcher and asks about returns (the
 // returns article is cited), signs in as a buyer with a delivered order (paid from the wallet, its
@@ -17,6 +18,9 @@ const suite = useSouk()
 const given = useCategory(suite, 'Lamps')
 
 const panel = (page: Page) => page.getByRole('dialog', { name: 'Help' })
+
+/** What the screen shows (the panel is a modal over the page, so a full-page picture would misplace it). */
+const viewportShot = (page: Page, name: string) => page.screenshot({ path: join(SCREENSHOTS, `${name}.png`) })
 
 /** Waits for an answer in the panel citing `label`. */
 const source = (page: Page, label: string) => panel(page).getByRole('list', { name: 'Sources' }).getByRole('link', { name: label }).first().waitFor(WAIT)
@@ -108,7 +112,10 @@ describe('help assistant', () => {
       await following(page, `ticket:${ticketId}`)
       await json(postJson(t, `/api/v1/tickets/${ticketId}/replies`, { body: 'We are on it: the carrier has your lamp.' }, given.admin.auth), 200)
       await thread.getByText('We are on it: the carrier has your lamp.').waitFor(WAIT)
-      await screenshot(page, 'assistant-panel-desktop')
+      await viewportShot(page, 'assistant-panel-desktop')
+
+      // A modal: in the top layer, over the page and its header.
+      expect(await panel(page).evaluate((dialog) => dialog.matches(':modal'))).toBe(true)
 
       // At 360 px the panel fills the width and nothing in it overflows sideways.
       await page.setViewportSize({ width: 360, height: 740 })
@@ -116,7 +123,7 @@ describe('help assistant', () => {
       expect(fits.width).toBeLessThanOrEqual(360)
       expect(fits.overflow).toBeLessThanOrEqual(0)
       await panel(page).getByRole('button', { name: 'Ask', exact: true }).waitFor(WAIT)
-      await screenshot(page, 'assistant-panel-mobile')
+      await viewportShot(page, 'assistant-panel-mobile')
 
       expect(problems).toEqual([])
       await close()

@@ -1,5 +1,5 @@
 import { A } from '@solidjs/router'
-import { createResource, createSignal, For, onMount, Show } from 'solid-js'
+import { createEffect, createSignal, For, on, onMount, Show } from 'solid-js'
 import { ASSISTANT_LIMITS } from '../../../src/modules/assistant/rules'
 import { askAssistant, type AssistantHandoff, type AssistantMessage, type AssistantSession, talkToPerson, useAnswerDeltas } from '../lib/assistant'
 import { fieldErrors } from '../lib/errors'
@@ -52,7 +52,7 @@ function Bubble(props: { message: Pick<AssistantMessage, 'role' | 'body' | 'cita
 function TicketBox(props: { id: string; url: string }) {
   const { ticket, show } = createTicketState(props.id, null)
   return (
-    <section class="stack stack--tight" aria-label="Your ticket">
+    <section class="stack stack--tight assistant-ticket" aria-label="Your ticket">
       <p>
         A person at Souk support answers here and on <A href={props.url}>your ticket</A>.
       </p>
@@ -68,19 +68,15 @@ function TicketBox(props: { id: string; url: string }) {
  */
 function HandOff(props: { sessionId: string; orderId: string | null; onDone: (handoff: AssistantHandoff, email: string | null) => void; onCancel: () => void }) {
   const request = createRequestState()
-  const [orders] = createResource(
-    () => signedIn(),
-    (user) =>
-      user
-        ? listMyOrdersForTicket().catch((error: unknown) => {
-            toastError(error, 'Could not load your orders')
-            return []
-          })
-        : [],
-  )
+  // A signal, not a resource: a resource read would suspend the panel's <Suspense>, which takes
+  // the <dialog> out of the document (and out of the top layer) while it waits.
+  const [orders, setOrders] = createSignal<Awaited<ReturnType<typeof listMyOrdersForTicket>>>([])
+  onMount(() => {
+    if (signedIn()) listMyOrdersForTicket().then(setOrders, (error: unknown) => toastError(error, 'Could not load your orders'))
+  })
   const options = () => [
     { value: '', label: 'No order' },
-    ...(orders() ?? []).map((order) => ({
+    ...orders().map((order) => ({
       value: order.id,
       label: `${order.invoiceNumber} · ${order.vendor.name}`,
     })),
@@ -157,12 +153,15 @@ export function Conversation(props: { initial: AssistantSession | null; autofocu
       .finally(() => setDraft(null))
   }
   let input!: HTMLInputElement
+  let log!: HTMLDivElement
+  // A new question, the answer as it is written, the final answer: the latest stays in view.
+  createEffect(on([() => messages().length, draft], () => log.lastElementChild?.scrollIntoView({ block: 'end' }), { defer: true }))
   // Shown in the panel once its conversation is read (after the dialog took the focus): the question field takes it.
   onMount(() => props.autofocus === true && input.focus())
   const lastOffersPerson = () => messages().at(-1)?.offerPerson === true
   return (
     <div class="stack assistant-chat">
-      <div role="log" aria-label="Conversation">
+      <div ref={log} role="log" aria-label="Conversation">
         <Show when={messages().length > 0 || draft() !== null} fallback={<p class="muted">Ask about buying, paying, shipping, returns, your orders or your account.</p>}>
           <ol class="assistant-log">
             <For each={messages()}>{(message) => <Bubble message={message} />}</For>
@@ -229,19 +228,19 @@ export function Conversation(props: { initial: AssistantSession | null; autofocu
         }
       >
         {(open) => (
-          <Callout tone="success">
-            <Show
-              when={!(session()?.guest ?? false)}
-              fallback={
+          <Show
+            when={!(session()?.guest ?? false)}
+            fallback={
+              <Callout tone="success">
                 <p>
                   Your ticket is open: we emailed you a link to it
                   {mailedTo() === null ? '' : ` at ${mailedTo()}`}. A person at Souk support answers there.
                 </p>
-              }
-            >
-              <TicketBox id={open().id} url={open().url} />
-            </Show>
-          </Callout>
+              </Callout>
+            }
+          >
+            <TicketBox id={open().id} url={open().url} />
+          </Show>
         )}
       </Show>
       <Show when={dispute()}>
