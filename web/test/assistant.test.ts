@@ -3,8 +3,8 @@ import { join } from 'node:path'
 import type { Page } from 'playwright-core'
 import { shop } from '../../src/modules/orders/testing'
 import { paidOrder } from '../../src/modules/payments/testing'
-import { client, makeProduct, postJson } from '../../src/testing'
-import { following, hydrated, json, keepSockets, openPage, SCREENSHOTS, toast, useCategory, useSouk, WAIT } from './browser'
+import { client, makeProduct, postJson, signUpAndSignIn } from '../../src/testing'
+import { following, hydrated, json, keepSockets, openPage, pageAs, SCREENSHOTS, toast, useCategory, useSouk, WAIT } from './browser'
 
 // The help assistant in the browser: a guest opens the launcher and asks about returns (the
 // returns article is cited), signs in as a buyer with a delivered order (paid from the wallet, its
@@ -126,6 +126,44 @@ describe('help assistant', () => {
       await viewportShot(page, 'assistant-panel-mobile')
 
       expect(problems).toEqual([])
+      await close()
+    },
+    T,
+  )
+
+  it(
+    'Help → Conversations renames, opens and deletes a conversation; an admin finds its unanswered question',
+    async () => {
+      const t = suite.souk.testApp
+      const me = await signUpAndSignIn(t, { displayName: 'Curious Cat' })
+      const asked = await client(t, me).api.v1.assistant.messages.post({ text: 'Zyxwvut qwzx blorp?' })
+      expect(asked.status).toBe(200)
+
+      const { page, problems, close } = await pageAs(suite, me, '/help/conversations')
+      const list = page.getByRole('list', { name: 'Conversations' })
+      await list.getByRole('button', { name: 'Rename Zyxwvut qwzx blorp?' }).click()
+      await list.getByRole('textbox', { name: 'Title' }).fill('Strange words')
+      await list.getByRole('button', { name: 'Save' }).click()
+      await list.getByRole('link', { name: 'Strange words' }).click()
+      await page.waitForURL(`${suite.souk.url}/help/conversations/${asked.data!.session.id}`, WAIT)
+      await page.getByRole('heading', { name: 'Strange words' }).waitFor(WAIT)
+      await page.getByRole('log', { name: 'Conversation' }).getByText('could not find', { exact: false }).waitFor(WAIT)
+      await page.getByRole('button', { name: 'Delete' }).click()
+      await page.getByRole('dialog', { name: 'Delete this conversation?' }).getByRole('button', { name: 'Delete' }).click()
+      await page.waitForURL(`${suite.souk.url}/help/conversations`, WAIT)
+      await page.getByText('No conversations yet').waitFor(WAIT)
+
+      const staff = await pageAs(suite, given.admin, '/admin/help/unanswered')
+      const row = staff.page.getByRole('row').filter({ hasText: 'Zyxwvut qwzx blorp?' })
+      await row.getByRole('link', { name: 'Curious Cat' }).waitFor(WAIT)
+      await row.getByRole('link', { name: 'Write an article' }).click()
+      await staff.page.waitForURL(/\/admin\/help\?question=/, WAIT)
+      await staff.page.getByRole('form', { name: 'Help article' }).waitFor(WAIT)
+      await staff.page.getByText('The help assistant could not answer: “Zyxwvut qwzx blorp?”').waitFor(WAIT)
+
+      expect(problems).toEqual([])
+      expect(staff.problems).toEqual([])
+      await staff.close()
       await close()
     },
     T,
