@@ -154,6 +154,10 @@ describe('help assistant', () => {
       await page.getByText('No conversations yet').waitFor(WAIT)
 
       const staff = await pageAs(suite, given.admin, '/admin/help/unanswered')
+      // Its own section is the current one, not Help articles (whose path it starts with).
+      const sections = staff.page.getByRole('navigation', { name: 'Console' })
+      await sections.getByRole('link', { name: 'Unanswered questions' }).and(staff.page.locator('[aria-current="page"]')).waitFor(WAIT)
+      expect(await sections.locator('[aria-current]').count()).toBe(1)
       const row = staff.page.getByRole('row').filter({ hasText: 'Zyxwvut qwzx blorp?' })
       await row.getByRole('link', { name: 'Curious Cat' }).waitFor(WAIT)
       await row.getByRole('link', { name: 'Write an article' }).click()

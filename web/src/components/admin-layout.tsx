@@ -67,10 +67,14 @@ function ConsoleNav() {
   const location = useLocation()
   const current = (section: (typeof SECTIONS)[number]) => {
     const path = location.pathname.replace(/\/$/, '')
-    const [own] = section.href.split('?')
+    const own = section.href.split('?')[0]!
     if (own === '/admin') return path === '/admin' && (location.query.tab === 'settings') === (section.tab === 'settings') ? 'page' : undefined
     if (path === own) return 'page'
-    return path.startsWith(`${own}/`) ? 'true' : undefined
+    // A page belongs to the most specific section over it: /admin/help/unanswered is a section of
+    // its own, not a page inside Help articles.
+    const within = (prefix: string) => path.startsWith(`${prefix}/`)
+    const deeper = SECTIONS.some(({ href }) => href.length > own.length && href.startsWith(`${own}/`) && (path === href || within(href)))
+    return within(own) && !deeper ? 'true' : undefined
   }
   let list!: HTMLUListElement
   // On a narrow screen the sections are one row that scrolls sideways: the current one is kept in
