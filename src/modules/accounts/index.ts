@@ -80,7 +80,9 @@ const LIMITS = {
   resend: { scope: 'resend', limit: 10, windowMs: HOUR },
   login: { scope: 'login', limit: 30, windowMs: 15 * MINUTE },
   google: { scope: 'google', limit: 30, windowMs: 15 * MINUTE },
-  refresh: { scope: 'refresh', limit: 60, windowMs: 15 * MINUTE },
+  // Every full page load of a signed-in visitor restores the session once, and people behind one
+  // NAT or proxy share an address: a token is unguessable, so this only caps the work per address.
+  refresh: { scope: 'refresh', limit: 600, windowMs: 15 * MINUTE },
   forgot: { scope: 'forgot', limit: 10, windowMs: HOUR },
   reset: { scope: 'reset', limit: 30, windowMs: 15 * MINUTE },
   // Decoding images costs CPU; nobody needs to change their picture more often.

@@ -103,6 +103,18 @@ describe('POST /auth/refresh', () => {
     expect((await refresh(next)).status).toBe(200)
   })
 
+  it('restores the session on every page load of a busy visitor: 100 in a few minutes from one address', async () => {
+    // Each full page load of a signed-in visitor restores the session once (the access token lives in memory).
+    let cookie = (await signIn(alice)).cookie
+    const ip = testIp()
+    for (let load = 0; load < 100; load++) {
+      const response = await refresh(cookie, { [CSRF_HEADER]: '1', 'x-forwarded-for': ip })
+      expect({ load, status: response.status }).toEqual({ load, status: 200 })
+      cookie = refreshCookieOf(response)!
+      clock.advance(2_000)
+    }
+  })
+
   it('revokes the whole family when a rotated token is reused', async () => {
     const session = await signIn(alice)
     const rotated = await refresh(session.cookie)
