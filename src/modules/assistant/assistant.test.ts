@@ -7,7 +7,7 @@ import { placeOrder, shop, type TestShop } from '../orders/testing'
 import { paidOrder } from '../payments/testing'
 import { ticketMessages, tickets } from '../support/table'
 import type { AssistantModel } from './model'
-import { assistantSessions } from './table'
+import { assistantSessions, assistantUnanswered } from './table'
 
 let t: TestApp
 let admin: TestUser
@@ -298,6 +298,21 @@ describe('answers from the asker’s own records', () => {
     expect(listed.data!.items[0]).toMatchObject({ question: 'Zyxwvut qwzx blorp?', askedBy: { id: me.user!.id, name: 'Curious Cat' } })
     expect(listed.data!.items.some((item) => item.question.includes('moon'))).toBe(false)
     expect((await client(t, me.user!).api.v1.admin.assistant.unanswered.get()).status).toBe(403)
+  })
+
+  it('lists a question once per user however often they ask it, also at once, with how often', async () => {
+    const [me, other] = [signedIn(await signUpAndSignIn(t)), signedIn(await signUpAndSignIn(t))]
+    await asked(me, 'Glorptastic fnord quux?')
+    await Promise.all([asked(me, 'glorptastic   FNORD quux'), asked(me, 'Glorptastic fnord, quux!')])
+    await asked(me, 'GLORPTASTIC fnord quux??')
+    await asked(other, 'Glorptastic fnord quux?')
+    const rows = await db().select().from(assistantUnanswered).where(eq(assistantUnanswered.questionKey, 'glorptastic fnord quux'))
+    expect(rows.map((row) => ({ user: row.userId, times: row.times })).sort((a, b) => a.times - b.times)).toEqual([
+      { user: other.user!.id, times: 1 },
+      { user: me.user!.id, times: 4 },
+    ])
+    const listed = await client(t, admin).api.v1.admin.assistant.unanswered.get()
+    expect(listed.data!.items.find((item) => item.askedBy.id === me.user!.id)).toMatchObject({ question: 'GLORPTASTIC fnord quux??', times: 4 })
   })
 })
 

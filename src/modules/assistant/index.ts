@@ -13,7 +13,8 @@ import { authPlugin } from '../accounts'
 import { AssistantModel as M } from './model'
 import { ASSISTANT_LIMITS } from './rules'
 import { handOff } from './service/handoff'
-import { askAssistant, deleteSession, getGuestSession, getSession, listSessions, listUnanswered, migrateGuestSession, renameSession } from './service/sessions'
+import { askAssistant, deleteSession, getGuestSession, getSession, listSessions, migrateGuestSession, renameSession } from './service/sessions'
+import { listUnanswered } from './service/unanswered'
 import type { AssistantDeps } from './service/shared'
 
 export { ASSISTANT_EVENTS } from './events'
@@ -146,7 +147,7 @@ export function assistantRoutes(ctx: Pick<Infrastructure, 'database' | 'config' 
         query: M.unansweredQuery,
         strictQuery: { schema: M.unansweredQuery },
         response: { 200: M.unansweredList, 400: ErrorResponse },
-        detail: { summary: 'Questions the help assistant could not answer, newest first (signed-in users’ only: guests’ are not stored), to write the missing articles' },
+        detail: { summary: 'Questions the help assistant could not answer, one row per user and question (with how often they asked it), the last asked first (signed-in users’ only: guests’ are not stored), to write the missing articles' },
       }),
     )
 }

@@ -94,9 +94,10 @@ export namespace AssistantModel {
 
   export const unanswered = t.Object({
     id: idSchema('asq'),
-    question: t.String(),
+    question: t.String({ description: 'as last asked' }),
+    times: t.Integer({ minimum: 1, description: 'how often this user asked it (case, spacing and punctuation aside)' }),
     askedBy: t.Object({ id: idSchema('usr'), name: t.String() }),
-    createdAt: t.Date(),
+    createdAt: t.Date({ description: 'when it was last asked' }),
   })
   export type Unanswered = typeof unanswered.static
   export const unansweredList = pageOf(unanswered)

@@ -1,5 +1,5 @@
 import { sql } from 'drizzle-orm'
-import { boolean, check, index, jsonb, pgTable, text } from 'drizzle-orm/pg-core'
+import { boolean, check, index, integer, jsonb, pgTable, text, uniqueIndex } from 'drizzle-orm/pg-core'
 import { at } from '../../db/columns'
 import { users } from '../accounts'
 import { orders } from '../orders'
@@ -50,7 +50,9 @@ export const assistantMessages = pgTable(
 
 /**
  * Questions the assistant could not answer, for admins to write the missing articles. Signed-in
- * users' only: a guest's question is stored nowhere. Kept when its session is deleted.
+ * users' only: a guest's question is stored nowhere. Kept when its session is deleted. One row per
+ * user and question (`question_key`: case, spacing and punctuation folded), counting how often
+ * they asked it; `created_at` is the last time.
  */
 export const assistantUnanswered = pgTable(
   'assistant_unanswered',
@@ -60,7 +62,9 @@ export const assistantUnanswered = pgTable(
       .notNull()
       .references(() => users.id),
     question: text('question').notNull(),
+    questionKey: text('question_key').notNull(),
+    times: integer('times').notNull().default(1),
     createdAt: at('created_at').notNull(),
   },
-  (table) => [index('assistant_unanswered_created_idx').on(table.createdAt, table.id)],
+  (table) => [index('assistant_unanswered_created_idx').on(table.createdAt, table.id), uniqueIndex('assistant_unanswered_question_idx').on(table.userId, table.questionKey)],
 )

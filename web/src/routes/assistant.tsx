@@ -390,7 +390,7 @@ function UnansweredList() {
           >
             <div class="table-scroll">
               <table class="data-table">
-                <caption class="visually-hidden">Questions the assistant could not answer, newest first</caption>
+                <caption class="visually-hidden">Questions the assistant could not answer, the last asked first</caption>
                 <thead>
                   <tr>
                     <th scope="col">Question</th>
@@ -405,7 +405,12 @@ function UnansweredList() {
                   <For each={list()}>
                     {(item) => (
                       <tr>
-                        <td>{item.question}</td>
+                        <td>
+                          {item.question}
+                          <Show when={item.times > 1}>
+                            <span class="muted"> · asked {item.times} times</span>
+                          </Show>
+                        </td>
                         <td>
                           <A href={`/admin/users/${item.askedBy.id}`}>{item.askedBy.name}</A>
                         </td>

@@ -8,14 +8,15 @@ import { and, desc, eq, lt, or } from 'drizzle-orm'
 import { AppError } from '../../../lib/errors'
 import { newId } from '../../../lib/ids'
 import { decodeTimeCursor, DEFAULT_LIMIT, type Page, toPage } from '../../../lib/pagination'
-import { type CurrentUser, displayNames } from '../../accounts'
+import type { CurrentUser } from '../../accounts'
 import { ticketPath } from '../../support'
 import type { ChatTurn } from '../language-model/model'
 import type { AssistantModel } from '../model'
 import { ASSISTANT_LIMITS } from '../rules'
-import { assistantMessages, assistantSessions, assistantUnanswered } from '../table'
+import { assistantMessages, assistantSessions } from '../table'
 import { answerFrom } from './answer'
 import { retrieve } from './retrieve'
+import { recordUnanswered } from './unanswered'
 import { type AssistantDeps, cleanTitle, type Conn, GUEST_ID, type GuestSession, guestKey, notFound, type StoredMessage, titleOf, toMessage } from './shared'
 
 type SessionRow = typeof assistantSessions.$inferSelect
@@ -112,7 +113,7 @@ export async function askAssistant(
       { ...question, sessionId, createdAt: askedAt },
       { ...reply, sessionId, createdAt: now },
     ])
-    if (answer.offerPerson) await tx.insert(assistantUnanswered).values({ id: newId('asq'), userId: asker.id, question: text, createdAt: askedAt })
+    if (answer.offerPerson) await recordUnanswered(tx, asker.id, text, askedAt)
     return row!.title
   })
   return { answered: { session: { id: sessionId, title, guest: false }, question: toMessage(question), answer: toMessage(reply) }, guestId: null }
@@ -212,23 +213,4 @@ export async function migrateGuestSession(deps: AssistantDeps, user: CurrentUser
     throw error
   }
   return toSession(deps.db, row)
-}
-
-/** Questions the assistant could not answer (signed-in users'), newest first, for admins. */
-export async function listUnanswered(deps: Pick<AssistantDeps, 'db'>, query: { cursor?: string; limit?: number }): Promise<Page<AssistantModel.Unanswered>> {
-  const after = decodeTimeCursor(query.cursor, 'asq')
-  const limit = query.limit ?? DEFAULT_LIMIT
-  const rows = await deps.db
-    .select()
-    .from(assistantUnanswered)
-    .where(after === null ? undefined : or(lt(assistantUnanswered.createdAt, after.time), and(eq(assistantUnanswered.createdAt, after.time), lt(assistantUnanswered.id, after.id))))
-    .orderBy(desc(assistantUnanswered.createdAt), desc(assistantUnanswered.id))
-    .limit(limit + 1)
-  const byId = await displayNames(deps.db, rows.map((row) => row.userId))
-  return toPage(
-    rows,
-    limit,
-    (row) => [row.createdAt.toISOString(), row.id],
-    (row) => ({ id: row.id, question: row.question, askedBy: { id: row.userId, name: byId.get(row.userId) ?? 'Deleted user' }, createdAt: row.createdAt }),
-  )
 }
