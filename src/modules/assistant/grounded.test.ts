@@ -6,6 +6,7 @@ import { connectAs, type Received, type TestSocket } from '../../realtime/test-c
 import { client, createTestApp, listen, makeProduct, signUpAndSignIn, type TestApp, testIp, type TestUser, waitFor } from '../../testing'
 import { placeOrder, shop } from '../orders/testing'
 import { type ChatCompletionsServer, startChatCompletionsServer } from './language-model/testing'
+import { ASSISTANT_LIMITS } from './rules'
 
 const REPLY = 'Your order is on its way with DHL Express: see [Tracking your order](/help/articles/track-your-order).'
 
@@ -117,4 +118,37 @@ describe('with a language model', () => {
     expect(answer.body).not.toContain(REPLY.slice(0, 20))
     expect(lines.some((line) => line.msg === 'assistant: the language model failed; the built-in answer stands')).toBe(true)
   })
+
+  it('stores the model’s answer without control characters and with links to the app’s own paths only', async () => {
+    // Words planted for the model (in an article, a record) may have it write these.
+    const planted = 'Your order\u0000 is on its way.\u0007\nGet a refund [on this page](https://souk-refunds.example/login) or <https://souk-refunds.example>; [your order](/orders/ord_1).'
+    const model = startChatCompletionsServer({ reply: planted })
+    const { t, categoryId } = await appWithModel(model)
+    const [mine] = await twoBuyersWithParcels(t, categoryId)
+    const answered = await ask(t, mine.buyer, 'Where is my order?')
+    expect(answered.status).toBe(200)
+    expect(answered.data!.answer.body).toBe('Your order is on its way.\nGet a refund on this page or ; [your order](/orders/ord_1).')
+    const stored = await client(t, mine.buyer).api.v1.assistant.sessions({ id: answered.data!.session.id }).get()
+    expect(stored.data!.messages.at(-1)!.body).toBe(answered.data!.answer.body)
+  })
+
+  it('stops reading the model at the answer’s cap and closes its stream', async () => {
+    const model = startChatCompletionsServer({ reply: 'Your order is on its way with DHL Express. ', endless: true })
+    const { t, categoryId } = await appWithModel(model)
+    const { wsUrl } = listen(t)
+    const [mine] = await twoBuyersWithParcels(t, categoryId)
+    const socket = await connectAs(t, wsUrl, mine.buyer)
+    sockets.push(socket)
+    expect((await socket.ask({ type: 'subscribe', topic: `user:${mine.buyer.id}` })).type).toBe('subscribed')
+    const answered = await ask(t, mine.buyer, 'Where is my order?')
+    expect(answered.status).toBe(200)
+    const { body, id } = answered.data!.answer
+    expect(body).toStartWith('Your order is on its way with DHL Express. Your order')
+    expect(body).toHaveLength(ASSISTANT_LIMITS.answerMax + 1)
+    expect(body).toEndWith('…')
+    await waitFor(() => model.requests[0]!.aborted, 5_000, 'the model’s stream closed')
+    // The asker saw as much as is kept, never more.
+    await waitFor(() => deltasOf(socket, id).map((m) => m.data.text).join('') === body.slice(0, -1), 5_000, 'every delta')
+  })
 })
+

@@ -19,4 +19,6 @@ export const ASSISTANT_LIMITS = {
   guestMessagesMax: 40,
   /** Messages of a signed-in session shown and passed on (the latest). */
   sessionMessagesMax: 200,
+  /** Characters of a language model's answer: past them the assistant stops reading it (the prompt asks for a brief one). */
+  answerMax: 4_000,
 } as const

@@ -1,5 +1,6 @@
 import { A } from '@solidjs/router'
 import { createEffect, createSignal, For, on, onMount, Show } from 'solid-js'
+import { safeAnswer } from '../../../src/modules/assistant/markdown'
 import { ASSISTANT_LIMITS } from '../../../src/modules/assistant/rules'
 import { askAssistant, type AssistantHandoff, type AssistantMessage, type AssistantSession, talkToPerson, useAnswerDeltas } from '../lib/assistant'
 import { fieldErrors } from '../lib/errors'
@@ -178,7 +179,8 @@ export function Conversation(props: { initial: AssistantSession | null; autofocu
                   <Bubble
                     message={{
                       role: 'assistant',
-                      body: writing().answer,
+                      // Cleaned as the server cleans the final answer: the model's raw words never show a foreign link.
+                      body: safeAnswer(writing().answer),
                       citations: [],
                     }}
                     writing

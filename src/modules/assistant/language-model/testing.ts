@@ -5,6 +5,8 @@ export interface RecordedRequest {
   path: string
   headers: Record<string, string>
   body: { model?: string; stream?: boolean; messages?: ChatTurn[] } & Record<string, unknown>
+  /** The client closed the connection before the reply's end. */
+  aborted: boolean
 }
 
 export interface ChatCompletionsServer {
@@ -22,6 +24,8 @@ export interface ChatCompletionsServerOptions {
    * connection; `hang` sends part of the reply, then nothing until the client gives up.
    */
   fail?: 'status' | 'close' | 'hang'
+  /** The reply's deltas again and again, never finished: the client must stop reading by itself. */
+  endless?: boolean
 }
 
 /**
@@ -37,15 +41,20 @@ export function startChatCompletionsServer(options: ChatCompletionsServerOptions
     async fetch(request) {
       const path = new URL(request.url).pathname
       if (request.method !== 'POST' || !path.endsWith('/chat/completions')) return new Response('not found', { status: 404 })
-      requests.push({ path, headers: Object.fromEntries(request.headers), body: (await request.json()) as RecordedRequest['body'] })
+      const recorded: RecordedRequest = { path, headers: Object.fromEntries(request.headers), body: (await request.json()) as RecordedRequest['body'], aborted: false }
+      requests.push(recorded)
       if (options.fail === 'status') {
         // Quotes the credentials it got, as some providers do: the client must not pass them on.
         return Response.json({ error: { message: `the test model failed for ${request.headers.get('authorization')}` } }, { status: 500 })
       }
-      const writes = sseWrites(reply)
+      const { head, deltas, tail } = sseWrites(reply)
+      const writes = [...head, ...deltas, ...tail]
+      const writeAt = (i: number) => (options.endless === true && i >= head.length ? deltas[(i - head.length) % deltas.length] : writes[i])
       const half = Math.max(1, Math.floor(writes.length / 2))
       const encoder = new TextEncoder()
       let next = 0
+      let finished = false
+      request.signal.addEventListener('abort', () => void (recorded.aborted = !finished), { once: true })
       return new Response(
         new ReadableStream<Uint8Array>({
           // One write a pull, then a turn of the event loop so it leaves before the next: the client
@@ -58,8 +67,11 @@ export function startChatCompletionsServer(options: ChatCompletionsServerOptions
               if (request.signal.aborted) return controller.close()
               return new Promise<void>((resolve) => request.signal.addEventListener('abort', () => resolve(), { once: true }))
             }
-            const write = writes[next++]
-            if (write === undefined) return controller.close()
+            const write = writeAt(next++)
+            if (write === undefined) {
+              finished = true
+              return controller.close()
+            }
             controller.enqueue(encoder.encode(write))
             await new Promise((resolve) => setImmediate(resolve))
           },
@@ -72,24 +84,22 @@ export function startChatCompletionsServer(options: ChatCompletionsServerOptions
 }
 
 /**
- * The SSE of a streamed completion, as a list of writes: a keep-alive comment, a role chunk, the
- * reply in deltas of up to 7 characters (one in a multi-line event), a finish_reason and [DONE] —
- * every event cut in two, mid-JSON, across writes.
+ * The SSE of a streamed completion, as writes: a keep-alive comment and a role chunk (`head`), the
+ * reply in deltas of up to 7 characters (one in a multi-line event), a finish_reason and [DONE]
+ * (`tail`) — every event cut in two, mid-JSON, across writes.
  */
-function sseWrites(reply: string): string[] {
+function sseWrites(reply: string): { head: string[]; deltas: string[]; tail: string[] } {
   const chunk = (delta: Record<string, string>, finish: string | null = null) =>
     JSON.stringify({ id: 'chatcmpl-test', object: 'chat.completion.chunk', model: 'test', choices: [{ index: 0, delta, finish_reason: finish }] })
-  const deltas = reply.match(/[\s\S]{1,7}/g) ?? []
-  const events = [
-    ': keep-alive\n\n',
-    `data: ${chunk({ role: 'assistant', content: '' })}\n\n`,
-    // JSON may span several data lines of one event; the parser joins them with a newline.
-    ...deltas.map((content, i) => (i === 0 ? `data: ${chunk({ content }).replace(',"choices"', ',\ndata: "choices"')}\n\n` : `data: ${chunk({ content })}\r\n\r\n`)),
-    `data: ${chunk({}, 'stop')}\n\n`,
-    'data: [DONE]\n\n',
-  ]
-  return events.flatMap((event) => {
+  const halves = (event: string) => {
     const middle = Math.ceil(event.length / 2)
     return [event.slice(0, middle), event.slice(middle)]
-  })
+  }
+  const pieces = reply.match(/[\s\S]{1,7}/g) ?? []
+  return {
+    head: [': keep-alive\n\n', `data: ${chunk({ role: 'assistant', content: '' })}\n\n`].flatMap(halves),
+    // JSON may span several data lines of one event; the parser joins them with a newline.
+    deltas: pieces.map((content, i) => (i === 0 ? `data: ${chunk({ content }).replace(',"choices"', ',\ndata: "choices"')}\n\n` : `data: ${chunk({ content })}\r\n\r\n`)).flatMap(halves),
+    tail: [`data: ${chunk({}, 'stop')}\n\n`, 'data: [DONE]\n\n'].flatMap(halves),
+  }
 }

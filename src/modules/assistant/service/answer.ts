@@ -1,12 +1,15 @@
 // Wording an answer from what retrieval found. Built in (the default, and whenever the model is
 // not configured, fails or times out): the intents' sections, then the articles. With a model:
 // the same retrieval grounds it (groundedTurns), never the model alone — a question nothing was
-// retrieved for gets the built-in "I could not find it" without asking the model.
+// retrieved for gets the built-in "I could not find it" without asking the model. Either way the
+// answer is cleaned in one place (safeAnswer) before it is stored or shown.
 import type { CurrentUser } from '../../accounts'
 import type { AssistantEvent } from '../events'
 import type { ChatTurn } from '../language-model/model'
 import { groundedTurns } from '../language-model/prompt'
+import { safeAnswer } from '../markdown'
 import type { Citation } from '../model'
+import { ASSISTANT_LIMITS } from '../rules'
 import { articleCitation, type Retrieved } from './retrieve'
 import type { AssistantDeps } from './shared'
 
@@ -54,8 +57,15 @@ export interface DeltaTarget {
  * The answer to a question from what was retrieved: the model's, grounded on the articles and the
  * asker's records and streamed as `assistant.delta` to a signed-in asker, when a model is
  * configured and something was retrieved; otherwise, or when the model fails, the built-in one.
+ * Either is cleaned by safeAnswer: what retrieval read (an article, a shop's words in a record)
+ * may carry words planted for the model, and a model may answer anything.
  */
 export async function answerFrom(deps: AssistantDeps, retrieved: Retrieved, question: string, history: ChatTurn[], target: DeltaTarget, signal: AbortSignal): Promise<Answer> {
+  const answer = await wordedAnswer(deps, retrieved, question, history, target, signal)
+  return { ...answer, body: safeAnswer(answer.body) }
+}
+
+async function wordedAnswer(deps: AssistantDeps, retrieved: Retrieved, question: string, history: ChatTurn[], target: DeltaTarget, signal: AbortSignal): Promise<Answer> {
   const builtIn = builtInAnswer(retrieved)
   if (deps.model === null || builtIn.offerPerson) return builtIn
   const articles = retrieved.articles.map((hit) => ({ title: hit.title, url: articleCitation(hit).url, excerpt: hit.excerpt }))
@@ -66,18 +76,26 @@ export async function answerFrom(deps: AssistantDeps, retrieved: Retrieved, ques
   let text = ''
   try {
     for await (const delta of deps.model.stream(turns, signal)) {
-      text += delta
-      if (topic !== null) {
-        const event: AssistantEvent = { type: 'event', topic, id: null, kind: 'assistant.delta', data: { sessionId: target.sessionId, messageId: target.messageId, text: delta } }
+      const piece = delta.slice(0, ASSISTANT_LIMITS.answerMax - text.length)
+      text += piece
+      if (topic !== null && piece !== '') {
+        const event: AssistantEvent = { type: 'event', topic, id: null, kind: 'assistant.delta', data: { sessionId: target.sessionId, messageId: target.messageId, text: piece } }
         // One after the other: the asker's socket receives the pieces in order.
         await deps.bus.publish(topic, event)
+      }
+      if (text.length === ASSISTANT_LIMITS.answerMax) {
+        // The rest is never read: leaving the loop ends the stream, which closes the model's connection.
+        deps.log.warn('assistant: the language model’s answer reached its cap; the rest is left out', { chars: ASSISTANT_LIMITS.answerMax })
+        text += '…'
+        break
       }
     }
   } catch (error) {
     deps.log.warn('assistant: the language model failed; the built-in answer stands', { error: (error as Error).message })
     return builtIn
   }
-  if (text.trim() === '') {
+  // Nothing but control characters is nothing too.
+  if (safeAnswer(text).trim() === '') {
     deps.log.warn('assistant: the language model answered nothing; the built-in answer stands')
     return builtIn
   }
