@@ -1,5 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from 'bun:test'
 import { eq, sql } from 'drizzle-orm'
+import MarkdownIt from 'markdown-it'
 import { queryRows } from '../../db/client'
 import { ManualClock } from '../../lib/clock'
 import { client, createTestApp, makeProduct, signUpAndSignIn, type TestApp, testIp, type TestUser } from '../../testing'
@@ -66,6 +67,11 @@ const handOff = (asker: Asker, sessionId: string, body: { orderId?: string; emai
 
 /** What an answer cites of the asker's records (its articles left out). */
 const recordsCited = (answer: AssistantModel.Message) => answer.citations.filter((citation) => citation.kind !== 'article')
+
+// As the web client renders answers (web/src/components/markdown.tsx).
+const markdown = new MarkdownIt({ html: false, linkify: false, typographer: true })
+/** Every link target and image source of an answer, as rendered. */
+const targetsOf = (body: string) => [...markdown.render(body).matchAll(/\b(?:href|src)="([^"]*)"/g)].map((match) => match[1])
 
 /** Rows of every table of the public schema. */
 async function rowCounts(): Promise<Record<string, number>> {
@@ -265,6 +271,24 @@ describe('answers from the asker’s own records', () => {
     expect(answer.body).not.toContain(theirs.trackingNumber)
     expect(recordsCited(answer)).toEqual([{ kind: 'order', label: `Order ${mine.invoiceNumber}`, url: `/orders/${mine.orderId}` }])
     expect(answer.offerPerson).toBe(false)
+  })
+
+  it('shows a shop’s carrier name and tracking number as plain text, and links the order page rather than its tracking link', async () => {
+    const s = await shop(t)
+    const product = await makeProduct(t, s.owner, { categoryId, priceMinor: 12_000, stock: 10 })
+    const placed = await placeOrder(t, s, product.id)
+    expect((await client(t, s.owner).api.v1.sales({ id: placed.orderId }).accept.post()).status).toBe(200)
+    const carrierName = 'Post](https://evil.example/pay) **Pay now** <b>'
+    const shipped = await client(t, s.owner)
+      .api.v1.sales({ id: placed.orderId })
+      .shipments.post({ carrier: 'other', carrierName, trackingNumber: 'EV 1234-5', trackingUrl: 'https://evil.example/track' })
+    expect(shipped.status).toBe(201)
+    const { answer } = await asked(signedIn(placed.me.user), 'Where is my order?')
+    expect(targetsOf(answer.body).every((target) => target!.startsWith('/'))).toBe(true)
+    expect(targetsOf(answer.body)).toContain(`/orders/${placed.orderId}`)
+    const html = markdown.render(answer.body)
+    expect(html).toContain('Parcel with Post](https://evil.example/pay) **Pay now** &lt;b&gt;: handed to the carrier soon, tracking EV 1234-5 (its tracking link is on <a href')
+    expect(answer.body).not.toContain('evil.example/track')
   })
 
   it('answers escrow, return and balance questions from the buyer’s and the shop’s side', async () => {

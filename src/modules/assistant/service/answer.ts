@@ -7,7 +7,7 @@ import type { CurrentUser } from '../../accounts'
 import type { AssistantEvent } from '../events'
 import type { ChatTurn } from '../language-model/model'
 import { groundedTurns } from '../language-model/prompt'
-import { safeAnswer } from '../markdown'
+import { escapeMarkdown, safeAnswer } from '../markdown'
 import type { Citation } from '../model'
 import { ASSISTANT_LIMITS } from '../rules'
 import { articleCitation, type Retrieved } from './retrieve'
@@ -39,7 +39,8 @@ export function builtInAnswer(retrieved: Retrieved): Answer {
     const intro = parts.length === 0 ? 'These help articles should answer it:' : 'More in the help centre:'
     const links = retrieved.articles.map((hit) => {
       const { label, url } = articleCitation(hit)
-      return `- [${label}](${url})${hit.excerpt === '' ? '' : ` — ${hit.excerpt}`}`
+      // An article's title and excerpt are plain text (help's): shown as written, never as Markdown.
+      return `- [${escapeMarkdown(label)}](${url})${hit.excerpt === '' ? '' : ` — ${escapeMarkdown(hit.excerpt)}`}`
     })
     parts.push(`${intro}\n${links.join('\n')}`)
   }

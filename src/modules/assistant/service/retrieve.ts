@@ -12,6 +12,7 @@ import { amountText, heldEscrowsOf } from '../../payments'
 import { returnsOfOrder } from '../../returns'
 import { parcelsOf } from '../../shipments'
 import type { GroundingRecord } from '../language-model/prompt'
+import { escapeMarkdown } from '../markdown'
 import type { Citation } from '../model'
 import type { AssistantDeps } from './shared'
 
@@ -130,11 +131,14 @@ async function ordersSection(deps: AssistantDeps, asker: CurrentUser): Promise<S
     const url = orderLink(order.id)
     const facts = [`${STATUS_TEXT[order.status]}; ${amountText(order.totalMinor, order.currency)}; placed on ${day(order.createdAt)}.`]
     for (const parcel of parcels.filter((p) => p.orderId === order.id)) {
-      const tracking = parcel.trackingNumber === null ? '' : parcel.trackingUrl === null ? `, tracking ${parcel.trackingNumber}` : `, tracking [${parcel.trackingNumber}](${parcel.trackingUrl})`
+      // The carrier's name, the tracking number and its link are the shop's words: shown as text,
+      // and the link not followed from here but from the order page, where the tracking is.
+      const link = parcel.trackingUrl === null ? '' : ` (its tracking link is on [the order page](${url}))`
+      const tracking = parcel.trackingNumber === null ? '' : `, tracking ${escapeMarkdown(parcel.trackingNumber)}${link}`
       const expected = parcel.estimatedDelivery === null || parcel.status === 'delivered' ? '' : `, expected on ${parcel.estimatedDelivery}`
-      facts.push(`Parcel with ${parcel.carrierName}: ${PARCEL_TEXT[parcel.status] ?? parcel.status}${tracking}${expected}.`)
+      facts.push(`Parcel with ${escapeMarkdown(parcel.carrierName)}: ${PARCEL_TEXT[parcel.status] ?? parcel.status}${tracking}${expected}.`)
     }
-    lines.push(`- [${label}](${url}): ${facts.join(' ')}`)
+    lines.push(`- [${escapeMarkdown(label)}](${url}): ${facts.join(' ')}`)
     citations.push({ kind: 'order', label, url })
     records.push({ label, url, facts: facts.join(' ') })
   }
@@ -157,7 +161,7 @@ async function escrowSection(deps: AssistantDeps, asker: CurrentUser): Promise<S
     const label = escrow.side === 'shop' ? `Sale ${escrow.invoiceNumber}` : `Payment for order ${escrow.invoiceNumber}`
     const url = escrow.side === 'shop' ? saleLink(escrow.orderId) : orderLink(escrow.orderId)
     const facts = escrow.side === 'shop' ? `${amount} from this sale ${when}, to your wallet.` : `Your payment of ${amount} is held for the shop and ${when}.`
-    lines.push(`- [${label}](${url}): ${facts}`)
+    lines.push(`- [${escapeMarkdown(label)}](${url}): ${facts}`)
     citations.push({ kind: 'escrow', label, url })
     records.push({ label, url, facts })
   }
@@ -185,7 +189,7 @@ async function returnsSection(deps: AssistantDeps, asker: CurrentUser): Promise<
           : windowEndsAt < now
             ? `Its return window closed on ${day(windowEndsAt)}.`
             : `A return cannot be asked for now (one is open, the items were all returned, or a dispute holds the order); the window ends on ${day(windowEndsAt)}.`
-    lines.push(`- [${label}](${url}): ${facts}`)
+    lines.push(`- [${escapeMarkdown(label)}](${url}): ${facts}`)
     citations.push({ kind: 'return', label, url })
     records.push({ label, url, facts })
   }
