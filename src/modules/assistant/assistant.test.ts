@@ -377,6 +377,23 @@ describe('hand-off to a person', () => {
     expect(done.data!.disputeOffer).toBeNull()
   })
 
+  it('offers a dispute exactly when the order page does: not on a paid order the shop has not accepted, then once it has', async () => {
+    const s = await shop(t)
+    const product = await makeProduct(t, s.owner, { categoryId, priceMinor: 20_000, stock: 10 })
+    const paid = await paidOrder(t, s, product.id, { funds: 50_000 })
+    const me = signedIn(paid.me.user)
+    const orderPage = async () => (await client(t, paid.me.user).api.v1.orders({ id: paid.orderId }).dispute.get()).data!.canOpen
+    const { session } = await asked(me, 'Where is my order?')
+    // Placed and paid, its payment held: its buyer may still cancel it, so disputes offer nothing yet.
+    const placed = await handOff(me, session.id, { orderId: paid.orderId })
+    expect(placed.status).toBe(200)
+    expect(await orderPage()).toBe(false)
+    expect(placed.data!.disputeOffer).toBeNull()
+    expect((await client(t, s.owner).api.v1.sales({ id: paid.orderId }).accept.post()).status).toBe(200)
+    expect(await orderPage()).toBe(true)
+    expect((await handOff(me, session.id, { orderId: paid.orderId })).data!.disputeOffer).toEqual({ orderId: paid.orderId, url: `/orders/${paid.orderId}#dispute` })
+  })
+
   it('opens one visitor ticket for a guest, with the link mailed to the address given', async () => {
     const visitor = guest()
     const { session } = await asked(visitor, 'Can I pay with seashells?')

@@ -15,7 +15,7 @@ import { addEvidence, disputeCase, disputeOfOrder, evidencePhoto, disputeQueue, 
 
 export { DISPUTE_EVENTS } from './events'
 export { DisputesModel } from './model'
-export { openDisputeIn, orderWasDisputed, type DisputesDeps } from './service'
+export { canOpenDispute, openDisputeIn, orderWasDisputed, type DisputesDeps } from './service'
 export { disputesQueue } from './queue'
 
 const HOUR = 60 * 60_000

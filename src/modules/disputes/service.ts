@@ -131,14 +131,27 @@ async function toDisputes(db: Conn, rows: DisputeRow[], viewer: Viewer, now: Dat
   )
 }
 
+/**
+ * Whether an order's buyer may open a dispute on it now: paid and on its way (accepted, shipped or
+ * delivered), its payment held (not settled, nor frozen by a return or a dispute), none open. The
+ * order page offers it by this rule (and so does the help assistant); openDisputeIn enforces it.
+ */
+export async function canOpenDispute(db: Conn, orderId: string): Promise<boolean> {
+  const order = await findOrder(db, orderId)
+  if (order === null || !DISPUTABLE.includes(order.status)) return false
+  const [escrow, [open]] = await Promise.all([
+    escrowOf(db, orderId),
+    db.select({ id: disputes.id }).from(disputes).where(and(eq(disputes.orderId, orderId), eq(disputes.status, 'open'))).limit(1),
+  ])
+  return escrow?.state === 'held' && open === undefined
+}
+
 /** The order's latest dispute for its buyer, its shop and admins, and whether the buyer may open one now. */
 export async function disputeOfOrder(deps: Pick<DisputesDeps, 'db' | 'clock'>, viewer: Viewer, orderId: string): Promise<typeof DisputesModel.orderDispute.static> {
   const role = await orderRoleOf(deps.db, viewer, orderId)
   if (role === null) throw new AppError('not_found', 'No such order')
   const [latest] = await deps.db.select().from(disputes).where(eq(disputes.orderId, orderId)).orderBy(desc(disputes.createdAt)).limit(1)
-  const order = (await findOrder(deps.db, orderId))!
-  const escrow = await escrowOf(deps.db, orderId)
-  const canOpen = role === 'buyer' && DISPUTABLE.includes(order.status) && escrow?.state === 'held' && latest?.status !== 'open'
+  const canOpen = role === 'buyer' && (await canOpenDispute(deps.db, orderId))
   return { dispute: latest === undefined ? null : (await toDisputes(deps.db, [latest], viewer, deps.clock.now()))[0]!, canOpen }
 }
 

@@ -9,9 +9,8 @@ import { runCommitted } from '../../../events/committed'
 import { AppError } from '../../../lib/errors'
 import { newId } from '../../../lib/ids'
 import type { CurrentUser } from '../../accounts'
-import { orderWasDisputed } from '../../disputes'
+import { canOpenDispute } from '../../disputes'
 import { orderLink } from '../../orders'
-import { escrowOf } from '../../payments'
 import { openTicketIn, ticketPath } from '../../support'
 import type { AssistantModel } from '../model'
 import { ASSISTANT_LIMITS } from '../rules'
@@ -42,16 +41,15 @@ export function transcriptOf(title: string, messages: StoredMessage[]): string {
 
 const subjectOf = (title: string) => `Help assistant: ${title}`.slice(0, SUBJECT_MAX)
 
-/** A dispute to offer about the order: paid, its payment still held (not frozen by a return or dispute), never disputed. */
+/** A dispute to offer about the asker's order: exactly when its page offers one (disputes' own rule). */
 async function disputeOfferFor(deps: AssistantDeps, orderId: string | null): Promise<AssistantModel.Handoff['disputeOffer']> {
   if (orderId === null) return null
-  const [escrow, disputed] = await Promise.all([escrowOf(deps.db, orderId), orderWasDisputed(deps.db, orderId)])
-  return escrow?.state === 'held' && !disputed ? { orderId, url: `${orderLink(orderId)}#dispute` } : null
+  return (await canOpenDispute(deps.db, orderId)) ? { orderId, url: `${orderLink(orderId)}#dispute` } : null
 }
 
 /**
- * Opens the session's ticket (once) and answers it, with a dispute offered when the order is paid
- * and its payment still held. Signed in: one of my sessions (anyone else's: 404). A guest: the
+ * Opens the session's ticket (once) and answers it, with a dispute offered when the asker could
+ * open one on the order now. Signed in: one of my sessions (anyone else's: 404). A guest: the
  * cookie's session (`sessionId` must be it), with the email the ticket's link goes to.
  */
 export async function handOff(deps: AssistantDeps, asker: CurrentUser | null, cookie: string | undefined, sessionId: string, body: AssistantModel.HandoffBody): Promise<AssistantModel.Handoff> {
