@@ -1,10 +1,12 @@
 import { afterAll, beforeAll, describe, expect, it } from 'bun:test'
+import { randomUUID } from 'node:crypto'
 import { eq, sql } from 'drizzle-orm'
 import MarkdownIt from 'markdown-it'
 import { queryRows } from '../../db/client'
 import { ManualClock } from '../../lib/clock'
 import { client, createTestApp, makeProduct, signUpAndSignIn, type TestApp, testIp, type TestUser } from '../../testing'
 import { placeOrder, shop, type TestShop } from '../orders/testing'
+import { escrows } from '../payments/table'
 import { paidOrder } from '../payments/testing'
 import { ticketMessages, tickets } from '../support/table'
 import type { AssistantModel } from './model'
@@ -295,11 +297,16 @@ describe('answers from the asker’s own records', () => {
     const order = await deliveredPaidOrder()
     const buyer = signedIn(order.buyer)
 
+    // Released by the hourly job once due: the time it is due, in UTC and saying so.
+    const [{ releaseAfter }] = (await db().select({ releaseAfter: escrows.releaseAfter }).from(escrows).where(eq(escrows.orderId, order.orderId))) as [{ releaseAfter: Date }]
+    const due = `${releaseAfter.toISOString().slice(0, 10)} at ${releaseAfter.toISOString().slice(11, 16)} UTC`
     const money = await asked(buyer, 'When will my money be released?')
     expect(recordsCited(money.answer)).toEqual([{ kind: 'escrow', label: `Payment for order ${order.invoiceNumber}`, url: `/orders/${order.orderId}` }])
-    expect(money.answer.body).toMatch(/Your payment of 230\.00 MAD is held for the shop and is released on \d{4}-\d{2}-\d{2}/)
+    expect(money.answer.body).toContain(`Your payment of 230.00 MAD is held for the shop and is released within the hour after ${due}, or sooner`)
     const shopSide = await asked(signedIn(order.s.owner), 'When do I get paid for my sales?')
     expect(recordsCited(shopSide.answer)).toEqual([{ kind: 'escrow', label: `Sale ${order.invoiceNumber}`, url: `/dashboard/sales/${order.orderId}` }])
+    // What the shop receives: the sale less the commission (5 %) the release deducts.
+    expect(shopSide.answer.body).toContain(`218.50 MAD from this sale (230.00 MAD less Souk’s commission of 11.50 MAD) is released within the hour after ${due}`)
 
     const ret = await asked(buyer, 'How do I return this?')
     expect(ret.answer.citations).toContainEqual({ kind: 'return', label: `Return of order ${order.invoiceNumber}`, url: `/orders/${order.orderId}#returns` })
@@ -310,6 +317,14 @@ describe('answers from the asker’s own records', () => {
     // 500.00 deposited, 200.00 + 30.00 delivery paid and held.
     expect(balance.answer.body).toContain('270.00 MAD available')
     expect(balance.answer.body).toContain('230.00 MAD paid for orders and held for their shops')
+
+    // A withdrawal waiting to be paid out leaves "available" and is said to be on its way.
+    const method = (await client(t, order.buyer).api.v1.me['payout-methods'].post({ label: 'CIH', holderName: 'Me', iban: 'MA64011519000001205000534921' })).data!
+    const withdrawn = await client(t, order.buyer).api.v1.wallet.withdrawals.post({ payoutMethodId: method.id, amountMinor: 10_000, currency: 'MAD' }, { headers: { ...order.buyer.auth, 'idempotency-key': randomUUID() } })
+    expect(withdrawn.status).toBe(201)
+    const after = await asked(buyer, "What's my wallet balance?")
+    expect(after.answer.body).toContain('170.00 MAD available')
+    expect(after.answer.body).toContain('100.00 MAD being withdrawn')
   })
 
   it('says so and offers a person when nothing matches; a signed-in question lands in unanswered, a guest’s nowhere', async () => {

@@ -8,7 +8,7 @@ import type { CurrentUser } from '../../accounts'
 import { type HelpHit, searchHelpArticles } from '../../help'
 import { allBalancesOf } from '../../ledger'
 import { buyerOrderSummary, invoiceNumbersOf, orderLink, type OrderStatus, saleLink } from '../../orders'
-import { amountText, heldEscrowsOf } from '../../payments'
+import { amountText, type HeldEscrow, heldEscrowsOf } from '../../payments'
 import { returnsOfOrder } from '../../returns'
 import { parcelsOf } from '../../shipments'
 import type { GroundingRecord } from '../language-model/prompt'
@@ -67,6 +67,8 @@ export interface Retrieved {
 
 const articleUrl = (slug: string) => `/help/articles/${slug}`
 const day = (at: Date) => at.toISOString().slice(0, 10)
+/** A moment to the minute, in UTC and saying so: a deadline or a release is not a whole day. */
+const moment = (at: Date) => `${day(at)} at ${at.toISOString().slice(11, 16)} UTC`
 
 const STATUS_TEXT: Record<OrderStatus, string> = {
   pending_payment: 'waiting for your payment',
@@ -157,15 +159,24 @@ async function escrowSection(deps: AssistantDeps, asker: CurrentUser): Promise<S
       ? 'stays held until the problem reported on the order (a dispute or a return) is settled'
       : escrow.releaseAfter === null
         ? 'is released when the buyer confirms receipt, or automatically some days after delivery'
-        : `is released on ${day(escrow.releaseAfter)}, or sooner when the buyer confirms receipt`
+        : // Released by an hourly job once due: within the hour after, never before.
+          `is released within the hour after ${moment(escrow.releaseAfter)}, or sooner when the buyer confirms receipt`
     const label = escrow.side === 'shop' ? `Sale ${escrow.invoiceNumber}` : `Payment for order ${escrow.invoiceNumber}`
     const url = escrow.side === 'shop' ? saleLink(escrow.orderId) : orderLink(escrow.orderId)
-    const facts = escrow.side === 'shop' ? `${amount} from this sale ${when}, to your wallet.` : `Your payment of ${amount} is held for the shop and ${when}.`
+    const facts = escrow.side === 'shop' ? saleFacts(escrow, when) : `Your payment of ${amount} is held for the shop and ${when}.`
     lines.push(`- [${escapeMarkdown(label)}](${url}): ${facts}`)
     citations.push({ kind: 'escrow', label, url })
     records.push({ label, url, facts })
   }
   return { intent: 'escrow', markdown: `Money held in escrow:\n${lines.join('\n')}`, citations, records }
+}
+
+/** A shop's held sale: what reaches its wallet, Souk's commission deducted at release (a dispute's decision may change the amount). */
+function saleFacts(escrow: HeldEscrow, when: string): string {
+  const gross = amountText(escrow.amountMinor, escrow.currency)
+  if (escrow.frozen) return `${gross} from this sale ${when}; the settlement says how much of it comes to your wallet, less Souk’s commission on that part.`
+  const net = amountText(escrow.amountMinor - escrow.commissionMinor, escrow.currency)
+  return `${net} from this sale (${gross} less Souk’s commission of ${amountText(escrow.commissionMinor, escrow.currency)}) ${when}, to your wallet.`
 }
 
 async function returnsSection(deps: AssistantDeps, asker: CurrentUser): Promise<Section> {
@@ -185,10 +196,10 @@ async function returnsSection(deps: AssistantDeps, asker: CurrentUser): Promise<
       windowEndsAt === null
         ? 'This shop does not take returns.'
         : canRequest
-          ? `You can ask for a return until ${day(windowEndsAt)}: open the order and choose “Return items”.`
+          ? `You can ask for a return until ${moment(windowEndsAt)}: open the order and choose “Return items”.`
           : windowEndsAt < now
-            ? `Its return window closed on ${day(windowEndsAt)}.`
-            : `A return cannot be asked for now (one is open, the items were all returned, or a dispute holds the order); the window ends on ${day(windowEndsAt)}.`
+            ? `Its return window closed on ${moment(windowEndsAt)}.`
+            : `A return cannot be asked for now (one is open, the items were all returned, or a dispute holds the order); the window ends on ${moment(windowEndsAt)}.`
     lines.push(`- [${escapeMarkdown(label)}](${url}): ${facts}`)
     citations.push({ kind: 'return', label, url })
     records.push({ label, url, facts })
@@ -207,7 +218,9 @@ async function balanceSection(deps: AssistantDeps, asker: CurrentUser): Promise<
     const label = `Wallet (${balance.currency})`
     const parts = [`${amountText(balance.availableMinor, balance.currency)} available`]
     if (balance.heldMinor > 0) parts.push(`${amountText(balance.heldMinor, balance.currency)} paid for orders and held for their shops`)
-    if (balance.incomingMinor > 0) parts.push(`${amountText(balance.incomingMinor, balance.currency)} coming from your sales once released`)
+    if (balance.incomingMinor > 0) parts.push(`${amountText(balance.incomingMinor, balance.currency)} coming from your sales once released (before Souk’s commission)`)
+    // Out of the wallet already, not yet paid out: without it, "available" would look short.
+    if (balance.outgoingMinor > 0) parts.push(`${amountText(balance.outgoingMinor, balance.currency)} being withdrawn (waiting for Souk to pay it out)`)
     const facts = `${parts.join('; ')}.`
     lines.push(`- [${label}](${url}): ${facts}`)
     citations.push({ kind: 'balance', label, url })

@@ -110,8 +110,10 @@ export interface HeldEscrow {
   /** `buyer`: their payment waits for the shop; `shop`: their sale's money waits for them. */
   side: 'buyer' | 'shop'
   amountMinor: number
+  /** Souk's commission on it, deducted from the shop's share at release (at the rate fixed when the order was paid). */
+  commissionMinor: number
   currency: string
-  /** When the schedule releases it (null before delivery, and while frozen). */
+  /** When the schedule releases it (null before delivery, and while frozen); the hourly release job takes it within the hour after. */
   releaseAfter: Date | null
   /** A dispute or a return holds it until it is settled. */
   frozen: boolean
@@ -134,6 +136,8 @@ export async function heldEscrowsOf(db: Conn, userId: string, limit: number): Pr
     invoiceNumber: invoices.get(row.orderId) ?? '',
     side: row.shopUserId === userId ? 'shop' : 'buyer',
     amountMinor: row.amountMinor,
+    // As release() charges it.
+    commissionMinor: commissionOf(row.amountMinor, row.commissionBp),
     currency: row.currency,
     releaseAfter: row.frozenAt === null ? row.releaseAfter : null,
     frozen: row.frozenAt !== null,
