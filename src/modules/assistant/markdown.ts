@@ -12,16 +12,16 @@ const CONTROL_CHARACTERS = /[\u0000-\u0008\u000b-\u001f\u007f-\u009f]/g
  */
 export const isAppPath = (url: string) => /^\/(?![/\\])[^\s\\]*$/.test(url)
 
-/** Not preceded by a backslash that escapes it (an even run of backslashes before it). */
-const UNESCAPED = String.raw`(?<=(?:^|[^\\])(?:\\\\)*)`
+/** A backslash escape, matched first so that what it escapes is never taken for the start of a link. */
+const ESCAPE = String.raw`\\[\s\S]`
 /** A link's or an image's label: brackets only in escaped or balanced pairs (one level). */
-const LABEL = String.raw`((?:[^\[\]\\]|\\.|\[(?:[^\[\]\\]|\\.)*\])*)`
+const LABEL = String.raw`((?:[^\[\]\\]|\\[\s\S]|\[(?:[^\[\]\\]|\\[\s\S])*\])*)`
 /** An inline link or image: `[label](destination "title")`, the destination bare or in <…>. */
-const INLINE_LINK = new RegExp(String.raw`${UNESCAPED}(!?)\[${LABEL}\]\(\s*(<[^<>\n]*>|[^\s()<>]*(?:\([^\s()]*\)[^\s()<>]*)*)(?:\s+(?:"[^"]*"|'[^']*'|\([^)]*\)))?\s*\)`, 'g')
+const INLINE_LINK = new RegExp(String.raw`${ESCAPE}|(!?)\[${LABEL}\]\(\s*(<[^<>\n]*>|[^\s()<>]*(?:\([^\s()]*\)[^\s()<>]*)*)(?:\s+(?:"[^"]*"|'[^']*'|\([^)]*\)))?\s*\)`, 'g')
 /** A reference definition, `[label]: destination "title"`, on its own line. */
 const REFERENCE = new RegExp(String.raw`^ {0,3}\[(?:[^\[\]\\]|\\.)+\]:[ \t]*\n?[ \t]*(<[^<>\n]*>|\S+).*$`, 'gm')
 /** An autolink: `<scheme:…>` or `<someone@host>`. */
-const AUTOLINK = new RegExp(String.raw`${UNESCAPED}<(?:[a-zA-Z][a-zA-Z0-9+.-]{1,31}:[^\s<>]*|[^\s<>@]+@[^\s<>]+)>`, 'g')
+const AUTOLINK = new RegExp(String.raw`${ESCAPE}|<(?:[a-zA-Z][a-zA-Z0-9+.-]{1,31}:[^\s<>]*|[^\s<>@]+@[^\s<>]+)>`, 'g')
 
 const destinationOf = (raw: string) => (raw.startsWith('<') ? raw.slice(1, -1) : raw)
 
@@ -45,9 +45,9 @@ export function safeAnswer(text: string): string {
   const clean = text
     .replace(/\r\n?/g, '\n')
     .replace(CONTROL_CHARACTERS, '')
-    .replace(INLINE_LINK, (link, bang: string, label: string, destination: string) => (bang === '' && isAppPath(destinationOf(destination)) ? link : label))
+    .replace(INLINE_LINK, (match, bang?: string, label?: string, destination?: string) => (destination === undefined || (bang === '' && isAppPath(destinationOf(destination))) ? match : label!))
     .replace(REFERENCE, (definition, destination: string) => (isAppPath(destinationOf(destination)) ? definition : ''))
-    .replace(AUTOLINK, '')
+    .replace(AUTOLINK, (match) => (match.startsWith('\\') ? match : ''))
   return linksElsewhere(clean) ? clean.replace(/\\[\s\S]|[[\]<>]/g, (match) => (match.length === 1 ? `\\${match}` : match)) : clean
 }
 
