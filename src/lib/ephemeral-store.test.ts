@@ -1,6 +1,7 @@
 import { afterAll, describe, expect, it } from 'bun:test'
 import { randomBytes } from 'node:crypto'
 import { createMemoryEphemeralStore, createRedisEphemeralStore, type EphemeralStore } from './ephemeral-store'
+import { AppError } from './errors'
 import { createLogger } from './log'
 
 const log = createLogger('silent')
@@ -55,5 +56,56 @@ for (const [kind, make] of stores) {
       expect(await store.setIfAbsent('c', 9, 60_000, T0 + 60_000)).toBe(true)
       expect(await store.get('c', T0 + 60_000)).toBe(9)
     })
+
+    it('hands out copies: changing what was read changes nothing stored', async () => {
+      const store = open(make)
+      const value = { list: ['x'] }
+      await store.set('k', value, 60_000, T0)
+      value.list.push('set')
+      const read = await store.get<{ list: string[] }>('k', T0)
+      read!.list.push('got')
+      const updated = await store.update<{ list: string[] }>('k', (v) => v, 60_000, T0)
+      updated!.list.push('updated')
+      expect(await store.get('k', T0)).toEqual({ list: ['x'] })
+      const taken = await store.take<{ list: string[] }>('k', T0)
+      expect(taken).toEqual({ list: ['x'] })
+    })
+
+    it('updates a live value from what it holds, losing none of concurrent changes, and slides it', async () => {
+      const store = open(make)
+      await store.set('u', { items: [] as number[], note: 'kept' }, 10_000, T0)
+      const add = (n: number) => store.update<{ items: number[]; note: string }>('u', (v) => ({ ...v, items: [...v.items, n] }), 10_000, T0 + 5_000)
+      await Promise.all([1, 2, 3, 4, 5, 6, 7, 8].map(add))
+      const value = await store.get<{ items: number[]; note: string }>('u', T0 + 14_999)
+      expect(value!.items.toSorted()).toEqual([1, 2, 3, 4, 5, 6, 7, 8])
+      expect(value!.note).toBe('kept')
+      expect(await store.get('u', T0 + 15_000)).toBeNull()
+    })
+
+    it('updates nothing that is absent or expired: it is not created', async () => {
+      const store = open(make)
+      expect(await store.update('none', () => 1, 60_000, T0)).toBeNull()
+      expect(await store.get('none', T0)).toBeNull()
+      await store.set('old', 1, 1_000, T0)
+      expect(await store.update('old', () => 2, 60_000, T0 + 1_000)).toBeNull()
+      expect(await store.get('old', T0 + 1_000)).toBeNull()
+      await store.set('taken', 1, 60_000, T0)
+      const [, updated] = await Promise.all([store.take('taken', T0), store.update('taken', () => 2, 60_000, T0)])
+      // Whichever ran first, the value does not come back after the take.
+      expect(updated === null || updated === 2).toBe(true)
+      expect(await store.get('taken', T0)).toBeNull()
+    })
   })
 }
+
+describe('redis ephemeral store out of reach', () => {
+  it('answers 503 (not_ready), not 500', async () => {
+    // Nothing listens on port 1 of the loopback address.
+    const store = open(() => createRedisEphemeralStore('redis://127.0.0.1:1', log, 'souk-test:down:'))
+    for (const call of [() => store.get('k', T0), () => store.set('k', 1, 1_000, T0), () => store.update('k', (v) => v, 1_000, T0)]) {
+      const error = await call().catch((e: unknown) => e)
+      expect(error).toBeInstanceOf(AppError)
+      expect((error as AppError).status).toBe(503)
+    }
+  })
+})
