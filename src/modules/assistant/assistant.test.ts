@@ -10,6 +10,8 @@ import { escrows } from '../payments/table'
 import { paidOrder } from '../payments/testing'
 import { ticketMessages, tickets } from '../support/table'
 import type { AssistantModel } from './model'
+import { transcriptOf } from './service/handoff'
+import type { StoredMessage } from './service/shared'
 import { assistantSessions, assistantUnanswered } from './table'
 
 let t: TestApp
@@ -426,5 +428,21 @@ describe('hand-off to a person', () => {
     await t.services.mailer.settled()
     const mail = (await (await t.request(`/api/v1/dev/mail?to=${encodeURIComponent(email)}`)).json()) as { items: { text: string }[] }
     expect(mail.items[0]!.text).toContain(`/help/tickets/${opened[0]!.id}#token=`)
+  })
+})
+
+describe('the hand-off transcript', () => {
+  const message = (role: StoredMessage['role'], body: string): StoredMessage => ({ id: 'asm_x', role, body, citations: [], offerPerson: false, createdAt: new Date().toISOString() })
+
+  it('cuts the latest message when it alone is longer than the room, rather than leaving everything out', () => {
+    const long = 'x'.repeat(6_000)
+    const transcript = transcriptOf('Returns', [message('user', 'How do returns work?'), message('assistant', long)])
+    expect(transcript.length).toBeLessThanOrEqual(5_000)
+    expect(transcript).toContain('(earlier messages left out)')
+    expect(transcript).toContain('Assistant: xxxx')
+    expect(transcript).toEndWith('… (cut)')
+    const alone = transcriptOf('Returns', [message('user', long)])
+    expect(alone).toContain('Asked: xxxx')
+    expect(alone).not.toContain('left out')
   })
 })

@@ -4,7 +4,7 @@
 // session row's lock, so a second request waits and answers the same ticket. A guest's claims the
 // ticket's id in the ephemeral store first (set if absent), so only one of concurrent requests
 // opens it; the ticket is a visitor's (the link is emailed to the address given).
-import { and, asc, eq } from 'drizzle-orm'
+import { and, eq } from 'drizzle-orm'
 import { runCommitted } from '../../../events/committed'
 import { AppError } from '../../../lib/errors'
 import { newId } from '../../../lib/ids'
@@ -14,23 +14,32 @@ import { orderLink } from '../../orders'
 import { openTicketIn, ticketPath } from '../../support'
 import type { AssistantModel } from '../model'
 import { ASSISTANT_LIMITS } from '../rules'
-import { assistantMessages, assistantSessions } from '../table'
-import { guestSessionOf } from './sessions'
+import { assistantSessions } from '../table'
+import { guestSessionOf, latestMessages } from './sessions'
 import { type AssistantDeps, type GuestSession, guestKey, handoffKey, notFound, type StoredMessage } from './shared'
 
 /** Support's longest message; the transcript keeps the latest messages that fit. */
 const TRANSCRIPT_MAX = 5_000
 const SUBJECT_MAX = 150
 
-/** The conversation as the ticket's first message: the latest messages that fit, oldest first. */
+const LEFT_OUT = '(earlier messages left out)'
+const CUT = '… (cut)'
+
+/**
+ * The conversation as the ticket's first message: the latest messages that fit, oldest first; the
+ * latest alone longer than the room is cut rather than left out.
+ */
 export function transcriptOf(title: string, messages: StoredMessage[]): string {
   const head = `Conversation with the Souk help assistant: “${title}”`
   const lines: string[] = []
   let room = TRANSCRIPT_MAX - head.length - 40
-  for (const message of [...messages].reverse()) {
+  for (let i = messages.length - 1; i >= 0; i--) {
+    const message = messages[i]!
     const line = `${message.role === 'user' ? 'Asked' : 'Assistant'}: ${message.body}`
     if (line.length + 2 > room) {
-      lines.unshift('(earlier messages left out)')
+      const cut = lines.length === 0
+      if (cut) lines.push(`${line.slice(0, room - 2 - CUT.length)}${CUT}`)
+      if (!cut || i > 0) lines.unshift(LEFT_OUT)
       break
     }
     room -= line.length + 2
@@ -62,8 +71,7 @@ export async function handOff(deps: AssistantDeps, asker: CurrentUser | null, co
       .for('update')
     if (row === undefined) throw notFound()
     if (row.ticketId !== null) return { ticketId: row.ticketId, orderId: row.orderId, committed: null }
-    const messages = await tx.select().from(assistantMessages).where(eq(assistantMessages.sessionId, row.id)).orderBy(asc(assistantMessages.createdAt), asc(assistantMessages.id))
-    const transcript = transcriptOf(row.title, messages.map((message) => ({ ...message, createdAt: message.createdAt.toISOString() })))
+    const transcript = transcriptOf(row.title, await latestMessages(tx, row.id))
     const opened = await openTicketIn(deps.support, tx, asker, { subject: subjectOf(row.title), category: body.orderId === undefined ? 'other' : 'order', orderId: body.orderId, body: transcript })
     const orderId = body.orderId ?? null
     await tx.update(assistantSessions).set({ ticketId: opened.row.id, orderId }).where(eq(assistantSessions.id, row.id))

@@ -47,7 +47,7 @@ function toGuestSession(session: GuestSession): AssistantModel.Session {
 }
 
 /** The latest messages of a stored session, oldest first. */
-async function latestMessages(db: Conn, sessionId: string, limit: number = ASSISTANT_LIMITS.sessionMessagesMax): Promise<StoredMessage[]> {
+export async function latestMessages(db: Conn, sessionId: string, limit: number = ASSISTANT_LIMITS.sessionMessagesMax): Promise<StoredMessage[]> {
   const rows = await db.select().from(assistantMessages).where(eq(assistantMessages.sessionId, sessionId)).orderBy(desc(assistantMessages.createdAt), desc(assistantMessages.id)).limit(limit)
   return rows.reverse().map(fromRow)
 }
