@@ -4,15 +4,17 @@ import { eq, sql } from 'drizzle-orm'
 import MarkdownIt from 'markdown-it'
 import { queryRows } from '../../db/client'
 import { ManualClock } from '../../lib/clock'
-import { client, createTestApp, makeProduct, signUpAndSignIn, type TestApp, testIp, type TestUser } from '../../testing'
+import { client, createTestApp, makeProduct, signUpAndSignIn, type TestApp, testIp, type TestUser, waitFor } from '../../testing'
 import { placeOrder, shop, type TestShop } from '../orders/testing'
 import { escrows } from '../payments/table'
 import { paidOrder } from '../payments/testing'
 import { ticketMessages, tickets } from '../support/table'
+import { startChatCompletionsServer } from './language-model/testing'
 import type { AssistantModel } from './model'
+import { ASSISTANT_LIMITS } from './rules'
 import { transcriptOf } from './service/handoff'
-import type { StoredMessage } from './service/shared'
-import { assistantSessions, assistantUnanswered } from './table'
+import { type GuestSession, guestKey, type StoredMessage } from './service/shared'
+import { assistantMessages, assistantSessions, assistantUnanswered } from './table'
 
 let t: TestApp
 let admin: TestUser
@@ -418,16 +420,165 @@ describe('hand-off to a person', () => {
     expect((await handOff(visitor, session.id, { email: 'v@example.test', orderId: 'ord_0123456789abcdef0123456789abcdef' })).status).toBe(400)
     expect((await handOff({ ...guest(), cookie: visitor.cookie }, `ast_${'0'.repeat(32)}`, { email: 'v@example.test' })).status).toBe(404)
     const email = `visitor-${Date.now()}@example.test`
+    // The click that loses while the ticket is being opened is told to try again (409), then answered that ticket.
     const both = await Promise.all([handOff(visitor, session.id, { email }), handOff(visitor, session.id, { email })])
-    expect(both.map((r) => r.status)).toEqual([200, 200])
-    expect(both[0].data!.ticketId).toBe(both[1].data!.ticketId)
+    expect(both.some((r) => r.status === 200)).toBe(true)
+    expect(both.every((r) => r.status === 200 || r.status === 409)).toBe(true)
+    const ticketId = both.find((r) => r.status === 200)!.data!.ticketId
+    const again = await handOff(visitor, session.id, { email })
+    expect(again.data).toEqual({ ticketId, ticketUrl: `/help/tickets/${ticketId}`, disputeOffer: null })
     const opened = await db().select().from(tickets).where(eq(tickets.visitorEmail, email))
-    expect(opened.map((row) => row.id)).toEqual([both[0].data!.ticketId])
+    expect(opened.map((row) => row.id)).toEqual([ticketId])
     const restored = await api(visitor).guest.get({ headers: headersOf(visitor) })
     expect(restored.data!.ticket).toEqual({ id: opened[0]!.id, url: `/help/tickets/${opened[0]!.id}` })
     await t.services.mailer.settled()
     const mail = (await (await t.request(`/api/v1/dev/mail?to=${encodeURIComponent(email)}`)).json()) as { items: { text: string }[] }
     expect(mail.items[0]!.text).toContain(`/help/tickets/${opened[0]!.id}#token=`)
+  })
+})
+
+describe('guest sessions under concurrent requests', () => {
+  const REPLY = 'Start a return from the order’s page: see [How to return an item](/help/articles/return-an-item).'
+  let timed: TestApp
+  const clock = new ManualClock()
+  let gate: PromiseWithResolvers<void> | null = null
+  const model = startChatCompletionsServer({ reply: REPLY, hold: () => gate?.promise })
+  beforeAll(async () => {
+    timed = await createTestApp({ clock, env: { ASSISTANT_MODEL_URL: model.url, ASSISTANT_MODEL: 'souk-test-model' } })
+  }, 60_000)
+  afterAll(async () => {
+    await timed.close()
+    await model.close()
+  })
+
+  const on = (asker: Asker) => client(timed, { ...(asker.user === null ? {} : { auth: asker.user.auth }), ip: asker.ip }).api.v1.assistant
+  async function post(asker: Asker, text: string, sessionId?: string) {
+    const answered = await on(asker).messages.post({ text, ...(sessionId === undefined ? {} : { sessionId }) }, { headers: headersOf(asker) })
+    keepCookie(asker, answered.response)
+    return answered
+  }
+  const restore = (asker: Asker) => on(asker).guest.get({ headers: headersOf(asker) })
+  const click = (asker: Asker, sessionId: string, email: string) => on(asker).sessions({ id: sessionId }).handoff.post({ email }, { headers: headersOf(asker) })
+  /** Holds the model's answers from now on; `release` lets them all go. */
+  const hold = () => {
+    gate = Promise.withResolvers<void>()
+    const arrived = model.requests.length
+    return {
+      /** Once `n` more questions reached the model (their answers held there). */
+      reached: (n: number) => waitFor(() => model.requests.length >= arrived + n, 5_000, `${n} questions at the model`),
+      release: () => {
+        gate!.resolve()
+        gate = null
+      },
+    }
+  }
+  const started = async () => {
+    const visitor = guest()
+    const first = await post(visitor, 'How do returns work?')
+    expect(first.data!.answer.body).toBe(REPLY)
+    return { visitor, sessionId: first.data!.session.id }
+  }
+
+  it('keeps both questions asked at once, with their answers', async () => {
+    const { visitor, sessionId } = await started()
+    const held = hold()
+    const asking = Promise.all([post(visitor, 'How do I return shoes?', sessionId), post(visitor, 'How do I return a lamp?', sessionId)])
+    await held.reached(2)
+    held.release()
+    expect((await asking).map((r) => r.status)).toEqual([200, 200])
+    const bodies = (await restore(visitor)).data!.messages.map((m) => m.body)
+    expect(bodies).toHaveLength(6)
+    expect(bodies).toEqual(expect.arrayContaining(['How do I return shoes?', 'How do I return a lamp?']))
+  })
+
+  it('keeps the ticket of a hand-off made while a question was being answered, as long as the session lives', async () => {
+    const { visitor, sessionId } = await started()
+    const email = `racer-${Date.now()}@example.test`
+    const held = hold()
+    const asking = post(visitor, 'How do I return shoes?', sessionId)
+    await held.reached(1)
+    const handed = await click(visitor, sessionId, email)
+    expect(handed.status).toBe(200)
+    const { ticketId } = handed.data!
+    held.release()
+    expect((await asking).status).toBe(200)
+    const restored = (await restore(visitor)).data!
+    expect(restored.ticket).toEqual({ id: ticketId, url: `/help/tickets/${ticketId}` })
+    expect(restored.messages).toHaveLength(4)
+
+    // Well past 30 minutes from the click, the session still alive: the same ticket, never a second.
+    clock.advance(29 * MINUTE)
+    expect((await post(visitor, 'Any news?', sessionId)).status).toBe(200)
+    clock.advance(29 * MINUTE)
+    expect((await click(visitor, sessionId, email)).data!.ticketId).toBe(ticketId)
+    expect((await restore(visitor)).data!.ticket!.id).toBe(ticketId)
+    expect(await timed.ctx.database.db.select({ id: tickets.id }).from(tickets).where(eq(tickets.visitorEmail, email))).toEqual([{ id: ticketId }])
+  })
+
+  it('answers 409 while another click’s ticket is being opened; a claim left by a request that died is taken over after two minutes', async () => {
+    const { visitor, sessionId } = await started()
+    const email = `pending-${Date.now()}@example.test`
+    // Another request's claim, its ticket not opened yet.
+    const pending = { ticketId: `tkt_${'a'.repeat(32)}`, claimedAt: clock.now().toISOString(), opened: false }
+    await timed.ctx.ephemeral.update<GuestSession>(guestKey(sessionId), (session) => ({ ...session, handoff: pending }), ASSISTANT_LIMITS.guestTtlMs, clock.now().getTime())
+    const refused = await click(visitor, sessionId, email)
+    expect(refused.status).toBe(409)
+    expect(refused.error!.value).toMatchObject({ error: { type: 'conflict' } })
+    expect((await restore(visitor)).data!.ticket).toBeNull()
+    clock.advance(2 * MINUTE)
+    const handed = await click(visitor, sessionId, email)
+    expect(handed.status).toBe(200)
+    expect(handed.data!.ticketId).not.toBe(pending.ticketId)
+    expect((await restore(visitor)).data!.ticket!.id).toBe(handed.data!.ticketId)
+  })
+
+  it('does not bring a kept session back when a question was being answered as it was kept', async () => {
+    const { visitor, sessionId } = await started()
+    const user = signedIn(await signUpAndSignIn(timed))
+    user.cookie = visitor.cookie
+    const held = hold()
+    const asking = post(visitor, 'How do I return shoes?', sessionId)
+    await held.reached(1)
+    const kept = await on(user).sessions.migrate.post(undefined, { headers: headersOf(user) })
+    expect(kept.status).toBe(200)
+    expect(kept.data!.messages).toHaveLength(2)
+    held.release()
+    expect((await asking).status).toBe(404)
+    expect((await restore(visitor)).status).toBe(404)
+  })
+})
+
+describe('keeping a guest session', () => {
+  it('keeps the same conversation twice (put back after a failed write) as two sessions, never a 500', async () => {
+    const visitor = guest()
+    const { session } = await asked(visitor, 'How do returns work?')
+    const stored = await t.ctx.ephemeral.get<GuestSession>(guestKey(session.id), Date.now())
+    const user = signedIn(await signUpAndSignIn(t))
+    user.cookie = visitor.cookie
+    const first = await migrate(user)
+    expect(first.status).toBe(200)
+    await t.ctx.ephemeral.set(guestKey(session.id), stored, ASSISTANT_LIMITS.guestTtlMs, Date.now())
+    user.cookie = visitor.cookie
+    const second = await migrate(user)
+    expect(second.status).toBe(200)
+    expect(second.data!.messages.map((m) => m.body)).toEqual(first.data!.messages.map((m) => m.body))
+    const rows = await db().select({ id: assistantMessages.id }).from(assistantMessages).where(eq(assistantMessages.sessionId, second.data!.id))
+    expect(rows.map((row) => row.id).some((id) => first.data!.messages.some((m) => m.id === id))).toBe(false)
+  })
+
+  it('keeps a handed-off conversation without the visitor’s ticket (the account cannot open it), saying where its link went', async () => {
+    const visitor = guest()
+    const { session } = await asked(visitor, 'Can I pay with seashells?')
+    const handed = await handOff(visitor, session.id, { email: `kept-${Date.now()}@example.test` })
+    expect(handed.status).toBe(200)
+    const user = signedIn(await signUpAndSignIn(t))
+    user.cookie = visitor.cookie
+    const kept = await migrate(user)
+    expect(kept.status).toBe(200)
+    expect(kept.data!.ticket).toBeNull()
+    expect(kept.data!.messages.map((m) => m.role)).toEqual(['user', 'assistant', 'assistant'])
+    expect(kept.data!.messages[2]!.body).toContain('the link to that ticket was sent to the email address you gave')
+    expect((await api(user).sessions.get({ headers: headersOf(user) })).data!.items[0]!.ticketId).toBeNull()
   })
 })
 

@@ -91,7 +91,9 @@ export function assistantRoutes(ctx: Pick<Infrastructure, 'database' | 'config' 
             response: { 200: M.session, 404: ErrorResponse },
             detail: {
               summary: 'Keep the guest conversation of the guest cookie in my account (the only way it is ever stored), and clear the cookie; 404 when there is nothing to keep',
-              description: 'Taken from the guest store in one step: of two concurrent calls one keeps it, the other gets 404.',
+              description:
+                'Taken from the guest store in one step: of two concurrent calls one keeps it, the other gets 404 (and a guest message answered meanwhile gets 404). ' +
+                'A guest hand-off’s ticket is a visitor’s, opened only with the link emailed for it: the kept session has no `ticket`, and a message saying where the link went.',
             },
           },
         )
@@ -105,7 +107,8 @@ export function assistantRoutes(ctx: Pick<Infrastructure, 'database' | 'config' 
           detail: {
             summary: 'Talk to a person: open one support ticket with the conversation’s transcript (and the order it is about); asked again, the same ticket',
             description:
-              'Signed in: one of my sessions (anyone else’s: 404), `orderId` one of my orders (else 400). A guest: the guest cookie’s session (`:id` must be it) and `email`, where the link to the ticket is sent (no order). ' +
+              'Signed in: one of my sessions (anyone else’s: 404), `orderId` one of my orders (else 400). A guest: the guest cookie’s session (`:id` must be it) and `email`, where the link to the ticket is sent (no order); ' +
+              '409 while another request of the same guest session is opening its ticket (try again: then it answers that ticket). ' +
               '`disputeOffer`: the order is paid and its payment still held, never disputed — a dispute may be opened from the order’s page (it is not opened here).',
           },
         })

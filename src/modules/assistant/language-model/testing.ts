@@ -26,6 +26,8 @@ export interface ChatCompletionsServerOptions {
   fail?: 'status' | 'close' | 'hang'
   /** The reply's deltas again and again, never finished: the client must stop reading by itself. */
   endless?: boolean
+  /** Called as each request arrives (once recorded): the answer waits for the promise it gives, if any (a test holds a request mid-flight). */
+  hold?: () => Promise<unknown> | undefined
 }
 
 /**
@@ -43,6 +45,7 @@ export function startChatCompletionsServer(options: ChatCompletionsServerOptions
       if (request.method !== 'POST' || !path.endsWith('/chat/completions')) return new Response('not found', { status: 404 })
       const recorded: RecordedRequest = { path, headers: Object.fromEntries(request.headers), body: (await request.json()) as RecordedRequest['body'], aborted: false }
       requests.push(recorded)
+      await options.hold?.()
       if (options.fail === 'status') {
         // Quotes the credentials it got, as some providers do: the client must not pass them on.
         return Response.json({ error: { message: `the test model failed for ${request.headers.get('authorization')}` } }, { status: 500 })

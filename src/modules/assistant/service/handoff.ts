@@ -2,8 +2,9 @@
 // conversation's transcript and the order it is about (the asker's own, else 400), however many
 // times it is asked. A signed-in session records the ticket in the ticket's transaction, under the
 // session row's lock, so a second request waits and answers the same ticket. A guest's claims the
-// ticket's id in the ephemeral store first (set if absent), so only one of concurrent requests
-// opens it; the ticket is a visitor's (the link is emailed to the address given).
+// ticket's id in the session itself first (the store's update), so only one of concurrent requests
+// opens it, and the claim lives as long as the session; while it is pending, another request is
+// told to try again (409). The ticket is a visitor's (the link is emailed to the address given).
 import { and, eq } from 'drizzle-orm'
 import { runCommitted } from '../../../events/committed'
 import { AppError } from '../../../lib/errors'
@@ -16,7 +17,7 @@ import type { AssistantModel } from '../model'
 import { ASSISTANT_LIMITS } from '../rules'
 import { assistantSessions } from '../table'
 import { guestSessionOf, latestMessages } from './sessions'
-import { type AssistantDeps, type GuestSession, guestKey, handoffKey, notFound, type StoredMessage } from './shared'
+import { type AssistantDeps, type GuestHandoff, type GuestSession, guestKey, notFound, type StoredMessage } from './shared'
 
 /** Support's longest message; the transcript keeps the latest messages that fit. */
 const TRANSCRIPT_MAX = 5_000
@@ -81,32 +82,44 @@ export async function handOff(deps: AssistantDeps, asker: CurrentUser | null, co
   return { ticketId: done.ticketId, ticketUrl: ticketPath(done.ticketId), disputeOffer: await disputeOfferFor(deps, done.orderId) }
 }
 
+/** A pending claim this old was left by a request that died before opening its ticket: another may claim anew. */
+const CLAIM_ABANDONED_MS = 2 * 60_000
+
 async function handOffGuest(deps: AssistantDeps, cookie: string | undefined, sessionId: string, body: AssistantModel.HandoffBody): Promise<AssistantModel.Handoff> {
   const session = await guestSessionOf(deps, cookie)
   if (session === null || session.id !== sessionId) throw notFound()
   const answer = (ticketId: string) => ({ ticketId, ticketUrl: ticketPath(ticketId), disputeOffer: null })
-  if (session.ticketId !== null) return answer(session.ticketId)
+  if (session.handoff?.opened === true) return answer(session.handoff.ticketId)
   if (body.orderId !== undefined) throw new AppError('invalid_data', 'Sign in to ask about one of your orders', [{ field: 'body.orderId', message: 'is not one of your orders' }])
   if (body.email === undefined) throw new AppError('invalid_data', 'Give your email: we send you the link to your ticket', [{ field: 'body.email', message: 'is required without signing in' }])
-  const now = deps.clock.now().getTime()
-  const ticketId = newId('tkt')
-  if (!(await deps.ephemeral.setIfAbsent(handoffKey(session.id), { ticketId }, ASSISTANT_LIMITS.guestTtlMs, now))) {
-    const claim = await deps.ephemeral.get<{ ticketId: string }>(handoffKey(session.id), now)
-    if (claim === null) throw new AppError('conflict', 'The hand-off is being made: try again')
-    return answer(claim.ticketId)
+  const now = deps.clock.now()
+  const claim: GuestHandoff = { ticketId: newId('tkt'), claimedAt: now.toISOString(), opened: false }
+  const free = (handoff: GuestHandoff | undefined) => handoff === undefined || (!handoff.opened && now.getTime() - Date.parse(handoff.claimedAt) >= CLAIM_ABANDONED_MS)
+  const claimed = await changeHandoff(deps, session.id, (handoff) => (free(handoff) ? claim : handoff))
+  if (claimed === null) throw notFound()
+  const won = claimed.handoff!
+  if (won.ticketId !== claim.ticketId) {
+    if (won.opened) return answer(won.ticketId)
+    throw new AppError('conflict', 'Your ticket is being opened: try again in a moment')
   }
+  // Ours only: a claim taken over as abandoned is left to its new owner.
+  const ours = (change: (handoff: GuestHandoff) => GuestHandoff | undefined) => (handoff: GuestHandoff | undefined) => (handoff?.ticketId === claim.ticketId ? change(handoff) : handoff)
   let committed
   try {
     ;({ committed } = await deps.db.transaction((tx) =>
-      openTicketIn(deps.support, tx, null, { subject: subjectOf(session.title), category: 'other', email: body.email, body: transcriptOf(session.title, session.messages) }, ticketId),
+      openTicketIn(deps.support, tx, null, { subject: subjectOf(claimed.title), category: 'other', email: body.email, body: transcriptOf(claimed.title, claimed.messages) }, claim.ticketId),
     ))
   } catch (error) {
-    await deps.ephemeral.delete(handoffKey(session.id))
+    await changeHandoff(deps, session.id, ours(() => undefined))
     throw error
   }
   await runCommitted(deps, 'assistant', committed)
-  // The session shows its ticket from now on (read again: a message may have come meanwhile).
-  const current = await deps.ephemeral.get<GuestSession>(guestKey(session.id), now)
-  if (current !== null) await deps.ephemeral.set(guestKey(session.id), { ...current, ticketId }, ASSISTANT_LIMITS.guestTtlMs, now)
-  return answer(ticketId)
+  // Gone meanwhile (kept in an account, or expired): the ticket stands, its link emailed.
+  await changeHandoff(deps, session.id, ours((handoff) => ({ ...handoff, opened: true })))
+  return answer(claim.ticketId)
+}
+
+/** Changes a live guest session's hand-off (and moves its end: a click is activity); null when the session is gone. */
+function changeHandoff(deps: AssistantDeps, id: string, change: (handoff: GuestHandoff | undefined) => GuestHandoff | undefined): Promise<GuestSession | null> {
+  return deps.ephemeral.update<GuestSession>(guestKey(id), (session) => ({ ...session, handoff: change(session.handoff) }), ASSISTANT_LIMITS.guestTtlMs, deps.clock.now().getTime())
 }

@@ -24,6 +24,27 @@ type MessageRow = typeof assistantMessages.$inferSelect
 
 const ended = () => new AppError('not_found', 'This conversation has ended (a guest’s lasts 30 minutes after its last message): start a new one')
 
+/** A new guest session under a new random id (nothing to overwrite), titled from its first question. */
+async function startGuestSession(deps: Pick<AssistantDeps, 'ephemeral'>, id: string, pair: [question: StoredMessage, answer: StoredMessage], now: Date): Promise<GuestSession> {
+  const session: GuestSession = { id, title: titleOf(pair[0].body), createdAt: pair[0].createdAt, updatedAt: now.toISOString(), messages: pair }
+  await deps.ephemeral.set(guestKey(id), session, ASSISTANT_LIMITS.guestTtlMs, now.getTime())
+  return session
+}
+
+/**
+ * Adds a question and its answer to a live guest session (keeping the latest ASSISTANT_LIMITS.guestMessagesMax) and
+ * moves its end, in one step as to concurrent messages and hand-offs; null when it is gone (kept in
+ * an account, or expired): never re-created.
+ */
+function appendToGuestSession(deps: Pick<AssistantDeps, 'ephemeral'>, id: string, pair: [question: StoredMessage, answer: StoredMessage], now: Date): Promise<GuestSession | null> {
+  return deps.ephemeral.update<GuestSession>(
+    guestKey(id),
+    (session) => ({ ...session, messages: [...session.messages, ...pair].slice(-ASSISTANT_LIMITS.guestMessagesMax), updatedAt: now.toISOString() }),
+    ASSISTANT_LIMITS.guestTtlMs,
+    now.getTime(),
+  )
+}
+
 /** The guest session of a cookie's value, or null (none, malformed, or expired). */
 export async function guestSessionOf(deps: Pick<AssistantDeps, 'ephemeral' | 'clock'>, cookie: string | undefined): Promise<GuestSession | null> {
   if (cookie === undefined || !GUEST_ID.test(cookie)) return null
@@ -38,7 +59,7 @@ function toGuestSession(session: GuestSession): AssistantModel.Session {
     id: session.id,
     title: session.title,
     guest: true,
-    ticket: session.ticketId === null ? null : { id: session.ticketId, url: ticketPath(session.ticketId) },
+    ticket: session.handoff?.opened === true ? { id: session.handoff.ticketId, url: ticketPath(session.handoff.ticketId) } : null,
     orderId: null,
     createdAt: new Date(session.createdAt),
     updatedAt: new Date(session.updatedAt),
@@ -77,15 +98,15 @@ export async function askAssistant(
   if (asker === null) {
     const found = await guestSessionOf(deps, cookie)
     if (body.sessionId !== undefined && found?.id !== body.sessionId) throw ended()
-    const session: GuestSession = found ?? { id: `ast_${randomBytes(16).toString('hex')}`, title: titleOf(text), ticketId: null, createdAt: askedAt.toISOString(), updatedAt: askedAt.toISOString(), messages: [] }
+    const id = found?.id ?? `ast_${randomBytes(16).toString('hex')}`
     const retrieved = await retrieve(deps, null, text)
-    const answer = await answerFrom(deps, retrieved, text, turnsOf(session.messages), { asker: null, sessionId: session.id, messageId: answerId }, signal)
+    const answer = await answerFrom(deps, retrieved, text, turnsOf(found?.messages ?? []), { asker: null, sessionId: id, messageId: answerId }, signal)
     const now = deps.clock.now()
     const reply: StoredMessage = { id: answerId, role: 'assistant', ...answer, createdAt: now.toISOString() }
-    session.messages = [...session.messages, question, reply].slice(-ASSISTANT_LIMITS.guestMessagesMax)
-    session.updatedAt = now.toISOString()
-    await deps.ephemeral.set(guestKey(session.id), session, ASSISTANT_LIMITS.guestTtlMs, now.getTime())
-    return { answered: { session: { id: session.id, title: session.title, guest: true }, question: toMessage(question), answer: toMessage(reply) }, guestId: session.id }
+    const session = found === null ? await startGuestSession(deps, id, [question, reply], now) : await appendToGuestSession(deps, id, [question, reply], now)
+    // Kept in an account, or expired, while the answer was being made: nothing is written.
+    if (session === null) throw ended()
+    return { answered: { session: { id, title: session.title, guest: true }, question: toMessage(question), answer: toMessage(reply) }, guestId: id }
   }
 
   const existing = body.sessionId === undefined ? null : await ownSession(deps.db, asker, body.sessionId)
@@ -189,10 +210,16 @@ export async function deleteSession(deps: Pick<AssistantDeps, 'db'>, user: Curre
   if (row === undefined) throw notFound()
 }
 
+/** Said in a kept session whose guest hand-off opened a visitor's ticket: that ticket is not the account's (only its emailed link opens it). */
+const HANDED_OFF_AS_GUEST = 'Before you signed in, this conversation was handed to a person: the link to that ticket was sent to the email address you gave then.'
+
 /**
  * Keeps the cookie's guest session in the signed-in user's account: taken from the store in one
- * step (of two concurrent calls, one gets it, the other finds nothing: 404), then written as a
- * session of theirs with its messages and ticket. Nothing to keep: 404. Put back if the write fails.
+ * step (of two concurrent calls, one gets it, the other finds nothing: 404; a message answered
+ * meanwhile finds it gone), then written as a session of theirs with its messages, under new ids
+ * (the same conversation kept twice, after a put-back, is two sessions, never a 500). A guest's
+ * ticket is a visitor's, which the account cannot open: the session is kept without it, saying
+ * where its link went. Nothing to keep: 404. Put back if the write fails.
  */
 export async function migrateGuestSession(deps: AssistantDeps, user: CurrentUser, cookie: string | undefined): Promise<AssistantModel.Session> {
   const none = () => new AppError('not_found', 'No guest conversation to keep')
@@ -200,13 +227,15 @@ export async function migrateGuestSession(deps: AssistantDeps, user: CurrentUser
   const now = deps.clock.now()
   const guest = await deps.ephemeral.take<GuestSession>(guestKey(cookie), now.getTime())
   if (guest === null) throw none()
-  const row: SessionRow = { id: newId('ast'), userId: user.id, title: guest.title, ticketId: guest.ticketId, orderId: null, createdAt: new Date(guest.createdAt), updatedAt: new Date(guest.updatedAt) }
+  const row: SessionRow = { id: newId('ast'), userId: user.id, title: guest.title, ticketId: null, orderId: null, createdAt: new Date(guest.createdAt), updatedAt: new Date(guest.updatedAt) }
+  const messages = guest.messages.map((message) => ({ ...message, id: newId('asm'), sessionId: row.id, createdAt: new Date(message.createdAt) }))
+  if (guest.handoff?.opened === true) {
+    messages.push({ id: newId('asm'), sessionId: row.id, role: 'assistant', body: HANDED_OFF_AS_GUEST, citations: [], offerPerson: false, createdAt: new Date(guest.handoff.claimedAt) })
+  }
   try {
     await deps.db.transaction(async (tx) => {
       await tx.insert(assistantSessions).values(row)
-      if (guest.messages.length > 0) {
-        await tx.insert(assistantMessages).values(guest.messages.map((message) => ({ ...message, sessionId: row.id, createdAt: new Date(message.createdAt) })))
-      }
+      if (messages.length > 0) await tx.insert(assistantMessages).values(messages)
     })
   } catch (error) {
     await deps.ephemeral.set(guestKey(cookie), guest, ASSISTANT_LIMITS.guestTtlMs, now.getTime())

@@ -37,20 +37,30 @@ export interface StoredMessage {
   createdAt: string
 }
 
+/**
+ * A guest session's hand-off, claimed in the session itself (so it lives as long as the session, and
+ * every change to the session keeps it): pending while its ticket is being opened, then open.
+ */
+export interface GuestHandoff {
+  ticketId: string
+  claimedAt: string
+  opened: boolean
+}
+
 /** A guest's session in the ephemeral store, under `guestKey(id)`, ASSISTANT_LIMITS.guestTtlMs after its last message. */
 export interface GuestSession {
   id: string
   title: string
-  ticketId: string | null
+  /** Absent until a hand-off claims it. */
+  handoff?: GuestHandoff
   createdAt: string
   updatedAt: string
   /** The latest ASSISTANT_LIMITS.guestMessagesMax, oldest first. */
   messages: StoredMessage[]
 }
 
+/** Created under a new id, then changed only with the store's `update` (never read, changed and set back): no message or hand-off is lost to a concurrent request. */
 export const guestKey = (id: string) => `assistant:guest:${id}`
-/** The claim of a guest session's hand-off (set if absent: one ticket however many clicks). */
-export const handoffKey = (id: string) => `assistant:handoff:${id}`
 
 /** A guest session's id: `ast_` and 128 random bits, a bearer secret kept in the HttpOnly cookie. */
 export const GUEST_ID = /^ast_[0-9a-f]{32}$/
