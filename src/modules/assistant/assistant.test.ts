@@ -597,3 +597,18 @@ describe('the hand-off transcript', () => {
     expect(alone).not.toContain('left out')
   })
 })
+
+describe('the guest cookie over https', () => {
+  it('is __Secure- prefixed and Secure', async () => {
+    const secure = await createTestApp({ env: { PUBLIC_URL: 'https://souk.example' } })
+    try {
+      const answered = await client(secure, { ip: testIp() }).api.v1.assistant.messages.post({ text: 'How do returns work?' })
+      const cookie = answered.response.headers.getSetCookie().find((c) => c.startsWith('__Secure-souk_assistant='))!
+      for (const part of ['Secure', 'HttpOnly', 'Path=/api/v1/assistant', 'SameSite=Lax']) expect(cookie).toContain(part)
+      const restored = await client(secure, { ip: testIp() }).api.v1.assistant.guest.get({ headers: { cookie: cookie.split(';')[0]! } })
+      expect(restored.data!.id).toBe(answered.data!.session.id)
+    } finally {
+      await secure.close()
+    }
+  })
+})

@@ -32,17 +32,26 @@ const LIMITS = {
   guest: { scope: 'assistant-guest', limit: 120, windowMs: 10 * MINUTE },
 } as const
 
-/** The guest cookie: HttpOnly, SameSite=Lax, sent to the assistant's routes only, Secure over https; it slides with each message. */
-const GUEST_COOKIE = 'souk_assistant'
+/**
+ * The guest cookie's name: `__Secure-` prefixed over https, where browsers then insist on Secure (not
+ * `__Host-`, which would need Path=/: the cookie is sent to the assistant's routes only).
+ */
+function guestCookieName(publicUrl: string): string {
+  return publicUrl.startsWith('https://') ? '__Secure-souk_assistant' : 'souk_assistant'
+}
 
 export function assistantRoutes(ctx: Pick<Infrastructure, 'database' | 'config' | 'clock' | 'limiter'> & { deps: AssistantDeps }) {
   const { deps } = ctx
+  const cookieName = guestCookieName(ctx.config.publicUrl)
+  const guestCookie = t.Cookie({ [cookieName]: t.Optional(t.String({ maxLength: 64, description: 'HttpOnly; the guest session’s id' })) })
+  // HttpOnly, SameSite=Lax, sent to the assistant's routes only, Secure over https; it slides with each message.
   const cookieOptions = { httpOnly: true, secure: ctx.config.publicUrl.startsWith('https://'), sameSite: 'lax', path: '/api/v1/assistant' } as const
-  type Jar = { [GUEST_COOKIE]: Cookie<string | undefined> }
-  const keepGuest = (cookie: Jar, id: string) => cookie[GUEST_COOKIE].set({ ...cookieOptions, value: id, maxAge: ASSISTANT_LIMITS.guestTtlMs / 1000 })
+  type Jar = Record<string, Cookie<string | undefined>>
+  const jarOf = (cookie: Jar) => cookie[cookieName]!
+  const keepGuest = (cookie: Jar, id: string) => jarOf(cookie).set({ ...cookieOptions, value: id, maxAge: ASSISTANT_LIMITS.guestTtlMs / 1000 })
   // Elysia's remove() drops the attributes; an expired cookie with the same ones replaces it.
-  const dropGuest = (cookie: Jar) => cookie[GUEST_COOKIE].set({ ...cookieOptions, value: '', maxAge: 0 })
-  const guestOf = (cookie: Jar) => cookie[GUEST_COOKIE].value
+  const dropGuest = (cookie: Jar) => jarOf(cookie).set({ ...cookieOptions, value: '', maxAge: 0 })
+  const guestOf = (cookie: Jar) => jarOf(cookie).value
   return new Elysia({ name: 'assistant', prefix: '/api/v1' })
     .use(authPlugin(ctx))
     .use(strictQueryPlugin)
@@ -58,10 +67,10 @@ export function assistantRoutes(ctx: Pick<Infrastructure, 'database' | 'config' 
           },
           {
             viewer: true,
-            cookie: M.guestCookie,
+            cookie: guestCookie,
             body: M.askBody,
             rateLimit: LIMITS.messages,
-            response: { 200: M.answered, 400: ErrorResponse, 404: ErrorResponse, 429: ErrorResponse },
+            response: { 200: M.answered, 400: ErrorResponse, 404: ErrorResponse, 429: ErrorResponse, 503: ErrorResponse },
             detail: {
               summary: 'Ask the help assistant: signed in (bearer) in one of my sessions or a new one; a guest in the session of the guest cookie (set by this answer)',
               description:
@@ -73,9 +82,9 @@ export function assistantRoutes(ctx: Pick<Infrastructure, 'database' | 'config' 
           },
         )
         .get('/assistant/guest', ({ cookie }) => getGuestSession(deps, guestOf(cookie)), {
-          cookie: M.guestCookie,
+          cookie: guestCookie,
           rateLimit: LIMITS.guest,
-          response: { 200: M.session, 404: ErrorResponse, 429: ErrorResponse },
+          response: { 200: M.session, 404: ErrorResponse, 429: ErrorResponse, 503: ErrorResponse },
           detail: { summary: 'The guest conversation of the guest cookie (to restore the launcher, and to offer keeping it after signing in); 404 when there is none or it expired' },
         })
         .post(
@@ -87,8 +96,8 @@ export function assistantRoutes(ctx: Pick<Infrastructure, 'database' | 'config' 
           },
           {
             auth: true,
-            cookie: M.guestCookie,
-            response: { 200: M.session, 404: ErrorResponse },
+            cookie: guestCookie,
+            response: { 200: M.session, 404: ErrorResponse, 503: ErrorResponse },
             detail: {
               summary: 'Keep the guest conversation of the guest cookie in my account (the only way it is ever stored), and clear the cookie; 404 when there is nothing to keep',
               description:
@@ -99,11 +108,11 @@ export function assistantRoutes(ctx: Pick<Infrastructure, 'database' | 'config' 
         )
         .post('/assistant/sessions/:id/handoff', ({ viewer, cookie, params, body }) => handOff(deps, viewer, guestOf(cookie), params.id, body), {
           viewer: true,
-          cookie: M.guestCookie,
+          cookie: guestCookie,
           params: M.sessionParams,
           body: M.handoffBody,
           rateLimit: LIMITS.handoff,
-          response: { 200: M.handoff, 400: ErrorResponse, 404: ErrorResponse, 409: ErrorResponse, 429: ErrorResponse },
+          response: { 200: M.handoff, 400: ErrorResponse, 404: ErrorResponse, 409: ErrorResponse, 429: ErrorResponse, 503: ErrorResponse },
           detail: {
             summary: 'Talk to a person: open one support ticket with the conversation’s transcript (and the order it is about); asked again, the same ticket',
             description:

@@ -89,9 +89,6 @@ export namespace AssistantModel {
   })
   export type Handoff = typeof handoff.static
 
-  /** The guest cookie (HttpOnly; its value is the guest session’s id). */
-  export const guestCookie = t.Cookie({ souk_assistant: t.Optional(t.String({ maxLength: 64 })) })
-
   export const unanswered = t.Object({
     id: idSchema('asq'),
     question: t.String({ description: 'as last asked' }),
