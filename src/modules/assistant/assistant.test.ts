@@ -9,7 +9,7 @@ import { placeOrder, shop, type TestShop } from '../orders/testing'
 import { escrows } from '../payments/table'
 import { paidOrder } from '../payments/testing'
 import { ticketMessages, tickets } from '../support/table'
-import { startChatCompletionsServer } from './language-model/testing'
+import { type ChatCompletionsServer, startChatCompletionsServer } from './language-model/testing'
 import type { AssistantModel } from './model'
 import { ASSISTANT_LIMITS } from './rules'
 import { transcriptOf } from './service/handoff'
@@ -440,10 +440,11 @@ describe('hand-off to a person', () => {
 describe('guest sessions under concurrent requests', () => {
   const REPLY = 'Start a return from the order’s page: see [How to return an item](/help/articles/return-an-item).'
   let timed: TestApp
+  let model: ChatCompletionsServer
   const clock = new ManualClock()
   let gate: PromiseWithResolvers<void> | null = null
-  const model = startChatCompletionsServer({ reply: REPLY, hold: () => gate?.promise })
   beforeAll(async () => {
+    model = startChatCompletionsServer({ reply: REPLY, hold: () => gate?.promise })
     timed = await createTestApp({ clock, env: { ASSISTANT_MODEL_URL: model.url, ASSISTANT_MODEL: 'souk-test-model' } })
   }, 60_000)
   afterAll(async () => {

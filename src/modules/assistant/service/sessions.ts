@@ -22,7 +22,7 @@ import { type AssistantDeps, cleanTitle, type Conn, GUEST_ID, type GuestSession,
 type SessionRow = typeof assistantSessions.$inferSelect
 type MessageRow = typeof assistantMessages.$inferSelect
 
-const ended = () => new AppError('not_found', 'This conversation has ended (a guest’s lasts 30 minutes after its last message): start a new one')
+const ended = () => new AppError('not_found', 'This conversation has ended (a guest’s lasts 30 minutes after its last message, or until it is kept in an account): start a new one')
 
 /** A new guest session under a new random id (nothing to overwrite), titled from its first question. */
 async function startGuestSession(deps: Pick<AssistantDeps, 'ephemeral'>, id: string, pair: [question: StoredMessage, answer: StoredMessage], now: Date): Promise<GuestSession> {
