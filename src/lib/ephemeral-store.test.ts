@@ -108,4 +108,30 @@ describe('redis ephemeral store out of reach', () => {
       expect((error as AppError).status).toBe(503)
     }
   })
+
+  it('answers 503 while Redis says it cannot serve yet (LOADING after a restart), not 500', async () => {
+    // A Redis that is loading its data: it answers the connection's handshake, and -LOADING to commands.
+    const server = Bun.listen({
+      hostname: '127.0.0.1',
+      port: 0,
+      socket: {
+        data(socket, bytes) {
+          // One reply per command (RESP arrays: a client may send several in one packet).
+          for (const command of bytes.toString().toUpperCase().split(/(?=\*\d+\r\n)/)) {
+            if (command.includes('INFO')) socket.write('$11\r\nloading:0\r\n\r\n')
+            else if (command.includes('CLIENT')) socket.write('+OK\r\n')
+            else socket.write('-LOADING Redis is loading the dataset in memory\r\n')
+          }
+        },
+      },
+    })
+    try {
+      const store = open(() => createRedisEphemeralStore(`redis://127.0.0.1:${server.port}`, log, 'souk-test:loading:'))
+      const error = await store.get('k', T0).catch((e: unknown) => e)
+      expect(error).toBeInstanceOf(AppError)
+      expect((error as AppError).status).toBe(503)
+    } finally {
+      server.stop(true)
+    }
+  })
 })

@@ -91,6 +91,9 @@ interface Entry {
 
 const live = <T>(entry: Entry | null, nowMs: number): T | null => (entry !== null && entry.e > nowMs ? (entry.v as T) : null)
 
+/** Replies of a Redis that cannot serve for now: a 503 like one out of reach. */
+const UNAVAILABLE_REPLY = /^(LOADING|READONLY|MASTERDOWN|BUSY|TRYAGAIN|CLUSTERDOWN)\b/
+
 /** Concurrent writers an update outlasts before giving up (each failed try means another's change landed). */
 const UPDATE_TRIES = 20
 const busy = () => new AppError('conflict', 'Too many changes at once: try again')
@@ -118,10 +121,11 @@ export function createRedisEphemeralStore(url: string, log: Logger, prefix = 'so
     retryStrategy: (times: number) => Math.min(times * 200, 2000),
   })
   redis.on('error', (error) => log.warn('redis connection error', { error: error.message }))
-  // Redis's refusal of a command (a ReplyError) is our bug, a 500; anything else is Redis out of reach.
+  // Redis's refusal of a command (a ReplyError) is our bug, a 500, unless it says Redis cannot serve
+  // now (loading after a restart, a replica after a failover, busy); anything else is Redis out of reach.
   const reach = <T>(command: Promise<T>): Promise<T> =>
     command.catch((error: unknown) => {
-      if (error instanceof ReplyError) throw error
+      if (error instanceof ReplyError && !UNAVAILABLE_REPLY.test((error as Error).message)) throw error
       throw new AppError('not_ready', 'This is unavailable right now; try again shortly')
     })
   const parse = (raw: string | null): Entry | null => (raw === null ? null : (JSON.parse(raw) as Entry))

@@ -357,6 +357,17 @@ describe('answers from the asker’s own records', () => {
     const listed = await client(t, admin).api.v1.admin.assistant.unanswered.get()
     expect(listed.data!.items.find((item) => item.askedBy.id === me.user!.id)).toMatchObject({ question: 'GLORPTASTIC fnord quux??', times: 4 })
   })
+
+  it('keeps a long question in any script, and questions of emoji apart', async () => {
+    const me = signedIn(await signUpAndSignIn(t))
+    // 1,000 CJK characters are 3,000 bytes: more than a unique index entry may hold, were the key not cut.
+    const long = Array.from({ length: 1_000 }, (_, i) => String.fromCodePoint(0x4e00 + 7 * i)).join('')
+    expect((await api(me).messages.post({ text: long }, { headers: headersOf(me) })).status).toBe(200)
+    await asked(me, '🦜🦜🦜')
+    await asked(me, '🐢🐢')
+    const rows = await db().select().from(assistantUnanswered).where(eq(assistantUnanswered.userId, me.user!.id))
+    expect(rows.map((row) => row.question).sort()).toEqual([long, '🐢🐢', '🦜🦜🦜'].sort())
+  })
 })
 
 describe('hand-off to a person', () => {
@@ -531,6 +542,18 @@ describe('guest sessions under concurrent requests', () => {
     expect(handed.status).toBe(200)
     expect(handed.data!.ticketId).not.toBe(pending.ticketId)
     expect((await restore(visitor)).data!.ticket!.id).toBe(handed.data!.ticketId)
+  })
+
+  it('answers the ticket of a claim its request opened but could not mark (the store failed after the commit), never a second', async () => {
+    const { visitor, sessionId } = await started()
+    const email = `unmarked-${Date.now()}@example.test`
+    const { ticketId } = (await click(visitor, sessionId, email)).data!
+    // As if the last step had failed: the claim still pending, its ticket committed.
+    await timed.ctx.ephemeral.update<GuestSession>(guestKey(sessionId), (session) => ({ ...session, handoff: { ...session.handoff!, opened: false } }), ASSISTANT_LIMITS.guestTtlMs, clock.now().getTime())
+    clock.advance(3 * MINUTE)
+    expect((await click(visitor, sessionId, email)).data!.ticketId).toBe(ticketId)
+    expect((await restore(visitor)).data!.ticket!.id).toBe(ticketId)
+    expect(await timed.ctx.database.db.select({ id: tickets.id }).from(tickets).where(eq(tickets.visitorEmail, email))).toEqual([{ id: ticketId }])
   })
 
   it('does not bring a kept session back when a question was being answered as it was kept', async () => {

@@ -70,7 +70,7 @@ export function assistantRoutes(ctx: Pick<Infrastructure, 'database' | 'config' 
             cookie: guestCookie,
             body: M.askBody,
             rateLimit: LIMITS.messages,
-            response: { 200: M.answered, 400: ErrorResponse, 404: ErrorResponse, 429: ErrorResponse, 503: ErrorResponse },
+            response: { 200: M.answered, 400: ErrorResponse, 404: ErrorResponse, 409: ErrorResponse, 429: ErrorResponse, 503: ErrorResponse },
             detail: {
               summary: 'Ask the help assistant: signed in (bearer) in one of my sessions or a new one; a guest in the session of the guest cookie (set by this answer)',
               description:

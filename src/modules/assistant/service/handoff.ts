@@ -12,7 +12,7 @@ import { newId } from '../../../lib/ids'
 import type { CurrentUser } from '../../accounts'
 import { canOpenDispute } from '../../disputes'
 import { orderLink } from '../../orders'
-import { openTicketIn, ticketPath } from '../../support'
+import { openTicketIn, ticketPath, tickets } from '../../support'
 import type { AssistantModel } from '../model'
 import { ASSISTANT_LIMITS } from '../rules'
 import { assistantSessions } from '../table'
@@ -90,6 +90,12 @@ async function handOffGuest(deps: AssistantDeps, cookie: string | undefined, ses
   if (session === null || session.id !== sessionId) throw notFound()
   const answer = (ticketId: string) => ({ ticketId, ticketUrl: ticketPath(ticketId), disputeOffer: null })
   if (session.handoff?.opened === true) return answer(session.handoff.ticketId)
+  // A claim left pending by a request that opened its ticket but could not say so (the store failed
+  // after the commit) is that ticket, not an abandoned claim.
+  if (session.handoff !== undefined && (await ticketExists(deps, session.handoff.ticketId))) {
+    await markOpened(deps, session.id, session.handoff.ticketId)
+    return answer(session.handoff.ticketId)
+  }
   if (body.orderId !== undefined) throw new AppError('invalid_data', 'Sign in to ask about one of your orders', [{ field: 'body.orderId', message: 'is not one of your orders' }])
   if (body.email === undefined) throw new AppError('invalid_data', 'Give your email: we send you the link to your ticket', [{ field: 'body.email', message: 'is required without signing in' }])
   const now = deps.clock.now()
@@ -102,22 +108,30 @@ async function handOffGuest(deps: AssistantDeps, cookie: string | undefined, ses
     if (won.opened) return answer(won.ticketId)
     throw new AppError('conflict', 'Your ticket is being opened: try again in a moment')
   }
-  // Ours only: a claim taken over as abandoned is left to its new owner.
-  const ours = (change: (handoff: GuestHandoff) => GuestHandoff | undefined) => (handoff: GuestHandoff | undefined) => (handoff?.ticketId === claim.ticketId ? change(handoff) : handoff)
   let committed
   try {
     ;({ committed } = await deps.db.transaction((tx) =>
       openTicketIn(deps.support, tx, null, { subject: subjectOf(claimed.title), category: 'other', email: body.email, body: transcriptOf(claimed.title, claimed.messages) }, claim.ticketId),
     ))
   } catch (error) {
-    await changeHandoff(deps, session.id, ours(() => undefined))
+    // Ours only: a claim taken over as abandoned is left to its new owner.
+    await changeHandoff(deps, session.id, (handoff) => (handoff?.ticketId === claim.ticketId ? undefined : handoff))
     throw error
   }
   await runCommitted(deps, 'assistant', committed)
-  // Gone meanwhile (kept in an account, or expired): the ticket stands, its link emailed.
-  await changeHandoff(deps, session.id, ours((handoff) => ({ ...handoff, opened: true })))
+  // The ticket stands (its link emailed) whether or not the session can still be told: gone
+  // meanwhile (kept in an account, expired) or the store failing, the next click finds the ticket.
+  await markOpened(deps, session.id, claim.ticketId).catch((error: unknown) =>
+    deps.log.warn('assistant: a guest hand-off opened its ticket but could not mark it in the session', { error: (error as Error).message }),
+  )
   return answer(claim.ticketId)
 }
+
+const ticketExists = async (deps: AssistantDeps, id: string) => (await deps.db.select({ id: tickets.id }).from(tickets).where(eq(tickets.id, id))).length > 0
+
+/** Marks the session's claim of `ticketId` opened (a claim taken over since is left to its owner). */
+const markOpened = (deps: AssistantDeps, sessionId: string, ticketId: string) =>
+  changeHandoff(deps, sessionId, (handoff) => (handoff?.ticketId === ticketId ? { ...handoff, opened: true } : handoff))
 
 /** Changes a live guest session's hand-off (and moves its end: a click is activity); null when the session is gone. */
 function changeHandoff(deps: AssistantDeps, id: string, change: (handoff: GuestHandoff | undefined) => GuestHandoff | undefined): Promise<GuestSession | null> {

@@ -8,13 +8,18 @@ import type { AssistantModel } from '../model'
 import { assistantUnanswered } from '../table'
 import type { AssistantDeps, Conn } from './shared'
 
-/** What tells two askings of one question apart: nothing but its letters and digits, in lower case. */
-export const questionKeyOf = (question: string) =>
-  question
-    .normalize('NFKC')
-    .toLowerCase()
-    .replace(/[^\p{L}\p{N}\p{M}]+/gu, ' ')
-    .trim()
+/** The most characters of a key: a unique index entry must stay well under Postgres's ~2.7 KB (a CJK character is 3 bytes). */
+const KEY_MAX = 200
+
+/**
+ * What tells two askings of one question apart: its letters and digits, in lower case, the first
+ * KEY_MAX characters; a question with neither (emoji, punctuation) is its own text.
+ */
+export function questionKeyOf(question: string): string {
+  const lower = question.normalize('NFKC').toLowerCase()
+  const words = lower.replace(/[^\p{L}\p{N}\p{M}]+/gu, ' ').trim()
+  return (words === '' ? lower.trim() : words).slice(0, KEY_MAX)
+}
 
 /** Records that `userId` asked `question` at `at`: a new row, or one more time for the one they asked before (concurrent askings included). */
 export async function recordUnanswered(db: Conn, userId: string, question: string, at: Date): Promise<void> {
