@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'bun:test'
 import { makeVendor, signUpAndSignIn } from '../../src/testing'
-import { pageAs, screenshots, toast, useSouk, WAIT } from './browser'
+import { hydrated, openPage, pageAs, screenshots, signInContext, toast, useSouk, WAIT } from './browser'
 
 // Social: Amina follows Youssef from his profile; Youssef posts from his feed, publicly and for
 // himself alone; Amina's feed shows the public post only, she likes it and follows its #tag to
@@ -115,5 +115,28 @@ describe('social', () => {
     expect(html).toMatch(/<meta property="og:title" content="Youssef: [^"]*New #ceramics in the workshop/)
     expect(html).toContain('Sign in to comment')
     expect((await fetch(`${suite.souk.url}${secretPath}`)).status).toBe(404)
+  }, T)
+
+  it('a click made while the session is still being restored waits for it: a signed-in visitor is not sent to sign in', async () => {
+    const t = suite.souk.testApp
+    const fan = await signUpAndSignIn(t, { displayName: 'Quick Fan' })
+    const star = await signUpAndSignIn(t, { displayName: 'Slow Star' })
+    const { page, problems, close } = await openPage(suite.browser)
+    await signInContext(page, suite.souk, fan)
+    // The session's restore is held until the click has been made.
+    let release!: () => void
+    const clicked = new Promise<void>((resolve) => (release = resolve))
+    await page.route('**/api/v1/auth/refresh', async (route) => {
+      await clicked
+      await route.continue()
+    })
+    await page.goto(`${suite.souk.url}/users/${star.id}`)
+    await hydrated(page)
+    await page.getByRole('button', { name: 'Follow Slow Star' }).click()
+    release()
+    await page.getByTestId('follow-counts').filter({ hasText: '1 follower' }).waitFor(WAIT)
+    expect(new URL(page.url()).pathname).toBe(`/users/${star.id}`)
+    expect(problems).toEqual([])
+    await close()
   }, T)
 })

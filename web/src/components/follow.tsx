@@ -1,7 +1,7 @@
 import { A, useLocation, useNavigate } from '@solidjs/router'
 import { createSignal, For, Show } from 'solid-js'
 import { withNext } from '../lib/next'
-import { currentUser, signedIn } from '../lib/session'
+import { currentUser, signedIn, signedInOnceKnown } from '../lib/session'
 import { type FollowSummary, type Person, setFollow } from '../lib/social'
 import { Button } from './button'
 import { Avatar } from './media'
@@ -20,7 +20,7 @@ export function FollowButton(props: { userId: string; name: string; followed: bo
   const engaged = () => props.followed || props.requested === true
   const label = () => (props.followed ? `Following ${props.name}` : props.requested === true ? `Requested to follow ${props.name}` : `Follow ${props.name}`)
   const toggle = async () => {
-    if (!signedIn()) return navigate(withNext('/signin', location.pathname))
+    if (!(await signedInOnceKnown())) return navigate(withNext('/signin', location.pathname))
     setPending(true)
     try {
       props.onChange(await setFollow(props.userId, !engaged()))

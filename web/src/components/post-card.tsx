@@ -2,7 +2,7 @@ import { A, useLocation, useNavigate } from '@solidjs/router'
 import { createEffect, createSignal, For, type JSX, on, Show } from 'solid-js'
 import { timeAgo } from '../lib/format'
 import { withNext } from '../lib/next'
-import { signedIn } from '../lib/session'
+import { signedInOnceKnown } from '../lib/session'
 import { deletePost, deletePostPhoto, listLikes, type Photo, type Post, type PostPrivacy, PRIVACY_LABEL, setLike, updatePost } from '../lib/social'
 import { Button, ButtonLink } from './button'
 import { ConfirmDialog } from './confirm-dialog'
@@ -51,7 +51,7 @@ function Like(props: { post: Post; onChange: (post: Post) => void }) {
   const [pending, setPending] = createSignal(false)
   // Optimistic: the count moves at once; a refusal puts it back.
   const toggle = async () => {
-    if (!signedIn()) return navigate(withNext('/signin', location.pathname))
+    if (!(await signedInOnceKnown())) return navigate(withNext('/signin', location.pathname))
     const before = props.post
     const on = !before.likedByMe
     props.onChange({ ...before, likedByMe: on, likeCount: before.likeCount + (on ? 1 : -1) })

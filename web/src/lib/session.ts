@@ -44,6 +44,19 @@ export function setSessionUser(next: SessionUser | null): void {
   }
   setUser(next)
   setStatus(next === null ? 'anonymous' : 'signed-in')
+  for (const resolve of waiting.splice(0)) resolve(next !== null)
+}
+
+const waiting: ((signedIn: boolean) => void)[] = []
+
+/**
+ * Whether the visitor is signed in, once that is known: a click made while the session is still
+ * being restored (right after the page loaded) waits for it, so a signed-in visitor is never sent
+ * to sign in for being quick.
+ */
+export function signedInOnceKnown(): Promise<boolean> {
+  if (status() !== 'restoring') return Promise.resolve(status() === 'signed-in')
+  return new Promise((resolve) => waiting.push(resolve))
 }
 
 /** The page has hydrated, its lazy parts included: what the session became meanwhile shows now. */
