@@ -2,9 +2,9 @@ import { describe, expect, it } from 'bun:test'
 import { readFileSync } from 'node:fs'
 import { join } from 'node:path'
 import type { Route } from 'playwright-core'
-import { signUpAndSignIn } from '../../src/testing'
+import { makeVendor, signUpAndSignIn, type TestUser } from '../../src/testing'
 import { WEB_DIST } from '../../src/web/build'
-import { hydrated, openPage, screenshot, signInContext, type Souk, useSouk, VIEWPORTS } from './browser'
+import { hydrated, openPage, pageAs, screenshot, signInContext, type Souk, useSouk, VIEWPORTS, WAIT } from './browser'
 
 // Chromium on a small machine: generous per-test limits, one browser for the whole file.
 const T = 30_000
@@ -154,13 +154,61 @@ describe('keyboard', () => {
   }, T)
 })
 
+describe('role-aware navigation', () => {
+  const footerLinks = (page: import('playwright-core').Page) =>
+    page.locator('.site-footer nav a').evaluateAll((links) => links.map((a) => a.textContent!.trim()))
+  /** The footer's links and the account menu's, once the session is restored (its socket open). */
+  async function navigationOf(user: TestUser | null) {
+    const opened = user === null ? await openPage(suite.browser) : await pageAs(suite, user, '/catalog')
+    if (user === null) {
+      await opened.page.goto(`${suite.souk.url}/catalog`)
+      await hydrated(opened.page)
+    } else await opened.page.locator('.live-status[data-state="open"]').waitFor(WAIT)
+    const footer = await footerLinks(opened.page)
+    const live = await opened.page.locator('.live-status').count()
+    await opened.page.getByRole('button', { name: 'Account menu' }).click()
+    const menu = await opened.page.getByRole('menu', { name: 'Account menu' }).getByRole('menuitem').evaluateAll((items) => items.map((i) => i.textContent!.trim()))
+    expect(opened.problems).toEqual([])
+    await opened.close()
+    return { footer, live, menu }
+  }
+
+  it('offers each role its own links: a visitor signs in, a shop finds its dashboard, an admin the console', async () => {
+    const buyer = await signUpAndSignIn(suite.souk.testApp, { displayName: 'Nadia Buyer' })
+    const { user: seller } = await makeVendor(suite.souk.testApp, { companyName: 'Tangier Tiles' })
+    const admin = await signUpAndSignIn(suite.souk.testApp, { role: 'admin', displayName: 'Ops Admin' })
+
+    const visitor = await navigationOf(null)
+    expect(visitor.footer).toEqual(expect.arrayContaining(['Sign in', 'Create an account', 'Sell on Souk', 'Help']))
+    for (const hidden of ['Design system', 'API reference', 'Admin', 'Jobs', 'Vendor dashboard', 'Inbox']) expect(visitor.footer).not.toContain(hidden)
+    // No "Live updates not enabled" for someone who has none.
+    expect(visitor.live).toBe(0)
+
+    const shopper = await navigationOf(buyer)
+    expect(shopper.footer).toEqual(expect.arrayContaining(['My orders', 'Inbox', 'Notifications', 'Settings', 'Sell on Souk']))
+    for (const hidden of ['Sign in', 'Create an account', 'Design system', 'API reference', 'Admin', 'Jobs', 'Vendor dashboard']) expect(shopper.footer).not.toContain(hidden)
+    expect(shopper.live).toBe(1)
+    for (const hidden of ['Dashboard', 'Sales', 'Earnings', 'Admin']) expect(shopper.menu).not.toContain(hidden)
+
+    const shop = await navigationOf(seller)
+    expect(shop.footer).toEqual(expect.arrayContaining(['Vendor dashboard', 'Jobs', 'API reference']))
+    for (const hidden of ['Sell on Souk', 'Sign in', 'Design system', 'Admin']) expect(shop.footer).not.toContain(hidden)
+    expect(shop.menu).toEqual(expect.arrayContaining(['Dashboard', 'Sales', 'Earnings']))
+
+    const staff = await navigationOf(admin)
+    expect(staff.footer).toEqual(expect.arrayContaining(['Admin', 'Design system', 'API reference', 'Jobs']))
+    expect(staff.menu).toContain('Admin')
+  }, 60_000)
+})
+
 describe('every page', () => {
   // One page per route is enough: the help centre's articles and categories share their screens.
   // (Loading all of them would also spend the signed-in crawl's session restores past the refresh
   // route's rate limit.)
   const routeOf = (path: string) => path.replace(/^\/help\/(articles|category)\/[^/]+$/, '/help/$1/:one')
-  // Pages no link reaches yet (there are no products or vendors, no mail) are listed by hand.
-  const SEEDS = ['/', '/products/prd_unknown', '/vendors/no-such-shop', '/no/such/page', '/users/usr_00000000000000000000000000000000', '/reset-password', '/dev/mail']
+  // Pages no link reaches yet (there are no products or vendors, no mail), and those a visitor is not
+  // shown (the footer follows the role), are listed by hand.
+  const SEEDS = ['/', '/account', '/inbox', '/notifications', '/jobs', '/admin', '/design', '/dashboard', '/products/prd_unknown', '/vendors/no-such-shop', '/no/such/page', '/users/usr_00000000000000000000000000000000', '/reset-password', '/dev/mail']
 
   it('loads without console errors or missing assets, at desktop and phone width', async () => {
     const seen = new Set<string>()
@@ -193,7 +241,7 @@ describe('every page', () => {
     const seen = new Set<string>()
     // The account menu's links (own profile) show only when it is open, and the buyer's and
     // seller's screens are linked from help articles this crawl visits one of: seeded by hand.
-    const queue = ['/', '/dev/mail', `/users/${user.id}`, '/verify', '/reset-password', '/orders', '/wallet', '/checkout', '/dashboard/sales', '/dashboard/shipping']
+    const queue = ['/', '/dev/mail', `/users/${user.id}`, '/verify', '/reset-password', '/jobs', '/orders', '/wallet', '/checkout', '/dashboard/sales', '/dashboard/shipping']
     const { page, problems, close } = await openPage(suite.browser)
     await signInContext(page, suite.souk, user)
     while (queue.length > 0) {

@@ -60,6 +60,17 @@ export function AccountMenu() {
           <A href={`/users/${user().id}`} {...item}>
             <Icon name="user" /> Your profile
           </A>
+          <Show when={user().role === 'vendor'}>
+            <A href="/dashboard" {...item}>
+              <Icon name="chart" /> Dashboard
+            </A>
+            <A href="/dashboard/sales" {...item}>
+              <Icon name="tag" /> Sales
+            </A>
+            <A href="/dashboard/earnings" {...item}>
+              <Icon name="briefcase" /> Earnings
+            </A>
+          </Show>
           <A href="/feed" {...item}>
             <Icon name="chat" /> Feed
           </A>

@@ -1,6 +1,7 @@
 import { A } from '@solidjs/router'
-import { ErrorBoundary, type JSX, onMount, Suspense } from 'solid-js'
+import { ErrorBoundary, type JSX, onMount, Show, Suspense } from 'solid-js'
 import { liveState } from '../lib/live'
+import { currentUser } from '../lib/session'
 import { effectiveTheme, initTheme, setTheme, type ThemeChoice, themeChoice, toggleTheme } from '../lib/theme'
 import { AccountMenu } from './account-menu'
 import { Bell } from './bell'
@@ -64,7 +65,15 @@ function ThemeSelect() {
   )
 }
 
+/**
+ * The footer's links follow the role: a visitor is offered to sign in, a signed-in user their
+ * inbox and notifications, a shop its dashboard and jobs, an admin the console and the design
+ * system. The session is known only after hydration (the server renders the visitor's footer).
+ */
 function Footer() {
+  const role = () => currentUser()?.role ?? null
+  const seller = () => role() === 'vendor'
+  const admin = () => role() === 'admin'
   return (
     <footer class="site-footer">
       <div class="container">
@@ -82,38 +91,58 @@ function Footer() {
             <ul>
               <li><A href="/catalog">Catalog</A></li>
               <li><A href="/vendors" end>Shops</A></li>
-              <li><A href="/sell">Sell on Souk</A></li>
+              <Show when={!seller()} fallback={<li><A href="/dashboard">Vendor dashboard</A></li>}>
+                <li><A href="/sell">Sell on Souk</A></li>
+              </Show>
               <li><A href="/plans">Plans for shops</A></li>
-              <li><A href="/dashboard">Vendor dashboard</A></li>
-              <li><A href="/notifications">Notifications</A></li>
-              <li><A href="/inbox">Inbox</A></li>
             </ul>
           </nav>
           <nav aria-labelledby="footer-account">
             <h2 id="footer-account">Account</h2>
             <ul>
-              <li><A href="/signin">Sign in</A></li>
-              <li><A href="/signup">Create an account</A></li>
-              <li><A href="/account">Settings</A></li>
-              <li><A href="/jobs">Jobs</A></li>
+              <Show
+                when={role() !== null}
+                fallback={
+                  <>
+                    <li><A href="/signin">Sign in</A></li>
+                    <li><A href="/signup">Create an account</A></li>
+                  </>
+                }
+              >
+                <li><A href="/orders">My orders</A></li>
+                <li><A href="/inbox">Inbox</A></li>
+                <li><A href="/notifications">Notifications</A></li>
+                <li><A href="/account">Settings</A></li>
+              </Show>
+              <Show when={seller() || admin()}>
+                <li><A href="/jobs">Jobs</A></li>
+              </Show>
             </ul>
           </nav>
           <nav aria-labelledby="footer-souk">
             <h2 id="footer-souk">Souk</h2>
             <ul>
               <li><A href="/help">Help</A></li>
+              <li><A href="/help/contact">Contact support</A></li>
               <li><A href="/status">System status</A></li>
-              <li><A href="/design">Design system</A></li>
-              <li><a href="/api/docs">API reference</a></li>
-              <li><A href="/admin">Admin</A></li>
+              <Show when={seller() || admin()}>
+                <li><a href="/api/docs">API reference</a></li>
+              </Show>
+              <Show when={admin()}>
+                <li><A href="/design">Design system</A></li>
+                <li><A href="/admin">Admin</A></li>
+              </Show>
             </ul>
           </nav>
         </div>
         <div class="footer-bottom">
           <span>© Souk</span>
-          <span class="live-status" data-state={liveState()} role="status">
-            {LIVE_LABEL[liveState()]}
-          </span>
+          {/* Live updates are a signed-in user's: a visitor is not told they are off. */}
+          <Show when={role() !== null}>
+            <span class="live-status" data-state={liveState()} role="status">
+              {LIVE_LABEL[liveState()]}
+            </span>
+          </Show>
           <ThemeSelect />
         </div>
       </div>
