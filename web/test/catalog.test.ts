@@ -95,6 +95,12 @@ describe('a vendor lists a product', () => {
     await hydrated(page)
     await page.getByRole('heading', { name: 'Last 14 days · Hammered brass lantern' }).waitFor()
     await screenshot(page, 'dashboard-desktop')
+
+    // On its own product page the shop is not offered to message itself.
+    await page.goto(`${suite.souk.url}/products/${listed.slug}`)
+    await hydrated(page)
+    await page.locator('.live-status[data-state="open"]').waitFor()
+    expect(await page.getByRole('link', { name: 'Message seller' }).count()).toBe(0)
     // Chromium reports the one 400 the deliberately bad price met; nothing else went wrong.
     expect(problems.filter((p) => !/\b400\b.*\/api\/v1\/products\)?$/.test(p))).toEqual([])
     await close()
@@ -180,6 +186,24 @@ describe('a buyer', () => {
     expect(seller.problems).toEqual([])
     await seller.close()
     await page.getByTestId('price').getByText('MAD 1,299.50').waitFor()
+    expect(problems).toEqual([])
+    await close()
+  }, T)
+})
+
+describe('a visitor', () => {
+  it('shares a product without signing in: the link is copied, and no share is counted', async () => {
+    const sharesCount = async () => ((await (await suite.souk.testApp.request(`/api/v1/products/${listed.slug}`)).json()) as CatalogModel.Product).sharesCount
+    const before = await sharesCount()
+    const { page, problems, close } = await openPage(suite.browser, { permissions: ['clipboard-read', 'clipboard-write'] })
+    await page.goto(`${suite.souk.url}/products/${listed.slug}`)
+    await hydrated(page)
+    await page.getByRole('button', { name: 'Share' }).click()
+    await toast(page, 'Link copied')
+    expect(await page.evaluate(() => navigator.clipboard.readText())).toBe(`${suite.souk.url}/products/${listed.slug}`)
+    // Still here: not sent to sign in.
+    expect(new URL(page.url()).pathname).toBe(`/products/${listed.slug}`)
+    expect(await sharesCount()).toBe(before)
     expect(problems).toEqual([])
     await close()
   }, T)

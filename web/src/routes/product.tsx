@@ -18,7 +18,7 @@ import { CONDITION_LABEL, formatPrice, getCategories, getProduct, getSimilar, mu
 import { ApiError } from '../lib/errors'
 import { HttpStatus, PageMeta } from '../lib/head'
 import { withNext } from '../lib/next'
-import { currentUser, sessionStatus, signedIn } from '../lib/session'
+import { currentUser, sessionStatus, signedIn, signedInOnceKnown } from '../lib/session'
 
 export const route = {
   preload: ({ params }) => {
@@ -34,11 +34,18 @@ const toggleFavorite = action(async (slug: string) => {
   return result
 }, 'toggle-favorite')
 
+/**
+ * Copies the product's link: anyone may share it. Signed in, the share is recorded too, counted
+ * where the share policy counts it (a buyer who viewed the product, its own shop); one the policy
+ * does not count (403) is still a copied link.
+ */
 const shareProduct = action(async (slug: string) => {
-  const shared = must(await api().api.v1.products({ slug }).share.post({ channel: 'link' }))
-  await navigator.clipboard.writeText(shared.url)
+  await navigator.clipboard.writeText(new URL(`/products/${slug}`, location.origin).href)
+  if (await signedInOnceKnown()) {
+    const recorded = await api().api.v1.products({ slug }).share.post({ channel: 'link' })
+    if (recorded.status !== 403) must(recorded)
+  }
   toast('Link copied. Paste it anywhere to share this product.', 'success')
-  return shared
 }, 'share-product')
 
 /** Attribute labels from the category definitions; a key no definition names is shown as it is. */
@@ -72,10 +79,10 @@ function Actions(props: { product: Product }) {
   const sharing = useSubmission(shareProduct)
   const [reporting, setReporting] = createSignal(false)
   const here = () => `/products/${props.product.slug}`
-  const asMember = (then: () => Promise<unknown>) => () => {
-    if (!signedIn()) return navigate(withNext('/signin', here()))
+  const attempt = (then: () => Promise<unknown>) => () => {
     then().catch((error: unknown) => toast(error instanceof ApiError ? error.message : 'That did not work. Try again.', 'error'))
   }
+  const asMember = (then: () => Promise<unknown>) => async () => ((await signedInOnceKnown()) ? attempt(then)() : navigate(withNext('/signin', here())))
   return (
     <>
       <div class="product-actions">
@@ -87,7 +94,7 @@ function Actions(props: { product: Product }) {
         >
           <Icon name="heart" /> {props.product.favorited ? 'Saved' : 'Save'} <span class="muted-count">{props.product.favoritesCount}</span>
         </Button>
-        <Button disabled={sharing.pending === true} onClick={asMember(() => share(props.product.slug))}>
+        <Button disabled={sharing.pending === true} onClick={attempt(() => share(props.product.slug))}>
           <Icon name="share" /> Share
         </Button>
         <Button variant="ghost" onClick={asMember(async () => setReporting(true))}>
@@ -202,9 +209,11 @@ function ProductView(props: { product: Product }) {
                 <Icon name="bag" /> Add to cart
               </Button>
             </Show>
-            <ButtonLink variant="primary" size="lg" href={`/inbox?product=${p().id}`}>
-              <Icon name="chat" /> Message seller
-            </ButtonLink>
+            <Show when={currentUser()?.id !== p().vendorUserId}>
+              <ButtonLink variant="primary" size="lg" href={`/inbox?product=${p().id}`}>
+                <Icon name="chat" /> Message seller
+              </ButtonLink>
+            </Show>
             <Show when={p().canEdit}>
               <ButtonLink size="lg" href={`/dashboard/products/${p().slug}`}>
                 <Icon name="settings" /> Edit listing
