@@ -45,6 +45,7 @@ const EnvSchema = t.Object({
   DEPOSIT_MIN_MINOR: t.Integer({ minimum: 1, default: 1_000, description: 'a positive whole number of minor units' }),
   DEPOSIT_MAX_MINOR: t.Integer({ minimum: 1, default: 10_000_000, description: 'a positive whole number of minor units' }),
   TRUST_PROXY: t.Boolean({ default: false, description: 'true or false' }),
+  WEB_WATCH: t.Boolean({ default: false, description: 'true or false: load each new client build and reload open pages (what `bun run dev` sets)' }),
   ADMIN_EMAIL: t.Optional(t.String({ pattern: '^[^@\\s]+@[^@\\s]+$', description: 'an email address' })),
   ADMIN_PASSWORD: t.Optional(t.String({ minLength: 8, maxLength: 128, description: '8 to 128 characters' })),
   SMTP_URL: t.Optional(urlOf(['smtp', 'smtps'])),
@@ -90,6 +91,8 @@ export interface Config {
   secrets: Record<SecretName, string>
   /** Take the client address from X-Forwarded-For (behind one reverse proxy). */
   trustProxy: boolean
+  /** `bun run dev`: each new client build is loaded and open pages reload themselves (never in `npm start`). */
+  webWatch: boolean
   /** The admin created or updated at start, when both variables are set. */
   admin: { email: string; password: string } | null
   /** SMTP when set; otherwise mail is stored and shown in the development mailbox. */
@@ -208,6 +211,7 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
     env: parsed.NODE_ENV,
     secrets: resolveSecrets(parsed, dataDir),
     trustProxy: parsed.TRUST_PROXY,
+    webWatch: parsed.WEB_WATCH,
     admin:
       parsed.ADMIN_EMAIL !== undefined && parsed.ADMIN_PASSWORD !== undefined
         ? { email: parsed.ADMIN_EMAIL, password: parsed.ADMIN_PASSWORD }

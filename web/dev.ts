@@ -1,6 +1,6 @@
 /**
  * `bun run dev`: Vite rebuilds the client and the SSR bundle on every change, and the server runs
- * under `bun --watch`. In development the server loads a new build on the next request and open
+ * under `bun --watch`. With WEB_WATCH the server loads a new build on the next request and open
  * pages reload themselves (see DEV_RELOAD_SCRIPT in src/web/index.ts). Rebuild-and-reload is used
  * rather than Vite's middleware mode because it runs the same bundles as production under Bun.
  */
@@ -34,6 +34,6 @@ spawn(['bunx', '--bun', 'vite', 'build', '--watch', '--ssr', '--logLevel', 'warn
 const ready = () => existsSync(join(WEB_DIST, 'client/.vite/manifest.json')) && existsSync(join(WEB_DIST, 'server/entry-server.js'))
 while (!ready()) await Bun.sleep(100)
 
-const server = spawn(['bun', '--watch', 'src/main.ts'], { NODE_ENV: 'development' })
+const server = spawn(['bun', '--watch', 'src/main.ts'], { NODE_ENV: 'development', WEB_WATCH: 'true' })
 process.exitCode = await server.exited
 stop(process.exitCode ?? 0)

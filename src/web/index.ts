@@ -75,9 +75,10 @@ function devEvents(currentId: () => Promise<string>, bootId: string): Response {
  */
 export function webPages(ctx: Pick<Infrastructure, 'config' | 'bus' | 'log' | 'database'>) {
   return <T extends AnyElysia>(app: T): T => {
-    const development = ctx.config.env === 'development'
-    const builds = createBuildLoader({ watch: development })
-    const cache = new PageCache(development ? 0 : RENDER_CACHE_MS, RENDER_CACHE_ENTRIES)
+    // Only `bun run dev` watches: the embedded default (`npm start`) keeps no reload stream open.
+    const watching = ctx.config.webWatch
+    const builds = createBuildLoader({ watch: watching })
+    const cache = new PageCache(watching ? 0 : RENDER_CACHE_MS, RENDER_CACHE_ENTRIES)
     ctx.bus.subscribe(PAGE_INVALIDATION_TOPIC, (message) => cache.invalidate(parseInvalidation(message)))
     let cachedBuild = ''
     const bootId = crypto.randomUUID().slice(0, 8)
@@ -121,7 +122,7 @@ export function webPages(ctx: Pick<Infrastructure, 'config' | 'bus' | 'log' | 'd
           publicUrl: ctx.config.publicUrl,
           assets: loaded.assets,
           boot: pageBoot,
-          extraScript: development ? DEV_RELOAD_SCRIPT : undefined,
+          extraScript: watching ? DEV_RELOAD_SCRIPT : undefined,
         })
         const location = result.headers.get('location')
         if (location !== null) return new Response(null, { status: result.status, headers: { location, 'cache-control': 'no-store' } })
@@ -165,7 +166,7 @@ export function webPages(ctx: Pick<Infrastructure, 'config' | 'bus' | 'log' | 'd
       })
       .get('/*', async ({ request, path }) => {
         if (isApiPath(path)) throw new NotFoundError()
-        if (development && path === DEV_EVENTS) return devEvents(async () => (await builds.current()).id, bootId)
+        if (watching && path === DEV_EVENTS) return devEvents(async () => (await builds.current()).id, bootId)
         const loaded = await build(request)
         if (loaded instanceof Response) return loaded
         const file = loaded.publicFiles.get(path)

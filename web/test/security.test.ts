@@ -130,7 +130,7 @@ describe('security headers on pages', () => {
   })
 
   it('allows the development reload script by its hash too', async () => {
-    const dev = await createTestApp({ env: { NODE_ENV: 'development' } })
+    const dev = await createTestApp({ env: { NODE_ENV: 'development', WEB_WATCH: 'true' } })
     try {
       const res = await dev.request('/')
       const reload = inlineScripts(await res.text()).find((script) => script.includes('EventSource'))
@@ -138,6 +138,17 @@ describe('security headers on pages', () => {
       expect(directives(res.headers.get('content-security-policy')!).get('script-src')).toContain(hashSource(reload!))
     } finally {
       await dev.close()
+    }
+  })
+
+  it('keeps no reload stream open in the embedded default (npm start: development without WEB_WATCH)', async () => {
+    const embedded = await createTestApp({ env: { NODE_ENV: 'development' } })
+    try {
+      const res = await embedded.request('/')
+      expect(inlineScripts(await res.text()).some((script) => script.includes('EventSource'))).toBe(false)
+      expect((await embedded.request('/__souk/dev-events')).status).toBe(404)
+    } finally {
+      await embedded.close()
     }
   })
 
