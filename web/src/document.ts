@@ -1,14 +1,12 @@
 import type { EntryAssets } from '../../src/web/contract'
 import type { PageMetaData } from './lib/api'
-import { fullTitle } from './lib/head'
+import { fullTitle, SHARE_IMAGE } from './lib/head'
 import { THEME_BOOT_SCRIPT } from './lib/theme'
 
 const DEFAULT_META: PageMetaData = {
   title: 'Souk',
   description: 'Buy from independent vendors, chat with them live and pay safely through escrow.',
 }
-
-const SHARE_IMAGE = '/brand/share.png'
 
 function attr(value: string): string {
   return value.replaceAll('&', '&amp;').replaceAll('"', '&quot;').replaceAll('<', '&lt;')

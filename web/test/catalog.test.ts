@@ -209,6 +209,44 @@ describe('a visitor', () => {
   }, T)
 })
 
+describe('the head of a page reached in the app', () => {
+  it('says what a load of that page says: canonical link, share tags and structured data follow the page', async () => {
+    const { page, problems, close } = await openPage(suite.browser)
+    await page.goto(`${suite.souk.url}/catalog`)
+    await hydrated(page)
+    // The same tags read from this document, and from the server's render of `path`.
+    const headOf = (path: string | null) =>
+      page.evaluate(async (from) => {
+        const doc = from === null ? document : new DOMParser().parseFromString(await (await fetch(from)).text(), 'text/html')
+        const attribute = (selector: string, name: string) => doc.head.querySelector(selector)?.getAttribute(name) ?? null
+        const data = doc.head.querySelector('script[type="application/ld+json"]')?.textContent
+        return {
+          title: doc.title,
+          canonical: attribute('link[rel="canonical"]', 'href'),
+          url: attribute('meta[property="og:url"]', 'content'),
+          image: attribute('meta[property="og:image"]', 'content'),
+          twitterImage: attribute('meta[name="twitter:image"]', 'content'),
+          description: attribute('meta[name="description"]', 'content'),
+          structuredData: data === undefined ? null : (JSON.parse(data) as unknown),
+        }
+      }, path)
+    await page.getByRole('link', { name: /^Hammered brass lantern/ }).first().click()
+    await page.waitForURL(`${suite.souk.url}/products/${listed.slug}`)
+    await page.getByRole('heading', { level: 1, name: 'Hammered brass lantern' }).waitFor()
+    const product = await headOf(null)
+    expect(product).toEqual(await headOf(`/products/${listed.slug}`))
+    expect(product.structuredData).toMatchObject({ '@type': 'Product' })
+    expect(product.image).not.toContain('/brand/share.png')
+
+    await page.goBack()
+    await page.waitForURL(`${suite.souk.url}/catalog`)
+    await page.getByRole('heading', { level: 1 }).first().waitFor()
+    expect(await headOf(null)).toEqual(await headOf('/catalog'))
+    expect(problems).toEqual([])
+    await close()
+  }, T)
+})
+
 describe('admin', () => {
   it('approves a shop application and sees the moderation queue and the category tree', async () => {
     const applicant = await makeVendor(suite.souk.testApp, { status: 'pending', companyName: 'Nabeul Ceramics Atelier' })
