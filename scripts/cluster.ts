@@ -76,9 +76,15 @@ async function waitReady(url: string, proc: Subprocess): Promise<void> {
   }
 }
 
-/** Starts one Souk process (`bun src/main.ts`) on `port` and waits until /readyz answers 200. */
+/**
+ * Starts one Souk process (`bun src/main.ts`) on `port` and waits until /readyz answers 200. With
+ * SOUK_CPU_PROF=<dir> in the environment, each process writes its CPU profile there when it stops
+ * (Chrome's format and a Markdown summary: `bun --cpu-prof --cpu-prof-md`).
+ */
 export async function startInstance(port: number, env: Record<string, string>, options: Pick<ClusterOptions, 'nofile' | 'logDir'> = {}): Promise<Instance> {
-  const command = [process.execPath, 'src/main.ts']
+  const profiles = process.env.SOUK_CPU_PROF
+  const profiling = profiles === undefined ? [] : ['--cpu-prof', '--cpu-prof-md', `--cpu-prof-dir=${profiles}`, `--cpu-prof-name=souk-${port}`]
+  const command = [process.execPath, ...profiling, 'src/main.ts']
   if (options.logDir !== undefined) mkdirSync(options.logDir, { recursive: true })
   const output = options.logDir === undefined ? 'inherit' : Bun.file(join(options.logDir, `souk-${port}.log`))
   const proc = Bun.spawn(withOpenFiles(command, options.nofile), {

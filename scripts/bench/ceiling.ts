@@ -10,60 +10,71 @@ const activeUntil = (until: Date | null) => until !== null && until > new Date()
 
 type Row = Record<string, any>
 
-/** GET /api/v1/products: Souk's default catalog page (newest first), its four statements. */
-async function catalogPage(): Promise<Row> {
+/**
+ * GET /api/v1/products: a catalog page (newest first, or by price), optionally filtered by category
+ * (with its descendants), price range and stock, as a hand-written server would answer it: one
+ * statement with the joins (shop, category, primary photo) and the count of matches, the same
+ * JSON as Souk's first page.
+ */
+async function catalogPage(params: URLSearchParams): Promise<Row> {
+  const category = params.get('category')
+  const [minPrice, maxPrice] = [params.get('minPrice'), params.get('maxPrice')]
+  const sort = params.get('sort') ?? 'newest'
+  const order = sort === 'price_asc' ? sql`p.price_minor asc, p.id asc` : sort === 'price_desc' ? sql`p.price_minor desc, p.id desc` : sql`p.created_at desc, p.id desc`
   const rows = await sql`
-    select id, vendor_id, category_id, title, slug, price_minor, currency, stock, condition, location, status,
-           featured_until, boosted_until, views_count, favorites_count, created_at
-    from products
-    where deleted_at is null and unpublished_at is null and status in ('active', 'sold')
-      and vendor_id in (select id from vendors where status = 'approved') and status = 'active'
-    order by created_at desc, id desc limit 21`
+    with recursive cat as (
+      select id from categories where slug = ${category ?? ''}
+      union all select c.id from categories c join cat on c.parent_id = cat.id)
+    select p.id, p.slug, p.title, p.price_minor, p.currency, p.stock, p.condition, p.location, p.status, p.featured_until, p.boosted_until,
+           p.views_count, p.favorites_count, p.rating_count, p.rating_sum, p.review_state, p.review_reason, p.submitted_at, p.created_at,
+           c.id as cat_id, c.slug as cat_slug, c.name as cat_name,
+           v.id as v_id, v.slug as v_slug, v.company_name, v.logo_url, v.city, v.country,
+           i.id as image_id, i.version, i.width, i.height, count(*) over () as total
+    from products p
+    join vendors v on v.id = p.vendor_id and v.status = 'approved'
+    left join categories c on c.id = p.category_id
+    left join product_images i on i.product_id = p.id and i.position = 0
+    where p.deleted_at is null and p.unpublished_at is null and p.review_state = 'approved' and p.status = 'active'
+      ${category === null ? sql`` : sql`and p.category_id in (select id from cat)`}
+      ${minPrice === null ? sql`` : sql`and p.price_minor >= ${Number(minPrice)}`}
+      ${maxPrice === null ? sql`` : sql`and p.price_minor <= ${Number(maxPrice)}`}
+      ${params.get('inStock') === 'true' ? sql`and p.stock > 0` : sql``}
+    order by ${order} limit 21`
   const kept = rows.slice(0, 20)
-  const categoryIds = [...new Set(kept.map((r) => r.category_id).filter((id) => id !== null))]
-  const [categories, vendors, images] = await Promise.all([
-    sql`select id, slug, name from categories where id in ${sql(categoryIds)}`,
-    sql`select id, slug, company_name, logo_url, city, country from vendors where id in ${sql([...new Set(kept.map((r) => r.vendor_id))])}`,
-    sql`select id, product_id, version, width, height from product_images where product_id in ${sql(kept.map((r) => r.id))} and position = 0`,
-  ])
-  const byId = <T extends Row>(list: T[], key = 'id') => new Map(list.map((x) => [x[key], x]))
-  const [cats, shops, photos] = [byId(categories), byId(vendors), byId(images, 'product_id')]
   const last = kept.at(-1)
   return {
-    items: kept.map((r) => {
-      const shop = shops.get(r.vendor_id)!
-      const photo = photos.get(r.id)
-      const cat = cats.get(r.category_id)
-      return {
-        id: r.id,
-        slug: r.slug,
-        title: r.title,
-        priceMinor: r.price_minor,
-        currency: r.currency,
-        stock: r.stock,
-        condition: r.condition,
-        location: r.location,
-        status: r.status,
-        category: cat === undefined ? null : { id: cat.id, slug: cat.slug, name: cat.name },
-        vendor: { id: shop.id, slug: shop.slug, companyName: shop.company_name, logoUrl: shop.logo_url, city: shop.city, country: shop.country },
-        featured: activeUntil(r.featured_until),
-        boosted: activeUntil(r.boosted_until),
-        viewsCount: r.views_count,
-        favoritesCount: r.favorites_count,
-        image:
-          photo === undefined
-            ? null
-            : {
-                id: photo.id,
-                url: `/api/v1/product-images/${photo.id}/${photo.version}-display.webp`,
-                thumbnailUrl: `/api/v1/product-images/${photo.id}/${photo.version}-thumb.webp`,
-                width: photo.width,
-                height: photo.height,
-              },
-        createdAt: iso(r.created_at),
-      }
-    }),
-    nextCursor: rows.length > 20 && last !== undefined ? Buffer.from(JSON.stringify(['newest', iso(last.created_at), last.id])).toString('base64url') : null,
+    items: kept.map((r) => ({
+      id: r.id,
+      slug: r.slug,
+      title: r.title,
+      priceMinor: r.price_minor,
+      currency: r.currency,
+      stock: r.stock,
+      condition: r.condition,
+      location: r.location,
+      status: r.status,
+      category: r.cat_id === null ? null : { id: r.cat_id, slug: r.cat_slug, name: r.cat_name },
+      vendor: { id: r.v_id, slug: r.v_slug, companyName: r.company_name, logoUrl: r.logo_url, city: r.city, country: r.country },
+      featured: activeUntil(r.featured_until),
+      boosted: activeUntil(r.boosted_until),
+      viewsCount: r.views_count,
+      favoritesCount: r.favorites_count,
+      rating: { average: r.rating_count === 0 ? null : Math.round((r.rating_sum * 10) / r.rating_count) / 10, count: r.rating_count },
+      review: { state: r.review_state, reason: r.review_reason, submittedAt: iso(r.submitted_at) },
+      image:
+        r.image_id === null
+          ? null
+          : {
+              id: r.image_id,
+              url: `/api/v1/product-images/${r.image_id}/${r.version}-display.webp`,
+              thumbnailUrl: `/api/v1/product-images/${r.image_id}/${r.version}-thumb.webp`,
+              width: r.width,
+              height: r.height,
+            },
+      createdAt: iso(r.created_at),
+    })),
+    nextCursor: rows.length > 20 && last !== undefined ? Buffer.from(JSON.stringify([sort, iso(last.created_at), last.id])).toString('base64url') : null,
+    total: Number(rows[0]?.total ?? 0),
   }
 }
 
@@ -124,6 +135,10 @@ async function chatSend(ws: ServerWebSocket<Socket>, message: Row) {
 }
 
 async function subscribe(ws: ServerWebSocket<Socket>, message: Row) {
+  if (message.topic === `user:${ws.data.userId}`) {
+    ws.subscribe(message.topic)
+    return ws.send(JSON.stringify({ type: 'subscribed', ref: message.ref, topic: message.topic, replayed: 0, lastId: 0 }))
+  }
   const id = String(message.topic).slice('conversation:'.length)
   const [member] = await sql`select 1 from conversations where id = ${id} and (buyer_id = ${ws.data.userId} or seller_id = ${ws.data.userId})`
   if (member === undefined) return ws.send(JSON.stringify({ type: 'error', ref: message.ref, code: 'TopicForbidden', message: 'Not yours' }))
@@ -135,7 +150,7 @@ const server = Bun.serve<Socket, never>({
   port: Number(process.env.PORT ?? 4100),
   async fetch(request, server) {
     const url = new URL(request.url)
-    if (url.pathname === '/api/v1/products') return Response.json(await catalogPage())
+    if (url.pathname === '/api/v1/products') return Response.json(await catalogPage(url.searchParams))
     if (url.pathname.startsWith('/products/')) return productPage(decodeURIComponent(url.pathname.slice('/products/'.length)))
     if (url.pathname === '/ws') {
       // The socket's sign-in: its session must be open (the lookup Souk does for a ticket's token).

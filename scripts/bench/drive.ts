@@ -7,6 +7,7 @@ import { join } from 'node:path'
 import { withOpenFiles } from '../cluster'
 import { type Latency, type Sample, sample } from './proc'
 import { type BenchData, type BenchUser, mintTickets } from './setup'
+import type { StatementCounter, Statements } from './statements'
 
 /** A server under test: Souk (one or more instances) or the raw ceiling. */
 export interface Target {
@@ -28,6 +29,8 @@ export interface BenchContext {
   /** Souk's PUBLIC_URL: the issuer of the access tokens the bench mints. */
   publicUrl: string
   data: BenchData
+  /** Counts what Postgres runs in each phase, when the server has pg_stat_statements. */
+  statements: StatementCounter | null
 }
 
 /** The socket sign-in of a user on a target: a Souk ticket, or the ceiling's session lookup. */
@@ -44,6 +47,8 @@ export interface HttpResult {
   latency: Latency
   errors: number
   bytesPerResponse: number
+  /** Responses in the measured phase. */
+  requests: number
 }
 
 export interface Measured<R> {
@@ -51,6 +56,8 @@ export interface Measured<R> {
   result: R
   before: Sample
   after: Sample
+  /** What Postgres ran during the phase (when counted). */
+  statements?: Statements
 }
 
 export interface DriveOptions {
@@ -60,6 +67,8 @@ export interface DriveOptions {
   database: string
   /** Open-files limit of the generator, raised through prlimit (many sockets). */
   nofile?: number
+  /** Counts the statements of each phase. */
+  statements?: StatementCounter | null
 }
 
 /**
@@ -88,8 +97,13 @@ export async function drive<R>(script: string, config: unknown, options: DriveOp
       const line = buffer.slice(0, newline)
       buffer = buffer.slice(newline + 1)
       const message = JSON.parse(line) as { type: string; phase: string; result?: R }
-      if (message.type === 'begin') begun.set(message.phase, take())
-      else if (message.type === 'end') measured.push({ phase: message.phase, result: message.result!, before: begun.get(message.phase)!, after: take() })
+      if (message.type === 'begin') {
+        begun.set(message.phase, take())
+        await options.statements?.reset()
+      } else if (message.type === 'end') {
+        const after = take()
+        measured.push({ phase: message.phase, result: message.result!, before: begun.get(message.phase)!, after, statements: await options.statements?.read() })
+      }
     }
   }
   const code = await proc.exited

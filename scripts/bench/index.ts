@@ -23,6 +23,7 @@ import { checkouts } from './s5-checkout'
 import { dashboardReads } from './s6-dashboard'
 import { feedReads } from './s7-feed'
 import { recreateDatabase, seed } from './setup'
+import { enableStatements, StatementCounter } from './statements'
 
 const ROOT = join(import.meta.dir, '..', '..')
 // BENCH_DATABASE lets two benches share one Postgres server without recreating each other's data.
@@ -84,7 +85,9 @@ rmSync(LOG_DIR, { recursive: true, force: true })
 const databaseUrl = await recreateDatabase(process.env.DATABASE_URL ?? 'postgres://postgres@127.0.0.1:5432/postgres', DATABASE)
 const data = await seed(databaseUrl)
 console.log(`seeded ${DATABASE} in ${((performance.now() - startedAt) / 1000).toFixed(1)} s; scenarios: ${scenarios.join(', ')}${quick ? ' (quick)' : ''}`)
-const ctx: BenchContext = { quick, database: DATABASE, databaseUrl, redisUrl, jwtSecret, publicUrl, data }
+const statements = (await enableStatements(databaseUrl)) ? new StatementCounter(databaseUrl) : null
+if (statements === null) console.log('pg_stat_statements is not preloaded on this server: statements are not counted')
+const ctx: BenchContext = { quick, database: DATABASE, databaseUrl, redisUrl, jwtSecret, publicUrl, data, statements }
 
 const results: Result[] = []
 const running: { stop(): Promise<unknown> }[] = []
@@ -113,6 +116,7 @@ try {
   }
 } finally {
   await stopAll()
+  await statements?.close()
 }
 
 const file = appendResults(results)

@@ -8,8 +8,10 @@ import autocannon from 'autocannon'
 const config = JSON.parse(readFileSync(process.argv[2], 'utf8'))
 const emit = (line) => console.log(JSON.stringify(line))
 
+// Across the warm-up and the measured run: a path list longer than both never repeats.
+let next = 0
+
 function run(seconds) {
-  let next = 0
   const paths = config.paths ?? ['/']
   return autocannon({
     url: config.url,
@@ -32,5 +34,6 @@ emit({
     latency: { p50: result.latency.p50, p90: result.latency.p90, p99: result.latency.p99, max: result.latency.max },
     errors: result.errors + result.timeouts + result.non2xx,
     bytesPerResponse: result.requests.total === 0 ? 0 : Math.round(result.throughput.total / result.requests.total),
+    requests: result.requests.total,
   },
 })

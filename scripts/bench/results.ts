@@ -3,6 +3,7 @@ import { appendFileSync, mkdirSync } from 'node:fs'
 import { join } from 'node:path'
 import type { Measured } from './drive'
 import type { Latency } from './proc'
+import type { Statements } from './statements'
 
 /** A generator busier than this (cores) may have held the server back: the figure is a lower bound. */
 const GENERATOR_LIMIT = 0.9
@@ -27,6 +28,8 @@ export interface Result {
   lowerBound: boolean
   /** Scenario-specific figures (RSS per connection, ...). */
   extra?: Record<string, number>
+  /** What Postgres ran, when counted (see statements.ts), with `perUnit`: statements per request or message. */
+  statements?: Statements & { units: number; perUnit: number }
 }
 
 export interface PhaseFigures {
@@ -41,11 +44,20 @@ export interface PhaseFigures {
 
 const round = (value: number, digits = 2) => Math.round(value * 10 ** digits) / 10 ** digits
 
-/** A result from a measured phase: the generator's figures and the /proc samples around them. */
-export function toResult(target: Result['target'], scenario: string, instances: number, measured: Measured<unknown>, figures: PhaseFigures): Result {
+/**
+ * A result from a measured phase: the generator's figures and the /proc samples around them. With
+ * `units` (requests answered, messages delivered) it adds the CPU milliseconds of the server and of
+ * Postgres per unit, and the statements per unit.
+ */
+export function toResult(target: Result['target'], scenario: string, instances: number, measured: Measured<unknown>, figures: PhaseFigures, units?: number): Result {
   const { before, after } = measured
   const seconds = (after.at - before.at) / 1000
   const generator = after.generator - before.generator
+  const perUnit: Record<string, number> =
+    units === undefined || units === 0
+      ? {}
+      : { srvMsPerUnit: round(((after.server - before.server) * 1000) / units, 3), pgMsPerUnit: round(((after.postgres - before.postgres) * 1000) / units, 3) }
+  const statements = measured.statements === undefined || units === undefined || units === 0 ? undefined : { ...measured.statements, units, perUnit: round(measured.statements.calls / units) }
   return {
     time: new Date().toISOString(),
     scenario,
@@ -53,6 +65,8 @@ export function toResult(target: Result['target'], scenario: string, instances: 
     instances,
     seconds: round(seconds),
     ...figures,
+    extra: { ...figures.extra, ...perUnit, ...(statements === undefined ? {} : { stmtPerUnit: statements.perUnit }) },
+    statements,
     achieved: round(figures.achieved, 1),
     serverRssMb: round(after.serverRss / 2 ** 20, 1),
     cpuSeconds: { server: round(after.server - before.server), postgres: round(after.postgres - before.postgres), generator: round(generator) },
@@ -105,5 +119,10 @@ export function formatTable(results: Result[]): string {
     if (ceiling === undefined) ratios.push(`${name}: souk/ceiling — (no ceiling run), p99 ${ms(souk.latencyMs.p99)} ms`)
     else if (ceiling.achieved > 0) ratios.push(`${name}: souk/ceiling ${souk.unit} ${(souk.achieved / ceiling.achieved).toFixed(2)}x, p99 ${ms(souk.latencyMs.p99)} vs ${ms(ceiling.latencyMs.p99)} ms`)
   }
-  return [...table, '', ...ratios].join('\n')
+  const counted = results.filter((r) => r.statements !== undefined).map((r) => {
+    const s = r.statements!
+    const top = s.top.map((t) => `    ${(t.calls / s.units).toFixed(2)}/unit  calls ${t.calls} plans ${t.plans} rows/call ${(t.rows / Math.max(1, t.calls)).toFixed(1)}  exec ${(t.execMs / Math.max(1, t.calls)).toFixed(3)} ms  plan ${(t.planMs / Math.max(1, t.plans)).toFixed(3)} ms  ${t.query}`)
+    return [`${r.scenario} ${r.variant} ${r.target}: ${s.perUnit} statements per unit, ${s.distinct} distinct; exec ${s.execMs} ms, planning ${s.planMs} ms in all`, ...top].join('\n')
+  })
+  return [...table, '', ...ratios, ...(counted.length === 0 ? [] : ['', 'Statements (pg_stat_statements; per unit = per request or delivered message):', ...counted])].join('\n')
 }

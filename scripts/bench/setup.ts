@@ -24,7 +24,7 @@ export const SEED = { products: 10_000, vendors: 200, chatUsers: 1_000, idleUser
 // Titles vary like a real catalog's, so full-text "similar products" do not match every row.
 const LOOKS = ['hand-painted', 'glazed', 'carved', 'woven', 'hammered', 'embroidered', 'vintage', 'rustic', 'striped', 'engraved', 'polished', 'dyed', 'beaded']
 const MATERIALS = ['ceramic', 'cedar', 'brass', 'wool', 'leather', 'copper', 'linen']
-const KINDS = ['bowl', 'tagine', 'lantern', 'rug', 'pouf', 'tray', 'teapot', 'mirror', 'basket', 'cushion', 'vase', 'plate', 'box', 'lamp', 'kilim', 'jug', 'slipper', 'bag', 'table', 'stool']
+export const KINDS = ['bowl', 'tagine', 'lantern', 'rug', 'pouf', 'tray', 'teapot', 'mirror', 'basket', 'cushion', 'vase', 'plate', 'box', 'lamp', 'kilim', 'jug', 'slipper', 'bag', 'table', 'stool']
 
 export interface BenchUser {
   id: string

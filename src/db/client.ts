@@ -58,11 +58,17 @@ export class QueryWatch {
 /**
  * What Drizzle's postgres.js session uses of a client (options, unsafe, begin, savepoint), with
  * every query tracked; transactions and savepoints hand out watched clients too.
+ *
+ * Every query with parameters runs as a prepared statement: Drizzle asks postgres.js for an
+ * unnamed one unless a query was built with `.prepare()`, and Postgres then parses and plans it
+ * at every call. Named, postgres.js prepares each statement text once per connection and Postgres
+ * may keep a generic plan of it. (A query without parameters goes by the simple protocol.)
  */
 function watchedPostgres(client: postgres.Sql | postgres.TransactionSql, watch: QueryWatch): postgres.Sql {
   const watched = {
     options: (client as postgres.Sql).options,
-    unsafe: (text: string, params?: never[], options?: postgres.UnsafeQueryOptions) => watch.track(text, client.unsafe(text, params, options)),
+    unsafe: (text: string, params?: never[], options?: postgres.UnsafeQueryOptions) =>
+      watch.track(text, client.unsafe(text, params, params === undefined || params.length === 0 ? options : { ...options, prepare: true })),
     begin: (fn: (tx: postgres.TransactionSql) => unknown) => (client as postgres.Sql).begin((tx) => fn(watchedPostgres(tx, watch) as never)),
     savepoint: (fn: (tx: postgres.TransactionSql) => unknown) => (client as postgres.TransactionSql).savepoint((tx) => fn(watchedPostgres(tx, watch) as never)),
   }

@@ -63,10 +63,12 @@ export function eventCtes(name: string, source: SQL, event: { kind: string | SQL
  */
 export async function appendEvents<E extends NewEvent>(tx: Tx, now: Date, list: E[]): Promise<Appended<E>[]> {
   if (list.length === 0) return []
-  const rows = list.map((event, ord) => sql`(${ord}::int, ${event.topic}::text, ${event.kind}::text, ${JSON.stringify(event.data)}::jsonb)`)
+  // The batch goes as one JSON parameter: the statement's text is the same for any number of
+  // events, so Postgres parses it once per connection and can keep its plan.
+  const batch = JSON.stringify(list.map((event, ord) => ({ ord, topic: event.topic, kind: event.kind, data: event.data })))
   const appended = await queryRows<{ ord: number; event_id: string | number }>(
     tx,
-    sql`with appending (ord, topic, kind, data) as (values ${sql.join(rows, sql`, `)}),
+    sql`with appending as (select * from jsonb_to_recordset(${batch}::jsonb) as a (ord int, topic text, kind text, data jsonb)),
       ${eventCtes('appended', sql`appending`, { kind: sql`s.kind`, data: sql`s.data`, now })}
       select ord, event_id from appended`,
   )

@@ -21,6 +21,7 @@ const UNDOCUMENTED: Record<string, string> = {
   'GET /assets/:file': 'static files of the built web client, not API',
   'GET /*': 'server-rendered pages of the web client, not API',
   'GET /sitemap.xml': 'the sitemap of public pages for search engines (XML), not API',
+  'GET /robots.txt': 'what crawlers may visit, with the sitemap’s address (plain text), not API',
   'GET /pay/:id': 'the sandbox card provider’s hosted page (plain HTML, as an external provider’s would be)',
   'POST /pay/:id': 'the sandbox card provider’s card form',
   'POST /pay/:id/confirm': 'the sandbox card provider’s confirmation step',

@@ -193,6 +193,9 @@ describe('reports and moderation', () => {
     expect(resolved.status).toBe(200)
     expect((await shopAs().get()).status).toBe(404)
     expect((await productAs(product.slug).get()).status).toBe(404)
+    // The owner is told, with the report's reason.
+    const notices = (await client(t, shop.user).api.v1.notifications.get({ query: {} })).data!.items
+    expect(notices.map((n) => [n.subject, n.link, n.text])).toEqual([[`shop:${shop.vendor.id}`, '/sell', expect.stringMatching(/ is suspended: After a report: fraud$/)]])
     const open = (await reportsAs(admin).get()).data!
     expect(open.items.map((r) => r.id)).not.toContain(productReport.id)
     expect((await shopAs(buyer).report.post({ reason: 'spam' })).status).toBe(404)

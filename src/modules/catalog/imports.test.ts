@@ -158,6 +158,21 @@ describe('POST /imports/products', () => {
     expect((await productsWith(shop.vendor.id, [good, other, dup])).map((p) => p.title).sort()).toEqual(['First of two', 'Good lamp', 'Good rug'])
   })
 
+  it('reports every problem of a row, each with its column, from the format of a cell to the attributes of its category', async () => {
+    const job = await runImport(shop.user, csvOf(`${sku('MANY')},Many problems,Text,12.345,MAD,lots,broken,Fez,lighting,,gold,many,`))
+    expect(job.result?.counts).toMatchObject({ rows: 1, created: 0, failed: 1 })
+    expect(job.result?.problems).toEqual({
+      total: 5,
+      items: [
+        { line: 2, column: 'price', message: 'must be an amount with a dot and at most two decimals, e.g. 1450.50' },
+        { line: 2, column: 'stock', message: 'must be a whole number' },
+        { line: 2, column: 'condition', message: 'must be one of: new, like_new, good, fair, handmade' },
+        { line: 2, column: 'attr.finish', message: 'must be one of: brass, copper' },
+        { line: 2, column: 'attr.watts', message: 'must be a number' },
+      ],
+    })
+  })
+
   it('is idempotent: the same file again duplicates nothing and reports it unchanged; an edit updates', async () => {
     const skus = [sku('A'), sku('B'), sku('C')]
     const file = csvOf(...skus.map((s, i) => `${s},Item ${s},Text,${10 + i},MAD,${i},new,Fez,textiles,active,,,`))

@@ -2,6 +2,7 @@ import { Elysia, t } from 'elysia'
 import type { Infrastructure } from '../../infrastructure'
 import { uploadGuard } from '../../lib/body-guard'
 import { BulkOutcome, eachItem } from '../../lib/admin-queues'
+import { cachedBodyResponse } from '../../lib/compression'
 import { AppError, ErrorResponse } from '../../lib/errors'
 import { fileResponse } from '../../lib/openapi'
 import { errorBody, privateDownload, requestIdOf } from '../../lib/http'
@@ -13,7 +14,7 @@ import { actorOf, originPlugin } from '../../lib/request-origin'
 import { parseByteRange } from '../../lib/video'
 import { authPlugin } from '../accounts'
 import { JobSnapshot, jobsDepsOf, toSnapshot } from '../jobs'
-import { VendorsModel } from '../vendors'
+import { type ShopNoticeDeps, VendorsModel } from '../vendors'
 import { IMPORT_MAX_BYTES, IMPORT_MAX_ROWS, IMPORT_PROBLEM_LIMIT, PRODUCT_CSV_COLUMNS } from './csv-format'
 import { ATTR_PARAM, CatalogModel as M } from './model'
 import { CategoryTreeCache, createCategory, deleteCategory, updateCategory } from './service/categories'
@@ -77,8 +78,10 @@ export const CATALOG_LIMITS = {
  * views, policy-checked sharing, per-product statistics, the moderation queue of reports, and
  * products in and out as CSV.
  */
-export function catalogRoutes(ctx: Pick<Infrastructure, 'database' | 'config' | 'clock' | 'bus' | 'log' | 'queue' | 'limiter'>) {
+export function catalogRoutes(ctx: Pick<Infrastructure, 'database' | 'config' | 'clock' | 'bus' | 'log' | 'queue' | 'limiter'> & { notices: ShopNoticeDeps }) {
   const deps: CatalogDeps = { db: ctx.database.db, clock: ctx.clock, bus: ctx.bus, publicUrl: ctx.config.publicUrl }
+  // Resolving a report may suspend its shop, which tells the owner.
+  const moderation = { ...deps, log: ctx.log, notices: ctx.notices }
   const jobs = jobsDepsOf(ctx)
   const tree = new CategoryTreeCache(ctx.bus)
   const lists = new ProductListCache(ctx.bus)
@@ -132,10 +135,10 @@ export function catalogRoutes(ctx: Pick<Infrastructure, 'database' | 'config' | 
     .guard({ detail: { tags: ['Products'] } }, (app) =>
       app
         // The JSON of a recent identical search, answered as it is (see ProductListCache).
-        .get('/products', async ({ query, queryExtras }) => new Response(await lists.searchJson(deps, query, queryExtras), { headers: JSON_HEADERS }), {
+        .get('/products', async ({ query, queryExtras }) => cachedBodyResponse(await lists.searchJson(deps, query, queryExtras), { headers: JSON_HEADERS }), {
           query: M.searchQuery,
           strictQuery: { schema: M.searchQuery, extra: ATTR_PARAM },
-          response: { 200: M.productPage, 400: ErrorResponse },
+          response: { 200: M.searchPage, 400: ErrorResponse },
           detail: {
             summary: 'Search and browse the catalog',
             description:
@@ -400,13 +403,13 @@ export function catalogRoutes(ctx: Pick<Infrastructure, 'database' | 'config' | 
           response: { 200: M.reportPage, 400: ErrorResponse },
           detail: { tags: ['Admin'], summary: 'The moderation queue, oldest first, by status, subject (products or shops) and age' },
         })
-        .post('/admin/reports/dismiss', ({ user, body, origin }) => eachItem(body.ids, (id) => resolveReport(deps, user, origin, id, { action: 'dismiss' })), {
+        .post('/admin/reports/dismiss', ({ user, body, origin }) => eachItem(body.ids, (id) => resolveReport(moderation, user, origin, id, { action: 'dismiss' })), {
           auth: 'admin',
           body: M.reportsBody,
           response: { 200: BulkOutcome, 400: ErrorResponse },
           detail: { tags: ['Admin'], summary: 'Dismiss several reports at once (each as its own resolve would; those already resolved are listed as failed)' },
         })
-        .post('/admin/reports/:id/resolve', ({ user, params, body, origin }) => resolveReport(deps, user, origin, params.id, body), {
+        .post('/admin/reports/:id/resolve', ({ user, params, body, origin }) => resolveReport(moderation, user, origin, params.id, body), {
           auth: 'admin',
           params: M.reportParams,
           body: M.resolveBody,

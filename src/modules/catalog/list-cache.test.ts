@@ -142,7 +142,7 @@ describe.skipIf(process.env.REDIS_URL === undefined)('list cache across two inst
     // A cache on B that would keep its answers for a minute if nothing dropped them.
     const lasting = new ProductListCache(b.ctx.bus, 60_000)
     const deps = { db: b.ctx.database.db, clock: b.ctx.clock, bus: b.ctx.bus, publicUrl: b.ctx.config.publicUrl }
-    const priceOnB = async () => ((JSON.parse(await lasting.searchJson(deps, { vendor: vendor.slug }, {})) as Page).items[0]!.priceMinor)
+    const priceOnB = async () => ((JSON.parse((await lasting.searchJson(deps, { vendor: vendor.slug }, {})).text) as Page).items[0]!.priceMinor)
     expect(await priceOnB()).toBe(12_000)
     expect((await sendJson(t, 'PATCH', `/api/v1/products/${product.slug}`, { priceMinor: 15_000 }, user.auth)).status).toBe(200)
     await waitFor(async () => (await priceOnB()) === 15_000, 5_000, 'the new price in the cache on B')

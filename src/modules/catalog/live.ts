@@ -16,7 +16,7 @@ export type ListingReviewState = (typeof LISTING_REVIEW_STATES)[number]
 export const LISTING_APPROVAL_MODES = ['off', 'new_shops', 'all'] as const
 export type ListingApprovalMode = (typeof LISTING_APPROVAL_MODES)[number]
 
-/** Price, stock or status changed; only the changed fields are present. The highest `version` wins. */
+/** Price, stock or status changed; only the changed fields are present, folded in `version` order. */
 export const ProductUpdatedData = t.Object({
   productId: t.String(),
   version: t.Integer(),

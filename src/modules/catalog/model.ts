@@ -239,7 +239,11 @@ export namespace CatalogModel {
   })
   export type SearchQuery = typeof searchQuery.static
   export const productPage = pageOf(productSummary)
-  export type SearchPage = typeof productPage.static
+  export const searchPage = t.Object({
+    ...productPage.properties,
+    total: nullable(t.Integer({ minimum: 0, description: 'listings matching the search, on the first page (no cursor); null on the pages after it' })),
+  })
+  export type SearchPage = typeof searchPage.static
 
   export const mineQuery = t.Object({ ...pageQuery, status: t.Optional(status) })
 
@@ -333,7 +337,8 @@ export namespace CatalogModel {
 
   /**
    * Published on `product:<id>` after a change to its stock, price or status commits. `changes`
-   * holds only the fields that changed; a client keeps the update with the highest `version`.
+   * holds only the fields that changed; a client folds them over its copy in `version` order
+   * (web: `foldVersions`), and reads the product again when a version is skipped.
    */
   export const productUpdated = ProductUpdatedData
   export type ProductUpdated = typeof productUpdated.static

@@ -119,6 +119,30 @@ describe('GET /products sorts', () => {
   })
 })
 
+describe('GET /products total', () => {
+  it('counts on the first page every listing the search matches, across all its pages; later pages say null', async () => {
+    const first = (await search('?category=rugs&limit=1')).body
+    expect(first.total).toBe(3)
+    const seen = [...first.items]
+    for (let cursor = first.nextCursor; cursor !== null; ) {
+      const { status, body } = await search(`?category=rugs&limit=1&cursor=${cursor}`)
+      expect(status).toBe(200)
+      expect(body.total).toBeNull()
+      seen.push(...body.items)
+      cursor = body.nextCursor
+    }
+    expect(seen).toHaveLength(first.total!)
+    const matches = await found('?q=rug&condition=new')
+    expect(matches.length).toBeGreaterThan(0)
+    expect((await search('?q=rug&condition=new')).body.total).toBe(matches.length)
+  })
+  it('is 0 when nothing matches, and an unknown category is still refused', async () => {
+    expect((await search('?category=rugs&minPrice=10000000')).body).toEqual({ items: [], nextCursor: null, total: 0 })
+    expect((await search('?q=zeppelin')).body.total).toBe(0)
+    expect((await search('?category=no-such-category')).status).toBe(400)
+  })
+})
+
 describe('GET /products refuses what it cannot honour, naming the field', () => {
   const cases: [string, string][] = [
     ['?minPrice=-1', 'query.minPrice'],

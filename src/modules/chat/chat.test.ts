@@ -217,6 +217,29 @@ describe('receipts and unread counts', () => {
     await read(buyer, y.id, 1)
     expect(await total()).toBe(1)
   })
+
+  it('keeps counts exact through interleaved and simultaneous sends, partial reads and deletions either side of the pointer', async () => {
+    const buyer = await signUpAndSignIn(t)
+    const c = await openConversation(t, buyer, shop.product.id)
+    const unread = async (user: TestUser) => (await getJson<Conversation>(t, user, `/api/v1/conversations/${c.id}`)).body.unread
+    const s1 = await sendOk(t, seller, c.id, 's1')
+    await sendOk(t, buyer, c.id, 'b2')
+    await sendOk(t, seller, c.id, 's3')
+    // Sent at once: one batch, each side's count moves by its own sends only.
+    await Promise.all([...['s4', 's5', 's6'].map((body) => sendOk(t, seller, c.id, body)), ...['b7', 'b8'].map((body) => sendOk(t, buyer, c.id, body))])
+    expect([await unread(buyer), await unread(seller)]).toEqual([5, 3])
+    // Reading up to seq 3 passes over s1 and s3 of the seller (and my own b2).
+    expect(((await (await read(buyer, c.id, 3)).json()) as ChatReceipt).unread).toBe(3)
+    // A deleted message before the pointer changes nothing; one after it leaves the count.
+    expect((await del(seller, `/api/v1/messages/${s1.id}`)).status).toBe(204)
+    expect(await unread(buyer)).toBe(3)
+    const [late] = (await history(buyer, c.id, '?limit=1')).body.items
+    const lastOfSeller = (await history(buyer, c.id)).body.items.find((m) => m.senderId === seller.id)!
+    expect((await del(seller, `/api/v1/messages/${lastOfSeller.id}`)).status).toBe(204)
+    expect(await unread(buyer)).toBe(2)
+    expect(((await (await read(buyer, c.id, late!.seq)).json()) as ChatReceipt).unread).toBe(0)
+    expect(await unread(seller)).toBe(3)
+  })
 })
 
 describe('GET /api/v1/conversations', () => {

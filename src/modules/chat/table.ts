@@ -26,6 +26,10 @@ export const conversations = pgTable(
       .notNull()
       .references(() => users.id),
     lastSeq: integer('last_seq').notNull().default(0),
+    // Messages each side sent (of last_seq; a third party's notes are neither's): with a member's
+    // read_received they give its unread count without counting messages (see unreadOf).
+    buyerSent: integer('buyer_sent').notNull().default(0),
+    sellerSent: integer('seller_sent').notNull().default(0),
     transactionStatus: text('transaction_status', { enum: TRANSACTION_STATUSES }).notNull().default('none'),
     createdAt: at('created_at').notNull(),
     lastActivityAt: at('last_activity_at').notNull(),
@@ -45,6 +49,8 @@ export const conversationMembers = pgTable(
       .references(() => users.id),
     readSeq: integer('read_seq').notNull().default(0),
     deliveredSeq: integer('delivered_seq').notNull().default(0),
+    /** Messages of others (deleted ones too) with seq <= read_seq: moved with read_seq (see markRead). */
+    readReceived: integer('read_received').notNull().default(0),
   },
   (table) => [primaryKey({ columns: [table.conversationId, table.userId] }), index('conversation_members_user_idx').on(table.userId)],
 )
@@ -77,6 +83,8 @@ export const messages = pgTable(
   (table) => [
     uniqueIndex('messages_conversation_seq_key').on(table.conversationId, table.seq),
     uniqueIndex('messages_client_key').on(table.conversationId, table.senderId, table.clientId),
+    // Deleted messages are few: an unread count subtracts those after a read pointer through this.
+    index('messages_deleted_idx').on(table.conversationId, table.seq).where(sql`${table.deletedAt} is not null`),
     // Messages sent in a time range (the admin dashboard): BRIN, nearly free on the chat's write path.
     index('messages_created_brin').using('brin', table.createdAt).with({ autosummarize: true }),
   ],

@@ -44,12 +44,12 @@ function commonPasswords(): Set<string> {
 
 /** NIST-style rules: length only (in characters, not bytes), and not a common password. */
 export function assertPasswordAllowed(password: string, field: string): void {
+  // Whole sentences: the sign-up and reset forms show them as they are, beside the password.
   const length = [...password].length
-  if (length < 8 || length > 128) {
-    throw new AppError('invalid_data', 'A password has 8 to 128 characters', [{ field, message: 'must have 8 to 128 characters' }])
-  }
+  if (length < 8) throw new AppError('invalid_data', 'This password is too short.', [{ field, message: 'Use at least 8 characters.' }])
+  if (length > 128) throw new AppError('invalid_data', 'This password is too long.', [{ field, message: 'Use at most 128 characters.' }])
   if (commonPasswords().has(password.toLowerCase())) {
-    throw new AppError('invalid_data', 'This password is too common', [{ field, message: 'is one of the most common passwords; choose another' }])
+    throw new AppError('invalid_data', 'This password is too common.', [{ field, message: 'It is one of the most common passwords. Choose another.' }])
   }
 }
 

@@ -1,4 +1,4 @@
-import { and, asc, count, eq, isNotNull, isNull, sql } from 'drizzle-orm'
+import { and, asc, count, eq, isNotNull, isNull, type SQL, sql } from 'drizzle-orm'
 import { queryRows, type Tx } from '../../../db/client'
 import { FOREIGN_KEY_VIOLATION, pgErrorOf, UNIQUE_VIOLATION } from '../../../db/errors'
 import { AppError, type FieldProblem } from '../../../lib/errors'
@@ -76,16 +76,17 @@ async function categoriesChanged(bus: Bus): Promise<void> {
   await invalidatePages(bus)
 }
 
+/** SQL subquery: the ids of the category with `slug` and of all its descendants (none when there is no such category). */
+export const descendantIdsOf = (slug: string | SQL): SQL =>
+  sql`(with recursive sub(id) as (
+        select id from ${categories} where slug = ${slug}
+        union all
+        select c.id from ${categories} c join sub on c.parent_id = sub.id
+      ) select id from sub)`
+
 /** The ids of the category with `slug` and of all its descendants; empty when there is none. */
 export async function categoryWithDescendants(db: Conn, slug: string): Promise<string[]> {
-  const rows = await queryRows<{ id: string }>(
-    db,
-    sql`with recursive sub(id) as (
-          select id from categories where slug = ${slug}
-          union all
-          select c.id from categories c join sub on c.parent_id = sub.id
-        ) select id from sub`,
-  )
+  const rows = await queryRows<{ id: string }>(db, sql`select id from ${descendantIdsOf(slug)} as ids`)
   return rows.map((r) => r.id)
 }
 

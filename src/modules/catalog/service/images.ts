@@ -6,13 +6,14 @@ import type { Conn } from './shared'
 /** The URL of one size of one photo version; a new photo is a new URL, so both are cached for good. */
 export const productImagePath = (id: string, version: string, size: 'display' | 'thumb') => `/api/v1/product-images/${id}/${version}-${size}.webp`
 
-const imageColumns = {
+/** What toImage needs of a photo row (a search joins just these for its cards). */
+export const photoColumns = {
   id: productImages.id,
-  productId: productImages.productId,
   version: productImages.version,
   width: productImages.width,
   height: productImages.height,
 }
+const imageColumns = { ...photoColumns, productId: productImages.productId }
 type ImageRow = { id: string; version: string; width: number; height: number }
 
 export function toImage(row: ImageRow): CatalogModel.ProductImage {

@@ -183,8 +183,11 @@ async function checkRow(
   if (record.cells.length !== columns.length) return [{ line, column: null, message: `has ${record.cells.length} cells; the header has ${columns.length}` }]
   const cells = new Map(columns.map((name, i) => [name, restoreCell(record.cells[i]!.trim())]))
   const get = (name: string) => cells.get(name) ?? ''
+  // Every problem of the row, each column once: the first check to find a column's problem names it.
   const problems: JobProblem[] = []
-  const problem = (column: string | null, message: string) => problems.push({ line, column, message })
+  const problem = (column: string | null, message: string) => {
+    if (!problems.some((p) => p.column === column)) problems.push({ line, column, message })
+  }
   for (const name of REQUIRED_COLUMNS) if (get(name) === '') problem(name, 'is required')
 
   const sku = get('sku')
@@ -197,13 +200,12 @@ async function checkRow(
   if (stock !== '' && !/^\d+$/.test(stock)) problem('stock', 'must be a whole number')
   const category = get('category') === '' ? null : await categoryOf(get('category'))
   if (get('category') !== '' && category === null) problem('category', 'no category has this slug')
-  if (problems.length > 0) return problems
 
   const attributes: Record<string, AttributeValue> = {}
   for (const name of columns) {
     if (!name.startsWith(ATTRIBUTE_COLUMN_PREFIX) || get(name) === '') continue
     const key = name.slice(ATTRIBUTE_COLUMN_PREFIX.length)
-    attributes[key] = attributeValue(get(name), category!.attributes.get(key))
+    attributes[key] = attributeValue(get(name), category?.attributes.get(key))
   }
   const status = get('status') === '' ? null : get('status')
   const body = {
@@ -216,17 +218,19 @@ async function checkRow(
     sku,
     condition: get('condition'),
     location: get('location'),
-    categoryId: category!.id,
+    categoryId: category?.id ?? '',
     attributes,
     ...(status === null ? {} : { status }),
   }
   for (const error of Value.Errors(rowBody, body)) problem(columnOf(error.path.slice(1).replaceAll('/', '.')), messageOf(error))
-  if (problems.length > 0) return problems
-  try {
-    await validateAttributes(db, body.categoryId, attributes)
-  } catch (error) {
-    return problemsOf(line, error)
+  if (category !== null) {
+    try {
+      await validateAttributes(db, category.id, attributes)
+    } catch (error) {
+      for (const p of problemsOf(line, error)) problem(p.column, p.message)
+    }
   }
+  if (problems.length > 0) return problems
   return { line, sku, body: body as CheckedRow['body'], status: (status as ProductStatus | null) ?? null }
 }
 

@@ -1,5 +1,7 @@
 import { and, asc, eq, gt, inArray, isNotNull, isNull, lte, or, sql } from 'drizzle-orm'
 import { pgErrorOf, UNIQUE_VIOLATION } from '../../../db/errors'
+import { nothing, runCommitted } from '../../../events/committed'
+import type { Logger } from '../../../lib/log'
 import { AppError } from '../../../lib/errors'
 import { newId } from '../../../lib/ids'
 import { cursorPart, DEFAULT_LIMIT, decodeCursor, type Page, toPage } from '../../../lib/pagination'
@@ -8,7 +10,7 @@ import { announceQueuesChanged, enteredBy } from '../../../lib/admin-queues'
 import { actorOf, type Origin } from '../../../lib/request-origin'
 import type { CurrentUser } from '../../accounts'
 import { recordAudit } from '../../audit'
-import { applyVendorDecision, findVendorBySlug, vendorSummaries } from '../../vendors'
+import { applyVendorDecision, findVendorBySlug, type ShopNoticeDeps, vendorSummaries } from '../../vendors'
 import type { CatalogModel } from '../model'
 import { products, reports } from '../table'
 import { accessProduct, announceProductChange, type CatalogDeps, type Conn, productColumns, type ProductRow } from './shared'
@@ -106,14 +108,21 @@ export async function listReports(deps: CatalogDeps, query: CatalogModel.Reports
  * transaction, with the decision's `listing.moderated` entry (and the suspension's own, by
  * applyVendorDecision); live clients and cached pages hear of it after commit.
  */
-export async function resolveReport(deps: CatalogDeps, admin: CurrentUser, origin: Origin, reportId: string, input: CatalogModel.ResolveBody): Promise<CatalogModel.Report> {
+export async function resolveReport(
+  deps: CatalogDeps & { log: Logger; notices: ShopNoticeDeps },
+  admin: CurrentUser,
+  origin: Origin,
+  reportId: string,
+  input: CatalogModel.ResolveBody,
+): Promise<CatalogModel.Report> {
   const now = deps.clock.now()
   const resolved = { status: 'resolved' as const, resolution: input.action, resolutionNote: input.note?.trim() || null, resolvedBy: admin.id, resolvedAt: now }
-  const { report, unpublished } = await deps.db.transaction(async (tx) => {
+  const { report, unpublished, told } = await deps.db.transaction(async (tx) => {
     const [open] = await tx.select().from(reports).where(eq(reports.id, reportId)).for('update')
     if (open === undefined) throw new AppError('not_found', 'No such report')
     if (open.status !== 'open') throw new AppError('conflict', 'This report is already resolved')
     let unpublished: { before: ProductRow; after: ProductRow } | null = null
+    let told = nothing()
     let sameTarget = sql`false`
     if (input.action === 'unpublish') {
       if (open.productId === null) throw new AppError('invalid_data', 'Only a product report can unpublish', [{ field: 'body.action', message: 'needs a product report' }])
@@ -128,10 +137,13 @@ export async function resolveReport(deps: CatalogDeps, admin: CurrentUser, origi
     }
     if (input.action === 'suspend_vendor') {
       const reason = `After a report: ${open.reason}${resolved.resolutionNote === null ? '' : ` (${resolved.resolutionNote})`}`
-      await applyVendorDecision(tx, { adminId: admin.id, now, origin }, open.vendorId, 'suspend', reason).catch((error: unknown) => {
-        // Already suspended (another report got there first): the outcome stands.
-        if (!(error instanceof AppError && error.type === 'conflict' && (error.details as { status?: string }).status === 'suspended')) throw error
-      })
+      await applyVendorDecision(deps.notices, tx, { adminId: admin.id, now, origin }, open.vendorId, 'suspend', reason).then(
+        (decided) => (told = decided.committed),
+        (error: unknown) => {
+          // Already suspended (another report got there first): the outcome stands.
+          if (!(error instanceof AppError && error.type === 'conflict' && (error.details as { status?: string }).status === 'suspended')) throw error
+        },
+      )
       sameTarget = sql`${reports.vendorId} = ${open.vendorId}`
     }
     const closed = await tx
@@ -142,8 +154,9 @@ export async function resolveReport(deps: CatalogDeps, admin: CurrentUser, origi
     const subject = open.productId === null ? { type: 'shop' as const, id: open.vendorId } : { type: 'product' as const, id: open.productId }
     const summary = { action: input.action, reportId: open.id, reason: open.reason, note: resolved.resolutionNote, reportsClosed: closed.length, vendorId: open.vendorId }
     await recordAudit(tx, { by: actorOf(admin, origin), kind: 'listing.moderated', subject, summary, at: now })
-    return { report: { ...open, ...resolved }, unpublished }
+    return { report: { ...open, ...resolved }, unpublished, told }
   })
+  await runCommitted(deps, 'catalog', told)
   if (unpublished !== null) await announceProductChange(deps.bus, unpublished.before, unpublished.after, true, false, now)
   else if (input.action === 'suspend_vendor') await invalidatePages(deps.bus)
   await announceQueuesChanged(deps.bus, now)

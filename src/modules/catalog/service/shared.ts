@@ -107,18 +107,42 @@ export async function editableProduct(db: Conn, slug: string, user: CurrentUser,
 /** Whether a placement ending at `until` (featuredUntil, boostedUntil) runs at `now`. */
 export const isActiveUntil = (until: Date | null, now: Date) => until !== null && until > now
 
-/** Rows to cards: their categories, shops and primary photos are read in one query each. */
-export async function toSummaries(db: Conn, rows: ProductRow[], now: Date): Promise<CatalogModel.ProductSummary[]> {
-  const categoryIds = [...new Set(rows.map((r) => r.categoryId).filter((id) => id !== null))]
-  const [cats, shops, images] = await Promise.all([
-    categoryIds.length === 0
-      ? []
-      : db.select({ id: categories.id, slug: categories.slug, name: categories.name }).from(categories).where(inArray(categories.id, categoryIds)),
-    vendorSummaries(db, rows.map((r) => r.vendorId)),
-    primaryImagesOf(db, rows.map((r) => r.id)),
-  ])
-  const byId = new Map(cats.map((c) => [c.id, c]))
-  return rows.map((row) => ({
+/** The columns of a product a card shows (ProductSummary), for a query that builds cards itself (the catalog search). */
+export const summaryColumns = {
+  id: products.id,
+  slug: products.slug,
+  title: products.title,
+  priceMinor: products.priceMinor,
+  currency: products.currency,
+  stock: products.stock,
+  condition: products.condition,
+  location: products.location,
+  status: products.status,
+  categoryId: products.categoryId,
+  vendorId: products.vendorId,
+  featuredUntil: products.featuredUntil,
+  boostedUntil: products.boostedUntil,
+  viewsCount: products.viewsCount,
+  favoritesCount: products.favoritesCount,
+  ratingCount: products.ratingCount,
+  ratingSum: products.ratingSum,
+  reviewState: products.reviewState,
+  reviewReason: products.reviewReason,
+  submittedAt: products.submittedAt,
+  createdAt: products.createdAt,
+}
+export type SummaryRow = Pick<ProductRow, keyof typeof summaryColumns>
+
+/** What a card shows of its product's category, shop and primary photo. */
+interface CardParts {
+  category: CatalogModel.ProductSummary['category']
+  vendor: CatalogModel.ProductSummary['vendor']
+  image: CatalogModel.ProductImage | null
+}
+
+/** A product card from its row and its parts, as of `now` (placements that ran out are off). */
+export function toSummary(row: SummaryRow, parts: CardParts, now: Date): CatalogModel.ProductSummary {
+  return {
     id: row.id,
     slug: row.slug,
     title: row.title,
@@ -128,18 +152,38 @@ export async function toSummaries(db: Conn, rows: ProductRow[], now: Date): Prom
     condition: row.condition,
     location: row.location,
     status: row.status,
-    category: (row.categoryId === null ? null : byId.get(row.categoryId)) ?? null,
-    // Products cannot exist without their shop (foreign key).
-    vendor: shops.get(row.vendorId)!,
+    category: parts.category,
+    vendor: parts.vendor,
     featured: isActiveUntil(row.featuredUntil, now),
     boosted: isActiveUntil(row.boostedUntil, now),
     viewsCount: row.viewsCount,
     favoritesCount: row.favoritesCount,
     rating: ratingOf(row.ratingCount, row.ratingSum),
     review: { state: row.reviewState, reason: row.reviewReason, submittedAt: row.submittedAt },
-    image: images.get(row.id) ?? null,
+    image: parts.image,
     createdAt: row.createdAt,
-  }))
+  }
+}
+
+/** Rows to cards: their categories, shops and primary photos are read in one query each. */
+export async function toSummaries(db: Conn, rows: SummaryRow[], now: Date): Promise<CatalogModel.ProductSummary[]> {
+  const categoryIds = [...new Set(rows.map((r) => r.categoryId).filter((id) => id !== null))]
+  const [cats, shops, images] = await Promise.all([
+    categoryIds.length === 0
+      ? []
+      : db.select({ id: categories.id, slug: categories.slug, name: categories.name }).from(categories).where(inArray(categories.id, categoryIds)),
+    vendorSummaries(db, rows.map((r) => r.vendorId)),
+    primaryImagesOf(db, rows.map((r) => r.id)),
+  ])
+  const byId = new Map(cats.map((c) => [c.id, c]))
+  return rows.map((row) =>
+    toSummary(
+      row,
+      // Products cannot exist without their shop (foreign key).
+      { category: (row.categoryId === null ? null : byId.get(row.categoryId)) ?? null, vendor: shops.get(row.vendorId)!, image: images.get(row.id) ?? null },
+      now,
+    ),
+  )
 }
 
 /** Share events of a product: `sharesCount` is derived from them, never stored. */

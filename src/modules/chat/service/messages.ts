@@ -75,16 +75,35 @@ const sortedBy = <T>(items: T[], key: (item: T) => string): [T, number][] =>
  * or why it was refused (nothing written).
  */
 function sendsStatement(sends: Send[]): SQL {
-  const rows = sends.map(({ row }, ord) => {
-    const data = JSON.stringify(toMessage({ ...row, seq: 0 }))
-    return sql`(${ord}::int, ${row.id}::text, ${row.conversationId}::text, ${row.senderId}::text, ${row.clientId}::text, ${row.kind}::text, ${row.body}::text, ${row.imageWidth}::int, ${row.imageHeight}::int, ${row.createdAt.toISOString()}::timestamptz, ${data}::jsonb)`
-  })
+  // The sends go as one JSON parameter, so the statement's text is the same for any batch size
+  // (Postgres parses it once per connection); pictures, rare, go as bytea values.
+  const batch = JSON.stringify(
+    sends.map(({ row }, ord) => ({
+      ord,
+      id: row.id,
+      conversation_id: row.conversationId,
+      sender_id: row.senderId,
+      client_id: row.clientId,
+      kind: row.kind,
+      body: row.body,
+      image_width: row.imageWidth,
+      image_height: row.imageHeight,
+      created_at: row.createdAt.toISOString(),
+      data: toMessage({ ...row, seq: 0 }),
+    })),
+  )
   const images = sends.filter((send) => send.image !== null).map(({ row, image }) => sql`(${row.id}::text, ${image}::bytea)`)
   const pictures =
     images.length === 0
       ? sql``
       : sql`pictures as (insert into ${messageImages} (message_id, content_type, image) select p.id, 'image/webp', p.image from (values ${sql.join(images, sql`, `)}) as p (id, image) join inserted on inserted.id = p.id),`
-  return sql`with input (ord, id, conversation_id, sender_id, client_id, kind, body, image_width, image_height, created_at, data) as (values ${sql.join(rows, sql`, `)}),
+  // The batch's size is written into the text (`limit`): the planner would otherwise assume 100
+  // rows of a set-returning function, and each size, one statement per connection (at most
+  // GroupCommit's max), keeps a generic plan made for it.
+  return sql`with input as (
+      select * from jsonb_to_recordset(${batch}::jsonb)
+        as i (ord int, id text, conversation_id text, sender_id text, client_id text, kind text, body text, image_width int, image_height int, created_at timestamptz, data jsonb)
+      limit ${sql.raw(String(sends.length))}),
     copies as (select *, row_number() over (partition by conversation_id, sender_id, client_id order by ord) as copy from input),
     checked as (
       select i.*, coalesce(
@@ -97,10 +116,14 @@ function sendsStatement(sends: Send[]): SQL {
         row_number() over (partition by conversation_id order by ord) as rank,
         count(*) over (partition by conversation_id) as sends
       from checked where refused is null),
-    locked as (select id from ${conversations} where ${inArray(conversations.id, [...new Set(sends.map((send) => send.row.conversationId))])} order by id for update),
+    locked as (select id from ${conversations} where id in (select conversation_id from input) order by id for update),
     bumped as (
-      update ${conversations} as c set last_seq = c.last_seq + n.sends, last_activity_at = n.at
-      from (select conversation_id, count(*) as sends, max(created_at) as at from accepted group by conversation_id) as n
+      update ${conversations} as c
+      set last_seq = c.last_seq + n.sends, buyer_sent = c.buyer_sent + n.by_buyer, seller_sent = c.seller_sent + n.by_seller, last_activity_at = n.at
+      from (
+        select a.conversation_id, count(*) as sends, count(*) filter (where a.sender_id = o.buyer_id) as by_buyer,
+          count(*) filter (where a.sender_id = o.seller_id) as by_seller, max(a.created_at) as at
+        from accepted as a join ${conversations} as o on o.id = a.conversation_id group by a.conversation_id) as n
       where c.id = n.conversation_id and c.id in (select id from locked)
       returning c.id, c.last_seq, c.buyer_id, c.seller_id),
     sent as (select a.*, b.buyer_id, b.seller_id, b.last_seq - a.sends + a.rank as seq from accepted as a join bumped as b on b.id = a.conversation_id),
@@ -250,7 +273,7 @@ async function writeDeliveries(deps: ChatDeps, tx: Tx, deliveries: Delivery[]): 
     viewed.map((d) => ({ conversationId: d.conversation.id, userId: d.recipientId, upTo: d.message.seq })),
   )
   const inboxes = [...new Set(deliveries.map((d) => d.recipientId))]
-  await tx.execute(sql`select pg_advisory_xact_lock(h) from (select hashtext('inbox:' || u) as h from unnest(array[${sql.join(inboxes.map((u) => sql`${u}`), sql`, `)}]::text[]) as u order by h) as locks`)
+  await tx.execute(sql`select pg_advisory_xact_lock(h) from (select hashtext('inbox:' || u) as h from jsonb_array_elements_text(${JSON.stringify(inboxes)}::jsonb) as u order by h) as locks`)
   for (const [d, i] of sortedBy(deliveries, (d) => d.recipientId)) {
     if (d.viewing) continue
     out[i]!.afterCommit = await deps.notify(tx, {

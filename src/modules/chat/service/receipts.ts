@@ -3,7 +3,7 @@ import { queryRows, type Tx } from '../../../db/client'
 import type { ChatDurableEvent, NewChatEvent } from '../events'
 import { appendEvent, appendEvents, withEvents } from '../../../events/log'
 import type { ChatReceipt } from '../item'
-import { conversationMembers, conversations } from '../table'
+import { conversationMembers, conversations, messages } from '../table'
 import { appendInboxEvent, type ChatDeps, conversationTopic, notFound, unreadCounts, unreadTotal } from './shared'
 
 type MemberRow = typeof conversationMembers.$inferSelect
@@ -31,18 +31,19 @@ const receiptEvent = (tx: Tx, now: Date, row: MemberRow) => appendEvent(tx, now,
  */
 export async function moveDeliveredMany(tx: Tx, targets: { conversationId: string; userId: string; upTo: number }[]): Promise<MemberRow[]> {
   if (targets.length === 0) return []
-  const values = targets.map((t) => sql`(${t.conversationId}::text, ${t.userId}::text, ${t.upTo}::int)`)
-  const rows = await queryRows<{ conversation_id: string; user_id: string; read_seq: number; delivered_seq: number }>(
+  // One JSON parameter: the same statement text for any number of targets.
+  const batch = JSON.stringify(targets.map((t) => ({ conversation_id: t.conversationId, user_id: t.userId, up_to: t.upTo })))
+  const rows = await queryRows<{ conversation_id: string; user_id: string; read_seq: number; delivered_seq: number; read_received: number }>(
     tx,
     sql`update ${conversationMembers} as m set delivered_seq = v.target
       from (
         select t.conversation_id, t.user_id, least(max(t.up_to), max(c.last_seq)) as target
-        from (values ${sql.join(values, sql`, `)}) as t (conversation_id, user_id, up_to) join ${conversations} as c on c.id = t.conversation_id
+        from jsonb_to_recordset(${batch}::jsonb) as t (conversation_id text, user_id text, up_to int) join ${conversations} as c on c.id = t.conversation_id
         group by t.conversation_id, t.user_id) as v
       where m.conversation_id = v.conversation_id and m.user_id = v.user_id and m.delivered_seq < v.target
-      returning m.conversation_id, m.user_id, m.read_seq, m.delivered_seq`,
+      returning m.conversation_id, m.user_id, m.read_seq, m.delivered_seq, m.read_received`,
   )
-  return rows.map((r) => ({ conversationId: r.conversation_id, userId: r.user_id, readSeq: r.read_seq, deliveredSeq: r.delivered_seq }))
+  return rows.map((r) => ({ conversationId: r.conversation_id, userId: r.user_id, readSeq: r.read_seq, deliveredSeq: r.delivered_seq, readReceived: r.read_received }))
 }
 
 /**
@@ -77,7 +78,13 @@ export async function markRead(deps: ChatDeps, userId: string, conversationId: s
     const target = capped(conversationId, upTo)
     const [moved] = await tx
       .update(conversationMembers)
-      .set({ readSeq: target, deliveredSeq: sql`greatest(${conversationMembers.deliveredSeq}, ${target})` })
+      .set({
+        readSeq: target,
+        deliveredSeq: sql`greatest(${conversationMembers.deliveredSeq}, ${target})`,
+        // Others' messages the pointer moves over (only those: reading costs what it reads).
+        readReceived: sql`${conversationMembers.readReceived} + (select count(*)::int from ${messages} as r
+          where r.conversation_id = ${conversationId} and r.sender_id <> ${userId} and r.seq > ${conversationMembers.readSeq} and r.seq <= ${target})`,
+      })
       .where(and(member(conversationId, userId), lt(conversationMembers.readSeq, target)))
       .returning()
     let row = moved

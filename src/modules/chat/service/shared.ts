@@ -1,4 +1,4 @@
-import { and, count, eq, gt, inArray, isNull, ne, or, type SQL, sql } from 'drizzle-orm'
+import { and, eq, gt, inArray, isNull, ne, or, type SQL, sql } from 'drizzle-orm'
 import { type Db, lockName, queryRows, type Tx } from '../../../db/client'
 import type { Clock } from '../../../lib/clock'
 import { AppError } from '../../../lib/errors'
@@ -168,25 +168,45 @@ export function unreadWhere(userId: string | typeof conversationMembers.userId):
   return and(gt(messages.seq, conversationMembers.readSeq), ne(messages.senderId, userId), isNull(messages.deletedAt))!
 }
 
+/**
+ * SQL, the unread count of the `conversation_members` row in scope, with its conversation joined:
+ * the messages others sent (last_seq less the member's own side's), less those up to the read
+ * pointer (read_received), less the deleted ones after it (an index of deleted messages only). It
+ * costs the same at a conversation's 10th message and its 100,000th. The same count as unreadWhere.
+ */
+const unreadOf = sql<number>`(${conversations.lastSeq}
+    - case when ${conversationMembers.userId} = ${conversations.buyerId} then ${conversations.buyerSent}
+           when ${conversationMembers.userId} = ${conversations.sellerId} then ${conversations.sellerSent} else 0 end
+    - ${conversationMembers.readReceived}
+    - (select count(*) from ${messages} as gone
+       where gone.conversation_id = ${conversationMembers.conversationId} and gone.deleted_at is not null
+         and gone.seq > ${conversationMembers.readSeq} and gone.sender_id <> ${conversationMembers.userId}))::int`.mapWith(Number)
+
+/** SQL, the fields of a conversation bumped by one message of `senderId`: its seq and its side's count (see unreadOf). */
+export const oneMoreMessage = (senderId: string) => ({
+  lastSeq: sql`${conversations.lastSeq} + 1`,
+  buyerSent: sql`${conversations.buyerSent} + (case when ${conversations.buyerId} = ${senderId} then 1 else 0 end)`,
+  sellerSent: sql`${conversations.sellerSent} + (case when ${conversations.sellerId} = ${senderId} then 1 else 0 end)`,
+})
+
 /** Unread messages of `userId` per conversation (only those with any), optionally limited to some. */
 export async function unreadCounts(db: Conn, userId: string, conversationIds?: string[]): Promise<Map<string, number>> {
   if (conversationIds?.length === 0) return new Map()
   const rows = await db
-    .select({ conversationId: messages.conversationId, n: count() })
-    .from(messages)
-    .innerJoin(conversationMembers, and(eq(conversationMembers.conversationId, messages.conversationId), eq(conversationMembers.userId, userId)))
-    .where(and(unreadWhere(userId), conversationIds === undefined ? undefined : inArray(messages.conversationId, conversationIds)))
-    .groupBy(messages.conversationId)
-  return new Map(rows.map((r) => [r.conversationId, r.n]))
+    .select({ conversationId: conversationMembers.conversationId, n: unreadOf })
+    .from(conversationMembers)
+    .innerJoin(conversations, eq(conversations.id, conversationMembers.conversationId))
+    .where(and(eq(conversationMembers.userId, userId), conversationIds === undefined ? undefined : inArray(conversationMembers.conversationId, conversationIds)))
+  return new Map(rows.filter((r) => r.n > 0).map((r) => [r.conversationId, r.n]))
 }
 
 /** Unread messages of `userId` across every conversation (the header badge). */
 export async function unreadTotal(db: Conn, userId: string): Promise<number> {
   const [row] = await db
-    .select({ n: count() })
-    .from(messages)
-    .innerJoin(conversationMembers, and(eq(conversationMembers.conversationId, messages.conversationId), eq(conversationMembers.userId, userId)))
-    .where(unreadWhere(userId))
+    .select({ n: sql<number>`coalesce(sum(${unreadOf}), 0)::int`.mapWith(Number) })
+    .from(conversationMembers)
+    .innerJoin(conversations, eq(conversations.id, conversationMembers.conversationId))
+    .where(eq(conversationMembers.userId, userId))
   return row?.n ?? 0
 }
 
@@ -216,11 +236,10 @@ export async function appendInboxEvent(tx: Tx, now: Date, userId: string, conver
 export async function appendInboxEvents(tx: Tx, now: Date, pairs: { userId: string; conversationId: string }[]): Promise<ChatDurableEvent[]> {
   if (pairs.length === 0) return []
   const counts = await tx
-    .select({ userId: conversationMembers.userId, conversationId: messages.conversationId, n: count() })
-    .from(messages)
-    .innerJoin(conversationMembers, eq(conversationMembers.conversationId, messages.conversationId))
-    .where(and(inArray(conversationMembers.userId, [...new Set(pairs.map((p) => p.userId))]), unreadWhere(conversationMembers.userId)))
-    .groupBy(conversationMembers.userId, messages.conversationId)
+    .select({ userId: conversationMembers.userId, conversationId: conversationMembers.conversationId, n: unreadOf })
+    .from(conversationMembers)
+    .innerJoin(conversations, eq(conversations.id, conversationMembers.conversationId))
+    .where(sql`${conversationMembers.userId} in (select jsonb_array_elements_text(${JSON.stringify([...new Set(pairs.map((p) => p.userId))])}::jsonb))`)
   const unread = new Map(counts.map((c) => [`${c.userId}:${c.conversationId}`, c.n]))
   const total = new Map<string, number>()
   for (const c of counts) total.set(c.userId, (total.get(c.userId) ?? 0) + c.n)

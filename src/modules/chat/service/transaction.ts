@@ -1,4 +1,4 @@
-import { and, eq, inArray, sql } from 'drizzle-orm'
+import { and, eq, inArray } from 'drizzle-orm'
 import type { Tx } from '../../../db/client'
 import { AppError } from '../../../lib/errors'
 import { newId } from '../../../lib/ids'
@@ -7,7 +7,7 @@ import { appendEvent, publishEvents } from '../../../events/log'
 import type { AfterSaleNote, Conversation, TransactionStatus, TransactionStep } from '../item'
 import { conversationMembers, conversations, messages } from '../table'
 import { afterSend } from './messages'
-import { type ChatDeps, type ConversationRow, conversationTopic, isMember, type MessageRow, notFound, toConversations, toMessage } from './shared'
+import { type ChatDeps, type ConversationRow, conversationTopic, isMember, type MessageRow, notFound, oneMoreMessage, toConversations, toMessage } from './shared'
 
 /**
  * The transaction state machine of a conversation (seed 000): none → sale_confirmed (the seller
@@ -57,7 +57,7 @@ export async function takeTransactionStep(deps: Pick<ChatDeps, 'clock'>, tx: Tx,
   const now = deps.clock.now()
   const [updated] = await tx
     .update(conversations)
-    .set({ transactionStatus: rule.to, lastSeq: sql`${conversations.lastSeq} + 1`, lastActivityAt: now })
+    .set({ transactionStatus: rule.to, ...oneMoreMessage(input.actorId), lastActivityAt: now })
     .where(eq(conversations.id, conversation.id))
     .returning()
   const seq = updated!.lastSeq
@@ -139,7 +139,7 @@ export async function postAfterSaleNote(
     }
     const [conversation] = await tx
       .update(conversations)
-      .set({ lastSeq: sql`${conversations.lastSeq} + 1`, lastActivityAt: now })
+      .set({ ...oneMoreMessage(input.actorId), lastActivityAt: now })
       .where(and(eq(conversations.productId, input.productId), eq(conversations.buyerId, input.buyerId)))
       .returning()
     const [message] = await tx
