@@ -1,5 +1,8 @@
+import { readdirSync, readFileSync, writeFileSync } from 'node:fs'
+import { join } from 'node:path'
 import { fileURLToPath } from 'node:url'
-import { defineConfig } from 'vite'
+import { brotliCompressSync, constants, gzipSync } from 'node:zlib'
+import { defineConfig, type Plugin } from 'vite'
 import solid from 'vite-plugin-solid'
 
 /**
@@ -29,10 +32,36 @@ const ENTRY_GROUP = {
   includeDependenciesRecursively: false,
 }
 
+const TEXT_FILE = /\.(?:js|css|svg|json|html|xml|txt|webmanifest)$/
+
+/**
+ * Writes a `.br` (Brotli, quality 11) and a `.gz` (gzip, level 9) sibling of each text file of the
+ * client build (assets and public files, not the manifest), where it is smaller, so the server
+ * sends the best one a request accepts without compressing anything (src/web/index.ts: builtFile).
+ */
+function precompress(): Plugin {
+  return {
+    name: 'souk-precompress',
+    apply: 'build',
+    writeBundle({ dir }) {
+      if (dir === undefined) return
+      for (const name of readdirSync(dir, { recursive: true, encoding: 'utf8' })) {
+        if (!TEXT_FILE.test(name) || name.startsWith('.vite')) continue
+        const path = join(dir, name)
+        const text = readFileSync(path)
+        const br = brotliCompressSync(text, { params: { [constants.BROTLI_PARAM_QUALITY]: 11, [constants.BROTLI_PARAM_SIZE_HINT]: text.length } })
+        const gz = gzipSync(text, { level: 9 })
+        if (br.length < text.length) writeFileSync(`${path}.br`, br)
+        if (gz.length < text.length) writeFileSync(`${path}.gz`, gz)
+      }
+    },
+  }
+}
+
 export default defineConfig(({ isSsrBuild }) => ({
   root: web(''),
   publicDir: 'public',
-  plugins: [solid({ ssr: true })],
+  plugins: [solid({ ssr: true }), ...(isSsrBuild ? [] : [precompress()])],
   ssr: { noExternal: true, target: 'node' },
   build: isSsrBuild
     ? {

@@ -38,7 +38,7 @@ import { helpRoutes } from './modules/help'
 import { createSettings, type PlatformSettings, settingsRoutes } from './modules/settings'
 import { closeSolvedTicketsJob, type SupportDeps, supportRoutes, supportTopicRules, TICKET_CLOSE_CRON } from './modules/support'
 import { type ShipmentsDeps, shipmentsRoutes } from './modules/shipments'
-import { vendorsRoutes } from './modules/vendors'
+import { type ShopNoticeDeps, vendorsRoutes } from './modules/vendors'
 import { DIGEST_CRON, type DigestDeps, digestJob, digestLinks, type NotificationsDeps, notificationsRoutes, notify } from './modules/notifications'
 import { VIDEO_LIMITS } from './lib/video'
 import { createRealtime, createRealtimeState, type Realtime, SOCKET_OPTIONS } from './realtime'
@@ -300,6 +300,8 @@ function assistantDeps(infra: Infrastructure, support: SupportDeps, returns: Ret
 
 /** Every route, from the module plugins, in the order they apply. */
 function routes(infra: Infrastructure, { mailer, notifications, chat, orders, payments, sandbox, shipments, disputes, returns, plans, settings, realtime, support }: Services & { chat: ChatDeps; realtime: Realtime; support: SupportDeps }) {
+  // A decision on a shop (vendors', or a report's suspension in catalog) tells its owner.
+  const shopNotices: ShopNoticeDeps = { notify: (tx, input) => notify(notifications, tx, input), mailer, publicUrl: infra.config.publicUrl }
   // Bun takes WebSocket and body limits from the server, so they are set here on the root.
   return new Elysia({ websocket: SOCKET_OPTIONS, serve: { maxRequestBodySize: MAX_REQUEST_BODY } })
     .use(operations(infra))
@@ -327,8 +329,8 @@ function routes(infra: Infrastructure, { mailer, notifications, chat, orders, pa
         : devMailRoutes({ db: infra.database.db, mailer }),
     )
     // New shops start with the free plan's perks.
-    .use(vendorsRoutes({ ...infra, defaultPerks: freePerks }))
-    .use(catalogRoutes(infra))
+    .use(vendorsRoutes({ ...infra, defaultPerks: freePerks, notices: shopNotices }))
+    .use(catalogRoutes({ ...infra, notices: shopNotices }))
     .use(jobsRoutes(infra, JOB_KINDS))
     .use(chatRoutes({ ...infra, deps: chat }))
     .use(cartRoutes(infra))

@@ -11,6 +11,32 @@ beforeAll(async () => {
 }, 60_000)
 afterAll(() => t.close())
 
+/** Seeded titles naming a colour, and that colour's hue in degrees (HSV). */
+const TITLE_HUES: [title: string, hue: number][] = [
+  ['Hand-painted cobalt serving plate', 220],
+  ['Kilim cushion cover, terracotta', 18],
+  ['Green-glazed couscous bowl', 145],
+  ['Leather babouche slippers, saffron yellow', 42],
+  ['Indigo flat-weave kilim runner', 232],
+]
+
+const hueDistance = (a: number, b: number) => Math.min(Math.abs(a - b), 360 - Math.abs(a - b))
+
+/** The hue (degrees) most of an image's coloured pixels share: a 10° histogram of those saturated and bright enough to have one. */
+async function dominantHue(file: ArrayBuffer): Promise<number> {
+  const { data, info } = await sharp(Buffer.from(file)).removeAlpha().raw().toBuffer({ resolveWithObject: true })
+  const bins = new Array<number>(36).fill(0)
+  for (let i = 0; i < data.length; i += info.channels) {
+    const [r, g, b] = [data[i]! / 255, data[i + 1]! / 255, data[i + 2]! / 255]
+    const max = Math.max(r, g, b)
+    const chroma = max - Math.min(r, g, b)
+    if (max < 0.2 || chroma / max < 0.3) continue
+    const sector = max === r ? ((g - b) / chroma + 6) % 6 : max === g ? (b - r) / chroma + 2 : (r - g) / chroma + 4
+    bins[Math.floor(sector * 6) % 36]! += 1
+  }
+  return bins.indexOf(Math.max(...bins)) * 10 + 5
+}
+
 describe('seedDemo()', () => {
   it('seeds a living catalog and shop plans once, valid by the catalog rules', async () => {
     const deps = { db: t.ctx.database.db, clock: t.ctx.clock, log: t.ctx.log, bus: t.ctx.bus, publicUrl: t.ctx.config.publicUrl, money: t.ctx.config.money }
@@ -28,6 +54,12 @@ describe('seedDemo()', () => {
     const photo = await t.request(all[0]!.image!.thumbnailUrl)
     expect({ status: photo.status, type: photo.headers.get('content-type') }).toEqual({ status: 200, type: 'image/webp' })
     expect((await sharp(Buffer.from(await photo.arrayBuffer())).metadata()).width).toBe(480)
+    // Each photo is drawn in the colour its title names: a cobalt plate is blue, not brown.
+    for (const [title, hue] of TITLE_HUES) {
+      const product = all.find((p) => p.title === title)!
+      const image = await t.request(product.image!.url)
+      expect({ title, hue: hueDistance(await dominantHue(await image.arrayBuffer()), hue) <= 20 }).toEqual({ title, hue: true })
+    }
     expect((await page('?featured=true')).length).toBeGreaterThanOrEqual(3)
     expect((await page('?boosted=true')).length).toBeGreaterThanOrEqual(3)
     expect((await page('?q=lantern')).length).toBeGreaterThanOrEqual(2)

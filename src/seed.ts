@@ -281,15 +281,51 @@ export async function seedDemo(deps: Deps): Promise<boolean> {
   return true
 }
 
-/** Background, pattern and accent colours of the demo photos: the palette of the seeded crafts. */
-const PALETTES = [
+type Palette = readonly [background: string, pattern: string, accent: string]
+
+/** Palettes of the demo photos where nothing names a colour: the palette of the seeded crafts. */
+const PALETTES: readonly Palette[] = [
   ['#f3e7d3', '#b5542c', '#2f4858'],
   ['#e9dcc9', '#1f4e79', '#d9a441'],
   ['#f5efe6', '#7a2e2e', '#c9a227'],
   ['#dfe8e1', '#2e6b4f', '#b5542c'],
   ['#efe3d0', '#5b3a29', '#e0b04c'],
   ['#e6eef5', '#27496d', '#c05640'],
-] as const
+]
+
+/**
+ * The colour words (and coloured materials) of the demo listings, each a palette whose pattern and
+ * accent are that colour and whose ground is a pale tint of it: a "cobalt" plate is drawn blue.
+ */
+const COLOUR_PALETTES: Record<string, Palette> = {
+  cobalt: ['#e8eef8', '#1f4fb4', '#0f2f7a'],
+  blue: ['#e8eef8', '#1f4fb4', '#0f2f7a'],
+  indigo: ['#e7e9f4', '#2f3a8f', '#1c2360'],
+  saffron: ['#f8eed6', '#e0a020', '#b77a0e'],
+  yellow: ['#faf2d6', '#e8b923', '#c0920f'],
+  orange: ['#fbeadb', '#e07b24', '#b55d12'],
+  terracotta: ['#f3e3d9', '#b9552e', '#8a3b1e'],
+  copper: ['#f3e6dc', '#b8683a', '#8c4a24'],
+  brass: ['#f4ecd8', '#b58b2a', '#8a6516'],
+  green: ['#e3efe7', '#2e7d50', '#1d5a38'],
+  red: ['#1f1b1b', '#b8242f', '#7a1a20'],
+  rose: ['#f8e6ea', '#c9566f', '#9c3a50'],
+  ivory: ['#f3ecdc', '#1f1f1f', '#5a5650'],
+  white: ['#f7f5f0', '#d9d4c8', '#b8a98a'],
+  silver: ['#eef0f3', '#9aa3ad', '#6c757f'],
+  natural: ['#f5eee1', '#c8a46a', '#9c7a45'],
+  straw: ['#f5eee1', '#c8a46a', '#9c7a45'],
+}
+
+/** The palette of the first colour word of the title, else of its colour attribute, else of its description. */
+function paletteOf(product: DemoProduct, index: number): Palette {
+  const colour = product.attributes.colour
+  for (const text of [product.title, typeof colour === 'string' ? colour : '', product.description]) {
+    const word = text.toLowerCase().split(/[^a-z]+/).find((w) => w in COLOUR_PALETTES)
+    if (word !== undefined) return COLOUR_PALETTES[word]!
+  }
+  return PALETTES[index % PALETTES.length]!
+}
 
 /** A motif per category (by its key), drawn in the pattern colour over the background. */
 function motif(category: string, fg: string, accent: string): string {
@@ -317,12 +353,12 @@ function motif(category: string, fg: string, accent: string): string {
 }
 
 /**
- * A simple 800×600 JPEG for a demo product: its category's motif in one of the palettes (drawn on
- * a 960×720 canvas; small, so the first start stays quick).
+ * A simple 800×600 JPEG for a demo product: its category's motif in the colours its listing names
+ * (paletteOf; drawn on a 960×720 canvas; small, so the first start stays quick).
  */
-async function demoPhoto(category: string, index: number): Promise<Blob> {
-  const [bg, fg, accent] = PALETTES[index % PALETTES.length]!
-  const svg = `<svg xmlns="http://www.w3.org/2000/svg" width="800" height="600" viewBox="0 0 960 720"><rect width="960" height="720" fill="${bg}"/>${motif(category, fg, accent)}</svg>`
+async function demoPhoto(product: DemoProduct, index: number): Promise<Blob> {
+  const [bg, fg, accent] = paletteOf(product, index)
+  const svg = `<svg xmlns="http://www.w3.org/2000/svg" width="800" height="600" viewBox="0 0 960 720"><rect width="960" height="720" fill="${bg}"/>${motif(product.category, fg, accent)}</svg>`
   return new Blob([await sharp(Buffer.from(svg)).jpeg({ quality: 85 }).toBuffer()], { type: 'image/jpeg' })
 }
 
@@ -331,7 +367,7 @@ async function seedPhotos(deps: Deps, owners: Map<ShopKey, string>): Promise<voi
   const started = performance.now()
   for (const [index, product] of PRODUCTS.entries()) {
     const owner = { id: owners.get(product.shop)!, role: 'vendor' as const, sessionId: 'demo-seed' }
-    await addImage(deps, owner, slugify(product.title), await demoPhoto(product.category, index))
+    await addImage(deps, owner, slugify(product.title), await demoPhoto(product, index))
   }
   deps.log.info('demo photos added', { photos: PRODUCTS.length, ms: Math.round(performance.now() - started) })
 }

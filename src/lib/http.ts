@@ -1,5 +1,6 @@
 import { Elysia, ValidationError } from 'elysia'
 import { isDataException, pgErrorOf } from '../db/errors'
+import { compressAnswer } from './compression'
 import { AppError, ERROR_STATUS, type ErrorDetails, type ErrorType, type FieldProblem } from './errors'
 import { refuseBadInput } from './input'
 import type { Logger } from './log'
@@ -64,8 +65,9 @@ export interface HttpBasicsOptions {
 const UNMATCHED = 'unmatched'
 
 /**
- * Request ids, the one error shape, the access log and request metrics. Mounted first on the root
- * app; it is global so every plugin's routes share it.
+ * Request ids, the one error shape, compression of text answers (src/lib/compression.ts), the
+ * access log and request metrics. Mounted first on the root app; it is global so every plugin's
+ * routes share it.
  */
 export function httpBasics(log: Logger, { slowRequestMs = 500, metrics }: HttpBasicsOptions = {}) {
   return new Elysia({ name: 'http-basics' })
@@ -117,6 +119,7 @@ export function httpBasics(log: Logger, { slowRequestMs = 500, metrics }: HttpBa
           return errorResponse('unknown_error', 'Something went wrong on our side')
       }
     })
+    .mapResponse({ as: 'global' }, compressAnswer)
     .onAfterResponse({ as: 'global' }, (context) => {
       const { request, path, set, responseValue } = context
       const m = meta.get(request)

@@ -21,6 +21,7 @@ import { ADMIN_QUEUE_EVENTS } from '../modules/admin-queues/events'
 import { ADMIN_STATS_EVENTS } from '../modules/admin-stats/events'
 import { SOCIAL_EVENTS } from '../modules/social/events'
 import { ASSISTANT_EVENTS } from '../modules/assistant/events'
+import { VENDOR_EVENTS } from '../modules/vendors/events'
 
 export { TypingData } from '../modules/chat/events'
 
@@ -53,6 +54,7 @@ export const EventMessage = t.Union([
   ...ADMIN_STATS_EVENTS,
   ...SOCIAL_EVENTS,
   ...ASSISTANT_EVENTS,
+  ...VENDOR_EVENTS,
 ])
 export type EventMessage = typeof EventMessage.static
 export type EventKind = EventMessage['kind']

@@ -17,7 +17,12 @@ export interface WebBuild {
   /** Files from web/public, by URL path (`/favicon.svg`) -> absolute file path. */
   publicFiles: Map<string, string>
   assetsDir: string
+  /** The precompressed siblings the build wrote (`…/entry.js.br`, `…/robots.txt.gz`), by absolute path. */
+  encodedFiles: Set<string>
 }
+
+/** A precompressed sibling of a built file (vite.config.ts writes them): served in its stead, never by its own name. */
+const ENCODED_SIBLING = /\.(?:br|gz)$/
 
 export class WebBuildMissing extends Error {
   constructor(readonly dir: string) {
@@ -49,19 +54,22 @@ function entryAssets(manifest: Record<string, ManifestChunk>): EntryAssets {
   return { script: url(entry.file), styles: [...styles].map(url), preloads: [...preloads].map(url) }
 }
 
-function listPublicFiles(clientDir: string): Map<string, string> {
-  const files = new Map<string, string>()
+/** The client build's files: public ones by URL path (not under assets/ or .vite/), and every precompressed sibling. */
+function listFiles(clientDir: string): { publicFiles: Map<string, string>; encodedFiles: Set<string> } {
+  const publicFiles = new Map<string, string>()
+  const encodedFiles = new Set<string>()
   const walk = (dir: string) => {
     for (const entry of readdirSync(dir, { withFileTypes: true })) {
       const full = join(dir, entry.name)
       const rel = relative(clientDir, full).split(sep).join('/')
-      if (rel === 'assets' || rel === '.vite') continue
+      if (rel === '.vite') continue
       if (entry.isDirectory()) walk(full)
-      else files.set(`/${rel}`, full)
+      else if (ENCODED_SIBLING.test(rel)) encodedFiles.add(full)
+      else if (!rel.startsWith('assets/')) publicFiles.set(`/${rel}`, full)
     }
   }
   walk(clientDir)
-  return files
+  return { publicFiles, encodedFiles }
 }
 
 function stamp(dir: string): string {
@@ -77,7 +85,7 @@ export async function loadWebBuild(dir: string = WEB_DIST): Promise<WebBuild> {
   const manifest = JSON.parse(readFileSync(join(clientDir, '.vite/manifest.json'), 'utf8')) as Record<string, ManifestChunk>
   // The query makes a rebuilt bundle a new module instead of the one already in the import cache.
   const module = (await import(`${join(dir, 'server/entry-server.js')}?v=${id}`)) as { default: SsrModule }
-  return { id, assets: entryAssets(manifest), ssr: module.default, publicFiles: listPublicFiles(clientDir), assetsDir: join(clientDir, 'assets') }
+  return { id, assets: entryAssets(manifest), ssr: module.default, ...listFiles(clientDir), assetsDir: join(clientDir, 'assets') }
 }
 
 /**

@@ -1,7 +1,9 @@
 import { TtlCache } from '../lib/cache'
+import type { CachedBody } from '../lib/compression'
 
 export interface CachedPage {
-  html: string
+  /** The html, with its gzip form once a request asked for it. */
+  body: CachedBody
   etag: string
   /** The page's Content-Security-Policy: it allows this html's inline scripts by hash. */
   csp: string

@@ -2,10 +2,11 @@ import { Elysia, NotFoundError } from 'elysia'
 import { join } from 'node:path'
 import type { AnyElysia } from 'elysia'
 import type { Infrastructure } from '../infrastructure'
+import { acceptedEncodings, CachedBody, cachedBodyResponse, dynamicEncoding, ENCODED_FILE_SUFFIX, encodedEtag, isCompressible, matchesEtag } from '../lib/compression'
 import { requestIdOf } from '../lib/http'
 import { hasRefreshCookie } from '../modules/accounts'
 import { SITEMAP_MAX, sitemapEntries } from '../modules/catalog'
-import { helpSitemapEntries } from '../modules/help'
+import { HELP_INFO_PAGES, helpSitemapEntries } from '../modules/help'
 import { createBuildLoader, type WebBuild, WebBuildMissing } from './build'
 import { PAGE_INVALIDATION_TOPIC, parseInvalidation } from '../lib/page-invalidation'
 import { PageCache } from './cache'
@@ -25,6 +26,20 @@ const RENDER_CACHE_ENTRIES = 500
 const ASSET_NAME = /^[\w.-]+$/
 const DEV_EVENTS = '/__souk/dev-events'
 
+/** The short addresses of the info pages (`/terms`), each to its help article. */
+const INFO_PAGE_ARTICLES = new Map<string, string>(HELP_INFO_PAGES.map((page) => [page.path, `/help/articles/${page.slug}`]))
+
+/**
+ * Pages no search engine should crawl: the signed-in areas (which answer a visitor with the sign-in
+ * page), the API but its documentation, and pages made of a link's token.
+ */
+const ROBOTS_DISALLOW = ['/api/', '/ws', '/account', '/admin', '/dashboard', '/inbox', '/notifications', '/favorites', '/cart', '/checkout', '/orders', '/wallet', '/jobs', '/feed', '/help/tickets/', '/help/conversations', '/dev/', '/verify', '/reset-password', '/pay/']
+
+/** robots.txt: the sitemap's absolute address comes from PUBLIC_URL, so it is served, not a file. */
+export function robotsTxt(publicUrl: string): string {
+  return ['User-agent: *', 'Allow: /api/docs', ...ROBOTS_DISALLOW.map((path) => `Disallow: ${path}`), '', `Sitemap: ${publicUrl}/sitemap.xml`, ''].join('\n')
+}
+
 /** Paths that belong to the API or the socket: never answered with an HTML page. */
 function isApiPath(path: string): boolean {
   return path === '/api' || path.startsWith('/api/') || path === '/ws' || path.startsWith('/ws/')
@@ -42,10 +57,19 @@ function etagOf(html: string): string {
   return `"${Bun.hash(html).toString(36)}"`
 }
 
-function matchesEtag(request: Request, etag: string): boolean {
-  const header = request.headers.get('if-none-match')
-  if (header === null) return false
-  return header === '*' || header.split(',').some((tag) => tag.trim().replace(/^W\//, '') === etag)
+/**
+ * A built file, as the best precompressed sibling the request accepts (`.br`, then `.gz`) or as
+ * it is, in its own type. A text file says Vary: Accept-Encoding either way, so the compression
+ * hook leaves it to this choice.
+ */
+function builtFile(request: Request, path: string, encodedFiles: Set<string>, cacheControl: string): Response {
+  const file = Bun.file(path)
+  const headers: Record<string, string> = { 'cache-control': cacheControl, 'content-type': file.type }
+  if (!isCompressible(file.type)) return new Response(file, { headers })
+  headers.vary = 'Accept-Encoding'
+  const encoding = acceptedEncodings(request).find((e) => encodedFiles.has(path + ENCODED_FILE_SUFFIX[e]))
+  if (encoding === undefined) return new Response(file, { headers })
+  return new Response(Bun.file(path + ENCODED_FILE_SUFFIX[encoding]), { headers: { ...headers, 'content-encoding': encoding } })
 }
 
 /** Dev only: the page reloads itself when the server restarts or the client is rebuilt. */
@@ -132,19 +156,24 @@ export function webPages(ctx: Pick<Infrastructure, 'config' | 'bus' | 'log' | 'd
         if (result.status !== 200) return new Response(sealed.html, { status: result.status, headers: uncached })
         // A page that asked not to be stored (see NoStore in web/src/lib/head.tsx).
         if (result.headers.get('cache-control') === 'no-store') return new Response(sealed.html, { headers: uncached })
-        page = { html: sealed.html, etag: etagOf(sealed.html), csp }
+        page = { body: new CachedBody(sealed.html), etag: etagOf(sealed.html), csp }
         if (!personal) cache.set(key, page)
       }
       // x-cache says whether this instance rendered the page or reused a recent render. The CSP
-      // goes on a 304 too: it updates the stored headers, and it fits the stored body.
+      // goes on a 304 too: it updates the stored headers, and it fits the stored body. The
+      // compression hook marks the ETag of the gzipped page (`"…-gz"`); a 304 names the form that
+      // request would get.
       const headers = {
         etag: page.etag,
         'cache-control': personal ? PRIVATE_PAGE_CACHE : PUBLIC_PAGE_CACHE,
         'x-cache': hit ? 'HIT' : 'MISS',
         'content-security-policy': page.csp,
       }
-      if (matchesEtag(request, page.etag)) return new Response(null, { status: 304, headers })
-      return new Response(page.html, { headers: { ...headers, 'content-type': 'text/html; charset=utf-8' } })
+      if (matchesEtag(request, page.etag)) {
+        const etag = encodedEtag(page.etag, dynamicEncoding(request, page.body.byteLength))
+        return new Response(null, { status: 304, headers: { ...headers, etag, vary: 'Accept-Encoding' } })
+      }
+      return cachedBodyResponse(page.body, { headers: { ...headers, 'content-type': 'text/html; charset=utf-8' } })
     }
 
     const plugin = new Elysia({ name: 'web', detail: { hide: true } })
@@ -152,9 +181,9 @@ export function webPages(ctx: Pick<Infrastructure, 'config' | 'bus' | 'log' | 'd
         if (!ASSET_NAME.test(params.file)) throw new NotFoundError()
         const loaded = await build(request)
         if (loaded instanceof Response) return loaded
-        const file = Bun.file(join(loaded.assetsDir, params.file))
-        if (!(await file.exists())) throw new NotFoundError()
-        return new Response(file, { headers: { 'cache-control': IMMUTABLE } })
+        const path = join(loaded.assetsDir, params.file)
+        if (loaded.encodedFiles.has(path) || !(await Bun.file(path).exists())) throw new NotFoundError()
+        return builtFile(request, path, loaded.encodedFiles, IMMUTABLE)
       })
       // Every public product page and storefront, and the help centre's articles, for search engines
       // (with `/` and `/help`, at most SITEMAP_MAX addresses: the protocol's limit).
@@ -164,13 +193,16 @@ export function webPages(ctx: Pick<Infrastructure, 'config' | 'bus' | 'log' | 'd
         const body = `<?xml version="1.0" encoding="UTF-8"?>\n<urlset xmlns="http://www.sitemaps.org/schemas/sitemap/0.9"><url><loc>${xmlText(`${ctx.config.publicUrl}/`)}</loc></url><url><loc>${xmlText(`${ctx.config.publicUrl}/help`)}</loc></url>${urls.join('')}</urlset>\n`
         return new Response(body, { headers: { 'content-type': 'application/xml; charset=utf-8', 'cache-control': PUBLIC_FILE_CACHE } })
       })
+      .get('/robots.txt', () => new Response(robotsTxt(ctx.config.publicUrl), { headers: { 'content-type': 'text/plain; charset=utf-8', 'cache-control': PUBLIC_FILE_CACHE } }))
       .get('/*', async ({ request, path }) => {
         if (isApiPath(path)) throw new NotFoundError()
+        const article = INFO_PAGE_ARTICLES.get(path)
+        if (article !== undefined) return new Response(null, { status: 301, headers: { location: article, 'cache-control': PUBLIC_FILE_CACHE } })
         if (watching && path === DEV_EVENTS) return devEvents(async () => (await builds.current()).id, bootId)
         const loaded = await build(request)
         if (loaded instanceof Response) return loaded
         const file = loaded.publicFiles.get(path)
-        if (file !== undefined) return new Response(Bun.file(file), { headers: { 'cache-control': PUBLIC_FILE_CACHE } })
+        if (file !== undefined) return builtFile(request, file, loaded.encodedFiles, PUBLIC_FILE_CACHE)
         return renderPage(request, loaded)
       })
     app.use(plugin)

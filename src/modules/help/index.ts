@@ -14,6 +14,7 @@ import { HelpModel as M } from './model'
 import { createHelpArticle, deleteHelpArticle, findHelpArticle, type HelpDeps, listArticlesForAdmin, listHelpArticles, searchHelpArticles, updateHelpArticle } from './service'
 
 export { HELP_CATEGORIES, HELP_CATEGORY_LABEL, HELP_LIMITS, type HelpCategory } from './categories'
+export { HELP_INFO_PAGES } from './info-pages'
 export { HelpHit, HelpModel } from './model'
 export { findHelpArticle, helpSitemapEntries, listHelpArticles, searchHelpArticles } from './service'
 export { helpArticles } from './table'

@@ -38,7 +38,6 @@ export const DEFAULT_PREFERENCES: Record<NotificationType, { inApp: boolean; ema
   comment: { inApp: true, email: false },
   mention: { inApp: true, email: false },
   system: { inApp: true, email: false },
-  job: { inApp: true, email: false },
 }
 
 const userTopic = (userId: string) => `user:${userId}` as const

@@ -9,17 +9,18 @@ import { VendorsModel as M } from './model'
 import { applyToSell, decideVendor, getMyVendor, getStorefront, listStorefronts, listVendorsForAdmin, type VendorsDeps } from './service'
 
 export { VendorsModel } from './model'
-export { addShopRating, applyVendorDecision, findVendorById, findVendorBySlug, findVendorOfUser, lockVendor, sellingVendorIds, setDefaultShopPerks, setShopPerks, type ShopPerks, storefrontSlugs, vendorSummaries } from './service'
+export { addShopRating, applyVendorDecision, findVendorById, findVendorBySlug, findVendorOfUser, lockVendor, sellingVendorIds, setDefaultShopPerks, setShopPerks, type ShopNoticeDeps, type ShopPerks, storefrontSlugs, vendorSummaries, vendorSummaryColumns } from './service'
+export { VENDOR_STATUSES } from './status'
 /** The tables other modules' tables reference (foreign keys) and the demo seed fills; services query them through this module's functions. */
-export { VENDOR_STATUSES, vendors } from './table'
+export { vendors } from './table'
 export { shopApplicationsQueue } from './queue'
 
 /**
  * Shops: applying to sell, public storefronts, and the admin decisions (approve, reject, suspend,
- * reinstate). A shop's products are served by the catalog (`GET /products?vendor=<slug>`).
+ * reinstate), each told to the shop's owner (a notification, an email, `shop.updated`). A shop's products are served by the catalog (`GET /products?vendor=<slug>`).
  */
-export function vendorsRoutes(ctx: Pick<Infrastructure, 'database' | 'config' | 'clock' | 'bus'> & Pick<VendorsDeps, 'defaultPerks'>) {
-  const deps: VendorsDeps = { db: ctx.database.db, clock: ctx.clock, bus: ctx.bus, defaultPerks: ctx.defaultPerks }
+export function vendorsRoutes(ctx: Pick<Infrastructure, 'database' | 'config' | 'clock' | 'bus' | 'log'> & Pick<VendorsDeps, 'defaultPerks' | 'notices'>) {
+  const deps: VendorsDeps = { db: ctx.database.db, clock: ctx.clock, bus: ctx.bus, log: ctx.log, notices: ctx.notices, defaultPerks: ctx.defaultPerks }
   return new Elysia({ name: 'vendors', prefix: '/api/v1' })
     .use(authPlugin(ctx))
     .use(strictQueryPlugin)

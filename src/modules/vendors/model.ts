@@ -2,7 +2,7 @@ import { t, type TSchema } from 'elysia'
 import { enumOf } from '../../lib/schema'
 import { idSchema } from '../../lib/ids'
 import { pageOf, pageQuery } from '../../lib/pagination'
-import { VENDOR_STATUSES } from './table'
+import { VENDOR_STATUSES } from './status'
 import { ratingSchema } from '../../lib/rating'
 
 const nullable = <T extends TSchema>(schema: T) => t.Union([schema, t.Null()])

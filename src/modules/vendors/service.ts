@@ -6,19 +6,36 @@ import { AppError } from '../../lib/errors'
 import { newId } from '../../lib/ids'
 import { cursorPart, decodeCursor, type Page, toPage } from '../../lib/pagination'
 import type { Bus } from '../../lib/bus'
+import type { Logger } from '../../lib/log'
+import { appendEvent } from '../../events/log'
+import { type Committed, nothing, runCommitted } from '../../events/committed'
 import { invalidatePages } from '../../lib/page-invalidation'
 import { announceQueuesChanged } from '../../lib/admin-queues'
 import { type Origin, actorOf } from '../../lib/request-origin'
 import { announceRoleChanged, setRole } from '../accounts'
 import { recordAudit } from '../audit'
+import type { Mailer } from '../mail'
+import type { AfterCommit, NotifyInput } from '../notifications'
+import type { NewVendorEvent } from './events'
 import { VendorsModel } from './model'
-import { type VendorStatus, vendors } from './table'
+import type { VendorStatus } from './status'
+import { vendors } from './table'
 import { ratingOf } from '../../lib/rating'
+
+/** What a decision needs to tell the shop's owner (bound in app.ts: notifications' `notify`, the mailer). */
+export interface ShopNoticeDeps {
+  notify(tx: Tx, input: NotifyInput): Promise<AfterCommit | null>
+  mailer: Mailer
+  /** Base of the link in the email. */
+  publicUrl: string
+}
 
 export interface VendorsDeps {
   db: Db
   clock: Clock
   bus: Bus
+  log: Logger
+  notices: ShopNoticeDeps
   /** The perks a new shop starts with: the free plan's (bound in app.ts to the plans module; none: no limits). */
   defaultPerks?: (db: Conn) => Promise<ShopPerks>
 }
@@ -224,11 +241,14 @@ export async function listVendorsForAdmin(db: Db, query: { status?: VendorStatus
   return toPage(rows, query.limit, (r) => [r.createdAt.toISOString(), r.id], toVendor)
 }
 
+/** The columns of a public shop card (VendorsModel.Summary), for a query that joins `vendors` to select. */
+export const vendorSummaryColumns = { id: vendors.id, slug: vendors.slug, companyName: vendors.companyName, logoUrl: vendors.logoUrl, city: vendors.city, country: vendors.country }
+
 /** Public shop cards by id, for products and reports that name their shop. */
 export async function vendorSummaries(db: Conn, ids: string[]): Promise<Map<string, VendorsModel.Summary>> {
   if (ids.length === 0) return new Map()
   const rows = await db
-    .select({ id: vendors.id, slug: vendors.slug, companyName: vendors.companyName, logoUrl: vendors.logoUrl, city: vendors.city, country: vendors.country })
+    .select(vendorSummaryColumns)
     .from(vendors)
     .where(inArray(vendors.id, [...new Set(ids)]))
   return new Map(rows.map((r) => [r.id, r]))
@@ -244,29 +264,37 @@ export function sellingVendorIds(db: Conn) {
 
 export type VendorDecision = 'approve' | 'reject' | 'suspend' | 'reinstate'
 
-/** Which status each decision starts from and leads to, and the audit log's name for it. */
+/** Which status each decision starts from and leads to, the audit log's name for it, and what the owner is told. */
 const DECISIONS = {
-  approve: { from: 'pending', to: 'approved', audit: 'shop.approved' },
-  reject: { from: 'pending', to: 'rejected', audit: 'shop.rejected' },
-  suspend: { from: 'approved', to: 'suspended', audit: 'shop.suspended' },
-  reinstate: { from: 'suspended', to: 'approved', audit: 'shop.reinstated' },
-} as const satisfies Record<VendorDecision, { from: VendorStatus; to: VendorStatus; audit: string }>
+  approve: { from: 'pending', to: 'approved', audit: 'shop.approved', mail: 'your shop is approved', told: (name: string) => `${name} is approved: you can list products now.` },
+  reject: { from: 'pending', to: 'rejected', audit: 'shop.rejected', mail: 'your shop application was not accepted', told: (name: string) => `Your application for ${name} was not accepted` },
+  suspend: { from: 'approved', to: 'suspended', audit: 'shop.suspended', mail: 'your shop is suspended', told: (name: string) => `${name} is suspended` },
+  reinstate: { from: 'suspended', to: 'approved', audit: 'shop.reinstated', mail: 'your shop is open again', told: (name: string) => `${name} is open again: you can sell.` },
+} as const satisfies Record<VendorDecision, { from: VendorStatus; to: VendorStatus; audit: string; mail: string; told: (name: string) => string }>
+
+/** Where the owner follows their shop's status: /sell says where it stands, with the reason. */
+const SHOP_LINK = '/sell'
 
 /**
  * Applies an admin's decision inside the caller's transaction. The status moves only from the
  * state the decision expects, so two admins acting at once cannot both win (409 for the other).
  * Approval makes a buyer a vendor in the same transaction (an admin keeps their role). The decision
- * (and the role it gave) goes into the audit log as the admin's, from `origin`. The caller drops
- * cached pages after commit (storefronts and product pages change with the status).
+ * (and the role it gave) goes into the audit log as the admin's, from `origin`. The owner is told
+ * in the same transaction: a notification (by their in-app choice for system notices; one per shop
+ * while unread) and `shop.updated` on their topic, so open pages read the shop again; and an email to the
+ * shop's contact address, queued in the transaction, whatever their choices (the application
+ * promised it). Answers the shop and what to run after commit; the caller also drops cached pages
+ * (storefronts and product pages change with the status).
  */
 export async function applyVendorDecision(
+  deps: ShopNoticeDeps,
   tx: Tx,
   at: { adminId: string; now: Date; origin: Origin },
   vendorId: string,
   decision: VendorDecision,
   reason: string | null,
-): Promise<VendorRow> {
-  const { from, to, audit } = DECISIONS[decision]
+): Promise<{ shop: VendorRow; committed: Committed }> {
+  const { from, to, audit, mail, told } = DECISIONS[decision]
   const [updated] = await tx
     .update(vendors)
     .set({
@@ -289,7 +317,13 @@ export async function applyVendorDecision(
   if (decision === 'approve' && (await setRole(tx, updated.userId, 'vendor', ['buyer'], at.now))) {
     await recordAudit(tx, { by, kind: 'account.role_changed', subject: { type: 'user', id: updated.userId }, summary: { from: 'buyer', to: 'vendor', shopId: vendorId }, at: at.now })
   }
-  return updated
+  const committed = nothing()
+  const text = `${told(updated.companyName)}${reason === null ? '' : `: ${reason}`}`
+  committed.events.push(await appendEvent<NewVendorEvent>(tx, at.now, { topic: `user:${updated.userId}`, kind: 'shop.updated', data: { shopId: updated.id, status: to } }))
+  const notified = await deps.notify(tx, { userId: updated.userId, type: 'system', subject: `shop:${updated.id}`, text, link: SHOP_LINK, email: false })
+  if (notified !== null) committed.afterCommit.push(notified)
+  await deps.mailer.sendIn(tx, { to: updated.contactEmail, subject: `Souk: ${mail}`, text: `${text}\n\nYour shop on Souk: ${deps.publicUrl}${SHOP_LINK}\n` })
+  return { shop: updated, committed }
 }
 
 /** An admin approves, rejects (with a reason), suspends (with a reason) or reinstates a shop. */
@@ -302,7 +336,8 @@ export async function decideVendor(
   reason: string | null = null,
 ): Promise<VendorsModel.Vendor> {
   const now = deps.clock.now()
-  const row = await deps.db.transaction((tx) => applyVendorDecision(tx, { adminId, now, origin }, vendorId, decision, reason))
+  const { shop: row, committed } = await deps.db.transaction((tx) => applyVendorDecision(deps.notices, tx, { adminId, now, origin }, vendorId, decision, reason))
+  await runCommitted(deps, 'vendors', committed)
   // The owner is a vendor now: their open sockets learn it (topics are re-checked for the new role).
   if (decision === 'approve') await announceRoleChanged(deps.bus, row.userId)
   await invalidatePages(deps.bus)

@@ -1,10 +1,7 @@
 import { boolean, index, integer, pgTable, text, uniqueIndex } from 'drizzle-orm/pg-core'
 import { users } from '../accounts'
 import { at } from '../../db/columns'
-
-export const VENDOR_STATUSES = ['pending', 'approved', 'rejected', 'suspended'] as const
-export type VendorStatus = (typeof VENDOR_STATUSES)[number]
-
+import { VENDOR_STATUSES } from './status'
 
 /**
  * A shop: one per user. It starts as an application (`pending`); an admin approves it (the user

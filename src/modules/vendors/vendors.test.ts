@@ -1,5 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from 'bun:test'
 import { client, createTestApp, type TestApp, type TestUser, signUpAndSignIn } from '../../testing'
+import { readSince } from '../../events/log'
 import { PAGE_INVALIDATION_TOPIC } from '../../lib/page-invalidation'
 import { ROLE_CHANGED_TOPIC } from '../accounts'
 import type { VendorsModel } from './model'
@@ -146,5 +147,70 @@ describe('admin decisions', () => {
     const answer = await client(t, admin).api.v1.admin.vendors.get({ query: { state: 'pending' } as never })
     expect(answer.status).toBe(400)
     expect(fieldsOf(answer)).toEqual(['query.state'])
+  })
+})
+
+describe('telling the shop owner of a decision', () => {
+  const mailTo = async (email: string) => ((await (await t.request(`/api/v1/dev/mail?to=${encodeURIComponent(email)}`)).json()) as { items: { subject: string; text: string }[] }).items
+  const noticesOf = async (user: TestUser) => (await client(t, user).api.v1.notifications.get({ query: {} })).data!.items
+  /** What the owner's topic carried of their shop, from the event log (what open pages receive). */
+  const shopEvents = async (user: TestUser) => {
+    const replay = await readSince(t.ctx.database.db, new Date(), `user:${user.id}`, 0)
+    return replay.kind === 'events' ? replay.events.filter((e) => e.kind === 'shop.updated').map((e) => e.data) : replay
+  }
+
+  it('notifies and emails the owner of each decision, and no one else', async () => {
+    const user = await signUpAndSignIn(t)
+    const contact = 'hello-f1@atlas.example'
+    const vendor = (await apply(user, application('f1'))).data!
+    const adminNoticesBefore = (await noticesOf(admin)).length
+
+    expect((await decide(vendor.id).reject.post({ reason: 'The tax number does not match the company' })).status).toBe(200)
+    await apply(user, application('f1', { taxNumber: 'MA-F1-002' }))
+    expect((await decide(vendor.id).approve.post()).status).toBe(200)
+    expect((await decide(vendor.id).suspend.post({ reason: 'Counterfeit goods' })).status).toBe(200)
+    expect((await decide(vendor.id).reinstate.post()).status).toBe(200)
+
+    const notices = await noticesOf(user)
+    // Unread notices of one shop group into one (the latest decision); each decision's mail is its own.
+    expect(notices).toHaveLength(1)
+    expect(notices[0]).toMatchObject({ type: 'system', subject: `shop:${vendor.id}`, link: '/sell', actor: null, read: false })
+    expect(notices[0]!.text).toContain('Atlas Weavers f1 is open again')
+    const mails = await mailTo(contact)
+    expect(mails.map((m) => m.subject).reverse()).toEqual([
+      'Souk: your shop application was not accepted',
+      'Souk: your shop is approved',
+      'Souk: your shop is suspended',
+      'Souk: your shop is open again',
+    ])
+    expect(mails.find((m) => m.subject.endsWith('not accepted'))!.text).toContain('The tax number does not match the company')
+    expect(mails.find((m) => m.subject.endsWith('suspended'))!.text).toContain('Counterfeit goods')
+    expect(mails.every((m) => m.text.includes('/sell'))).toBe(true)
+    expect(await shopEvents(user)).toEqual(['rejected', 'approved', 'suspended', 'approved'].map((status) => ({ shopId: vendor.id, status })))
+    // The admin who decided is told nothing, by notice or by mail.
+    expect(await noticesOf(admin)).toHaveLength(adminNoticesBefore)
+    expect((await mailTo(admin.email)).filter((m) => m.subject.includes('shop'))).toEqual([])
+  })
+
+  it('tells each decision as its own notice once the last was read', async () => {
+    const user = await signUpAndSignIn(t)
+    const vendor = (await apply(user, application('g1'))).data!
+    await decide(vendor.id).approve.post()
+    expect((await client(t, user).api.v1.notifications['read-all'].post()).status).toBe(200)
+    await decide(vendor.id).suspend.post({ reason: 'Counterfeit goods' })
+    const notices = await noticesOf(user)
+    expect(notices.map((n) => [n.read, n.text])).toEqual([
+      [false, 'Atlas Weavers g1 is suspended: Counterfeit goods'],
+      [true, 'Atlas Weavers g1 is approved: you can list products now.'],
+    ])
+  })
+
+  it('a conflicting decision tells no one', async () => {
+    const user = await signUpAndSignIn(t)
+    const vendor = (await apply(user, application('h1'))).data!
+    expect((await decide(vendor.id).suspend.post({ reason: 'Counterfeit goods' })).status).toBe(409)
+    expect(await noticesOf(user)).toEqual([])
+    expect(await mailTo('hello-h1@atlas.example')).toEqual([])
+    expect(await shopEvents(user)).toEqual([])
   })
 })
