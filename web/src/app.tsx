@@ -3,19 +3,14 @@ import { lazy } from 'solid-js'
 import { Shell } from './components/shell'
 import Account from './routes/account'
 import Catalog, { route as catalogRoute } from './routes/catalog'
-import Dashboard from './routes/dashboard'
-import EditProduct from './routes/dashboard/edit-product'
-import NewProduct from './routes/dashboard/new-product'
 import DevMail, { route as devMailRoute } from './routes/dev-mail'
 import ForgotPassword from './routes/forgot-password'
 import Home, { route as homeRoute } from './routes/home'
 import Inbox from './routes/inbox'
-import Jobs from './routes/jobs'
 import NotFound from './routes/not-found'
 import Notifications from './routes/notifications'
 import Product, { route as productRoute } from './routes/product'
 import ResetPassword from './routes/reset-password'
-import Sell from './routes/sell'
 import SignIn from './routes/signin'
 import ShopDirectory, { route as shopDirectoryRoute } from './routes/shop-directory'
 import SignUp from './routes/signup'
@@ -34,7 +29,13 @@ const AdminDashboard = lazy(() => import('./routes/admin-dashboard'))
 const AdminPlacements = lazy(() => import('./routes/admin-placements'))
 const Design = lazy(() => import('./routes/design'))
 const Favorites = lazy(() => import('./routes/favorites'))
+// A shop's own screens (its products and their editor): a visitor's page does not load them.
+const Dashboard = lazy(() => import('./routes/dashboard'))
+const NewProduct = lazy(() => import('./routes/dashboard/new-product'))
+const EditProduct = lazy(() => import('./routes/dashboard/edit-product'))
 const ImportExport = lazy(() => import('./routes/dashboard/import-export'))
+// A signed-in person's exports and imports (with the job card), reached from a toast or the menu, never a first page.
+const Jobs = lazy(() => import('./routes/jobs'))
 // The order screens (buyer, shop, admins) share one chunk (see routes/orders-screens.ts).
 const orderScreens = () => import('./routes/orders-screens')
 const Sales = lazy(() => orderScreens().then((m) => ({ default: m.Sales })))
@@ -79,6 +80,8 @@ const AdminAudit = lazy(() => import('./routes/audit-screens').then((m) => ({ de
 // The admins' user screens share one chunk (see routes/admin-users-screens.ts).
 const AdminUsers = lazy(() => import('./routes/admin-users-screens').then((m) => ({ default: m.AdminUsers })))
 const AdminUser = lazy(() => import('./routes/admin-users-screens').then((m) => ({ default: m.AdminUser })))
+// Applying to sell: once per shop.
+const Sell = lazy(() => import('./routes/sell'))
 
 // The social screens share one chunk (see routes/social-screens.ts).
 const socialScreens = () => import('./routes/social-screens')

@@ -7,8 +7,8 @@ import { afterAll, beforeAll, expect } from 'bun:test'
 import { spawnSync } from 'node:child_process'
 import { randomUUID } from 'node:crypto'
 import { existsSync, mkdirSync } from 'node:fs'
-import { join } from 'node:path'
-import { type Browser, type BrowserContextOptions, chromium, type Page } from 'playwright-core'
+import { dirname, join } from 'node:path'
+import { type Browser, type BrowserContextOptions, chromium, type Locator, type Page, type Request } from 'playwright-core'
 import { freePort } from '../../scripts/cluster'
 import { DEBIAN_CHROMIUM } from '../../scripts/prerequisites.mjs'
 import type { Clock } from '../../src/lib/clock'
@@ -173,7 +173,69 @@ export async function openPage(browser: Browser, options: BrowserContextOptions 
     if (response.request().resourceType() === 'document' && response.status() === 404) missingDocuments.add(response.url())
     else problems.push(`${response.status()} for ${response.request().resourceType()} ${response.url()}`)
   })
+  keepTrail(page, problems)
   return { page, problems, close: () => context.close() }
+}
+
+/** What a page did lately: its API calls as they ended, those still waiting, and its sockets. */
+interface Trail {
+  lines: string[]
+  waiting: Map<Request, number>
+  problems: string[]
+}
+const trails = new WeakMap<Page, Trail>()
+const callOf = (request: Request) => `${request.method()} ${new URL(request.url()).pathname}`
+
+function keepTrail(page: Page, problems: string[]): void {
+  explainTimeouts(page)
+  const trail: Trail = { lines: [], waiting: new Map(), problems }
+  const opened = Date.now()
+  const note = (line: string) => {
+    trail.lines.push(`${((Date.now() - opened) / 1000).toFixed(2)} s ${line}`)
+    if (trail.lines.length > 30) trail.lines.shift()
+  }
+  page.on('request', (request) => request.url().includes('/api/') && trail.waiting.set(request, Date.now()))
+  page.on('requestfinished', (request) => {
+    if (!trail.waiting.delete(request)) return
+    void request.response().then((response) => note(`${callOf(request)} ${response?.status() ?? '?'}`))
+  })
+  page.on('requestfailed', (request) => trail.waiting.delete(request) && note(`${callOf(request)} failed: ${request.failure()?.errorText ?? '?'}`))
+  page.on('websocket', (socket) => {
+    note('socket opened')
+    socket.on('close', () => note('socket closed'))
+  })
+  trails.set(page, trail)
+}
+
+/**
+ * A wait, click or fill that times out says what its page did lately (the trail above, the URL,
+ * the page's problems): a browser test that fails once in a suite run has that to go on. Set on
+ * playwright-core's Locator once.
+ */
+let explaining = false
+function explainTimeouts(page: Page): void {
+  if (explaining) return
+  explaining = true
+  const proto = Object.getPrototypeOf(page.locator('body')) as Record<'waitFor' | 'click' | 'fill', (...args: unknown[]) => Promise<unknown>>
+  for (const name of ['waitFor', 'click', 'fill'] as const) {
+    const original = proto[name]
+    proto[name] = async function (this: Locator, ...args: unknown[]) {
+      try {
+        return await original.apply(this, args)
+      } catch (error) {
+        if (error instanceof Error && error.name === 'TimeoutError') error.message += describeTrail(this.page())
+        throw error
+      }
+    }
+  }
+}
+
+function describeTrail(page: Page): string {
+  const trail = trails.get(page)
+  if (trail === undefined) return ''
+  const now = Date.now()
+  const waiting = [...trail.waiting].map(([request, since]) => `${callOf(request)} for ${((now - since) / 1000).toFixed(1)} s`)
+  return `\npage: ${page.url()}\nlately:\n  ${trail.lines.join('\n  ')}\nstill waiting: ${waiting.join('; ') || 'nothing'}\nproblems: ${trail.problems.join(' | ') || 'none'}`
 }
 
 /**
@@ -191,9 +253,10 @@ export async function hydrated(page: Page): Promise<void> {
   await page.waitForFunction(() => document.documentElement.dataset.hydrated === 'true')
 }
 
+/** Saves a full-page screenshot as `<name>.png` under SCREENSHOTS; `name` may name a folder too (`review/home`). */
 export async function screenshot(page: Page, name: string): Promise<string> {
-  mkdirSync(SCREENSHOTS, { recursive: true })
   const file = join(SCREENSHOTS, `${name}.png`)
+  mkdirSync(dirname(file), { recursive: true })
   await page.screenshot({ path: file, fullPage: true })
   return file
 }

@@ -1,7 +1,8 @@
 import { beforeAll, describe, expect, it } from 'bun:test'
+import type { Locator, Page } from 'playwright-core'
 import sharp from 'sharp'
 import type { CatalogModel } from '../../src/modules/catalog/model'
-import { makeVendor, postJson, refreshCookieOf, type TestUser, signUpAndSignIn, testIp } from '../../src/testing'
+import { makeProduct, makeVendor, postJson, refreshCookieOf, type TestUser, signUpAndSignIn, testIp } from '../../src/testing'
 import { hydrated, openPage, screenshot, signInContext, toast, type Souk, useSouk, VIEWPORTS } from './browser'
 import { eq } from 'drizzle-orm'
 import { products } from '../../src/modules/catalog'
@@ -242,6 +243,99 @@ describe('the head of a page reached in the app', () => {
     await page.waitForURL(`${suite.souk.url}/catalog`)
     await page.getByRole('heading', { level: 1 }).first().waitFor()
     expect(await headOf(null)).toEqual(await headOf('/catalog'))
+    expect(problems).toEqual([])
+    await close()
+  }, T)
+})
+
+/** The catalog's count of results, above them. */
+const resultCount = (page: Page) => page.getByRole('region', { name: 'Results' }).getByRole('status')
+
+describe('the catalog on a phone', () => {
+  it('shows results first, the filters folded behind a button that counts them; a wide screen keeps them open', async () => {
+    const t = suite.souk.testApp
+    const rugs = (await (await postJson(t, '/api/v1/admin/categories', { name: 'Rugs', slug: 'rugs' }, admin.auth)).json()) as CatalogModel.Category
+    for (const title of ['Beni Ouarain rug', 'Boucherouite runner']) await makeProduct(t, vendor.user, { categoryId: rugs.id, title })
+    const path = '/catalog?category=rugs&inStock=1&sort=price_asc'
+    const filters = (page: Page) => page.getByRole('form', { name: 'Filters' })
+    const toggle = (page: Page) => page.locator('summary').filter({ hasText: 'Filters (2)' })
+
+    const phone = await openPage(suite.browser, { viewport: { width: 360, height: 780 } })
+    await phone.page.goto(`${suite.souk.url}${path}`)
+    await hydrated(phone.page)
+    const first = phone.page.getByRole('list', { name: 'Products' }).getByRole('listitem').first()
+    await first.waitFor()
+    expect((await first.boundingBox())!.y).toBeLessThan(780 - 100)
+    // The count of the whole search, above the results.
+    const count = resultCount(phone.page)
+    expect(await count.textContent()).toBe('2 results')
+    expect((await count.boundingBox())!.y).toBeLessThan((await first.boundingBox())!.y)
+    await toggle(phone.page).waitFor()
+    expect(await filters(phone.page).isVisible()).toBe(false)
+    await toggle(phone.page).click()
+    await filters(phone.page).getByLabel('Category').waitFor()
+    expect(await phone.page.getByLabel('In stock only').isChecked()).toBe(true)
+    await screenshot(phone.page, 'catalog-filters-open-360')
+    expect(phone.problems).toEqual([])
+    await phone.close()
+
+    // Before the script runs (here: never), the button still opens the form, and the count is in the server's HTML.
+    const plain = await openPage(suite.browser, { viewport: { width: 360, height: 780 }, javaScriptEnabled: false })
+    await plain.page.goto(`${suite.souk.url}${path}`)
+    expect(await resultCount(plain.page).textContent()).toBe('2 results')
+    await toggle(plain.page).click()
+    await filters(plain.page).getByLabel('Category').waitFor()
+    await plain.close()
+
+    const wide = await openPage(suite.browser, { viewport: { width: 1366, height: 900 } })
+    await wide.page.goto(`${suite.souk.url}${path}`)
+    await hydrated(wide.page)
+    await filters(wide.page).getByLabel('Category').waitFor()
+    expect(await toggle(wide.page).isVisible()).toBe(false)
+    expect(wide.problems).toEqual([])
+    await wide.close()
+  }, T)
+
+  it('counts every result of the search, the pages "Show more products" adds included', async () => {
+    const t = suite.souk.testApp
+    const lanterns = (await (await postJson(t, '/api/v1/admin/categories', { name: 'Lanterns', slug: 'lanterns' }, admin.auth)).json()) as CatalogModel.Category
+    // One more than the page's 24, so a second page follows; one of them above 150.
+    await Promise.all(Array.from({ length: 25 }, (_, i) => makeProduct(t, vendor.user, { categoryId: lanterns.id, priceMinor: i === 0 ? 20_000 : 10_000 })))
+    const { page, problems, close } = await openPage(suite.browser, { viewport: { width: 360, height: 780 } })
+    await page.goto(`${suite.souk.url}/catalog?category=lanterns`)
+    await hydrated(page)
+    const cards = page.getByRole('list', { name: 'Products' }).getByRole('listitem')
+    expect(await resultCount(page).textContent()).toBe('25 results')
+    expect(await cards.count()).toBe(24)
+    await page.getByRole('button', { name: 'Show more products' }).click()
+    await cards.nth(24).waitFor()
+    expect(await resultCount(page).textContent()).toBe('25 results')
+    await page.goto(`${suite.souk.url}/catalog?category=lanterns&min=150`)
+    await hydrated(page)
+    expect(await resultCount(page).textContent()).toBe('1 result')
+    expect(problems).toEqual([])
+    await close()
+  }, T)
+})
+
+describe('a rail of two products', () => {
+  it('keeps its cards the width of the catalog grid’s, not stretched across the page', async () => {
+    const t = suite.souk.testApp
+    const baskets = (await (await postJson(t, '/api/v1/admin/categories', { name: 'Baskets', slug: 'baskets' }, admin.auth)).json()) as CatalogModel.Category
+    const [first] = await Promise.all(['Palm basket', 'Doum tray', 'Reed hamper'].map((title) => makeProduct(t, vendor.user, { categoryId: baskets.id, title })))
+    const { page, problems, close } = await openPage(suite.browser, { viewport: { width: 1366, height: 900 } })
+    const cardWidth = async (list: Locator) => {
+      await list.getByRole('listitem').first().waitFor()
+      return list.getByRole('listitem').evaluateAll((items) => items.map((item) => Math.round(item.getBoundingClientRect().width)))
+    }
+    await page.goto(`${suite.souk.url}/catalog?category=baskets`)
+    await hydrated(page)
+    const [grid] = await cardWidth(page.getByRole('list', { name: 'Products' }))
+    await page.goto(`${suite.souk.url}/products/${first!.slug}`)
+    await hydrated(page)
+    const rail = await cardWidth(page.getByRole('list', { name: 'You may also like' }))
+    expect(rail.length).toBe(2)
+    for (const width of rail) expect(width).toBeLessThanOrEqual(grid! + 1)
     expect(problems).toEqual([])
     await close()
   }, T)

@@ -256,9 +256,48 @@ describe('chat in the browser', () => {
     await bubble(page, 'Message number 40.').waitFor(WAIT)
     expect(await bubble(page, 'Message number 1.').count()).toBe(0)
     await page.locator('.chat-scroll').evaluate((element) => element.scrollTo({ top: 0 }))
-    await bubble(page, 'Message number 1.').waitFor(WAIT)
+    // Failed once in CI (not reproduced since, also under load): if it does again, say what the view
+    // held (the timeout itself tells the page's calls and problems, see explainTimeouts).
+    await bubble(page, 'Message number 1.')
+      .waitFor(WAIT)
+      .catch(async (error: Error) => {
+        const view = await page.locator('.chat-scroll').evaluate((element) => ({ top: element.scrollTop, height: element.scrollHeight, shown: element.querySelectorAll('li').length }))
+        throw new Error(`${error.message}\nview: ${JSON.stringify(view)}; live: ${await page.locator('.live-status').getAttribute('data-state')}`)
+      })
     expect(await messages(page).getByRole('listitem').filter({ hasText: /^Today$/ }).count()).toBe(1)
     expect(await messages(page).getByRole('listitem').filter({ hasText: /^Message number \d+\./ }).count()).toBe(40)
+    expect(opened.problems).toEqual([])
+    await opened.close()
+  }, T)
+  it('a long last message ellipsizes on one line and the time stays visible, at 360 and 1366 px', async () => {
+    const { seller, product } = await makeSellerWithProducts(suite.souk.testApp)
+    const buyer = await signUpAndSignIn(suite.souk.testApp, { displayName: 'Layla Buyer' })
+    const conversation = await openConversation(suite.souk.testApp, buyer, product.id)
+    const long = 'Could you tell me whether the glaze on this bowl is food safe, how it was fired, and whether you ship to Casablanca by the end of the month?'
+    await sendOk(suite.souk.testApp, seller, conversation.id, long)
+    const opened = await signedInPage(buyer, '/inbox')
+    const { page } = opened
+    const row = page.getByRole('link', { name: /Layla|Blue Fez bowl/ }).filter({ has: page.locator('.chat-row__last') }).first()
+    await row.getByText(long).waitFor(WAIT)
+    for (const viewport of [{ width: 360, height: 780 }, { width: 1366, height: 900 }]) {
+      await page.setViewportSize(viewport)
+      const layout = await row.evaluate((element) => {
+        const last = element.querySelector('.chat-row__last')!
+        const time = element.querySelector('.chat-row__time')!
+        const lineHeight = Number.parseFloat(getComputedStyle(last).lineHeight) || Number.parseFloat(getComputedStyle(last).fontSize) * 1.6
+        const [r, l, t] = [element.getBoundingClientRect(), last.getBoundingClientRect(), time.getBoundingClientRect()]
+        return {
+          ellipsis: getComputedStyle(last).textOverflow,
+          cut: last.scrollWidth > last.clientWidth,
+          oneLine: l.height <= lineHeight * 1.5,
+          lastInside: l.right <= r.right + 0.5,
+          timeWhole: time.scrollWidth <= time.clientWidth + 0.5 && t.width > 0,
+          timeInside: t.left >= r.left && t.right <= r.right + 0.5 && t.right <= window.innerWidth,
+        }
+      })
+      expect({ viewport: viewport.width, ...layout }).toEqual({ viewport: viewport.width, ellipsis: 'ellipsis', cut: true, oneLine: true, lastInside: true, timeWhole: true, timeInside: true })
+    }
+    await screenshot(page, 'inbox-long-message-desktop')
     expect(opened.problems).toEqual([])
     await opened.close()
   }, T)

@@ -26,6 +26,9 @@ describe('the email digest', () => {
     const prefs = await pageAs(suite, amina, '/notifications')
     const digest = prefs.page.getByLabel('Email digest')
     await digest.waitFor(WAIT)
+    // One row per type some module sends (notifications/types.test.ts): nothing offered that never comes.
+    const rows = prefs.page.getByRole('table', { name: 'Where each kind of notification reaches you' }).getByRole('rowheader')
+    expect(await rows.allTextContents()).toEqual(['Messages', 'Orders', 'Payments and wallet', 'Reviews', 'New followers', 'Follow requests', 'Likes', 'Comments', 'Mentions', 'Security and account'])
     expect(await digest.inputValue()).toBe('weekly')
     await digest.selectOption({ label: 'Daily' })
     await toast(prefs.page, 'Preferences saved.')

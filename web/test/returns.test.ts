@@ -197,7 +197,8 @@ describe('returns', () => {
     const { s, buyer, orderId } = await deliveredOrder(t, { title: 'Glass lamp', priceMinor: 9_000, stock: 2 }, 1)
 
     const { page, problems, close } = await pageAs(suite, s.owner, '/dashboard')
-    await page.getByRole('link', { name: 'Returns' }).click()
+    // The dashboard's own link (the footer links the returns policy too).
+    await page.getByRole('main').getByRole('link', { name: 'Returns', exact: true }).click()
     await page.waitForURL(`${suite.souk.url}/dashboard/returns`, WAIT)
     const inbox = page.getByRole('region', { name: 'Returns' })
     await inbox.getByRole('heading', { name: 'No requested returns' }).waitFor(WAIT)

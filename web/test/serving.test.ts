@@ -2,6 +2,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'bun:test'
 import { createTestApp, signUpAndSignIn, type TestApp } from '../../src/testing'
 import type { BootConfig } from '../../src/web/contract'
 import { invalidatePages } from '../../src/lib/page-invalidation'
+import { CachedBody } from '../../src/lib/compression'
 import { PageCache } from '../../src/web/cache'
 import { PRIVATE_PAGE_CACHE, PUBLIC_PAGE_CACHE } from '../../src/web/index'
 import { ensureWebBuild } from './browser'
@@ -104,18 +105,18 @@ describe('PageCache', () => {
   it('expires entries and evicts the oldest beyond its size', () => {
     let now = 0
     const cache = new PageCache(1000, 2, () => now)
-    cache.set('/a', { html: 'a', etag: '"a"', csp: '' })
-    cache.set('/b', { html: 'b', etag: '"b"', csp: '' })
-    cache.set('/c', { html: 'c', etag: '"c"', csp: '' })
+    cache.set('/a', { body: new CachedBody('a'), etag: '"a"', csp: '' })
+    cache.set('/b', { body: new CachedBody('b'), etag: '"b"', csp: '' })
+    cache.set('/c', { body: new CachedBody('c'), etag: '"c"', csp: '' })
     expect(cache.get('/a')).toBeNull()
-    expect(cache.get('/c')?.html).toBe('c')
+    expect(cache.get('/c')?.body.text).toBe('c')
     now = 1000
     expect(cache.get('/c')).toBeNull()
   })
 
   it('invalidates by path prefix, including query variants', () => {
     const cache = new PageCache(1000, 10)
-    for (const key of ['/products/p1', '/products/p1?tab=reviews', '/products/p10', '/catalog']) cache.set(key, { html: key, etag: '"x"', csp: '' })
+    for (const key of ['/products/p1', '/products/p1?tab=reviews', '/products/p10', '/catalog']) cache.set(key, { body: new CachedBody(key), etag: '"x"', csp: '' })
     cache.invalidate(['/products/p1'])
     expect(cache.get('/products/p1')).toBeNull()
     expect(cache.get('/products/p1?tab=reviews')).toBeNull()

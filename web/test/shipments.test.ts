@@ -120,7 +120,14 @@ describe('shipments', () => {
 
     const secondSeen = tracking.getByRole('article', { name: 'Parcel 2' })
     await parcelStatus(secondSeen, 'Delivered')
-    await secondSeen.getByText('Left with the neighbour at no. 6').waitFor(WAIT)
+    // Failed once in CI (not reproduced since, also with the buyer's reads delayed at random): if it
+    // does again, say what the buyer's panel held (the timeout tells the page's calls and problems).
+    await secondSeen
+      .getByText('Left with the neighbour at no. 6')
+      .waitFor(WAIT)
+      .catch(async (error: Error) => {
+        throw new Error(`${error.message}\ntracking: ${await tracking.innerText()}`)
+      })
     await orderStatus(buyerPage.page, 'Delivered')
     await buyerPage.page.getByTestId('escrow-state').filter({ hasText: /^Released on .+ unless you report a problem$/ }).waitFor(WAIT)
     await screenshots(buyerPage.page, 'order-tracking')

@@ -1,14 +1,30 @@
 import { A, useNavigate } from '@solidjs/router'
-import { Show } from 'solid-js'
+import { For, Show } from 'solid-js'
 import { signOut } from '../lib/api'
-import { currentUser } from '../lib/session'
-import { Icon } from './icons'
+import { currentUser, type SessionUser } from '../lib/session'
+import { Icon, type IconName } from './icons'
 import { Avatar } from './media'
 import { Menu } from './menu'
 import { PresenceDot } from './presence'
 import { toast } from './toast'
 
 const item = { class: 'menu__item', role: 'menuitem', tabindex: '-1' } as const
+
+/** The signed-in menu's links after the profile, in order; `role` keeps one to shops or admins. */
+const LINKS: { href: string; icon: IconName; label: string; role?: SessionUser['role'] }[] = [
+  { href: '/dashboard', icon: 'chart', label: 'Dashboard', role: 'vendor' },
+  { href: '/dashboard/sales', icon: 'tag', label: 'Sales', role: 'vendor' },
+  { href: '/dashboard/earnings', icon: 'briefcase', label: 'Earnings', role: 'vendor' },
+  { href: '/feed', icon: 'chat', label: 'Feed' },
+  { href: '/account', icon: 'settings', label: 'Account settings' },
+  { href: '/orders', icon: 'bag', label: 'My orders' },
+  { href: '/wallet', icon: 'briefcase', label: 'Wallet' },
+  { href: '/favorites', icon: 'heart', label: 'Favorites' },
+  { href: '/jobs', icon: 'activity', label: 'Jobs' },
+  { href: '/help/contact', icon: 'info', label: 'Support & my tickets' },
+  { href: '/help/conversations', icon: 'chat', label: 'Help conversations' },
+  { href: '/admin', icon: 'shield', label: 'Admin', role: 'admin' },
+]
 
 /** The header's account menu: sign-in links for visitors, the signed-in user and their links otherwise. */
 export function AccountMenu() {
@@ -60,46 +76,13 @@ export function AccountMenu() {
           <A href={`/users/${user().id}`} {...item}>
             <Icon name="user" /> Your profile
           </A>
-          <Show when={user().role === 'vendor'}>
-            <A href="/dashboard" {...item}>
-              <Icon name="chart" /> Dashboard
-            </A>
-            <A href="/dashboard/sales" {...item}>
-              <Icon name="tag" /> Sales
-            </A>
-            <A href="/dashboard/earnings" {...item}>
-              <Icon name="briefcase" /> Earnings
-            </A>
-          </Show>
-          <A href="/feed" {...item}>
-            <Icon name="chat" /> Feed
-          </A>
-          <A href="/account" {...item}>
-            <Icon name="settings" /> Account settings
-          </A>
-          <A href="/orders" {...item}>
-            <Icon name="bag" /> My orders
-          </A>
-          <A href="/wallet" {...item}>
-            <Icon name="briefcase" /> Wallet
-          </A>
-          <A href="/favorites" {...item}>
-            <Icon name="heart" /> Favorites
-          </A>
-          <A href="/jobs" {...item}>
-            <Icon name="activity" /> Jobs
-          </A>
-          <A href="/help/contact" {...item}>
-            <Icon name="info" /> Support & my tickets
-          </A>
-          <A href="/help/conversations" {...item}>
-            <Icon name="chat" /> Help conversations
-          </A>
-          <Show when={user().role === 'admin'}>
-            <A href="/admin" {...item}>
-              <Icon name="shield" /> Admin
-            </A>
-          </Show>
+          <For each={LINKS.filter((link) => link.role === undefined || link.role === user().role)}>
+            {(link) => (
+              <A href={link.href} {...item}>
+                <Icon name={link.icon} /> {link.label}
+              </A>
+            )}
+          </For>
           <div class="menu__separator" role="separator" />
           <button type="button" {...item} onClick={() => void leave()}>
             <Icon name="logout" /> Sign out

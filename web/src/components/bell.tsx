@@ -23,7 +23,6 @@ export const NOTIFICATION_ICONS: Record<NotificationType, IconName> = {
   comment: 'chat',
   mention: 'user',
   system: 'shield',
-  job: 'activity',
 }
 
 /**

@@ -56,10 +56,10 @@ function Items(props: { order: Order }) {
         <thead>
           <tr>
             <th scope="col">Item</th>
-            <th scope="col">Unit price</th>
-            <th scope="col">Qty</th>
-            <th scope="col">TVA</th>
-            <th scope="col">Line</th>
+            <th scope="col" class="num">Unit price</th>
+            <th scope="col" class="num">Qty</th>
+            <th scope="col" class="num">TVA</th>
+            <th scope="col" class="num">Line</th>
           </tr>
         </thead>
         <tbody>
@@ -77,8 +77,8 @@ function Items(props: { order: Order }) {
                     </span>
                   </span>
                 </th>
-                <td>{money(item.unitPriceMinor)}</td>
-                <td>
+                <td class="num">{money(item.unitPriceMinor)}</td>
+                <td class="num">
                   {item.quantity}
                   <Show when={item.cancelledQuantity > 0}>
                     <span class="muted" data-testid="item-cancelled">
@@ -87,10 +87,10 @@ function Items(props: { order: Order }) {
                     </span>
                   </Show>
                 </td>
-                <td>
+                <td class="num">
                   {ratePercent(item.tvaRateBp)} · {money(item.tvaMinor)}
                 </td>
-                <td>{money(item.lineMinor)}</td>
+                <td class="num">{money(item.lineMinor)}</td>
               </tr>
             )}
           </For>

@@ -10,8 +10,24 @@ import { Tabs } from './tabs'
 
 /** Follower and following counts; read again once the session is back (whether I follow them). */
 function useFollowSummary(userId: () => string) {
-  const [summary, { mutate }] = createResource(() => ({ id: userId(), signedIn: signedIn() }), ({ id }) => getFollowSummary(id))
-  return { summary, set: (next: FollowSummary) => mutate(next) }
+  // A read that was on its way while a follow answered (the session's restore starts one) must not
+  // put back the counts from before it: the answer of the follow is newer.
+  let writes = 0
+  const [summary, { mutate }] = createResource(
+    () => ({ id: userId(), signedIn: signedIn() }),
+    async ({ id }): Promise<FollowSummary> => {
+      const before = writes
+      const read = await getFollowSummary(id)
+      return before === writes ? read : (summary.latest ?? read)
+    },
+  )
+  return {
+    summary,
+    set: (next: FollowSummary) => {
+      writes += 1
+      mutate(next)
+    },
+  }
 }
 
 const countOf = (n: number, one: string, many: string) => `${n} ${n === 1 ? one : many}`

@@ -124,6 +124,11 @@ function Footer() {
             <ul>
               <li><A href="/help">Help</A></li>
               <li><A href="/help/contact">Contact support</A></li>
+              {/* Plain links (the router still takes their clicks): static HTML costs the entry no code. HELP_INFO_PAGES names them; web/test/info-pages.test.ts checks they agree. */}
+              <li><a href="/help/articles/terms-of-service">Terms of service</a></li>
+              <li><a href="/help/articles/privacy-policy">Privacy</a></li>
+              <li><a href="/help/articles/shipping-policy">Shipping</a></li>
+              <li><a href="/help/articles/returns-policy">Returns</a></li>
               <li><A href="/status">System status</A></li>
               <Show when={seller() || admin()}>
                 <li><a href="/api/docs">API reference</a></li>

@@ -1,17 +1,14 @@
-import { createAsync } from '@solidjs/router'
-import { type JSX, Match, Show, Switch } from 'solid-js'
-import { getMyVendor } from '../lib/catalog'
+import { type JSX, Match, Show, Switch, untrack } from 'solid-js'
+import { type MyShop, useMyVendor } from '../lib/catalog'
 import { SignedIn } from './auth-gate'
 import { ButtonLink } from './button'
 import { Callout, EmptyState } from './feedback'
-
-type Shop = NonNullable<Awaited<ReturnType<typeof getMyVendor>>>
 
 /**
  * Shows its children to the owner of an approved shop (an admin without a shop is sent to apply
  * too: products belong to shops). Others see where their application stands.
  */
-export function VendorGate(props: { children: (shop: Shop) => JSX.Element }) {
+export function VendorGate(props: { children: (shop: MyShop) => JSX.Element }) {
   return (
     <SignedIn>
       <ShopStatus>{props.children}</ShopStatus>
@@ -19,8 +16,8 @@ export function VendorGate(props: { children: (shop: Shop) => JSX.Element }) {
   )
 }
 
-function ShopStatus(props: { children: (shop: Shop) => JSX.Element }) {
-  const shop = createAsync(() => getMyVendor())
+function ShopStatus(props: { children: (shop: MyShop) => JSX.Element }) {
+  const { shop } = useMyVendor()
   return (
     <Show when={shop() !== undefined}>
       <Switch>
@@ -31,7 +28,8 @@ function ShopStatus(props: { children: (shop: Shop) => JSX.Element }) {
             </EmptyState>
           </div>
         </Match>
-        <Match when={shop()?.status === 'approved'}>{props.children(shop()!)}</Match>
+        {/* Untracked: a re-read of the same approved shop (on every topic follow) must not build the page again and lose what is typed in it; a status change still switches. */}
+        <Match when={shop()?.status === 'approved'}>{untrack(() => props.children(shop()!))}</Match>
         <Match when={shop()?.status === 'pending'}>
           <Callout tone="info">
             <p>Your application for {shop()!.companyName} is waiting for review. Your dashboard opens once it is approved.</p>

@@ -117,7 +117,7 @@ export function WalletHistory() {
                       <th scope="col">What</th>
                       <th scope="col">Account</th>
                       <th scope="col">Reference</th>
-                      <th scope="col">Amount</th>
+                      <th scope="col" class="num">Amount</th>
                     </tr>
                   </thead>
                   <tbody>
@@ -133,7 +133,7 @@ export function WalletHistory() {
                           <td style={{ 'overflow-wrap': 'anywhere' }}>
                             <code>{entry.ref}</code>
                           </td>
-                          <td>
+                          <td class="num">
                             <strong>{signed(entry)}</strong>
                           </td>
                         </tr>

@@ -1,8 +1,9 @@
-import { query } from '@solidjs/router'
+import { query, revalidate } from '@solidjs/router'
+import { type Accessor, createSignal, onMount } from 'solid-js'
 import type { CatalogModel } from '../../../src/modules/catalog/model'
 import type { VendorsModel } from '../../../src/modules/vendors/model'
 import { api, must, orMissing } from './api'
-import { followTopic } from './live'
+import { foldVersions, myTopic, rereading, serialReads, useTopic } from './live'
 
 /**
  * The catalog's queries: categories, search, product pages, storefronts, the vendor's dashboard
@@ -30,8 +31,45 @@ export const getStorefront = query(async (slug: string) => orMissing(await api()
 /** Approved shops, A to Z, a page at a time: `cursor` is the previous page's nextCursor. */
 export const getShops = query(async (cursor?: string) => must(await api().api.v1.vendors.get({ query: { limit: 24, ...(cursor === undefined ? {} : { cursor }) } })), 'shops')
 
-/** The signed-in user's shop or application; null when they never applied. */
-export const getMyVendor = query(async () => must(await api().api.v1.me.vendor.get()).shop, 'my-vendor')
+const fetchMyVendor = async () => must(await api().api.v1.me.vendor.get()).shop
+
+/** The signed-in user's shop or application; null when they never applied (for a page that only shows it). */
+export const getMyVendor = query(fetchMyVendor, 'my-vendor')
+
+export type MyShop = NonNullable<Awaited<ReturnType<typeof fetchMyVendor>>>
+
+/**
+ * My shop or application as it stands (undefined until read, null when I never applied): read
+ * when the caller mounts, again when an admin decides on it (`shop.updated`), once my topic is
+ * followed, and when `reread` is called. Plain reads into a signal, not the router's query: its
+ * re-read runs in a transition, and a screen's own resource still loading from the navigation
+ * that settles during that transition never shows (Solid 1.9; a dashboard screen stayed on its
+ * skeleton when the shop's re-read was slow). A first read that fails goes to the page's error
+ * boundary; a later one keeps what is shown.
+ */
+export function useMyVendor(): { shop: Accessor<MyShop | null | undefined>; reread: () => void } {
+  const [shop, setShop] = createSignal<MyShop | null>()
+  const [failure, setFailure] = createSignal<{ error: unknown }>()
+  const read = serialReads(async () => {
+    try {
+      setShop(await fetchMyVendor())
+      setFailure(undefined)
+    } catch (error) {
+      setFailure({ error })
+    }
+  })
+  const reread = () => void read()
+  onMount(reread)
+  useTopic(myTopic, { onEvent: (event) => event.kind === 'shop.updated' && reread(), ...rereading(reread) })
+  return {
+    shop: () => {
+      const failed = failure()
+      if (shop() === undefined && failed !== undefined) throw failed.error
+      return shop()
+    },
+    reread,
+  }
+}
 
 export const getMyProducts = query(async (cursor?: string) => must(await api().api.v1.me.products.get({ query: { limit: 50, ...(cursor === undefined ? {} : { cursor }) } })), 'my-products')
 
@@ -86,13 +124,12 @@ export const SORT_LABEL: Record<NonNullable<SearchQuery['sort']>, string> = {
 }
 
 /**
- * Live updates of one product page (`product:<id>`: price, stock, status) through the tab's socket,
- * which exists while someone is signed in. Returns the unsubscribe function.
+ * The product as it is now: `product()` folded with the changes (price, stock, status) its topic
+ * carries while someone is signed in, read again once followed and when changes were missed.
  */
-export function subscribeProduct(productId: string, onUpdate: (event: CatalogModel.ProductUpdated) => void): () => void {
-  return followTopic(`product:${productId}`, {
-    onEvent: (event) => {
-      if (event.kind === 'product.updated') onUpdate(event.data)
-    },
-  })
+export function liveProduct(product: () => Product): () => Product {
+  const reread = () => void revalidate(getProduct.keyFor(product().slug))
+  const [live, fold] = foldVersions(product, reread)
+  useTopic(() => `product:${product().id}`, { onEvent: (event) => event.kind === 'product.updated' && fold(event.data.version, event.data.changes), ...rereading(reread) })
+  return live
 }

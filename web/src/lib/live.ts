@@ -57,6 +57,7 @@ const KINDS: Record<EventKind, true> = {
   'post.counts': true,
   'post.comment': true,
   'assistant.delta': true,
+  'shop.updated': true,
 }
 
 /** An answer a message sent with `askLive` was refused with: an `error` frame's code and message. */
@@ -119,6 +120,25 @@ export function serialReads(read: () => Promise<void>): () => Promise<void> {
       reading = false
     }
   }
+}
+
+/**
+ * A record's live state: `base` (the server's read, taken again whenever it changes and is not
+ * older) folded with each live change in version order. A change at or below the version held is
+ * old news; one past the next version means changes were missed (ephemeral events are not
+ * replayed), so `reread` asks the server, whose answer arrives as a new `base`.
+ */
+export function foldVersions<T extends { id: string; version: number }>(base: Accessor<T>, reread: () => void): [Accessor<T>, (version: number, changes: Partial<T>) => void] {
+  const [held, setHeld] = createSignal(base())
+  createEffect(on(base, (next) => void setHeld((h) => (next.id !== h.id || next.version >= h.version ? next : h)), { defer: true }))
+  return [
+    held,
+    (version, changes) => {
+      const h = held()
+      if (version > h.version + 1) reread()
+      else if (version > h.version) setHeld(() => ({ ...h, ...changes, version }))
+    },
+  ]
 }
 
 interface TopicEntry {

@@ -51,7 +51,7 @@ function CaseRecords(props: { disputeId: string; buyerId: string; news: Accessor
                     <tr>
                       <th scope="col">When</th>
                       <th scope="col">Kind</th>
-                      <th scope="col">Amount</th>
+                      <th scope="col" class="num">Amount</th>
                       <th scope="col">Debit → credit</th>
                     </tr>
                   </thead>
@@ -63,7 +63,7 @@ function CaseRecords(props: { disputeId: string; buyerId: string; news: Accessor
                           <td>
                             {TRANSFER_KIND_LABEL[x.kind]} · {TRANSFER_PHASE_LABEL[x.phase]}
                           </td>
-                          <td data-testid="case-ledger-amount">{formatPrice(x.amountMinor, x.currency)}</td>
+                          <td class="num" data-testid="case-ledger-amount">{formatPrice(x.amountMinor, x.currency)}</td>
                           <td class="muted" style={{ 'overflow-wrap': 'anywhere' }}>
                             {x.debitAccountId} → {x.creditAccountId}
                           </td>

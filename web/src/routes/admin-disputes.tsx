@@ -23,7 +23,7 @@ function DisputeRow(props: { dispute: Dispute }) {
         <A href={`/admin/disputes/${d().id}`}>{d().invoiceNumber}</A>
       </th>
       <td>{DISPUTE_REASON_LABEL[d().reason]}</td>
-      <td>{disputeAmount(d())}</td>
+      <td class="num">{disputeAmount(d())}</td>
       <td>{timeAgo(d().createdAt)}</td>
       <td>
         <Show when={d().waitingOn} fallback={DISPUTE_OUTCOME_LABEL[d().outcome ?? 'split']}>
@@ -90,7 +90,7 @@ function DisputeQueue() {
                   <tr>
                     <th scope="col">Order</th>
                     <th scope="col">Problem</th>
-                    <th scope="col">Held</th>
+                    <th scope="col" class="num">Held</th>
                     <th scope="col">Reported</th>
                     <th scope="col">{status() === 'open' ? 'Waiting on' : 'Outcome'}</th>
                   </tr>

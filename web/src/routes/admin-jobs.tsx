@@ -58,11 +58,11 @@ function JobsOverview() {
                 <thead>
                   <tr>
                     <th scope="col">Kind</th>
-                    <th scope="col">Ready</th>
-                    <th scope="col">Deferred</th>
-                    <th scope="col">Active</th>
-                    <th scope="col">Failed</th>
-                    <th scope="col">Dead</th>
+                    <th scope="col" class="num">Ready</th>
+                    <th scope="col" class="num">Deferred</th>
+                    <th scope="col" class="num">Active</th>
+                    <th scope="col" class="num">Failed</th>
+                    <th scope="col" class="num">Dead</th>
                   </tr>
                 </thead>
                 <tbody>
@@ -70,11 +70,11 @@ function JobsOverview() {
                     {(row) => (
                       <tr>
                         <th scope="row">{row.kind}</th>
-                        <td>{row.ready}</td>
-                        <td>{row.deferred}</td>
-                        <td>{row.active}</td>
-                        <td>{row.failed}</td>
-                        <td>{row.dead}</td>
+                        <td class="num">{row.ready}</td>
+                        <td class="num">{row.deferred}</td>
+                        <td class="num">{row.active}</td>
+                        <td class="num">{row.failed}</td>
+                        <td class="num">{row.dead}</td>
                       </tr>
                     )}
                   </For>

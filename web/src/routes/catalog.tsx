@@ -45,96 +45,107 @@ export const route = {
   },
 } satisfies Omit<RouteDefinition, 'path'>
 
-function Filters(props: { params: Params }) {
+/** How many filters narrow `search` (a price range counts once); sort and words are not filters. */
+const activeFilters = (search: SearchQuery) =>
+  [search.category, search.minPrice ?? search.maxPrice, search.condition, search.location, search.inStock, search.featured].filter((v) => v !== undefined).length
+
+/**
+ * On a phone the form folds under its summary, so results come first; on a wider screen the
+ * stylesheet keeps it open with the summary hidden. A native details, so it opens before hydration.
+ */
+function Filters(props: { params: Params; active: number }) {
   const categories = createAsync(() => getCategories())
   const navigate = useNavigate()
   const value = (name: string) => one(props.params[name])
   return (
-    <form
-      class="card filters"
-      action="/catalog"
-      method="get"
-      aria-labelledby="filters-heading"
-      onSubmit={(e) => {
-        e.preventDefault()
-        const form = new URLSearchParams()
-        for (const [name, v] of new FormData(e.currentTarget)) if (typeof v === 'string' && v.trim() !== '') form.set(name, v.trim())
-        navigate(`/catalog${form.size > 0 ? `?${form}` : ''}`)
-      }}
-    >
-      <h2 id="filters-heading">Filters</h2>
-      <Show when={value('q') !== ''}>
-        <input type="hidden" name="q" value={value('q')} />
-      </Show>
-      <div class="field">
-        <label for="filter-category">Category</label>
-        <select id="filter-category" name="category" class="select" value={value('category')}>
-          <option value="">All categories</option>
-          <For each={categories() ?? []}>
-            {(c) => (
-              <option value={c.slug} selected={c.slug === value('category')}>
-                {`${'\u00a0\u00a0'.repeat(c.depth)}${c.name}`}
-              </option>
-            )}
-          </For>
-        </select>
-      </div>
-      <fieldset class="field filters__price">
-        <legend>Price</legend>
-        <div class="row">
-          <input class="input" name="min" inputmode="decimal" placeholder="Min" aria-label="Minimum price" value={value('min')} />
-          <span aria-hidden="true">–</span>
-          <input class="input" name="max" inputmode="decimal" placeholder="Max" aria-label="Maximum price" value={value('max')} />
+    <details class="filters-panel">
+      <summary class="btn btn--secondary">Filters{props.active > 0 ? ` (${props.active})` : ''}</summary>
+      <form
+        class="card filters"
+        action="/catalog"
+        method="get"
+        aria-labelledby="filters-heading"
+        onSubmit={(e) => {
+          e.preventDefault()
+          const form = new URLSearchParams()
+          for (const [name, v] of new FormData(e.currentTarget)) if (typeof v === 'string' && v.trim() !== '') form.set(name, v.trim())
+          navigate(`/catalog${form.size > 0 ? `?${form}` : ''}`)
+        }}
+      >
+        <h2 id="filters-heading">Filters</h2>
+        <Show when={value('q') !== ''}>
+          <input type="hidden" name="q" value={value('q')} />
+        </Show>
+        <div class="field">
+          <label for="filter-category">Category</label>
+          <select id="filter-category" name="category" class="select" value={value('category')}>
+            <option value="">All categories</option>
+            <For each={categories() ?? []}>
+              {(c) => (
+                <option value={c.slug} selected={c.slug === value('category')}>
+                  {`${'\u00a0\u00a0'.repeat(c.depth)}${c.name}`}
+                </option>
+              )}
+            </For>
+          </select>
         </div>
-      </fieldset>
-      <div class="field">
-        <label for="filter-condition">Condition</label>
-        <select id="filter-condition" name="condition" class="select">
-          <option value="">Any condition</option>
-          <For each={Object.entries(CONDITION_LABEL)}>
-            {([key, label]) => (
-              <option value={key} selected={key === value('condition')}>
-                {label}
-              </option>
-            )}
-          </For>
-        </select>
-      </div>
-      <div class="field">
-        <label for="filter-location">Location</label>
-        <input id="filter-location" class="input" name="location" placeholder="City or country" value={value('location')} />
-      </div>
-      <label class="check">
-        <input type="checkbox" name="inStock" value="1" checked={value('inStock') === '1'} /> In stock only
-      </label>
-      <label class="check">
-        <input type="checkbox" name="featured" value="1" checked={value('featured') === '1'} /> Featured only
-      </label>
-      <div class="field">
-        <label for="filter-sort">Sort by</label>
-        <select id="filter-sort" name="sort" class="select">
-          <For each={Object.entries(SORT_LABEL).filter(([key]) => key !== 'relevance' || value('q') !== '')}>
-            {([key, label]) => (
-              <option value={key} selected={key === (value('sort') || (value('q') === '' ? 'newest' : 'relevance'))}>
-                {label}
-              </option>
-            )}
-          </For>
-        </select>
-      </div>
-      <div class="row">
-        <Button type="submit" variant="primary">
-          Apply filters
-        </Button>
-        <ButtonLink variant="ghost" href={value('q') === '' ? '/catalog' : `/catalog?q=${encodeURIComponent(value('q'))}`}>
-          Reset
-        </ButtonLink>
-      </div>
-    </form>
+        <fieldset class="field filters__price">
+          <legend>Price</legend>
+          <div class="row">
+            <input class="input" name="min" inputmode="decimal" placeholder="Min" aria-label="Minimum price" value={value('min')} />
+            <span aria-hidden="true">–</span>
+            <input class="input" name="max" inputmode="decimal" placeholder="Max" aria-label="Maximum price" value={value('max')} />
+          </div>
+        </fieldset>
+        <div class="field">
+          <label for="filter-condition">Condition</label>
+          <select id="filter-condition" name="condition" class="select">
+            <option value="">Any condition</option>
+            <For each={Object.entries(CONDITION_LABEL)}>
+              {([key, label]) => (
+                <option value={key} selected={key === value('condition')}>
+                  {label}
+                </option>
+              )}
+            </For>
+          </select>
+        </div>
+        <div class="field">
+          <label for="filter-location">Location</label>
+          <input id="filter-location" class="input" name="location" placeholder="City or country" value={value('location')} />
+        </div>
+        <label class="check">
+          <input type="checkbox" name="inStock" value="1" checked={value('inStock') === '1'} /> In stock only
+        </label>
+        <label class="check">
+          <input type="checkbox" name="featured" value="1" checked={value('featured') === '1'} /> Featured only
+        </label>
+        <div class="field">
+          <label for="filter-sort">Sort by</label>
+          <select id="filter-sort" name="sort" class="select">
+            <For each={Object.entries(SORT_LABEL).filter(([key]) => key !== 'relevance' || value('q') !== '')}>
+              {([key, label]) => (
+                <option value={key} selected={key === (value('sort') || (value('q') === '' ? 'newest' : 'relevance'))}>
+                  {label}
+                </option>
+              )}
+            </For>
+          </select>
+        </div>
+        <div class="row">
+          <Button type="submit" variant="primary">
+            Apply filters
+          </Button>
+          <ButtonLink variant="ghost" href={value('q') === '' ? '/catalog' : `/catalog?q=${encodeURIComponent(value('q'))}`}>
+            Reset
+          </ButtonLink>
+        </div>
+      </form>
+    </details>
   )
 }
 
-/** The first page comes from the server render; further pages follow the API's cursor. */
+/** The first page comes from the server render; further pages follow the API's cursor. The count is the first page's, for the whole search. */
 function Results(props: { search: SearchQuery }) {
   const first = createAsync(() => searchProducts(props.search))
   const [more, setMore] = createSignal<ProductSummary[]>([])
@@ -167,6 +178,13 @@ function Results(props: { search: SearchQuery }) {
           </div>
         }
       >
+        <Show when={first()?.total}>
+          {(total) => (
+            <p class="muted" role="status">
+              {total().toLocaleString('en')} {total() === 1 ? 'result' : 'results'}
+            </p>
+          )}
+        </Show>
         <ProductGrid products={items()} label="Products" eager={4} />
         <Show when={next() !== null}>
           <div class="row load-more">
@@ -195,7 +213,7 @@ export default function Catalog() {
         </div>
       </div>
       <div class="layout-sidebar">
-        <Filters params={params} />
+        <Filters params={params} active={activeFilters(search())} />
         <section aria-label="Results">
           <ErrorBoundary
             fallback={(error) => (

@@ -32,7 +32,7 @@ export default function Home() {
       <PageMeta title="Souk" description="Buy from independent vendors, chat with them live and pay safely through escrow." />
       <section class="hero">
         <h1>Buy from people, not just listings.</h1>
-        <p>Souk connects you with independent vendors. Ask questions in chat, follow your order as it moves, and pay through escrow that releases when it arrives.</p>
+        <p>Souk connects you with independent vendors. Ask questions in chat, follow each parcel as it moves, and pay by card or wallet through escrow: the shop is paid once your order has arrived.</p>
         <div class="row">
           <ButtonLink variant="primary" size="lg" href="/catalog">
             <Icon name="bag" /> Browse the catalog

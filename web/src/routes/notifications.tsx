@@ -26,7 +26,6 @@ const TYPE_LABEL: Record<NotificationsModel.Preference['type'], string> = {
   comment: 'Comments',
   mention: 'Mentions',
   system: 'Security and account',
-  job: 'Imports and exports',
 }
 
 type Digest = NotificationsModel.Preferences['digest']

@@ -1,7 +1,6 @@
 import { A, action, createAsync, revalidate, type RouteDefinition, useAction, useNavigate, useParams, useSubmission } from '@solidjs/router'
-import { createEffect, createMemo, createSignal, For, lazy, on, onCleanup, Show, Suspense } from 'solid-js'
+import { createEffect, createMemo, createSignal, For, lazy, on, Show, Suspense } from 'solid-js'
 import { isServer } from 'solid-js/web'
-import type { CatalogModel } from '../../../src/modules/catalog/model'
 import { Button, ButtonLink } from '../components/button'
 import { Badge, EmptyState } from '../components/feedback'
 import { Gallery } from '../components/gallery'
@@ -14,7 +13,7 @@ import { RatingSummary } from '../components/rating'
 import { ReportDialog } from '../components/report-dialog'
 import { toast } from '../components/toast'
 import { api } from '../lib/api'
-import { CONDITION_LABEL, formatPrice, getCategories, getProduct, getSimilar, must, type Product, subscribeProduct } from '../lib/catalog'
+import { CONDITION_LABEL, formatPrice, getCategories, getProduct, getSimilar, must, type Product, liveProduct } from '../lib/catalog'
 import { ApiError } from '../lib/errors'
 import { HttpStatus, PageMeta } from '../lib/head'
 import { withNext } from '../lib/next'
@@ -131,21 +130,7 @@ function structuredData(p: Product): Record<string, unknown> {
 function ProductView(props: { product: Product }) {
   const label = useAttributeLabels()
   const similar = createAsync(() => getSimilar(props.product.slug))
-  // Live changes (price, stock, status) over the server render; the highest version wins.
-  const [live, setLive] = createSignal<CatalogModel.ProductUpdated | null>(null)
-  const product = createMemo(() => {
-    const update = live()
-    return update !== null && update.productId === props.product.id && update.version > props.product.version ? { ...props.product, ...update.changes } : props.product
-  })
-  createEffect(
-    on(
-      () => props.product.id,
-      (id) => {
-        setLive(null)
-        onCleanup(subscribeProduct(id, (event) => setLive((prev) => (prev === null || event.version > prev.version ? event : prev))))
-      },
-    ),
-  )
+  const product = liveProduct(() => props.product)
   // Counted once per page shown (the server deduplicates per viewer and day), as whoever is signed
   // in: posted while the session is still being restored, it would count anonymously and miss
   // the viewer's "recently viewed".

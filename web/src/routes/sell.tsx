@@ -1,5 +1,5 @@
-import { action, createAsync, useSubmission } from '@solidjs/router'
-import { Match, Show, Switch } from 'solid-js'
+import { action, useSubmission } from '@solidjs/router'
+import { createEffect, Match, on, Show, Switch } from 'solid-js'
 import { SignedIn } from '../components/auth-gate'
 import { ButtonLink } from '../components/button'
 import { Callout } from '../components/feedback'
@@ -7,7 +7,7 @@ import { TextAreaField, TextField } from '../components/field'
 import { FormAlert, SubmitButton } from '../components/form'
 import { toast } from '../components/toast'
 import { api } from '../lib/api'
-import { getMyVendor, must } from '../lib/catalog'
+import { must, useMyVendor } from '../lib/catalog'
 import { fieldErrors } from '../lib/errors'
 import { type FormInput, formText, optionalText } from '../lib/forms'
 import { PageMeta } from '../lib/head'
@@ -33,8 +33,10 @@ const apply = action(async (form: FormInput) => {
   return shop
 }, 'apply-to-sell')
 
-function ApplicationForm() {
+/** The application; `onApplied` once it is sent, so the page reads where it stands. */
+function ApplicationForm(props: { onApplied: () => void }) {
   const submission = useSubmission(apply)
+  createEffect(on(() => submission.result, (shop) => shop !== undefined && props.onApplied(), { defer: true }))
   const errors = () => fieldErrors(submission.error)
   return (
     <form action={apply} method="post" class="card card__body stack">
@@ -74,7 +76,7 @@ export default function Sell() {
       <div class="page-header">
         <div>
           <h1>Sell on Souk</h1>
-          <p>Tell us about your shop. Our team reviews each application, usually within two working days.</p>
+          <p>Tell us about your shop. Souk’s team reviews each application: you get a notification and an email once it is decided, and this page shows the decision.</p>
         </div>
       </div>
       <SignedIn>
@@ -85,14 +87,14 @@ export default function Sell() {
 }
 
 function Application() {
-  const mine = createAsync(() => getMyVendor())
+  const { shop: mine, reread } = useMyVendor()
   return (
     <Show when={mine() !== undefined}>
-      <Switch fallback={<ApplicationForm />}>
+      <Switch fallback={<ApplicationForm onApplied={reread} />}>
         <Match when={mine()?.status === 'pending'}>
           <Callout tone="info">
             <p>
-              <strong>Your application for {mine()!.companyName} is waiting for review.</strong> We will email {mine()!.contactEmail} once it is decided.
+              <strong>Your application for {mine()!.companyName} is waiting for review.</strong> You will get a notification and an email when it is decided, and this page updates by itself.
             </p>
           </Callout>
         </Match>
@@ -120,7 +122,7 @@ function Application() {
                 <strong>Your last application was not accepted.</strong> {mine()!.statusReason ?? ''} You may apply again.
               </p>
             </Callout>
-            <ApplicationForm />
+            <ApplicationForm onApplied={reread} />
           </div>
         </Match>
       </Switch>

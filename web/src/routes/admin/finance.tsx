@@ -32,8 +32,8 @@ function Mismatches(props: { run: Reconciliation }) {
           <tr>
             <th scope="col">Account</th>
             <th scope="col">Balance</th>
-            <th scope="col">Stored</th>
-            <th scope="col">From its transfers</th>
+            <th scope="col" class="num">Stored</th>
+            <th scope="col" class="num">From its transfers</th>
           </tr>
         </thead>
         <tbody>
@@ -42,8 +42,8 @@ function Mismatches(props: { run: Reconciliation }) {
               <tr>
                 <th scope="row">{m.accountId === '*' ? 'All accounts' : m.accountId}</th>
                 <td>{m.field.replace('_', ' ')}</td>
-                <td>{m.stored.toLocaleString('en')}</td>
-                <td>{m.computed.toLocaleString('en')}</td>
+                <td class="num">{m.stored.toLocaleString('en')}</td>
+                <td class="num">{m.computed.toLocaleString('en')}</td>
               </tr>
             )}
           </For>

@@ -139,13 +139,13 @@ function PlanRow(props: { plan: AdminPlan; onEdit: () => void; onChanged: (plan:
           <Badge tone="warning">Retired</Badge>
         </Show>
       </th>
-      <td>{p().isFree ? '—' : `${formatPrice(p().monthlyPriceMinor, p().currency)} / ${formatPrice(p().yearlyPriceMinor, p().currency)}`}</td>
-      <td>{limitText(p().maxActiveListings)}</td>
-      <td>{p().boostCreditsPerMonth}</td>
-      <td>{p().featuredSlots}</td>
-      <td>{p().commissionBp === null ? `Platform (${percentOf(p().effectiveCommissionBp)})` : percentOf(p().commissionBp!)}</td>
+      <td class="num">{p().isFree ? '—' : `${formatPrice(p().monthlyPriceMinor, p().currency)} / ${formatPrice(p().yearlyPriceMinor, p().currency)}`}</td>
+      <td class="num">{limitText(p().maxActiveListings)}</td>
+      <td class="num">{p().boostCreditsPerMonth}</td>
+      <td class="num">{p().featuredSlots}</td>
+      <td class="num">{p().commissionBp === null ? `Platform (${percentOf(p().effectiveCommissionBp)})` : percentOf(p().commissionBp!)}</td>
       <td>{p().badge ?? '—'}</td>
-      <td data-testid={`subscribers-${p().id}`}>{p().subscribers}</td>
+      <td class="num" data-testid={`subscribers-${p().id}`}>{p().subscribers}</td>
       <td>
         <div class="row">
           <Button size="sm" onClick={() => props.onEdit()} aria-label={`Edit ${p().name}`}>
@@ -201,13 +201,13 @@ function PlansAdmin() {
                 <thead>
                   <tr>
                     <th scope="col">Plan</th>
-                    <th scope="col">Month / year</th>
-                    <th scope="col">Listings</th>
-                    <th scope="col">Boosts a month</th>
-                    <th scope="col">Featured</th>
-                    <th scope="col">Commission</th>
+                    <th scope="col" class="num">Month / year</th>
+                    <th scope="col" class="num">Listings</th>
+                    <th scope="col" class="num">Boosts a month</th>
+                    <th scope="col" class="num">Featured</th>
+                    <th scope="col" class="num">Commission</th>
                     <th scope="col">Badge</th>
-                    <th scope="col">Shops</th>
+                    <th scope="col" class="num">Shops</th>
                     <th scope="col">Change</th>
                   </tr>
                 </thead>

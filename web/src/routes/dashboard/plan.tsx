@@ -190,7 +190,7 @@ function Invoices(props: { version: number }) {
                     <th scope="col">Date</th>
                     <th scope="col">Plan</th>
                     <th scope="col">Period</th>
-                    <th scope="col">Paid</th>
+                    <th scope="col" class="num">Paid</th>
                     <th scope="col">Invoice file</th>
                   </tr>
                 </thead>
@@ -206,7 +206,7 @@ function Invoices(props: { version: number }) {
                         <td>
                           {planDay(invoice.periodStart)} – {planDay(invoice.periodEnd)}
                         </td>
-                        <td>
+                        <td class="num">
                           {formatPrice(invoice.amountMinor, invoice.currency)}
                           <span class="muted"> incl. {formatPrice(invoice.tvaMinor, invoice.currency)} TVA</span>
                           <Show when={invoice.creditMinor > 0}>
