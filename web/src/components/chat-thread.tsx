@@ -1,5 +1,5 @@
 import { A } from '@solidjs/router'
-import { createEffect, createMemo, createSignal, For, on, onCleanup, onMount, Show } from 'solid-js'
+import { type Accessor, createComputed, createEffect, createMemo, createSignal, For, on, onCleanup, onMount, Show } from 'solid-js'
 import type { ChatMessage, Conversation } from '../../../src/modules/chat/item'
 import { blockUser, confirmReceipt, confirmSale, unblockUser } from '../lib/api'
 import { formatPrice } from '../lib/catalog'
@@ -201,8 +201,19 @@ export function ChatThread(props: { id: string; myId: string; onChange: (convers
 
   createEffect(on(thread.conversation, (c) => c !== null && props.onChange(c), { defer: true }))
 
-  // New messages keep the view at the bottom when it was there (or when they are mine).
-  let stuck = true
+  // New messages keep the view at the bottom when it was there before they came (or when they are
+  // mine). Where it was is measured as the change comes, before it reaches the page: a flag kept
+  // from scroll events is a frame late, and a re-read landing in the frame of the reader's scroll
+  // up would pull the view back down (and the older page would never load).
+  const last = createMemo(() => thread.messages().at(-1)?.id)
+  const changes: [Accessor<string | undefined>, Accessor<number>, Accessor<boolean>] = [last, () => thread.pending().length, thread.otherTyping]
+  let atBottom = true
+  createComputed(on(changes, () => void (atBottom = nearBottom())))
+  createEffect(
+    on(changes, () => {
+      if (scroller !== undefined && (atBottom || thread.pending().length > 0)) scroller.scrollTop = scroller.scrollHeight
+    }),
+  )
   // The top of the history in view loads the page before it, keeping what is on screen still.
   const loadOlderKeepingPlace = async () => {
     if (scroller === undefined || thread.older() === null || thread.loadingOlder()) return
@@ -213,14 +224,8 @@ export function ChatThread(props: { id: string; myId: string; onChange: (convers
   // Scrolling to the top loads at once: the observer below may never see the top leave and come
   // back when a scroll to the bottom and one to the top fall between two of its frames.
   const onScroll = () => {
-    stuck = nearBottom()
     if (scroller !== undefined && scroller.scrollTop < 40) void loadOlderKeepingPlace()
   }
-  createEffect(
-    on([() => thread.messages().at(-1)?.id, () => thread.pending().length, thread.otherTyping], () => {
-      if (scroller !== undefined && (stuck || thread.pending().length > 0)) scroller.scrollTop = scroller.scrollHeight
-    }),
-  )
 
   // The top coming into view without a scroll (a history shorter than the view) loads too.
   onMount(() => {
