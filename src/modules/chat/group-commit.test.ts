@@ -16,20 +16,22 @@ beforeAll(async () => {
 afterAll(() => t.close())
 
 describe('GroupCommit', () => {
-  it('writes what arrives together in one transaction, in arrival order', async () => {
+  it('writes what arrives together in one batch, in arrival order', async () => {
     const batches: number[][] = []
-    const commit = new GroupCommit(t.ctx.database.db, async (tx, inputs: number[]) => {
-      batches.push(inputs)
-      await tx.execute(sql`select 1`)
-      return inputs.map((n) => n * 2)
-    })
+    const commit = new GroupCommit((inputs: number[]) =>
+      t.ctx.database.db.transaction(async (tx) => {
+        batches.push(inputs)
+        await tx.execute(sql`select 1`)
+        return inputs.map((n) => n * 2)
+      }),
+    )
     expect(await Promise.all([1, 2, 3, 4].map((n) => commit.submit(n)))).toEqual([2, 4, 6, 8])
     expect(batches).toEqual([[1, 2, 3, 4]])
   })
 
   it('retries each write of a failed batch alone: one bad write fails only itself', async () => {
-    const commit = new GroupCommit(t.ctx.database.db, async (tx, inputs: number[]) => {
-      await tx.execute(sql`select 1`)
+    const commit = new GroupCommit(async (inputs: number[]) => {
+      await t.ctx.database.db.execute(sql`select 1`)
       if (inputs.includes(-1)) throw new Error('bad write')
       return inputs
     })
@@ -41,10 +43,12 @@ describe('GroupCommit', () => {
   it('answers only after the transaction committed', async () => {
     const table = `group_commit_${randomUUID().slice(0, 8)}`
     await t.ctx.database.db.execute(sql.raw(`create table ${table} (n int)`))
-    const commit = new GroupCommit(t.ctx.database.db, async (tx, inputs: number[]) => {
-      for (const n of inputs) await tx.execute(sql`insert into ${sql.identifier(table)} values (${n})`)
-      return inputs
-    })
+    const commit = new GroupCommit((inputs: number[]) =>
+      t.ctx.database.db.transaction(async (tx) => {
+        for (const n of inputs) await tx.execute(sql`insert into ${sql.identifier(table)} values (${n})`)
+        return inputs
+      }),
+    )
     // Each answer, as it arrives, finds its row visible from outside the transaction.
     const seen = await Promise.all(
       [1, 2, 3].map(async (n) => {

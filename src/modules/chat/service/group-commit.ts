@@ -1,5 +1,3 @@
-import type { Db, Tx } from '../../../db/client'
-
 interface Pending<I, O> {
   input: I
   resolve(output: O): void
@@ -8,23 +6,24 @@ interface Pending<I, O> {
 
 /**
  * Group commit: writes submitted while a batch is committing wait for the next batch, which takes
- * everything queued meanwhile (up to `max`) into one transaction, so a burst of writes costs one
- * BEGIN/COMMIT and one flush to disk instead of one each. Up to `concurrency` batches commit at
- * once (on as many connections). A write's promise settles only after its batch committed: what
- * it answers is durable.
+ * everything queued meanwhile (up to `max`) into one write, so a burst of writes costs one commit
+ * and one flush to disk instead of one each. Up to `concurrency` batches commit at once (on as many
+ * connections). A write's promise settles only after its batch committed: what it answers is
+ * durable.
  *
- * `write` gets the batch's inputs in arrival order and answers one output per input. It should
- * answer an expected refusal instead of throwing; when the transaction fails anyway, every input
- * of that batch is retried alone, so one bad write fails only itself. With `concurrency` > 1 it
- * must take its locks in one order, or two batches could deadlock.
+ * `write` gets the batch's inputs in arrival order, writes them as one unit (a transaction, or a
+ * single statement, which is atomic by itself and spares the BEGIN and COMMIT round trips) and
+ * answers one output per input once that committed. It should answer an expected refusal instead
+ * of throwing; when it fails anyway, every input of that batch is retried alone, so one bad write
+ * fails only itself. With `concurrency` > 1 it must take its locks in one order, or two batches
+ * could deadlock.
  */
 export class GroupCommit<I, O> {
   private queue: Pending<I, O>[] = []
   private running = 0
 
   constructor(
-    private readonly db: Db,
-    private readonly write: (tx: Tx, inputs: I[]) => Promise<O[]>,
+    private readonly write: (inputs: I[]) => Promise<O[]>,
     private readonly options: { max?: number; concurrency?: number } = {},
   ) {}
 
@@ -45,7 +44,7 @@ export class GroupCommit<I, O> {
 
   private async commit(batch: Pending<I, O>[]): Promise<void> {
     try {
-      const outputs = await this.db.transaction((tx) => this.write(tx, batch.map((p) => p.input)))
+      const outputs = await this.write(batch.map((p) => p.input))
       batch.forEach((p, i) => p.resolve(outputs[i]!))
     } catch (error) {
       if (batch.length === 1) return batch[0]!.reject(error)

@@ -1,5 +1,5 @@
 import { and, desc, eq, inArray, lt, type SQL, sql } from 'drizzle-orm'
-import { queryRows, type Tx } from '../../../db/client'
+import { type Db, queryRows, type Tx } from '../../../db/client'
 import { pgErrorOf, UNIQUE_VIOLATION } from '../../../db/errors'
 import { announceStatsMoved } from '../../../lib/admin-stats'
 import { AppError } from '../../../lib/errors'
@@ -137,16 +137,17 @@ function sendsStatement(sends: Send[]): SQL {
 }
 
 /**
- * Writes a batch of sends in the group commit's transaction. The statement locks the batch's
- * conversations in one order before bumping them (batches in flight together cannot deadlock).
- * Its duplicate check reads the snapshot the statement started with: should a send with the same
- * client id commit in another batch meanwhile, the insert breaks the unique key, the batch fails
- * and GroupCommit retries its sends one by one, where the check sees it (a batch of one fails
- * with the unique key itself: insertMessage answers it as the repeat it is).
+ * Writes a batch of sends as one statement, committed on its own (a statement is atomic: no
+ * BEGIN and COMMIT round trips). It locks the batch's conversations in one order before bumping
+ * them (batches in flight together cannot deadlock). Its duplicate check reads the snapshot the
+ * statement started with: should a send with the same client id commit in another batch
+ * meanwhile, the insert breaks the unique key, the batch fails and GroupCommit retries its sends
+ * one by one, where the check sees it (a batch of one fails with the unique key itself:
+ * insertMessage answers it as the repeat it is).
  */
-async function writeSends(tx: Tx, sends: Send[]): Promise<Written[]> {
+async function writeSends(db: Db, sends: Send[]): Promise<Written[]> {
   type Result = { ord: number } & ({ refused: null; seq: number; event_id: string | number; buyer_id: string; seller_id: string } | { refused: Refused })
-  const rows = await queryRows<Result>(tx, sendsStatement(sends))
+  const rows = await queryRows<Result>(db, sendsStatement(sends))
   const written: Written[] = []
   for (const result of rows) {
     if (result.refused !== null) {
@@ -176,8 +177,9 @@ const SEND_BATCHES = 4
 export function createChat(ports: ChatPorts): ChatDeps {
   const deps: ChatDeps = {
     ...ports,
-    sends: new GroupCommit(ports.db, writeSends, { concurrency: SEND_BATCHES }),
-    deliveries: new GroupCommit(ports.db, (tx, deliveries) => writeDeliveries(deps, tx, deliveries)),
+    // A batch of sends is one statement: no transaction around it.
+    sends: new GroupCommit((sends) => writeSends(ports.db, sends), { concurrency: SEND_BATCHES }),
+    deliveries: new GroupCommit((deliveries) => ports.db.transaction((tx) => writeDeliveries(deps, tx, deliveries))),
     statsAnnounced: { at: 0, pending: false },
   }
   return deps
