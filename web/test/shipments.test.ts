@@ -147,6 +147,36 @@ describe('shipments', () => {
     await Promise.all([close(), buyerPage.close()])
   }, T)
 
+  it('a note the shop is writing on a parcel survives the panel reading the parcels again', async () => {
+    const t = suite.souk.testApp
+    const s = await shop(t)
+    const lantern = await makeProduct(t, s.owner, { categoryId: given.categoryId, title: 'Tin lantern', priceMinor: 9_000, stock: 5 })
+    const { orderId } = await paidOrder(t, s, lantern.id, { quantity: 2 })
+    await json(postJson(t, `/api/v1/sales/${orderId}/accept`, {}, s.owner.auth), 200)
+    const api = client(t, s.owner).api.v1
+    const parcels: ShipmentsModel.Shipment[] = []
+    for (const trackingNumber of ['JD0146000081', 'JD0146000082']) {
+      const made = await api.sales({ id: orderId }).shipments.post({ items: [{ position: 0, quantity: 1 }], carrier: 'dhl', trackingNumber })
+      expect(made.status).toBe(201)
+      parcels.push(made.data!)
+    }
+
+    const { page, problems, close } = await pageAs(suite, s.owner, `/dashboard/sales/${orderId}`)
+    await following(page, `order:${orderId}`)
+    const second = page.getByRole('article', { name: 'Parcel 2' })
+    const note = second.getByLabel('Note to the buyer (optional)')
+    await note.fill('Fragile: glass panes')
+    // Meanwhile the first parcel moves (another tab, the carrier): the panel reads the parcels again.
+    expect((await api.shipments({ id: parcels[0]!.id }).patch({ status: 'in_transit' })).status).toBe(200)
+    await parcelStatus(page.getByRole('article', { name: 'Parcel 1' }), 'On its way')
+    expect(await note.inputValue()).toBe('Fragile: glass panes')
+    await second.getByRole('button', { name: 'Mark in transit' }).click()
+    await parcelStatus(second, 'On its way')
+    await second.getByRole('list', { name: 'History of parcel 2' }).getByText('Fragile: glass panes').waitFor(WAIT)
+    expect(await note.inputValue()).toBe('')
+    expect(problems).toEqual([])
+    await close()
+  }, T)
   it('a pickup order: the shop says it is ready to collect, then that it was picked up', async () => {
     const t = suite.souk.testApp
     const s = await shop(t)

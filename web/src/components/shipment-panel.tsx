@@ -1,4 +1,4 @@
-import { type Accessor, createSignal, For, Match, Show, Switch } from 'solid-js'
+import { type Accessor, createSignal, For, Index, Match, Show, Switch } from 'solid-js'
 import type { ShipmentStatus } from '../../../src/modules/shipments/status'
 import { fieldErrors } from '../lib/errors'
 import { type Order, type Shipment, updateShipment } from '../lib/orders'
@@ -118,15 +118,18 @@ export function ShipmentsPanel(props: { order: Order; news: Accessor<number> }) 
             <Unshipped list={list()} intro="Not sent yet:" />
             <Show when={list().items.length > 0}>
               <div class="stack">
-                <For each={list().items}>
+                {/* By place, not by object: a read's fresh objects update each parcel in place, so
+                    a note the shop is writing is not wiped when the parcels are read again
+                    (parcels keep their order, oldest first, and are never removed). */}
+                <Index each={list().items}>
                   {(shipment, i) => (
-                    <Parcel shipment={shipment} n={i() + 1}>
-                      <Show when={shipment.next.length > 0}>
-                        <ParcelMoves shipment={shipment} n={i() + 1} onMoved={shipped} />
+                    <Parcel shipment={shipment()} n={i + 1}>
+                      <Show when={shipment().next.length > 0}>
+                        <ParcelMoves shipment={shipment()} n={i + 1} onMoved={shipped} />
                       </Show>
                     </Parcel>
                   )}
-                </For>
+                </Index>
               </div>
             </Show>
           </>
