@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'bun:test'
 import { phonePhoto } from '../../src/lib/image-fixtures'
 import { placeOrder, shop } from '../../src/modules/orders/testing'
-import { makeProduct, postJson } from '../../src/testing'
+import { makeProduct, postJson, signUpAndSignIn } from '../../src/testing'
 import { following, hydrated, json, openPage, pageAs, screenshots, toast, useCategory, useSouk, WAIT } from './browser'
 
 // Support tickets in the browser: a buyer opens a ticket about one of their orders from Help, with
@@ -107,6 +107,28 @@ describe('support tickets', () => {
     await close()
   }, T)
 
+  it('a photo open in the thread stays open while a reply arrives live', async () => {
+    const t = suite.souk.testApp
+    const me = await signUpAndSignIn(t)
+    const opened = await json<{ ticket: { id: string }; messageId: string }>(postJson(t, '/api/v1/tickets', { subject: 'A scratch on the tray', category: 'other', body: 'See the photo.' }, me.auth), 201)
+    const form = new FormData()
+    form.append('file', new File([await phonePhoto()], 'tray.jpg'))
+    const attached = await t.request(`/api/v1/tickets/${opened.ticket.id}/messages/${opened.messageId}/attachments`, { method: 'POST', body: form, headers: me.auth })
+    expect(attached.status).toBe(200)
+
+    const { page, problems, close } = await pageAs(suite, me, `/help/tickets/${opened.ticket.id}`)
+    await following(page, `ticket:${opened.ticket.id}`)
+    const thread = page.getByRole('list', { name: 'Messages' })
+    await thread.getByRole('button', { name: 'Open the image' }).click()
+    const photo = page.getByRole('dialog', { name: 'Photo' })
+    await photo.waitFor(WAIT)
+    // Support answers meanwhile: the thread is read again and shows it, and the photo stays open.
+    await json(postJson(t, `/api/v1/tickets/${opened.ticket.id}/replies`, { body: 'Thank you, we are looking into it.' }, given.admin.auth), 200)
+    await thread.getByText('Thank you, we are looking into it.').waitFor(WAIT)
+    expect(await photo.isVisible()).toBe(true)
+    expect(problems).toEqual([])
+    await close()
+  }, T)
   it('a visitor opens a ticket with an email and reads and replies through the emailed link', async () => {
     const t = suite.souk.testApp
     const email = `visitor-${crypto.randomUUID().slice(0, 8)}@example.test`

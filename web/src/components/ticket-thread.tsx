@@ -128,7 +128,9 @@ export function TicketThread(props: { ticket: Ticket; token: string | null; onCh
   return (
     <>
       <ol class="order-timeline" aria-label="Messages">
-        <For each={props.ticket.messages}>{(message, i) => <Message ticket={props.ticket} message={message} position={i() + 1} token={props.token} onChange={props.onChange} />}</For>
+        {/* By place (messages are only ever added, oldest first): a ticket read again on a live event
+            updates each message in place, so an open photo or an image being added is kept. */}
+        <Index each={props.ticket.messages}>{(message, i) => <Message ticket={props.ticket} message={message()} position={i + 1} token={props.token} onChange={props.onChange} />}</Index>
       </ol>
       <p class="visually-hidden" role="status" aria-live="polite" data-testid="ticket-news">
         {news()}
