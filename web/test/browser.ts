@@ -197,7 +197,11 @@ function keepTrail(page: Page, problems: string[]): void {
   page.on('request', (request) => request.url().includes('/api/') && trail.waiting.set(request, Date.now()))
   page.on('requestfinished', (request) => {
     if (!trail.waiting.delete(request)) return
-    void request.response().then((response) => note(`${callOf(request)} ${response?.status() ?? '?'}`))
+    // The page may close before the answer is read: that is no failure of the test that closed it.
+    void request.response().then(
+      (response) => note(`${callOf(request)} ${response?.status() ?? '?'}`),
+      () => note(`${callOf(request)} (page closed)`),
+    )
   })
   page.on('requestfailed', (request) => trail.waiting.delete(request) && note(`${callOf(request)} failed: ${request.failure()?.errorText ?? '?'}`))
   page.on('websocket', (socket) => {
