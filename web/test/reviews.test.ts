@@ -15,6 +15,32 @@ const suite = useSouk()
 const given = useCategory(suite, 'Lamps')
 
 describe('reviews', () => {
+  it('a review half-written on one item is kept while another item’s review is published', async () => {
+    const t = suite.souk.testApp
+    const s = await shop(t)
+    const [lamp, shade] = await Promise.all([
+      makeProduct(t, s.owner, { categoryId: given.categoryId, title: 'Tin lamp', priceMinor: 9_000, stock: 5 }),
+      makeProduct(t, s.owner, { categoryId: given.categoryId, title: 'Paper shade', priceMinor: 4_000, stock: 5 }),
+    ])
+    const { me, orderId } = await completedOrder(t, s, [lamp.id, shade.id])
+
+    const buyer = await pageAs(suite, me.user, `/orders/${orderId}`)
+    const panel = buyer.page.getByRole('region', { name: 'Review your items' })
+    const item = (title: string) => panel.getByRole('listitem').filter({ has: buyer.page.getByText(title, { exact: true }) })
+    await item('Paper shade').getByRole('button', { name: 'Write a review' }).click()
+    const shadeForm = panel.getByRole('form', { name: 'Review of Paper shade' })
+    await shadeForm.getByLabel('Your review').fill('Thinner paper than I hoped')
+    await item('Tin lamp').getByRole('button', { name: 'Write a review' }).click()
+    const lampForm = panel.getByRole('form', { name: 'Review of Tin lamp' })
+    await lampForm.getByLabel('Your review').fill('Bright and well made.')
+    await lampForm.getByRole('button', { name: 'Publish review' }).click()
+    await toast(buyer.page, 'Thank you: your review is published.')
+    await item('Tin lamp').getByTestId('my-review').filter({ hasText: 'Bright and well made.' }).waitFor(WAIT)
+    // The panel was read again: the other form is still open, with what was typed.
+    expect(await shadeForm.getByLabel('Your review').inputValue()).toBe('Thinner paper than I hoped')
+    expect(buyer.problems).toEqual([])
+    await buyer.close()
+  }, T)
   it('a buyer reviews a received item with a photo, the shop replies, another user finds it helpful, and the page shows the rating', async () => {
     const t = suite.souk.testApp
     const s = await shop(t)

@@ -39,10 +39,10 @@ export const checkout = (t: TestApp, user: TestUser, body: { shippingAddressId: 
   // Eden's per-call headers replace the client's: the token goes with the key.
   client(t, user).api.v1.checkout.post({ ...body, paymentMethod: 'cash_on_delivery' }, { headers: { ...user.auth, 'idempotency-key': key } })
 
-/** A buyer's order of `quantity` of a product of `s`, placed. */
-export async function placeOrder(t: TestApp, s: TestShop, productId: string, quantity = 1) {
+/** A buyer's order of `quantity` of a product of `s` (of each, given several), placed. */
+export async function placeOrder(t: TestApp, s: TestShop, productId: string | readonly string[], quantity = 1) {
   const me = await buyer(t)
-  await addToCart(t, me.user, productId, quantity)
+  for (const id of typeof productId === 'string' ? [productId] : productId) await addToCart(t, me.user, id, quantity)
   const placed = await checkout(t, me.user, { shippingAddressId: me.addressId, shipping: [{ vendorId: s.vendor.id, optionId: s.optionId }] })
   expect(placed.status).toBe(201)
   return { me, orderId: placed.data!.orders[0]!.id, invoiceNumber: placed.data!.orders[0]!.invoiceNumber }

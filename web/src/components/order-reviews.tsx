@@ -1,4 +1,4 @@
-import { createResource, createSignal, For, Show } from 'solid-js'
+import { createResource, createSignal, For, Index, Show } from 'solid-js'
 import { addReviewPhoto, changeReview, deleteReview, getOrderReviews, type OrderReviews, type Review, writeReview } from '../lib/reviews'
 import { Button } from './button'
 import { ConfirmDialog } from './confirm-dialog'
@@ -167,7 +167,9 @@ export default function OrderReviewsPanel(props: { orderId: string }) {
           </h2>
           <Show when={panel().windowEndsAt}>{(end) => <p class="muted">You may review these items until {dayDate(end())}.</p>}</Show>
           <ul class="stack" style={{ 'list-style': 'none', padding: 0 }}>
-            <For each={panel().items}>{(item) => <ItemReview item={item} orderId={props.orderId} onChange={() => void refetch()} />}</For>
+            {/* By place (an order's items are fixed): a read after a save updates each item in place,
+                so a review being written on another item keeps its form and text. */}
+            <Index each={panel().items}>{(item) => <ItemReview item={item()} orderId={props.orderId} onChange={() => void refetch()} />}</Index>
           </ul>
         </section>
       )}
