@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'bun:test'
-import { followUser } from '../../src/modules/social/testing'
+import { followUser, writePost } from '../../src/modules/social/testing'
 import { client, signUpAndSignIn } from '../../src/testing'
 import { following, pageAs, screenshots, useSouk, WAIT } from './browser'
 
@@ -57,6 +57,37 @@ describe('social, live', () => {
     await reader.page.getByRole('list', { name: 'Comments' }).getByRole('article', { name: 'Comment by Leila' }).filter({ hasText: 'The blue is perfect' }).waitFor(WAIT)
     await reader.page.getByRole('heading', { name: '1 comment' }).waitFor(WAIT)
     await screenshots(reader.page, 'post-live-comment')
+    expect(reader.problems).toEqual([])
+    await reader.close()
+  }, T)
+
+  it('a reply half-written under a comment stays open, text and all, when the thread is read again after a reconnect', async () => {
+    const t = suite.souk.testApp
+    const [nadia, karim, leila] = await Promise.all([
+      signUpAndSignIn(t, { displayName: 'Nadia' }),
+      signUpAndSignIn(t, { displayName: 'Karim' }),
+      signUpAndSignIn(t, { displayName: 'Leila' }),
+    ])
+    const post = await writePost(t, karim!, 'Saffron from Taliouine, this year’s harvest')
+    expect((await client(t, leila!).api.v1.posts({ id: post.id }).comments.post({ body: 'How much for 10 g?' })).status).toBe(201)
+
+    const reader = await pageAs(suite, nadia!, `/posts/${post.id}`)
+    const { page } = reader
+    const comment = page.getByRole('list', { name: 'Comments' }).getByRole('article', { name: 'Comment by Leila' })
+    await comment.waitFor(WAIT)
+    await following(page, `post:${post.id}`)
+    await comment.getByRole('button', { name: 'Reply' }).click()
+    const reply = comment.getByLabel('Your reply')
+    await reply.fill('I asked the same, following')
+
+    // The socket drops; once back it follows the post again and the thread is read anew.
+    const reread = page.waitForResponse((r) => r.request().method() === 'GET' && new URL(r.url()).pathname === `/api/v1/posts/${post.id}/comments`, WAIT)
+    await page.evaluate(() => (window as unknown as { sockets: WebSocket[] }).sockets.at(-1)!.close())
+    await reread
+    // The answer is in the page by the next frame: the form is still there, with its text.
+    await page.evaluate(() => new Promise((resolve) => requestAnimationFrame(() => requestAnimationFrame(resolve))))
+    expect(await reply.count()).toBe(1)
+    expect(await reply.inputValue()).toBe('I asked the same, following')
     expect(reader.problems).toEqual([])
     await reader.close()
   }, T)
