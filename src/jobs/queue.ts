@@ -70,6 +70,14 @@ const DEFAULTS: JobKindOptions = {
 const SUPERVISE_SECONDS = 10
 /** How often an instance checks whether a cron schedule is due (pg-boss: 30 s); one instance per interval does it. */
 const CRON_CHECK_SECONDS = 10
+/**
+ * On Postgres a job wakes a worker the moment it is enqueued (LISTEN/NOTIFY: the enqueue's NOTIFY
+ * is sent at commit); workers also poll this often, for what no NOTIFY announces: a retry or a
+ * delayed job coming due, a wake-up lost while the listener reconnected. (Polling every second
+ * instead made an idle instance query Postgres about 40 times a second, two workers per kind.)
+ * PGlite has no LISTEN: there workers poll every second.
+ */
+const BACKSTOP_POLL_SECONDS = 5
 const SUPERVISION = {
   superviseIntervalSeconds: SUPERVISE_SECONDS,
   monitorIntervalSeconds: SUPERVISE_SECONDS,
@@ -166,9 +174,11 @@ export async function startQueue(database: Database, log: Logger, options: { wor
   const workers = options.workers ?? true
   const boss =
     database.kind === 'postgres'
-      ? new PgBoss({ connectionString: database.url, schema: 'pgboss', max: 4, ...SUPERVISION })
+      ? new PgBoss({ connectionString: database.url, schema: 'pgboss', max: 4, useListenNotify: true, ...SUPERVISION })
       : new PgBoss({ db: fromPglite(database.client), backend: 'pglite', schema: 'pgboss', ...SUPERVISION })
   boss.on('error', (error) => log.error('job queue error', { error }))
+  // Such as the listener not starting (workers then poll every second).
+  boss.on('warning', (warning) => log.warn('job queue warning', { warning }))
   await boss.start()
   let running = true
   const kinds = new Set<string>()
@@ -189,11 +199,14 @@ export async function startQueue(database: Database, log: Logger, options: { wor
         ...(deadLetter ? { deadLetter: deadLetterOf(kind.name) } : {}),
         // 'exclusive' allows one queued-or-active job per singleton key.
         policy: singleton ? 'exclusive' : 'standard',
+        notify: true,
       })
+      // A queue made before its kind asked to be notified (createQueue leaves an existing one as it is).
+      await boss.updateQueue(kind.name, { notify: true })
       if (deadLetter) withDeadLetters.add(kind.name)
       kinds.add(kind.name)
       if (!workers) return
-      await boss.work<object>(kind.name, { localConcurrency: concurrency, batchSize: 1, pollingIntervalSeconds: 1 }, async ([job]) => {
+      await boss.work<object>(kind.name, { localConcurrency: concurrency, batchSize: 1, pollingIntervalSeconds: 1, notifyPollingIntervalSeconds: BACKSTOP_POLL_SECONDS }, async ([job]) => {
         if (job === undefined) return
         const started = performance.now()
         try {
