@@ -1,10 +1,7 @@
 import { afterAll, describe, expect, it } from 'bun:test'
 import { randomBytes } from 'node:crypto'
 import Redis from 'ioredis'
-import { createLocalBus } from '../lib/bus'
-import { systemClock } from '../lib/clock'
-import { createLogger } from '../lib/log'
-import { createMemoryPresenceStore, createPresence, createRedisPresenceStore, PRESENCE_TTL_MS, type PresenceStore } from './presence'
+import { createMemoryPresenceStore, createRedisPresenceStore, PRESENCE_TTL_MS, type PresenceStore } from './presence'
 
 const redisUrl = process.env.REDIS_URL
 const redis = redisUrl === undefined ? null : new Redis(redisUrl)
@@ -46,41 +43,5 @@ describe.each(stores)('%s presence store', (_kind, create) => {
     expect(await store.status('u2', dead + 2)).toEqual({ online: false, lastSeenMs: t0 + 10_000 })
     // Coming back is a new transition.
     expect(await store.connect('u2', 'c2', dead + 3)).toBe(true)
-  })
-})
-
-describe('isViewing', () => {
-  it('answers a viewer on this instance from what it holds, and asks the store only about the others', async () => {
-    const shared = createMemoryPresenceStore()
-    let asked = 0
-    // The instance's store: the shared one, counting the questions it is asked.
-    const store: PresenceStore = {
-      ...shared,
-      isViewing: (...args) => {
-        asked += 1
-        return shared.isViewing(...args)
-      },
-    }
-    const log = createLogger('silent')
-    const presence = createPresence({ store, bus: createLocalBus(log), clock: systemClock, log })
-    const topic = 'conversation:cnv_1' as const
-    await presence.join('u1', 'tab-a')
-    await presence.join('u1', 'tab-b')
-    await presence.view('tab-a', topic)
-    await presence.view('tab-b', topic)
-    expect(await presence.isViewing('u1', topic)).toBe(true)
-    expect(asked).toBe(0)
-    // One tab leaves the conversation, the other still views it.
-    await presence.unview('tab-a', topic)
-    expect(await presence.isViewing('u1', topic)).toBe(true)
-    expect(asked).toBe(0)
-    // The last one closes: the store is asked, and says no.
-    await presence.leave('u1', 'tab-b')
-    expect(await presence.isViewing('u1', topic)).toBe(false)
-    expect(asked).toBe(1)
-    // A viewer on another instance is known to the store alone.
-    await shared.view('u2', 'elsewhere', topic, Date.now())
-    expect(await presence.isViewing('u2', topic)).toBe(true)
-    expect(asked).toBe(2)
   })
 })

@@ -213,16 +213,6 @@ export function createPresence(deps: { store: PresenceStore; bus: Bus; clock: Cl
   // sockets view none, so an idle one costs an entry in `local` alone.
   const local = new Map<string, string>()
   const viewing = new Map<string, Set<ViewedTopic>>()
-  // How many of a user's local connections view a topic (by `user topic`): isViewing answers a
-  // local viewer without asking the store, the common case of a single instance.
-  const localViewers = new Map<string, number>()
-  const viewerKey = (userId: string, topic: ViewedTopic) => `${userId} ${topic}`
-  const countViewer = (userId: string, topic: ViewedTopic, by: 1 | -1) => {
-    const key = viewerKey(userId, topic)
-    const n = (localViewers.get(key) ?? 0) + by
-    if (n > 0) localViewers.set(key, n)
-    else localViewers.delete(key)
-  }
   const nowMs = () => clock.now().getTime()
   const announce = async (userId: string, status: PresenceStatus) => {
     const topic = `presence:${userId}` as const
@@ -231,7 +221,6 @@ export function createPresence(deps: { store: PresenceStore; bus: Bus; clock: Cl
   const forget = async (connId: string, userId: string) => {
     const topics = viewing.get(connId) ?? []
     viewing.delete(connId)
-    for (const topic of topics) countViewer(userId, topic, -1)
     for (const topic of topics) await store.unview(userId, connId, topic)
   }
   // Presence is best effort: a store failure is logged, never thrown into a socket.
@@ -264,7 +253,6 @@ export function createPresence(deps: { store: PresenceStore; bus: Bus; clock: Cl
         const userId = local.get(connId)
         if (userId === undefined || !isViewedTopic(topic)) return
         const topics = viewing.get(connId) ?? new Set()
-        if (!topics.has(topic)) countViewer(userId, topic, 1)
         viewing.set(connId, topics.add(topic))
         await store.view(userId, connId, topic, nowMs())
         // Closed or unsubscribed while this was written: not left behind until expiry.
@@ -276,16 +264,13 @@ export function createPresence(deps: { store: PresenceStore; bus: Bus; clock: Cl
         const topics = viewing.get(connId)
         if (userId === undefined || !isViewedTopic(topic) || topics?.delete(topic) !== true) return
         if (topics.size === 0) viewing.delete(connId)
-        countViewer(userId, topic, -1)
         await store.unview(userId, connId, topic)
       }),
     /**
-     * Whether one of the user's sockets, on any instance, follows the topic: this instance's own
-     * are known here, others are the store's to say. When the store does not answer it says no: a
-     * notification too many rather than a message missed.
+     * Whether one of the user's sockets, on any instance, follows the topic. When the store does not
+     * answer it says no: a notification too many rather than a message missed.
      */
     async isViewing(userId: string, topic: ViewedTopic): Promise<boolean> {
-      if (localViewers.has(viewerKey(userId, topic))) return true
       try {
         return await store.isViewing(userId, topic, nowMs())
       } catch (error) {
