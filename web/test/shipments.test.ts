@@ -177,6 +177,29 @@ describe('shipments', () => {
     expect(problems).toEqual([])
     await close()
   }, T)
+  it('a quantity the shop is typing for the next parcel keeps its value and focus while the panel reads the parcels again', async () => {
+    const t = suite.souk.testApp
+    const s = await shop(t)
+    const lantern = await makeProduct(t, s.owner, { categoryId: given.categoryId, title: 'Brass lantern', priceMinor: 11_000, stock: 5 })
+    const { orderId } = await paidOrder(t, s, lantern.id, { quantity: 3 })
+    await json(postJson(t, `/api/v1/sales/${orderId}/accept`, {}, s.owner.auth), 200)
+    const api = client(t, s.owner).api.v1
+    const first = await api.sales({ id: orderId }).shipments.post({ items: [{ position: 0, quantity: 1 }], carrier: 'dhl', trackingNumber: 'JD0146000091' })
+    expect(first.status).toBe(201)
+
+    const { page, problems, close } = await pageAs(suite, s.owner, `/dashboard/sales/${orderId}`)
+    await following(page, `order:${orderId}`)
+    const quantity = page.getByRole('form', { name: 'Ship items' }).getByLabel('Quantity of Brass lantern')
+    await quantity.fill('1')
+    await quantity.focus()
+    // Meanwhile the first parcel moves (another tab, the carrier): the panel reads the parcels again.
+    expect((await api.shipments({ id: first.data!.id }).patch({ status: 'in_transit' })).status).toBe(200)
+    await parcelStatus(page.getByRole('article', { name: 'Parcel 1' }), 'On its way')
+    expect(await quantity.inputValue()).toBe('1')
+    expect(await quantity.evaluate((field) => field === document.activeElement)).toBe(true)
+    expect(problems).toEqual([])
+    await close()
+  }, T)
   it('a pickup order: the shop says it is ready to collect, then that it was picked up', async () => {
     const t = suite.souk.testApp
     const s = await shop(t)

@@ -1,4 +1,4 @@
-import { createSignal, For, Show } from 'solid-js'
+import { createMemo, createSignal, For, Show } from 'solid-js'
 import { type Carrier, CARRIER_IDS, CARRIERS } from '../../../src/modules/shipments/status'
 import { fieldErrors } from '../lib/errors'
 import { createShipment, type NewShipment, type Shipment, type ShipmentList } from '../lib/orders'
@@ -52,6 +52,10 @@ function ParcelForm(props: { orderId: string; unshipped: Left[]; onShipped: (shi
   // The positions of the items sent, in order: the server names an item by its place in the request.
   const [sent, setSent] = createSignal<number[]>([])
 
+  // Rows are kept by position, not by object: the parcels read again (a live event) keep the
+  // field being typed in, and its focus.
+  const byPosition = createMemo(() => new Map(props.unshipped.map((item) => [item.position, item])))
+  const positions = createMemo(() => [...byPosition().keys()])
   const pickOf = (item: Left): Choice => picks()[item.position] ?? { checked: true, quantity: String(item.quantity) }
   const edit = (item: Left, change: Partial<Choice>) => setPicks((all) => ({ ...all, [item.position]: { ...pickOf(item), ...change } }))
   const chosen = () => props.unshipped.filter((item) => pickOf(item).checked)
@@ -104,32 +108,36 @@ function ParcelForm(props: { orderId: string; unshipped: Left[]; onShipped: (shi
       <FormAlert error={error()} fields={[...SHIPMENT_FIELDS, ...sent().map((_, i) => `items.${i}.quantity`)]} />
       <fieldset class="checkout-choices">
         <legend>What goes in this parcel</legend>
-        <For each={props.unshipped}>
-          {(item) => (
+        <For each={positions()}>
+          {(position) => (
+            <Show when={byPosition().get(position)}>
+              {(item) => (
             <div class="row row--between">
               <label class="check">
-                <input type="checkbox" checked={pickOf(item).checked} onChange={(e) => edit(item, { checked: e.currentTarget.checked })} />
+                <input type="checkbox" checked={pickOf(item()).checked} onChange={(e) => edit(item(), { checked: e.currentTarget.checked })} />
                 <span>
-                  <strong>{item.title}</strong>
-                  <span class="muted">{item.quantity} left to ship</span>
+                  <strong>{item().title}</strong>
+                  <span class="muted">{item().quantity} left to ship</span>
                 </span>
               </label>
-              <Show when={item.quantity > 1 && pickOf(item).checked}>
+              <Show when={item().quantity > 1 && pickOf(item()).checked}>
                 <TextField
-                  label={`Quantity of ${item.title}`}
+                  label={`Quantity of ${item().title}`}
                   type="number"
                   min="1"
-                  max={item.quantity}
+                  max={item().quantity}
                   required
-                  value={pickOf(item).quantity}
-                  error={quantityError(item)}
-                  onInput={(e) => edit(item, { quantity: e.currentTarget.value })}
+                  value={pickOf(item()).quantity}
+                  error={quantityError(item())}
+                  onInput={(e) => edit(item(), { quantity: e.currentTarget.value })}
                 />
               </Show>
-              <Show when={item.quantity === 1 || !pickOf(item).checked ? quantityError(item) : undefined}>
+              <Show when={item().quantity === 1 || !pickOf(item()).checked ? quantityError(item()) : undefined}>
                 {(message) => <span class="field__error">{message()}</span>}
               </Show>
             </div>
+              )}
+            </Show>
           )}
         </For>
       </fieldset>
