@@ -7,6 +7,7 @@ import { existsSync } from 'node:fs'
 import { dirname, join } from 'node:path'
 import { fileURLToPath } from 'node:url'
 import { missingPrerequisite } from './prerequisites.mjs'
+import { markWebBuilt, webBuildIsCurrent } from './web-build.mjs'
 
 const root = join(dirname(fileURLToPath(import.meta.url)), '..')
 const BUN_VERSION = '1.4.5'
@@ -61,8 +62,14 @@ if (production) {
   run(bun, ['install', '--frozen-lockfile', '--production'])
 } else {
   run(bun, ['install', '--frozen-lockfile'])
-  // The server renders pages from the built client (web/dist).
-  if (['start', 'test', 'bench', 'cluster'].includes(command)) run(bun, ['run', 'build:web'])
+  // The server renders pages from the built client (web/dist), built again when a source changed.
+  if (['start', 'test', 'bench', 'cluster'].includes(command)) {
+    if (webBuildIsCurrent(root)) console.log('The web client in web/dist is current: not building it again.')
+    else {
+      run(bun, ['run', 'build:web'])
+      markWebBuilt(root)
+    }
+  }
 }
 
 if (command === 'start') {
