@@ -28,6 +28,16 @@ const parcelStatus = (parcel: Locator, text: string) => parcel.getByTestId('parc
 /** Non-problems: the refused tracking number's 400, on purpose. */
 const besidesRefusal = (problems: string[]) => problems.filter((p) => !/\b400\b.*\/api\/v1\/sales\/ord_\w+\/shipments\)?$/.test(p))
 
+/** A new shop's paid order of `quantity` of one lantern, accepted by the shop; `api` is the shop owner's. */
+const acceptedSale = async (title: string, quantity: number) => {
+  const t = suite.souk.testApp
+  const s = await shop(t)
+  const lantern = await makeProduct(t, s.owner, { categoryId: given.categoryId, title, priceMinor: 9_000, stock: 5 })
+  const { orderId } = await paidOrder(t, s, lantern.id, { quantity })
+  await json(postJson(t, `/api/v1/sales/${orderId}/accept`, {}, s.owner.auth), 200)
+  return { s, orderId, api: client(t, s.owner).api.v1 }
+}
+
 describe('shipments', () => {
   it('a shop ships a paid order in two DHL parcels; the buyer’s open page follows them to delivered', async () => {
     const t = suite.souk.testApp
@@ -148,12 +158,7 @@ describe('shipments', () => {
   }, T)
 
   it('a note the shop is writing on a parcel survives the panel reading the parcels again', async () => {
-    const t = suite.souk.testApp
-    const s = await shop(t)
-    const lantern = await makeProduct(t, s.owner, { categoryId: given.categoryId, title: 'Tin lantern', priceMinor: 9_000, stock: 5 })
-    const { orderId } = await paidOrder(t, s, lantern.id, { quantity: 2 })
-    await json(postJson(t, `/api/v1/sales/${orderId}/accept`, {}, s.owner.auth), 200)
-    const api = client(t, s.owner).api.v1
+    const { s, orderId, api } = await acceptedSale('Tin lantern', 2)
     const parcels: ShipmentsModel.Shipment[] = []
     for (const trackingNumber of ['JD0146000081', 'JD0146000082']) {
       const made = await api.sales({ id: orderId }).shipments.post({ items: [{ position: 0, quantity: 1 }], carrier: 'dhl', trackingNumber })
@@ -178,12 +183,7 @@ describe('shipments', () => {
     await close()
   }, T)
   it('a quantity the shop is typing for the next parcel keeps its value and focus while the panel reads the parcels again', async () => {
-    const t = suite.souk.testApp
-    const s = await shop(t)
-    const lantern = await makeProduct(t, s.owner, { categoryId: given.categoryId, title: 'Brass lantern', priceMinor: 11_000, stock: 5 })
-    const { orderId } = await paidOrder(t, s, lantern.id, { quantity: 3 })
-    await json(postJson(t, `/api/v1/sales/${orderId}/accept`, {}, s.owner.auth), 200)
-    const api = client(t, s.owner).api.v1
+    const { s, orderId, api } = await acceptedSale('Brass lantern', 3)
     const first = await api.sales({ id: orderId }).shipments.post({ items: [{ position: 0, quantity: 1 }], carrier: 'dhl', trackingNumber: 'JD0146000091' })
     expect(first.status).toBe(201)
 

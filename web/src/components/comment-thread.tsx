@@ -1,5 +1,5 @@
 import { A, useLocation } from '@solidjs/router'
-import { createMemo, createSignal, For, Show } from 'solid-js'
+import { createSignal, Show } from 'solid-js'
 import { timeAgo } from '../lib/format'
 import { rereading, useTopic } from '../lib/live'
 import { withNext } from '../lib/next'
@@ -12,6 +12,7 @@ import { TextAreaField } from './field'
 import { createCursorPages, LoadMore } from './finance-parts'
 import { createSubmit, FormAlert, SubmitButton } from './form'
 import { Icon } from './icons'
+import { KeyedFor } from './keyed-for'
 import { Avatar } from './media'
 import { RichText } from './rich-text'
 import { toast, toastError } from './toast'
@@ -209,11 +210,6 @@ export function CommentThread(props: { postId: string; postAuthorId: string; cou
     pageSize: 20,
     failed: { load: 'Could not load the comments', more: 'Could not load more comments' },
   })
-  // A comment written here may come again on a later page: each is listed once. Rows are kept by
-  // id, not by object: a comment read again (a like, a reconnect's re-read) keeps its row, and the
-  // reply or edit open in it.
-  const byId = createMemo(() => new Map((pages.items() ?? []).map((c) => [c.id, c])))
-  const ids = createMemo(() => [...byId().keys()])
   const replace = (comment: Comment) => pages.update((list) => list.map((c) => (c.id === comment.id ? comment : c)))
   const place = (comment: Comment) => pages.update((list) => (list.some((c) => c.id === comment.id) ? list : comment.parentId === null ? [...list, comment] : placeReply(list, comment)))
   // Comments the topic announced: the post's counts that came with them include them already.
@@ -263,13 +259,11 @@ export function CommentThread(props: { postId: string; postAuthorId: string; cou
         {(items) => (
           <Show when={items().length > 0} fallback={<p class="muted">No comments yet.</p>}>
             <ul class="comments__list stack" aria-label="Comments">
-              <For each={ids()}>
-                {(id) => (
-                  <Show when={byId().get(id)}>
-                    {(comment) => <CommentItem comment={comment()} postId={props.postId} onChange={replace} onReply={added} onDelete={removed} />}
-                  </Show>
-                )}
-              </For>
+              {/* Rows kept by id: a comment read again (a like, a reconnect's re-read) keeps the reply or
+                  edit open in it. A comment written here may come again on a later page: listed once. */}
+              <KeyedFor each={items()} by={(c) => c.id}>
+                {(comment) => <CommentItem comment={comment()} postId={props.postId} onChange={replace} onReply={added} onDelete={removed} />}
+              </KeyedFor>
             </ul>
           </Show>
         )}

@@ -1,10 +1,11 @@
-import { createMemo, createSignal, For, Show } from 'solid-js'
+import { createSignal, Show } from 'solid-js'
 import { type Carrier, CARRIER_IDS, CARRIERS } from '../../../src/modules/shipments/status'
 import { fieldErrors } from '../lib/errors'
 import { createShipment, type NewShipment, type Shipment, type ShipmentList } from '../lib/orders'
 import { Button } from './button'
 import { SelectField, TextField } from './field'
 import { FormAlert, SubmitButton } from './form'
+import { KeyedFor } from './keyed-for'
 import { toast } from './toast'
 
 type Left = ShipmentList['unshipped'][number]
@@ -52,10 +53,6 @@ function ParcelForm(props: { orderId: string; unshipped: Left[]; onShipped: (shi
   // The positions of the items sent, in order: the server names an item by its place in the request.
   const [sent, setSent] = createSignal<number[]>([])
 
-  // Rows are kept by position, not by object: the parcels read again (a live event) keep the
-  // field being typed in, and its focus.
-  const byPosition = createMemo(() => new Map(props.unshipped.map((item) => [item.position, item])))
-  const positions = createMemo(() => [...byPosition().keys()])
   const pickOf = (item: Left): Choice => picks()[item.position] ?? { checked: true, quantity: String(item.quantity) }
   const edit = (item: Left, change: Partial<Choice>) => setPicks((all) => ({ ...all, [item.position]: { ...pickOf(item), ...change } }))
   const chosen = () => props.unshipped.filter((item) => pickOf(item).checked)
@@ -108,10 +105,9 @@ function ParcelForm(props: { orderId: string; unshipped: Left[]; onShipped: (shi
       <FormAlert error={error()} fields={[...SHIPMENT_FIELDS, ...sent().map((_, i) => `items.${i}.quantity`)]} />
       <fieldset class="checkout-choices">
         <legend>What goes in this parcel</legend>
-        <For each={positions()}>
-          {(position) => (
-            <Show when={byPosition().get(position)}>
-              {(item) => (
+        {/* Rows kept by position: the parcels read again (a live event) keep the field being typed in, and its focus. */}
+        <KeyedFor each={props.unshipped} by={(item) => item.position}>
+          {(item) => (
             <div class="row row--between">
               <label class="check">
                 <input type="checkbox" checked={pickOf(item()).checked} onChange={(e) => edit(item(), { checked: e.currentTarget.checked })} />
@@ -136,10 +132,8 @@ function ParcelForm(props: { orderId: string; unshipped: Left[]; onShipped: (shi
                 {(message) => <span class="field__error">{message()}</span>}
               </Show>
             </div>
-              )}
-            </Show>
           )}
-        </For>
+        </KeyedFor>
       </fieldset>
       <div class="grid grid--2">
         <SelectField label="Carrier" name="carrier" value={carrier()} options={CARRIER_OPTIONS} error={errors().carrier} onChange={(e) => setCarrier(e.currentTarget.value as Carrier)} />
