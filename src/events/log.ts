@@ -3,7 +3,7 @@
 // live delivery). It knows no event kind: each module declares its own (its `events.ts`), and the
 // protocol union in src/realtime/protocol.ts assembles them.
 import { and, asc, eq, gt, lt, lte, type SQL, sql } from 'drizzle-orm'
-import { type Db, queryRows, type Tx } from '../db/client'
+import { compiled, type Db, queryRows, type Tx } from '../db/client'
 import type { Bus } from '../lib/bus'
 import { events, eventTopics } from './table'
 
@@ -34,12 +34,12 @@ const toEvent = (row: Row): StoredEvent => ({ type: 'event', topic: row.topic, i
 /**
  * SQL for CTEs that append one event per row of `source` inside a larger statement, so a batch of
  * writes and their events go to the database in one round trip. `source` names a CTE with a
- * `topic` column and an `ord` column that orders rows within a topic; `data` is an expression
- * over its row, aliased `s`. `<name>` yields each source row with its `event_id`. Each topic's
+ * `topic` column and an `ord` column that orders rows within a topic; `data` and `createdAt` are
+ * expressions over its row, aliased `s`. `<name>` yields each source row with its `event_id`. Each topic's
  * counter row is bumped once, topics in order (no deadlock between two batches), and stays
  * locked until commit (see appendEvent): append events as late as the transaction allows.
  */
-export function eventCtes(name: string, source: SQL, event: { kind: string | SQL; data: SQL; now: Date }): SQL {
+export function eventCtes(name: string, source: SQL, event: { kind: string | SQL; data: SQL; createdAt: SQL }): SQL {
   const counters = sql.identifier(`${name}_counters`)
   const numbered = sql.identifier(name)
   return sql`${counters} as (
@@ -51,8 +51,15 @@ export function eventCtes(name: string, source: SQL, event: { kind: string | SQL
       from ${source} as s join ${counters} as c on c.topic = s.topic),
     ${sql.identifier(`${name}_rows`)} as (
       insert into ${events} (topic, id, kind, data, created_at)
-      select s.topic, s.event_id, ${event.kind}, ${event.data}, ${event.now.toISOString()}::timestamptz from ${numbered} as s)`
+      select s.topic, s.event_id, ${event.kind}, ${event.data}, ${event.createdAt} from ${numbered} as s)`
 }
+
+/** appendEvents' statement, built once (see compiled). */
+const appendStatement = compiled<'batch' | 'now'>(
+  () => sql`with appending as (select * from jsonb_to_recordset(${sql.placeholder('batch')}::jsonb) as a (ord int, topic text, kind text, data jsonb)),
+      ${eventCtes('appended', sql`appending`, { kind: sql`s.kind`, data: sql`s.data`, createdAt: sql`${sql.placeholder('now')}::timestamptz` })}
+      select ord, event_id from appended`,
+)
 
 /**
  * Appends durable events inside the caller's transaction (the one that makes the change they
@@ -66,12 +73,7 @@ export async function appendEvents<E extends NewEvent>(tx: Tx, now: Date, list: 
   // The batch goes as one JSON parameter: the statement's text is the same for any number of
   // events, so Postgres parses it once per connection and can keep its plan.
   const batch = JSON.stringify(list.map((event, ord) => ({ ord, topic: event.topic, kind: event.kind, data: event.data })))
-  const appended = await queryRows<{ ord: number; event_id: string | number }>(
-    tx,
-    sql`with appending as (select * from jsonb_to_recordset(${batch}::jsonb) as a (ord int, topic text, kind text, data jsonb)),
-      ${eventCtes('appended', sql`appending`, { kind: sql`s.kind`, data: sql`s.data`, now })}
-      select ord, event_id from appended`,
-  )
+  const appended = await queryRows<{ ord: number; event_id: string | number }>(tx, appendStatement({ batch, now: now.toISOString() }))
   const ids = new Map(appended.map((row) => [row.ord, Number(row.event_id)]))
   return list.map((event, ord) => ({ type: 'event', id: ids.get(ord)!, ...event }) as Appended<E>)
 }

@@ -1,5 +1,5 @@
 import { and, desc, eq, inArray, lt, type SQL, sql } from 'drizzle-orm'
-import { type Db, queryRows, type Tx } from '../../../db/client'
+import { compiled, type Db, queryRows, type Tx } from '../../../db/client'
 import { pgErrorOf, UNIQUE_VIOLATION } from '../../../db/errors'
 import { announceStatsMoved } from '../../../lib/admin-stats'
 import { AppError } from '../../../lib/errors'
@@ -75,8 +75,8 @@ const sortedBy = <T>(items: T[], key: (item: T) => string): [T, number][] =>
  * or why it was refused (nothing written).
  */
 function sendsStatement(sends: Send[]): SQL {
-  // The sends go as one JSON parameter, so the statement's text is the same for any batch size
-  // (Postgres parses it once per connection); pictures, rare, go as bytea values.
+  // The sends go as one JSON parameter, so the statement's text is the same for any batch of a
+  // size; pictures, rare, go as bytea values in a text of their own.
   const batch = JSON.stringify(
     sends.map(({ row }, ord) => ({
       ord,
@@ -92,20 +92,33 @@ function sendsStatement(sends: Send[]): SQL {
       data: toMessage({ ...row, seq: 0 }),
     })),
   )
-  const images = sends.filter((send) => send.image !== null).map(({ row, image }) => sql`(${row.id}::text, ${image}::bytea)`)
-  const pictures =
-    images.length === 0
-      ? sql``
-      : sql`pictures as (insert into ${messageImages} (message_id, content_type, image) select p.id, 'image/webp', p.image from (values ${sql.join(images, sql`, `)}) as p (id, image) join inserted on inserted.id = p.id),`
+  const values = { batch, now: sends[0]!.row.createdAt.toISOString() }
   // The batch's size, rounded up to a power of two, is written into the text (`limit`): the
   // planner would otherwise assume 100 rows of a set-returning function. Each of those sizes (at
   // most 9: GroupCommit's max is 256) is one statement per connection that keeps a generic plan
   // made for it, after the five custom plans Postgres makes first (about 2 ms each: one text per
   // exact size had most batches under load planned anew).
+  const limit = 2 ** Math.ceil(Math.log2(sends.length))
+  const images = sends.filter((send) => send.image !== null).map(({ row, image }) => sql`(${row.id}::text, ${image}::bytea)`)
+  if (images.length > 0) return compiled(() => sendsSql(limit, images))(values)
+  let statement = SENDS.get(limit)
+  if (statement === undefined) SENDS.set(limit, (statement = compiled(() => sendsSql(limit, []))))
+  return statement(values)
+}
+
+/** The send statement of each batch size without pictures, built once (see compiled). */
+const SENDS = new Map<number, (values: { batch: string; now: string }) => SQL>()
+
+/** sendsStatement's SQL, its batch and time as placeholders (`images`: the pictures' values). */
+function sendsSql(limit: number, images: SQL[]): SQL {
+  const pictures =
+    images.length === 0
+      ? sql``
+      : sql`pictures as (insert into ${messageImages} (message_id, content_type, image) select p.id, 'image/webp', p.image from (values ${sql.join(images, sql`, `)}) as p (id, image) join inserted on inserted.id = p.id),`
   return sql`with input as (
-      select * from jsonb_to_recordset(${batch}::jsonb)
+      select * from jsonb_to_recordset(${sql.placeholder('batch')}::jsonb)
         as i (ord int, id text, conversation_id text, sender_id text, client_id text, kind text, body text, image_width int, image_height int, created_at timestamptz, data jsonb)
-      limit ${sql.raw(String(2 ** Math.ceil(Math.log2(sends.length))))}),
+      limit ${sql.raw(String(limit))}),
     copies as (select *, row_number() over (partition by conversation_id, sender_id, client_id order by ord) as copy from input),
     checked as (
       select i.*, coalesce(
@@ -134,7 +147,7 @@ function sendsStatement(sends: Send[]): SQL {
       select id, conversation_id, seq, sender_id, client_id, kind, body, image_width, image_height, created_at from sent
       returning id),
     ${pictures}
-    ${eventCtes('appended', sql`sent`, { kind: 'message', data: sql`s.data || jsonb_build_object('seq', s.seq)`, now: sends[0]!.row.createdAt })}
+    ${eventCtes('appended', sql`sent`, { kind: 'message', data: sql`s.data || jsonb_build_object('seq', s.seq)`, createdAt: sql`${sql.placeholder('now')}::timestamptz` })}
     select c.ord, c.refused, a.seq::int as seq, a.event_id, a.buyer_id, a.seller_id from checked as c left join appended as a on a.ord = c.ord`
 }
 
@@ -240,6 +253,11 @@ async function startsUnreadStreak(tx: Tx, userId: string, message: MessageRow): 
   return earlier === undefined
 }
 
+/** Every inbox lock of some users (a JSON array) at once, in one order (see lockInbox); built once. */
+const lockInboxes = compiled<'users'>(
+  () => sql`select pg_advisory_xact_lock(h) from (select hashtext('inbox:' || u) as h from jsonb_array_elements_text(${sql.placeholder('users')}::jsonb) as u order by h) as locks`,
+)
+
 export interface Delivery {
   conversation: Participants
   message: MessageRow
@@ -277,7 +295,7 @@ async function writeDeliveries(deps: ChatDeps, tx: Tx, deliveries: Delivery[]): 
     viewed.map((d) => ({ conversationId: d.conversation.id, userId: d.recipientId, upTo: d.message.seq })),
   )
   const inboxes = [...new Set(deliveries.map((d) => d.recipientId))]
-  await tx.execute(sql`select pg_advisory_xact_lock(h) from (select hashtext('inbox:' || u) as h from jsonb_array_elements_text(${JSON.stringify(inboxes)}::jsonb) as u order by h) as locks`)
+  await tx.execute(lockInboxes({ users: JSON.stringify(inboxes) }))
   for (const [d, i] of sortedBy(deliveries, (d) => d.recipientId)) {
     if (d.viewing) continue
     out[i]!.afterCommit = await deps.notify(tx, {

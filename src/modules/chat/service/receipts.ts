@@ -1,5 +1,5 @@
 import { and, eq, lt, sql } from 'drizzle-orm'
-import { queryRows, type Tx } from '../../../db/client'
+import { compiled, queryRows, type Tx } from '../../../db/client'
 import type { ChatDurableEvent, NewChatEvent } from '../events'
 import { appendEvent, appendEvents, withEvents } from '../../../events/log'
 import type { ChatReceipt } from '../item'
@@ -24,6 +24,17 @@ export const appendReceipts = (tx: Tx, now: Date, rows: MemberRow[]) => appendEv
 
 const receiptEvent = (tx: Tx, now: Date, row: MemberRow) => appendEvent(tx, now, receiptOf(row))
 
+/** moveDeliveredMany's statement, built once (see compiled). */
+const moveDeliveredStatement = compiled<'batch'>(
+  () => sql`update ${conversationMembers} as m set delivered_seq = v.target
+      from (
+        select t.conversation_id, t.user_id, least(max(t.up_to), max(c.last_seq)) as target
+        from jsonb_to_recordset(${sql.placeholder('batch')}::jsonb) as t (conversation_id text, user_id text, up_to int) join ${conversations} as c on c.id = t.conversation_id
+        group by t.conversation_id, t.user_id) as v
+      where m.conversation_id = v.conversation_id and m.user_id = v.user_id and m.delivered_seq < v.target
+      returning m.conversation_id, m.user_id, m.read_seq, m.delivered_seq, m.read_received`,
+)
+
 /**
  * Moves delivered pointers of many (conversation, user) pairs in one statement, each to the
  * highest `upTo` given for it (never past the conversation's newest message, never backwards);
@@ -33,16 +44,7 @@ export async function moveDeliveredMany(tx: Tx, targets: { conversationId: strin
   if (targets.length === 0) return []
   // One JSON parameter: the same statement text for any number of targets.
   const batch = JSON.stringify(targets.map((t) => ({ conversation_id: t.conversationId, user_id: t.userId, up_to: t.upTo })))
-  const rows = await queryRows<{ conversation_id: string; user_id: string; read_seq: number; delivered_seq: number; read_received: number }>(
-    tx,
-    sql`update ${conversationMembers} as m set delivered_seq = v.target
-      from (
-        select t.conversation_id, t.user_id, least(max(t.up_to), max(c.last_seq)) as target
-        from jsonb_to_recordset(${batch}::jsonb) as t (conversation_id text, user_id text, up_to int) join ${conversations} as c on c.id = t.conversation_id
-        group by t.conversation_id, t.user_id) as v
-      where m.conversation_id = v.conversation_id and m.user_id = v.user_id and m.delivered_seq < v.target
-      returning m.conversation_id, m.user_id, m.read_seq, m.delivered_seq, m.read_received`,
-  )
+  const rows = await queryRows<{ conversation_id: string; user_id: string; read_seq: number; delivered_seq: number; read_received: number }>(tx, moveDeliveredStatement({ batch }))
   return rows.map((r) => ({ conversationId: r.conversation_id, userId: r.user_id, readSeq: r.read_seq, deliveredSeq: r.delivered_seq, readReceived: r.read_received }))
 }
 

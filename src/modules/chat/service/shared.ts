@@ -1,5 +1,5 @@
 import { and, eq, gt, inArray, isNull, ne, or, type SQL, sql } from 'drizzle-orm'
-import { type Db, lockName, queryRows, type Tx } from '../../../db/client'
+import { compiled, type Db, lockName, queryRows, type Tx } from '../../../db/client'
 import type { Clock } from '../../../lib/clock'
 import { AppError } from '../../../lib/errors'
 import type { Logger } from '../../../lib/log'
@@ -229,17 +229,21 @@ export async function appendInboxEvent(tx: Tx, now: Date, userId: string, conver
   return event!
 }
 
+/** The unread count of every conversation of some users (a JSON array), built once (see compiled). */
+const inboxCountsStatement = compiled<'users'>(
+  () => sql`select ${conversationMembers.userId} as "userId", ${conversationMembers.conversationId} as "conversationId", ${unreadOf} as n
+    from ${conversationMembers} join ${conversations} on ${eq(conversations.id, conversationMembers.conversationId)}
+    where ${conversationMembers.userId} in (select jsonb_array_elements_text(${sql.placeholder('users')}::jsonb))`,
+)
+
 /**
  * appendInboxEvent for many (user, conversation) pairs, in one count and one append; the caller
  * holds every user's inbox lock.
  */
 export async function appendInboxEvents(tx: Tx, now: Date, pairs: { userId: string; conversationId: string }[]): Promise<ChatDurableEvent[]> {
   if (pairs.length === 0) return []
-  const counts = await tx
-    .select({ userId: conversationMembers.userId, conversationId: conversationMembers.conversationId, n: unreadOf })
-    .from(conversationMembers)
-    .innerJoin(conversations, eq(conversations.id, conversationMembers.conversationId))
-    .where(sql`${conversationMembers.userId} in (select jsonb_array_elements_text(${JSON.stringify([...new Set(pairs.map((p) => p.userId))])}::jsonb))`)
+  const users = JSON.stringify([...new Set(pairs.map((p) => p.userId))])
+  const counts = await queryRows<{ userId: string; conversationId: string; n: number }>(tx, inboxCountsStatement({ users }))
   const unread = new Map(counts.map((c) => [`${c.userId}:${c.conversationId}`, c.n]))
   const total = new Map<string, number>()
   for (const c of counts) total.set(c.userId, (total.get(c.userId) ?? 0) + c.n)
