@@ -29,7 +29,8 @@ const moveDeliveredStatement = compiled<'batch'>(
   () => sql`update ${conversationMembers} as m set delivered_seq = v.target
       from (
         select t.conversation_id, t.user_id, least(max(t.up_to), max(c.last_seq)) as target
-        from jsonb_to_recordset(${sql.placeholder('batch')}::jsonb) as t (conversation_id text, user_id text, up_to int) join ${conversations} as c on c.id = t.conversation_id
+        from jsonb_to_recordset(${sql.placeholder('batch')}::jsonb) as t (conversation_id text, user_id text, up_to int)
+          cross join lateral (select last_seq from ${conversations} where id = t.conversation_id offset 0) as c
         group by t.conversation_id, t.user_id) as v
       where m.conversation_id = v.conversation_id and m.user_id = v.user_id and m.delivered_seq < v.target
       returning m.conversation_id, m.user_id, m.read_seq, m.delivered_seq, m.read_received`,

@@ -229,11 +229,17 @@ export async function appendInboxEvent(tx: Tx, now: Date, userId: string, conver
   return event!
 }
 
-/** The unread count of every conversation of some users (a JSON array), built once (see compiled). */
+/**
+ * The unread count of every conversation of some users (a JSON array), built once (see compiled).
+ * Each user's member rows are looked up by index (a lateral subquery the planner may not flatten:
+ * `offset 0`), whatever the planner guesses of the batch's size against the tables' (it takes a
+ * JSON array for 100 rows, and would rather scan a small table whole than probe it 100 times).
+ */
 const inboxCountsStatement = compiled<'users'>(
   () => sql`select ${conversationMembers.userId} as "userId", ${conversationMembers.conversationId} as "conversationId", ${unreadOf} as n
-    from ${conversationMembers} join ${conversations} on ${eq(conversations.id, conversationMembers.conversationId)}
-    where ${conversationMembers.userId} in (select jsonb_array_elements_text(${sql.placeholder('users')}::jsonb))`,
+    from jsonb_array_elements_text(${sql.placeholder('users')}::jsonb) as u (id)
+      cross join lateral (select * from ${conversationMembers} as mine where mine.user_id = u.id offset 0) as ${conversationMembers}
+      join ${conversations} on ${eq(conversations.id, conversationMembers.conversationId)}`,
 )
 
 /**
