@@ -100,9 +100,9 @@ function sendsStatement(sends: Send[]): SQL {
   // exact size had most batches under load planned anew).
   const limit = 2 ** Math.ceil(Math.log2(sends.length))
   const images = sends.filter((send) => send.image !== null).map(({ row, image }) => sql`(${row.id}::text, ${image}::bytea)`)
-  if (images.length > 0) return compiled(() => sendsSql(limit, images))(values)
+  if (images.length > 0) return compiled<'batch' | 'now'>(() => sendsSql(limit, images))(values)
   let statement = SENDS.get(limit)
-  if (statement === undefined) SENDS.set(limit, (statement = compiled(() => sendsSql(limit, []))))
+  if (statement === undefined) SENDS.set(limit, (statement = compiled<'batch' | 'now'>(() => sendsSql(limit, []))))
   return statement(values)
 }
 

@@ -230,10 +230,11 @@ export async function appendInboxEvent(tx: Tx, now: Date, userId: string, conver
 }
 
 /**
- * The unread count of every conversation of some users (a JSON array), built once (see compiled).
- * Each user's member rows are looked up by index (a lateral subquery the planner may not flatten:
- * `offset 0`), whatever the planner guesses of the batch's size against the tables' (it takes a
- * JSON array for 100 rows, and would rather scan a small table whole than probe it 100 times).
+ * The unread count of every conversation of some users (a JSON array of distinct ids), built once
+ * (see compiled). Each user's member rows are a lateral subquery the planner may not flatten
+ * (`offset 0`), so it can look them up by index whatever it guesses of the batch's size against
+ * the tables' (it takes a JSON array for 100 rows, and would rather scan a small table whole than
+ * probe it 100 times).
  */
 const inboxCountsStatement = compiled<'users'>(
   () => sql`select ${conversationMembers.userId} as "userId", ${conversationMembers.conversationId} as "conversationId", ${unreadOf} as n
