@@ -140,10 +140,10 @@ export async function queryRows<T extends Record<string, unknown>>(db: Db | Tx, 
  * A statement whose SQL is built once: `build` names each value that varies between calls with
  * `sql.placeholder(name)`, and each call answers the statement with `values` filled in: strings
  * (JSON text too), numbers or null, as the driver takes them (each goes through Drizzle's `sql`
- * tag again, which would make an array a list and drop an undefined). Drizzle walks a built statement's whole tree to turn
- * it into text at every execution; for the hot statements with many parts (a chat send, an event
- * append) that walk cost more server CPU than anything else they do. What a call answers is flat:
- * the text in pieces around its parameters.
+ * tag again, which would make an array a list and drop an undefined). Drizzle walks a built
+ * statement's whole tree to turn it into text at every execution; for the hot statements with
+ * many parts (a chat send, an event append) that walk cost more server CPU than anything else
+ * they do. What a call answers is flat: the text in pieces around its parameters.
  */
 export function compiled<K extends string>(build: () => SQL): (values: Record<K, string | number | null>) => SQL {
   let made: { strings: TemplateStringsArray; params: unknown[] } | undefined
