@@ -29,6 +29,31 @@ describe('GroupCommit', () => {
     expect(batches).toEqual([[1, 2, 3, 4]])
   })
 
+  it('with a linger, lets writes that arrive within it after a batch join the next one', async () => {
+    const batches: number[][] = []
+    let release = () => {}
+    const committed = new Promise<void>((resolve) => (release = resolve))
+    const write = async (inputs: number[]) => {
+      batches.push(inputs)
+      if (inputs.includes(1)) await committed
+      return inputs
+    }
+    // The same arrivals: 2 while 1's batch is being written, 3 a turn of the event loop after it committed.
+    const arrive = async (commit: GroupCommit<number, number>) => {
+      batches.length = 0
+      const first = commit.submit(1)
+      while (batches.length === 0) await new Promise((resolve) => setImmediate(resolve))
+      const second = commit.submit(2)
+      release()
+      await first
+      await new Promise((resolve) => setImmediate(resolve))
+      await Promise.all([second, commit.submit(3)])
+      return [...batches]
+    }
+    expect(await arrive(new GroupCommit(write, { linger: 250 }))).toEqual([[1], [2, 3]])
+    expect(await arrive(new GroupCommit(write))).toEqual([[1], [2], [3]])
+  })
+
   it('retries each write of a failed batch alone: one bad write fails only itself', async () => {
     const commit = new GroupCommit(async (inputs: number[]) => {
       await t.ctx.database.db.execute(sql`select 1`)

@@ -17,6 +17,11 @@ interface Pending<I, O> {
  * of throwing; when it fails anyway, every input of that batch is retried alone, so one bad write
  * fails only itself. With `concurrency` > 1 it must take its locks in one order, or two batches
  * could deadlock.
+ *
+ * `linger` (milliseconds) makes each batch wait that long after the one before, for more writes
+ * to join it: for writes whose batch costs far more than each write in it (a transaction of
+ * several round trips), where fewer, larger batches save more than the wait costs. Without it, a
+ * batch starts as soon as the one before has committed.
  */
 export class GroupCommit<I, O> {
   private queue: Pending<I, O>[] = []
@@ -24,7 +29,7 @@ export class GroupCommit<I, O> {
 
   constructor(
     private readonly write: (inputs: I[]) => Promise<O[]>,
-    private readonly options: { max?: number; concurrency?: number } = {},
+    private readonly options: { max?: number; concurrency?: number; linger?: number } = {},
   ) {}
 
   submit(input: I): Promise<O> {
@@ -36,9 +41,14 @@ export class GroupCommit<I, O> {
 
   private async drain(): Promise<void> {
     this.running += 1
-    // Writes submitted in the same turn of the event loop join the first batch.
-    await new Promise<void>((resolve) => setImmediate(resolve))
-    while (this.queue.length > 0) await this.commit(this.queue.splice(0, this.options.max ?? 256))
+    const { linger } = this.options
+    // Writes submitted in the same turn of the event loop (or within the linger) join the first batch.
+    const gather = () => new Promise<void>((resolve) => (linger === undefined ? setImmediate(resolve) : setTimeout(resolve, linger)))
+    await gather()
+    while (this.queue.length > 0) {
+      await this.commit(this.queue.splice(0, this.options.max ?? 256))
+      if (linger !== undefined) await gather()
+    }
     this.running -= 1
   }
 
