@@ -120,6 +120,19 @@ describe('job queue', () => {
     expect(await queue.redrive(kind.name, dead[0]!.id)).toBe(false)
   }, SLOW)
 
+  it('applies a kind’s changed options to its queue made by an earlier release', async () => {
+    const name = `test.options.${Date.now()}`
+    await queue.register(defineJob(name, async () => {}, { retryLimit: 1, retryDelaySeconds: 1, backoff: false, deadLetter: true }))
+    // The next release, with other options for the same kind.
+    const next = await startQueue(database, log, { workers: false })
+    try {
+      await next.register(defineJob(name, async () => {}, { retryLimit: 4, retryDelaySeconds: 7, backoff: true, deadLetter: false }))
+      expect(await next.boss.getQueue(name)).toMatchObject({ retryLimit: 4, retryDelay: 7, retryBackoff: true, deadLetter: null, policy: 'standard' })
+    } finally {
+      await next.stop()
+    }
+  }, SLOW)
+
   it('cancels a waiting job: it never runs', async () => {
     const ran: string[] = []
     const kind = defineJob<{ tag: string }>('test.cancel', async (data) => {

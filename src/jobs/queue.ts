@@ -190,19 +190,20 @@ export async function startQueue(database: Database, log: Logger, options: { wor
     register: async (kind) => {
       const { retryLimit, retryDelaySeconds, backoff, concurrency, expireInSeconds, heartbeatSeconds, deadLetter, singleton } = kind.options
       if (deadLetter) await boss.createQueue(deadLetterOf(kind.name))
+      const settings = { retryLimit, retryDelay: retryDelaySeconds, retryBackoff: backoff, expireInSeconds, notify: true }
+      // 'exclusive' allows one queued-or-active job per singleton key.
+      const policy = singleton ? 'exclusive' : 'standard'
       await boss.createQueue(kind.name, {
-        retryLimit,
-        retryDelay: retryDelaySeconds,
-        retryBackoff: backoff,
-        expireInSeconds,
+        ...settings,
         ...(heartbeatSeconds === null ? {} : { heartbeatSeconds }),
         ...(deadLetter ? { deadLetter: deadLetterOf(kind.name) } : {}),
-        // 'exclusive' allows one queued-or-active job per singleton key.
-        policy: singleton ? 'exclusive' : 'standard',
-        notify: true,
+        policy,
       })
-      // A queue made before its kind asked to be notified (createQueue leaves an existing one as it is).
-      await boss.updateQueue(kind.name, { notify: true })
+      // createQueue leaves a queue that exists as it was made: the kind's options of this release
+      // apply from now on. All but its policy, which pg-boss cannot change.
+      await boss.updateQueue(kind.name, { ...settings, heartbeatSeconds, deadLetter: deadLetter ? deadLetterOf(kind.name) : null })
+      const made = await boss.getQueue(kind.name)
+      if (made !== null && made.policy !== policy) log.warn('job queue keeps the policy it was made with', { kind: kind.name, policy: made.policy, wanted: policy })
       if (deadLetter) withDeadLetters.add(kind.name)
       kinds.add(kind.name)
       if (!workers) return
