@@ -1,4 +1,4 @@
-import { createHash, randomBytes } from 'node:crypto'
+import { createHash, createHmac, randomBytes } from 'node:crypto'
 import { and, count, desc, eq, gt, isNull, ne, sql } from 'drizzle-orm'
 import { SignJWT, jwtVerify } from 'jose'
 import type { Config } from '../../../config'
@@ -17,8 +17,9 @@ export const ACCESS_TOKEN_TTL_MS = 15 * MINUTE
 /** Absolute: a session ends 30 days after sign-in however often it is refreshed. */
 export const SESSION_LIFETIME_MS = 30 * DAY
 /**
- * A rotated refresh token presented again within this window is taken for a concurrent refresh
- * (two tabs, a retried request) and answered 409 without tokens; later, it is reuse (theft).
+ * A rotated refresh token presented again within this window is taken for an exchange whose
+ * answer was lost or raced (a navigation aborted it, two tabs refreshed at once) and answered the
+ * same successor again; later, it is reuse (theft).
  */
 export const REFRESH_RACE_WINDOW_MS = 10_000
 const AUDIENCE = 'souk-api'
@@ -108,11 +109,17 @@ async function signedIn(deps: AccountsDeps, user: UserRow, sessionId: string, re
   return { body: { accessToken: access.token, tokenType: 'Bearer', expiresAt: access.expiresAt, user: toMe(user) }, refresh }
 }
 
-async function issueRefreshToken(db: Conn, sessionId: string, now: Date): Promise<string> {
-  const token = randomBytes(32).toString('base64url')
+async function issueRefreshToken(db: Conn, sessionId: string, now: Date, token = randomBytes(32).toString('base64url')): Promise<string> {
   await db.insert(refreshTokens).values({ tokenHash: sha256(token), sessionId, createdAt: now })
   return token
 }
+
+/**
+ * The token a refresh token is exchanged for: derived from it with the server's secret, so the
+ * same exchange repeated within REFRESH_RACE_WINDOW_MS can answer the same successor (only its
+ * hash is stored).
+ */
+const successorOf = (config: TokenConfig, token: string) => createHmac('sha256', keyOf(config.secrets.JWT_SECRET)).update(`refresh:${token}`).digest('base64url')
 
 /** How a user proved who they are: their password, Google, or the code that confirmed their sign-up. */
 export type SignInMethod = 'password' | 'google' | 'sign_up'
@@ -162,13 +169,16 @@ type Rotation =
 
 /**
  * Exchanges a refresh token for a new one and a new access token. Exactly one of several
- * concurrent exchanges of the same token wins (the row update is the arbiter); the others get
- * 409 if they arrive within REFRESH_RACE_WINDOW_MS, and the family lives on. A rotated token
- * presented after that window revokes its whole session (401).
+ * concurrent exchanges of the same token rotates it (the row update is the arbiter). The same
+ * token presented again within REFRESH_RACE_WINDOW_MS (a concurrent exchange, or one whose answer
+ * never reached the browser) gets the same successor, unless that was exchanged in turn (409,
+ * and the family lives on). A rotated token presented after that window revokes its whole
+ * session (401).
  */
 export async function refreshSession(deps: AccountsDeps, token: string, meta: ClientMeta): Promise<SignIn> {
   const now = deps.clock.now()
   const hash = sha256(token)
+  const next = successorOf(deps.config, token)
   const rotation = await deps.db.transaction(async (tx): Promise<Rotation> => {
     const [claimed] = await tx
       .update(refreshTokens)
@@ -182,24 +192,29 @@ export async function refreshSession(deps: AccountsDeps, token: string, meta: Cl
         .innerJoin(sessions, eq(sessions.id, refreshTokens.sessionId))
         .where(eq(refreshTokens.tokenHash, hash))
       if (seen?.rotatedAt == null) return { kind: 'invalid' }
-      if (now.getTime() - seen.rotatedAt.getTime() < REFRESH_RACE_WINDOW_MS) return { kind: 'raced' }
-      return { kind: 'reused', userId: seen.userId, sessionId: seen.sessionId }
+      if (now.getTime() - seen.rotatedAt.getTime() >= REFRESH_RACE_WINDOW_MS) return { kind: 'reused', userId: seen.userId, sessionId: seen.sessionId }
+      const [successor] = await tx.select({ rotatedAt: refreshTokens.rotatedAt }).from(refreshTokens).where(eq(refreshTokens.tokenHash, sha256(next)))
+      if (successor === undefined || successor.rotatedAt !== null) return { kind: 'raced' }
+      return rotated(tx, seen.sessionId, false)
     }
+    return rotated(tx, claimed.sessionId, true)
+  })
+  async function rotated(tx: Conn, sessionId: string, issue: boolean): Promise<Rotation> {
     const [row] = await tx
       .select({ session: sessions, user: users })
       .from(sessions)
       .innerJoin(users, eq(users.id, sessions.userId))
-      .where(and(eq(sessions.id, claimed.sessionId), isNull(sessions.revokedAt), gt(sessions.expiresAt, now), isNull(users.deletedAt), notSuspended(now)))
+      .where(and(eq(sessions.id, sessionId), isNull(sessions.revokedAt), gt(sessions.expiresAt, now), isNull(users.deletedAt), notSuspended(now)))
     if (row === undefined) return { kind: 'invalid' }
     await tx.update(sessions).set({ lastUsedAt: now, ip: meta.ip, userAgent: meta.userAgent }).where(eq(sessions.id, row.session.id))
-    const next = await issueRefreshToken(tx, row.session.id, now)
+    if (issue) await issueRefreshToken(tx, row.session.id, now, next)
     return { kind: 'rotated', user: row.user, sessionId: row.session.id, token: next, expiresAt: row.session.expiresAt }
-  })
+  }
   switch (rotation.kind) {
     case 'rotated':
       return signedIn(deps, rotation.user, rotation.sessionId, { token: rotation.token, expiresAt: rotation.expiresAt })
     case 'raced':
-      throw new AppError('conflict', 'This refresh token was just exchanged by another request; retry with the current cookie')
+      throw new AppError('conflict', 'This refresh token was just exchanged, and its successor too; retry with the current cookie')
     case 'reused':
       deps.log.warn('refresh token reused; session revoked', { userId: rotation.userId, sessionId: rotation.sessionId })
       // Souk ends it, on seeing this request (whoever sent it holds a stolen or stale token).
