@@ -193,17 +193,20 @@ export async function startQueue(database: Database, log: Logger, options: { wor
       const settings = { retryLimit, retryDelay: retryDelaySeconds, retryBackoff: backoff, expireInSeconds, notify: true }
       // 'exclusive' allows one queued-or-active job per singleton key.
       const policy = singleton ? 'exclusive' : 'standard'
-      await boss.createQueue(kind.name, {
-        ...settings,
-        ...(heartbeatSeconds === null ? {} : { heartbeatSeconds }),
-        ...(deadLetter ? { deadLetter: deadLetterOf(kind.name) } : {}),
-        policy,
-      })
-      // createQueue leaves a queue that exists as it was made: the kind's options of this release
-      // apply from now on. All but its policy, which pg-boss cannot change.
-      await boss.updateQueue(kind.name, { ...settings, heartbeatSeconds, deadLetter: deadLetter ? deadLetterOf(kind.name) : null })
       const made = await boss.getQueue(kind.name)
-      if (made !== null && made.policy !== policy) log.warn('job queue keeps the policy it was made with', { kind: kind.name, policy: made.policy, wanted: policy })
+      if (made === null) {
+        await boss.createQueue(kind.name, {
+          ...settings,
+          ...(heartbeatSeconds === null ? {} : { heartbeatSeconds }),
+          ...(deadLetter ? { deadLetter: deadLetterOf(kind.name) } : {}),
+          policy,
+        })
+      } else {
+        // A queue an earlier release made keeps its options until updated: this release's apply
+        // from now on. All but its policy, which pg-boss cannot change.
+        await boss.updateQueue(kind.name, { ...settings, heartbeatSeconds, deadLetter: deadLetter ? deadLetterOf(kind.name) : null })
+        if (made.policy !== policy) log.warn('job queue keeps the policy it was made with', { kind: kind.name, policy: made.policy, wanted: policy })
+      }
       if (deadLetter) withDeadLetters.add(kind.name)
       kinds.add(kind.name)
       if (!workers) return
