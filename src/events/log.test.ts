@@ -110,6 +110,28 @@ describe('readSince()', () => {
     expect(ids(await readSince(database.db, new Date(), topic, 5))).toEqual([])
   })
 
+  it('replays to a reader that keeps up with a writer, never a resync', async () => {
+    const topic = 'user:following'
+    const appends = 200
+    let done = false
+    let since = 0
+    const resyncs: unknown[] = []
+    // Each read asks from the last id it got, as a socket resubscribing with since does; an event
+    // committed while it reads must come back as an event, not as a resync.
+    const reader = (async () => {
+      while (!done || since < appends) {
+        const replay = await readSince(database.db, new Date(), topic, since)
+        if (replay.kind === 'resync') resyncs.push(replay)
+        else since = replay.events.at(-1)?.id ?? since
+      }
+    })()
+    for (let n = 0; n < appends; n++) await append(notice(topic, `n${n}`))
+    done = true
+    await reader
+    expect(resyncs).toEqual([])
+    expect(since).toBe(appends)
+  })
+
   it('answers resync past the retention window, past MAX_REPLAY, after pruning and ahead of the topic', async () => {
     const old = new Date(Date.now() - EVENT_RETENTION_MS - DAY)
     await append(notice('user:old', 'old'), old)

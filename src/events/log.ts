@@ -142,6 +142,10 @@ export type Replay = { kind: 'events'; events: StoredEvent[] } | { kind: 'resync
  * MAX_REPLAY events are missing, or `since` is ahead of the topic (the client knew another log).
  */
 export async function readSince(db: Db, now: Date, topic: string, since: number): Promise<Replay> {
+  // The latest id before the events: one committed between the two reads is then among the rows
+  // and replayed. Read after them, it would be past rows that came back empty: a resync nobody
+  // needed, whose re-read over REST could come back older than the live events after it.
+  const latest = await latestEventId(db, topic)
   const rows = await db
     .select()
     .from(events)
@@ -151,7 +155,7 @@ export async function readSince(db: Db, now: Date, topic: string, since: number)
   const first = rows[0]
   const replayable =
     first === undefined
-      ? since === (await latestEventId(db, topic))
+      ? since === latest
       : first.id === since + 1 && first.createdAt.getTime() >= now.getTime() - EVENT_RETENTION_MS && rows.length <= MAX_REPLAY
   return replayable ? { kind: 'events', events: rows.map(toEvent) } : { kind: 'resync', latestId: await latestEventId(db, topic) }
 }
