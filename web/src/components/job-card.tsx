@@ -57,9 +57,14 @@ export function JobCard(props: { job: JobSnapshot; /** The admin view retries th
   const [watching, setWatching] = createSignal(isActive(props.job))
   const [busy, setBusy] = createSignal(false)
 
-  const loadDetail = async () => {
+  // Bumped by each live event: a re-read that left before one may be older than it, so it is read
+  // again rather than undoing it (the job's last event would otherwise be overwritten for good).
+  let eventsSeen = 0
+  const loadDetail = async (): Promise<void> => {
+    const before = eventsSeen
     try {
       const detail = await getJob(job().id)
+      if (eventsSeen !== before) return loadDetail()
       setJob(detail)
       setLog(detail.log)
     } catch (error) {
@@ -71,6 +76,7 @@ export function JobCard(props: { job: JobSnapshot; /** The admin view retries th
     () => (watching() ? (`job:${props.job.id}` as const) : null),
     {
       onEvent: (event) => {
+        eventsSeen += 1
         setJob(event.data.job)
         setLog((lines) => [...(lines ?? []), ...event.data.log].slice(-LOG_LIMIT))
       },
