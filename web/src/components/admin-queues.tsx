@@ -4,7 +4,7 @@ import { type AdminQueue, getAdminQueues, QUEUE_LABEL, URGENT_LABEL } from '../l
 import { timeAgo } from '../lib/format'
 import { rereading, serialReads, useTopic } from '../lib/live'
 import { currentUser } from '../lib/session'
-import { Skeleton } from './feedback'
+import { Loading } from './feedback'
 
 /**
  * A safety net, not the live path: what no module announces (dead letters, jobs purged, listings
@@ -52,11 +52,7 @@ export function AdminQueueNav(props: { onRead?: (queues: AdminQueue[]) => void }
         when={queues()}
         fallback={
           <Show when={!failed()}>
-            <div class="stack" aria-busy="true" aria-label="Loading the queues">
-              <Skeleton height="18px" />
-              <Skeleton height="18px" />
-              <Skeleton height="18px" />
-            </div>
+            <Loading label="Loading the queues" rows={3} height="18px" />
           </Show>
         }
       >

@@ -6,7 +6,7 @@ import { timeAgo } from '../lib/format'
 import { myTopic, rereading, useTopic } from '../lib/live'
 import { Button } from './button'
 import { SYSTEM_MESSAGE_LABEL } from './chat-labels'
-import { EmptyState, Skeleton } from './feedback'
+import { EmptyState, Loading } from './feedback'
 import { Icon } from './icons'
 import { Img } from './media'
 import { PresenceDot } from './presence'
@@ -150,16 +150,7 @@ export function ChatList(props: { list: InboxList; myId: string; selectedId: str
           </button>
         </Show>
       </div>
-      <Show
-        when={props.list.items() !== null}
-        fallback={
-          <div class="chat-list__loading" aria-busy="true" aria-label="Loading conversations">
-            <Skeleton height="56px" />
-            <Skeleton height="56px" />
-            <Skeleton height="56px" />
-          </div>
-        }
-      >
+      <Show when={props.list.items() !== null} fallback={<Loading class="chat-list__loading" label="Loading conversations" rows={3} height="56px" />}>
         <Show
           when={items().length > 0}
           fallback={

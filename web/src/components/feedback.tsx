@@ -1,4 +1,4 @@
-import { type JSX, Show } from 'solid-js'
+import { type Accessor, type JSX, Show } from 'solid-js'
 import { Icon, type IconName } from './icons'
 
 export function EmptyState(props: { icon: IconName; title: string; children: JSX.Element; actions?: JSX.Element; headingLevel?: 2 | 3 }) {
@@ -18,6 +18,31 @@ export function EmptyState(props: { icon: IconName; title: string; children: JSX
 
 export function Skeleton(props: { width?: string; height?: string; radius?: string }) {
   return <span class="skeleton" aria-hidden="true" style={{ width: props.width ?? '100%', height: props.height ?? '1em', 'border-radius': props.radius }} />
+}
+
+/** Placeholder rows, announced as busy under `label`; `heading` puts a title line above them. */
+export function Loading(props: { label: string; rows?: number; height: string; class?: string; heading?: boolean }) {
+  return (
+    <div class={props.class ?? 'stack'} aria-busy="true" aria-label={props.label}>
+      <Show when={props.heading}>
+        <Skeleton width="40%" height="22px" />
+      </Show>
+      {Array.from({ length: props.rows ?? 2 }, () => <Skeleton height={props.height} />)}
+    </div>
+  )
+}
+
+/** A list as it is read: `loading` until it is there, `empty` when it has nothing, else `children` with its items. */
+export function Listed<T>(props: { items: T[] | null; loading: JSX.Element; empty: JSX.Element; children: (items: Accessor<T[]>) => JSX.Element }) {
+  return (
+    <Show when={props.items} fallback={props.loading}>
+      {(items) => (
+        <Show when={items().length > 0} fallback={props.empty}>
+          {props.children(items)}
+        </Show>
+      )}
+    </Show>
+  )
 }
 
 export type Tone = 'neutral' | 'primary' | 'success' | 'warning' | 'danger'

@@ -3,7 +3,7 @@ import type { PaymentsModel } from '../../../src/modules/payments/model'
 import { PROVIDER_EVENT_STATES } from '../../../src/modules/payments/status'
 import { api, must } from '../lib/api'
 import { timeAgo } from '../lib/format'
-import { Badge, EmptyState, Skeleton } from './feedback'
+import { Badge, EmptyState, Listed, Loading } from './feedback'
 import { createCursorPages, EVENT_STATE_LABEL, EVENT_STATE_TONE, FilterButtons, LoadMore, utcMinute } from './finance-parts'
 
 type State = PaymentsModel.ProviderEventState
@@ -49,30 +49,21 @@ export function FinanceEvents() {
   return (
     <div class="stack">
       <FilterButtons label="Show events that are" options={PROVIDER_EVENT_STATES} labels={EVENT_STATE_LABEL} value={state()} all="All" onChange={setState} />
-      <Show
-        when={pages.items()}
-        fallback={
-          <div class="stack" aria-busy="true" aria-label="Loading the provider’s events">
-            <Skeleton height="64px" />
-            <Skeleton height="64px" />
-          </div>
+      <Listed
+        items={pages.items()}
+        loading={<Loading label="Loading the provider’s events" height="64px" />}
+        empty={
+          <EmptyState icon="activity" title="No events" headingLevel={3}>
+            {state() === undefined ? 'Events the payment provider sends to Souk’s webhook appear here.' : 'No event is in this state.'}
+          </EmptyState>
         }
       >
         {(list) => (
-          <Show
-            when={list().length > 0}
-            fallback={
-              <EmptyState icon="activity" title="No events" headingLevel={3}>
-                {state() === undefined ? 'Events the payment provider sends to Souk’s webhook appear here.' : 'No event is in this state.'}
-              </EmptyState>
-            }
-          >
-            <ul class="admin-list" aria-label="Provider events">
-              <For each={list()}>{(event) => <EventRow event={event} />}</For>
-            </ul>
-          </Show>
+          <ul class="admin-list" aria-label="Provider events">
+            <For each={list()}>{(event) => <EventRow event={event} />}</For>
+          </ul>
         )}
-      </Show>
+      </Listed>
       <LoadMore pages={pages} />
     </div>
   )

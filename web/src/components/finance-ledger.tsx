@@ -1,11 +1,11 @@
-import { createSignal, For, Show } from 'solid-js'
+import { createSignal, For } from 'solid-js'
 import { TRANSFER_KINDS, type TransferKind } from '../../../src/modules/ledger/kinds'
 import type { LedgerModel } from '../../../src/modules/ledger/model'
 import { api, must } from '../lib/api'
 import { formatPrice } from '../lib/catalog'
 import { Button } from './button'
 import { ExportJob } from './export-job'
-import { EmptyState, Skeleton } from './feedback'
+import { EmptyState, Listed, Loading } from './feedback'
 import { SelectField, TextField } from './field'
 import { createCursorPages, LoadMore, TRANSFER_KIND_LABEL, TRANSFER_PHASE_LABEL, utcMinute } from './finance-parts'
 import { Icon } from './icons'
@@ -86,30 +86,21 @@ export function FinanceLedger() {
         An account is <code>kind:owner:currency</code>, e.g. <code>available:usr_…:MAD</code> or <code>platform_revenue:-:MAD</code>; a reference names what caused the transfer:{' '}
         <code>order:ord_…</code>, <code>payment:pay_…</code>, <code>withdrawal:wdr_…</code> (an id alone works too).
       </p>
-      <Show
-        when={pages.items()}
-        fallback={
-          <div class="stack" aria-busy="true" aria-label="Searching the ledger">
-            <Skeleton height="32px" />
-            <Skeleton height="32px" />
-          </div>
+      <Listed
+        items={pages.items()}
+        loading={<Loading label="Searching the ledger" height="32px" />}
+        empty={
+          <EmptyState icon="search" title="No transfers match" headingLevel={3}>
+            Search by another account or reference, or any kind.
+          </EmptyState>
         }
       >
         {(list) => (
-          <Show
-            when={list().length > 0}
-            fallback={
-              <EmptyState icon="search" title="No transfers match" headingLevel={3}>
-                Search by another account or reference, or any kind.
-              </EmptyState>
-            }
-          >
-            <ul class="admin-list" aria-label="Ledger transfers">
-              <For each={list()}>{(transfer) => <TransferRow transfer={transfer} />}</For>
-            </ul>
-          </Show>
+          <ul class="admin-list" aria-label="Ledger transfers">
+            <For each={list()}>{(transfer) => <TransferRow transfer={transfer} />}</For>
+          </ul>
         )}
-      </Show>
+      </Listed>
       <LoadMore pages={pages} />
     </div>
   )

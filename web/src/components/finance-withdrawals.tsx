@@ -8,7 +8,7 @@ import { fieldErrors } from '../lib/errors'
 import { timeAgo } from '../lib/format'
 import { Button } from './button'
 import { Dialog } from './dialog'
-import { Badge, EmptyState, Skeleton } from './feedback'
+import { Badge, EmptyState, Listed, Loading } from './feedback'
 import { TextField } from './field'
 import { FormAlert } from './form'
 import { createCursorPages, dayDate, FilterButtons, LoadMore, WITHDRAWAL_LABEL, WITHDRAWAL_TONE } from './finance-parts'
@@ -151,30 +151,21 @@ export function FinanceWithdrawals() {
   return (
     <div class="stack">
       <FilterButtons label="Show withdrawals that are" options={WITHDRAWAL_STATUSES} labels={WITHDRAWAL_LABEL} value={status()} all="All" onChange={setStatus} />
-      <Show
-        when={pages.items()}
-        fallback={
-          <div class="stack" aria-busy="true" aria-label="Loading the withdrawals">
-            <Skeleton height="72px" />
-            <Skeleton height="72px" />
-          </div>
+      <Listed
+        items={pages.items()}
+        loading={<Loading label="Loading the withdrawals" height="72px" />}
+        empty={
+          <EmptyState icon="check" title={status() === 'requested' ? 'Nothing to pay' : 'No withdrawals'} headingLevel={3}>
+            {status() === 'requested' ? 'Withdrawals users ask for wait here until an admin pays or rejects them.' : 'No withdrawal has this status.'}
+          </EmptyState>
         }
       >
         {(list) => (
-          <Show
-            when={list().length > 0}
-            fallback={
-              <EmptyState icon="check" title={status() === 'requested' ? 'Nothing to pay' : 'No withdrawals'} headingLevel={3}>
-                {status() === 'requested' ? 'Withdrawals users ask for wait here until an admin pays or rejects them.' : 'No withdrawal has this status.'}
-              </EmptyState>
-            }
-          >
-            <ul class="admin-list" aria-label="Withdrawals">
-              <For each={list()}>{(w) => <WithdrawalRow withdrawal={w} onApprove={() => setApproving(w)} onReject={() => setRejecting(w)} />}</For>
-            </ul>
-          </Show>
+          <ul class="admin-list" aria-label="Withdrawals">
+            <For each={list()}>{(w) => <WithdrawalRow withdrawal={w} onApprove={() => setApproving(w)} onReject={() => setRejecting(w)} />}</For>
+          </ul>
         )}
-      </Show>
+      </Listed>
       <LoadMore pages={pages} />
       <ApproveDialog withdrawal={approving()} onClose={() => setApproving(null)} onApprove={approve} />
       <ReasonDialog

@@ -8,7 +8,7 @@ import { ACTOR_LABEL, acceptSale, cancelSale, deliverSale, downloadInvoice, getO
 import { AddressText } from './address-form'
 import { Button } from './button'
 import { CancelItemsDialog, canCancelItems } from './cancel-items'
-import { Badge, EmptyState, Skeleton } from './feedback'
+import { Badge, EmptyState, Loading } from './feedback'
 import { Icon } from './icons'
 import { Img } from './media'
 import { PaymentSection } from './payment-escrow'
@@ -224,10 +224,7 @@ export function OrderView(props: { state: ReturnType<typeof createOrderState>; m
       </Match>
       <Match when={props.state.order()}>{(order) => props.children(order)}</Match>
       <Match when={true}>
-        <div class="card card__body stack" aria-busy="true" aria-label="Loading the order">
-          <Skeleton width="40%" height="22px" />
-          <Skeleton height="120px" />
-        </div>
+        <Loading class="card card__body stack" label="Loading the order" heading rows={1} height="120px" />
       </Match>
     </Switch>
   )

@@ -4,7 +4,7 @@ import { formatPrice } from '../lib/catalog'
 import { timeAgo } from '../lib/format'
 import { myTopic, rereading, useTopic } from '../lib/live'
 import { type OrderStatus, type OrderSummary, STATUS_LABEL, STATUS_TONE, STATUSES } from '../lib/orders'
-import { Badge, EmptyState, Skeleton } from './feedback'
+import { Badge, Listed, Loading } from './feedback'
 import { Img } from './media'
 import { InfiniteList } from './pagination'
 import { toastError } from './toast'
@@ -125,23 +125,12 @@ export function OrderPages(props: {
   row: (order: OrderSummary) => JSX.Element
 }) {
   return (
-    <Show
-      when={props.pages.items()}
-      fallback={
-        <div class="stack" aria-busy="true" aria-label={props.loadingLabel}>
-          <Skeleton height="56px" />
-          <Skeleton height="56px" />
-          <Skeleton height="56px" />
-        </div>
-      }
-    >
+    <Listed items={props.pages.items()} loading={<Loading label={props.loadingLabel} rows={3} height="56px" />} empty={props.empty}>
       {(list) => (
-        <Show when={list().length > 0} fallback={props.empty}>
-          <InfiniteList items={list()} hasMore={props.pages.hasMore()} loadMore={props.pages.loadMore} label={props.label}>
-            {props.row}
-          </InfiniteList>
-        </Show>
+        <InfiniteList items={list()} hasMore={props.pages.hasMore()} loadMore={props.pages.loadMore} label={props.label}>
+          {props.row}
+        </InfiniteList>
       )}
-    </Show>
+    </Listed>
   )
 }

@@ -1,4 +1,4 @@
-import { createSignal, For, Show } from 'solid-js'
+import { createSignal, For } from 'solid-js'
 import { TRANSFER_KINDS, type TransferKind } from '../../../src/modules/ledger/kinds'
 import type { LedgerModel } from '../../../src/modules/ledger/model'
 import { api, must } from '../lib/api'
@@ -6,7 +6,7 @@ import { formatPrice } from '../lib/catalog'
 import { dayStart } from '../lib/format'
 import { myTopic, rereading, useTopic } from '../lib/live'
 import { Button } from './button'
-import { EmptyState, Skeleton } from './feedback'
+import { EmptyState, Listed, Loading } from './feedback'
 import { SelectField, TextField } from './field'
 import { createCursorPages, LoadMore, TRANSFER_KIND_LABEL, utcMinute } from './finance-parts'
 import { Icon } from './icons'
@@ -90,24 +90,17 @@ export function WalletHistory() {
           <TextField label="From" type="date" value={from()} onChange={(e) => setFrom(e.currentTarget.value)} />
           <TextField label="To" type="date" value={to()} onChange={(e) => setTo(e.currentTarget.value)} />
         </div>
-        <Show
-          when={pages.items()}
-          fallback={
-            <div class="stack" aria-busy="true" aria-label="Loading your transactions">
-              <Skeleton height="32px" />
-              <Skeleton height="32px" />
-            </div>
+        <Listed
+          items={pages.items()}
+          loading={<Loading label="Loading your transactions" height="32px" />}
+          empty={
+            <EmptyState icon="activity" title={kind() === '' && from() === '' && to() === '' ? 'No transactions yet' : 'No transactions match'} headingLevel={3}>
+              Deposits, payments, releases, refunds and withdrawals appear here as they happen.
+            </EmptyState>
           }
         >
           {(items) => (
-            <Show
-              when={items().length > 0}
-              fallback={
-                <EmptyState icon="activity" title={kind() === '' && from() === '' && to() === '' ? 'No transactions yet' : 'No transactions match'} headingLevel={3}>
-                  Deposits, payments, releases, refunds and withdrawals appear here as they happen.
-                </EmptyState>
-              }
-            >
+            <>
               <div class="table-scroll">
                 <table class="data-table">
                   <caption class="visually-hidden">My transactions, newest first</caption>
@@ -143,9 +136,9 @@ export function WalletHistory() {
                 </table>
               </div>
               <LoadMore pages={pages} />
-            </Show>
+            </>
           )}
-        </Show>
+        </Listed>
       </div>
     </section>
   )

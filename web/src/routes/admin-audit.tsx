@@ -2,7 +2,7 @@ import { ExportJob } from '../components/export-job'
 import { createSignal, For, Show } from 'solid-js'
 import { AUDIT_KINDS, type AuditKind } from '../../../src/modules/audit/kinds'
 import { SignedIn } from '../components/auth-gate'
-import { Badge, EmptyState, Skeleton } from '../components/feedback'
+import { Badge, EmptyState, Listed, Loading } from '../components/feedback'
 import { SelectField, TextField } from '../components/field'
 import { createCursorPages, LoadMore, utcMinute } from '../components/finance-parts'
 import { AUDIT_KIND_LABEL, AUDIT_SUBJECT_LABEL, type AuditEntry, type AuditFilters, exportAudit, searchAudit, summaryText } from '../lib/audit'
@@ -97,24 +97,17 @@ function AuditLog() {
           <TextField label="From" type="date" value={from()} onChange={(e) => setFrom(e.currentTarget.value)} />
           <TextField label="To" type="date" value={to()} onChange={(e) => setTo(e.currentTarget.value)} />
         </form>
-        <Show
-          when={pages.items()}
-          fallback={
-            <div class="stack" aria-busy="true" aria-label="Loading the audit log">
-              <Skeleton height="40px" />
-              <Skeleton height="40px" />
-            </div>
+        <Listed
+          items={pages.items()}
+          loading={<Loading label="Loading the audit log" height="40px" />}
+          empty={
+            <EmptyState icon="shield" title={filtered() ? 'No entries match' : 'No entries yet'} headingLevel={3}>
+              Sign-ins, account changes, shop decisions, moderation, staff order steps, refunds, dispute decisions, withdrawals and settings appear here as they happen.
+            </EmptyState>
           }
         >
           {(items) => (
-            <Show
-              when={items().length > 0}
-              fallback={
-                <EmptyState icon="shield" title={filtered() ? 'No entries match' : 'No entries yet'} headingLevel={3}>
-                  Sign-ins, account changes, shop decisions, moderation, staff order steps, refunds, dispute decisions, withdrawals and settings appear here as they happen.
-                </EmptyState>
-              }
-            >
+            <>
               <div class="table-scroll">
                 <table class="data-table">
                   <caption class="visually-hidden">Audit log entries, newest first</caption>
@@ -134,9 +127,9 @@ function AuditLog() {
                 </table>
               </div>
               <LoadMore pages={pages} />
-            </Show>
+            </>
           )}
-        </Show>
+        </Listed>
       </div>
     </section>
   )

@@ -5,7 +5,7 @@ import { ButtonLink } from '../components/button'
 import { SYSTEM_MESSAGE_LABEL } from '../components/chat-labels'
 import { DISPUTE_REASON_LABEL, DisputeCase } from '../components/dispute-parts'
 import { ResolveForm } from '../components/dispute-resolve'
-import { EmptyState, Skeleton } from '../components/feedback'
+import { EmptyState, Loading } from '../components/feedback'
 import { TRANSFER_KIND_LABEL, TRANSFER_PHASE_LABEL, utcMinute } from '../components/finance-parts'
 import { createOrderState, OrderBody, OrderHead, Section } from '../components/order-detail'
 import { PaymentSection } from '../components/payment-escrow'
@@ -131,14 +131,7 @@ function Case(props: { dispute: Dispute; onDispute: (dispute: Dispute) => void; 
           </Section>
         </Show>
       </div>
-      <Show
-        when={state.order()}
-        fallback={
-          <div class="card card__body" aria-busy="true" aria-label="Loading the order">
-            <Skeleton height="120px" />
-          </div>
-        }
-      >
+      <Show when={state.order()} fallback={<Loading class="card card__body" label="Loading the order" rows={1} height="120px" />}>
         {(o) => (
           <>
             <OrderHead
@@ -202,10 +195,7 @@ function DisputePage(props: { id: string }) {
         )}
       </Match>
       <Match when={true}>
-        <div class="card card__body stack" aria-busy="true" aria-label="Loading the dispute">
-          <Skeleton width="40%" height="22px" />
-          <Skeleton height="120px" />
-        </div>
+        <Loading class="card card__body stack" label="Loading the dispute" heading rows={1} height="120px" />
       </Match>
     </Switch>
   )

@@ -3,7 +3,7 @@ import { createSignal, For, Show } from 'solid-js'
 import { DISPUTE_STATUSES, DISPUTE_WAITING_ON, type DisputeStatus, type DisputeWaitingOn } from '../../../src/modules/disputes/status'
 import { SignedIn } from '../components/auth-gate'
 import { DISPUTE_OUTCOME_LABEL, DISPUTE_REASON_LABEL, DISPUTE_STATUS_LABEL, disputeAmount, waitingText } from '../components/dispute-parts'
-import { Badge, EmptyState, Skeleton } from '../components/feedback'
+import { Badge, EmptyState, Listed, Loading } from '../components/feedback'
 import { AgeFilter, ageQuery, type QueueAge } from '../components/queue-tools'
 import { createCursorPages, FilterButtons, LoadMore } from '../components/finance-parts'
 import { timeAgo } from '../lib/format'
@@ -65,44 +65,35 @@ function DisputeQueue() {
         <FilterButtons label="Waiting on" options={DISPUTE_WAITING_ON} labels={WAITING_ON_LABEL} value={waitingOn()} all="Anyone" onChange={setWaitingOn} />
       </Show>
       <AgeFilter label="Reported" value={age()} onChange={setAge} />
-      <Show
-        when={pages.items()}
-        fallback={
-          <div class="stack" aria-busy="true" aria-label="Loading the disputes">
-            <Skeleton height="48px" />
-            <Skeleton height="48px" />
-          </div>
+      <Listed
+        items={pages.items()}
+        loading={<Loading label="Loading the disputes" height="48px" />}
+        empty={
+          <EmptyState icon="check" title={waitingOn() !== undefined || age() !== undefined ? 'None match these filters' : status() === 'open' ? 'No open disputes' : 'No resolved disputes'} headingLevel={3}>
+            {status() === 'open' ? 'Problems buyers report with their orders wait here until an admin decides.' : 'Decided disputes show here.'}
+          </EmptyState>
         }
       >
         {(list) => (
-          <Show
-            when={list().length > 0}
-            fallback={
-              <EmptyState icon="check" title={waitingOn() !== undefined || age() !== undefined ? 'None match these filters' : status() === 'open' ? 'No open disputes' : 'No resolved disputes'} headingLevel={3}>
-                {status() === 'open' ? 'Problems buyers report with their orders wait here until an admin decides.' : 'Decided disputes show here.'}
-              </EmptyState>
-            }
-          >
-            <div class="table-scroll">
-              <table class="data-table">
-                <caption class="visually-hidden">{status() === 'open' ? 'Open disputes: those asked for a decision first, then oldest first' : 'Resolved disputes, oldest first'}</caption>
-                <thead>
-                  <tr>
-                    <th scope="col">Order</th>
-                    <th scope="col">Problem</th>
-                    <th scope="col" class="num">Held</th>
-                    <th scope="col">Reported</th>
-                    <th scope="col">{status() === 'open' ? 'Waiting on' : 'Outcome'}</th>
-                  </tr>
-                </thead>
-                <tbody>
-                  <For each={list()}>{(dispute) => <DisputeRow dispute={dispute} />}</For>
-                </tbody>
-              </table>
-            </div>
-          </Show>
+          <div class="table-scroll">
+            <table class="data-table">
+              <caption class="visually-hidden">{status() === 'open' ? 'Open disputes: those asked for a decision first, then oldest first' : 'Resolved disputes, oldest first'}</caption>
+              <thead>
+                <tr>
+                  <th scope="col">Order</th>
+                  <th scope="col">Problem</th>
+                  <th scope="col" class="num">Held</th>
+                  <th scope="col">Reported</th>
+                  <th scope="col">{status() === 'open' ? 'Waiting on' : 'Outcome'}</th>
+                </tr>
+              </thead>
+              <tbody>
+                <For each={list()}>{(dispute) => <DisputeRow dispute={dispute} />}</For>
+              </tbody>
+            </table>
+          </div>
         )}
-      </Show>
+      </Listed>
       <LoadMore pages={pages} />
     </section>
   )

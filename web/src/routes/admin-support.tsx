@@ -1,8 +1,8 @@
 import { A } from '@solidjs/router'
-import { createResource, createSignal, For, Show } from 'solid-js'
+import { createResource, createSignal, For } from 'solid-js'
 import { TICKET_PRIORITIES, TICKET_STATUSES, type TicketPriority, type TicketStatus } from '../../../src/modules/support/status'
 import { SignedIn } from '../components/auth-gate'
-import { Badge, EmptyState, Skeleton } from '../components/feedback'
+import { Badge, EmptyState, Listed, Loading } from '../components/feedback'
 import { SelectField } from '../components/field'
 import { createCursorPages, FilterButtons, LoadMore } from '../components/finance-parts'
 import { BulkBar, createSelection, SelectBox, type Selection } from '../components/queue-tools'
@@ -102,50 +102,41 @@ function SupportQueue() {
         ]}
         onDone={() => void pages.reload()}
       />
-      <Show
-        when={pages.items()}
-        fallback={
-          <div class="stack" aria-busy="true" aria-label="Loading the tickets">
-            <Skeleton height="48px" />
-            <Skeleton height="48px" />
-          </div>
+      <Listed
+        items={pages.items()}
+        loading={<Loading label="Loading the tickets" height="48px" />}
+        empty={
+          <EmptyState icon="check" title="No tickets here" headingLevel={3}>
+            Tickets matching these filters show here, oldest first.
+          </EmptyState>
         }
       >
         {(list) => (
-          <Show
-            when={list().length > 0}
-            fallback={
-              <EmptyState icon="check" title="No tickets here" headingLevel={3}>
-                Tickets matching these filters show here, oldest first.
-              </EmptyState>
-            }
-          >
-            <div class="table-scroll">
-              <table class="data-table">
-                <caption class="visually-hidden">Support tickets, oldest first</caption>
-                <thead>
-                  <tr>
-                    <th scope="col">
-                      <span class="visually-hidden">Selected</span>
-                    </th>
-                    <th scope="col">Subject</th>
-                    <th scope="col">From</th>
-                    <th scope="col">Priority</th>
-                    <th scope="col">Status</th>
-                    <th scope="col">Assignee</th>
-                    <th scope="col">Opened</th>
-                    <th scope="col">First response</th>
-                    <th scope="col">Resolution</th>
-                  </tr>
-                </thead>
-                <tbody>
-                  <For each={list()}>{(item) => <QueueRow item={item} selection={selection} />}</For>
-                </tbody>
-              </table>
-            </div>
-          </Show>
+          <div class="table-scroll">
+            <table class="data-table">
+              <caption class="visually-hidden">Support tickets, oldest first</caption>
+              <thead>
+                <tr>
+                  <th scope="col">
+                    <span class="visually-hidden">Selected</span>
+                  </th>
+                  <th scope="col">Subject</th>
+                  <th scope="col">From</th>
+                  <th scope="col">Priority</th>
+                  <th scope="col">Status</th>
+                  <th scope="col">Assignee</th>
+                  <th scope="col">Opened</th>
+                  <th scope="col">First response</th>
+                  <th scope="col">Resolution</th>
+                </tr>
+              </thead>
+              <tbody>
+                <For each={list()}>{(item) => <QueueRow item={item} selection={selection} />}</For>
+              </tbody>
+            </table>
+          </div>
         )}
-      </Show>
+      </Listed>
       <LoadMore pages={pages} />
     </section>
   )

@@ -4,7 +4,7 @@ import { TICKET_PRIORITIES, type TicketPriority, type TicketStatus } from '../..
 import { SignedIn } from '../components/auth-gate'
 import { ButtonLink } from '../components/button'
 import { createRequestState } from '../components/confirm-dialog'
-import { Badge, Callout, EmptyState, Skeleton } from '../components/feedback'
+import { Badge, Callout, EmptyState, Loading } from '../components/feedback'
 import { SelectField } from '../components/field'
 import { FormAlert, SubmitButton } from '../components/form'
 import { createTicketState, ReplyForm, TicketThread } from '../components/ticket-thread'
@@ -167,10 +167,7 @@ function TicketCase(props: { id: string }) {
         )}
       </Match>
       <Match when={true}>
-        <div class="card card__body stack" aria-busy="true" aria-label="Loading the ticket">
-          <Skeleton width="40%" height="22px" />
-          <Skeleton height="120px" />
-        </div>
+        <Loading class="card card__body stack" label="Loading the ticket" heading rows={1} height="120px" />
       </Match>
     </Switch>
   )

@@ -3,7 +3,7 @@ import { createSignal, For, Show } from 'solid-js'
 import { ExportJob } from '../components/export-job'
 import type { Role } from '../../../src/modules/accounts/auth'
 import { SignedIn } from '../components/auth-gate'
-import { Badge, EmptyState, Skeleton } from '../components/feedback'
+import { Badge, EmptyState, Listed, Loading } from '../components/feedback'
 import { SelectField, TextField } from '../components/field'
 import { createCursorPages, LoadMore, utcMinute } from '../components/finance-parts'
 import { type AdminUserRow, exportUsers, ROLE_LABEL, searchUsers, type UserQuery } from '../lib/admin-users'
@@ -55,24 +55,17 @@ function UserList() {
             ]}
           />
         </form>
-        <Show
-          when={pages.items()}
-          fallback={
-            <div class="stack" aria-busy="true" aria-label="Loading the users">
-              <Skeleton height="40px" />
-              <Skeleton height="40px" />
-            </div>
+        <Listed
+          items={pages.items()}
+          loading={<Loading label="Loading the users" height="40px" />}
+          empty={
+            <EmptyState icon="user" title="No users match" headingLevel={3}>
+              Try part of a name or an email address, or a user id.
+            </EmptyState>
           }
         >
           {(items) => (
-            <Show
-              when={items().length > 0}
-              fallback={
-                <EmptyState icon="user" title="No users match" headingLevel={3}>
-                  Try part of a name or an email address, or a user id.
-                </EmptyState>
-              }
-            >
+            <>
               <div class="table-scroll">
                 <table class="data-table">
                   <caption class="visually-hidden">Users, newest first</caption>
@@ -107,9 +100,9 @@ function UserList() {
                 </table>
               </div>
               <LoadMore pages={pages} />
-            </Show>
+            </>
           )}
-        </Show>
+        </Listed>
       </div>
     </section>
   )

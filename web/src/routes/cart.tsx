@@ -3,7 +3,7 @@ import { createMemo, createSignal, For, Match, onMount, Show, Switch } from 'sol
 import { createStore, reconcile } from 'solid-js/store'
 import { type CartProblem, MAX_CART_QUANTITY } from '../../../src/modules/cart/rules'
 import { Button, ButtonLink } from '../components/button'
-import { Badge, Callout, EmptyState, Skeleton } from '../components/feedback'
+import { Badge, Callout, EmptyState, Loading } from '../components/feedback'
 import { Icon } from '../components/icons'
 import { Img } from '../components/media'
 import { toast, toastError } from '../components/toast'
@@ -146,10 +146,7 @@ function CartView() {
         </div>
       </Match>
       <Match when={state.cart === null}>
-        <div class="card card__body stack" aria-busy="true" aria-label="Loading your cart">
-          <Skeleton height="72px" />
-          <Skeleton height="72px" />
-        </div>
+        <Loading class="card card__body stack" label="Loading your cart" height="72px" />
       </Match>
       <Match when={lines().length === 0}>
         <div class="card">
@@ -263,9 +260,7 @@ export default function CartPage() {
           <CartView />
         </Match>
         <Match when={sessionStatus() === 'restoring'}>
-          <div class="card card__body stack" aria-busy="true" aria-label="Loading your cart">
-            <Skeleton height="72px" />
-          </div>
+          <Loading class="card card__body stack" label="Loading your cart" rows={1} height="72px" />
         </Match>
         <Match when={sessionStatus() === 'anonymous'}>
           <GuestCart />

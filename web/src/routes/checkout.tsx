@@ -4,7 +4,7 @@ import { type PaymentMethod, PAYMENT_METHODS } from '../../../src/modules/orders
 import { type Address, AddressForm } from '../components/address-form'
 import { SignedIn } from '../components/auth-gate'
 import { Button, ButtonLink } from '../components/button'
-import { Callout, EmptyState, Skeleton } from '../components/feedback'
+import { Callout, EmptyState, Loading } from '../components/feedback'
 import { Icon } from '../components/icons'
 import { Img } from '../components/media'
 import { Addressee, Totals } from '../components/order-detail'
@@ -353,10 +353,7 @@ function CheckoutView() {
         </div>
       </Match>
       <Match when={addresses() === null || quote() === null}>
-        <div class="card card__body stack" aria-busy="true" aria-label="Loading your checkout">
-          <Skeleton height="120px" />
-          <Skeleton height="120px" />
-        </div>
+        <Loading class="card card__body stack" label="Loading your checkout" height="120px" />
       </Match>
       <Match when={empty() && placed() === null && unsure() !== null}>
         <div class="card">

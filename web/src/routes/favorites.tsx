@@ -1,7 +1,7 @@
-import { createSignal, onMount, Show } from 'solid-js'
+import { createSignal, onMount } from 'solid-js'
 import { SignedIn } from '../components/auth-gate'
 import { Button, ButtonLink } from '../components/button'
-import { EmptyState, Skeleton } from '../components/feedback'
+import { EmptyState, Listed, Loading } from '../components/feedback'
 import { Icon } from '../components/icons'
 import { InfiniteList } from '../components/pagination'
 import { ProductCard } from '../components/product-card'
@@ -42,40 +42,30 @@ function FavoriteList() {
     }
   }
   return (
-    <Show
-      when={items()}
-      fallback={
-        <div class="grid grid--cards" aria-busy="true" aria-label="Loading your favorites">
-          <Skeleton height="260px" />
-          <Skeleton height="260px" />
-          <Skeleton height="260px" />
+    <Listed
+      items={items()}
+      loading={<Loading class="grid grid--cards" label="Loading your favorites" rows={3} height="260px" />}
+      empty={
+        <div class="card">
+          <EmptyState icon="heart" title="No favorites yet" actions={<ButtonLink variant="primary" href="/catalog">Browse the catalog</ButtonLink>}>
+            Press “Save” on a product to keep it here.
+          </EmptyState>
         </div>
       }
     >
       {(list) => (
-        <Show
-          when={list().length > 0}
-          fallback={
-            <div class="card">
-              <EmptyState icon="heart" title="No favorites yet" actions={<ButtonLink variant="primary" href="/catalog">Browse the catalog</ButtonLink>}>
-                Press “Save” on a product to keep it here.
-              </EmptyState>
+        <InfiniteList class="grid grid--cards product-grid" items={list()} hasMore={cursor() !== null} loadMore={() => load(cursor())} label="Your favorites">
+          {(product) => (
+            <div class="favorite">
+              <ProductCard product={product} />
+              <Button size="sm" variant="ghost" aria-label={`Remove ${product.title} from favorites`} onClick={() => void remove(product)}>
+                <Icon name="heart" /> Remove
+              </Button>
             </div>
-          }
-        >
-          <InfiniteList class="grid grid--cards product-grid" items={list()} hasMore={cursor() !== null} loadMore={() => load(cursor())} label="Your favorites">
-            {(product) => (
-              <div class="favorite">
-                <ProductCard product={product} />
-                <Button size="sm" variant="ghost" aria-label={`Remove ${product.title} from favorites`} onClick={() => void remove(product)}>
-                  <Icon name="heart" /> Remove
-                </Button>
-              </div>
-            )}
-          </InfiniteList>
-        </Show>
+          )}
+        </InfiniteList>
       )}
-    </Show>
+    </Listed>
   )
 }
 

@@ -3,7 +3,7 @@ import { createMemo, createSignal, Match, onMount, Show, Switch } from 'solid-js
 import { REOPEN_DAYS } from '../../../src/modules/support/status'
 import { SignedIn } from '../components/auth-gate'
 import { ButtonLink } from '../components/button'
-import { Badge, Callout, EmptyState, Skeleton } from '../components/feedback'
+import { Badge, Callout, EmptyState, Loading } from '../components/feedback'
 import { createTicketState, ReplyForm, TicketThread } from '../components/ticket-thread'
 import { timeAgo } from '../lib/format'
 import { PageMeta } from '../lib/head'
@@ -98,10 +98,7 @@ function TicketPage(props: { id: string; token: string | null }) {
         )}
       </Match>
       <Match when={true}>
-        <div class="card card__body stack" aria-busy="true" aria-label="Loading the ticket">
-          <Skeleton width="40%" height="22px" />
-          <Skeleton height="120px" />
-        </div>
+        <Loading class="card card__body stack" label="Loading the ticket" heading rows={1} height="120px" />
       </Match>
     </Switch>
   )
@@ -126,9 +123,7 @@ export default function HelpTicket() {
       </div>
       <Switch>
         <Match when={visit() === null}>
-          <div class="card card__body" aria-busy="true" aria-label="Loading the ticket">
-            <Skeleton height="120px" />
-          </div>
+          <Loading class="card card__body" label="Loading the ticket" rows={1} height="120px" />
         </Match>
         <Match when={visit()?.token != null && visit()} keyed>
           {(v) => <TicketPage id={v.id} token={v.token} />}

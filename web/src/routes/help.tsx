@@ -2,7 +2,7 @@ import { A, useNavigate } from '@solidjs/router'
 import { createResource, createSignal, For, Match, Show, Switch } from 'solid-js'
 import { TICKET_CATEGORIES, TICKET_STATUSES, type TicketCategory, type TicketStatus } from '../../../src/modules/support/status'
 import { createRequestState } from '../components/confirm-dialog'
-import { Badge, Callout, EmptyState, Skeleton } from '../components/feedback'
+import { Badge, Callout, EmptyState, Loading, Skeleton } from '../components/feedback'
 import { SelectField, TextAreaField, TextField } from '../components/field'
 import { createCursorPages, FilterButtons, LoadMore } from '../components/finance-parts'
 import { FormAlert, SubmitButton } from '../components/form'
@@ -194,10 +194,7 @@ export default function Help() {
           </div>
         </Match>
         <Match when={true}>
-          <div class="card card__body stack" aria-busy="true" aria-label="Loading">
-            <Skeleton width="40%" height="22px" />
-            <Skeleton height="120px" />
-          </div>
+          <Loading class="card card__body stack" label="Loading" heading rows={1} height="120px" />
         </Match>
       </Switch>
     </>

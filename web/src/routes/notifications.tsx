@@ -5,7 +5,7 @@ import type { NotificationsModel } from '../../../src/modules/notifications/mode
 import { SignedIn } from '../components/auth-gate'
 import { applyNotificationEvent, markRead, NOTIFICATION_ICONS } from '../components/bell'
 import { Button } from '../components/button'
-import { EmptyState, Skeleton } from '../components/feedback'
+import { EmptyState, Listed, Loading, Skeleton } from '../components/feedback'
 import { SelectField } from '../components/field'
 import { Icon } from '../components/icons'
 import { InfiniteList } from '../components/pagination'
@@ -98,60 +98,50 @@ function NotificationList() {
         </div>
       </div>
       <div class="card__body">
-        <Show
-          when={items()}
-          fallback={
-            <div class="stack" aria-busy="true" aria-label="Loading notifications">
-              <Skeleton height="48px" />
-              <Skeleton height="48px" />
-              <Skeleton height="48px" />
-            </div>
+        <Listed
+          items={items()}
+          loading={<Loading label="Loading notifications" rows={3} height="48px" />}
+          empty={
+            <EmptyState icon="bell" title={unreadOnly() ? 'Nothing unread' : 'You’re all caught up'} headingLevel={3}>
+              New notifications appear here the moment they happen.
+            </EmptyState>
           }
         >
           {(list) => (
-            <Show
-              when={list().length > 0}
-              fallback={
-                <EmptyState icon="bell" title={unreadOnly() ? 'Nothing unread' : 'You’re all caught up'} headingLevel={3}>
-                  New notifications appear here the moment they happen.
-                </EmptyState>
-              }
-            >
-              <InfiniteList items={list()} hasMore={cursor() !== null} loadMore={loadMore} label="Notifications">
-                {(item) => (
-                  <div class="notice-row" classList={{ 'is-unread': !item.read }}>
-                    <span class="notice-row__icon">
-                      <Icon name={NOTIFICATION_ICONS[item.type]} />
+            <InfiniteList items={list()} hasMore={cursor() !== null} loadMore={loadMore} label="Notifications">
+              {(item) => (
+                <div class="notice-row" classList={{ 'is-unread': !item.read }}>
+                  <span class="notice-row__icon">
+                    <Icon name={NOTIFICATION_ICONS[item.type]} />
+                  </span>
+                  <div class="notice-row__text">
+                    <Show when={item.link} fallback={<span>{item.summary}</span>}>
+                      {(link) => (
+                        <A href={link()} onClick={() => markRead(item)}>
+                          {item.summary}
+                        </A>
+                      )}
+                    </Show>
+                    <span class="muted">
+                      {timeAgo(item.updatedAt)}
+                      <Show when={!item.read}> · unread</Show>
                     </span>
-                    <div class="notice-row__text">
-                      <Show when={item.link} fallback={<span>{item.summary}</span>}>
-                        {(link) => (
-                          <A href={link()} onClick={() => markRead(item)}>
-                            {item.summary}
-                          </A>
-                        )}
-                      </Show>
-                      <span class="muted">
-                        {timeAgo(item.updatedAt)}
-                        <Show when={!item.read}> · unread</Show>
-                      </span>
-                    </div>
-                    <div class="notice-row__actions">
-                      <Show when={!item.read}>
-                        <Button size="sm" variant="ghost" onClick={() => markRead(item)} aria-label={`Mark read: ${item.summary}`}>
-                          <Icon name="check" />
-                        </Button>
-                      </Show>
-                      <Button size="sm" variant="ghost" onClick={() => void remove(item)} aria-label={`Delete: ${item.summary}`}>
-                        <Icon name="trash" />
-                      </Button>
-                    </div>
                   </div>
-                )}
-              </InfiniteList>
-            </Show>
+                  <div class="notice-row__actions">
+                    <Show when={!item.read}>
+                      <Button size="sm" variant="ghost" onClick={() => markRead(item)} aria-label={`Mark read: ${item.summary}`}>
+                        <Icon name="check" />
+                      </Button>
+                    </Show>
+                    <Button size="sm" variant="ghost" onClick={() => void remove(item)} aria-label={`Delete: ${item.summary}`}>
+                      <Icon name="trash" />
+                    </Button>
+                  </div>
+                </div>
+              )}
+            </InfiniteList>
           )}
-        </Show>
+        </Listed>
       </div>
     </section>
   )

@@ -2,7 +2,7 @@ import { A, useParams } from '@solidjs/router'
 import { createSignal, For, Match, onMount, Show, Switch } from 'solid-js'
 import { SignedIn } from '../components/auth-gate'
 import { Button, ButtonLink } from '../components/button'
-import { Callout, EmptyState, Skeleton } from '../components/feedback'
+import { Callout, EmptyState, Loading } from '../components/feedback'
 import { MyOrderRow } from '../components/my-order-row'
 import { formatPrice } from '../lib/catalog'
 import { listMyOrders } from '../lib/checkout'
@@ -101,10 +101,7 @@ function Placed(props: { groupId: string }) {
         )}
       </Match>
       <Match when={true}>
-        <div class="card card__body stack" aria-busy="true" aria-label="Loading your orders">
-          <Skeleton height="56px" />
-          <Skeleton height="56px" />
-        </div>
+        <Loading class="card card__body stack" label="Loading your orders" height="56px" />
       </Match>
     </Switch>
   )

@@ -1,6 +1,6 @@
 import { createSignal, For, Show } from 'solid-js'
 import { SignedIn } from '../components/auth-gate'
-import { Skeleton } from '../components/feedback'
+import { Loading } from '../components/feedback'
 import { SelectField, TextField } from '../components/field'
 import { FormAlert, SubmitButton } from '../components/form'
 import { createAttempt, createBalances, noBalances } from '../components/payment-parts'
@@ -108,14 +108,7 @@ function WalletView() {
   }
   return (
     <div class="stack">
-      <Show
-        when={shown()}
-        fallback={
-          <div class="card card__body" aria-busy="true" aria-label="Loading your balances">
-            <Skeleton height="90px" />
-          </div>
-        }
-      >
+      <Show when={shown()} fallback={<Loading class="card card__body" label="Loading your balances" rows={1} height="90px" />}>
         {(list) => <For each={list()}>{(balances) => <BalanceCard balances={balances} />}</For>}
       </Show>
       <div class="order-layout">

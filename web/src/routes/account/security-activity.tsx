@@ -1,5 +1,5 @@
 import { For, Show } from 'solid-js'
-import { Badge, EmptyState, Skeleton } from '../../components/feedback'
+import { Badge, EmptyState, Listed, Loading, Skeleton } from '../../components/feedback'
 import { createCursorPages, LoadMore, utcMinute } from '../../components/finance-parts'
 import { Icon } from '../../components/icons'
 import { listSecurityEvents, SECURITY_EVENT_TEXT, type SecurityEvent, userAgentOf } from '../../lib/audit'
@@ -50,30 +50,28 @@ export default function SecurityActivity() {
         <h3>Security activity</h3>
         <p class="muted">Sign-ins, sign-outs and changes to how you sign in and get paid, with the address they came from. Not you? Sign the other devices out and change your password.</p>
       </div>
-      <Show
-        when={pages.items()}
-        fallback={
+      <Listed
+        items={pages.items()}
+        loading={
           <div aria-busy="true" aria-label="Loading your security activity">
             <Skeleton height="180px" />
           </div>
         }
+        empty={
+          <EmptyState icon="shield" title="No security activity yet" headingLevel={3}>
+            Your sign-ins and account changes will show here.
+          </EmptyState>
+        }
       >
         {(items) => (
-          <Show
-            when={items().length > 0}
-            fallback={
-              <EmptyState icon="shield" title="No security activity yet" headingLevel={3}>
-                Your sign-ins and account changes will show here.
-              </EmptyState>
-            }
-          >
+          <>
             <ul class="list device-list" aria-label="Security activity">
               <For each={items()}>{(event) => <EventItem event={event} />}</For>
             </ul>
             <LoadMore pages={pages} />
-          </Show>
+          </>
         )}
-      </Show>
+      </Listed>
     </div>
   )
 }

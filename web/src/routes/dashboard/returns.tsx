@@ -2,7 +2,7 @@ import { A } from '@solidjs/router'
 import { createSignal, For, onMount, Show } from 'solid-js'
 import { RETURN_STATUSES, type ReturnStatus } from '../../../../src/modules/returns/status'
 import { ButtonLink } from '../../components/button'
-import { Badge, EmptyState, Skeleton } from '../../components/feedback'
+import { Badge, EmptyState, Listed, Loading, Skeleton } from '../../components/feedback'
 import { TextField } from '../../components/field'
 import { createCursorPages, FilterButtons, LoadMore } from '../../components/finance-parts'
 import { FormAlert, SubmitButton } from '../../components/form'
@@ -56,46 +56,37 @@ function ReturnsInbox() {
         Returns
       </h2>
       <FilterButtons label="Show returns that are" options={RETURN_STATUSES} labels={RETURN_STATUS_LABEL} value={status()} onChange={(value) => setStatus(value ?? 'requested')} />
-      <Show
-        when={pages.items()}
-        fallback={
-          <div class="stack" aria-busy="true" aria-label="Loading the returns">
-            <Skeleton height="48px" />
-            <Skeleton height="48px" />
-          </div>
+      <Listed
+        items={pages.items()}
+        loading={<Loading label="Loading the returns" height="48px" />}
+        empty={
+          <EmptyState icon="check" title={`No ${RETURN_STATUS_LABEL[status()].toLowerCase()} returns`} headingLevel={3}>
+            {status() === 'requested' ? 'Buyers’ requests to send items back wait here for your answer.' : 'Returns show here once they reach this status.'}
+          </EmptyState>
         }
       >
         {(list) => (
-          <Show
-            when={list().length > 0}
-            fallback={
-              <EmptyState icon="check" title={`No ${RETURN_STATUS_LABEL[status()].toLowerCase()} returns`} headingLevel={3}>
-                {status() === 'requested' ? 'Buyers’ requests to send items back wait here for your answer.' : 'Returns show here once they reach this status.'}
-              </EmptyState>
-            }
-          >
-            <div class="table-scroll">
-              <table class="data-table">
-                <caption class="visually-hidden">{RETURN_STATUS_LABEL[status()]} returns</caption>
-                <thead>
-                  <tr>
-                    <th scope="col">Order</th>
-                    <th scope="col">Buyer</th>
-                    <th scope="col">Items</th>
-                    <th scope="col">Reason</th>
-                    <th scope="col">Refund</th>
-                    <th scope="col">Asked</th>
-                    <th scope="col">Status</th>
-                  </tr>
-                </thead>
-                <tbody>
-                  <For each={list()}>{(ret) => <ReturnRow ret={ret} />}</For>
-                </tbody>
-              </table>
-            </div>
-          </Show>
+          <div class="table-scroll">
+            <table class="data-table">
+              <caption class="visually-hidden">{RETURN_STATUS_LABEL[status()]} returns</caption>
+              <thead>
+                <tr>
+                  <th scope="col">Order</th>
+                  <th scope="col">Buyer</th>
+                  <th scope="col">Items</th>
+                  <th scope="col">Reason</th>
+                  <th scope="col">Refund</th>
+                  <th scope="col">Asked</th>
+                  <th scope="col">Status</th>
+                </tr>
+              </thead>
+              <tbody>
+                <For each={list()}>{(ret) => <ReturnRow ret={ret} />}</For>
+              </tbody>
+            </table>
+          </div>
         )}
-      </Show>
+      </Listed>
       <LoadMore pages={pages} />
     </section>
   )

@@ -1,6 +1,6 @@
 import { createSignal, Index, onMount, Show } from 'solid-js'
 import { Button, ButtonLink } from '../../components/button'
-import { EmptyState, Skeleton } from '../../components/feedback'
+import { EmptyState, Loading } from '../../components/feedback'
 import { SelectField, TextField } from '../../components/field'
 import { FormAlert, SubmitButton } from '../../components/form'
 import { Icon } from '../../components/icons'
@@ -109,14 +109,7 @@ function ShippingEditor() {
   }
 
   return (
-    <Show
-      when={loaded()}
-      fallback={
-        <div class="stack" aria-busy="true" aria-label="Loading your delivery options">
-          <Skeleton height="160px" />
-        </div>
-      }
-    >
+    <Show when={loaded()} fallback={<Loading label="Loading your delivery options" rows={1} height="160px" />}>
       <form
         class="stack"
         aria-label="Delivery options"
