@@ -7,7 +7,7 @@ import { signedIn } from '../lib/session'
 import { type Comment, createComment, deleteComment, getComment, listComments, setCommentLike, updateComment } from '../lib/social'
 import { Button, ButtonLink } from './button'
 import { ConfirmDialog } from './confirm-dialog'
-import { Skeleton } from './feedback'
+import { Listed, Skeleton } from './feedback'
 import { TextAreaField } from './field'
 import { createCursorPages, LoadMore } from './finance-parts'
 import { createSubmit, FormAlert, SubmitButton } from './form'
@@ -255,19 +255,17 @@ export function CommentThread(props: { postId: string; postAuthorId: string; cou
       >
         <CommentForm postId={props.postId} label="Write a comment" field="Your comment" submit="Comment" onPosted={added} />
       </Show>
-      <Show when={pages.items()} fallback={<Skeleton height="60px" />}>
+      <Listed items={pages.items()} loading={<Skeleton height="60px" />} empty={<p class="muted">No comments yet.</p>}>
         {(items) => (
-          <Show when={items().length > 0} fallback={<p class="muted">No comments yet.</p>}>
-            <ul class="comments__list stack" aria-label="Comments">
-              {/* Rows kept by id: a comment read again (a like, a reconnect's re-read) keeps the reply or
-                  edit open in it. A comment written here may come again on a later page: listed once. */}
-              <KeyedFor each={items()} by={(c) => c.id}>
-                {(comment) => <CommentItem comment={comment()} postId={props.postId} onChange={replace} onReply={added} onDelete={removed} />}
-              </KeyedFor>
-            </ul>
-          </Show>
+          <ul class="comments__list stack" aria-label="Comments">
+            {/* Rows kept by id: a comment read again (a like, a reconnect's re-read) keeps the reply or
+                edit open in it. A comment written here may come again on a later page: listed once. */}
+            <KeyedFor each={items()} by={(c) => c.id}>
+              {(comment) => <CommentItem comment={comment()} postId={props.postId} onChange={replace} onReply={added} onDelete={removed} />}
+            </KeyedFor>
+          </ul>
         )}
-      </Show>
+      </Listed>
       <LoadMore pages={pages} />
     </section>
   )

@@ -33,7 +33,7 @@ export function Loading(props: { label: string; rows?: number; height: string; c
 }
 
 /** A list as it is read: `loading` until it is there, `empty` when it has nothing, else `children` with its items. */
-export function Listed<T>(props: { items: T[] | null; loading: JSX.Element; empty: JSX.Element; children: (items: Accessor<T[]>) => JSX.Element }) {
+export function Listed<T>(props: { items: T[] | null | undefined; loading: JSX.Element; empty: JSX.Element; children: (items: Accessor<T[]>) => JSX.Element }) {
   return (
     <Show when={props.items} fallback={props.loading}>
       {(items) => (

@@ -7,7 +7,7 @@ import { deletePost, deletePostPhoto, listLikes, type Photo, type Post, type Pos
 import { Button, ButtonLink } from './button'
 import { ConfirmDialog } from './confirm-dialog'
 import { Dialog } from './dialog'
-import { Badge, Skeleton, type Tone } from './feedback'
+import { Badge, Listed, Skeleton, type Tone } from './feedback'
 import { SelectField, TextAreaField } from './field'
 import { createCursorPages, LoadMore } from './finance-parts'
 import { PeopleList } from './follow'
@@ -33,13 +33,11 @@ function Likers(props: { postId: string }) {
   })
   return (
     <div class="stack">
-      <Show when={pages.items()} fallback={<Skeleton height="80px" />}>
+      <Listed items={pages.items()} loading={<Skeleton height="80px" />} empty={<p class="muted">No likes yet.</p>}>
         {(people) => (
-          <Show when={people().length > 0} fallback={<p class="muted">No likes yet.</p>}>
-            <PeopleList people={people()} label="People who liked this post" onChange={(p) => pages.update((list) => list.map((x) => (x.id === p.id ? p : x)))} />
-          </Show>
+          <PeopleList people={people()} label="People who liked this post" onChange={(p) => pages.update((list) => list.map((x) => (x.id === p.id ? p : x)))} />
         )}
-      </Show>
+      </Listed>
       <LoadMore pages={pages} />
     </div>
   )

@@ -2,7 +2,7 @@ import { A } from '@solidjs/router'
 import { createResource, createSignal, Show } from 'solid-js'
 import { currentUser, signedIn } from '../lib/session'
 import { type FollowSummary, getFollowSummary, listFollowers, listFollowing, listUserPosts, type Person } from '../lib/social'
-import { EmptyState, Skeleton } from './feedback'
+import { EmptyState, Listed, Skeleton } from './feedback'
 import { createCursorPages, LoadMore } from './finance-parts'
 import { FollowButton, PeopleList } from './follow'
 import { PostList } from './post-card'
@@ -42,13 +42,11 @@ function People(props: { userId: string; which: 'followers' | 'following'; name:
   const replace = (person: Person) => pages.update((list) => list.map((p) => (p.id === person.id ? person : p)))
   return (
     <div class="stack">
-      <Show when={pages.items()} fallback={<Skeleton height="80px" />}>
+      <Listed items={pages.items()} loading={<Skeleton height="80px" />} empty={<p class="muted">{props.which === 'followers' ? `No one follows ${props.name} yet.` : `${props.name} follows no one yet.`}</p>}>
         {(people) => (
-          <Show when={people().length > 0} fallback={<p class="muted">{props.which === 'followers' ? `No one follows ${props.name} yet.` : `${props.name} follows no one yet.`}</p>}>
-            <PeopleList people={people()} label={props.which === 'followers' ? `Followers of ${props.name}` : `Followed by ${props.name}`} onChange={replace} />
-          </Show>
+          <PeopleList people={people()} label={props.which === 'followers' ? `Followers of ${props.name}` : `Followed by ${props.name}`} onChange={replace} />
         )}
-      </Show>
+      </Listed>
       <LoadMore pages={pages} />
     </div>
   )

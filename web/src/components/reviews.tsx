@@ -4,7 +4,7 @@ import { type Review, type ReviewPage, type ReportReason, type ReviewQuery, list
 import { signedIn } from '../lib/session'
 import { Button } from './button'
 import { ConfirmDialog } from './confirm-dialog'
-import { EmptyState, Skeleton } from './feedback'
+import { EmptyState, Listed, Skeleton } from './feedback'
 import { SelectField, TextAreaField } from './field'
 import { createCursorPages, dayDate, LoadMore } from './finance-parts'
 import { FormAlert } from './form'
@@ -228,15 +228,13 @@ export default function Reviews(props: { of: { product: string } | { shop: strin
           </Show>
         </div>
       </Show>
-      <Show when={pages.items()} fallback={<Skeleton height="120px" />}>
+      <Listed items={pages.items()} loading={<Skeleton height="120px" />} empty={<Show when={stars() !== null}><EmptyState icon="star" title="No reviews with these stars" headingLevel={3}>Try another filter.</EmptyState></Show>}>
         {(items) => (
-          <Show when={items().length > 0} fallback={<Show when={stars() !== null}><EmptyState icon="star" title="No reviews with these stars" headingLevel={3}>Try another filter.</EmptyState></Show>}>
-            <ul class="review-list" aria-label="Reviews">
-              <For each={items()}>{(review) => <ReviewItem review={review} showProduct={'shop' in props.of} onChange={replace} />}</For>
-            </ul>
-          </Show>
+          <ul class="review-list" aria-label="Reviews">
+            <For each={items()}>{(review) => <ReviewItem review={review} showProduct={'shop' in props.of} onChange={replace} />}</For>
+          </ul>
         )}
-      </Show>
+      </Listed>
       <LoadMore pages={pages} />
     </section>
   )

@@ -8,7 +8,7 @@ import { myTopic, rereading, useTopic } from '../lib/live'
 import type { Balances } from '../lib/orders'
 import { Button } from './button'
 import { Dialog } from './dialog'
-import { Badge, EmptyState, Skeleton } from './feedback'
+import { Badge, EmptyState, Listed, Skeleton } from './feedback'
 import { SelectField, TextField } from './field'
 import { createCursorPages, dayDate, LoadMore, WITHDRAWAL_LABEL, WITHDRAWAL_TONE } from './finance-parts'
 import { FormAlert, SubmitButton } from './form'
@@ -225,29 +225,27 @@ export function WalletPayouts(props: { balances: Balances[] }) {
             }}
           />
         </Show>
-        <Show when={methods()} fallback={<Skeleton height="48px" />}>
+        <Listed items={methods()} loading={<Skeleton height="48px" />} empty={<p class="muted">Add the bank account you want your withdrawals paid to.</p>}>
           {(list) => (
-            <Show when={list().length > 0} fallback={<p class="muted">Add the bank account you want your withdrawals paid to.</p>}>
-              <ul class="list" aria-label="My bank accounts">
-                <For each={list()}>
-                  {(method) => (
-                    <li class="row row--between">
-                      <span class="stack stack--tight">
-                        <strong>{method.label}</strong>
-                        <span class="muted">
-                          {method.holderName} · {method.masked}
-                        </span>
+            <ul class="list" aria-label="My bank accounts">
+              <For each={list()}>
+                {(method) => (
+                  <li class="row row--between">
+                    <span class="stack stack--tight">
+                      <strong>{method.label}</strong>
+                      <span class="muted">
+                        {method.holderName} · {method.masked}
                       </span>
-                      <Button size="sm" variant="ghost" aria-label={`Remove ${method.label}`} onClick={() => setRemoving(method)}>
-                        <Icon name="trash" />
-                      </Button>
-                    </li>
-                  )}
-                </For>
-              </ul>
-            </Show>
+                    </span>
+                    <Button size="sm" variant="ghost" aria-label={`Remove ${method.label}`} onClick={() => setRemoving(method)}>
+                      <Icon name="trash" />
+                    </Button>
+                  </li>
+                )}
+              </For>
+            </ul>
           )}
-        </Show>
+        </Listed>
       </section>
 
       <section class="card card__body stack" aria-labelledby="withdraw-heading">
@@ -283,9 +281,9 @@ export function WalletPayouts(props: { balances: Balances[] }) {
         <h2 id="withdrawals-heading" class="section-title">
           Withdrawals
         </h2>
-        <Show when={withdrawals.items()} fallback={<Skeleton height="48px" />}>
+        <Listed items={withdrawals.items()} loading={<Skeleton height="48px" />} empty={<EmptyState icon="briefcase" title="No withdrawals yet" headingLevel={3}>Your withdrawals and their status appear here.</EmptyState>}>
           {(list) => (
-            <Show when={list().length > 0} fallback={<EmptyState icon="briefcase" title="No withdrawals yet" headingLevel={3}>Your withdrawals and their status appear here.</EmptyState>}>
+            <>
               <ul class="list" aria-label="My withdrawals">
                 <For each={list()}>
                   {(withdrawal) => (
@@ -296,9 +294,9 @@ export function WalletPayouts(props: { balances: Balances[] }) {
                 </For>
               </ul>
               <LoadMore pages={withdrawals} />
-            </Show>
+            </>
           )}
-        </Show>
+        </Listed>
       </section>
       <RemovePayoutMethod method={removing()} onClose={() => setRemoving(null)} onRemoved={(id) => setMethods((list) => (list ?? []).filter((m) => m.id !== id))} />
     </div>

@@ -1,7 +1,7 @@
 import { createResource, createSignal, For, Show } from 'solid-js'
 import { LISTING_APPROVAL_MODES, type ListingApprovalMode } from '../../../../src/modules/catalog/live'
 import { Button } from '../../components/button'
-import { EmptyState, Skeleton } from '../../components/feedback'
+import { EmptyState, Listed, Skeleton } from '../../components/feedback'
 import { SelectField, TextField } from '../../components/field'
 import { createCursorPages, LoadMore } from '../../components/finance-parts'
 import { FormAlert } from '../../components/form'
@@ -145,15 +145,13 @@ export default function AdminListings() {
           reload()
         }}
       />
-      <Show when={pages.items()} fallback={<Skeleton height="120px" />}>
+      <Listed items={pages.items()} loading={<Skeleton height="120px" />} empty={<EmptyState icon="tag" title="Nothing to review" headingLevel={3}>Listings waiting for review show here, oldest first.</EmptyState>}>
         {(items) => (
-          <Show when={items().length > 0} fallback={<EmptyState icon="tag" title="Nothing to review" headingLevel={3}>Listings waiting for review show here, oldest first.</EmptyState>}>
-            <ul class="stack" aria-label="Listings waiting for review" style={{ 'list-style': 'none', padding: 0 }}>
-              <For each={items()}>{(item) => <PendingRow item={item} selection={selection} onDone={reload} />}</For>
-            </ul>
-          </Show>
+          <ul class="stack" aria-label="Listings waiting for review" style={{ 'list-style': 'none', padding: 0 }}>
+            <For each={items()}>{(item) => <PendingRow item={item} selection={selection} onDone={reload} />}</For>
+          </ul>
         )}
-      </Show>
+      </Listed>
       <LoadMore pages={pages} />
     </div>
   )

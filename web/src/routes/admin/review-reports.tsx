@@ -1,6 +1,6 @@
-import { createSignal, For, Show } from 'solid-js'
+import { createSignal, For } from 'solid-js'
 import { Button } from '../../components/button'
-import { EmptyState, Skeleton } from '../../components/feedback'
+import { EmptyState, Listed, Skeleton } from '../../components/feedback'
 import { createCursorPages, LoadMore } from '../../components/finance-parts'
 import { AgeFilter, ageQuery, type BulkAction, BulkBar, createSelection, type QueueAge, SelectBox, type Selection } from '../../components/queue-tools'
 import { ReasonDialog } from '../../components/reason-dialog'
@@ -66,15 +66,13 @@ export default function AdminReviewReports() {
     <div class="stack">
       <AgeFilter label="First reported" value={age()} onChange={setAge} />
       <BulkBar selection={selection} shown={() => (pages.items() ?? []).map((item) => item.review.id)} actions={[keep]} onDone={() => void pages.reload()} />
-      <Show when={pages.items()} fallback={<Skeleton height="120px" />}>
+      <Listed items={pages.items()} loading={<Skeleton height="120px" />} empty={<EmptyState icon="star" title="No reported reviews" headingLevel={3}>Reviews people report show here.</EmptyState>}>
         {(items) => (
-          <Show when={items().length > 0} fallback={<EmptyState icon="star" title="No reported reviews" headingLevel={3}>Reviews people report show here.</EmptyState>}>
-            <ul class="stack" aria-label="Reported reviews" style={{ 'list-style': 'none', padding: 0 }}>
-              <For each={items()}>{(item) => <ReportedRow item={item} selection={selection} onDone={() => void pages.reload()} />}</For>
-            </ul>
-          </Show>
+          <ul class="stack" aria-label="Reported reviews" style={{ 'list-style': 'none', padding: 0 }}>
+            <For each={items()}>{(item) => <ReportedRow item={item} selection={selection} onDone={() => void pages.reload()} />}</For>
+          </ul>
         )}
-      </Show>
+      </Listed>
       <LoadMore pages={pages} />
     </div>
   )
