@@ -2,7 +2,7 @@ import { describe, expect, it } from 'bun:test'
 import { phonePhoto } from '../../src/lib/image-fixtures'
 import { shop } from '../../src/modules/orders/testing'
 import { completedOrder } from '../../src/modules/reviews/testing'
-import { makeProduct, signUpAndSignIn } from '../../src/testing'
+import { client, makeProduct, signUpAndSignIn } from '../../src/testing'
 import { pageAs, screenshots, toast, useCategory, useSouk, WAIT } from './browser'
 
 // Reviews: the buyer of a completed order reviews an item from the order page, with a photo; the
@@ -94,5 +94,40 @@ describe('reviews', () => {
     const html = await (await fetch(`${suite.souk.url}/products/${product.slug}`)).text()
     const data = [...html.matchAll(/<script type="application\/ld\+json">(.*?)<\/script>/g)].map((m) => JSON.parse(m[1]!) as Record<string, unknown>)
     expect(data.find((d) => d['@type'] === 'Product')).toMatchObject({ name: 'Brass lamp', aggregateRating: { '@type': 'AggregateRating', ratingValue: 4, reviewCount: 1 } })
+  }, T)
+
+  it('a reader reports a review from the product page; an admin hides it from Reported reviews, and it leaves the page', async () => {
+    const t = suite.souk.testApp
+    const s = await shop(t)
+    const product = await makeProduct(t, s.owner, { categoryId: given.categoryId, title: 'Copper lamp', priceMinor: 15_000, stock: 5 })
+    const { me, orderId } = await completedOrder(t, s, product.id)
+    const body = 'Call me on 0600000000 for a cheaper one'
+    expect((await client(t, me.user).api.v1.orders({ id: orderId }).items({ position: 0 }).review.post({ rating: 1, body })).status).toBe(201)
+
+    const reporter = await signUpAndSignIn(t, { displayName: 'Nadia' })
+    const reader = await pageAs(suite, reporter, `/products/${product.slug}`)
+    const review = reader.page.getByRole('region', { name: 'Reviews' }).getByRole('listitem').filter({ hasText: body })
+    await review.getByRole('button', { name: 'Report' }).click()
+    const dialog = reader.page.getByRole('dialog', { name: 'Report this review' })
+    await dialog.getByLabel('What is wrong with it?').selectOption('personal_data')
+    await dialog.getByRole('button', { name: 'Send report' }).click()
+    await toast(reader.page, 'Thanks: an admin will look at it.')
+    expect(reader.problems).toEqual([])
+    await reader.close()
+
+    const admin = await pageAs(suite, given.admin, '/admin?tab=review-reports')
+    const reported = admin.page.getByRole('listitem', { name: /^Reported review by / }).filter({ hasText: body })
+    await reported.getByText(/^1 report · personal data · last /).waitFor(WAIT)
+    await reported.getByRole('button', { name: 'Hide review…' }).click()
+    const hide = admin.page.getByRole('dialog', { name: 'Hide this review' })
+    await hide.getByLabel('Reason').fill('It shares a phone number')
+    await hide.getByRole('button', { name: 'Hide review' }).click()
+    await toast(admin.page, 'The review is hidden; its author is told why.')
+    await admin.page.getByRole('heading', { name: 'No reported reviews' }).waitFor(WAIT)
+    expect(admin.problems).toEqual([])
+    await admin.close()
+
+    const shown = (await client(t).api.v1.products({ slug: product.slug }).reviews.get({ query: {} })).data!
+    expect(shown.items.map((r) => r.body)).toEqual([])
   }, T)
 })
