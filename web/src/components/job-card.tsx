@@ -57,14 +57,16 @@ export function JobCard(props: { job: JobSnapshot; /** The admin view retries th
   const [watching, setWatching] = createSignal(isActive(props.job))
   const [busy, setBusy] = createSignal(false)
 
-  // Bumped by each live event: a re-read that left before one may be older than it, so it is read
-  // again rather than undoing it (the job's last event would otherwise be overwritten for good).
-  let eventsSeen = 0
+  // Re-reads (after a resync, "Show log") may overlap: only the latest lands. An answer older than
+  // the job a live event showed while it was on its way is read again rather than undoing that
+  // event (the job's last one would otherwise be overwritten for good).
+  let reads = 0
   const loadDetail = async (): Promise<void> => {
-    const before = eventsSeen
+    const read = ++reads
     try {
       const detail = await getJob(job().id)
-      if (eventsSeen !== before) return loadDetail()
+      if (read !== reads) return
+      if (Date.parse(detail.updatedAt) < Date.parse(job().updatedAt)) return loadDetail()
       setJob(detail)
       setLog(detail.log)
     } catch (error) {
@@ -76,7 +78,6 @@ export function JobCard(props: { job: JobSnapshot; /** The admin view retries th
     () => (watching() ? (`job:${props.job.id}` as const) : null),
     {
       onEvent: (event) => {
-        eventsSeen += 1
         setJob(event.data.job)
         setLog((lines) => [...(lines ?? []), ...event.data.log].slice(-LOG_LIMIT))
       },
