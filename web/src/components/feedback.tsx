@@ -1,4 +1,4 @@
-import { type Accessor, type JSX, Show } from 'solid-js'
+import { type Accessor, type JSX, Show, untrack } from 'solid-js'
 import { Icon, type IconName } from './icons'
 
 export function EmptyState(props: { icon: IconName; title: string; children: JSX.Element; actions?: JSX.Element; headingLevel?: 2 | 3 }) {
@@ -32,13 +32,16 @@ export function Loading(props: { label: string; rows?: number; height: string; c
   )
 }
 
-/** A list as it is read: `loading` until it is there, `empty` when it has nothing, else `children` with its items. */
+/**
+ * A list as it is read: `loading` until it is there, `empty` when it has nothing, else `children`
+ * with its items, called untracked (as Show calls its own): a signal it reads does not rebuild the list.
+ */
 export function Listed<T>(props: { items: T[] | null | undefined; loading: JSX.Element; empty: JSX.Element; children: (items: Accessor<T[]>) => JSX.Element }) {
   return (
     <Show when={props.items} fallback={props.loading}>
       {(items) => (
         <Show when={items().length > 0} fallback={props.empty}>
-          {props.children(items)}
+          {untrack(() => props.children(items))}
         </Show>
       )}
     </Show>
