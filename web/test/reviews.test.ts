@@ -96,7 +96,7 @@ describe('reviews', () => {
     expect(data.find((d) => d['@type'] === 'Product')).toMatchObject({ name: 'Brass lamp', aggregateRating: { '@type': 'AggregateRating', ratingValue: 4, reviewCount: 1 } })
   }, T)
 
-  it('a reader reports a review from the product page; an admin hides it from Reported reviews, and it leaves the page', async () => {
+  it('a reader reports a review from the product page; an admin hides it from Reported reviews, and it leaves the product’s reviews', async () => {
     const t = suite.souk.testApp
     const s = await shop(t)
     const product = await makeProduct(t, s.owner, { categoryId: given.categoryId, title: 'Copper lamp', priceMinor: 15_000, stock: 5 })
